@@ -1,0 +1,149 @@
+import type { CryptoSuite } from '../crypto/index.js';
+import { GongzhiError } from '../errors/index.js';
+import {
+  type BlockHeader,
+  blockHash,
+  type CborMap,
+  type LedgerEvent,
+  leafHash,
+  merkleRoot,
+  type Receipt,
+  receiptHash,
+} from '../ledger/index.js';
+import {
+  nextStateRoot,
+  type PendingWrite,
+  type StateSource,
+  StateOverlay,
+  writeEntries,
+} from '../state/index.js';
+import { assertAdmissible, type CandidateTx, type NonceIndex } from './admission-check.js';
+import type { Authorizer, ParamsReader } from './authorizer.js';
+import type { ExecContext } from './module.js';
+import type { ModuleRegistry } from './registry.js';
+
+/** Input of one block: what the orderer decided. */
+export interface BlockInput {
+  readonly parent: BlockHeader;
+  readonly timestamp: number;
+  readonly order: CborMap;
+  readonly txs: readonly CandidateTx[];
+}
+
+/** A transaction that the block builder dropped (never part of the block). */
+export interface DroppedTx {
+  readonly hash: Uint8Array;
+  readonly error: GongzhiError;
+}
+
+/** Everything a block commit needs. */
+export interface BlockResult {
+  readonly header: BlockHeader;
+  readonly hash: Uint8Array;
+  readonly included: readonly CandidateTx[];
+  readonly receipts: readonly Receipt[];
+  readonly dropped: readonly DroppedTx[];
+  readonly writes: ReadonlyMap<string, PendingWrite>;
+}
+
+export interface BlockExecutorOptions {
+  readonly suite: CryptoSuite;
+  readonly registry: ModuleRegistry;
+  readonly authorizer: Authorizer;
+  readonly params: ParamsReader;
+}
+
+/** Executes ordered batches into blocks: deterministic given parent, batch and state. */
+export class BlockExecutor {
+  constructor(private readonly opts: BlockExecutorOptions) {}
+
+  /**
+   * Build the block on top of `parent`: drop inadmissible transactions (expired, replayed,
+   * bad signature…), execute the rest in order, each in its own overlay, and compute roots.
+   */
+  execute(input: BlockInput, source: StateSource, nonces: NonceIndex): BlockResult {
+    const { suite, registry, authorizer } = this.opts;
+    const parent = input.parent;
+    const height = parent.height + 1;
+    const block = new StateOverlay(source);
+    const params = this.opts.params(block);
+    const scope = { chain: parent.chain, group: parent.group, suite, params, height };
+    const seen = new Set<string>();
+    const blockNonces: NonceIndex = {
+      has: (s, n) => seen.has(`${s}\u0000${n}`) || nonces.has(s, n),
+    };
+    const included: CandidateTx[] = [];
+    const receipts: Receipt[] = [];
+    const dropped: DroppedTx[] = [];
+    for (const c of input.txs) {
+      if (included.length >= params.maxBlockTxs) {
+        dropped.push({ hash: c.hash, error: new GongzhiError('MEMPOOL_FULL', 'block full; resubmit') });
+        continue;
+      }
+      try {
+        assertAdmissible(c, scope, blockNonces);
+      } catch (e) {
+        dropped.push({ hash: c.hash, error: asGongzhi(e) });
+        continue;
+      }
+      seen.add(`${c.sender}\u0000${c.tx.body.nonce}`);
+      const index = included.length;
+      included.push(c);
+      const txState = new StateOverlay(block);
+      const events: LedgerEvent[] = [];
+      const body = c.tx.body;
+      const ctx: ExecContext = {
+        chain: parent.chain,
+        group: parent.group,
+        height,
+        timestamp: input.timestamp,
+        txHash: c.hash,
+        sender: c.sender,
+        senderKey: body.sender,
+        suite,
+        params,
+        state: txState,
+        emit: (name, data) => {
+          events.push({ module: body.module, name, data });
+        },
+      };
+      try {
+        const def = registry.method(body.module, body.method);
+        authorizer.authorize(txState, c.sender, body.module, body.method);
+        const args = def.parse(body.args);
+        def.check(ctx, args);
+        def.apply(ctx, args);
+        txState.mergeInto(block);
+        receipts.push({ tx: c.hash, index, status: 'ok', events, writes: writeEntries(suite, txState.writes()) });
+      } catch (e) {
+        const err = asGongzhi(e);
+        receipts.push({ tx: c.hash, index, status: err.code, message: err.message, events: [], writes: [] });
+      }
+    }
+    const header: BlockHeader = {
+      chain: parent.chain,
+      group: parent.group,
+      height,
+      parent: blockHash(suite, parent),
+      timestamp: input.timestamp,
+      txCount: included.length,
+      txRoot: merkleRoot(
+        suite.hash,
+        included.map((c) => leafHash(suite.hash, c.hash)),
+      ),
+      receiptRoot: merkleRoot(
+        suite.hash,
+        receipts.map((r) => leafHash(suite.hash, receiptHash(suite, r))),
+      ),
+      stateRoot: nextStateRoot(suite, parent.stateRoot, writeEntries(suite, block.writes())),
+      order: input.order,
+    };
+    return { header, hash: blockHash(suite, header), included, receipts, dropped, writes: block.writes() };
+  }
+}
+
+/** Non-Gongzhi throws from module code are bugs; they are recorded deterministically as EXEC_INTERNAL. */
+function asGongzhi(e: unknown): GongzhiError {
+  if (e instanceof GongzhiError) return e;
+  return new GongzhiError('EXEC_INTERNAL', e instanceof Error ? e.message : String(e));
+}

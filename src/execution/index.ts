@@ -1,0 +1,24 @@
+export {
+  type AdmissionScope,
+  assertAdmissible,
+  type CandidateTx,
+  type NonceIndex,
+} from './admission-check.js';
+export type { Authorizer, ParamsReader } from './authorizer.js';
+export {
+  type BlockExecutorOptions,
+  type BlockInput,
+  type BlockResult,
+  BlockExecutor,
+  type DroppedTx,
+} from './block-executor.js';
+export {
+  defineMethod,
+  type ExecContext,
+  type LedgerModule,
+  type MethodDef,
+  type QueryContext,
+  type QueryDef,
+  stateKey,
+} from './module.js';
+export { ModuleRegistry } from './registry.js';

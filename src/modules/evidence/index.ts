@@ -1,0 +1,32 @@
+export { evidenceModule, MAX_QUERY_LIMIT } from './evidence-module.js';
+export {
+  type AnchorArgs,
+  assertCanAnchor,
+  assertCanCosign,
+  assertCanNote,
+  assertCanRevoke,
+  type CosignArgs,
+  type NoteArgs,
+  parseAnchorArgs,
+  parseCosignArgs,
+  parseNoteArgs,
+  parseRevokeArgs,
+  type RevokeArgs,
+} from './ops.js';
+export {
+  type EvidenceNote,
+  type EvidenceRecord,
+  type EvidenceRevocation,
+  type EvidenceSigner,
+  keys as evidenceKeys,
+  MAX_NOTE_LENGTH,
+  MAX_NOTES,
+  MAX_REASON_LENGTH,
+  MAX_SIGNERS,
+  META_LIMITS,
+  MODULE as EVIDENCE_MODULE,
+  parseRecord,
+  readRecord,
+  recordJson,
+  recordValue,
+} from './record.js';

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { decryptKeystore, readKeystoreFile } from '../crypto/index.js';
+import { GongzhiError } from '../errors/index.js';
+import type { Genesis } from '../ledger/index.js';
+
+/** The JSON file a node starts from. Relative paths are relative to the file. */
+export interface NodeConfigFile {
+  readonly nodeId: string;
+  readonly org: string;
+  readonly dataDir: string;
+  readonly nodeKeystore: string;
+  readonly genesis: readonly string[];
+  readonly api: { readonly host: string; readonly port: number };
+  readonly mempoolLimit?: number;
+  readonly verifyWorkers?: number;
+}
+
+/** A loaded config: genesis documents parsed, node key decrypted, paths absolute. */
+export interface LoadedConfig {
+  readonly file: NodeConfigFile;
+  readonly path: string;
+  readonly dataDir: string;
+  readonly genesis: Genesis[];
+  readonly nodeSecretKey: Uint8Array;
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new GongzhiError('CONFIG_INVALID', `cannot read ${path}: ${(e as Error).message}`, { path });
+  }
+}
+
+/** Load a node config; the keystore password comes from the caller (flag or GONGZHI_PASSWORD). */
+export function loadNodeConfig(path: string, password: string): LoadedConfig {
+  const abs = resolve(path);
+  const file = readJson(abs) as NodeConfigFile;
+  for (const k of ['nodeId', 'org', 'dataDir', 'nodeKeystore'] as const) {
+    if (typeof file[k] !== 'string') throw new GongzhiError('CONFIG_INVALID', `config field ${k} is required`, { path });
+  }
+  if (!Array.isArray(file.genesis) || file.genesis.length === 0) {
+    throw new GongzhiError('CONFIG_INVALID', 'config field genesis must list genesis files', { path });
+  }
+  const base = dirname(abs);
+  const ks = decryptKeystore(readKeystoreFile(resolve(base, file.nodeKeystore)), password);
+  return {
+    file,
+    path: abs,
+    dataDir: resolve(base, file.dataDir),
+    genesis: file.genesis.map((g) => readJson(resolve(base, g)) as Genesis),
+    nodeSecretKey: ks.secretKey,
+  };
+}

@@ -1,0 +1,136 @@
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { getSuite, type SuiteId, VerifyPool } from '../crypto/index.js';
+import { toHex } from '../encoding/index.js';
+import { GongzhiError } from '../errors/index.js';
+import type { LedgerModule } from '../execution/index.js';
+import type { Genesis } from '../ledger/index.js';
+import { evidenceModule } from '../modules/evidence/index.js';
+import { governanceModule } from '../modules/governance/index.js';
+import { GroupLedger } from './group-ledger.js';
+import { NodeMetrics } from './metrics.js';
+
+/** The modules every group runs, in registry order. */
+export const DEFAULT_MODULES: readonly LedgerModule[] = [governanceModule, evidenceModule];
+
+export interface NodeOptions {
+  readonly nodeId: string;
+  readonly org: string;
+  readonly nodeSecretKey: Uint8Array;
+  readonly genesis: readonly Genesis[];
+  readonly dataDir: string;
+  readonly mempoolLimit?: number;
+  /** Worker threads verifying signatures; 0 verifies on the main thread. */
+  readonly verifyWorkers?: number;
+  readonly logger: Logger;
+  readonly modules?: readonly LedgerModule[];
+}
+
+/** Public facts about the node. */
+export interface NodeInfo {
+  readonly nodeId: string;
+  readonly org: string;
+  readonly publicKey: string;
+  readonly suite: SuiteId;
+  readonly chain: string;
+  readonly dataDir: string;
+  readonly groups: { id: string; height: number; genesisHash: string }[];
+}
+
+/** A Gongzhi node serving one or more groups of one chain. */
+export class GongzhiNode {
+  readonly metrics = new NodeMetrics();
+  private readonly groups = new Map<string, GroupLedger>();
+  private verifyPool: VerifyPool | undefined;
+
+  private constructor(readonly opts: NodeOptions) {}
+
+  /** Open every group's ledger (creating genesis blocks on first start). */
+  static async start(opts: NodeOptions): Promise<GongzhiNode> {
+    const node = new GongzhiNode(opts);
+    if (opts.genesis.length === 0) throw new GongzhiError('CONFIG_INVALID', 'at least one group genesis is required');
+    const first = opts.genesis[0] as Genesis;
+    for (const g of opts.genesis) {
+      if (g.chain !== first.chain || g.suite !== first.suite) {
+        throw new GongzhiError('CONFIG_INVALID', 'all groups of a node must share chain id and crypto suite', {
+          group: g.group,
+        });
+      }
+    }
+    mkdirSync(opts.dataDir, { recursive: true });
+    const workers = opts.verifyWorkers ?? 0;
+    if (workers > 0) {
+      try {
+        node.verifyPool = new VerifyPool(workers);
+      } catch (e) {
+        opts.logger.warn({ err: e }, 'signature worker pool unavailable; verifying on the main thread');
+      }
+    }
+    const suite = getSuite(first.suite);
+    try {
+      for (const g of opts.genesis) {
+        if (node.groups.has(g.group)) throw new GongzhiError('CONFIG_INVALID', `group ${g.group} configured twice`);
+        node.groups.set(
+          g.group,
+          GroupLedger.open({
+            genesis: g,
+            suite,
+            dataDir: opts.dataDir,
+            nodeId: opts.nodeId,
+            nodeSecretKey: opts.nodeSecretKey,
+            modules: opts.modules ?? DEFAULT_MODULES,
+            mempoolLimit: opts.mempoolLimit ?? 100_000,
+            logger: opts.logger,
+            metrics: node.metrics,
+            verifyPool: node.verifyPool,
+          }),
+        );
+      }
+    } catch (e) {
+      await node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  /** The group, or TX_UNKNOWN_GROUP. */
+  group(id: string): GroupLedger {
+    const g = this.groups.get(id);
+    if (!g) throw new GongzhiError('TX_UNKNOWN_GROUP', `this node does not serve group ${id}`, { group: id });
+    return g;
+  }
+
+  groupIds(): string[] {
+    return [...this.groups.keys()];
+  }
+
+  get logger(): Logger {
+    return this.opts.logger;
+  }
+
+  info(): NodeInfo {
+    const first = this.opts.genesis[0] as Genesis;
+    const suite = getSuite(first.suite);
+    return {
+      nodeId: this.opts.nodeId,
+      org: this.opts.org,
+      publicKey: toHex(suite.publicKeyFromSecret(this.opts.nodeSecretKey)),
+      suite: first.suite,
+      chain: first.chain,
+      dataDir: this.opts.dataDir,
+      groups: [...this.groups.values()].map((g) => ({
+        id: g.group,
+        height: g.latest.height,
+        genesisHash: toHex(g.genesisHash),
+      })),
+    };
+  }
+
+  /** Graceful stop: every group finishes its block in flight, then its database closes. */
+  async close(): Promise<void> {
+    await Promise.all([...this.groups.values()].map((g) => g.close()));
+    this.groups.clear();
+    if (this.verifyPool) await this.verifyPool.close();
+    this.verifyPool = undefined;
+  }
+}

@@ -1,0 +1,29 @@
+import type { CandidateTx } from '../execution/index.js';
+import type { CborMap } from '../ledger/index.js';
+
+/** What the orderer decided for one block: which transactions, in which order, with which timestamp. */
+export interface OrderedBatch {
+  readonly txs: readonly CandidateTx[];
+  /** ms since epoch; strictly greater than the previous block's. */
+  readonly timestamp: number;
+  /** Orderer metadata copied into the header (e.g. stream positions). */
+  readonly order: CborMap;
+}
+
+/** Consumer of ordered batches; the orderer awaits it before delivering the next one. */
+export type BatchSink = (batch: OrderedBatch) => Promise<void> | void;
+
+/**
+ * Ordering is a replaceable component: the node hands it admitted transactions and receives
+ * ordered batches back. Execution never depends on which orderer runs.
+ */
+export interface Orderer {
+  /** Start delivering batches to `sink`, after the block with timestamp `lastTimestamp`. */
+  start(sink: BatchSink, lastTimestamp: number): void;
+  /** Queue admitted transactions for ordering. */
+  submit(txs: readonly CandidateTx[]): void;
+  /** Transactions accepted but not yet delivered. */
+  readonly pending: number;
+  /** Deliver what is queued, wait for the batch in flight, then stop. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,265 @@
+import Database from 'better-sqlite3';
+import { GongzhiError } from '../errors/index.js';
+import type { BlockResult, NonceIndex } from '../execution/index.js';
+import {
+  type BlockHeader,
+  type BlockSignature,
+  decodeHeader,
+  decodeSignatures,
+  encodeHeader,
+  encodeReceipt,
+  encodeSignatures,
+} from '../ledger/index.js';
+import type { PendingWrite, StateSource } from '../state/index.js';
+import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+
+/** A stored block. */
+export interface StoredBlock {
+  readonly height: number;
+  readonly hash: Uint8Array;
+  readonly header: BlockHeader;
+  readonly headerBytes: Uint8Array;
+  readonly signatures: BlockSignature[];
+}
+
+/** A stored transaction with its receipt and position. */
+export interface StoredTx {
+  readonly hash: Uint8Array;
+  readonly height: number;
+  readonly index: number;
+  readonly sender: string;
+  readonly module: string;
+  readonly method: string;
+  readonly status: string;
+  readonly tx: Uint8Array;
+  readonly receipt: Uint8Array;
+}
+
+interface TxRow {
+  hash: Buffer;
+  height: number;
+  idx: number;
+  sender: string;
+  module: string;
+  method: string;
+  status: string;
+  tx: Buffer;
+  receipt: Buffer;
+}
+
+interface BlockRow {
+  height: number;
+  hash: Buffer;
+  header: Buffer;
+  signatures: Buffer;
+}
+
+const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+function toTx(r: TxRow): StoredTx {
+  return {
+    hash: u8(r.hash),
+    height: r.height,
+    index: r.idx,
+    sender: r.sender,
+    module: r.module,
+    method: r.method,
+    status: r.status,
+    tx: u8(r.tx),
+    receipt: u8(r.receipt),
+  };
+}
+
+function toBlock(r: BlockRow): StoredBlock {
+  const headerBytes = u8(r.header);
+  return {
+    height: r.height,
+    hash: u8(r.hash),
+    header: decodeHeader(headerBytes),
+    headerBytes,
+    signatures: decodeSignatures(u8(r.signatures)),
+  };
+}
+
+/**
+ * The SQLite file of one group (WAL, synchronous=FULL). A block and everything derived from it
+ * (transactions, receipts, state, write history, nonces, indexes) commit in one SQLite transaction,
+ * so after a crash the file holds exactly the blocks whose commit returned.
+ */
+export class GroupStore implements StateSource, NonceIndex {
+  readonly db: Database.Database;
+  private readonly q;
+
+  constructor(readonly path: string) {
+    try {
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(SCHEMA);
+    } catch (e) {
+      throw new GongzhiError('STORAGE_FAILURE', `cannot open ${path}: ${(e as Error).message}`, { path });
+    }
+    const db = this.db;
+    this.q = {
+      meta: db.prepare<[string], { value: Buffer }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      state: db.prepare<[string], { value: Buffer }>('SELECT value FROM state WHERE key = ?'),
+      putState: db.prepare('INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)'),
+      delState: db.prepare('DELETE FROM state WHERE key = ?'),
+      putWrite: db.prepare('INSERT INTO state_writes (height, key, value) VALUES (?, ?, ?)'),
+      stateAt: db.prepare<[string, number], { value: Buffer | null }>(
+        'SELECT value FROM state_writes WHERE key = ? AND height <= ? ORDER BY height DESC LIMIT 1',
+      ),
+      nonce: db.prepare<[string, string], { valid_until: number }>(
+        'SELECT valid_until FROM nonces WHERE sender = ? AND nonce = ?',
+      ),
+      putNonce: db.prepare('INSERT INTO nonces (sender, nonce, valid_until) VALUES (?, ?, ?)'),
+      pruneNonces: db.prepare('DELETE FROM nonces WHERE valid_until < ?'),
+      putBlock: db.prepare(
+        'INSERT INTO blocks (height, hash, header, signatures, timestamp, tx_count) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      setSigs: db.prepare('UPDATE blocks SET signatures = ? WHERE height = ?'),
+      putTx: db.prepare(
+        'INSERT INTO txs (hash, height, idx, sender, module, method, status, tx, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      latest: db.prepare<[], BlockRow>(
+        'SELECT height, hash, header, signatures FROM blocks ORDER BY height DESC LIMIT 1',
+      ),
+      blockByHeight: db.prepare<[number], BlockRow>(
+        'SELECT height, hash, header, signatures FROM blocks WHERE height = ?',
+      ),
+      blockByHash: db.prepare<[Uint8Array], BlockRow>(
+        'SELECT height, hash, header, signatures FROM blocks WHERE hash = ?',
+      ),
+      tx: db.prepare<[Uint8Array], TxRow>('SELECT * FROM txs WHERE hash = ?'),
+      txsOfBlock: db.prepare<[number], TxRow>('SELECT * FROM txs WHERE height = ? ORDER BY idx'),
+      txsBySender: db.prepare<[string, number, number], TxRow>(
+        'SELECT * FROM txs WHERE sender = ? AND height <= ? ORDER BY height DESC, idx DESC LIMIT ?',
+      ),
+      txsByModule: db.prepare<[string, number, number], TxRow>(
+        'SELECT * FROM txs WHERE module = ? AND height <= ? ORDER BY height DESC, idx DESC LIMIT ?',
+      ),
+      counts: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM txs'),
+    };
+    const v = this.getMeta('schemaVersion');
+    if (v === undefined) this.setMeta('schemaVersion', Buffer.from(String(SCHEMA_VERSION)));
+    else if (Buffer.from(v).toString() !== String(SCHEMA_VERSION)) {
+      throw new GongzhiError('STORAGE_FAILURE', 'unsupported schema version', { path, version: Buffer.from(v).toString() });
+    }
+  }
+
+  getMeta(key: string): Uint8Array | undefined {
+    const r = this.q.meta.get(key);
+    return r ? u8(r.value) : undefined;
+  }
+
+  setMeta(key: string, value: Uint8Array): void {
+    this.q.setMeta.run(key, value);
+  }
+
+  /** Current committed state value. */
+  getRaw(key: string): Uint8Array | undefined {
+    const r = this.q.state.get(key);
+    return r ? u8(r.value) : undefined;
+  }
+
+  /** State value as it was after block `height` (from the write history). */
+  getRawAt(key: string, height: number): Uint8Array | undefined {
+    const r = this.q.stateAt.get(key, height);
+    return r?.value ? u8(r.value) : undefined;
+  }
+
+  has(sender: string, nonce: string): boolean {
+    return this.q.nonce.get(sender, nonce) !== undefined;
+  }
+
+  latest(): StoredBlock | undefined {
+    const r = this.q.latest.get();
+    return r ? toBlock(r) : undefined;
+  }
+
+  blockByHeight(height: number): StoredBlock | undefined {
+    const r = this.q.blockByHeight.get(height);
+    return r ? toBlock(r) : undefined;
+  }
+
+  blockByHash(hash: Uint8Array): StoredBlock | undefined {
+    const r = this.q.blockByHash.get(hash);
+    return r ? toBlock(r) : undefined;
+  }
+
+  tx(hash: Uint8Array): StoredTx | undefined {
+    const r = this.q.tx.get(hash);
+    return r ? toTx(r) : undefined;
+  }
+
+  txsOfBlock(height: number): StoredTx[] {
+    return this.q.txsOfBlock.all(height).map(toTx);
+  }
+
+  txsBySender(sender: string, limit: number, beforeHeight = Number.MAX_SAFE_INTEGER): StoredTx[] {
+    return this.q.txsBySender.all(sender, beforeHeight, limit).map(toTx);
+  }
+
+  txsByModule(module: string, limit: number, beforeHeight = Number.MAX_SAFE_INTEGER): StoredTx[] {
+    return this.q.txsByModule.all(module, beforeHeight, limit).map(toTx);
+  }
+
+  txCount(): number {
+    return this.q.counts.get()?.n ?? 0;
+  }
+
+  /**
+   * Commit a block and all it implies in one SQLite transaction. Nonces older than the
+   * validity window are pruned: a transaction carrying them would be rejected as expired anyway.
+   */
+  commitBlock(result: BlockResult, signatures: readonly BlockSignature[]): void {
+    const h = result.header;
+    const tx = this.db.transaction(() => {
+      this.q.putBlock.run(h.height, result.hash, encodeHeader(h), encodeSignatures(signatures), h.timestamp, h.txCount);
+      result.included.forEach((c, i) => {
+        const r = result.receipts[i];
+        if (!r) throw new GongzhiError('STORAGE_FAILURE', 'receipt missing', { index: i });
+        const b = c.tx.body;
+        this.q.putTx.run(c.hash, h.height, i, c.sender, b.module, b.method, r.status, c.bytes, encodeReceipt(r));
+        this.q.putNonce.run(c.sender, b.nonce, b.validUntil);
+      });
+      this.applyWrites(h.height, result.writes);
+      if (h.height % 100 === 0) this.q.pruneNonces.run(h.height);
+    });
+    try {
+      tx();
+    } catch (e) {
+      if (e instanceof GongzhiError) throw e;
+      throw new GongzhiError('STORAGE_FAILURE', `block commit failed: ${(e as Error).message}`, {
+        height: h.height,
+      });
+    }
+  }
+
+  /** Store the genesis block (height 0) with its initial state. */
+  commitGenesis(header: BlockHeader, hash: Uint8Array, writes: ReadonlyMap<string, PendingWrite>, meta: Record<string, Uint8Array>): void {
+    this.db.transaction(() => {
+      this.q.putBlock.run(0, hash, encodeHeader(header), encodeSignatures([]), header.timestamp, 0);
+      this.applyWrites(0, writes);
+      for (const [k, v] of Object.entries(meta)) this.setMeta(k, v);
+    })();
+  }
+
+  /** Replace a block's signature list (more signatures arriving later). */
+  setSignatures(height: number, signatures: readonly BlockSignature[]): void {
+    this.q.setSigs.run(encodeSignatures(signatures), height);
+  }
+
+  private applyWrites(height: number, writes: ReadonlyMap<string, PendingWrite>): void {
+    for (const [k, v] of writes) {
+      if (v === null) this.q.delState.run(k);
+      else this.q.putState.run(k, v);
+      this.q.putWrite.run(height, k, v);
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

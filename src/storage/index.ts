@@ -1,0 +1,1 @@
+export { GroupStore, type StoredBlock, type StoredTx } from './group-store.js';

@@ -1,0 +1,55 @@
+/** Schema version written to meta; bump with a migration when tables change. */
+export const SCHEMA_VERSION = 1;
+
+/** One SQLite file per group: the group's ledger, state and indexes, nothing of any other group. */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS blocks (
+  height INTEGER PRIMARY KEY,
+  hash BLOB NOT NULL UNIQUE,
+  header BLOB NOT NULL,
+  signatures BLOB NOT NULL,
+  timestamp INTEGER NOT NULL,
+  tx_count INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS txs (
+  hash BLOB PRIMARY KEY,
+  height INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  sender TEXT NOT NULL,
+  module TEXT NOT NULL,
+  method TEXT NOT NULL,
+  status TEXT NOT NULL,
+  tx BLOB NOT NULL,
+  receipt BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS txs_by_position ON txs (height, idx);
+CREATE INDEX IF NOT EXISTS txs_by_sender ON txs (sender, height);
+CREATE INDEX IF NOT EXISTS txs_by_module ON txs (module, method, height);
+
+CREATE TABLE IF NOT EXISTS state (
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS state_writes (
+  height INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value BLOB,
+  PRIMARY KEY (key, height)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS state_writes_by_height ON state_writes (height);
+
+CREATE TABLE IF NOT EXISTS nonces (
+  sender TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  valid_until INTEGER NOT NULL,
+  PRIMARY KEY (sender, nonce)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nonces_by_expiry ON nonces (valid_until);
+`;

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type CborValue, decodeCanonical, encodeCanonical, fromHex, toHex } from '../../src/encoding/index.js';
+import { isGongzhiError } from '../../src/errors/index.js';
+
+interface Vectors {
+  valid: { value: unknown; hex: string }[];
+  invalid: { hex: string; why: string }[];
+}
+const vectors = JSON.parse(readFileSync(new URL('../vectors/cbor.json', import.meta.url), 'utf8')) as Vectors;
+
+function fromJson(v: unknown): CborValue {
+  if (Array.isArray(v)) return v.map(fromJson);
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$bytes === 'string') return fromHex(o.$bytes);
+    if (typeof o.$bigint === 'string') return BigInt(o.$bigint);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fromJson(x)]));
+  }
+  return v as CborValue;
+}
+
+describe('canonical CBOR', () => {
+  it.each(vectors.valid)('encodes $hex', ({ value, hex }) => {
+    const v = fromJson(value);
+    expect(toHex(encodeCanonical(v))).toBe(hex);
+    expect(toHex(encodeCanonical(decodeCanonical(fromHex(hex))))).toBe(hex);
+  });
+
+  it.each(vectors.invalid)('rejects $hex ($why)', ({ hex }) => {
+    let err: unknown;
+    try {
+      decodeCanonical(fromHex(hex));
+    } catch (e) {
+      err = e;
+    }
+    expect(isGongzhiError(err)).toBe(true);
+    expect(['ENCODING_INVALID', 'ENCODING_NON_CANONICAL']).toContain((err as { code: string }).code);
+  });
+
+  it('refuses to encode floats, undefined and class instances', () => {
+    for (const bad of [1.5, Number.NaN, { a: undefined }, new Date(0), [1, 0.1]]) {
+      expect(() => encodeCanonical(bad as unknown as CborValue)).toThrow(/integers|undefined|plain|encodable/);
+    }
+  });
+
+  const ledgerValue: fc.Arbitrary<CborValue> = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constant(null),
+      fc.boolean(),
+      fc.maxSafeInteger(),
+      fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n - 1n }).filter((b) => b < -(2n ** 53n) || b > 2n ** 53n),
+      fc.string(),
+      fc.uint8Array({ maxLength: 40 }),
+      fc.array(tie('value'), { maxLength: 5 }),
+      fc.dictionary(fc.string({ maxLength: 8 }), tie('value'), { maxKeys: 5 }),
+    ),
+  })).value as fc.Arbitrary<CborValue>;
+
+  it('round-trips any ledger value and its encoding is a fixed point', () => {
+    fc.assert(
+      fc.property(ledgerValue, (v) => {
+        const bytes = encodeCanonical(v);
+        const back = decodeCanonical(bytes);
+        expect(toHex(encodeCanonical(back))).toBe(toHex(bytes));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rejects any encoding with a byte appended', () => {
+    fc.assert(
+      fc.property(ledgerValue, fc.integer({ min: 0, max: 255 }), (v, extra) => {
+        const bytes = encodeCanonical(v);
+        const longer = new Uint8Array([...bytes, extra]);
+        expect(() => decodeCanonical(longer)).toThrow();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('map key order does not depend on insertion order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 30 }), fc.integer(), { maxKeys: 8 }), (d) => {
+        const reversed = Object.fromEntries(Object.entries(d).reverse());
+        expect(toHex(encodeCanonical(reversed))).toBe(toHex(encodeCanonical(d)));
+      }),
+    );
+  });
+});
