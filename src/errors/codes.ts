@@ -64,6 +64,10 @@ export const ERROR_CODES = {
   API_NOT_FOUND: 404,
   API_BODY_TOO_LARGE: 413,
   SDK_HTTP: 502,
+  API_INTERNAL: 500,
+  API_UNSUPPORTED_MEDIA_TYPE: 415,
+  SDK_BAD_PROOF: 400,
+  CRYPTO_WORKER_UNAVAILABLE: 500,
 } as const;
 
 /** A stable machine-readable error code. */

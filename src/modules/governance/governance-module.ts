@@ -33,7 +33,10 @@ function assertCommittee(state: StateReader, account: string): void {
 
 /** Close a proposal whose tally reached a decision, applying its action when it passed. */
 function settle(ctx: ExecContext, p: Proposal): Proposal {
-  const outcome = tally(readCommittee(ctx.state), p.votes);
+  // Frozen members neither vote nor count towards the total, so a freeze cannot deadlock the committee.
+  const c = readCommittee(ctx.state);
+  const active = { members: c.members.filter((m) => !isFrozen(ctx.state, m.account)), threshold: c.threshold };
+  const outcome = tally(active, p.votes);
   if (outcome === 'open') return p;
   if (outcome === 'rejected') {
     ctx.emit('rejected', { id: p.id });
