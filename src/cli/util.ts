@@ -22,8 +22,8 @@ export function password(flag: string | undefined): string {
 }
 
 /** Load and decrypt a keystore file. */
-export function loadKey(path: string, pw: string | undefined): KeyPair {
-  return decryptKeystore(readKeystoreFile(path), password(pw));
+export async function loadKey(path: string, pw: string | undefined): Promise<KeyPair> {
+  return decryptKeystore(await readKeystoreFile(path), password(pw));
 }
 
 /** Read a file's bytes with a typed error. */

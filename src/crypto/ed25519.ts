@@ -88,7 +88,8 @@ export const ed25519Suite: CryptoSuite = {
     }
   },
   address(publicKey: Uint8Array): string {
-    if (publicKey.length !== 32) throw badKey('ed25519 public key must be 32 bytes', { length: publicKey.length });
+    if (publicKey.length !== 32)
+      throw badKey('ed25519 public key must be 32 bytes', { length: publicKey.length });
     return addressFromDigest(hash(publicKey));
   },
 };

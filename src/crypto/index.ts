@@ -1,5 +1,36 @@
 export { ed25519Suite } from './ed25519.js';
-export { SECP256K1_N, secp256k1CompressPoint, secp256k1DecompressPoint, secp256k1Suite } from './secp256k1.js';
+export {
+  exportJwk,
+  exportPublicKeyDer,
+  exportPublicKeyPem,
+  exportSecretKeyDer,
+  exportSecretKeyPem,
+  importJwk,
+  importPublicKeyDer,
+  importPublicKeyPem,
+  importSecretKeyDer,
+  importSecretKeyPem,
+  type Jwk,
+  type KeyMaterial,
+} from './keys.js';
+export {
+  decryptKeystore,
+  encryptKeystore,
+  KEYSTORE_DEFAULT_SCRYPT_N,
+  KEYSTORE_MAX_SCRYPT_N,
+  type Keystore,
+  type KeystoreCipher,
+  parseKeystore,
+  readKeystoreFile,
+  writeKeystoreFile,
+} from './keystore.js';
+export { measureVerifyRate } from './measure.js';
+export {
+  SECP256K1_N,
+  secp256k1CompressPoint,
+  secp256k1DecompressPoint,
+  secp256k1Suite,
+} from './secp256k1.js';
 export {
   SM2_CURVE,
   SM2_DEFAULT_USER_ID,
@@ -11,3 +42,4 @@ export {
 } from './sm2.js';
 export { type CryptoSuite, isSuiteId, type KeyPair, SUITE_IDS, type SuiteId } from './suite.js';
 export { getSuite } from './suites.js';
+export { type VerifyItem, VerifyPool } from './verify-pool.js';

@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { toHex, utf8 } from '../encoding/bytes.js';
 import {
@@ -56,7 +62,9 @@ describe.each(SUITE_IDS)('%s keys', (id: SuiteId) => {
     expect(() => importSecretKeyPem(id, pubPem)).toThrow(badKey);
     expect(() => importPublicKeyPem(id, pubPem.replace('KEY-----\n', 'KEY-----\n*'))).toThrow(badKey);
     expect(() => importPublicKeyPem(id, pubPem.replace('KEY-----\n', 'KEY-----\nAAAA'))).toThrow(badKey);
-    expect(() => importPublicKeyDer(id, exportPublicKeyDer(id, kp.publicKey).subarray(0, 20))).toThrow(badKey);
+    expect(() => importPublicKeyDer(id, exportPublicKeyDer(id, kp.publicKey).subarray(0, 20))).toThrow(
+      badKey,
+    );
     const other1 = SUITE_IDS.find((s) => s !== id) as SuiteId;
     expect(() => importPublicKeyPem(other1, pubPem)).toThrow(badKey);
     expect(() => importSecretKeyPem(other1, skPem)).toThrow(badKey);
@@ -75,7 +83,9 @@ describe.each(SUITE_IDS)('%s keys', (id: SuiteId) => {
     const nodePub = createPublicKey(exportPublicKeyPem(id, kp.publicKey));
     const nodePriv = createPrivateKey(exportSecretKeyPem(id, kp.secretKey));
     // Same key: node re-exports to the identical DER we wrote.
-    expect(toHex(nodePub.export({ type: 'spki', format: 'der' }))).toBe(toHex(exportPublicKeyDer(id, kp.publicKey)));
+    expect(toHex(nodePub.export({ type: 'spki', format: 'der' }))).toBe(
+      toHex(exportPublicKeyDer(id, kp.publicKey)),
+    );
     expect(toHex(createPublicKey(nodePriv).export({ type: 'spki', format: 'der' }))).toBe(
       toHex(exportPublicKeyDer(id, kp.publicKey)),
     );
@@ -83,7 +93,10 @@ describe.each(SUITE_IDS)('%s keys', (id: SuiteId) => {
       id === 'ed25519'
         ? generateKeyPairSync('ed25519')
         : generateKeyPairSync('ec', { namedCurve: NODE_CURVE[id] });
-    const fromNode = importSecretKeyPem(id, gen.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    const fromNode = importSecretKeyPem(
+      id,
+      gen.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    );
     expect(importPublicKeyPem(id, gen.publicKey.export({ type: 'spki', format: 'pem' }).toString())).toEqual(
       fromNode.publicKey,
     );
@@ -101,13 +114,17 @@ describe('independent check with node:crypto', () => {
     const kp = suite.generateKeyPair();
     const msg = utf8('node checks ed25519');
     const sig = suite.sign(kp.secretKey, msg);
-    expect(nodeVerify(null, msg, createPublicKey(exportPublicKeyPem('ed25519', kp.publicKey)), sig)).toBe(true);
+    expect(nodeVerify(null, msg, createPublicKey(exportPublicKeyPem('ed25519', kp.publicKey)), sig)).toBe(
+      true,
+    );
     const jwk = { ...exportJwk('ed25519', { publicKey: kp.publicKey }) };
     expect(nodeVerify(null, msg, createPublicKey({ key: jwk, format: 'jwk' }), sig)).toBe(true);
     // and node signs with our secret-key exports
     const priv = createPrivateKey({ key: { ...exportJwk('ed25519', kp) }, format: 'jwk' });
     expect(toHex(nodeSign(null, msg, priv))).toBe(toHex(sig));
-    expect(toHex(nodeSign(null, msg, createPrivateKey(exportSecretKeyPem('ed25519', kp.secretKey))))).toBe(toHex(sig));
+    expect(toHex(nodeSign(null, msg, createPrivateKey(exportSecretKeyPem('ed25519', kp.secretKey))))).toBe(
+      toHex(sig),
+    );
   });
 
   it('secp256k1: node verifies our signature with our PEM and JWK', () => {
@@ -118,7 +135,10 @@ describe('independent check with node:crypto', () => {
     const opts = { dsaEncoding: 'ieee-p1363' } as const;
     const pemKey = createPublicKey(exportPublicKeyPem('secp256k1', kp.publicKey));
     expect(nodeVerify('sha256', msg, { key: pemKey, ...opts }, sig)).toBe(true);
-    const jwkKey = createPublicKey({ key: { ...exportJwk('secp256k1', { publicKey: kp.publicKey }) }, format: 'jwk' });
+    const jwkKey = createPublicKey({
+      key: { ...exportJwk('secp256k1', { publicKey: kp.publicKey }) },
+      format: 'jwk',
+    });
     expect(nodeVerify('sha256', msg, { key: jwkKey, ...opts }, sig)).toBe(true);
     const priv = createPrivateKey({ key: { ...exportJwk('secp256k1', kp) }, format: 'jwk' });
     expect(priv.export({ format: 'jwk' })).toEqual({ ...exportJwk('secp256k1', kp) });

@@ -1,12 +1,12 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { fromBase64Url, toBase64Url } from '../encoding/bytes.js';
 import {
+  type DerNode,
   derBitStringBytes,
   derChildren,
   derEncode,
   derExpect,
   derSmallInt,
-  type DerNode,
   TAG,
 } from './der.js';
 import { badKey } from './internal.js';
@@ -79,7 +79,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 function normalisePublicKey(suite: SuiteId, publicKey: Uint8Array): Uint8Array {
   if (!(publicKey instanceof Uint8Array)) throw badKey('public key must be bytes');
   if (suite === 'ed25519') {
-    if (publicKey.length !== 32) throw badKey('ed25519 public key must be 32 bytes', { length: publicKey.length });
+    if (publicKey.length !== 32)
+      throw badKey('ed25519 public key must be 32 bytes', { length: publicKey.length });
     try {
       ed25519.Point.fromBytes(publicKey);
     } catch (e) {
@@ -220,9 +221,10 @@ function pemEncode(label: string, der: Uint8Array): string {
 
 function pemDecode(pem: string, labels: readonly string[]): { label: string; der: Uint8Array } {
   if (typeof pem !== 'string' || pem.length > MAX_PEM_LENGTH) throw badKey('expected a PEM string');
-  const m = /^-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n([A-Za-z0-9+/=\r\n]*)-----END ([A-Z0-9 ]{1,40})-----$/.exec(
-    pem.trim(),
-  );
+  const m =
+    /^-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n([A-Za-z0-9+/=\r\n]*)-----END ([A-Z0-9 ]{1,40})-----$/.exec(
+      pem.trim(),
+    );
   const label = m?.[1];
   const body = m?.[2]?.replace(/[\r\n]/g, '') ?? '';
   if (m === null || label === undefined || m[3] !== label) throw badKey('malformed PEM');

@@ -48,12 +48,12 @@ describe.each(SUITE_IDS)('%s keystore', (id: SuiteId) => {
     await expect(decryptKeystore({ ...ks, ciphertext: flip(ks.ciphertext) }, 'pw')).rejects.toThrow(
       bad('KEYSTORE_BAD_PASSWORD'),
     );
-    await expect(decryptKeystore({ ...ks, cipher: { ...ks.cipher, iv: flip(ks.cipher.iv) } }, 'pw')).rejects.toThrow(
-      bad('KEYSTORE_BAD_PASSWORD'),
-    );
-    await expect(decryptKeystore({ ...ks, cipher: { ...ks.cipher, tag: flip(ks.cipher.tag) } }, 'pw')).rejects.toThrow(
-      bad('KEYSTORE_BAD_PASSWORD'),
-    );
+    await expect(
+      decryptKeystore({ ...ks, cipher: { ...ks.cipher, iv: flip(ks.cipher.iv) } }, 'pw'),
+    ).rejects.toThrow(bad('KEYSTORE_BAD_PASSWORD'));
+    await expect(
+      decryptKeystore({ ...ks, cipher: { ...ks.cipher, tag: flip(ks.cipher.tag) } }, 'pw'),
+    ).rejects.toThrow(bad('KEYSTORE_BAD_PASSWORD'));
     // Swap in another key's public key + address: header is authenticated.
     const other = suite.generateKeyPair();
     const swapped = {

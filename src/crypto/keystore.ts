@@ -3,8 +3,8 @@ import {
   createDecipheriv,
   createHmac,
   randomBytes,
-  scrypt,
   type ScryptOptions,
+  scrypt,
   timingSafeEqual,
 } from 'node:crypto';
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -60,7 +60,11 @@ export const KEYSTORE_MAX_SCRYPT_N = 2 ** 20;
 const SCRYPT_R = 8;
 const SCRYPT_P = 1;
 
-function invalid(message: string, details: Record<string, string | number> = {}, cause?: unknown): GongzhiError {
+function invalid(
+  message: string,
+  details: Record<string, string | number> = {},
+  cause?: unknown,
+): GongzhiError {
   return new GongzhiError('KEYSTORE_INVALID', message, details, cause === undefined ? undefined : { cause });
 }
 
@@ -79,7 +83,9 @@ function deriveKey(password: string, salt: Uint8Array, N: number, r: number, p: 
   });
 }
 
-type HeaderFields = Omit<Keystore, 'ciphertext' | 'cipher'> & { readonly cipher: { name: string; iv: string } };
+type HeaderFields = Omit<Keystore, 'ciphertext' | 'cipher'> & {
+  readonly cipher: { name: string; iv: string };
+};
 
 /** Bytes authenticated alongside the ciphertext: every field except ciphertext and tag. */
 function keystoreHeader(ks: HeaderFields): Buffer {
@@ -156,7 +162,11 @@ export async function encryptKeystore(
 
 function checkN(N: unknown, code: 'KEYSTORE_INVALID' | 'CRYPTO_BAD_KEY'): asserts N is number {
   const ok =
-    typeof N === 'number' && Number.isInteger(N) && N >= 2 && N <= KEYSTORE_MAX_SCRYPT_N && (N & (N - 1)) === 0;
+    typeof N === 'number' &&
+    Number.isInteger(N) &&
+    N >= 2 &&
+    N <= KEYSTORE_MAX_SCRYPT_N &&
+    (N & (N - 1)) === 0;
   if (!ok) throw new GongzhiError(code, 'scrypt N must be a power of two in [2, 2^20]', { N: String(N) });
 }
 
@@ -191,7 +201,13 @@ export function parseKeystore(value: unknown): Keystore {
     suite,
     address: ks.address,
     publicKey: hexField(ks.publicKey, 'publicKey', [suite === 'ed25519' ? 32 : 33]),
-    kdf: { name: 'scrypt', N: kdf.N, r: SCRYPT_R, p: SCRYPT_P, salt: hexField(kdf.salt, 'kdf.salt', [16, 32, 64]) },
+    kdf: {
+      name: 'scrypt',
+      N: kdf.N,
+      r: SCRYPT_R,
+      p: SCRYPT_P,
+      salt: hexField(kdf.salt, 'kdf.salt', [16, 32, 64]),
+    },
     cipher: {
       name,
       iv: hexField(cipher.iv, 'cipher.iv', [name === 'aes-256-gcm' ? 12 : 16]),
@@ -267,7 +283,12 @@ export async function writeKeystoreFile(path: string, ks: Keystore): Promise<voi
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new GongzhiError('STORAGE_FAILURE', 'cannot write keystore file', { path, errno: errnoOf(e) }, { cause: e });
+    throw new GongzhiError(
+      'STORAGE_FAILURE',
+      'cannot write keystore file',
+      { path, errno: errnoOf(e) },
+      { cause: e },
+    );
   }
 }
 

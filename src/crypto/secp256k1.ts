@@ -134,15 +134,15 @@ export const secp256k1Suite: CryptoSuite = {
       if (r === 0n || r >= SECP256K1_N || s === 0n || s > HALF_N) return false;
       const key = secp256k1PublicKeyObject(publicKey);
       return (
-        key !== undefined &&
-        nodeVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature)
+        key !== undefined && nodeVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature)
       );
     } catch {
       return false;
     }
   },
   address(publicKey: Uint8Array): string {
-    if (publicKey.length !== 33) throw badKey('secp256k1 public key must be 33 bytes', { length: publicKey.length });
+    if (publicKey.length !== 33)
+      throw badKey('secp256k1 public key must be 33 bytes', { length: publicKey.length });
     return addressFromDigest(hash(publicKey));
   },
 };

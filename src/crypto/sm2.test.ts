@@ -1,8 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, sign as nodeSign, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex, utf8 } from '../encoding/bytes.js';
-import { SM2_DEFAULT_USER_ID, sm2CompressPoint, sm2DecompressPoint, sm2Sign, sm2Suite, sm2Verify } from './sm2.js';
+import { exportSecretKeyPem } from './keys.js';
+import {
+  SM2_DEFAULT_USER_ID,
+  sm2CompressPoint,
+  sm2DecompressPoint,
+  sm2Sign,
+  sm2Suite,
+  sm2Verify,
+} from './sm2.js';
 
 /** The part of sm-crypto (no bundled types) that the cross-checks use. */
 interface SmCryptoSm2 {
@@ -59,6 +67,27 @@ describe('sm2 against sm-crypto (independent implementation)', () => {
     );
   });
 
+  it('sm-crypto rejects tampered signatures', () => {
+    const kp = sm2Suite.generateKeyPair();
+    const msg = utf8('tamper');
+    const sig = sm2Suite.sign(kp.secretKey, msg);
+    sig[40] = (sig[40] as number) ^ 4;
+    expect(sm.doVerifySignature(Array.from(msg), toHex(sig), toHex(sm2DecompressPoint(kp.publicKey)))).toBe(
+      false,
+    );
+  });
+
+  it("node:crypto's EC-on-SM2 signature (ECDSA-with-SM3) is not an SM2 signature", () => {
+    const kp = sm2Suite.generateKeyPair();
+    const msg = utf8('not sm2');
+    const key = createPrivateKey(exportSecretKeyPem('sm2', kp.secretKey));
+    const ecdsa = nodeSign('sm3', msg, { key, dsaEncoding: 'ieee-p1363' });
+    expect(sm2Suite.verify(kp.publicKey, msg, ecdsa)).toBe(false);
+    expect(sm.doVerifySignature(Array.from(msg), toHex(ecdsa), toHex(sm2DecompressPoint(kp.publicKey)))).toBe(
+      false,
+    );
+  });
+
   it('custom user IDs interoperate in both directions', () => {
     const kp = sm2Suite.generateKeyPair();
     const pubHex = toHex(sm2DecompressPoint(kp.publicKey));
@@ -105,7 +134,9 @@ describe('sm2 details', () => {
   it('rejects secret keys 0, n-1 and n', () => {
     const nMinus1 = fromHex('fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54122');
     for (const bad of [new Uint8Array(32), nMinus1, new Uint8Array(31)]) {
-      expect(() => sm2Suite.sign(bad, utf8('x'))).toThrow(expect.objectContaining({ code: 'CRYPTO_BAD_KEY' }));
+      expect(() => sm2Suite.sign(bad, utf8('x'))).toThrow(
+        expect.objectContaining({ code: 'CRYPTO_BAD_KEY' }),
+      );
     }
   });
 

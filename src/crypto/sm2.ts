@@ -254,7 +254,8 @@ export const sm2Suite: CryptoSuite = {
   sign: (secretKey, message) => sm2Sign(secretKey, message),
   verify: (publicKey, message, signature) => sm2Verify(publicKey, message, signature),
   address(publicKey: Uint8Array): string {
-    if (publicKey.length !== 33) throw badKey('sm2 public key must be 33 bytes', { length: publicKey.length });
+    if (publicKey.length !== 33)
+      throw badKey('sm2 public key must be 33 bytes', { length: publicKey.length });
     return addressFromDigest(hash(publicKey));
   },
 };

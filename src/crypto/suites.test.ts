@@ -3,9 +3,9 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isGongzhiError } from '../errors/index.js';
 import { toHex, utf8 } from '../encoding/bytes.js';
-import { type SuiteId, SUITE_IDS } from './suite.js';
+import { isGongzhiError } from '../errors/index.js';
+import { SUITE_IDS, type SuiteId } from './suite.js';
 import { getSuite } from './suites.js';
 
 function flipBit(b: Uint8Array, bit: number): Uint8Array {
@@ -76,7 +76,9 @@ describe.each(SUITE_IDS)('%s suite', (id: SuiteId) => {
         err = e;
       }
       expect(isGongzhiError(err, 'CRYPTO_BAD_KEY')).toBe(true);
-      expect(() => suite.publicKeyFromSecret(bad)).toThrow(expect.objectContaining({ code: 'CRYPTO_BAD_KEY' }));
+      expect(() => suite.publicKeyFromSecret(bad)).toThrow(
+        expect.objectContaining({ code: 'CRYPTO_BAD_KEY' }),
+      );
     }
   });
 
@@ -87,7 +89,8 @@ describe.each(SUITE_IDS)('%s suite', (id: SuiteId) => {
         const sig = suite.sign(kp.secretKey, msg);
         expect(suite.verify(kp.publicKey, msg, sig)).toBe(true);
         expect(suite.verify(kp.publicKey, msg, flipBit(sig, bit % 512))).toBe(false);
-        if (msg.length > 0) expect(suite.verify(kp.publicKey, flipBit(msg, bit % (msg.length * 8)), sig)).toBe(false);
+        if (msg.length > 0)
+          expect(suite.verify(kp.publicKey, flipBit(msg, bit % (msg.length * 8)), sig)).toBe(false);
       }),
       { numRuns: id === 'sm2' ? 40 : 100 },
     );
@@ -141,7 +144,9 @@ describe('cross-checks with @noble/curves', () => {
 describe('getSuite', () => {
   it('throws CRYPTO_UNKNOWN_SUITE for unknown ids', () => {
     for (const bad of ['rsa', 'toString', '__proto__', '']) {
-      expect(() => getSuite(bad as SuiteId)).toThrow(expect.objectContaining({ code: 'CRYPTO_UNKNOWN_SUITE' }));
+      expect(() => getSuite(bad as SuiteId)).toThrow(
+        expect.objectContaining({ code: 'CRYPTO_UNKNOWN_SUITE' }),
+      );
     }
   });
 });

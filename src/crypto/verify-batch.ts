@@ -30,8 +30,11 @@ export function encodeBatch(items: readonly VerifyItem[], start = 0, end = items
   const count = end - start;
   let size = 4 + 8 * count;
   for (let i = start; i < end; i++) {
-    const it = items[i] as VerifyItem;
-    size += fit(it.publicKey).length + fit(it.signature).length + it.message.length;
+    const item = items[i] as VerifyItem;
+    size +=
+      shortField(item.publicKey).length +
+      shortField(item.signature).length +
+      bytesOrEmpty(item.message).length;
   }
   const buf = new ArrayBuffer(size);
   const view = new DataView(buf);
@@ -40,25 +43,32 @@ export function encodeBatch(items: readonly VerifyItem[], start = 0, end = items
   let head = 4;
   let body = 4 + 8 * count;
   for (let i = start; i < end; i++) {
-    const it = items[i] as VerifyItem;
-    const pub = fit(it.publicKey);
-    const sig = fit(it.signature);
+    const item = items[i] as VerifyItem;
+    const pub = shortField(item.publicKey);
+    const sig = shortField(item.signature);
+    const msg = bytesOrEmpty(item.message);
     view.setUint16(head, pub.length);
     view.setUint16(head + 2, sig.length);
-    view.setUint32(head + 4, it.message.length);
+    view.setUint32(head + 4, msg.length);
     head += 8;
     bytes.set(pub, body);
     body += pub.length;
     bytes.set(sig, body);
     body += sig.length;
-    bytes.set(it.message, body);
-    body += it.message.length;
+    bytes.set(msg, body);
+    body += msg.length;
   }
   return buf;
 }
 
-function fit(b: Uint8Array): Uint8Array {
-  return b.length > U16_MAX ? new Uint8Array(0) : b;
+const EMPTY = new Uint8Array(0);
+
+function shortField(b: Uint8Array): Uint8Array {
+  return b instanceof Uint8Array && b.length <= U16_MAX ? b : EMPTY;
+}
+
+function bytesOrEmpty(b: Uint8Array): Uint8Array {
+  return b instanceof Uint8Array ? b : EMPTY;
 }
 
 /** Views into `buf` for every packed item (no copies). Returns undefined if the layout is inconsistent. */
@@ -89,8 +99,8 @@ export function decodeBatch(buf: ArrayBuffer): VerifyItem[] | undefined {
 export function verifyItems(suite: CryptoSuite, items: readonly VerifyItem[]): Uint8Array {
   const out = new Uint8Array(items.length);
   for (let i = 0; i < items.length; i++) {
-    const it = items[i] as VerifyItem;
-    out[i] = suite.verify(it.publicKey, it.message, it.signature) ? 1 : 0;
+    const item = items[i] as VerifyItem;
+    out[i] = suite.verify(item.publicKey, item.message, item.signature) ? 1 : 0;
   }
   return out;
 }

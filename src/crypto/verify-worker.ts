@@ -8,11 +8,16 @@ import { decodeBatch, type VerifyRequest, type VerifyResponse, verifyItems } fro
  * packed batch; the answer transfers back one byte per item. Imported outside a worker it does nothing.
  */
 function handle(req: VerifyRequest): { res: VerifyResponse; transfer: ArrayBuffer[] } {
-  if (!isSuiteId(req.suite)) return { res: { id: req.id, ok: false, message: 'unknown suite' }, transfer: [] };
+  if (!isSuiteId(req.suite))
+    return { res: { id: req.id, ok: false, message: 'unknown suite' }, transfer: [] };
   const items = decodeBatch(req.buf);
-  if (items === undefined) return { res: { id: req.id, ok: false, message: 'malformed batch' }, transfer: [] };
+  if (items === undefined)
+    return { res: { id: req.id, ok: false, message: 'malformed batch' }, transfer: [] };
   const results = verifyItems(getSuite(req.suite), items);
-  return { res: { id: req.id, ok: true, results: results.buffer as ArrayBuffer }, transfer: [results.buffer as ArrayBuffer] };
+  return {
+    res: { id: req.id, ok: true, results: results.buffer as ArrayBuffer },
+    transfer: [results.buffer as ArrayBuffer],
+  };
 }
 
 parentPort?.on('message', (req: VerifyRequest) => {
@@ -20,7 +25,10 @@ parentPort?.on('message', (req: VerifyRequest) => {
   try {
     out = handle(req);
   } catch (e) {
-    out = { res: { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e) }, transfer: [] };
+    out = {
+      res: { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e) },
+      transfer: [],
+    };
   }
   parentPort?.postMessage(out.res, out.transfer);
 });

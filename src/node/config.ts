@@ -34,7 +34,7 @@ function readJson(path: string): unknown {
 }
 
 /** Load a node config; the keystore password comes from the caller (flag or GONGZHI_PASSWORD). */
-export function loadNodeConfig(path: string, password: string): LoadedConfig {
+export async function loadNodeConfig(path: string, password: string): Promise<LoadedConfig> {
   const abs = resolve(path);
   const file = readJson(abs) as NodeConfigFile;
   for (const k of ['nodeId', 'org', 'dataDir', 'nodeKeystore'] as const) {
@@ -44,7 +44,7 @@ export function loadNodeConfig(path: string, password: string): LoadedConfig {
     throw new GongzhiError('CONFIG_INVALID', 'config field genesis must list genesis files', { path });
   }
   const base = dirname(abs);
-  const ks = decryptKeystore(readKeystoreFile(resolve(base, file.nodeKeystore)), password);
+  const ks = await decryptKeystore(await readKeystoreFile(resolve(base, file.nodeKeystore)), password);
   return {
     file,
     path: abs,

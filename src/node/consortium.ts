@@ -59,7 +59,7 @@ export const DEFAULT_PERMISSIONS: Readonly<Record<string, readonly string[]>> = 
  * Write a consortium: per group a genesis document, per organisation an admin key and a node key
  * (encrypted keystores) and a node config. Deterministic apart from the generated keys.
  */
-export function initConsortium(o: InitOptions): InitResult {
+export async function initConsortium(o: InitOptions): Promise<InitResult> {
   const suite: CryptoSuite = getSuite(o.suite);
   if (o.orgs.length === 0) throw new GongzhiError('CONFIG_INVALID', 'at least one organisation is required');
   if (o.groups.length === 0) throw new GongzhiError('CONFIG_INVALID', 'at least one group is required');
@@ -71,8 +71,8 @@ export function initConsortium(o: InitOptions): InitResult {
     const node = suite.generateKeyPair();
     keys[org.id] = { admin, node };
     const ksOpts = o.scryptN === undefined ? {} : { scryptN: o.scryptN };
-    writeKeystoreFile(join(o.dir, 'keys', `${org.id}-admin.json`), encryptKeystore(suite, admin, o.password, ksOpts));
-    writeKeystoreFile(join(o.dir, 'keys', `${org.id}-node.json`), encryptKeystore(suite, node, o.password, ksOpts));
+    await writeKeystoreFile(join(o.dir, 'keys', `${org.id}-admin.json`), await encryptKeystore(suite.id, admin, o.password, ksOpts));
+    await writeKeystoreFile(join(o.dir, 'keys', `${org.id}-node.json`), await encryptKeystore(suite.id, node, o.password, ksOpts));
     infos.push({
       id: org.id,
       name: org.name ?? org.id,

@@ -28,11 +28,11 @@ export const DEMO_GROUPS = [
 export const DEMO_NODE_ORG = 'civil-affairs';
 
 /** Create the demo consortium under `dir` unless it exists; returns the node config path. */
-export function ensureDemoConsortium(dir: string, onProgress?: (m: string) => void): string {
+export async function ensureDemoConsortium(dir: string, onProgress?: (m: string) => void): Promise<string> {
   const cfg = join(dir, 'nodes', `${DEMO_NODE_ORG}.json`);
   if (existsSync(cfg)) return cfg;
   onProgress?.(`creating demo consortium in ${dir}`);
-  initConsortium({
+  await initConsortium({
     dir,
     chain: 'gongzhi-demo',
     suite: 'ed25519',
@@ -47,8 +47,8 @@ export function ensureDemoConsortium(dir: string, onProgress?: (m: string) => vo
 }
 
 /** Decrypt a demo org's admin key. */
-export function demoAdminKey(dir: string, org: string): KeyPair {
-  return decryptKeystore(readKeystoreFile(join(dir, 'keys', `${org}-admin.json`)), DEMO_PASSWORD);
+export async function demoAdminKey(dir: string, org: string): Promise<KeyPair> {
+  return decryptKeystore(await readKeystoreFile(join(dir, 'keys', `${org}-admin.json`)), DEMO_PASSWORD);
 }
 
 let nonceCounter = 0;
@@ -81,9 +81,9 @@ async function call(node: GongzhiNode, group: string, key: KeyPair, module: stri
 export async function seedDemoData(node: GongzhiNode, dir: string, log: (m: string) => void): Promise<void> {
   const gov = node.group('governance');
   if (gov.latest.height > 0) return;
-  const community = demoAdminKey(dir, 'community');
-  const civil = demoAdminKey(dir, 'civil-affairs');
-  const hospital = demoAdminKey(dir, 'hospital');
+  const community = await demoAdminKey(dir, 'community');
+  const civil = await demoAdminKey(dir, 'civil-affairs');
+  const hospital = await demoAdminKey(dir, 'hospital');
   const docs = [
     ['Residents meeting minutes, 2026-11-01', 'meeting-minutes'],
     ['Community fund expenditure approval #17', 'fund-approval'],
@@ -105,7 +105,7 @@ export async function seedDemoData(node: GongzhiNode, dir: string, log: (m: stri
     action: { type: 'setParam', name: 'blockIntervalMs', value: 100 },
   });
   const id = proposal.receipt.events.find((e) => e.name === 'proposed')?.data.id;
-  for (const voter of [community, hospital, demoAdminKey(dir, 'bank')]) {
+  for (const voter of [community, hospital, await demoAdminKey(dir, 'bank')]) {
     await call(node, 'governance', voter, 'governance', 'vote', { id: id as number, approve: true });
   }
   log(`demo: proposal ${String(id)} (blockIntervalMs → 100) voted through`);

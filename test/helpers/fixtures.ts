@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { type CryptoSuite, getSuite, type KeyPair, type SuiteId } from '../../src/crypto/index.js';
 import { toHex } from '../../src/encoding/index.js';
-import { type CborMap, DEFAULT_PARAMS, encodeTx, type Genesis, signTx, txHash } from '../../src/ledger/index.js';
+import {
+  type CborMap,
+  DEFAULT_PARAMS,
+  encodeTx,
+  type Genesis,
+  signTx,
+  txHash,
+} from '../../src/ledger/index.js';
 import { DEFAULT_PERMISSIONS, GongzhiNode } from '../../src/node/index.js';
 
 /** A small consortium for tests: `orgs` organisations, each with an admin and a node key. */
@@ -39,7 +46,10 @@ export function testConsortium(
       timestamp: 1_700_000_000_000,
       params: { ...DEFAULT_PARAMS, blockIntervalMs: opts.blockIntervalMs ?? 10 },
       orgs,
-      committee: { members: admins.map((a) => ({ account: suite.address(a.publicKey), weight: 1 })), threshold: 67 },
+      committee: {
+        members: admins.map((a) => ({ account: suite.address(a.publicKey), weight: 1 })),
+        threshold: 67,
+      },
       roles: {},
       permissions: DEFAULT_PERMISSIONS,
     }),
@@ -78,7 +88,11 @@ export function tempDir(prefix = 'gongzhi-test-'): { dir: string; remove: () => 
 }
 
 /** Start a real node (real SQLite files) of org 0 of the consortium. */
-export async function startTestNode(c: TestConsortium, dataDir: string, verifyWorkers = 0): Promise<GongzhiNode> {
+export async function startTestNode(
+  c: TestConsortium,
+  dataDir: string,
+  verifyWorkers = 0,
+): Promise<GongzhiNode> {
   return GongzhiNode.start({
     nodeId: 'org0-node',
     org: 'org0',

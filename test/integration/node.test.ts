@@ -3,7 +3,12 @@ import type { KeyPair } from '../../src/crypto/index.js';
 import { fromHex, toHex, utf8 } from '../../src/encoding/index.js';
 import type { GongzhiError } from '../../src/errors/index.js';
 import { applyMerkleProof, decodeTx, encodeTx, leafHash, merkleProof } from '../../src/ledger/index.js';
-import { type GongzhiNode, type GroupLedger, verifyChainFile, DEFAULT_MODULES } from '../../src/node/index.js';
+import {
+  DEFAULT_MODULES,
+  type GongzhiNode,
+  type GroupLedger,
+  verifyChainFile,
+} from '../../src/node/index.js';
 import { makeTx, startTestNode, type TestConsortium, tempDir, testConsortium } from '../helpers/fixtures.js';
 
 function anchorArgs(text: string, suite: TestConsortium['suite']) {
@@ -15,7 +20,12 @@ function anchorArgs(text: string, suite: TestConsortium['suite']) {
 }
 
 function snapshot(g: GroupLedger) {
-  return { height: g.latest.height, root: toHex(g.latest.header.stateRoot), txs: g.store.txCount(), mempool: g.mempoolSize };
+  return {
+    height: g.latest.height,
+    root: toHex(g.latest.header.stateRoot),
+    txs: g.store.txCount(),
+    mempool: g.mempoolSize,
+  };
 }
 
 async function submitOne(g: GroupLedger, bytes: Uint8Array) {
@@ -70,18 +80,52 @@ describe('node: admission, execution, storage', () => {
   it('rejects bad transactions before ordering and changes nothing', async () => {
     await commit(g, makeTx(c.suite, admin, g, 'evidence', 'anchor', anchorArgs('seed', c.suite)).bytes);
     const before = snapshot(g);
-    const good = makeTx(c.suite, admin, g, 'evidence', 'anchor', anchorArgs('x', c.suite), { nonce: 'fixed' });
+    const good = makeTx(c.suite, admin, g, 'evidence', 'anchor', anchorArgs('x', c.suite), {
+      nonce: 'fixed',
+    });
     const decoded = decodeTx(good.bytes);
     const tampered = encodeTx({ ...decoded, sig: decoded.sig.map((b, i) => (i === 0 ? b ^ 1 : b)) });
     const cases: [Uint8Array, string][] = [
       [tampered, 'TX_BAD_SIGNATURE'],
-      [makeTx(c.suite, admin, { chain: 'other-chain', group: 'main' }, 'evidence', 'anchor', anchorArgs('a', c.suite)).bytes, 'TX_WRONG_CHAIN'],
-      [makeTx(c.suite, admin, { chain: g.chain, group: 'other' }, 'evidence', 'anchor', anchorArgs('a', c.suite)).bytes, 'TX_WRONG_GROUP'],
-      [makeTx(c.suite, admin, g, 'evidence', 'anchor', anchorArgs('a', c.suite), { validUntil: 1 }).bytes, 'TX_EXPIRED'],
-      [makeTx(c.suite, admin, g, 'evidence', 'anchor', anchorArgs('a', c.suite), { validUntil: 5000 }).bytes, 'TX_WINDOW_TOO_LONG'],
+      [
+        makeTx(
+          c.suite,
+          admin,
+          { chain: 'other-chain', group: 'main' },
+          'evidence',
+          'anchor',
+          anchorArgs('a', c.suite),
+        ).bytes,
+        'TX_WRONG_CHAIN',
+      ],
+      [
+        makeTx(
+          c.suite,
+          admin,
+          { chain: g.chain, group: 'other' },
+          'evidence',
+          'anchor',
+          anchorArgs('a', c.suite),
+        ).bytes,
+        'TX_WRONG_GROUP',
+      ],
+      [
+        makeTx(c.suite, admin, g, 'evidence', 'anchor', anchorArgs('a', c.suite), { validUntil: 1 }).bytes,
+        'TX_EXPIRED',
+      ],
+      [
+        makeTx(c.suite, admin, g, 'evidence', 'anchor', anchorArgs('a', c.suite), { validUntil: 5000 }).bytes,
+        'TX_WINDOW_TOO_LONG',
+      ],
       [new Uint8Array([0xa1, 0x61]), 'TX_MALFORMED'],
       [utf8('{"not":"cbor"}'), 'TX_MALFORMED'],
-      [makeTx(c.suite, admin, g, 'evidence', 'note', { digest: new Uint8Array(32), text: 'x'.repeat(70_000) }).bytes, 'TX_TOO_LARGE'],
+      [
+        makeTx(c.suite, admin, g, 'evidence', 'note', {
+          digest: new Uint8Array(32),
+          text: 'x'.repeat(70_000),
+        }).bytes,
+        'TX_TOO_LARGE',
+      ],
     ];
     for (const [bytes, code] of cases) {
       const r = await submitOne(g, bytes);
@@ -92,7 +136,9 @@ describe('node: admission, execution, storage', () => {
     const mid = snapshot(g);
     const dup = await submitOne(g, good.bytes);
     expect('error' in dup && dup.error.code).toBe('TX_DUPLICATE');
-    const sameNonce = makeTx(c.suite, admin, g, 'evidence', 'anchor', anchorArgs('y', c.suite), { nonce: 'fixed' });
+    const sameNonce = makeTx(c.suite, admin, g, 'evidence', 'anchor', anchorArgs('y', c.suite), {
+      nonce: 'fixed',
+    });
     const replay = await submitOne(g, sameNonce.bytes);
     expect('error' in replay && replay.error.code).toBe('TX_NONCE_REPLAYED');
     await new Promise((r) => setTimeout(r, 50));
@@ -103,7 +149,10 @@ describe('node: admission, execution, storage', () => {
   it('records a failing call as failed and writes nothing', async () => {
     const stranger = c.suite.generateKeyPair();
     const before = snapshot(g);
-    const denied = await commit(g, makeTx(c.suite, stranger, g, 'evidence', 'anchor', anchorArgs('s', c.suite)).bytes);
+    const denied = await commit(
+      g,
+      makeTx(c.suite, stranger, g, 'evidence', 'anchor', anchorArgs('s', c.suite)).bytes,
+    );
     expect(denied.receipt.status).toBe('EXEC_PERMISSION_DENIED');
     expect(denied.receipt.writes).toEqual([]);
     const unknown = await commit(g, makeTx(c.suite, admin, g, 'nosuch', 'call', {}).bytes);
@@ -112,13 +161,18 @@ describe('node: admission, execution, storage', () => {
     expect(badArgs.receipt.status).toMatch(/EXEC_BAD_ARGS|EVIDENCE_BAD_DIGEST/);
     // blocks were cut, but the state root chain saw no writes
     expect(g.latest.height).toBeGreaterThan(before.height);
-    expect(() => g.query('evidence', 'get', { digest: toHex(c.suite.hash(utf8('s'))) })).toThrow(/no evidence/);
+    expect(() => g.query('evidence', 'get', { digest: toHex(c.suite.hash(utf8('s'))) })).toThrow(
+      /no evidence/,
+    );
   });
 
   it('governance: weighted votes pass a freeze; a frozen account is refused; unfreeze restores it', async () => {
     const [a0, a1, a2] = c.admins as [KeyPair, KeyPair, KeyPair];
     const target = c.suite.address(a2.publicKey);
-    const p = await commit(g, makeTx(c.suite, a0, g, 'governance', 'propose', { action: { type: 'freeze', account: target } }).bytes);
+    const p = await commit(
+      g,
+      makeTx(c.suite, a0, g, 'governance', 'propose', { action: { type: 'freeze', account: target } }).bytes,
+    );
     expect(p.receipt.status).toBe('ok');
     const id = p.receipt.events.find((e) => e.name === 'proposed')?.data.id as number;
     expect((g.query('governance', 'proposal', { id: String(id) }) as { status: string }).status).toBe('open');
@@ -129,14 +183,26 @@ describe('node: admission, execution, storage', () => {
     expect((g.query('governance', 'proposal', { id: String(id) }) as { status: string }).status).toBe('open');
     expect((g.query('governance', 'frozen', { account: target }) as { frozen: boolean }).frozen).toBe(false);
     await commit(g, makeTx(c.suite, a2, g, 'governance', 'vote', { id, approve: true }).bytes);
-    expect((g.query('governance', 'proposal', { id: String(id) }) as { status: string }).status).toBe('passed');
+    expect((g.query('governance', 'proposal', { id: String(id) }) as { status: string }).status).toBe(
+      'passed',
+    );
     expect((g.query('governance', 'frozen', { account: target }) as { frozen: boolean }).frozen).toBe(true);
-    const refused = await commit(g, makeTx(c.suite, a2, g, 'evidence', 'anchor', anchorArgs('f', c.suite)).bytes);
+    const refused = await commit(
+      g,
+      makeTx(c.suite, a2, g, 'evidence', 'anchor', anchorArgs('f', c.suite)).bytes,
+    );
     expect(refused.receipt.status).toBe('EXEC_ACCOUNT_FROZEN');
-    const frozenVote = await commit(g, makeTx(c.suite, a2, g, 'governance', 'vote', { id: 999, approve: true }).bytes);
+    const frozenVote = await commit(
+      g,
+      makeTx(c.suite, a2, g, 'governance', 'vote', { id: 999, approve: true }).bytes,
+    );
     expect(frozenVote.receipt.status).toBe('EXEC_ACCOUNT_FROZEN');
     // the frozen member's weight leaves the tally: 2 of the 2 active members suffice
-    const u = await commit(g, makeTx(c.suite, a0, g, 'governance', 'propose', { action: { type: 'unfreeze', account: target } }).bytes);
+    const u = await commit(
+      g,
+      makeTx(c.suite, a0, g, 'governance', 'propose', { action: { type: 'unfreeze', account: target } })
+        .bytes,
+    );
     const uid = u.receipt.events.find((e) => e.name === 'proposed')?.data.id as number;
     await commit(g, makeTx(c.suite, a1, g, 'governance', 'vote', { id: uid, approve: true }).bytes);
     const ok = await commit(g, makeTx(c.suite, a2, g, 'evidence', 'anchor', anchorArgs('f', c.suite)).bytes);
@@ -147,34 +213,59 @@ describe('node: admission, execution, storage', () => {
     const [a0, a1, a2] = c.admins as [KeyPair, KeyPair, KeyPair];
     const user = c.suite.generateKeyPair();
     const userAddr = c.suite.address(user.publicKey);
-    const np = await commit(g, makeTx(c.suite, user, g, 'governance', 'propose', { action: { type: 'setThreshold', threshold: 1 } }).bytes);
+    const np = await commit(
+      g,
+      makeTx(c.suite, user, g, 'governance', 'propose', { action: { type: 'setThreshold', threshold: 1 } })
+        .bytes,
+    );
     expect(np.receipt.status).toBe('EXEC_PERMISSION_DENIED');
-    const bad = await commit(g, makeTx(c.suite, a0, g, 'governance', 'propose', { action: { type: 'setParam', name: 'nope', value: 1 } }).bytes);
+    const bad = await commit(
+      g,
+      makeTx(c.suite, a0, g, 'governance', 'propose', {
+        action: { type: 'setParam', name: 'nope', value: 1 },
+      }).bytes,
+    );
     expect(bad.receipt.status).toBe('GOV_INVALID_CHANGE');
     const pass = async (action: Record<string, unknown>) => {
       const p = await commit(g, makeTx(c.suite, a0, g, 'governance', 'propose', { action } as never).bytes);
       expect(p.receipt.status).toBe('ok');
       const id = p.receipt.events.find((e) => e.name === 'proposed')?.data.id as number;
-      for (const k of [a1, a2]) await commit(g, makeTx(c.suite, k, g, 'governance', 'vote', { id, approve: true }).bytes);
+      for (const k of [a1, a2])
+        await commit(g, makeTx(c.suite, k, g, 'governance', 'vote', { id, approve: true }).bytes);
       return (g.query('governance', 'proposal', { id: String(id) }) as { status: string }).status;
     };
     expect(await pass({ type: 'grantRole', account: userAddr, role: 'notary' })).toBe('passed');
-    const anchored = await commit(g, makeTx(c.suite, user, g, 'evidence', 'anchor', anchorArgs('u', c.suite)).bytes);
+    const anchored = await commit(
+      g,
+      makeTx(c.suite, user, g, 'evidence', 'anchor', anchorArgs('u', c.suite)).bytes,
+    );
     expect(anchored.receipt.status).toBe('ok');
     expect(await pass({ type: 'setPermission', method: 'evidence.anchor', roles: ['org'] })).toBe('passed');
-    const denied = await commit(g, makeTx(c.suite, user, g, 'evidence', 'anchor', anchorArgs('v', c.suite)).bytes);
+    const denied = await commit(
+      g,
+      makeTx(c.suite, user, g, 'evidence', 'anchor', anchorArgs('v', c.suite)).bytes,
+    );
     expect(denied.receipt.status).toBe('EXEC_PERMISSION_DENIED');
     expect(await pass({ type: 'setParam', name: 'maxTxBytes', value: 2000 })).toBe('passed');
     expect(g.params().maxTxBytes).toBe(2000);
-    const big = makeTx(c.suite, a0, g, 'evidence', 'note', { digest: new Uint8Array(32), text: 'x'.repeat(3000) });
+    const big = makeTx(c.suite, a0, g, 'evidence', 'note', {
+      digest: new Uint8Array(32),
+      text: 'x'.repeat(3000),
+    });
     const r = await submitOne(g, big.bytes);
     expect('error' in r && (r.error as GongzhiError).code).toBe('TX_TOO_LARGE');
     // a rejection vote: 2 of 3 against closes it as rejected
-    const p = await commit(g, makeTx(c.suite, a0, g, 'governance', 'propose', { action: { type: 'setThreshold', threshold: 90 } }).bytes);
+    const p = await commit(
+      g,
+      makeTx(c.suite, a0, g, 'governance', 'propose', { action: { type: 'setThreshold', threshold: 90 } })
+        .bytes,
+    );
     const id = p.receipt.events.find((e) => e.name === 'proposed')?.data.id as number;
     await commit(g, makeTx(c.suite, a1, g, 'governance', 'vote', { id, approve: false }).bytes);
     await commit(g, makeTx(c.suite, a2, g, 'governance', 'vote', { id, approve: false }).bytes);
-    expect((g.query('governance', 'proposal', { id: String(id) }) as { status: string }).status).toBe('rejected');
+    expect((g.query('governance', 'proposal', { id: String(id) }) as { status: string }).status).toBe(
+      'rejected',
+    );
     const late = await commit(g, makeTx(c.suite, a1, g, 'governance', 'vote', { id, approve: true }).bytes);
     expect(late.receipt.status).toBe('GOV_PROPOSAL_CLOSED');
   });

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CborValue, decodeCanonical, encodeCanonical, fromHex, toHex } from '../../src/encoding/index.js';
+import {
+  type CborValue,
+  decodeCanonical,
+  encodeCanonical,
+  fromHex,
+  toHex,
+} from '../../src/encoding/index.js';
 import { isGongzhiError } from '../../src/errors/index.js';
 
 interface Vectors {
@@ -41,7 +47,9 @@ describe('canonical CBOR', () => {
 
   it('refuses to encode floats, undefined and class instances', () => {
     for (const bad of [1.5, Number.NaN, { a: undefined }, new Date(0), [1, 0.1]]) {
-      expect(() => encodeCanonical(bad as unknown as CborValue)).toThrow(/integers|undefined|plain|encodable/);
+      expect(() => encodeCanonical(bad as unknown as CborValue)).toThrow(
+        /integers|undefined|plain|encodable/,
+      );
     }
   });
 

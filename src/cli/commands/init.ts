@@ -28,10 +28,10 @@ export function registerInit(program: Command): void {
     .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)')
     .option('--base-port <n>', 'API port of the first org node', int, 7700)
     .action(
-      action((dir: string, o: { orgs: string; groups: string; crypto: string; chain: string; password?: string; basePort: number }) => {
+      action(async (dir: string, o: { orgs: string; groups: string; crypto: string; chain: string; password?: string; basePort: number }) => {
         if (!isSuiteId(o.crypto)) throw new GongzhiError('CRYPTO_UNKNOWN_SUITE', `unknown suite ${o.crypto}`);
         const out = resolve(dir);
-        const r = initConsortium({
+        const r = await initConsortium({
           dir: out,
           chain: o.chain,
           suite: o.crypto,

@@ -21,11 +21,11 @@ export function registerKey(program: Command): void {
     .option('--crypto <suite>', 'ed25519 | secp256k1 | sm2', 'ed25519')
     .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)')
     .action(
-      action((o: { out: string; crypto: string; password?: string }) => {
+      action(async (o: { out: string; crypto: string; password?: string }) => {
         if (!isSuiteId(o.crypto)) throw new GongzhiError('CRYPTO_UNKNOWN_SUITE', `unknown suite ${o.crypto}`);
         const suite = getSuite(o.crypto);
         const kp = suite.generateKeyPair();
-        writeKeystoreFile(o.out, encryptKeystore(suite, kp, password(o.password)));
+        await writeKeystoreFile(o.out, await encryptKeystore(suite.id, kp, password(o.password)));
         printJson({ file: o.out, suite: suite.id, address: suite.address(kp.publicKey), publicKey: toHex(kp.publicKey) });
       }),
     );
@@ -34,15 +34,15 @@ export function registerKey(program: Command): void {
     .description('show the public part of a keystore (no password needed)')
     .option('--pem', 'also print the public key as PEM')
     .action(
-      action((file: string, o: { pem?: boolean }) => {
-        const ks = readKeystoreFile(file);
+      action(async (file: string, o: { pem?: boolean }) => {
+        const ks = await readKeystoreFile(file);
         const suite = getSuite(ks.suite);
         const pub = Buffer.from(ks.publicKey, 'hex');
         printJson({
           suite: ks.suite,
           address: ks.address,
           publicKey: ks.publicKey,
-          ...(o.pem ? { pem: exportPublicKeyPem(suite, new Uint8Array(pub)) } : {}),
+          ...(o.pem ? { pem: exportPublicKeyPem(suite.id, new Uint8Array(pub)) } : {}),
         });
       }),
     );

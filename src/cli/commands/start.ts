@@ -40,14 +40,14 @@ export function registerStart(program: Command): void {
         let demoDir: string | undefined;
         if (o.demo) {
           demoDir = resolve(o.data ?? '.gongzhi/demo');
-          cfgPath = ensureDemoConsortium(demoDir, (m) => logger.info(m));
+          cfgPath = await ensureDemoConsortium(demoDir, (m) => logger.info(m));
           pw = DEMO_PASSWORD;
         } else {
           if (!o.config) throw new GongzhiError('CONFIG_INVALID', 'either --config <file> or --demo is required');
           cfgPath = o.config;
           pw = password(o.password);
         }
-        const cfg = loadNodeConfig(cfgPath, pw);
+        const cfg = await loadNodeConfig(cfgPath, pw);
         const node = await GongzhiNode.start({
           nodeId: cfg.file.nodeId,
           org: cfg.file.org,

@@ -1,0 +1,128 @@
+/**
+ * Builders of API responses from what a group ledger stores.
+ */
+import { fromHex, toBase64Url, toHex } from '../encoding/index.js';
+import { GongzhiError } from '../errors/index.js';
+import {
+  type BlockHeader,
+  decodeReceipt,
+  decodeTx,
+  leafHash,
+  merkleProof,
+  type Receipt,
+} from '../ledger/index.js';
+import type { GroupLedger } from '../node/group-ledger.js';
+import {
+  eventView,
+  headerView,
+  receiptView,
+  signaturesView,
+  stepsView,
+  txView,
+} from '../sdk/json-view.js';
+import type { BlockEventView, BlockResponse, TxIndexEntry, TxResponse } from '../sdk/types.js';
+import type { StoredBlock, StoredTx } from '../storage/index.js';
+
+/** Block by height or hash (hex), or BLOCK_NOT_FOUND. */
+export function findBlock(g: GroupLedger, id: string): StoredBlock {
+  const b = id.length === 64 ? g.store.blockByHash(fromHex(id)) : g.store.blockByHeight(Number(id));
+  if (!b) throw new GongzhiError('BLOCK_NOT_FOUND', `no block ${id} in group ${g.group}`, { id, group: g.group });
+  return b;
+}
+
+export function blockResponse(g: GroupLedger, b: StoredBlock): BlockResponse {
+  return {
+    height: b.height,
+    hash: toHex(b.hash),
+    header: headerView(b.header),
+    headerRaw: toBase64Url(b.headerBytes),
+    signatures: signaturesView(b.signatures),
+    txs: g.store.txsOfBlock(b.height).map((t) => toHex(t.hash)),
+  };
+}
+
+/** The transaction with its receipt and both inclusion proofs; TX_NOT_FOUND if unknown. */
+export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
+  const suite = g.suite;
+  const stored = g.store.tx(fromHex(hashHex));
+  if (!stored) {
+    if (!g.isPending(hashHex)) {
+      throw new GongzhiError('TX_NOT_FOUND', 'transaction is neither pending nor committed', {
+        hash: hashHex,
+        group: g.group,
+      });
+    }
+    return {
+      hash: hashHex,
+      status: 'pending',
+      suite: suite.id,
+      height: null,
+      index: null,
+      tx: null,
+      raw: null,
+      receipt: null,
+      receiptRaw: null,
+      proof: null,
+      receiptProof: null,
+      block: null,
+    };
+  }
+  const block = g.store.blockByHeight(stored.height);
+  if (!block) throw new GongzhiError('STORAGE_FAILURE', 'block of a stored transaction is missing', { height: stored.height });
+  const siblings = g.store.txsOfBlock(stored.height);
+  const hash = (b: Uint8Array): Uint8Array => suite.hash(b);
+  const txLeaves = siblings.map((s) => leafHash(hash, s.hash));
+  const receiptLeaves = siblings.map((s) => leafHash(hash, suite.hash(s.receipt)));
+  const receipt = decodeReceipt(stored.receipt);
+  return {
+    hash: hashHex,
+    status: 'committed',
+    suite: suite.id,
+    height: stored.height,
+    index: stored.index,
+    tx: txView(suite, decodeTx(stored.tx), stored.hash, stored.sender),
+    raw: toBase64Url(stored.tx),
+    receipt: receiptView(receipt),
+    receiptRaw: toBase64Url(stored.receipt),
+    proof: { txRoot: toHex(block.header.txRoot), steps: stepsView(merkleProof(hash, txLeaves, stored.index)) },
+    receiptProof: {
+      receiptRoot: toHex(block.header.receiptRoot),
+      steps: stepsView(merkleProof(hash, receiptLeaves, stored.index)),
+    },
+    block: { hash: toHex(block.hash), header: toBase64Url(block.headerBytes), signatures: signaturesView(block.signatures) },
+  };
+}
+
+export function txIndexEntry(t: StoredTx): TxIndexEntry {
+  return {
+    hash: toHex(t.hash),
+    height: t.height,
+    index: t.index,
+    sender: t.sender,
+    module: t.module,
+    method: t.method,
+    status: t.status,
+  };
+}
+
+/** SSE payload of a block, from its header and receipts. */
+export function blockEventView(hash: Uint8Array, header: BlockHeader, receipts: readonly Receipt[]): BlockEventView {
+  return {
+    group: header.group,
+    height: header.height,
+    hash: toHex(hash),
+    timestamp: header.timestamp,
+    parent: toHex(header.parent),
+    txCount: header.txCount,
+    txRoot: toHex(header.txRoot),
+    receiptRoot: toHex(header.receiptRoot),
+    stateRoot: toHex(header.stateRoot),
+    txs: receipts.map((r) => ({ hash: toHex(r.tx), index: r.index, status: r.status, events: r.events.map(eventView) })),
+  };
+}
+
+/** SSE payload of a stored block (replay). */
+export function storedBlockEventView(g: GroupLedger, b: StoredBlock): BlockEventView {
+  const receipts = g.store.txsOfBlock(b.height).map((t) => decodeReceipt(t.receipt));
+  return blockEventView(b.hash, b.header, receipts);
+}

@@ -1,0 +1,438 @@
+/**
+ * The node's HTTP API (Fastify): JSON routes over a GongzhiNode, validated by JSON schemas that
+ * also generate the OpenAPI document. Every error is answered as `{error: {code, message, details}}`
+ * with the status of its code.
+ */
+import type { AddressInfo } from 'node:net';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import { fromBase64Url } from '../encoding/index.js';
+import { GongzhiError, httpStatusFor, isGongzhiError } from '../errors/index.js';
+import type { GongzhiNode } from '../node/gongzhi-node.js';
+import type { CommitInfo, GroupLedger } from '../node/group-ledger.js';
+import { receiptView, toJsonValue } from '../sdk/json-view.js';
+import type {
+  ApiErrorBody,
+  BatchResultEntry,
+  BatchResponse,
+  GroupsResponse,
+  HealthResponse,
+  NodeInfoResponse,
+  QueryResponse,
+  SubmitResponse,
+  TxListResponse,
+} from '../sdk/types.js';
+import { evidenceCertificate } from './evidence-certificate.js';
+import { blockResponse, findBlock, txIndexEntry, txResponse } from './ledger-views.js';
+import {
+  apiErrorSchema,
+  batchSchema,
+  blockSchema,
+  certificateSchema,
+  DEFAULT_WAIT_MS,
+  eventsSchema,
+  groupsSchema,
+  healthSchema,
+  latestBlockSchema,
+  metricsSchema,
+  nodeInfoSchema,
+  openapiSchema,
+  querySchema,
+  submitSchema,
+  txListSchema,
+  txSchema,
+} from './schemas.js';
+import { type SseStream, streamBlocks } from './sse.js';
+
+export interface ServerOptions {
+  /** Largest accepted request body for every route but the batch route (default 1 MiB). */
+  readonly bodyLimit?: number;
+  /** Largest accepted batch body (default 48 MiB, never below `bodyLimit`). */
+  readonly batchBodyLimit?: number;
+  /** `true` for Fastify's own pino logger, or a pino logger to use (default: no logging). */
+  readonly logger?: boolean | Logger;
+}
+
+export interface StartOptions extends ServerOptions {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:8545`. */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  /** Stop accepting requests, end event streams and in-flight waits, close the listener. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_BATCH_BODY_LIMIT = 48 * 1024 * 1024;
+
+type GroupParams = { group: string };
+type WaitQuery = { wait?: 'commit'; timeoutMs?: number };
+
+/** The error answer for `e`, and its status. */
+export function errorBody(e: GongzhiError): { status: number; body: ApiErrorBody } {
+  return { status: httpStatusFor(e.code), body: { error: e.toJSON() } };
+}
+
+interface FastifyLikeError {
+  readonly code?: string;
+  readonly statusCode?: number;
+  readonly message?: string;
+  readonly validation?: readonly { instancePath?: string; message?: string }[];
+  readonly validationContext?: string;
+}
+
+/** Map anything thrown while serving a request to a GongzhiError. */
+export function toApiError(err: unknown): GongzhiError {
+  if (isGongzhiError(err)) return err;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as FastifyLikeError;
+  if (e.validation) {
+    const first = e.validation[0];
+    const details: Record<string, string> = {};
+    if (e.validationContext) details.part = e.validationContext;
+    if (first?.instancePath) details.field = first.instancePath;
+    return new GongzhiError('API_BAD_REQUEST', e.message ?? 'invalid request', details);
+  }
+  const status = e.statusCode;
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
+    return new GongzhiError('API_BODY_TOO_LARGE', 'request body is too large');
+  }
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) {
+    return new GongzhiError('API_UNSUPPORTED_MEDIA_TYPE', 'unsupported content type (use application/json)');
+  }
+  if (status === 404) return new GongzhiError('API_NOT_FOUND', e.message ?? 'not found');
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const invalidJson = e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+    return new GongzhiError('API_BAD_REQUEST', invalidJson ? 'request body is not valid JSON' : (e.message ?? 'bad request'), {
+      ...(e.code === undefined ? {} : { reason: e.code }),
+    });
+  }
+  return new GongzhiError('API_INTERNAL', 'internal error', {}, { cause: err });
+}
+
+function sendError(reply: FastifyReply, e: GongzhiError): FastifyReply {
+  const { status, body } = errorBody(e);
+  if (e.code === 'MEMPOOL_FULL' || e.code === 'NODE_SHUTTING_DOWN') {
+    const ms = typeof e.details.retryAfterMs === 'number' ? e.details.retryAfterMs : 1000;
+    reply.header('Retry-After', String(Math.max(1, Math.ceil(ms / 1000))));
+  }
+  return reply.code(status).send(body);
+}
+
+function decodeTxParam(s: string): Uint8Array {
+  try {
+    return fromBase64Url(s);
+  } catch {
+    throw new GongzhiError('TX_MALFORMED', 'transaction is not valid base64url', { length: s.length });
+  }
+}
+
+/** Shutdown state shared by the routes of one server. */
+class Lifecycle {
+  closing = false;
+  readonly streams = new Set<SseStream>();
+  private fail: ((e: GongzhiError) => void) | undefined;
+  /** Rejects with NODE_SHUTTING_DOWN when the server starts closing. */
+  readonly shutdown: Promise<never>;
+
+  constructor() {
+    this.shutdown = new Promise<never>((_, reject) => {
+      this.fail = reject;
+    });
+    this.shutdown.catch(() => undefined);
+  }
+
+  begin(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.fail?.(new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down'));
+    for (const s of [...this.streams]) s.end();
+  }
+
+  /** Wait for a commit, giving up with NODE_SHUTTING_DOWN when the server closes. */
+  waitForCommit(g: GroupLedger, hash: string, timeoutMs: number): Promise<CommitInfo> {
+    if (this.closing) return Promise.reject(new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down'));
+    return Promise.race([g.waitForCommit(hash, timeoutMs), this.shutdown]);
+  }
+}
+
+/** Build (but do not start) the API server of `node`. */
+export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): FastifyInstance {
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const batchBodyLimit = Math.max(opts.batchBodyLimit ?? DEFAULT_BATCH_BODY_LIMIT, bodyLimit);
+  const app = Fastify({
+    bodyLimit,
+    ...(typeof opts.logger === 'object' ? { loggerInstance: opts.logger } : { logger: opts.logger ?? false }),
+    disableRequestLogging: true,
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { strict: false } },
+  }) as unknown as FastifyInstance;
+  const life = new Lifecycle();
+
+  app.addSchema(apiErrorSchema);
+  app.addContentTypeParser('application/cbor', { parseAs: 'buffer' }, (_req, body, done) => {
+    done(null, body);
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = toApiError(err);
+    if (httpStatusFor(e.code) >= 500 && e.code !== 'MEMPOOL_FULL' && e.code !== 'NODE_SHUTTING_DOWN') {
+      req.log.error({ err, code: e.code, url: req.url }, 'request failed');
+    }
+    return sendError(reply, e);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendError(
+      reply,
+      new GongzhiError('API_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]?.slice(0, 200) ?? ''}`),
+    ),
+  );
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!life.closing || req.url === '/health') return;
+    reply.header('Connection', 'close');
+    return sendError(reply, new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down'));
+  });
+  app.addHook('preClose', async () => {
+    life.begin();
+  });
+
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gongzhi node API',
+        description:
+          'HTTP API of a Gongzhi consortium ledger node. Errors are `{error: {code, message, details}}` ' +
+          'with the HTTP status of the code.',
+        version: '1.0.0',
+      },
+      tags: [
+        { name: 'node', description: 'Node status and metadata' },
+        { name: 'transactions', description: 'Submit and look up transactions' },
+        { name: 'blocks', description: 'Blocks and block events' },
+        { name: 'state', description: 'Module queries' },
+        { name: 'evidence', description: 'Evidence certificates' },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  });
+
+  app.register(async (api) => {
+    api.get('/health', { schema: healthSchema }, async (_req, reply) => {
+      const body: HealthResponse = {
+        status: life.closing ? 'shutting-down' : 'ok',
+        groups: node.groupIds().map((id) => {
+          const g = node.group(id);
+          return { id, height: g.latest.height, mempool: g.mempoolSize };
+        }),
+      };
+      return reply.code(life.closing ? 503 : 200).send(body);
+    });
+
+    api.get('/metrics', { schema: metricsSchema }, async (_req, reply) => {
+      const registry = node.metrics.registry;
+      const text = await registry.metrics();
+      return reply.type(registry.contentType).send(text);
+    });
+
+    api.get('/openapi.json', { schema: openapiSchema }, async () => app.swagger());
+
+    api.get('/v1/node', { schema: nodeInfoSchema }, async (): Promise<NodeInfoResponse> => {
+      const i = node.info();
+      return { nodeId: i.nodeId, org: i.org, publicKey: i.publicKey, suite: i.suite, chain: i.chain, groups: i.groups };
+    });
+
+    api.get('/v1/groups', { schema: groupsSchema }, async (): Promise<GroupsResponse> => {
+      const info = node.info();
+      const byId = new Map(info.groups.map((g) => [g.id, g]));
+      return {
+        groups: node.groupIds().map((id) => {
+          const g = node.group(id);
+          return {
+            id,
+            chain: g.chain,
+            suite: g.suite.id,
+            height: g.latest.height,
+            genesisHash: byId.get(id)?.genesisHash ?? '',
+            mempool: g.mempoolSize,
+          };
+        }),
+      };
+    });
+
+    api.post<{ Params: GroupParams; Querystring: WaitQuery; Body: { tx: string } | Buffer }>(
+      '/v1/groups/:group/txs',
+      { schema: submitSchema },
+      async (req, reply) => {
+        const g = node.group(req.params.group);
+        const body = req.body as unknown;
+        let bytes: Uint8Array;
+        if (body instanceof Uint8Array) bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+        else if (typeof body === 'object' && body !== null && typeof (body as { tx?: unknown }).tx === 'string') {
+          bytes = decodeTxParam((body as { tx: string }).tx);
+        } else throw new GongzhiError('API_BAD_REQUEST', 'body must be {tx: base64url} or application/cbor bytes');
+        const [r] = await g.submit([bytes]);
+        if (!r) throw new GongzhiError('API_INTERNAL', 'no submit result');
+        if ('error' in r) throw r.error;
+        if (req.query.wait !== 'commit') return reply.code(202).send({ hash: r.hash } satisfies SubmitResponse);
+        const c = await life.waitForCommit(g, r.hash, req.query.timeoutMs ?? DEFAULT_WAIT_MS);
+        const out: SubmitResponse = {
+          hash: r.hash,
+          status: 'committed',
+          height: c.height,
+          index: c.index,
+          receipt: receiptView(c.receipt),
+        };
+        return reply.code(200).send(out);
+      },
+    );
+
+    api.post<{ Params: GroupParams; Querystring: WaitQuery; Body: { txs: string[] } }>(
+      '/v1/groups/:group/txs/batch',
+      { schema: batchSchema, bodyLimit: batchBodyLimit },
+      async (req): Promise<BatchResponse> => {
+        const g = node.group(req.params.group);
+        const txs = req.body.txs;
+        const results: BatchResultEntry[] = new Array(txs.length);
+        const decoded: Uint8Array[] = [];
+        const positions: number[] = [];
+        for (let i = 0; i < txs.length; i++) {
+          try {
+            decoded.push(decodeTxParam(txs[i] as string));
+            positions.push(i);
+          } catch (e) {
+            const err = toApiError(e);
+            results[i] = { error: { code: err.code, message: err.message } };
+          }
+        }
+        const submitted = decoded.length > 0 ? await g.submit(decoded) : [];
+        const accepted: number[] = [];
+        for (let k = 0; k < submitted.length; k++) {
+          const r = submitted[k];
+          const i = positions[k] as number;
+          if (!r) continue;
+          if ('error' in r) {
+            results[i] = {
+              ...(r.hash === undefined ? {} : { hash: r.hash }),
+              error: { code: r.error.code, message: r.error.message },
+            };
+          } else {
+            results[i] = { hash: r.hash };
+            accepted.push(i);
+          }
+        }
+        if (req.query.wait === 'commit' && accepted.length > 0) {
+          const timeoutMs = req.query.timeoutMs ?? DEFAULT_WAIT_MS;
+          await Promise.all(
+            accepted.map(async (i) => {
+              const hash = (results[i] as { hash: string }).hash;
+              try {
+                const c = await life.waitForCommit(g, hash, timeoutMs);
+                results[i] = { hash, status: 'committed', height: c.height, index: c.index, receiptStatus: c.receipt.status };
+              } catch (e) {
+                const err = toApiError(e);
+                results[i] = { hash, error: { code: err.code, message: err.message } };
+              }
+            }),
+          );
+        }
+        return { results };
+      },
+    );
+
+    api.get<{ Params: GroupParams; Querystring: { sender?: string; module?: string; limit?: number; before?: number } }>(
+      '/v1/groups/:group/txs',
+      { schema: txListSchema },
+      async (req): Promise<TxListResponse> => {
+        const g = node.group(req.params.group);
+        const { sender, module, limit = 100, before } = req.query;
+        if ((sender === undefined) === (module === undefined)) {
+          throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
+        }
+        const rows =
+          sender !== undefined ? g.store.txsBySender(sender, limit, before) : g.store.txsByModule(module as string, limit, before);
+        return { txs: rows.map(txIndexEntry) };
+      },
+    );
+
+    api.get<{ Params: GroupParams & { hash: string } }>(
+      '/v1/groups/:group/txs/:hash',
+      { schema: txSchema },
+      async (req) => txResponse(node.group(req.params.group), req.params.hash),
+    );
+
+    api.get<{ Params: GroupParams }>('/v1/groups/:group/blocks/latest', { schema: latestBlockSchema }, async (req) => {
+      const g = node.group(req.params.group);
+      return blockResponse(g, g.latest);
+    });
+
+    api.get<{ Params: GroupParams & { id: string } }>('/v1/groups/:group/blocks/:id', { schema: blockSchema }, async (req) => {
+      const g = node.group(req.params.group);
+      return blockResponse(g, findBlock(g, req.params.id));
+    });
+
+    api.get<{ Params: GroupParams & { module: string; name: string }; Querystring: Record<string, string> }>(
+      '/v1/groups/:group/query/:module/:name',
+      { schema: querySchema },
+      async (req): Promise<QueryResponse> => {
+        const g = node.group(req.params.group);
+        const args: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.query)) args[k] = v;
+        return { result: toJsonValue(g.query(req.params.module, req.params.name, args)) };
+      },
+    );
+
+    api.get<{ Params: GroupParams & { digest: string } }>(
+      '/v1/groups/:group/evidence/:digest/certificate',
+      { schema: certificateSchema },
+      async (req) => evidenceCertificate(node.group(req.params.group), req.params.digest),
+    );
+
+    api.get<{ Params: GroupParams; Querystring: { from?: number }; Headers: { 'last-event-id'?: string } }>(
+      '/v1/groups/:group/events',
+      { schema: eventsSchema },
+      async (req, reply) => {
+        const g = node.group(req.params.group);
+        const lastId = req.headers['last-event-id'];
+        const from =
+          typeof lastId === 'string' && lastId !== ''
+            ? Number(lastId) + 1
+            : (req.query.from ?? g.latest.height + 1);
+        reply.hijack();
+        const stream = streamBlocks(g, from, reply.raw, () => {
+          life.streams.delete(stream);
+        });
+        life.streams.add(stream);
+      },
+    );
+  });
+
+  return app;
+}
+
+/** Build the server and listen on `host:port` (port 0 picks a free port). */
+export async function startServer(node: GongzhiNode, opts: StartOptions): Promise<RunningServer> {
+  const { host, port, ...rest } = opts;
+  const app = buildServer(node, rest);
+  await app.listen({ host, port });
+  const addr = app.server.address() as AddressInfo;
+  const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${h}:${addr.port}`,
+    app,
+    close: () => {
+      closed ??= app.close();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getSuite, measureVerifyRate, type SuiteId } from '../crypto/index.js';
+import { toBase64Url, toHex } from '../encoding/index.js';
+import { GongzhiError } from '../errors/index.js';
+import { encodeTx, signTx } from '../ledger/index.js';
+import { initConsortium } from '../node/consortium.js';
+
+const json = process.argv.includes('--json');
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+
+function report(o: Record<string, unknown>, line: string): void {
+  if (json) process.stdout.write(`${JSON.stringify(o)}\n`);
+  else process.stdout.write(`${line}\n`);
+}
+
+function progress(m: string): void {
+  if (!json) process.stderr.write(`  … ${m}\n`);
+}
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+function startNode(config: string, password: string, verifyWorkers: number): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(CLI, ['start', '--config', config, '--port', '0', '--log-level', 'warn', '--verify-workers', String(verifyWorkers)], {
+    env: { ...process.env, GONGZHI_PASSWORD: password },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.on('message', (m: { ready?: boolean; url?: string }) => {
+      if (m.ready && m.url) resolve({ child, url: m.url });
+    });
+    child.on('exit', (code) => reject(new GongzhiError('EXEC_INTERNAL', `bench node exited with ${code}`)));
+  });
+}
+
+/** End-to-end: pre-signed evidence anchors from `keys` distinct keys, batched over HTTP, until all are committed. */
+async function endToEnd(suiteId: SuiteId, total: number, keyCount: number, batchSize: number, inFlight: number) {
+  const suite = getSuite(suiteId);
+  const dir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-'));
+  const password = 'bench';
+  try {
+    const init = await initConsortium({
+      dir,
+      chain: 'bench',
+      suite: suiteId,
+      orgs: [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }],
+      groups: [{ id: 'main' }],
+      password,
+      timestamp: 1_700_000_000_000,
+      scryptN: 1 << 12,
+      permissions: { 'evidence.anchor': ['*'] },
+    });
+    progress(`${suiteId}: pre-signing ${total} transactions from ${keyCount} keys`);
+    const keys = Array.from({ length: keyCount }, () => suite.generateKeyPair());
+    const txs: string[] = [];
+    for (let i = 0; i < total; i++) {
+      const k = keys[i % keyCount] as (typeof keys)[number];
+      const digest = suite.hash(new TextEncoder().encode(`bench-${i}`));
+      const tx = signTx(suite, k.secretKey, {
+        chain: 'bench',
+        group: 'main',
+        sender: k.publicKey,
+        nonce: `b${i}`,
+        validUntil: 900,
+        module: 'evidence',
+        method: 'anchor',
+        args: { digest, alg: 'sha256', meta: { type: 'bench', capturedBy: 'bench', capturedAt: i, method: 'generated' } },
+      });
+      txs.push(toBase64Url(encodeTx(tx)));
+    }
+    const workers = Math.max(1, Math.min(2, cpus().length - 1));
+    const { child, url } = await startNode(init.nodeConfigs.a as string, password, workers);
+    try {
+      progress(`${suiteId}: node at ${url}, submitting in batches of ${batchSize}, ${inFlight} in flight`);
+      const latencies: number[] = [];
+      let committed = 0;
+      let failed = 0;
+      let next = 0;
+      const t0 = performance.now();
+      const worker = async () => {
+        while (next < txs.length) {
+          const batch = txs.slice(next, next + batchSize);
+          next += batchSize;
+          const s = performance.now();
+          const res = await fetch(`${url}/v1/groups/main/txs/batch?wait=commit&timeoutMs=60000`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ txs: batch }),
+          });
+          const body = (await res.json()) as { results?: { status?: string; receipt?: { status: string } }[] };
+          const ms = performance.now() - s;
+          for (const r of body.results ?? []) {
+            if (r.status === 'committed') {
+              committed++;
+              latencies.push(ms);
+            } else failed++;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: inFlight }, worker));
+      const seconds = (performance.now() - t0) / 1000;
+      latencies.sort((a, b) => a - b);
+      return {
+        committed,
+        failed,
+        seconds,
+        txPerSec: committed / seconds,
+        p50: pct(latencies, 50),
+        p99: pct(latencies, 99),
+        workers,
+      };
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const verifyEd = measureVerifyRate('ed25519', 1000);
+  report(
+    { bench: 'verify', suite: 'ed25519', perSecond: Math.round(verifyEd), threads: 1 },
+    `node:crypto Ed25519 verify, one core: ${Math.round(verifyEd)}/s`,
+  );
+  const verifySm2 = measureVerifyRate('sm2', 1000);
+  report(
+    { bench: 'verify', suite: 'sm2', perSecond: Math.round(verifySm2), threads: 1 },
+    `SM2 verify, one core: ${Math.round(verifySm2)}/s`,
+  );
+  const total = arg('--txs', 40_000);
+  const ed = await endToEnd('ed25519', total, 1000, 1000, 4);
+  report(
+    {
+      bench: 'anchor-e2e',
+      suite: 'ed25519',
+      txs: ed.committed,
+      failed: ed.failed,
+      seconds: Number(ed.seconds.toFixed(2)),
+      txPerSec: Math.round(ed.txPerSec),
+      batchCommitLatencyMs: { p50: Math.round(ed.p50), p99: Math.round(ed.p99) },
+      ratioToOneCoreVerify: Number((ed.txPerSec / verifyEd).toFixed(2)),
+      verifyWorkers: ed.workers,
+    },
+    `evidence anchors end to end (ed25519, HTTP batches of 1000, 1000 keys): ${Math.round(ed.txPerSec)} tx/s committed ` +
+      `(${ed.committed} in ${ed.seconds.toFixed(2)} s, ${ed.failed} failed); batch submit→commit p50 ${Math.round(ed.p50)} ms, ` +
+      `p99 ${Math.round(ed.p99)} ms; ${(ed.txPerSec / verifyEd).toFixed(2)}× one core's verify rate`,
+  );
+  const smTotal = arg('--sm2-txs', 6000);
+  const sm = await endToEnd('sm2', smTotal, 1000, 500, 4);
+  report(
+    {
+      bench: 'anchor-e2e',
+      suite: 'sm2',
+      txs: sm.committed,
+      failed: sm.failed,
+      seconds: Number(sm.seconds.toFixed(2)),
+      txPerSec: Math.round(sm.txPerSec),
+      batchCommitLatencyMs: { p50: Math.round(sm.p50), p99: Math.round(sm.p99) },
+      ratioToOneCoreVerify: Number((sm.txPerSec / verifySm2).toFixed(2)),
+      verifyWorkers: sm.workers,
+    },
+    `evidence anchors end to end (sm2): ${Math.round(sm.txPerSec)} tx/s committed (${sm.committed} in ${sm.seconds.toFixed(2)} s); ` +
+      `p50 ${Math.round(sm.p50)} ms, p99 ${Math.round(sm.p99)} ms`,
+  );
+  void toHex;
+}
+
+await main();

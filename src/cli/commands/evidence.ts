@@ -1,0 +1,153 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { fromHex, toHex } from '../../encoding/index.js';
+import { GongzhiError } from '../../errors/index.js';
+import type { Genesis } from '../../ledger/index.js';
+import {
+  buildBatch,
+  type EvidenceAlg,
+  type EvidenceProof,
+  fileDigest,
+  hasherFor,
+  parseProof,
+  type TrustedNode,
+  verifyCertificate,
+} from '../../sdk/index.js';
+import { clientContext } from '../client-context.js';
+import { action, DEFAULT_URL, printJson, readBytes } from '../util.js';
+
+interface Common {
+  group: string;
+  url: string;
+  key?: string;
+  password?: string;
+}
+
+interface MetaOpts {
+  type: string;
+  capturedBy?: string;
+  method: string;
+  ref?: string;
+}
+
+const algOf = (suite: string): EvidenceAlg => (suite === 'sm2' ? 'sm3' : 'sha256');
+
+function meta(o: MetaOpts, fallbackBy: string) {
+  return {
+    type: o.type,
+    capturedBy: o.capturedBy ?? fallbackBy,
+    capturedAt: Date.now(),
+    method: o.method,
+    ...(o.ref === undefined ? {} : { ref: o.ref }),
+  };
+}
+
+/** Trusted node keys: a JSON list of {id, publicKey}, or a genesis file's organisations' nodes. */
+function readTrusted(path: string): TrustedNode[] {
+  const v = JSON.parse(readFileSync(path, 'utf8')) as TrustedNode[] | Genesis;
+  if (Array.isArray(v)) return v;
+  if (Array.isArray(v.orgs)) return v.orgs.flatMap((o) => o.nodes.map((n: { id: string; publicKey: string }) => ({ id: n.id, publicKey: n.publicKey })));
+  throw new GongzhiError('CONFIG_INVALID', `${path} is neither a node list nor a genesis file`);
+}
+
+/** `gongzhi evidence anchor|batch|verify`. */
+export function registerEvidence(program: Command): void {
+  const ev = program.command('evidence').description('notarise files: anchor digests, batch proofs, certificates');
+  const common = (c: Command) =>
+    c
+      .option('--group <id>', 'group', 'governance')
+      .option('--url <url>', 'node URL', DEFAULT_URL)
+      .option('--key <file>', 'signer keystore')
+      .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)');
+  const metaOpts = (c: Command) =>
+    c
+      .option('--type <type>', 'evidence type', 'document')
+      .option('--captured-by <who>', 'who captured the data (default: the signer address)')
+      .option('--method <how>', 'how it was captured', 'file-upload')
+      .option('--ref <ref>', 'external reference (case number, URL…)');
+
+  metaOpts(common(ev.command('anchor <file>').description('anchor a file digest (SHA-256, or SM3 on sm2 chains)'))).action(
+    action(async (file: string, o: Common & MetaOpts) => {
+      const ctx = await clientContext(o);
+      const alg = algOf(ctx.info.suite);
+      const digest = fileDigest(alg, readBytes(file));
+      const by = ctx.suite.address((await ctx.signer()).publicKey);
+      const r = await ctx.send('evidence', 'anchor', { digest, alg, meta: meta(o, by) });
+      printJson({ file, digest: toHex(digest), alg, ...r });
+    }),
+  );
+
+  metaOpts(
+    common(
+      ev
+        .command('batch <files...>')
+        .description('anchor one Merkle root over many files; write a portable proof per file')
+        .requiredOption('--out <dir>', 'directory for <file>.proof.json'),
+    ),
+  ).action(
+    action(async (files: string[], o: Common & MetaOpts & { out: string }) => {
+      const ctx = await clientContext(o);
+      const alg = algOf(ctx.info.suite);
+      const digests = files.map((f, i) => {
+        if (i % 500 === 0) process.stderr.write(`  hashing ${i + 1}/${files.length}\n`);
+        return fileDigest(alg, readBytes(f));
+      });
+      const batch = buildBatch(hasherFor(alg), digests);
+      const by = ctx.suite.address((await ctx.signer()).publicKey);
+      const r = await ctx.send('evidence', 'anchor', {
+        digest: batch.root,
+        alg,
+        meta: meta(o, by),
+        batch: { count: files.length },
+      });
+      mkdirSync(o.out, { recursive: true });
+      files.forEach((f, i) => {
+        writeFileSync(join(o.out, `${basename(f)}.proof.json`), `${JSON.stringify(batch.proofs[i], null, 2)}\n`);
+      });
+      printJson({ root: toHex(batch.root), files: files.length, proofs: o.out, ...r });
+    }),
+  );
+
+  common(
+    ev
+      .command('verify <file>')
+      .description('fetch (or read) a certificate and verify it offline against trusted node keys')
+      .option('--proof <file>', 'batch proof written by `evidence batch`')
+      .option('--cert <file>', 'verify this saved certificate instead of asking a node')
+      .option('--save <file>', 'save the certificate')
+      .option('--trusted <file>', 'trusted node keys: JSON [{id, publicKey}] or a genesis file'),
+  ).action(
+    action(
+      async (
+        file: string,
+        o: Common & { proof?: string; cert?: string; save?: string; trusted?: string },
+      ) => {
+        const bytes = readBytes(file);
+        let certificate: Record<string, unknown>;
+        let trusted: TrustedNode[] | undefined = o.trusted ? readTrusted(o.trusted) : undefined;
+        if (o.cert) {
+          certificate = JSON.parse(readFileSync(o.cert, 'utf8')) as Record<string, unknown>;
+        } else {
+          const ctx = await clientContext(o);
+          const alg = algOf(ctx.info.suite);
+          const digest = fileDigest(alg, bytes);
+          let proof: EvidenceProof | undefined;
+          if (o.proof) proof = parseProof(JSON.parse(readFileSync(o.proof, 'utf8')));
+          const anchored = proof ? fromHex(proof.root) : digest;
+          const cert = (await ctx.client.evidenceCertificate(o.group, toHex(anchored))) as unknown as Record<string, unknown>;
+          certificate = proof ? { ...cert, digest: toHex(digest), batchProof: proof } : cert;
+          if (!trusted) {
+            process.stderr.write('note: trusting node keys reported by the node itself; pass --trusted for an independent check\n');
+            trusted = (await ctx.client.query(o.group, 'governance', 'nodes', {})) as TrustedNode[];
+          }
+        }
+        if (!trusted) throw new GongzhiError('CONFIG_INVALID', '--trusted <file> is required with --cert');
+        if (o.save) writeFileSync(o.save, `${JSON.stringify(certificate, null, 2)}\n`);
+        const result = verifyCertificate({ certificate, file: bytes, trustedNodes: trusted });
+        printJson(result);
+        if (!result.ok) process.exitCode = 2;
+      },
+    ),
+  );
+}

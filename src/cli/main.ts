@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerBlock } from './commands/block.js';
+import { registerChain } from './commands/chain.js';
+import { registerEvidence } from './commands/evidence.js';
+import { registerGovernance } from './commands/governance.js';
+import { registerInit } from './commands/init.js';
+import { registerKey } from './commands/key.js';
+import { registerStart } from './commands/start.js';
+import { registerStatus } from './commands/status.js';
+import { registerTx } from './commands/tx.js';
+
+const program = new Command();
+program
+  .name('gongzhi')
+  .description('Gongzhi (共治): a consortium ledger for multi-party social governance')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerInit(program);
+registerStart(program);
+registerStatus(program);
+registerKey(program);
+registerTx(program);
+registerBlock(program);
+registerEvidence(program);
+registerGovernance(program);
+registerChain(program);
+
+await program.parseAsync(process.argv);
