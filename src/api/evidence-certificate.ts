@@ -33,7 +33,9 @@ function isRecordJson(v: unknown): v is EvidenceRecordJson {
 export function evidenceCertificate(g: GroupLedger, digestHex: string): EvidenceCertificate {
   const record = g.query('evidence', 'get', { digest: digestHex });
   if (record === undefined || record === null) {
-    throw new GongzhiError('EVIDENCE_NOT_FOUND', 'no evidence anchored with this digest', { digest: digestHex });
+    throw new GongzhiError('EVIDENCE_NOT_FOUND', 'no evidence anchored with this digest', {
+      digest: digestHex,
+    });
   }
   if (!isRecordJson(record)) {
     throw new GongzhiError('API_INTERNAL', 'evidence query returned an unexpected record shape');

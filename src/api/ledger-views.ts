@@ -12,21 +12,15 @@ import {
   type Receipt,
 } from '../ledger/index.js';
 import type { GroupLedger } from '../node/group-ledger.js';
-import {
-  eventView,
-  headerView,
-  receiptView,
-  signaturesView,
-  stepsView,
-  txView,
-} from '../sdk/json-view.js';
+import { eventView, headerView, receiptView, signaturesView, stepsView, txView } from '../sdk/json-view.js';
 import type { BlockEventView, BlockResponse, TxIndexEntry, TxResponse } from '../sdk/types.js';
 import type { StoredBlock, StoredTx } from '../storage/index.js';
 
 /** Block by height or hash (hex), or BLOCK_NOT_FOUND. */
 export function findBlock(g: GroupLedger, id: string): StoredBlock {
   const b = id.length === 64 ? g.store.blockByHash(fromHex(id)) : g.store.blockByHeight(Number(id));
-  if (!b) throw new GongzhiError('BLOCK_NOT_FOUND', `no block ${id} in group ${g.group}`, { id, group: g.group });
+  if (!b)
+    throw new GongzhiError('BLOCK_NOT_FOUND', `no block ${id} in group ${g.group}`, { id, group: g.group });
   return b;
 }
 
@@ -68,7 +62,10 @@ export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
     };
   }
   const block = g.store.blockByHeight(stored.height);
-  if (!block) throw new GongzhiError('STORAGE_FAILURE', 'block of a stored transaction is missing', { height: stored.height });
+  if (!block)
+    throw new GongzhiError('STORAGE_FAILURE', 'block of a stored transaction is missing', {
+      height: stored.height,
+    });
   const siblings = g.store.txsOfBlock(stored.height);
   const hash = (b: Uint8Array): Uint8Array => suite.hash(b);
   const txLeaves = siblings.map((s) => leafHash(hash, s.hash));
@@ -84,12 +81,19 @@ export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
     raw: toBase64Url(stored.tx),
     receipt: receiptView(receipt),
     receiptRaw: toBase64Url(stored.receipt),
-    proof: { txRoot: toHex(block.header.txRoot), steps: stepsView(merkleProof(hash, txLeaves, stored.index)) },
+    proof: {
+      txRoot: toHex(block.header.txRoot),
+      steps: stepsView(merkleProof(hash, txLeaves, stored.index)),
+    },
     receiptProof: {
       receiptRoot: toHex(block.header.receiptRoot),
       steps: stepsView(merkleProof(hash, receiptLeaves, stored.index)),
     },
-    block: { hash: toHex(block.hash), header: toBase64Url(block.headerBytes), signatures: signaturesView(block.signatures) },
+    block: {
+      hash: toHex(block.hash),
+      header: toBase64Url(block.headerBytes),
+      signatures: signaturesView(block.signatures),
+    },
   };
 }
 
@@ -106,7 +110,11 @@ export function txIndexEntry(t: StoredTx): TxIndexEntry {
 }
 
 /** SSE payload of a block, from its header and receipts. */
-export function blockEventView(hash: Uint8Array, header: BlockHeader, receipts: readonly Receipt[]): BlockEventView {
+export function blockEventView(
+  hash: Uint8Array,
+  header: BlockHeader,
+  receipts: readonly Receipt[],
+): BlockEventView {
   return {
     group: header.group,
     height: header.height,
@@ -117,7 +125,12 @@ export function blockEventView(hash: Uint8Array, header: BlockHeader, receipts: 
     txRoot: toHex(header.txRoot),
     receiptRoot: toHex(header.receiptRoot),
     stateRoot: toHex(header.stateRoot),
-    txs: receipts.map((r) => ({ hash: toHex(r.tx), index: r.index, status: r.status, events: r.events.map(eventView) })),
+    txs: receipts.map((r) => ({
+      hash: toHex(r.tx),
+      index: r.index,
+      status: r.status,
+      events: r.events.map(eventView),
+    })),
   };
 }
 

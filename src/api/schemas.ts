@@ -43,6 +43,11 @@ const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
 const anyObject = { type: 'object', additionalProperties: true } as const;
 const nullable = (type: string) => ({ type: [type, 'null'] }) as const;
+/**
+ * A non-negative integer in a query string or header. Types are not coerced (so a JSON body can
+ * never sneak a number in where a string belongs): the handler parses and range-checks it.
+ */
+const uintString = (description: string) => ({ type: 'string', pattern: '^[0-9]{1,15}$', description }) as const;
 
 export const groupParams = {
   type: 'object',
@@ -56,7 +61,7 @@ export const waitQuery = {
   additionalProperties: false,
   properties: {
     wait: { type: 'string', enum: ['commit'], description: 'Wait until the transaction is committed' },
-    timeoutMs: { type: 'integer', minimum: 1, maximum: MAX_WAIT_MS, default: DEFAULT_WAIT_MS },
+    timeoutMs: uintString(`Wait limit in ms, 1..${MAX_WAIT_MS} (default ${DEFAULT_WAIT_MS})`),
   },
 } as const;
 
@@ -81,7 +86,19 @@ export const receiptSchema = {
 
 const txViewSchema = {
   type: ['object', 'null'],
-  required: ['hash', 'chain', 'group', 'sender', 'senderKey', 'nonce', 'validUntil', 'module', 'method', 'args', 'sig'],
+  required: [
+    'hash',
+    'chain',
+    'group',
+    'sender',
+    'senderKey',
+    'nonce',
+    'validUntil',
+    'module',
+    'method',
+    'args',
+    'sig',
+  ],
   properties: {
     hash: str,
     chain: str,
@@ -99,7 +116,18 @@ const txViewSchema = {
 
 const headerSchema = {
   type: 'object',
-  required: ['chain', 'group', 'height', 'parent', 'timestamp', 'txCount', 'txRoot', 'receiptRoot', 'stateRoot', 'order'],
+  required: [
+    'chain',
+    'group',
+    'height',
+    'parent',
+    'timestamp',
+    'txCount',
+    'txRoot',
+    'receiptRoot',
+    'stateRoot',
+    'order',
+  ],
   properties: {
     chain: str,
     group: str,
@@ -121,7 +149,11 @@ const signaturesSchema = {
 
 const stepsSchema = {
   type: 'array',
-  items: { type: 'object', required: ['side', 'hash'], properties: { side: { type: 'string', enum: ['left', 'right'] }, hash: str } },
+  items: {
+    type: 'object',
+    required: ['side', 'hash'],
+    properties: { side: { type: 'string', enum: ['left', 'right'] }, hash: str },
+  },
 } as const;
 
 export const healthSchema = {
@@ -183,7 +215,11 @@ export const nodeInfoSchema = {
         chain: str,
         groups: {
           type: 'array',
-          items: { type: 'object', required: ['id', 'height', 'genesisHash'], properties: { id: str, height: int, genesisHash: str } },
+          items: {
+            type: 'object',
+            required: ['id', 'height', 'genesisHash'],
+            properties: { id: str, height: int, genesisHash: str },
+          },
         },
       },
     },
@@ -241,7 +277,12 @@ export const submitSchema = {
           type: 'object',
           required: ['tx'],
           additionalProperties: false,
-          properties: { tx: { type: 'string', description: 'base64url (no padding) of the canonical CBOR signed transaction' } },
+          properties: {
+            tx: {
+              type: 'string',
+              description: 'base64url (no padding) of the canonical CBOR signed transaction',
+            },
+          },
         },
       },
       'application/cbor': {
@@ -265,7 +306,12 @@ export const batchSchema = {
     required: ['txs'],
     additionalProperties: false,
     properties: {
-      txs: { type: 'array', maxItems: MAX_BATCH_TXS, items: { type: 'string' }, description: 'base64url signed transactions' },
+      txs: {
+        type: 'array',
+        maxItems: MAX_BATCH_TXS,
+        items: { type: 'string' },
+        description: 'base64url signed transactions',
+      },
     },
   },
   response: {
@@ -283,7 +329,11 @@ export const batchSchema = {
               height: int,
               index: int,
               receiptStatus: str,
-              error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str } },
+              error: {
+                type: 'object',
+                required: ['code', 'message'],
+                properties: { code: str, message: str },
+              },
             },
           },
         },
@@ -303,12 +353,28 @@ export const txSchema = {
     type: 'object',
     required: ['group', 'hash'],
     additionalProperties: false,
-    properties: { group: groupParams.properties.group, hash: { ...hex64, description: 'Transaction hash (hex)' } },
+    properties: {
+      group: groupParams.properties.group,
+      hash: { ...hex64, description: 'Transaction hash (hex)' },
+    },
   },
   response: {
     200: {
       type: 'object',
-      required: ['hash', 'status', 'suite', 'height', 'index', 'tx', 'raw', 'receipt', 'receiptRaw', 'proof', 'receiptProof', 'block'],
+      required: [
+        'hash',
+        'status',
+        'suite',
+        'height',
+        'index',
+        'tx',
+        'raw',
+        'receipt',
+        'receiptRaw',
+        'proof',
+        'receiptProof',
+        'block',
+      ],
       properties: {
         hash: str,
         status: { type: 'string', enum: ['pending', 'committed'] },
@@ -350,8 +416,8 @@ export const txListSchema = {
     properties: {
       sender: { type: 'string', pattern: '^gz[0-9a-f]{40}$' },
       module: { type: 'string', pattern: NAME_PATTERN },
-      limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-      before: { type: 'integer', minimum: 0, description: 'Only transactions at or below this height' },
+      limit: uintString('Most entries to return, 1..1000 (default 100)'),
+      before: uintString('Only transactions at or below this height'),
     },
   },
   response: {
@@ -364,7 +430,15 @@ export const txListSchema = {
           items: {
             type: 'object',
             required: ['hash', 'height', 'index', 'sender', 'module', 'method', 'status'],
-            properties: { hash: str, height: int, index: int, sender: str, module: str, method: str, status: str },
+            properties: {
+              hash: str,
+              height: int,
+              index: int,
+              sender: str,
+              module: str,
+              method: str,
+              status: str,
+            },
           },
         },
       },
@@ -402,7 +476,11 @@ export const blockSchema = {
     additionalProperties: false,
     properties: {
       group: groupParams.properties.group,
-      id: { type: 'string', pattern: '^(?:[0-9]{1,15}|[0-9a-f]{64})$', description: 'Height or block hash (hex)' },
+      id: {
+        type: 'string',
+        pattern: '^(?:[0-9]{1,15}|[0-9a-f]{64})$',
+        description: 'Height or block hash (hex)',
+      },
     },
   },
   response: { 200: blockResponse, ...errorResponses },
@@ -421,9 +499,17 @@ export const querySchema = {
       name: { type: 'string', pattern: NAME_PATTERN },
     },
   },
-  querystring: { type: 'object', additionalProperties: { type: 'string', maxLength: 4096 }, maxProperties: 32 },
+  querystring: {
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: 4096 },
+    maxProperties: 32,
+  },
   response: {
-    200: { type: 'object', required: ['result'], properties: { result: { description: 'Query result (JSON)' } } },
+    200: {
+      type: 'object',
+      required: ['result'],
+      properties: { result: { description: 'Query result (JSON)' } },
+    },
     ...errorResponses,
   },
 } as const;
@@ -435,9 +521,15 @@ export const certificateSchema = {
     type: 'object',
     required: ['group', 'digest'],
     additionalProperties: false,
-    properties: { group: groupParams.properties.group, digest: { ...hex64, description: 'Anchored digest (hex)' } },
+    properties: {
+      group: groupParams.properties.group,
+      digest: { ...hex64, description: 'Anchored digest (hex)' },
+    },
   },
-  response: { 200: { type: 'object', additionalProperties: true, description: 'EvidenceCertificate' }, ...errorResponses },
+  response: {
+    200: { type: 'object', additionalProperties: true, description: 'EvidenceCertificate' },
+    ...errorResponses,
+  },
 } as const;
 
 export const eventsSchema = {
@@ -450,11 +542,11 @@ export const eventsSchema = {
   querystring: {
     type: 'object',
     additionalProperties: false,
-    properties: { from: { type: 'integer', minimum: 0 } },
+    properties: { from: uintString('First height to send (replayed from storage)') },
   },
   headers: {
     type: 'object',
-    properties: { 'last-event-id': { type: 'string', pattern: '^[0-9]{1,15}$' } },
+    properties: { 'last-event-id': uintString('Height of the last block received; resumes after it') },
   },
   response: {
     200: {

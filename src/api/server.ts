@@ -14,8 +14,8 @@ import type { CommitInfo, GroupLedger } from '../node/group-ledger.js';
 import { receiptView, toJsonValue } from '../sdk/json-view.js';
 import type {
   ApiErrorBody,
-  BatchResultEntry,
   BatchResponse,
+  BatchResultEntry,
   GroupsResponse,
   HealthResponse,
   NodeInfoResponse,
@@ -107,10 +107,15 @@ export function toApiError(err: unknown): GongzhiError {
   }
   if (status === 404) return new GongzhiError('API_NOT_FOUND', e.message ?? 'not found');
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const invalidJson = e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
-    return new GongzhiError('API_BAD_REQUEST', invalidJson ? 'request body is not valid JSON' : (e.message ?? 'bad request'), {
-      ...(e.code === undefined ? {} : { reason: e.code }),
-    });
+    const invalidJson =
+      e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+    return new GongzhiError(
+      'API_BAD_REQUEST',
+      invalidJson ? 'request body is not valid JSON' : (e.message ?? 'bad request'),
+      {
+        ...(e.code === undefined ? {} : { reason: e.code }),
+      },
+    );
   }
   return new GongzhiError('API_INTERNAL', 'internal error', {}, { cause: err });
 }
@@ -156,7 +161,8 @@ class Lifecycle {
 
   /** Wait for a commit, giving up with NODE_SHUTTING_DOWN when the server closes. */
   waitForCommit(g: GroupLedger, hash: string, timeoutMs: number): Promise<CommitInfo> {
-    if (this.closing) return Promise.reject(new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down'));
+    if (this.closing)
+      return Promise.reject(new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down'));
     return Promise.race([g.waitForCommit(hash, timeoutMs), this.shutdown]);
   }
 }
@@ -190,7 +196,10 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
   app.setNotFoundHandler((req, reply) =>
     sendError(
       reply,
-      new GongzhiError('API_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]?.slice(0, 200) ?? ''}`),
+      new GongzhiError(
+        'API_NOT_FOUND',
+        `no route ${req.method} ${req.url.split('?')[0]?.slice(0, 200) ?? ''}`,
+      ),
     ),
   );
 
@@ -222,7 +231,8 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
       ],
     },
     refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
   });
 
@@ -248,7 +258,14 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
 
     api.get('/v1/node', { schema: nodeInfoSchema }, async (): Promise<NodeInfoResponse> => {
       const i = node.info();
-      return { nodeId: i.nodeId, org: i.org, publicKey: i.publicKey, suite: i.suite, chain: i.chain, groups: i.groups };
+      return {
+        nodeId: i.nodeId,
+        org: i.org,
+        publicKey: i.publicKey,
+        suite: i.suite,
+        chain: i.chain,
+        groups: i.groups,
+      };
     });
 
     api.get('/v1/groups', { schema: groupsSchema }, async (): Promise<GroupsResponse> => {
@@ -277,13 +294,19 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
         const body = req.body as unknown;
         let bytes: Uint8Array;
         if (body instanceof Uint8Array) bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-        else if (typeof body === 'object' && body !== null && typeof (body as { tx?: unknown }).tx === 'string') {
+        else if (
+          typeof body === 'object' &&
+          body !== null &&
+          typeof (body as { tx?: unknown }).tx === 'string'
+        ) {
           bytes = decodeTxParam((body as { tx: string }).tx);
-        } else throw new GongzhiError('API_BAD_REQUEST', 'body must be {tx: base64url} or application/cbor bytes');
+        } else
+          throw new GongzhiError('API_BAD_REQUEST', 'body must be {tx: base64url} or application/cbor bytes');
         const [r] = await g.submit([bytes]);
         if (!r) throw new GongzhiError('API_INTERNAL', 'no submit result');
         if ('error' in r) throw r.error;
-        if (req.query.wait !== 'commit') return reply.code(202).send({ hash: r.hash } satisfies SubmitResponse);
+        if (req.query.wait !== 'commit')
+          return reply.code(202).send({ hash: r.hash } satisfies SubmitResponse);
         const c = await life.waitForCommit(g, r.hash, req.query.timeoutMs ?? DEFAULT_WAIT_MS);
         const out: SubmitResponse = {
           hash: r.hash,
@@ -337,7 +360,13 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
               const hash = (results[i] as { hash: string }).hash;
               try {
                 const c = await life.waitForCommit(g, hash, timeoutMs);
-                results[i] = { hash, status: 'committed', height: c.height, index: c.index, receiptStatus: c.receipt.status };
+                results[i] = {
+                  hash,
+                  status: 'committed',
+                  height: c.height,
+                  index: c.index,
+                  receiptStatus: c.receipt.status,
+                };
               } catch (e) {
                 const err = toApiError(e);
                 results[i] = { hash, error: { code: err.code, message: err.message } };
@@ -349,20 +378,21 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
       },
     );
 
-    api.get<{ Params: GroupParams; Querystring: { sender?: string; module?: string; limit?: number; before?: number } }>(
-      '/v1/groups/:group/txs',
-      { schema: txListSchema },
-      async (req): Promise<TxListResponse> => {
-        const g = node.group(req.params.group);
-        const { sender, module, limit = 100, before } = req.query;
-        if ((sender === undefined) === (module === undefined)) {
-          throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
-        }
-        const rows =
-          sender !== undefined ? g.store.txsBySender(sender, limit, before) : g.store.txsByModule(module as string, limit, before);
-        return { txs: rows.map(txIndexEntry) };
-      },
-    );
+    api.get<{
+      Params: GroupParams;
+      Querystring: { sender?: string; module?: string; limit?: number; before?: number };
+    }>('/v1/groups/:group/txs', { schema: txListSchema }, async (req): Promise<TxListResponse> => {
+      const g = node.group(req.params.group);
+      const { sender, module, limit = 100, before } = req.query;
+      if ((sender === undefined) === (module === undefined)) {
+        throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
+      }
+      const rows =
+        sender !== undefined
+          ? g.store.txsBySender(sender, limit, before)
+          : g.store.txsByModule(module as string, limit, before);
+      return { txs: rows.map(txIndexEntry) };
+    });
 
     api.get<{ Params: GroupParams & { hash: string } }>(
       '/v1/groups/:group/txs/:hash',
@@ -370,15 +400,23 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
       async (req) => txResponse(node.group(req.params.group), req.params.hash),
     );
 
-    api.get<{ Params: GroupParams }>('/v1/groups/:group/blocks/latest', { schema: latestBlockSchema }, async (req) => {
-      const g = node.group(req.params.group);
-      return blockResponse(g, g.latest);
-    });
+    api.get<{ Params: GroupParams }>(
+      '/v1/groups/:group/blocks/latest',
+      { schema: latestBlockSchema },
+      async (req) => {
+        const g = node.group(req.params.group);
+        return blockResponse(g, g.latest);
+      },
+    );
 
-    api.get<{ Params: GroupParams & { id: string } }>('/v1/groups/:group/blocks/:id', { schema: blockSchema }, async (req) => {
-      const g = node.group(req.params.group);
-      return blockResponse(g, findBlock(g, req.params.id));
-    });
+    api.get<{ Params: GroupParams & { id: string } }>(
+      '/v1/groups/:group/blocks/:id',
+      { schema: blockSchema },
+      async (req) => {
+        const g = node.group(req.params.group);
+        return blockResponse(g, findBlock(g, req.params.id));
+      },
+    );
 
     api.get<{ Params: GroupParams & { module: string; name: string }; Querystring: Record<string, string> }>(
       '/v1/groups/:group/query/:module/:name',

@@ -38,7 +38,12 @@ function drained(res: ServerResponse): Promise<boolean> {
  * Stream blocks of `g` from height `from` on `res` (headers not yet written). The block
  * listener is removed as soon as the client disconnects or `end` is called.
  */
-export function streamBlocks(g: GroupLedger, from: number, res: ServerResponse, onEnd: () => void): SseStream {
+export function streamBlocks(
+  g: GroupLedger,
+  from: number,
+  res: ServerResponse,
+  onEnd: () => void,
+): SseStream {
   let closed = false;
   let live = false;
   let next = from;

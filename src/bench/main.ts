@@ -31,11 +31,29 @@ function pct(sorted: number[], p: number): number {
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
-function startNode(config: string, password: string, verifyWorkers: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(CLI, ['start', '--config', config, '--port', '0', '--log-level', 'warn', '--verify-workers', String(verifyWorkers)], {
-    env: { ...process.env, GONGZHI_PASSWORD: password },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+function startNode(
+  config: string,
+  password: string,
+  verifyWorkers: number,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(
+    CLI,
+    [
+      'start',
+      '--config',
+      config,
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+      '--verify-workers',
+      String(verifyWorkers),
+    ],
+    {
+      env: { ...process.env, GONGZHI_PASSWORD: password },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
   return new Promise((resolve, reject) => {
     child.on('message', (m: { ready?: boolean; url?: string }) => {
       if (m.ready && m.url) resolve({ child, url: m.url });
@@ -45,7 +63,13 @@ function startNode(config: string, password: string, verifyWorkers: number): Pro
 }
 
 /** End-to-end: pre-signed evidence anchors from `keys` distinct keys, batched over HTTP, until all are committed. */
-async function endToEnd(suiteId: SuiteId, total: number, keyCount: number, batchSize: number, inFlight: number) {
+async function endToEnd(
+  suiteId: SuiteId,
+  total: number,
+  keyCount: number,
+  batchSize: number,
+  inFlight: number,
+) {
   const suite = getSuite(suiteId);
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-'));
   const password = 'bench';
@@ -75,7 +99,11 @@ async function endToEnd(suiteId: SuiteId, total: number, keyCount: number, batch
         validUntil: 900,
         module: 'evidence',
         method: 'anchor',
-        args: { digest, alg: 'sha256', meta: { type: 'bench', capturedBy: 'bench', capturedAt: i, method: 'generated' } },
+        args: {
+          digest,
+          alg: 'sha256',
+          meta: { type: 'bench', capturedBy: 'bench', capturedAt: i, method: 'generated' },
+        },
       });
       txs.push(toBase64Url(encodeTx(tx)));
     }
@@ -98,7 +126,9 @@ async function endToEnd(suiteId: SuiteId, total: number, keyCount: number, batch
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ txs: batch }),
           });
-          const body = (await res.json()) as { results?: { status?: string; receipt?: { status: string } }[] };
+          const body = (await res.json()) as {
+            results?: { status?: string; receipt?: { status: string } }[];
+          };
           const ms = performance.now() - s;
           for (const r of body.results ?? []) {
             if (r.status === 'committed') {

@@ -16,7 +16,10 @@ export function printJson(v: unknown): void {
 export function password(flag: string | undefined): string {
   const p = flag ?? process.env.GONGZHI_PASSWORD;
   if (p === undefined || p === '') {
-    throw new GongzhiError('CONFIG_INVALID', 'a keystore password is required: --password or GONGZHI_PASSWORD');
+    throw new GongzhiError(
+      'CONFIG_INVALID',
+      'a keystore password is required: --password or GONGZHI_PASSWORD',
+    );
   }
   return p;
 }
@@ -36,7 +39,9 @@ export function readBytes(path: string): Uint8Array {
 }
 
 /** Wrap a command action: typed errors print `code: message` and exit 1. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void> | void,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -55,6 +60,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | 
 /** Parse a positive integer option. */
 export function int(v: string): number {
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new GongzhiError('CONFIG_INVALID', `not a non-negative integer: ${v}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new GongzhiError('CONFIG_INVALID', `not a non-negative integer: ${v}`);
   return n;
 }

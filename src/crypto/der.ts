@@ -6,6 +6,7 @@ export interface DerNode {
   readonly content: Uint8Array;
 }
 
+/** DER tag bytes used by the key formats. */
 export const TAG = {
   INTEGER: 0x02,
   BIT_STRING: 0x03,

@@ -69,6 +69,9 @@ describe.each(SUITE_IDS)('%s keys', (id: SuiteId) => {
     expect(() => importPublicKeyPem(other1, pubPem)).toThrow(badKey);
     expect(() => importSecretKeyPem(other1, skPem)).toThrow(badKey);
     expect(() => importJwk(id, null)).toThrow(badKey);
+    expect(() => importPublicKeyPem('rsa' as SuiteId, pubPem)).toThrow(
+      expect.objectContaining({ code: 'CRYPTO_UNKNOWN_SUITE' }),
+    );
     expect(() => importJwk(id, { ...exportJwk(id, kp), x: 'not base64!' })).toThrow(badKey);
     expect(() => importJwk(other1, exportJwk(id, kp))).toThrow(badKey);
     // secret and public key from different pairs
@@ -85,6 +88,9 @@ describe.each(SUITE_IDS)('%s keys', (id: SuiteId) => {
     // Same key: node re-exports to the identical DER we wrote.
     expect(toHex(nodePub.export({ type: 'spki', format: 'der' }))).toBe(
       toHex(exportPublicKeyDer(id, kp.publicKey)),
+    );
+    expect(toHex(nodePriv.export({ type: 'pkcs8', format: 'der' }))).toBe(
+      toHex(exportSecretKeyDer(id, kp.secretKey)),
     );
     expect(toHex(createPublicKey(nodePriv).export({ type: 'spki', format: 'der' }))).toBe(
       toHex(exportPublicKeyDer(id, kp.publicKey)),

@@ -115,6 +115,7 @@ function algorithmId(suite: SuiteId): Uint8Array {
 }
 
 function checkAlgorithmId(suite: SuiteId, node: DerNode | undefined): void {
+  getSuite(suite);
   if (node?.tag !== TAG.SEQUENCE) throw badKey('expected an AlgorithmIdentifier');
   const [alg, params, ...rest] = derChildren(node.content);
   if (suite === 'ed25519') {

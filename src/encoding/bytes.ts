@@ -8,7 +8,10 @@ export function toHex(b: Uint8Array): string {
 }
 
 /** Strict hex decode (lower-case, even length, optional 0x prefix). */
-export function fromHex(s: string, code: 'ENCODING_INVALID' | 'TX_MALFORMED' = 'ENCODING_INVALID'): Uint8Array {
+export function fromHex(
+  s: string,
+  code: 'ENCODING_INVALID' | 'TX_MALFORMED' = 'ENCODING_INVALID',
+): Uint8Array {
   const h = s.startsWith('0x') ? s.slice(2) : s;
   if (!HEX_RE.test(h)) throw new GongzhiError(code, 'expected lower-case hex', { length: s.length });
   return new Uint8Array(Buffer.from(h, 'hex'));

@@ -30,6 +30,11 @@ export function isGongzhiError(e: unknown, code?: ErrorCode): e is GongzhiError 
 }
 
 /** Throw a GongzhiError with `code` unless `cond` holds. */
-export function ensure(cond: unknown, code: ErrorCode, message: string, details?: ErrorDetails): asserts cond {
+export function ensure(
+  cond: unknown,
+  code: ErrorCode,
+  message: string,
+  details?: ErrorDetails,
+): asserts cond {
   if (!cond) throw new GongzhiError(code, message, details);
 }

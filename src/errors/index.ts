@@ -1,2 +1,2 @@
 export { ERROR_CODES, type ErrorCode, httpStatusFor, isErrorCode } from './codes.js';
-export { ensure, GongzhiError, type ErrorDetails, isGongzhiError } from './gongzhi-error.js';
+export { type ErrorDetails, ensure, GongzhiError, isGongzhiError } from './gongzhi-error.js';

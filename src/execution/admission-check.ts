@@ -38,10 +38,16 @@ export function assertAdmissible(
 ): void {
   const b = c.tx.body;
   if (b.chain !== scope.chain) {
-    throw new GongzhiError('TX_WRONG_CHAIN', 'transaction is for another chain', { expected: scope.chain, got: b.chain });
+    throw new GongzhiError('TX_WRONG_CHAIN', 'transaction is for another chain', {
+      expected: scope.chain,
+      got: b.chain,
+    });
   }
   if (b.group !== scope.group) {
-    throw new GongzhiError('TX_WRONG_GROUP', 'transaction is for another group', { expected: scope.group, got: b.group });
+    throw new GongzhiError('TX_WRONG_GROUP', 'transaction is for another group', {
+      expected: scope.group,
+      got: b.group,
+    });
   }
   if (c.bytes.length > scope.params.maxTxBytes) {
     throw new GongzhiError('TX_TOO_LARGE', 'transaction exceeds maxTxBytes', {
@@ -50,7 +56,10 @@ export function assertAdmissible(
     });
   }
   if (b.validUntil < scope.height) {
-    throw new GongzhiError('TX_EXPIRED', 'validity window has passed', { validUntil: b.validUntil, height: scope.height });
+    throw new GongzhiError('TX_EXPIRED', 'validity window has passed', {
+      validUntil: b.validUntil,
+      height: scope.height,
+    });
   }
   if (b.validUntil > scope.height - 1 + scope.params.maxValidityWindow) {
     throw new GongzhiError('TX_WINDOW_TOO_LONG', 'validUntil is too far ahead', {

@@ -13,8 +13,8 @@ import {
 import {
   nextStateRoot,
   type PendingWrite,
-  type StateSource,
   StateOverlay,
+  type StateSource,
   writeEntries,
 } from '../state/index.js';
 import { assertAdmissible, type CandidateTx, type NonceIndex } from './admission-check.js';
@@ -114,7 +114,13 @@ export class BlockExecutor {
         def.check(ctx, args);
         def.apply(ctx, args);
         txState.mergeInto(block);
-        receipts.push({ tx: c.hash, index, status: 'ok', events, writes: writeEntries(suite, txState.writes()) });
+        receipts.push({
+          tx: c.hash,
+          index,
+          status: 'ok',
+          events,
+          writes: writeEntries(suite, txState.writes()),
+        });
       } catch (e) {
         const err = asGongzhi(e);
         receipts.push({ tx: c.hash, index, status: err.code, message: err.message, events: [], writes: [] });

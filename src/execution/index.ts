@@ -6,10 +6,10 @@ export {
 } from './admission-check.js';
 export type { Authorizer, ParamsReader } from './authorizer.js';
 export {
+  BlockExecutor,
   type BlockExecutorOptions,
   type BlockInput,
   type BlockResult,
-  BlockExecutor,
   type DroppedTx,
 } from './block-executor.js';
 export {

@@ -23,7 +23,8 @@ export class ModuleRegistry {
     const m = this.modules.get(module);
     if (!m) throw new GongzhiError('EXEC_UNKNOWN_MODULE', `unknown module ${module}`, { module });
     const def = Object.hasOwn(m.methods, method) ? m.methods[method] : undefined;
-    if (!def) throw new GongzhiError('EXEC_UNKNOWN_METHOD', `unknown method ${module}.${method}`, { module, method });
+    if (!def)
+      throw new GongzhiError('EXEC_UNKNOWN_METHOD', `unknown method ${module}.${method}`, { module, method });
     return def;
   }
 
@@ -31,7 +32,8 @@ export class ModuleRegistry {
   query(module: string, name: string): QueryDef {
     const m = this.modules.get(module);
     const q = m && Object.hasOwn(m.queries, name) ? m.queries[name] : undefined;
-    if (!q) throw new GongzhiError('API_NOT_FOUND', `unknown query ${module}.${name}`, { module, query: name });
+    if (!q)
+      throw new GongzhiError('API_NOT_FOUND', `unknown query ${module}.${name}`, { module, query: name });
     return q;
   }
 }

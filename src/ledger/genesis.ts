@@ -82,7 +82,8 @@ export function assertValidGenesis(g: Genesis, suite: CryptoSuite): void {
   if (!ID_RE.test(g.chain)) bad('chain id must match [a-z0-9-]', 'chain');
   if (!ID_RE.test(g.group)) bad('group id must match [a-z0-9-]', 'group');
   if (g.suite !== suite.id) bad('suite mismatch', 'suite');
-  if (!Number.isSafeInteger(g.timestamp) || g.timestamp < 0) bad('timestamp must be ms since epoch', 'timestamp');
+  if (!Number.isSafeInteger(g.timestamp) || g.timestamp < 0)
+    bad('timestamp must be ms since epoch', 'timestamp');
   for (const name of PARAM_NAMES) {
     const v = g.params[name];
     if (!Number.isSafeInteger(v) || v <= 0) bad(`param ${name} must be a positive integer`, name);
@@ -102,7 +103,8 @@ export function assertValidGenesis(g: Genesis, suite: CryptoSuite): void {
   if (g.orgs.length === 0) bad('at least one organisation is required', 'orgs');
   if (g.committee.members.length === 0) bad('committee must not be empty', 'committee');
   for (const m of g.committee.members) {
-    if (!Number.isSafeInteger(m.weight) || m.weight <= 0) bad('committee weights must be positive', 'committee');
+    if (!Number.isSafeInteger(m.weight) || m.weight <= 0)
+      bad('committee weights must be positive', 'committee');
   }
   const t = g.committee.threshold;
   if (!Number.isSafeInteger(t) || t < 1 || t > 100) bad('threshold is a percentage 1..100', 'threshold');

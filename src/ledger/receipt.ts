@@ -1,6 +1,6 @@
 import type { CryptoSuite } from '../crypto/index.js';
 import { type CborValue, decodeCanonical, encodeCanonical } from '../encoding/index.js';
-import { type CborMap, isMap, ShapeReader } from './shape.js';
+import { type CborMap, ShapeReader } from './shape.js';
 
 /** An event emitted by a module during execution. */
 export interface LedgerEvent {
@@ -75,4 +75,3 @@ export function decodeReceipt(bytes: Uint8Array): Receipt {
 export function receiptHash(suite: CryptoSuite, r: Receipt): Uint8Array {
   return suite.hash(encodeReceipt(r));
 }
-

@@ -16,10 +16,16 @@ export class ShapeReader {
   ) {}
 
   /** Wrap `v`, which must be a map whose keys are all in `allowed`. */
-  static of(v: CborValue | undefined, allowed: readonly string[], code: ErrorCode, what: string): ShapeReader {
+  static of(
+    v: CborValue | undefined,
+    allowed: readonly string[],
+    code: ErrorCode,
+    what: string,
+  ): ShapeReader {
     if (!isMap(v)) throw new GongzhiError(code, `${what} must be a map`);
     for (const k of Object.keys(v)) {
-      if (!allowed.includes(k)) throw new GongzhiError(code, `${what} has unknown field "${k}"`, { field: k });
+      if (!allowed.includes(k))
+        throw new GongzhiError(code, `${what} has unknown field "${k}"`, { field: k });
     }
     return new ShapeReader(v, code, what);
   }

@@ -4,9 +4,16 @@ import { getSuite } from '../crypto/index.js';
 import { bytesEqual, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { BlockExecutor, type CandidateTx, type LedgerModule, ModuleRegistry } from '../execution/index.js';
-import { blockHash, decodeHeader, decodeSignatures, decodeTx, encodeReceipt, type Genesis } from '../ledger/index.js';
+import {
+  blockHash,
+  decodeHeader,
+  decodeSignatures,
+  decodeTx,
+  encodeReceipt,
+  type Genesis,
+} from '../ledger/index.js';
 import { governanceAuthorizer, listNodes, readParams } from '../modules/governance/index.js';
-import { type PendingWrite, type StateSource, StateOverlay } from '../state/index.js';
+import { type PendingWrite, StateOverlay, type StateSource } from '../state/index.js';
 import { buildGenesisBlock } from './genesis-block.js';
 
 /** Outcome of re-checking one group's file. */
@@ -53,12 +60,19 @@ export function verifyChainFile(
   if (!existsSync(path)) fail(`no such file ${path}`);
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const metaRow = db.prepare<[string], { value: Buffer }>('SELECT value FROM meta WHERE key = ?').get('genesis');
+    const metaRow = db
+      .prepare<[string], { value: Buffer }>('SELECT value FROM meta WHERE key = ?')
+      .get('genesis');
     if (!metaRow) fail('file has no genesis');
     const genesis = JSON.parse(metaRow.value.toString('utf8')) as Genesis;
     const suite = getSuite(genesis.suite);
     const registry = new ModuleRegistry(modules);
-    const executor = new BlockExecutor({ suite, registry, authorizer: governanceAuthorizer, params: readParams });
+    const executor = new BlockExecutor({
+      suite,
+      registry,
+      authorizer: governanceAuthorizer,
+      params: readParams,
+    });
     const g0 = buildGenesisBlock(suite, registry, genesis);
     const blocks = db.prepare<[], { height: number; hash: Buffer; header: Buffer; signatures: Buffer }>(
       'SELECT height, hash, header, signatures FROM blocks ORDER BY height',
@@ -74,7 +88,8 @@ export function verifyChainFile(
     for (const row of blocks.iterate()) {
       const header = decodeHeader(row.header);
       const hash = blockHash(suite, header);
-      if (!bytesEqual(hash, row.hash)) fail('stored block hash does not match its header', { height: row.height });
+      if (!bytesEqual(hash, row.hash))
+        fail('stored block hash does not match its header', { height: row.height });
       if (header.height !== row.height || header.height !== count) fail('height gap', { height: row.height });
       if (row.height === 0) {
         if (!bytesEqual(hash, g0.hash)) fail('genesis block does not match the genesis document');
@@ -83,7 +98,13 @@ export function verifyChainFile(
         const stored = txsOf.all(row.height);
         const candidates: CandidateTx[] = stored.map((t) => {
           const tx = decodeTx(t.tx);
-          return { tx, hash: new Uint8Array(t.hash), bytes: new Uint8Array(t.tx), sender: suite.address(tx.body.sender), verified: false };
+          return {
+            tx,
+            hash: new Uint8Array(t.hash),
+            bytes: new Uint8Array(t.tx),
+            sender: suite.address(tx.body.sender),
+            verified: false,
+          };
         });
         const result = executor.execute(
           { parent: prevHeader, timestamp: header.timestamp, order: header.order, txs: candidates },
@@ -91,9 +112,12 @@ export function verifyChainFile(
           state,
         );
         if (result.dropped.length > 0) {
-          fail(`block contains an inadmissible transaction (${result.dropped[0]?.error.code})`, { height: row.height });
+          fail(`block contains an inadmissible transaction (${result.dropped[0]?.error.code})`, {
+            height: row.height,
+          });
         }
-        if (header.timestamp <= prevHeader.timestamp) fail('timestamps must increase', { height: row.height });
+        if (header.timestamp <= prevHeader.timestamp)
+          fail('timestamps must increase', { height: row.height });
         if (!bytesEqual(result.hash, hash)) {
           const field = !bytesEqual(result.header.stateRoot, header.stateRoot)
             ? 'stateRoot'
@@ -104,7 +128,8 @@ export function verifyChainFile(
         }
         result.receipts.forEach((r, i) => {
           const s = stored[i];
-          if (!s || !bytesEqual(encodeReceipt(r), s.receipt)) fail('stored receipt differs from replay', { height: row.height, index: i });
+          if (!s || !bytesEqual(encodeReceipt(r), s.receipt))
+            fail('stored receipt differs from replay', { height: row.height, index: i });
         });
         // Block signatures: by nodes registered at the parent state.
         const reader = new StateOverlay(state);
@@ -113,7 +138,8 @@ export function verifyChainFile(
         if (sigs.length === 0) fail('block is not signed', { height: row.height });
         for (const s of sigs) {
           const key = nodes.get(s.node);
-          if (!key || !suite.verify(fromHex(key), hash, s.sig)) fail(`bad signature by ${s.node}`, { height: row.height });
+          if (!key || !suite.verify(fromHex(key), hash, s.sig))
+            fail(`bad signature by ${s.node}`, { height: row.height });
         }
         state.apply(result.writes);
         for (const c of result.included) state.nonces.add(`${c.sender}\u0000${c.tx.body.nonce}`);

@@ -38,7 +38,8 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
   const abs = resolve(path);
   const file = readJson(abs) as NodeConfigFile;
   for (const k of ['nodeId', 'org', 'dataDir', 'nodeKeystore'] as const) {
-    if (typeof file[k] !== 'string') throw new GongzhiError('CONFIG_INVALID', `config field ${k} is required`, { path });
+    if (typeof file[k] !== 'string')
+      throw new GongzhiError('CONFIG_INVALID', `config field ${k} is required`, { path });
   }
   if (!Array.isArray(file.genesis) || file.genesis.length === 0) {
     throw new GongzhiError('CONFIG_INVALID', 'config field genesis must list genesis files', { path });

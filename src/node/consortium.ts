@@ -71,8 +71,14 @@ export async function initConsortium(o: InitOptions): Promise<InitResult> {
     const node = suite.generateKeyPair();
     keys[org.id] = { admin, node };
     const ksOpts = o.scryptN === undefined ? {} : { scryptN: o.scryptN };
-    await writeKeystoreFile(join(o.dir, 'keys', `${org.id}-admin.json`), await encryptKeystore(suite.id, admin, o.password, ksOpts));
-    await writeKeystoreFile(join(o.dir, 'keys', `${org.id}-node.json`), await encryptKeystore(suite.id, node, o.password, ksOpts));
+    await writeKeystoreFile(
+      join(o.dir, 'keys', `${org.id}-admin.json`),
+      await encryptKeystore(suite.id, admin, o.password, ksOpts),
+    );
+    await writeKeystoreFile(
+      join(o.dir, 'keys', `${org.id}-node.json`),
+      await encryptKeystore(suite.id, node, o.password, ksOpts),
+    );
     infos.push({
       id: org.id,
       name: org.name ?? org.id,
@@ -84,7 +90,8 @@ export async function initConsortium(o: InitOptions): Promise<InitResult> {
   const genesis: Genesis[] = o.groups.map((g) => {
     const members = g.orgs ?? o.orgs.map((x) => x.id);
     for (const m of members) {
-      if (!keys[m]) throw new GongzhiError('CONFIG_INVALID', `group ${g.id} names unknown org ${m}`, { org: m });
+      if (!keys[m])
+        throw new GongzhiError('CONFIG_INVALID', `group ${g.id} names unknown org ${m}`, { org: m });
     }
     const orgs = infos.filter((i) => members.includes(i.id));
     const doc: Genesis = {
@@ -95,7 +102,10 @@ export async function initConsortium(o: InitOptions): Promise<InitResult> {
       params: DEFAULT_PARAMS,
       orgs,
       committee: {
-        members: orgs.map((x) => ({ account: suite.address(keys[x.id]?.admin.publicKey as Uint8Array), weight: 1 })),
+        members: orgs.map((x) => ({
+          account: suite.address(keys[x.id]?.admin.publicKey as Uint8Array),
+          weight: 1,
+        })),
         threshold: 67,
       },
       roles: {},

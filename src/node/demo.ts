@@ -53,7 +53,14 @@ export async function demoAdminKey(dir: string, org: string): Promise<KeyPair> {
 
 let nonceCounter = 0;
 
-async function call(node: GongzhiNode, group: string, key: KeyPair, module: string, method: string, args: CborMap) {
+async function call(
+  node: GongzhiNode,
+  group: string,
+  key: KeyPair,
+  module: string,
+  method: string,
+  args: CborMap,
+) {
   const g = node.group(group);
   const tx = signTx(g.suite, key.secretKey, {
     chain: g.chain,
@@ -91,8 +98,17 @@ export async function seedDemoData(node: GongzhiNode, dir: string, log: (m: stri
   ] as const;
   for (const [text, type] of docs) {
     const digest = gov.suite.hash(utf8(text));
-    const meta: CborValue = { type, capturedBy: 'community', capturedAt: Date.UTC(2026, 10, 1), method: 'upload' };
-    const c = await call(node, 'governance', community, 'evidence', 'anchor', { digest, alg: 'sha256', meta });
+    const meta: CborValue = {
+      type,
+      capturedBy: 'community',
+      capturedAt: Date.UTC(2026, 10, 1),
+      method: 'upload',
+    };
+    const c = await call(node, 'governance', community, 'evidence', 'anchor', {
+      digest,
+      alg: 'sha256',
+      meta,
+    });
     await call(node, 'governance', civil, 'evidence', 'cosign', { digest });
     log(`demo: anchored "${text}" at block ${c.height}`);
   }
@@ -115,7 +131,12 @@ export async function seedDemoData(node: GongzhiNode, dir: string, log: (m: stri
     await call(node, 'health', hospital, 'evidence', 'anchor', {
       digest,
       alg: 'sha256',
-      meta: { type: 'lab-report-batch', capturedBy: 'hospital', capturedAt: Date.UTC(2026, 10, 20), method: 'lis-export' },
+      meta: {
+        type: 'lab-report-batch',
+        capturedBy: 'hospital',
+        capturedAt: Date.UTC(2026, 10, 20),
+        method: 'lis-export',
+      },
     });
     log('demo: hospital anchored a lab-report batch in group health');
   }

@@ -19,7 +19,11 @@ export interface GenesisBlock {
 }
 
 /** Build block 0: every module writes its initial state; the header commits to it. */
-export function buildGenesisBlock(suite: CryptoSuite, registry: ModuleRegistry, genesis: Genesis): GenesisBlock {
+export function buildGenesisBlock(
+  suite: CryptoSuite,
+  registry: ModuleRegistry,
+  genesis: Genesis,
+): GenesisBlock {
   const state = new StateOverlay(new MapSource());
   for (const m of registry.list()) m.initGenesis?.(genesis, state, suite);
   const gHash = genesisHash(suite, genesis);

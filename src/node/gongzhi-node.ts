@@ -48,13 +48,18 @@ export class GongzhiNode {
   /** Open every group's ledger (creating genesis blocks on first start). */
   static async start(opts: NodeOptions): Promise<GongzhiNode> {
     const node = new GongzhiNode(opts);
-    if (opts.genesis.length === 0) throw new GongzhiError('CONFIG_INVALID', 'at least one group genesis is required');
+    if (opts.genesis.length === 0)
+      throw new GongzhiError('CONFIG_INVALID', 'at least one group genesis is required');
     const first = opts.genesis[0] as Genesis;
     for (const g of opts.genesis) {
       if (g.chain !== first.chain || g.suite !== first.suite) {
-        throw new GongzhiError('CONFIG_INVALID', 'all groups of a node must share chain id and crypto suite', {
-          group: g.group,
-        });
+        throw new GongzhiError(
+          'CONFIG_INVALID',
+          'all groups of a node must share chain id and crypto suite',
+          {
+            group: g.group,
+          },
+        );
       }
     }
     mkdirSync(opts.dataDir, { recursive: true });
@@ -69,7 +74,8 @@ export class GongzhiNode {
     const suite = getSuite(first.suite);
     try {
       for (const g of opts.genesis) {
-        if (node.groups.has(g.group)) throw new GongzhiError('CONFIG_INVALID', `group ${g.group} configured twice`);
+        if (node.groups.has(g.group))
+          throw new GongzhiError('CONFIG_INVALID', `group ${g.group} configured twice`);
         node.groups.set(
           g.group,
           GroupLedger.open({

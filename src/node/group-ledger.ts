@@ -31,7 +31,9 @@ import { buildGenesisBlock } from './genesis-block.js';
 import type { NodeMetrics } from './metrics.js';
 
 /** Result of submitting one transaction. */
-export type SubmitResult = { readonly hash: string } | { readonly hash?: string; readonly error: GongzhiError };
+export type SubmitResult =
+  | { readonly hash: string }
+  | { readonly hash?: string; readonly error: GongzhiError };
 
 /** A committed transaction's outcome. */
 export interface CommitInfo {
@@ -190,7 +192,10 @@ export class GroupLedger {
   /** Run a module query against committed state. */
   query(module: string, name: string, args: Readonly<Record<string, unknown>>): unknown {
     const q = this.registry.query(module, name);
-    return q({ state: this.stateReader(), suite: this.suite, group: this.group, height: this.head.height }, args);
+    return q(
+      { state: this.stateReader(), suite: this.suite, group: this.group, height: this.head.height },
+      args,
+    );
   }
 
   onBlock(listener: (e: BlockEvent) => void): () => void {
@@ -265,7 +270,10 @@ export class GroupLedger {
         const entry = candidates[k] as { i: number; c: CandidateTx };
         if (ok[k]) entry.c.verified = true;
         else {
-          results[entry.i] = { hash: toHex(entry.c.hash), error: new GongzhiError('TX_BAD_SIGNATURE', 'signature does not verify') };
+          results[entry.i] = {
+            hash: toHex(entry.c.hash),
+            error: new GongzhiError('TX_BAD_SIGNATURE', 'signature does not verify'),
+          };
           this.opts.metrics.rejected.inc({ group: this.group, code: 'TX_BAD_SIGNATURE' });
           candidates.splice(k, 1);
         }
@@ -277,7 +285,10 @@ export class GroupLedger {
       const hex = toHex(c.hash);
       const nonceKey = `${c.sender}\u0000${c.tx.body.nonce}`;
       if (this.pending.has(hex) || this.pendingNonces.has(nonceKey)) {
-        results[i] = { hash: hex, error: new GongzhiError('TX_NONCE_REPLAYED', 'nonce already pending for this sender') };
+        results[i] = {
+          hash: hex,
+          error: new GongzhiError('TX_NONCE_REPLAYED', 'nonce already pending for this sender'),
+        };
         continue;
       }
       if (this.pending.size >= this.opts.mempoolLimit) {
@@ -324,7 +335,11 @@ export class GroupLedger {
         const list = this.waiters.get(hashHex)?.filter((w) => w !== waiter);
         if (list && list.length > 0) this.waiters.set(hashHex, list);
         else this.waiters.delete(hashHex);
-        reject(new GongzhiError('NODE_TIMEOUT', 'transaction not committed within the wait time', { hash: hashHex }));
+        reject(
+          new GongzhiError('NODE_TIMEOUT', 'transaction not committed within the wait time', {
+            hash: hashHex,
+          }),
+        );
       }, timeoutMs);
       const waiter: Waiter = {
         resolve: (c) => {
@@ -413,7 +428,8 @@ export class GroupLedger {
     this.closing = true;
     await this.orderer.stop();
     for (const [hex, ws] of this.waiters) {
-      for (const w of ws) w.reject(new GongzhiError('NODE_SHUTTING_DOWN', 'node stopped before commit', { hash: hex }));
+      for (const w of ws)
+        w.reject(new GongzhiError('NODE_SHUTTING_DOWN', 'node stopped before commit', { hash: hex }));
     }
     this.waiters.clear();
     this.store.close();

@@ -1,6 +1,12 @@
 export { type ChainVerifyReport, verifyChainFile } from './chain-verify.js';
-export { loadNodeConfig, type LoadedConfig, type NodeConfigFile } from './config.js';
-export { DEFAULT_PERMISSIONS, type GroupSpec, type InitOptions, initConsortium, type OrgSpec } from './consortium.js';
+export { type LoadedConfig, loadNodeConfig, type NodeConfigFile } from './config.js';
+export {
+  DEFAULT_PERMISSIONS,
+  type GroupSpec,
+  type InitOptions,
+  initConsortium,
+  type OrgSpec,
+} from './consortium.js';
 export { buildGenesisBlock, type GenesisBlock } from './genesis-block.js';
 export { DEFAULT_MODULES, GongzhiNode, type NodeInfo, type NodeOptions } from './gongzhi-node.js';
 export { type BlockEvent, type CommitInfo, GroupLedger, type SubmitResult } from './group-ledger.js';

@@ -5,7 +5,14 @@
  */
 import type { CryptoSuite } from '../crypto/index.js';
 import { type CborValue, toHex } from '../encoding/index.js';
-import type { BlockHeader, BlockSignature, LedgerEvent, MerkleStep, Receipt, SignedTx } from '../ledger/index.js';
+import type {
+  BlockHeader,
+  BlockSignature,
+  LedgerEvent,
+  MerkleStep,
+  Receipt,
+  SignedTx,
+} from '../ledger/index.js';
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -20,7 +27,8 @@ export function cborToJson(v: CborValue): JsonValue {
   if (v instanceof Uint8Array) return toHex(v);
   if (Array.isArray(v)) return (v as readonly CborValue[]).map(cborToJson);
   const out: JsonObject = {};
-  for (const [k, item] of Object.entries(v as { readonly [key: string]: CborValue })) out[k] = cborToJson(item);
+  for (const [k, item] of Object.entries(v as { readonly [key: string]: CborValue }))
+    out[k] = cborToJson(item);
   return out;
 }
 

@@ -2,7 +2,7 @@ export { compareKeys, nextStateRoot, writeEntries } from './state-root.js';
 export {
   MapSource,
   type PendingWrite,
+  StateOverlay,
   type StateReader,
   type StateSource,
-  StateOverlay,
 } from './state-view.js';

@@ -21,6 +21,10 @@ export function compareKeys(a: string, b: string): number {
  * State root after a block: H(canonical {prev, writes}) over the block's sorted write set.
  * A hash chain: equal roots mean equal write histories from genesis, hence equal state.
  */
-export function nextStateRoot(suite: CryptoSuite, prev: Uint8Array, entries: readonly WriteEntry[]): Uint8Array {
+export function nextStateRoot(
+  suite: CryptoSuite,
+  prev: Uint8Array,
+  entries: readonly WriteEntry[],
+): Uint8Array {
   return suite.hash(encodeCanonical({ prev, writes: entries.map(([k, h]) => [k, h]) }));
 }

@@ -144,7 +144,10 @@ export class GroupStore implements StateSource, NonceIndex {
     const v = this.getMeta('schemaVersion');
     if (v === undefined) this.setMeta('schemaVersion', Buffer.from(String(SCHEMA_VERSION)));
     else if (Buffer.from(v).toString() !== String(SCHEMA_VERSION)) {
-      throw new GongzhiError('STORAGE_FAILURE', 'unsupported schema version', { path, version: Buffer.from(v).toString() });
+      throw new GongzhiError('STORAGE_FAILURE', 'unsupported schema version', {
+        path,
+        version: Buffer.from(v).toString(),
+      });
     }
   }
 
@@ -216,12 +219,29 @@ export class GroupStore implements StateSource, NonceIndex {
   commitBlock(result: BlockResult, signatures: readonly BlockSignature[]): void {
     const h = result.header;
     const tx = this.db.transaction(() => {
-      this.q.putBlock.run(h.height, result.hash, encodeHeader(h), encodeSignatures(signatures), h.timestamp, h.txCount);
+      this.q.putBlock.run(
+        h.height,
+        result.hash,
+        encodeHeader(h),
+        encodeSignatures(signatures),
+        h.timestamp,
+        h.txCount,
+      );
       result.included.forEach((c, i) => {
         const r = result.receipts[i];
         if (!r) throw new GongzhiError('STORAGE_FAILURE', 'receipt missing', { index: i });
         const b = c.tx.body;
-        this.q.putTx.run(c.hash, h.height, i, c.sender, b.module, b.method, r.status, c.bytes, encodeReceipt(r));
+        this.q.putTx.run(
+          c.hash,
+          h.height,
+          i,
+          c.sender,
+          b.module,
+          b.method,
+          r.status,
+          c.bytes,
+          encodeReceipt(r),
+        );
         this.q.putNonce.run(c.sender, b.nonce, b.validUntil);
       });
       this.applyWrites(h.height, result.writes);
@@ -238,7 +258,12 @@ export class GroupStore implements StateSource, NonceIndex {
   }
 
   /** Store the genesis block (height 0) with its initial state. */
-  commitGenesis(header: BlockHeader, hash: Uint8Array, writes: ReadonlyMap<string, PendingWrite>, meta: Record<string, Uint8Array>): void {
+  commitGenesis(
+    header: BlockHeader,
+    hash: Uint8Array,
+    writes: ReadonlyMap<string, PendingWrite>,
+    meta: Record<string, Uint8Array>,
+  ): void {
     this.db.transaction(() => {
       this.q.putBlock.run(0, hash, encodeHeader(header), encodeSignatures([]), header.timestamp, 0);
       this.applyWrites(0, writes);

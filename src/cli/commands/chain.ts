@@ -11,7 +11,9 @@ export function registerChain(program: Command): void {
   const chain = program.command('chain').description('offline checks of a node data directory');
   chain
     .command('verify')
-    .description('re-check every block: hashes, signatures, roots, and replay execution to the same state root')
+    .description(
+      're-check every block: hashes, signatures, roots, and replay execution to the same state root',
+    )
     .requiredOption('--data <dir>', 'node data directory (holds <group>.sqlite files)')
     .option('--group <id>', 'only this group')
     .action(

@@ -47,13 +47,18 @@ function meta(o: MetaOpts, fallbackBy: string) {
 function readTrusted(path: string): TrustedNode[] {
   const v = JSON.parse(readFileSync(path, 'utf8')) as TrustedNode[] | Genesis;
   if (Array.isArray(v)) return v;
-  if (Array.isArray(v.orgs)) return v.orgs.flatMap((o) => o.nodes.map((n: { id: string; publicKey: string }) => ({ id: n.id, publicKey: n.publicKey })));
+  if (Array.isArray(v.orgs))
+    return v.orgs.flatMap((o) =>
+      o.nodes.map((n: { id: string; publicKey: string }) => ({ id: n.id, publicKey: n.publicKey })),
+    );
   throw new GongzhiError('CONFIG_INVALID', `${path} is neither a node list nor a genesis file`);
 }
 
 /** `gongzhi evidence anchor|batch|verify`. */
 export function registerEvidence(program: Command): void {
-  const ev = program.command('evidence').description('notarise files: anchor digests, batch proofs, certificates');
+  const ev = program
+    .command('evidence')
+    .description('notarise files: anchor digests, batch proofs, certificates');
   const common = (c: Command) =>
     c
       .option('--group <id>', 'group', 'governance')
@@ -67,7 +72,9 @@ export function registerEvidence(program: Command): void {
       .option('--method <how>', 'how it was captured', 'file-upload')
       .option('--ref <ref>', 'external reference (case number, URL…)');
 
-  metaOpts(common(ev.command('anchor <file>').description('anchor a file digest (SHA-256, or SM3 on sm2 chains)'))).action(
+  metaOpts(
+    common(ev.command('anchor <file>').description('anchor a file digest (SHA-256, or SM3 on sm2 chains)')),
+  ).action(
     action(async (file: string, o: Common & MetaOpts) => {
       const ctx = await clientContext(o);
       const alg = algOf(ctx.info.suite);
@@ -103,7 +110,10 @@ export function registerEvidence(program: Command): void {
       });
       mkdirSync(o.out, { recursive: true });
       files.forEach((f, i) => {
-        writeFileSync(join(o.out, `${basename(f)}.proof.json`), `${JSON.stringify(batch.proofs[i], null, 2)}\n`);
+        writeFileSync(
+          join(o.out, `${basename(f)}.proof.json`),
+          `${JSON.stringify(batch.proofs[i], null, 2)}\n`,
+        );
       });
       printJson({ root: toHex(batch.root), files: files.length, proofs: o.out, ...r });
     }),
@@ -135,10 +145,15 @@ export function registerEvidence(program: Command): void {
           let proof: EvidenceProof | undefined;
           if (o.proof) proof = parseProof(JSON.parse(readFileSync(o.proof, 'utf8')));
           const anchored = proof ? fromHex(proof.root) : digest;
-          const cert = (await ctx.client.evidenceCertificate(o.group, toHex(anchored))) as unknown as Record<string, unknown>;
+          const cert = (await ctx.client.evidenceCertificate(o.group, toHex(anchored))) as unknown as Record<
+            string,
+            unknown
+          >;
           certificate = proof ? { ...cert, digest: toHex(digest), batchProof: proof } : cert;
           if (!trusted) {
-            process.stderr.write('note: trusting node keys reported by the node itself; pass --trusted for an independent check\n');
+            process.stderr.write(
+              'note: trusting node keys reported by the node itself; pass --trusted for an independent check\n',
+            );
             trusted = (await ctx.client.query(o.group, 'governance', 'nodes', {})) as TrustedNode[];
           }
         }

@@ -29,13 +29,17 @@ export function registerGovernance(program: Command): void {
       printJson(await ctx.send('governance', 'propose', { action: argsFromJson(actionJson) }));
     }),
   );
-  common(gov.command('vote <id>').description('vote on a proposal').option('--reject', 'vote against')).action(
+  common(
+    gov.command('vote <id>').description('vote on a proposal').option('--reject', 'vote against'),
+  ).action(
     action(async (id: string, o: Common & { reject?: boolean }) => {
       const ctx = await clientContext(o);
       printJson(await ctx.send('governance', 'vote', { id: int(id), approve: o.reject !== true }));
     }),
   );
-  common(gov.command('show [id]').description('a proposal, or the committee, permissions and open proposals')).action(
+  common(
+    gov.command('show [id]').description('a proposal, or the committee, permissions and open proposals'),
+  ).action(
     action(async (id: string | undefined, o: Common) => {
       const { client } = await clientContext(o);
       if (id !== undefined) {

@@ -28,28 +28,42 @@ export function registerInit(program: Command): void {
     .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)')
     .option('--base-port <n>', 'API port of the first org node', int, 7700)
     .action(
-      action(async (dir: string, o: { orgs: string; groups: string; crypto: string; chain: string; password?: string; basePort: number }) => {
-        if (!isSuiteId(o.crypto)) throw new GongzhiError('CRYPTO_UNKNOWN_SUITE', `unknown suite ${o.crypto}`);
-        const out = resolve(dir);
-        const r = await initConsortium({
-          dir: out,
-          chain: o.chain,
-          suite: o.crypto,
-          orgs: o.orgs
-            .split(',')
-            .filter(Boolean)
-            .map((id) => ({ id })),
-          groups: parseGroups(o.groups),
-          password: password(o.password),
-          basePort: o.basePort,
-          timestamp: Date.now(),
-          onProgress: (m) => process.stderr.write(`  ${m}\n`),
-        });
-        process.stdout.write(`consortium written to ${out}\n`);
-        for (const g of r.genesis) process.stdout.write(`  genesis/${g.group}.json  (${g.orgs.length} orgs)\n`);
-        for (const [org, p] of Object.entries(r.nodeConfigs)) {
-          process.stdout.write(`  node ${org}: gongzhi start --config ${p}\n`);
-        }
-      }),
+      action(
+        async (
+          dir: string,
+          o: {
+            orgs: string;
+            groups: string;
+            crypto: string;
+            chain: string;
+            password?: string;
+            basePort: number;
+          },
+        ) => {
+          if (!isSuiteId(o.crypto))
+            throw new GongzhiError('CRYPTO_UNKNOWN_SUITE', `unknown suite ${o.crypto}`);
+          const out = resolve(dir);
+          const r = await initConsortium({
+            dir: out,
+            chain: o.chain,
+            suite: o.crypto,
+            orgs: o.orgs
+              .split(',')
+              .filter(Boolean)
+              .map((id) => ({ id })),
+            groups: parseGroups(o.groups),
+            password: password(o.password),
+            basePort: o.basePort,
+            timestamp: Date.now(),
+            onProgress: (m) => process.stderr.write(`  ${m}\n`),
+          });
+          process.stdout.write(`consortium written to ${out}\n`);
+          for (const g of r.genesis)
+            process.stdout.write(`  genesis/${g.group}.json  (${g.orgs.length} orgs)\n`);
+          for (const [org, p] of Object.entries(r.nodeConfigs)) {
+            process.stdout.write(`  node ${org}: gongzhi start --config ${p}\n`);
+          }
+        },
+      ),
     );
 }

@@ -26,7 +26,12 @@ export function registerKey(program: Command): void {
         const suite = getSuite(o.crypto);
         const kp = suite.generateKeyPair();
         await writeKeystoreFile(o.out, await encryptKeystore(suite.id, kp, password(o.password)));
-        printJson({ file: o.out, suite: suite.id, address: suite.address(kp.publicKey), publicKey: toHex(kp.publicKey) });
+        printJson({
+          file: o.out,
+          suite: suite.id,
+          address: suite.address(kp.publicKey),
+          publicKey: toHex(kp.publicKey),
+        });
       }),
     );
   key

@@ -43,7 +43,8 @@ export function registerStart(program: Command): void {
           cfgPath = await ensureDemoConsortium(demoDir, (m) => logger.info(m));
           pw = DEMO_PASSWORD;
         } else {
-          if (!o.config) throw new GongzhiError('CONFIG_INVALID', 'either --config <file> or --demo is required');
+          if (!o.config)
+            throw new GongzhiError('CONFIG_INVALID', 'either --config <file> or --demo is required');
           cfgPath = o.config;
           pw = password(o.password);
         }

@@ -39,10 +39,20 @@ export function registerTx(program: Command): void {
     .option('--group <id>', 'group', 'governance')
     .option('--url <url>', 'node URL', DEFAULT_URL)
     .action(
-      action(async (o: { module: string; method: string; args: string; key: string; password?: string; group: string; url: string }) => {
-        const ctx = await clientContext(o);
-        printJson(await ctx.send(o.module, o.method, argsFromJson(o.args)));
-      }),
+      action(
+        async (o: {
+          module: string;
+          method: string;
+          args: string;
+          key: string;
+          password?: string;
+          group: string;
+          url: string;
+        }) => {
+          const ctx = await clientContext(o);
+          printJson(await ctx.send(o.module, o.method, argsFromJson(o.args)));
+        },
+      ),
     );
   tx.command('get <hash>')
     .description('a transaction with its receipt and inclusion proof')

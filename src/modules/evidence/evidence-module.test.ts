@@ -4,8 +4,8 @@ import { type CborValue, toHex, utf8 } from '../../encoding/index.js';
 import { isGongzhiError } from '../../errors/index.js';
 import {
   type Authorizer,
-  type BlockResult,
   BlockExecutor,
+  type BlockResult,
   type CandidateTx,
   ModuleRegistry,
 } from '../../execution/index.js';
@@ -21,7 +21,6 @@ import {
   txHash,
   ZERO_HASH,
 } from '../../ledger/index.js';
-import type { EvidenceRecordJson } from '../../sdk/evidence/types.js';
 import { MapSource, StateOverlay } from '../../state/index.js';
 import {
   evidenceKeys,
@@ -33,6 +32,7 @@ import {
   readRecord,
   recordValue,
 } from './index.js';
+import type { EvidenceRecordJson } from './types.js';
 
 const suite = getSuite('ed25519');
 const permissive: Authorizer = { authorize: () => undefined };
@@ -104,7 +104,10 @@ class TestChain {
   query(name: string, args: Record<string, unknown>): unknown {
     const q = evidenceModule.queries[name];
     if (q === undefined) throw new Error(`no query ${name}`);
-    return q({ state: new StateOverlay(new MapSource(this.state)), suite, group: 'g1', height: this.head.height }, args);
+    return q(
+      { state: new StateOverlay(new MapSource(this.state)), suite, group: 'g1', height: this.head.height },
+      args,
+    );
   }
 
   record(digest: Uint8Array): EvidenceRecordJson {
@@ -220,7 +223,11 @@ describe('evidence.anchor', () => {
     ['an unknown field', { extra: 1 }, 'EXEC_BAD_ARGS'],
     ['batch.count 0', { batch: { count: 0 } }, 'EXEC_BAD_ARGS'],
     ['batch with extra fields', { batch: { count: 2, root: 1 } }, 'EXEC_BAD_ARGS'],
-    ['meta without capturedAt', { meta: { type: 'photo', capturedBy: 'x', method: 'camera' } }, 'EXEC_BAD_ARGS'],
+    [
+      'meta without capturedAt',
+      { meta: { type: 'photo', capturedBy: 'x', method: 'camera' } },
+      'EXEC_BAD_ARGS',
+    ],
     [
       'negative capturedAt',
       { meta: { type: 'photo', capturedBy: 'x', capturedAt: -1, method: 'camera' } },
@@ -285,7 +292,12 @@ describe('evidence.cosign', () => {
       c.tx(carol, 'cosign', { digest: digestOf('nothing') }),
       c.tx(carol, 'cosign', { digest: d, extra: true }),
     ]);
-    expect(statusOf(res)).toEqual(['EVIDENCE_ALREADY_SIGNED', 'EVIDENCE_ALREADY_SIGNED', 'EVIDENCE_NOT_FOUND', 'EXEC_BAD_ARGS']);
+    expect(statusOf(res)).toEqual([
+      'EVIDENCE_ALREADY_SIGNED',
+      'EVIDENCE_ALREADY_SIGNED',
+      'EVIDENCE_NOT_FOUND',
+      'EXEC_BAD_ARGS',
+    ]);
     expect(c.snapshot()).toEqual(before);
   });
 
@@ -336,7 +348,10 @@ describe('evidence.note', () => {
   it('accepts a 1024-character note', () => {
     const c = new TestChain();
     const d = digestOf('long');
-    const res = c.run([c.tx(alice, 'anchor', anchorArgs(d)), c.tx(alice, 'note', { digest: d, text: 'y'.repeat(1024) })]);
+    const res = c.run([
+      c.tx(alice, 'anchor', anchorArgs(d)),
+      c.tx(alice, 'note', { digest: d, text: 'y'.repeat(1024) }),
+    ]);
     expect(statusOf(res)).toEqual(['ok', 'ok']);
   });
 
@@ -344,7 +359,9 @@ describe('evidence.note', () => {
     const c = new TestChain();
     const d = digestOf('chatty');
     c.run([c.tx(alice, 'anchor', anchorArgs(d))]);
-    const res = c.run(Array.from({ length: MAX_NOTES + 1 }, (_, i) => c.tx(alice, 'note', { digest: d, text: `n${i}` })));
+    const res = c.run(
+      Array.from({ length: MAX_NOTES + 1 }, (_, i) => c.tx(alice, 'note', { digest: d, text: `n${i}` })),
+    );
     expect(statusOf(res).filter((s) => s === 'ok')).toHaveLength(MAX_NOTES);
     expect(statusOf(res)[MAX_NOTES]).toBe('EVIDENCE_LIMIT');
   });
@@ -398,7 +415,9 @@ describe('evidence.revoke', () => {
     const c = new TestChain();
     const d = digestOf('mine');
     c.run([c.tx(alice, 'anchor', anchorArgs(d))]);
-    expect(statusOf(c.run([c.tx(alice, 'revoke', { digest: d, reason: 'duplicate upload' })]))).toEqual(['ok']);
+    expect(statusOf(c.run([c.tx(alice, 'revoke', { digest: d, reason: 'duplicate upload' })]))).toEqual([
+      'ok',
+    ]);
     expect(c.record(d).signers[0]!.revoked?.reason).toBe('duplicate upload');
     expect(statusOf(c.run([c.tx(alice, 'anchor', anchorArgs(d))]))).toEqual(['EVIDENCE_EXISTS']);
   });
@@ -451,9 +470,15 @@ describe('queries', () => {
       offset: 1,
       digests: [toHex(ds[1]!), toHex(ds[2]!)],
     });
-    expect(c.query('bySigner', { account: addr(alice), offset: 4 })).toMatchObject({ digests: [toHex(ds[4]!)] });
-    expect(queryError(() => c.query('bySigner', { account: addr(alice), limit: 'lots' }))).toBe('API_BAD_REQUEST');
-    expect(queryError(() => c.query('bySigner', { account: addr(alice), limit: 1.5 }))).toBe('API_BAD_REQUEST');
+    expect(c.query('bySigner', { account: addr(alice), offset: 4 })).toMatchObject({
+      digests: [toHex(ds[4]!)],
+    });
+    expect(queryError(() => c.query('bySigner', { account: addr(alice), limit: 'lots' }))).toBe(
+      'API_BAD_REQUEST',
+    );
+    expect(queryError(() => c.query('bySigner', { account: addr(alice), limit: 1.5 }))).toBe(
+      'API_BAD_REQUEST',
+    );
     expect(queryError(() => c.query('bySigner', {}))).toBe('API_BAD_REQUEST');
   });
 });

@@ -1,7 +1,6 @@
 import { fromHex, toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import { defineMethod, type LedgerModule, type QueryDef } from '../../execution/index.js';
-import type { EvidenceRecordJson } from '../../sdk/evidence/types.js';
 import {
   type AnchorArgs,
   assertCanAnchor,
@@ -26,6 +25,7 @@ import {
   signerCount,
   writeRecord,
 } from './record.js';
+import type { EvidenceRecordJson } from './types.js';
 
 const anchor = defineMethod<AnchorArgs>({
   parse: parseAnchorArgs,
@@ -86,7 +86,9 @@ const revoke = defineMethod<RevokeArgs>({
     writeRecord(ctx.state, {
       ...r,
       signers: r.signers.map((s) =>
-        s.account === ctx.sender ? { ...s, revoked: { height: ctx.height, tx: ctx.txHash, reason: a.reason } } : s,
+        s.account === ctx.sender
+          ? { ...s, revoked: { height: ctx.height, tx: ctx.txHash, reason: a.reason } }
+          : s,
       ),
     });
     ctx.emit('revoked', { digest: a.digest, signer: ctx.sender, reason: a.reason });
@@ -111,9 +113,12 @@ function digestParam(args: Readonly<Record<string, unknown>>): Uint8Array {
 function intParam(args: Readonly<Record<string, unknown>>, name: string, dflt: number, max: number): number {
   const v = args[name];
   if (v === undefined) return dflt;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^[0-9]{1,15}$/.test(v) ? Number(v) : Number.NaN;
+  const n =
+    typeof v === 'number' ? v : typeof v === 'string' && /^[0-9]{1,15}$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < 0 || n > max) {
-    throw new GongzhiError('API_BAD_REQUEST', `query parameter ${name} must be an integer 0..${max}`, { name });
+    throw new GongzhiError('API_BAD_REQUEST', `query parameter ${name} must be an integer 0..${max}`, {
+      name,
+    });
   }
   return n;
 }

@@ -1,8 +1,6 @@
-import type { CborValue } from '../../encoding/index.js';
 import { toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import { type CborMap, ShapeReader } from '../../ledger/index.js';
-import { type EvidenceAlg, type EvidenceMeta, isEvidenceAlg } from '../../sdk/evidence/types.js';
 import {
   type EvidenceRecord,
   type EvidenceSigner,
@@ -13,6 +11,7 @@ import {
   parseBatch,
   parseMeta,
 } from './record.js';
+import { type EvidenceAlg, type EvidenceMeta, isEvidenceAlg } from './types.js';
 
 /** Arguments of `evidence.anchor`. */
 export interface AnchorArgs {
@@ -50,7 +49,7 @@ function readDigest(r: ShapeReader): Uint8Array {
 }
 
 function args(v: CborMap, allowed: readonly string[]): ShapeReader {
-  return ShapeReader.of(v as CborValue, allowed, 'EXEC_BAD_ARGS', 'args');
+  return ShapeReader.of(v, allowed, 'EXEC_BAD_ARGS', 'args');
 }
 
 /** Parse anchor arguments (EXEC_BAD_ARGS, EVIDENCE_BAD_DIGEST). */
@@ -86,7 +85,9 @@ export function parseRevokeArgs(v: CborMap): RevokeArgs {
 
 function found(record: EvidenceRecord | undefined, digest: Uint8Array): EvidenceRecord {
   if (record === undefined) {
-    throw new GongzhiError('EVIDENCE_NOT_FOUND', 'no evidence anchored with this digest', { digest: toHex(digest) });
+    throw new GongzhiError('EVIDENCE_NOT_FOUND', 'no evidence anchored with this digest', {
+      digest: toHex(digest),
+    });
   }
   return record;
 }
@@ -134,7 +135,9 @@ export function assertCanCosign(record: EvidenceRecord | undefined, a: CosignArg
     });
   }
   if (r.signers.length >= MAX_SIGNERS) {
-    throw new GongzhiError('EVIDENCE_LIMIT', `a record holds at most ${MAX_SIGNERS} signers`, { max: MAX_SIGNERS });
+    throw new GongzhiError('EVIDENCE_LIMIT', `a record holds at most ${MAX_SIGNERS} signers`, {
+      max: MAX_SIGNERS,
+    });
   }
 }
 

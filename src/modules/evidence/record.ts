@@ -9,7 +9,7 @@ import {
   type EvidenceRecordJson,
   isEvidenceAlg,
   MAX_BATCH_COUNT,
-} from '../../sdk/evidence/types.js';
+} from './types.js';
 
 /** Module name, also the state key prefix. */
 export const MODULE = 'evidence';
@@ -94,10 +94,14 @@ export function parseMeta(v: CborValue | undefined, code: 'EXEC_BAD_ARGS' | 'EXE
 }
 
 /** Read a batch descriptor `{count: 1..MAX_BATCH_COUNT}`. */
-export function parseBatch(v: CborValue | undefined, code: 'EXEC_BAD_ARGS' | 'EXEC_INTERNAL'): { count: number } {
+export function parseBatch(
+  v: CborValue | undefined,
+  code: 'EXEC_BAD_ARGS' | 'EXEC_INTERNAL',
+): { count: number } {
   const r = ShapeReader.of(v, ['count'], code, 'batch');
   const count = r.uint('count', MAX_BATCH_COUNT);
-  if (count < 1) throw new GongzhiError(code, `batch.count must be 1..${MAX_BATCH_COUNT}`, { field: 'count' });
+  if (count < 1)
+    throw new GongzhiError(code, `batch.count must be 1..${MAX_BATCH_COUNT}`, { field: 'count' });
   return { count };
 }
 
@@ -140,7 +144,11 @@ export function parseRecord(v: CborValue | undefined): EvidenceRecord {
     const rr = ShapeReader.of(sr.raw('revoked'), ['height', 'tx', 'reason'], code, 'revoked');
     return {
       ...signer,
-      revoked: { height: rr.uint('height'), tx: rr.bytes('tx', 32), reason: rr.str('reason', MAX_REASON_LENGTH) },
+      revoked: {
+        height: rr.uint('height'),
+        tx: rr.bytes('tx', 32),
+        reason: rr.str('reason', MAX_REASON_LENGTH),
+      },
     };
   });
   const notes = r.array('notes', MAX_NOTES).map((n): EvidenceNote => {
@@ -200,7 +208,11 @@ export function recordJson(r: EvidenceRecord): EvidenceRecordJson {
     alg: r.alg,
     meta: { ...r.meta },
     ...(r.batch === undefined ? {} : { batch: { count: r.batch.count } }),
-    anchoredAt: { height: r.anchoredAt.height, timestamp: r.anchoredAt.timestamp, tx: toHex(r.anchoredAt.tx) },
+    anchoredAt: {
+      height: r.anchoredAt.height,
+      timestamp: r.anchoredAt.timestamp,
+      tx: toHex(r.anchoredAt.tx),
+    },
     signers: r.signers.map((s) => ({
       account: s.account,
       height: s.height,

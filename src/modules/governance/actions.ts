@@ -120,7 +120,9 @@ export function assertValidAction(state: StateReader, suite: CryptoSuite, a: Gov
     case 'addOrg': {
       if (!ID_RE.test(a.org.id)) bad('org id must match [a-z0-9-]');
       if (readOrg(state, a.org.id)) bad(`org ${a.org.id} already exists`);
-      const existingNodes = new Set(listOrgIds(state).flatMap((id) => readOrg(state, id)?.nodes.map((n) => n.id) ?? []));
+      const existingNodes = new Set(
+        listOrgIds(state).flatMap((id) => readOrg(state, id)?.nodes.map((n) => n.id) ?? []),
+      );
       for (const n of a.org.nodes) {
         if (!ID_RE.test(n.id) || existingNodes.has(n.id)) bad(`node id ${n.id} invalid or taken`);
         checkKey(suite, n.publicKey);

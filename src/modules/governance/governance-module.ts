@@ -35,7 +35,10 @@ function assertCommittee(state: StateReader, account: string): void {
 function settle(ctx: ExecContext, p: Proposal): Proposal {
   // Frozen members neither vote nor count towards the total, so a freeze cannot deadlock the committee.
   const c = readCommittee(ctx.state);
-  const active = { members: c.members.filter((m) => !isFrozen(ctx.state, m.account)), threshold: c.threshold };
+  const active = {
+    members: c.members.filter((m) => !isFrozen(ctx.state, m.account)),
+    threshold: c.threshold,
+  };
   const outcome = tally(active, p.votes);
   if (outcome === 'open') return p;
   if (outcome === 'rejected') {
@@ -65,7 +68,9 @@ interface VoteArgs {
 }
 
 const propose = defineMethod<ProposeArgs>({
-  parse: (args) => ({ action: parseAction(ShapeReader.of(args, ['action'], 'EXEC_BAD_ARGS', 'args').raw('action')) }),
+  parse: (args) => ({
+    action: parseAction(ShapeReader.of(args, ['action'], 'EXEC_BAD_ARGS', 'args').raw('action')),
+  }),
   check: (ctx, a) => {
     assertCommittee(ctx.state, ctx.sender);
     assertValidAction(ctx.state, ctx.suite, a.action);
@@ -97,7 +102,10 @@ const vote = defineMethod<VoteArgs>({
     assertCommittee(ctx.state, ctx.sender);
     const p = readProposal(ctx.state, a.id);
     if (p.status !== 'open' || ctx.height > p.expiresAt) {
-      throw new GongzhiError('GOV_PROPOSAL_CLOSED', `proposal ${a.id} is closed`, { id: a.id, status: p.status });
+      throw new GongzhiError('GOV_PROPOSAL_CLOSED', `proposal ${a.id} is closed`, {
+        id: a.id,
+        status: p.status,
+      });
     }
     if (Object.hasOwn(p.votes, ctx.sender)) {
       throw new GongzhiError('GOV_ALREADY_VOTED', 'already voted on this proposal', { id: a.id });
@@ -119,7 +127,8 @@ function initGenesis(g: Genesis, state: StateOverlay, suite: CryptoSuite): void 
     state,
     g.orgs.map((o) => o.id),
   );
-  for (const m of g.committee.members) writeRoles(state, m.account, [...readRoles(state, m.account), 'committee']);
+  for (const m of g.committee.members)
+    writeRoles(state, m.account, [...readRoles(state, m.account), 'committee']);
   for (const [account, roles] of Object.entries(g.roles)) {
     writeRoles(state, account, [...readRoles(state, account), ...roles]);
   }
@@ -152,12 +161,19 @@ export const governanceModule: LedgerModule = {
     committee: ({ state }) => readCommittee(state),
     orgs: ({ state }) => listOrgIds(state).map((id) => readOrg(state, id)),
     nodes: ({ state }) => listNodes(state),
-    roles: ({ state }, args) => ({ account: str(args, 'account'), roles: readRoles(state, str(args, 'account')) }),
-    frozen: ({ state }, args) => ({ account: str(args, 'account'), frozen: isFrozen(state, str(args, 'account')) }),
+    roles: ({ state }, args) => ({
+      account: str(args, 'account'),
+      roles: readRoles(state, str(args, 'account')),
+    }),
+    frozen: ({ state }, args) => ({
+      account: str(args, 'account'),
+      frozen: isFrozen(state, str(args, 'account')),
+    }),
     permissions: ({ state }) => listPermissions(state),
     proposal: ({ state }, args) => {
       const id = Number(str(args, 'id'));
-      if (!Number.isSafeInteger(id) || id < 1) throw new GongzhiError('API_BAD_REQUEST', 'id must be a positive integer');
+      if (!Number.isSafeInteger(id) || id < 1)
+        throw new GongzhiError('API_BAD_REQUEST', 'id must be a positive integer');
       return proposalJson(readProposal(state, id));
     },
     proposals: ({ state }) => {
@@ -176,7 +192,9 @@ export const governanceModule: LedgerModule = {
 export const governanceAuthorizer: Authorizer = {
   authorize(state, sender, module, method) {
     if (isFrozen(state, sender)) {
-      throw new GongzhiError('EXEC_ACCOUNT_FROZEN', 'account is frozen by the committee', { account: sender });
+      throw new GongzhiError('EXEC_ACCOUNT_FROZEN', 'account is frozen by the committee', {
+        account: sender,
+      });
     }
     const allowed = readPermission(state, `${module}.${method}`);
     if (allowed.includes('*')) return;

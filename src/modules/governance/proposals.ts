@@ -44,7 +44,10 @@ export function readProposal(state: StateReader, id: number): Proposal {
 }
 
 /** Weighted tally over current members only: votes of accounts no longer on the committee do not count. */
-export function tally(c: Committee, votes: Readonly<Record<string, boolean>>): 'passed' | 'rejected' | 'open' {
+export function tally(
+  c: Committee,
+  votes: Readonly<Record<string, boolean>>,
+): 'passed' | 'rejected' | 'open' {
   let total = 0;
   let yes = 0;
   let no = 0;

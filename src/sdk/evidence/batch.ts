@@ -75,7 +75,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function exactKeys(v: Record<string, unknown>, allowed: readonly string[], what: string): void {
-  for (const k of Object.keys(v)) if (!allowed.includes(k)) throw badProof(`${what} has unknown field "${k}"`);
+  for (const k of Object.keys(v))
+    if (!allowed.includes(k)) throw badProof(`${what} has unknown field "${k}"`);
 }
 
 /**
@@ -90,7 +91,8 @@ export function parseProof(v: unknown): EvidenceProof {
   const alg = v.alg;
   if (!isEvidenceAlg(alg)) throw badProof('unsupported proof algorithm');
   const hex32 = (x: unknown, field: string): string => {
-    if (typeof x !== 'string' || !HEX32_RE.test(x)) throw badProof(`${field} must be 32 bytes of lower-case hex`);
+    if (typeof x !== 'string' || !HEX32_RE.test(x))
+      throw badProof(`${field} must be 32 bytes of lower-case hex`);
     return x;
   };
   const leaf = hex32(v.leaf, 'proof.leaf');
@@ -106,7 +108,8 @@ export function parseProof(v: unknown): EvidenceProof {
       exactKeys(o, ['op'], 'proof operation');
       return { op: 'leaf' };
     }
-    if (o.op !== 'left' && o.op !== 'right') throw badProof('operation must be "left" or "right"', { index: i });
+    if (o.op !== 'left' && o.op !== 'right')
+      throw badProof('operation must be "left" or "right"', { index: i });
     exactKeys(o, ['op', 'hash'], 'proof operation');
     return { op: o.op, hash: hex32(o.hash, `proof.ops[${i}].hash`) };
   });

@@ -16,7 +16,9 @@ export function hasherFor(alg: EvidenceAlg): EvidenceHasher {
       if (s.hashName === alg) return s;
     }
   }
-  throw new GongzhiError('EVIDENCE_BAD_DIGEST', `unsupported digest algorithm ${String(alg)}`, { alg: String(alg) });
+  throw new GongzhiError('EVIDENCE_BAD_DIGEST', `unsupported digest algorithm ${String(alg)}`, {
+    alg: String(alg),
+  });
 }
 
 /** Digest of a file's bytes with `alg` (32 bytes). */

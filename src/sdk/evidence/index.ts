@@ -1,4 +1,11 @@
-export { applyProof, buildBatch, type EvidenceBatch, MAX_PROOF_OPS, parseProof, verifyProof } from './batch.js';
+export {
+  applyProof,
+  buildBatch,
+  type EvidenceBatch,
+  MAX_PROOF_OPS,
+  parseProof,
+  verifyProof,
+} from './batch.js';
 export {
   type BlockContents,
   buildCertificate,
@@ -6,9 +13,9 @@ export {
   type CertificateTxRef,
   certificateTxRefs,
   stepsToJson,
+  type TxEvidenceParts,
   txEvidenceFromBlock,
   txEvidenceJson,
-  type TxEvidenceParts,
 } from './certificate.js';
 export { type EvidenceHasher, fileDigest, hasherFor } from './hash.js';
 export {

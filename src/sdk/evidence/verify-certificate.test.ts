@@ -23,9 +23,14 @@ import {
 import { evidenceModule } from '../../modules/evidence/index.js';
 import { MapSource, StateOverlay } from '../../state/index.js';
 import { buildBatch } from './batch.js';
-import { type BlockContents, buildCertificate, certificateTxRefs, txEvidenceFromBlock } from './certificate.js';
+import {
+  type BlockContents,
+  buildCertificate,
+  certificateTxRefs,
+  txEvidenceFromBlock,
+} from './certificate.js';
 import { fileDigest, hasherFor } from './hash.js';
-import type { EvidenceCertificate, EvidenceProof, EvidenceRecordJson } from './types.js';
+import type { EvidenceCertificate, EvidenceProof, EvidenceRecordJson, TxEvidence } from './types.js';
 import { type CertificateVerification, type TrustedNode, verifyCertificate } from './verify-certificate.js';
 
 const permissive: Authorizer = { authorize: () => undefined };
@@ -108,7 +113,12 @@ class SignedChain {
 
   record(digest: Uint8Array): EvidenceRecordJson {
     const q = evidenceModule.queries.get!;
-    const ctx = { state: new StateOverlay(new MapSource(this.state)), suite: this.suite, group: 'g1', height: 0 };
+    const ctx = {
+      state: new StateOverlay(new MapSource(this.state)),
+      suite: this.suite,
+      group: 'g1',
+      height: 0,
+    };
     return q(ctx, { digest: toHex(digest) }) as EvidenceRecordJson;
   }
 
@@ -116,7 +126,8 @@ class SignedChain {
   certificate(digest: Uint8Array, anchored: Uint8Array, batchProof?: EvidenceProof): EvidenceCertificate {
     const record = this.record(anchored);
     const refs = certificateTxRefs(record);
-    const ev = (ref: { height: number; tx: string }) => txEvidenceFromBlock(this.suite, this.blocks[ref.height - 1]!, ref.tx);
+    const ev = (ref: { height: number; tx: string }) =>
+      txEvidenceFromBlock(this.suite, this.blocks[ref.height - 1]!, ref.tx);
     return buildCertificate({
       chain: 'test',
       group: 'g1',
@@ -167,7 +178,11 @@ function scenario(id: SuiteId): Scenario {
     chain.run([
       chain.tx(people.carol, 'note', { digest: root, text: 'too early' }),
       chain.tx(people.alice, 'anchor', { digest: root, alg, meta, batch: { count: 5 } }),
-      chain.tx(people.carol, 'anchor', { digest: single.digest, alg, meta: { ...meta, type: 'contract', ref: 'C-3' } }),
+      chain.tx(people.carol, 'anchor', {
+        digest: single.digest,
+        alg,
+        meta: { ...meta, type: 'contract', ref: 'C-3' },
+      }),
     ]),
   ).toEqual(['EVIDENCE_NOT_FOUND', 'ok', 'ok']);
   expect(
@@ -195,7 +210,11 @@ function clone(c: EvidenceCertificate): EvidenceCertificate {
   return JSON.parse(JSON.stringify(c)) as EvidenceCertificate;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+type Mutable<T> = T extends readonly (infer E)[]
+  ? Mutable<E>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: Mutable<T[K]> }
+    : T;
 
 function tamper(c: EvidenceCertificate, fn: (m: Mutable<EvidenceCertificate>) => void): EvidenceCertificate {
   const m = clone(c) as Mutable<EvidenceCertificate>;
@@ -233,10 +252,21 @@ describe.each(['ed25519', 'secp256k1', 'sm2'] as const)('certificates on a %s ch
     expect(v.checks.map((c) => c.name)).toContain('batchProof');
   });
 
+  it('verifies the batch root itself (no batch proof) from its digest', () => {
+    const cert = s.chain.certificate(s.root, s.root);
+    const v = verifyCertificate({ certificate: cert, digest: s.root, trustedNodes: s.trusted });
+    expect(failed(v)).toEqual([]);
+    expect(v.checks.map((c) => c.name)).toContain('anchoredDigest');
+  });
+
   it('verifies a single-file anchor from the digest alone, and from JSON text', () => {
     const cert = s.chain.certificate(s.single.digest, s.single.digest);
     expect(cert.batchProof).toBeUndefined();
-    const v = verifyCertificate({ certificate: JSON.stringify(cert), digest: s.single.digest, trustedNodes: s.trusted });
+    const v = verifyCertificate({
+      certificate: JSON.stringify(cert),
+      digest: s.single.digest,
+      trustedNodes: s.trusted,
+    });
     expect(failed(v)).toEqual([]);
     expect(v.checks.map((c) => c.name)).toContain('anchoredDigest');
     expect(v.evidence?.meta.ref).toBe('C-3');
@@ -342,12 +372,18 @@ describe('tampering is caught by the specific check', () => {
       m.anchor.signatures[0]!.sig = flipHex(m.anchor.signatures[0]!.sig);
     });
     expect(failed(verify(oneBad))).toEqual([]);
-    expect(failed(verify(oneBad, { minSignatures: 2 }))).toEqual(['anchor.blockSignatures', 'signers', 'record']);
+    expect(failed(verify(oneBad, { minSignatures: 2 }))).toEqual([
+      'anchor.blockSignatures',
+      'signers',
+      'record',
+    ]);
   });
 
   it('a wrong trusted key fails blockSignatures everywhere', () => {
     const other = s.suite.generateKeyPair();
-    const v = verify(cert, { trustedNodes: s.trusted.map((n) => ({ id: n.id, publicKey: toHex(other.publicKey) })) });
+    const v = verify(cert, {
+      trustedNodes: s.trusted.map((n) => ({ id: n.id, publicKey: toHex(other.publicKey) })),
+    });
     expect(v.ok).toBe(false);
     expect(failed(v).filter((n) => n.endsWith('.blockSignatures'))).toEqual([
       'anchor.blockSignatures',
@@ -370,7 +406,9 @@ describe('tampering is caught by the specific check', () => {
   it('a receipt with another status fails anchor.receipt and anchor.receiptInclusion', () => {
     const c = tamper(cert, (m) => {
       const r = decodeReceipt(fromBase64Url(m.anchor.receipt));
-      m.anchor.receipt = toBase64Url(encodeReceipt({ ...r, status: 'EVIDENCE_EXISTS', events: [], writes: [] }));
+      m.anchor.receipt = toBase64Url(
+        encodeReceipt({ ...r, status: 'EVIDENCE_EXISTS', events: [], writes: [] }),
+      );
     });
     const names = failed(verify(c));
     expect(names).toContain('anchor.receipt');
@@ -388,7 +426,7 @@ describe('tampering is caught by the specific check', () => {
   it('a cosign bundle about another digest fails cosign[i].tx', () => {
     const singleCert = s.chain.certificate(s.single.digest, s.single.digest);
     const c = tamper(cert, (m) => {
-      m.cosigns[0] = clone(singleCert).anchor;
+      m.cosigns[0] = clone(singleCert).anchor as Mutable<TxEvidence>;
     });
     const v = verify(c);
     expect(failed(v)).toContain('cosign[0].tx');
@@ -428,7 +466,7 @@ describe('tampering is caught by the specific check', () => {
 
   it('a duplicated cosign bundle fails signers', () => {
     const c = tamper(cert, (m) => {
-      m.cosigns.push(clone(cert).cosigns[0]!);
+      m.cosigns.push(clone(cert).cosigns[0] as Mutable<TxEvidence>);
     });
     expect(failed(verify(c))).toContain('signers');
   });
@@ -494,16 +532,16 @@ describe('certificate assembly', () => {
     };
     const b = s.chain.blocks[0]!;
     expect(code(() => txEvidenceFromBlock(s.suite, b, '00'.repeat(32)))).toBe('TX_NOT_FOUND');
-    expect(code(() => txEvidenceFromBlock(s.suite, { ...b, receipts: b.receipts.slice(1) }, '00'.repeat(32)))).toBe(
-      'CHAIN_INVALID',
-    );
+    expect(
+      code(() => txEvidenceFromBlock(s.suite, { ...b, receipts: b.receipts.slice(1) }, '00'.repeat(32))),
+    ).toBe('CHAIN_INVALID');
   });
 
   it('buildCertificate is plain JSON and rejects a bad digest', () => {
     const cert = s.chain.certificate(s.digests[0]!, s.root, s.proofs[0]!);
     expect(JSON.parse(JSON.stringify(cert))).toEqual(cert);
-    expect(() => buildCertificate({ ...({} as Parameters<typeof buildCertificate>[0]), digest: new Uint8Array(3) })).toThrow(
-      /32 bytes/,
-    );
+    expect(() =>
+      buildCertificate({ ...({} as Parameters<typeof buildCertificate>[0]), digest: new Uint8Array(3) }),
+    ).toThrow(/32 bytes/);
   });
 });

@@ -101,7 +101,12 @@ export interface CertificateVerification {
   readonly digest: string;
   readonly evidence?: VerifiedEvidence;
   /** Block height, orderer timestamp (ms), tx hash and block hash of the verified anchor. */
-  readonly anchoredAt?: { readonly height: number; readonly timestamp: number; readonly tx: string; readonly block: string };
+  readonly anchoredAt?: {
+    readonly height: number;
+    readonly timestamp: number;
+    readonly tx: string;
+    readonly block: string;
+  };
   /** Signers whose transactions verified, anchor first; `revoked` set for proven revocations. */
   readonly signers?: readonly VerifiedSigner[];
 }
@@ -148,7 +153,10 @@ function txEvidenceJson(v: unknown, what: string): TxEvidence {
     header: str(o.header, `${what}.header`, 1 << 16),
     signatures: list(o.signatures, `${what}.signatures`, 1024).map((s, i) => {
       const so = obj(s, `${what}.signatures[${i}]`, ['node', 'sig']);
-      return { node: str(so.node, `${what}.signatures[${i}].node`, 64), sig: str(so.sig, `${what}.signatures[${i}].sig`, 512) };
+      return {
+        node: str(so.node, `${what}.signatures[${i}].node`, 64),
+        sig: str(so.sig, `${what}.signatures[${i}].sig`, 512),
+      };
     }),
   };
 }
@@ -199,7 +207,9 @@ export function parseCertificate(v: unknown): EvidenceCertificate {
     ...(o.batchProof === undefined ? {} : { batchProof: o.batchProof as EvidenceProof }),
     record: o.record as EvidenceRecordJson,
     anchor: txEvidenceJson(o.anchor, 'certificate.anchor'),
-    cosigns: list(o.cosigns, 'certificate.cosigns', 256).map((c, i) => txEvidenceJson(c, `certificate.cosigns[${i}]`)),
+    cosigns: list(o.cosigns, 'certificate.cosigns', 256).map((c, i) =>
+      txEvidenceJson(c, `certificate.cosigns[${i}]`),
+    ),
     revocations: list(o.revocations, 'certificate.revocations', 256).map((c, i) =>
       txEvidenceJson(c, `certificate.revocations[${i}]`),
     ),
@@ -296,7 +306,13 @@ function argDigest(args: CborMap): Uint8Array {
  * (evidence.<kind> for `root`), tx signature, tx inclusion, receipt (ok, same tx, event),
  * receipt inclusion.
  */
-function verifyTx(env: Env, label: string, ev: TxEvidence, kind: Kind, root: Uint8Array | undefined): ProvenTx | undefined {
+function verifyTx(
+  env: Env,
+  label: string,
+  ev: TxEvidence,
+  kind: Kind,
+  root: Uint8Array | undefined,
+): ProvenTx | undefined {
   const { cert, suite, checks } = env;
   const hash = (b: Uint8Array): Uint8Array => suite.hash(b);
 
@@ -321,7 +337,9 @@ function verifyTx(env: Env, label: string, ev: TxEvidence, kind: Kind, root: Uin
       if (keys.some((k) => suite.verify(k, hd.hash, sig))) signed.add(s.node);
     }
     if (signed.size < env.minSignatures) {
-      fail(`${signed.size} valid trusted node signature(s) on block ${hd.h.height}, ${env.minSignatures} required`);
+      fail(
+        `${signed.size} valid trusted node signature(s) on block ${hd.h.height}, ${env.minSignatures} required`,
+      );
     }
   });
 
@@ -329,7 +347,8 @@ function verifyTx(env: Env, label: string, ev: TxEvidence, kind: Kind, root: Uin
     const t = decodeTx(b64(ev.tx, 'tx'));
     const b = t.body;
     if (b.chain !== cert.chain || b.group !== cert.group) fail('transaction is for another chain or group');
-    if (b.module !== 'evidence' || b.method !== kind) fail(`expected evidence.${kind}, got ${b.module}.${b.method}`);
+    if (b.module !== 'evidence' || b.method !== kind)
+      fail(`expected evidence.${kind}, got ${b.module}.${b.method}`);
     const d = argDigest(b.args);
     if (root !== undefined && !bytesEqual(d, root)) fail('transaction is about another digest');
     if (kind === 'revoke' && typeof b.args.reason !== 'string') fail('revoke args.reason must be a string');
@@ -338,7 +357,8 @@ function verifyTx(env: Env, label: string, ev: TxEvidence, kind: Kind, root: Uin
 
   checks.run(`${label}.signature`, () => {
     const t = need(tx, 'transaction could not be read');
-    if (!suite.verify(t.tx.body.sender, t.hash, t.tx.sig)) fail('transaction signature does not verify under its sender key');
+    if (!suite.verify(t.tx.body.sender, t.hash, t.tx.sig))
+      fail('transaction signature does not verify under its sender key');
   });
 
   checks.run(`${label}.txInclusion`, () => {
@@ -358,7 +378,10 @@ function verifyTx(env: Env, label: string, ev: TxEvidence, kind: Kind, root: Uin
     const d = argDigest(t.tx.body.args);
     const hasEvent = r.events.some(
       (e: LedgerEvent) =>
-        e.module === 'evidence' && e.name === want && e.data.digest instanceof Uint8Array && bytesEqual(e.data.digest, d),
+        e.module === 'evidence' &&
+        e.name === want &&
+        e.data.digest instanceof Uint8Array &&
+        bytesEqual(e.data.digest, d),
     );
     if (!hasEvent) fail(`receipt has no evidence.${want} event for the digest`);
     return bytes;
@@ -367,7 +390,11 @@ function verifyTx(env: Env, label: string, ev: TxEvidence, kind: Kind, root: Uin
   checks.run(`${label}.receiptInclusion`, () => {
     const bytes = need(receiptBytes, 'receipt could not be read');
     const hd = need(header, 'block header could not be read');
-    const got = applyMerkleProof(hash, leafHash(hash, suite.hash(bytes)), steps(ev.receiptProof, 'receiptProof'));
+    const got = applyMerkleProof(
+      hash,
+      leafHash(hash, suite.hash(bytes)),
+      steps(ev.receiptProof, 'receiptProof'),
+    );
     if (!bytesEqual(got, hd.h.receiptRoot)) fail('receipt proof does not lead to header.receiptRoot');
   });
 
@@ -450,7 +477,8 @@ function checkRecord(
   if (rec.digest !== toHex(args.digest)) fail('record.digest differs from the anchored digest');
   if (rec.alg !== args.alg) fail('record.alg differs from the anchor transaction');
   if (!sameMeta(args.meta, rec.meta)) fail('record.meta differs from the anchor transaction');
-  if ((rec.batch?.count ?? null) !== (args.batch?.count ?? null)) fail('record.batch differs from the anchor transaction');
+  if ((rec.batch?.count ?? null) !== (args.batch?.count ?? null))
+    fail('record.batch differs from the anchor transaction');
   const at = rec.anchoredAt;
   if (at?.height !== anchor.height || at.timestamp !== anchor.timestamp || at.tx !== anchor.hash) {
     fail('record.anchoredAt differs from the anchor block');
@@ -467,8 +495,12 @@ function checkRecord(
     }
     const rv = revocations.get(p.account);
     const claimed = s.revoked;
-    if (rv === undefined && claimed !== undefined) fail(`record.signers[${i}] is revoked without a revoke transaction`);
-    if (rv !== undefined && (claimed?.tx !== rv.tx || claimed.height !== rv.height || claimed.reason !== rv.reason)) {
+    if (rv === undefined && claimed !== undefined)
+      fail(`record.signers[${i}] is revoked without a revoke transaction`);
+    if (
+      rv !== undefined &&
+      (claimed?.tx !== rv.tx || claimed.height !== rv.height || claimed.reason !== rv.reason)
+    ) {
       fail(`record.signers[${i}].revoked differs from the revoke transaction`);
     }
   });
@@ -486,7 +518,8 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
 
   const minSignatures = input.minSignatures ?? 1;
   checks.run('options', () => {
-    if (!Number.isSafeInteger(minSignatures) || minSignatures < 1) fail('minSignatures must be a positive integer');
+    if (!Number.isSafeInteger(minSignatures) || minSignatures < 1)
+      fail('minSignatures must be a positive integer');
   });
 
   const suite =
@@ -506,7 +539,13 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
       // an unusable key simply never verifies anything
     }
   }
-  const env: Env = { cert, suite, trusted, minSignatures: Math.max(1, Math.floor(minSignatures) || 1), checks };
+  const env: Env = {
+    cert,
+    suite,
+    trusted,
+    minSignatures: Math.max(1, Math.floor(minSignatures) || 1),
+    checks,
+  };
 
   // What the anchor transaction says (read before its bundle is fully checked, to know the root and alg).
   let args: AnchorArgsRead | undefined;
@@ -523,12 +562,16 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
     if (input.file !== undefined && !bytesEqual(hasherFor(a.alg).hash(input.file), d)) {
       fail(`the file's ${a.alg} digest differs from the certificate digest`);
     }
-    if (input.digest !== undefined && !bytesEqual(input.digest, d)) fail('the given digest differs from the certificate digest');
+    if (input.digest !== undefined && !bytesEqual(input.digest, d))
+      fail('the given digest differs from the certificate digest');
     if (input.file === undefined && input.digest === undefined) fail('no file or digest to check');
     return d;
   });
 
-  if (args?.batch !== undefined || cert.batchProof !== undefined) {
+  // A batch anchor is proven for a file through the batch proof; the root itself needs none.
+  const viaProof =
+    cert.batchProof !== undefined || (args?.batch !== undefined && cert.digest !== toHex(args.digest));
+  if (viaProof) {
     checks.run('batchProof', () => {
       const a = need(args, 'anchor transaction arguments could not be read');
       if (a.batch === undefined) fail('the anchor is not a batch, yet the certificate has a batch proof');
@@ -563,11 +606,17 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
     }
     for (const r of revokes) {
       if (r === undefined) continue;
-      const signedAt = r.account === a.account ? a.height : provenCosigns.find((c) => c.account === r.account)?.height;
+      const signedAt =
+        r.account === a.account ? a.height : provenCosigns.find((c) => c.account === r.account)?.height;
       if (signedAt === undefined) fail(`revocation by ${r.account}, who is not a proven signer`);
       if (r.height < signedAt) fail('a revocation precedes its signature');
       if (revocations.has(r.account)) fail(`account ${r.account} revokes more than once`);
-      revocations.set(r.account, { height: r.height, timestamp: r.timestamp, tx: r.hash, reason: String(r.body.args.reason) });
+      revocations.set(r.account, {
+        height: r.height,
+        timestamp: r.timestamp,
+        tx: r.hash,
+        reason: String(r.body.args.reason),
+      });
     }
     return true;
   });
@@ -595,7 +644,12 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
             meta: args.meta,
             ...(args.batch === undefined ? {} : { batch: args.batch }),
           },
-          anchoredAt: { height: anchor.height, timestamp: anchor.timestamp, tx: anchor.hash, block: anchor.block },
+          anchoredAt: {
+            height: anchor.height,
+            timestamp: anchor.timestamp,
+            tx: anchor.hash,
+            block: anchor.block,
+          },
           signers: [anchor, ...provenCosigns].map((p, i): VerifiedSigner => {
             const rv = revocations.get(p.account);
             return {
