@@ -47,7 +47,8 @@ const nullable = (type: string) => ({ type: [type, 'null'] }) as const;
  * A non-negative integer in a query string or header. Types are not coerced (so a JSON body can
  * never sneak a number in where a string belongs): the handler parses and range-checks it.
  */
-const uintString = (description: string) => ({ type: 'string', pattern: '^[0-9]{1,15}$', description }) as const;
+const uintString = (description: string) =>
+  ({ type: 'string', pattern: '^[0-9]{1,15}$', description }) as const;
 
 export const groupParams = {
   type: 'object',

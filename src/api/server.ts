@@ -3,9 +3,10 @@
  * also generate the OpenAPI document. Every error is answered as `{error: {code, message, details}}`
  * with the status of its code.
  */
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { fromBase64Url } from '../encoding/index.js';
 import { GongzhiError, httpStatusFor, isGongzhiError } from '../errors/index.js';
@@ -35,6 +36,7 @@ import {
   groupsSchema,
   healthSchema,
   latestBlockSchema,
+  MAX_WAIT_MS,
   metricsSchema,
   nodeInfoSchema,
   openapiSchema,
@@ -70,9 +72,23 @@ export interface RunningServer {
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const DEFAULT_BATCH_BODY_LIMIT = 48 * 1024 * 1024;
+/** On close, connections still busy after this long are cut. */
+const CLOSE_GRACE_MS = 5000;
 
 type GroupParams = { group: string };
-type WaitQuery = { wait?: 'commit'; timeoutMs?: number };
+type WaitQuery = { wait?: 'commit'; timeoutMs?: string };
+
+/** A validated digit string from a query or header, range-checked; `dflt` when absent. */
+function uintParam(v: string | undefined, name: string, min: number, max: number, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new GongzhiError('API_BAD_REQUEST', `${name} must be an integer ${min}..${max}`, { name });
+  }
+  return n;
+}
+
+const waitMs = (q: WaitQuery): number => uintParam(q.timeoutMs, 'timeoutMs', 1, MAX_WAIT_MS, DEFAULT_WAIT_MS);
 
 /** The error answer for `e`, and its status. */
 export function errorBody(e: GongzhiError): { status: number; body: ApiErrorBody } {
@@ -174,14 +190,19 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
   const app = Fastify({
     bodyLimit,
     ...(typeof opts.logger === 'object' ? { loggerInstance: opts.logger } : { logger: opts.logger ?? false }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { strict: false } },
+    // No type coercion (a number is not a string), no silent stripping of unknown fields.
+    ajv: {
+      customOptions: { strict: false, coerceTypes: false, removeAdditional: false, useDefaults: false },
+    },
   }) as unknown as FastifyInstance;
   const life = new Lifecycle();
 
   app.addSchema(apiErrorSchema);
+  // JSON and CBOR only: anything else (text/plain included) is answered 415.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/cbor', { parseAs: 'buffer' }, (_req, body, done) => {
     done(null, body);
   });
@@ -208,8 +229,21 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
     reply.header('Connection', 'close');
     return sendError(reply, new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down'));
   });
+  // Node's closeIdleConnections() skips sockets that never carried a request (clients keep such
+  // sockets in their pools), which would hold close() until the client drops them.
+  const unused = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('close', () => unused.delete(socket));
+  });
+  app.server.on('request', (req: IncomingMessage) => {
+    unused.delete(req.socket);
+  });
   app.addHook('preClose', async () => {
     life.begin();
+    for (const s of unused) s.destroy();
+    // Whatever is still open after the grace period (a slow client) is cut.
+    setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
   });
 
   app.register(swagger, {
@@ -291,6 +325,7 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
       { schema: submitSchema },
       async (req, reply) => {
         const g = node.group(req.params.group);
+        const timeoutMs = waitMs(req.query);
         const body = req.body as unknown;
         let bytes: Uint8Array;
         if (body instanceof Uint8Array) bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
@@ -307,7 +342,7 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
         if ('error' in r) throw r.error;
         if (req.query.wait !== 'commit')
           return reply.code(202).send({ hash: r.hash } satisfies SubmitResponse);
-        const c = await life.waitForCommit(g, r.hash, req.query.timeoutMs ?? DEFAULT_WAIT_MS);
+        const c = await life.waitForCommit(g, r.hash, timeoutMs);
         const out: SubmitResponse = {
           hash: r.hash,
           status: 'committed',
@@ -324,6 +359,7 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
       { schema: batchSchema, bodyLimit: batchBodyLimit },
       async (req): Promise<BatchResponse> => {
         const g = node.group(req.params.group);
+        const timeoutMs = waitMs(req.query);
         const txs = req.body.txs;
         const results: BatchResultEntry[] = new Array(txs.length);
         const decoded: Uint8Array[] = [];
@@ -354,7 +390,6 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
           }
         }
         if (req.query.wait === 'commit' && accepted.length > 0) {
-          const timeoutMs = req.query.timeoutMs ?? DEFAULT_WAIT_MS;
           await Promise.all(
             accepted.map(async (i) => {
               const hash = (results[i] as { hash: string }).hash;
@@ -380,13 +415,21 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
 
     api.get<{
       Params: GroupParams;
-      Querystring: { sender?: string; module?: string; limit?: number; before?: number };
+      Querystring: { sender?: string; module?: string; limit?: string; before?: string };
     }>('/v1/groups/:group/txs', { schema: txListSchema }, async (req): Promise<TxListResponse> => {
       const g = node.group(req.params.group);
-      const { sender, module, limit = 100, before } = req.query;
+      const { sender, module } = req.query;
       if ((sender === undefined) === (module === undefined)) {
         throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
       }
+      const limit = uintParam(req.query.limit, 'limit', 1, 1000, 100);
+      const before = uintParam(
+        req.query.before,
+        'before',
+        0,
+        Number.MAX_SAFE_INTEGER,
+        Number.MAX_SAFE_INTEGER,
+      );
       const rows =
         sender !== undefined
           ? g.store.txsBySender(sender, limit, before)
@@ -435,16 +478,17 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
       async (req) => evidenceCertificate(node.group(req.params.group), req.params.digest),
     );
 
-    api.get<{ Params: GroupParams; Querystring: { from?: number }; Headers: { 'last-event-id'?: string } }>(
+    api.get<{ Params: GroupParams; Querystring: { from?: string }; Headers: { 'last-event-id'?: string } }>(
       '/v1/groups/:group/events',
       { schema: eventsSchema },
       async (req, reply) => {
         const g = node.group(req.params.group);
         const lastId = req.headers['last-event-id'];
+        const max = Number.MAX_SAFE_INTEGER - 1;
         const from =
           typeof lastId === 'string' && lastId !== ''
-            ? Number(lastId) + 1
-            : (req.query.from ?? g.latest.height + 1);
+            ? uintParam(lastId, 'Last-Event-ID', 0, max, 0) + 1
+            : uintParam(req.query.from, 'from', 0, max, g.latest.height + 1);
         reply.hijack();
         const stream = streamBlocks(g, from, reply.raw, () => {
           life.streams.delete(stream);

@@ -237,7 +237,7 @@ export class GroupLedger {
         }
         const hash = txHash(this.suite, tx.body);
         const hex = toHex(hash);
-        if (this.pending.has(hex) || this.store.tx(hash)) {
+        if (this.pending.has(hex)) {
           throw new GongzhiError('TX_DUPLICATE', 'transaction already submitted', { hash: hex });
         }
         const c: CandidateTx = { tx, hash, bytes, sender, verified: false };
@@ -249,9 +249,17 @@ export class GroupLedger {
           },
         };
         // Signature last and possibly batched on worker threads; everything cheap first.
-        assertAdmissible(c, this.admissionScope(params), nonces, {
-          skipSignature: this.opts.verifyPool !== undefined,
-        });
+        try {
+          assertAdmissible(c, this.admissionScope(params), nonces, {
+            skipSignature: this.opts.verifyPool !== undefined,
+          });
+        } catch (e) {
+          // A used nonce is checked before any hash lookup; only then tell a replay from a resubmission.
+          if (e instanceof GongzhiError && e.code === 'TX_NONCE_REPLAYED' && this.store.tx(hash)) {
+            throw new GongzhiError('TX_DUPLICATE', 'transaction already committed', { hash: hex });
+          }
+          throw e;
+        }
         batchNonces.add(nonceKey);
         candidates.push({ i, c });
         results[i] = { hash: hex };

@@ -95,6 +95,7 @@ export class GroupStore implements StateSource, NonceIndex {
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
+      this.db.pragma('cache_size = -65536');
       this.db.exec(SCHEMA);
     } catch (e) {
       throw new GongzhiError('STORAGE_FAILURE', `cannot open ${path}: ${(e as Error).message}`, { path });
