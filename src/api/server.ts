@@ -157,29 +157,29 @@ function decodeTxParam(s: string): Uint8Array {
 class Lifecycle {
   closing = false;
   readonly streams = new Set<SseStream>();
-  private fail: ((e: GongzhiError) => void) | undefined;
-  /** Rejects with NODE_SHUTTING_DOWN when the server starts closing. */
-  readonly shutdown: Promise<never>;
-
-  constructor() {
-    this.shutdown = new Promise<never>((_, reject) => {
-      this.fail = reject;
-    });
-    this.shutdown.catch(() => undefined);
-  }
+  /** Rejecters of the commit waits in flight (a set, so finished waits leave nothing behind). */
+  private readonly waits = new Set<(e: GongzhiError) => void>();
 
   begin(): void {
     if (this.closing) return;
     this.closing = true;
-    this.fail?.(new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down'));
+    const err = new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down');
+    for (const reject of [...this.waits]) reject(err);
+    this.waits.clear();
     for (const s of [...this.streams]) s.end();
   }
 
   /** Wait for a commit, giving up with NODE_SHUTTING_DOWN when the server closes. */
   waitForCommit(g: GroupLedger, hash: string, timeoutMs: number): Promise<CommitInfo> {
-    if (this.closing)
+    if (this.closing) {
       return Promise.reject(new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down'));
-    return Promise.race([g.waitForCommit(hash, timeoutMs), this.shutdown]);
+    }
+    return new Promise<CommitInfo>((resolve, reject) => {
+      this.waits.add(reject);
+      g.waitForCommit(hash, timeoutMs)
+        .then(resolve, reject)
+        .finally(() => this.waits.delete(reject));
+    });
   }
 }
 

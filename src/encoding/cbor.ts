@@ -1,19 +1,9 @@
 import { decode, encode, rfc8949EncodeOptions } from 'cborg';
 import { GongzhiError } from '../errors/index.js';
+import { encodeLedgerValue } from './encoder.js';
+import type { CborValue } from './value.js';
 
-/**
- * Values that may appear on the ledger. Deliberately small: no floats, no undefined,
- * no tags, only text keys in maps. Integers outside the safe range travel as bigint.
- */
-export type CborValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | readonly CborValue[]
-  | { readonly [key: string]: CborValue };
+export type { CborValue };
 
 /** Upper bound of nesting depth, so a hostile input cannot blow the stack. */
 const MAX_DEPTH = 64;
@@ -78,6 +68,11 @@ function assertLedgerValue(v: unknown, path: string, depth: number): asserts v i
  * Throws ENCODING_UNSUPPORTED_TYPE for floats, undefined, class instances.
  */
 export function encodeCanonical(value: CborValue): Uint8Array {
+  return encodeLedgerValue(value);
+}
+
+/** The same encoding produced by cborg's RFC 8949 encoder; used to cross-check `encodeCanonical`. */
+export function encodeWithCborg(value: CborValue): Uint8Array {
   assertLedgerValue(value, '$', 0);
   return encode(value, rfc8949EncodeOptions);
 }
@@ -106,7 +101,7 @@ export function decodeCanonical(bytes: Uint8Array): CborValue {
     if (e instanceof GongzhiError) throw new GongzhiError('ENCODING_NON_CANONICAL', e.message, e.details);
     throw e;
   }
-  const again = encode(value, rfc8949EncodeOptions);
+  const again = encodeLedgerValue(value);
   if (!bytesEqual(again, bytes)) {
     throw new GongzhiError('ENCODING_NON_CANONICAL', 'input is not in canonical (deterministic) form');
   }

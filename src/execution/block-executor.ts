@@ -4,11 +4,11 @@ import {
   type BlockHeader,
   blockHash,
   type CborMap,
+  encodeReceipt,
   type LedgerEvent,
   leafHash,
   merkleRoot,
   type Receipt,
-  receiptHash,
 } from '../ledger/index.js';
 import {
   nextStateRoot,
@@ -42,6 +42,8 @@ export interface BlockResult {
   readonly hash: Uint8Array;
   readonly included: readonly CandidateTx[];
   readonly receipts: readonly Receipt[];
+  /** Canonical bytes of each receipt (hashed into the receipt root, stored as is). */
+  readonly receiptBytes: readonly Uint8Array[];
   readonly dropped: readonly DroppedTx[];
   readonly writes: ReadonlyMap<string, PendingWrite>;
 }
@@ -65,7 +67,8 @@ export class BlockExecutor {
     const { suite, registry, authorizer } = this.opts;
     const parent = input.parent;
     const height = parent.height + 1;
-    const block = new StateOverlay(source);
+    // Committed state does not change while a block executes, so the block layer may cache reads.
+    const block = new StateOverlay(source, { cacheReads: true });
     const params = this.opts.params(block);
     const scope = { chain: parent.chain, group: parent.group, suite, params, height };
     const seen = new Set<string>();
@@ -126,6 +129,7 @@ export class BlockExecutor {
         receipts.push({ tx: c.hash, index, status: err.code, message: err.message, events: [], writes: [] });
       }
     }
+    const receiptBytes = receipts.map(encodeReceipt);
     const header: BlockHeader = {
       chain: parent.chain,
       group: parent.group,
@@ -139,12 +143,20 @@ export class BlockExecutor {
       ),
       receiptRoot: merkleRoot(
         suite.hash,
-        receipts.map((r) => leafHash(suite.hash, receiptHash(suite, r))),
+        receiptBytes.map((b) => leafHash(suite.hash, suite.hash(b))),
       ),
       stateRoot: nextStateRoot(suite, parent.stateRoot, writeEntries(suite, block.writes())),
       order: input.order,
     };
-    return { header, hash: blockHash(suite, header), included, receipts, dropped, writes: block.writes() };
+    return {
+      header,
+      hash: blockHash(suite, header),
+      included,
+      receipts,
+      receiptBytes,
+      dropped,
+      writes: block.writes(),
+    };
   }
 }
 

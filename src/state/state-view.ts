@@ -19,13 +19,25 @@ export type PendingWrite = Uint8Array | null;
  */
 export class StateOverlay implements StateReader {
   private readonly pending = new Map<string, PendingWrite>();
+  /** Base reads remembered for the life of the overlay (null = absent); only when the base cannot change meanwhile. */
+  private readonly reads: Map<string, Uint8Array | null> | undefined;
 
-  constructor(private readonly base: StateSource) {}
+  constructor(
+    private readonly base: StateSource,
+    opts: { readonly cacheReads?: boolean } = {},
+  ) {
+    this.reads = opts.cacheReads === true ? new Map() : undefined;
+  }
 
   getRaw(key: string): Uint8Array | undefined {
     const w = this.pending.get(key);
     if (w !== undefined) return w === null ? undefined : w;
-    return this.base.getRaw(key);
+    if (this.reads === undefined) return this.base.getRaw(key);
+    const cached = this.reads.get(key);
+    if (cached !== undefined) return cached === null ? undefined : cached;
+    const v = this.base.getRaw(key);
+    this.reads.set(key, v ?? null);
+    return v;
   }
 
   get(key: string): CborValue | undefined {

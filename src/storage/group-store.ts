@@ -7,7 +7,6 @@ import {
   decodeHeader,
   decodeSignatures,
   encodeHeader,
-  encodeReceipt,
   encodeSignatures,
 } from '../ledger/index.js';
 import type { PendingWrite, StateSource } from '../state/index.js';
@@ -230,19 +229,10 @@ export class GroupStore implements StateSource, NonceIndex {
       );
       result.included.forEach((c, i) => {
         const r = result.receipts[i];
-        if (!r) throw new GongzhiError('STORAGE_FAILURE', 'receipt missing', { index: i });
+        const rb = result.receiptBytes[i];
+        if (!r || !rb) throw new GongzhiError('STORAGE_FAILURE', 'receipt missing', { index: i });
         const b = c.tx.body;
-        this.q.putTx.run(
-          c.hash,
-          h.height,
-          i,
-          c.sender,
-          b.module,
-          b.method,
-          r.status,
-          c.bytes,
-          encodeReceipt(r),
-        );
+        this.q.putTx.run(c.hash, h.height, i, c.sender, b.module, b.method, r.status, c.bytes, rb);
         this.q.putNonce.run(c.sender, b.nonce, b.validUntil);
       });
       this.applyWrites(h.height, result.writes);

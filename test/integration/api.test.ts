@@ -629,10 +629,10 @@ describe('HTTP API against a real node', () => {
   });
 });
 
-describe('mempool back-pressure', () => {
-  it('answers MEMPOOL_FULL with 503 and Retry-After', async () => {
+describe('mempool back-pressure and shutdown', () => {
+  it('answers MEMPOOL_FULL with 503 and Retry-After; a shutdown ends commit waits with 503', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gongzhi-api-full-'));
-    const node = await startNode(dir, [genesis('main', { blockIntervalMs: 60_000 })], 1);
+    const node = await startNode(dir, [genesis('main', { blockIntervalMs: 60_000 })], 2);
     const server = await startServer(node, { host: '127.0.0.1', port: 0 });
     try {
       const make = () =>
@@ -646,19 +646,30 @@ describe('mempool back-pressure', () => {
           args: { digest: digestOf('full'), alg: 'sha256', meta },
           validUntil: 100,
         });
-      const send = (bytes: Uint8Array) =>
-        fetch(`${server.url}/v1/groups/main/txs`, {
+      const send = (bytes: Uint8Array, query = '') =>
+        fetch(`${server.url}/v1/groups/main/txs${query}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ tx: toBase64Url(bytes) }),
         });
+      // Blocks are cut only every minute here: this wait stays open until the server closes.
+      const waiting = send(make().bytes, '?wait=commit&timeoutMs=60000');
+      await until(() => node.group('main').mempoolSize === 1);
       expect((await send(make().bytes)).status).toBe(202);
       const full = await send(make().bytes);
       expect(full.status).toBe(503);
       expect(Number(full.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(((await full.json()) as { error: { code: string } }).error.code).toBe('MEMPOOL_FULL');
       const health = await fetch(`${server.url}/health`);
-      expect(((await health.json()) as { groups: { mempool: number }[] }).groups[0]?.mempool).toBe(1);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { groups: { mempool: number }[] }).groups[0]?.mempool).toBe(2);
+
+      const t0 = Date.now();
+      await server.close();
+      expect(Date.now() - t0).toBeLessThan(1000);
+      const cut = await waiting;
+      expect(cut.status).toBe(503);
+      expect(((await cut.json()) as { error: { code: string } }).error.code).toBe('NODE_SHUTTING_DOWN');
     } finally {
       await server.close();
       await node.close();

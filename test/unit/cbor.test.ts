@@ -5,6 +5,7 @@ import {
   type CborValue,
   decodeCanonical,
   encodeCanonical,
+  encodeWithCborg,
   fromHex,
   toHex,
 } from '../../src/encoding/index.js';
@@ -75,6 +76,15 @@ describe('canonical CBOR', () => {
         expect(toHex(encodeCanonical(back))).toBe(toHex(bytes));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('our encoder produces exactly what the cborg RFC 8949 encoder produces', () => {
+    fc.assert(
+      fc.property(ledgerValue, (v) => {
+        expect(toHex(encodeCanonical(v))).toBe(toHex(encodeWithCborg(v)));
+      }),
+      { numRuns: 1000 },
     );
   });
 

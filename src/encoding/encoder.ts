@@ -1,0 +1,193 @@
+import { GongzhiError } from '../errors/index.js';
+import type { CborValue } from './value.js';
+
+/**
+ * A direct encoder for the ledger's CBOR subset, written for speed on the hot path (one pass, one
+ * growing buffer, no token objects). Its output is checked byte-for-byte against cborg's RFC 8949
+ * deterministic encoder by property tests (test/unit/cbor.test.ts).
+ */
+const MAX_DEPTH = 64;
+const textEncoder = new TextEncoder();
+
+class Writer {
+  buf: Uint8Array;
+  view: DataView;
+  len = 0;
+
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  head(major: number, n: number | bigint): void {
+    const m = major << 5;
+    this.ensure(9);
+    if (typeof n === 'bigint') {
+      if (n <= 0xffffffffn) {
+        this.head(major, Number(n));
+        return;
+      }
+      this.buf[this.len++] = m | 27;
+      this.view.setBigUint64(this.len, n);
+      this.len += 8;
+      return;
+    }
+    if (n < 24) this.buf[this.len++] = m | n;
+    else if (n < 0x100) {
+      this.buf[this.len++] = m | 24;
+      this.buf[this.len++] = n;
+    } else if (n < 0x10000) {
+      this.buf[this.len++] = m | 25;
+      this.view.setUint16(this.len, n);
+      this.len += 2;
+    } else if (n < 0x100000000) {
+      this.buf[this.len++] = m | 26;
+      this.view.setUint32(this.len, n);
+      this.len += 4;
+    } else {
+      this.buf[this.len++] = m | 27;
+      this.view.setBigUint64(this.len, BigInt(n));
+      this.len += 8;
+    }
+  }
+
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+}
+
+function fail(message: string, path: string): never {
+  throw new GongzhiError('ENCODING_UNSUPPORTED_TYPE', message, { path });
+}
+
+/** Byte-wise comparison of encoded keys (RFC 8949 §4.2.1). */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** Encoded map keys, memoised: ledger maps reuse a small set of field names. */
+const keyCache = new Map<string, Uint8Array>();
+const KEY_CACHE_MAX = 4096;
+
+function encodeKey(k: string): Uint8Array {
+  const hit = keyCache.get(k);
+  if (hit) return hit;
+  const utf = textEncoder.encode(k);
+  const w = new Writer(utf.length + 9);
+  w.head(3, utf.length);
+  w.bytes(utf);
+  const out = w.buf.slice(0, w.len);
+  if (k.length <= 64 && keyCache.size < KEY_CACHE_MAX) keyCache.set(k, out);
+  return out;
+}
+
+/** Text string: ASCII fast path, TextEncoder otherwise. */
+function writeText(w: Writer, v: string): void {
+  const n = v.length;
+  let ascii = true;
+  for (let i = 0; i < n; i++) {
+    if (v.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (!ascii) {
+    const utf = textEncoder.encode(v);
+    w.head(3, utf.length);
+    w.bytes(utf);
+    return;
+  }
+  w.head(3, n);
+  w.ensure(n);
+  const buf = w.buf;
+  let o = w.len;
+  for (let i = 0; i < n; i++) buf[o++] = v.charCodeAt(i);
+  w.len = o;
+}
+
+function write(w: Writer, v: unknown, path: string, depth: number): void {
+  if (depth > MAX_DEPTH) fail('value nested too deeply', path);
+  switch (typeof v) {
+    case 'number':
+      if (!Number.isSafeInteger(v)) fail('only safe integers are allowed (no floats)', path);
+      if (v >= 0) w.head(0, v);
+      else w.head(1, -1 - v);
+      return;
+    case 'bigint':
+      if (v >= 0n) {
+        if (v >= 2n ** 64n) fail('integer outside 64-bit range', path);
+        w.head(0, v);
+      } else {
+        if (v < -(2n ** 64n)) fail('integer outside 64-bit range', path);
+        w.head(1, -1n - v);
+      }
+      return;
+    case 'string':
+      writeText(w, v);
+      return;
+    case 'boolean':
+      w.ensure(1);
+      w.buf[w.len++] = v ? 0xf5 : 0xf4;
+      return;
+    case 'object': {
+      if (v === null) {
+        w.ensure(1);
+        w.buf[w.len++] = 0xf6;
+        return;
+      }
+      if (v instanceof Uint8Array) {
+        w.head(2, v.length);
+        w.bytes(v);
+        return;
+      }
+      if (Array.isArray(v)) {
+        w.head(4, v.length);
+        for (let i = 0; i < v.length; i++) write(w, v[i], `${path}[${i}]`, depth + 1);
+        return;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) fail('only plain objects may be encoded', path);
+      const entries = Object.entries(v as Record<string, unknown>);
+      const keyed = entries.map(([k, x]) => {
+        if (x === undefined) fail('undefined is not encodable; omit the key', `${path}.${k}`);
+        return { key: encodeKey(k), name: k, value: x };
+      });
+      keyed.sort((a, b) => compareBytes(a.key, b.key));
+      w.head(5, keyed.length);
+      for (const e of keyed) {
+        w.bytes(e.key);
+        write(w, e.value, `${path}.${e.name}`, depth + 1);
+      }
+      return;
+    }
+    default:
+      fail(`type ${typeof v} is not encodable`, path);
+  }
+}
+
+/** Encode a ledger value in canonical form (see `encodeCanonical`). */
+// One scratch buffer reused by every call: encoding is synchronous and never re-entered.
+const scratch = new Writer(64 * 1024);
+
+export function encodeLedgerValue(value: CborValue): Uint8Array {
+  scratch.len = 0;
+  write(scratch, value, '$', 0);
+  return scratch.buf.slice(0, scratch.len);
+}
