@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyPair } from '../../src/crypto/index.js';
 import { fromHex, toHex, utf8 } from '../../src/encoding/index.js';
@@ -298,9 +299,29 @@ describe('node: admission, execution, storage', () => {
     for (const h of hashes) expect(g.committed(h)?.receipt.status).toBe('ok');
     await commit(g, makeTx(c.suite, admin, g, 'evidence', 'anchor', anchorArgs('after', c.suite)).bytes);
     await node.close();
-    const report = verifyChainFile(`${tmp.dir}/main.sqlite`, DEFAULT_MODULES);
+    const file = `${tmp.dir}/main.sqlite`;
+    const report = verifyChainFile(file, DEFAULT_MODULES);
     expect(report.blocks).toBe(head.height + 2);
     expect(report.txs).toBe(6);
+    // Tampering with any stored piece is caught: a receipt, then a block signature.
+    const db = new Database(file);
+    const row = db.prepare('SELECT hash, receipt FROM txs ORDER BY height LIMIT 1').get() as {
+      hash: Buffer;
+      receipt: Buffer;
+    };
+    const receipt = Buffer.from(row.receipt);
+    receipt[receipt.length - 1] ^= 1;
+    db.prepare('UPDATE txs SET receipt = ? WHERE hash = ?').run(receipt, row.hash);
+    db.close();
+    expect(() => verifyChainFile(file, DEFAULT_MODULES)).toThrow(/receipt differs/);
+    const db2 = new Database(file);
+    db2.prepare('UPDATE txs SET receipt = ? WHERE hash = ?').run(row.receipt, row.hash);
+    const sig = db2.prepare('SELECT signatures FROM blocks WHERE height = 2').get() as { signatures: Buffer };
+    const forged = Buffer.from(sig.signatures);
+    forged[12] ^= 1; // inside the 64-byte signature (the map is {sig, node})
+    db2.prepare('UPDATE blocks SET signatures = ? WHERE height = 2').run(forged);
+    db2.close();
+    expect(() => verifyChainFile(file, DEFAULT_MODULES)).toThrow(/bad signature by org0-node/);
     node = await startTestNode(c, tmp.dir);
   });
 });
