@@ -167,6 +167,8 @@ function write(w: Writer, v: unknown, path: string, depth: number): void {
       const entries = Object.entries(v as Record<string, unknown>);
       const keyed = entries.map(([k, x]) => {
         if (x === undefined) fail('undefined is not encodable; omit the key', `${path}.${k}`);
+        // JavaScript objects cannot hold it as data on decode, so it could never round-trip.
+        if (k === '__proto__') fail('the key "__proto__" is not allowed', path);
         return { key: encodeKey(k), name: k, value: x };
       });
       keyed.sort((a, b) => compareBytes(a.key, b.key));

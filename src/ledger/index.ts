@@ -43,4 +43,13 @@ export {
   type WriteEntry,
 } from './receipt.js';
 export { type CborMap, isMap, ShapeReader } from './shape.js';
-export { decodeTx, encodeTx, type SignedTx, signTx, type TxBody, txBodyValue, txHash } from './tx.js';
+export {
+  decodeTx,
+  encodeTx,
+  type SignedTx,
+  signTx,
+  type TxBody,
+  txBodyValue,
+  txHash,
+  txHashFromBytes,
+} from './tx.js';

@@ -87,3 +87,16 @@ export function decodeTx(bytes: Uint8Array): SignedTx {
 export function signTx(suite: CryptoSuite, secretKey: Uint8Array, body: TxBody): SignedTx {
   return { body, sig: suite.sign(secretKey, txHash(suite, body)) };
 }
+
+/**
+ * Hash of a transaction straight from its canonical bytes, without re-encoding the body.
+ * In the canonical form the map is `{sig, body}` (shorter key first), so the body's bytes are the
+ * suffix after the `sig` entry and the `body` key. Only valid for bytes `decodeTx` accepted.
+ */
+export function txHashFromBytes(suite: CryptoSuite, tx: SignedTx, bytes: Uint8Array): Uint8Array {
+  const sigLen = tx.sig.length;
+  const sigHeader = sigLen < 24 ? 1 : sigLen < 256 ? 2 : 3;
+  // a2 | 63 's' 'i' 'g' | bytes header + sig | 64 'b' 'o' 'd' 'y' | body…
+  const start = 1 + 4 + sigHeader + sigLen + 5;
+  return suite.hash(bytes.subarray(start));
+}

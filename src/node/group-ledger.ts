@@ -20,7 +20,7 @@ import {
   decodeTx,
   type Genesis,
   type Receipt,
-  txHash,
+  txHashFromBytes,
 } from '../ledger/index.js';
 import { governanceAuthorizer, readParams } from '../modules/governance/index.js';
 import type { OrderedBatch, Orderer } from '../ordering/index.js';
@@ -235,7 +235,7 @@ export class GroupLedger {
         } catch {
           throw new GongzhiError('TX_MALFORMED', 'sender is not a public key of this chain');
         }
-        const hash = txHash(this.suite, tx.body);
+        const hash = txHashFromBytes(this.suite, tx, bytes);
         const hex = toHex(hash);
         if (this.pending.has(hex)) {
           throw new GongzhiError('TX_DUPLICATE', 'transaction already submitted', { hash: hex });

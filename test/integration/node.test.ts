@@ -310,7 +310,7 @@ describe('node: admission, execution, storage', () => {
       receipt: Buffer;
     };
     const receipt = Buffer.from(row.receipt);
-    receipt[receipt.length - 1] ^= 1;
+    receipt[receipt.length - 1] = (receipt[receipt.length - 1] as number) ^ 1;
     db.prepare('UPDATE txs SET receipt = ? WHERE hash = ?').run(receipt, row.hash);
     db.close();
     expect(() => verifyChainFile(file, DEFAULT_MODULES)).toThrow(/receipt differs/);
@@ -318,7 +318,7 @@ describe('node: admission, execution, storage', () => {
     db2.prepare('UPDATE txs SET receipt = ? WHERE hash = ?').run(row.receipt, row.hash);
     const sig = db2.prepare('SELECT signatures FROM blocks WHERE height = 2').get() as { signatures: Buffer };
     const forged = Buffer.from(sig.signatures);
-    forged[12] ^= 1; // inside the 64-byte signature (the map is {sig, node})
+    forged[12] = (forged[12] as number) ^ 1; // inside the 64-byte signature (the map is {sig, node})
     db2.prepare('UPDATE blocks SET signatures = ? WHERE height = 2').run(forged);
     db2.close();
     expect(() => verifyChainFile(file, DEFAULT_MODULES)).toThrow(/bad signature by org0-node/);

@@ -46,6 +46,14 @@ describe('canonical CBOR', () => {
     expect(['ENCODING_INVALID', 'ENCODING_NON_CANONICAL']).toContain((err as { code: string }).code);
   });
 
+  it('refuses a "__proto__" key, which cannot survive decoding into an object', () => {
+    const v = JSON.parse('{"__proto__": 1}') as CborValue;
+    expect(() => encodeCanonical(v)).toThrow(/__proto__/);
+    // {"__proto__": 1} encoded by hand: decoding must reject, not silently drop the key
+    const bytes = fromHex('a1695f5f70726f746f5f5f01');
+    expect(() => decodeCanonical(bytes)).toThrow();
+  });
+
   it('refuses to encode floats, undefined and class instances', () => {
     for (const bad of [1.5, Number.NaN, { a: undefined }, new Date(0), [1, 0.1]]) {
       expect(() => encodeCanonical(bad as unknown as CborValue)).toThrow(
@@ -64,7 +72,11 @@ describe('canonical CBOR', () => {
       fc.string(),
       fc.uint8Array({ maxLength: 40 }),
       fc.array(tie('value'), { maxLength: 5 }),
-      fc.dictionary(fc.string({ maxLength: 8 }), tie('value'), { maxKeys: 5 }),
+      fc.dictionary(
+        fc.string({ maxLength: 8 }).filter((k) => k !== '__proto__'),
+        tie('value'),
+        { maxKeys: 5 },
+      ),
     ),
   })).value as fc.Arbitrary<CborValue>;
 
@@ -101,10 +113,17 @@ describe('canonical CBOR', () => {
 
   it('map key order does not depend on insertion order', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 30 }), fc.integer(), { maxKeys: 8 }), (d) => {
-        const reversed = Object.fromEntries(Object.entries(d).reverse());
-        expect(toHex(encodeCanonical(reversed))).toBe(toHex(encodeCanonical(d)));
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ maxLength: 30 }).filter((k) => k !== '__proto__'),
+          fc.integer(),
+          { maxKeys: 8 },
+        ),
+        (d) => {
+          const reversed = Object.fromEntries(Object.entries(d).reverse());
+          expect(toHex(encodeCanonical(reversed))).toBe(toHex(encodeCanonical(d)));
+        },
+      ),
     );
   });
 });

@@ -216,7 +216,10 @@ describe('merkleProof / applyMerkleProof', () => {
   it('an out-of-range or non-integer index throws GongzhiError EVIDENCE_BAD_PROOF', () => {
     const l = leaves(5);
     for (const index of [-1, 5, 6, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(codeOf(() => merkleProof(sha256, l, index)), `index ${index}`).toBe('EVIDENCE_BAD_PROOF');
+      expect(
+        codeOf(() => merkleProof(sha256, l, index)),
+        `index ${index}`,
+      ).toBe('EVIDENCE_BAD_PROOF');
     }
     expect(codeOf(() => merkleProof(sha256, [], 0))).toBe('EVIDENCE_BAD_PROOF');
     expect(() => merkleProof(sha256, l, 5)).toThrow(GongzhiError);
