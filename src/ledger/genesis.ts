@@ -1,4 +1,4 @@
-import type { CryptoSuite, SuiteId } from '../crypto/index.js';
+import { type CryptoSuite, exportPublicKeyDer, type SuiteId } from '../crypto/index.js';
 import { type CborValue, encodeCanonical, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 
@@ -72,8 +72,8 @@ export function genesisHash(suite: CryptoSuite, g: Genesis): Uint8Array {
 }
 
 /**
- * Check a genesis document: ids, params, keys decodable, committee non-empty with a
- * threshold in 1..100 (percent of total weight). Throws GENESIS_INVALID.
+ * Check a genesis document: ids, params, keys valid for the suite, committee non-empty without
+ * duplicates, threshold in 1..100 (percent of total weight). Throws GENESIS_INVALID.
  */
 export function assertValidGenesis(g: Genesis, suite: CryptoSuite): void {
   const bad = (message: string, field?: string): never => {
@@ -88,21 +88,31 @@ export function assertValidGenesis(g: Genesis, suite: CryptoSuite): void {
     const v = g.params[name];
     if (!Number.isSafeInteger(v) || v <= 0) bad(`param ${name} must be a positive integer`, name);
   }
+  const checkKey = (hex: string, field: string): void => {
+    try {
+      exportPublicKeyDer(suite.id, fromHex(hex));
+    } catch {
+      bad(`not a ${suite.id} public key: ${hex.slice(0, 16)}…`, field);
+    }
+  };
   const orgIds = new Set<string>();
   const nodeIds = new Set<string>();
   for (const o of g.orgs) {
     if (!ID_RE.test(o.id) || orgIds.has(o.id)) bad(`org id "${o.id}" invalid or duplicated`, 'orgs');
     orgIds.add(o.id);
-    for (const k of o.admins) fromHex(k);
+    for (const k of o.admins) checkKey(k, 'admins');
     for (const n of o.nodes) {
       if (!ID_RE.test(n.id) || nodeIds.has(n.id)) bad(`node id "${n.id}" invalid or duplicated`, 'nodes');
       nodeIds.add(n.id);
-      fromHex(n.publicKey);
+      checkKey(n.publicKey, 'nodes');
     }
   }
   if (g.orgs.length === 0) bad('at least one organisation is required', 'orgs');
   if (g.committee.members.length === 0) bad('committee must not be empty', 'committee');
+  const accounts = new Set<string>();
   for (const m of g.committee.members) {
+    if (accounts.has(m.account)) bad(`committee member ${m.account} listed twice`, 'committee');
+    accounts.add(m.account);
     if (!Number.isSafeInteger(m.weight) || m.weight <= 0)
       bad('committee weights must be positive', 'committee');
   }

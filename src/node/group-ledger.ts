@@ -291,6 +291,10 @@ export class GroupLedger {
     const accepted: CandidateTx[] = [];
     for (const { i, c } of candidates) {
       const hex = toHex(c.hash);
+      if (this.closing) {
+        results[i] = { hash: hex, error: new GongzhiError('NODE_SHUTTING_DOWN', 'node is shutting down') };
+        continue;
+      }
       const nonceKey = `${c.sender}\u0000${c.tx.body.nonce}`;
       if (this.pending.has(hex) || this.pendingNonces.has(nonceKey)) {
         results[i] = {

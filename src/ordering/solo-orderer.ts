@@ -56,7 +56,8 @@ export class SoloOrderer implements Orderer {
   private cut(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.inFlight || !this.sink || this.queue.length === 0) return;
+    // A cut scheduled before stop() must not deliver afterwards: the consumer may be closed.
+    if (this.stopped || this.inFlight || !this.sink || this.queue.length === 0) return;
     const max = this.opts.maxBlockTxs();
     const txs = this.queue.length <= max ? this.queue : this.queue.slice(0, max);
     this.queue = this.queue.length <= max ? [] : this.queue.slice(max);
