@@ -1,0 +1,144 @@
+import { type ChildProcess, execFile, fork } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/fixtures.js';
+
+const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const built = existsSync(CLI);
+const run = promisify(execFile);
+
+/** The README's five-minute tour, run against a real demo node started by the real CLI. */
+describe.skipIf(!built)('the README tour through the gongzhi CLI', () => {
+  const tmp = tempDir('gongzhi-tour-');
+  const demo = join(tmp.dir, 'demo');
+  let child: ChildProcess;
+  let env: NodeJS.ProcessEnv;
+
+  const cli = async (...args: string[]) => {
+    const r = await run(process.execPath, [CLI, ...args], { env, cwd: tmp.dir });
+    return r.stdout;
+  };
+  const cliFails = async (...args: string[]) => {
+    try {
+      await run(process.execPath, [CLI, ...args], { env, cwd: tmp.dir });
+    } catch (e) {
+      const err = e as { code: number; stdout: string; stderr: string };
+      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    }
+    throw new Error('command succeeded but should have failed');
+  };
+
+  beforeAll(async () => {
+    child = fork(CLI, ['start', '--demo', '--data', demo, '--port', '0', '--log-level', 'warn'], {
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    const banner: string[] = [];
+    child.stdout?.on('data', (d: Buffer) => banner.push(d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('demo node did not start')), 60_000);
+      child.on('message', (m: { ready?: boolean; url?: string }) => {
+        if (m.ready && m.url) {
+          clearTimeout(t);
+          resolve(m.url);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`demo node exited with ${code}`)));
+    });
+    env = { ...process.env, GONGZHI_PASSWORD: 'gongzhi-demo', GONGZHI_URL: url };
+    await new Promise((r) => setTimeout(r, 100));
+    expect(banner.join('')).toMatch(/OpenAPI: +http:\/\/127\.0\.0\.1:\d+\/openapi\.json/);
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    tmp.remove();
+  });
+
+  it('status shows both demo groups with seeded blocks', async () => {
+    const s = JSON.parse(await cli('status')) as { groups: { id: string; height: number }[]; suite: string };
+    expect(s.suite).toBe('ed25519');
+    expect(s.groups.map((g) => g.id).sort()).toEqual(['governance', 'health']);
+    expect(s.groups.find((g) => g.id === 'governance')?.height).toBeGreaterThan(5);
+  });
+
+  it('anchors a file, verifies it online and then offline from the saved certificate', async () => {
+    const file = join(tmp.dir, 'minutes.txt');
+    writeFileSync(file, 'residents meeting, 2026-11-21: approved');
+    const key = join(demo, 'keys', 'community-admin.json');
+    const anchored = JSON.parse(await cli('evidence', 'anchor', file, '--key', key, '--type', 'minutes')) as {
+      status: string;
+      receipt: { status: string };
+      height: number;
+    };
+    expect(anchored.status).toBe('committed');
+    expect(anchored.receipt.status).toBe('ok');
+    const trusted = join(demo, 'genesis', 'governance.json');
+    const cert = join(tmp.dir, 'minutes.cert.json');
+    const online = JSON.parse(
+      await cli('evidence', 'verify', file, '--save', cert, '--trusted', trusted),
+    ) as {
+      ok: boolean;
+    };
+    expect(online.ok).toBe(true);
+    const offline = JSON.parse(
+      await cli('evidence', 'verify', file, '--cert', cert, '--trusted', trusted),
+    ) as {
+      ok: boolean;
+    };
+    expect(offline.ok).toBe(true);
+    // a changed file fails, with exit status 2
+    writeFileSync(file, 'residents meeting, 2026-11-21: rejected');
+    const tampered = await cliFails('evidence', 'verify', file, '--cert', cert, '--trusted', trusted);
+    expect(tampered.code).toBe(2);
+    expect(JSON.parse(tampered.stdout).ok).toBe(false);
+    const block = JSON.parse(await cli('block', 'get', String(anchored.height))) as {
+      header: { txCount: number };
+    };
+    expect(block.header.txCount).toBeGreaterThanOrEqual(1);
+  });
+
+  it('batch-anchors files and verifies one of them with its portable proof', async () => {
+    const files = ['a', 'b', 'c'].map((n) => {
+      const f = join(tmp.dir, `${n}.txt`);
+      writeFileSync(f, `file ${n}`);
+      return f;
+    });
+    const out = join(tmp.dir, 'proofs');
+    const key = join(demo, 'keys', 'hospital-admin.json');
+    const batch = JSON.parse(await cli('evidence', 'batch', ...files, '--key', key, '--out', out)) as {
+      files: number;
+    };
+    expect(batch.files).toBe(3);
+    const v = JSON.parse(
+      await cli(
+        'evidence',
+        'verify',
+        files[1] as string,
+        '--proof',
+        join(out, 'b.txt.proof.json'),
+        '--trusted',
+        join(demo, 'genesis', 'governance.json'),
+      ),
+    ) as { ok: boolean };
+    expect(v.ok).toBe(true);
+  });
+
+  it('shows governance state and refuses a vote from a key that is not on the committee', async () => {
+    const show = JSON.parse(await cli('governance', 'show')) as { params: { blockIntervalMs: number } };
+    expect(show.params.blockIntervalMs).toBe(100); // the demo's seeded proposal passed
+    const outsider = join(tmp.dir, 'outsider.json');
+    await cli('key', 'new', '--out', outsider);
+    const vote = JSON.parse(await cli('governance', 'vote', '1', '--key', outsider)) as {
+      receipt: { status: string };
+    };
+    expect(vote.receipt.status).toBe('EXEC_PERMISSION_DENIED');
+    const bad = await cliFails('tx', 'get', 'not-a-hash');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/error API_BAD_REQUEST/);
+  });
+});
