@@ -4,7 +4,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getSuite, measureVerifyRate, type SuiteId } from '../crypto/index.js';
-import { toBase64Url, toHex } from '../encoding/index.js';
+import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
@@ -88,7 +88,8 @@ async function endToEnd(
     progress(`${suiteId}: pre-signing ${total} transactions from ${keyCount} keys`);
     const keys = Array.from({ length: keyCount }, () => suite.generateKeyPair());
     const txs: string[] = [];
-    for (let i = 0; i < total; i++) {
+    const single: string[] = [];
+    for (let i = 0; i < total + 200; i++) {
       const k = keys[i % keyCount] as (typeof keys)[number];
       const digest = suite.hash(new TextEncoder().encode(`bench-${i}`));
       const tx = signTx(suite, k.secretKey, {
@@ -105,7 +106,7 @@ async function endToEnd(
           meta: { type: 'bench', capturedBy: 'bench', capturedAt: i, method: 'generated' },
         },
       });
-      txs.push(toBase64Url(encodeTx(tx)));
+      (i < total ? txs : single).push(toBase64Url(encodeTx(tx)));
     }
     const workers = Math.max(1, Math.min(2, cpus().length - 1));
     const { child, url } = await startNode(init.nodeConfigs.a as string, password, workers);
@@ -141,6 +142,20 @@ async function endToEnd(
       await Promise.all(Array.from({ length: inFlight }, worker));
       const seconds = (performance.now() - t0) / 1000;
       latencies.sort((a, b) => a - b);
+      // Low load: one transaction at a time, submit → committed receipt.
+      progress(`${suiteId}: ${single.length} single transactions, one at a time`);
+      const singles: number[] = [];
+      for (const one of single) {
+        const s = performance.now();
+        const res = await fetch(`${url}/v1/groups/main/txs?wait=commit`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ tx: one }),
+        });
+        if (res.status === 200) singles.push(performance.now() - s);
+        await res.arrayBuffer();
+      }
+      singles.sort((a, b) => a - b);
       return {
         committed,
         failed,
@@ -148,6 +163,9 @@ async function endToEnd(
         txPerSec: committed / seconds,
         p50: pct(latencies, 50),
         p99: pct(latencies, 99),
+        singleP50: pct(singles, 50),
+        singleP99: pct(singles, 99),
+        singles: singles.length,
         workers,
       };
     } finally {
@@ -181,12 +199,18 @@ async function main(): Promise<void> {
       seconds: Number(ed.seconds.toFixed(2)),
       txPerSec: Math.round(ed.txPerSec),
       batchCommitLatencyMs: { p50: Math.round(ed.p50), p99: Math.round(ed.p99) },
+      singleTxCommitLatencyMs: {
+        p50: Math.round(ed.singleP50),
+        p99: Math.round(ed.singleP99),
+        n: ed.singles,
+      },
       ratioToOneCoreVerify: Number((ed.txPerSec / verifyEd).toFixed(2)),
       verifyWorkers: ed.workers,
     },
     `evidence anchors end to end (ed25519, HTTP batches of 1000, 1000 keys): ${Math.round(ed.txPerSec)} tx/s committed ` +
       `(${ed.committed} in ${ed.seconds.toFixed(2)} s, ${ed.failed} failed); batch submit→commit p50 ${Math.round(ed.p50)} ms, ` +
-      `p99 ${Math.round(ed.p99)} ms; ${(ed.txPerSec / verifyEd).toFixed(2)}× one core's verify rate`,
+      `p99 ${Math.round(ed.p99)} ms; ${(ed.txPerSec / verifyEd).toFixed(2)}× one core's verify rate; ` +
+      `one tx at a time: submit→commit p50 ${Math.round(ed.singleP50)} ms, p99 ${Math.round(ed.singleP99)} ms`,
   );
   const smTotal = arg('--sm2-txs', 6000);
   const sm = await endToEnd('sm2', smTotal, 1000, 500, 4);
@@ -199,13 +223,18 @@ async function main(): Promise<void> {
       seconds: Number(sm.seconds.toFixed(2)),
       txPerSec: Math.round(sm.txPerSec),
       batchCommitLatencyMs: { p50: Math.round(sm.p50), p99: Math.round(sm.p99) },
+      singleTxCommitLatencyMs: {
+        p50: Math.round(sm.singleP50),
+        p99: Math.round(sm.singleP99),
+        n: sm.singles,
+      },
       ratioToOneCoreVerify: Number((sm.txPerSec / verifySm2).toFixed(2)),
       verifyWorkers: sm.workers,
     },
     `evidence anchors end to end (sm2): ${Math.round(sm.txPerSec)} tx/s committed (${sm.committed} in ${sm.seconds.toFixed(2)} s); ` +
-      `p50 ${Math.round(sm.p50)} ms, p99 ${Math.round(sm.p99)} ms`,
+      `batch p50 ${Math.round(sm.p50)} ms, p99 ${Math.round(sm.p99)} ms; one tx at a time p50 ${Math.round(sm.singleP50)} ms, ` +
+      `p99 ${Math.round(sm.singleP99)} ms`,
   );
-  void toHex;
 }
 
 await main();

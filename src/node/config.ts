@@ -14,6 +14,8 @@ export interface NodeConfigFile {
   readonly api: { readonly host: string; readonly port: number };
   readonly mempoolLimit?: number;
   readonly verifyWorkers?: number;
+  /** Solo orderer: cut at once when idle (default true); false waits blockIntervalMs to batch. */
+  readonly cutWhenIdle?: boolean;
 }
 
 /** A loaded config: genesis documents parsed, node key decrypted, paths absolute. */

@@ -24,6 +24,8 @@ export interface NodeOptions {
   readonly verifyWorkers?: number;
   readonly logger: Logger;
   readonly modules?: readonly LedgerModule[];
+  /** Solo orderer: cut at once when idle (default true) instead of waiting blockIntervalMs. */
+  readonly cutWhenIdle?: boolean;
 }
 
 /** Public facts about the node. */
@@ -89,6 +91,7 @@ export class GongzhiNode {
             logger: opts.logger,
             metrics: node.metrics,
             verifyPool: node.verifyPool,
+            ...(opts.cutWhenIdle === undefined ? {} : { cutWhenIdle: opts.cutWhenIdle }),
           }),
         );
       }

@@ -64,6 +64,8 @@ export interface GroupLedgerOptions {
   readonly verifyPool?: VerifyPool | undefined;
   /** Defaults to the in-process solo orderer. */
   readonly orderer?: Orderer;
+  /** Solo orderer: cut at once when idle instead of waiting for the block timer (default true). */
+  readonly cutWhenIdle?: boolean;
 }
 
 interface Waiter {
@@ -131,6 +133,7 @@ export class GroupLedger {
       new SoloOrderer({
         blockIntervalMs: () => this.params().blockIntervalMs,
         maxBlockTxs: () => this.params().maxBlockTxs,
+        cutWhenIdle: opts.cutWhenIdle ?? true,
       });
     opts.metrics.height.set({ group: this.group }, head.height);
     this.orderer.start((b) => this.onBatch(b), head.header.timestamp);

@@ -8,6 +8,12 @@ export interface SoloOrdererOptions {
   readonly maxBlockTxs: () => number;
   /** Clock, injectable for tests. */
   readonly now?: () => number;
+  /**
+   * Cut as soon as transactions arrive while no block is in flight (the transactions of the same
+   * tick go together). Under load, blocks then follow each other back to back and batch whatever
+   * queued meanwhile; at low load a transaction does not wait for the timer. Default false.
+   */
+  readonly cutWhenIdle?: boolean;
 }
 
 /**
@@ -18,6 +24,7 @@ export class SoloOrderer implements Orderer {
   private queue: CandidateTx[] = [];
   private sink: BatchSink | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private inFlight: Promise<void> | undefined;
   private lastTimestamp = 0;
   private stopped = false;
@@ -50,6 +57,15 @@ export class SoloOrderer implements Orderer {
       setImmediate(() => this.cut());
       return;
     }
+    if (this.opts.cutWhenIdle === true) {
+      if (!this.immediate) {
+        this.immediate = setImmediate(() => {
+          this.immediate = undefined;
+          this.cut();
+        });
+      }
+      return;
+    }
     if (!this.timer) this.timer = setTimeout(() => this.cut(), this.opts.blockIntervalMs());
   }
 
@@ -77,6 +93,8 @@ export class SoloOrderer implements Orderer {
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
     if (this.inFlight) await this.inFlight.catch(() => undefined);
     // Flush what is queued so accepted transactions are not left waiting.
     while (!this.stopped && this.queue.length > 0 && this.sink) {

@@ -62,7 +62,8 @@ async function startNode(dataDir: string, groups: Genesis[], mempoolLimit?: numb
     genesis: groups,
     dataDir,
     logger: pino({ level: 'silent' }),
-    ...(mempoolLimit === undefined ? {} : { mempoolLimit }),
+    // A bounded mempool test needs blocks that wait for the timer, not ones cut the moment the node is idle.
+    ...(mempoolLimit === undefined ? {} : { mempoolLimit, cutWhenIdle: false }),
   });
 }
 

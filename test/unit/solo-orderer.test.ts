@@ -29,6 +29,7 @@ function orderer(opts: Partial<SoloOrdererOptions> & { interval?: number; max?: 
     blockIntervalMs: opts.blockIntervalMs ?? (() => opts.interval ?? 20),
     maxBlockTxs: opts.maxBlockTxs ?? (() => opts.max ?? 100),
     ...(opts.now === undefined ? {} : { now: opts.now }),
+    ...(opts.cutWhenIdle === undefined ? {} : { cutWhenIdle: opts.cutWhenIdle }),
   });
   running.push(o);
   return o;
@@ -281,5 +282,29 @@ describe('SoloOrderer', () => {
     release();
     await stopping;
     expect(batches.map(ids)).toEqual([[1], [2], [3]]);
+  });
+});
+
+describe('SoloOrderer with cutWhenIdle', () => {
+  it('cuts at once when idle instead of waiting for the interval, and batches what queues meanwhile', async () => {
+    const o = orderer({ interval: 10_000, max: 100, cutWhenIdle: true });
+    const batches: number[][] = [];
+    let release: (() => void) | undefined;
+    o.start(async (b) => {
+      batches.push(ids(b));
+      if (batches.length === 1) await new Promise<void>((r) => (release = r));
+    }, 0);
+    o.submit(txs(1, 2)); // same tick: one batch
+    await waitFor(() => batches.length === 1, 1000);
+    expect(batches[0]).toEqual([1, 2]);
+    o.submit(txs(3, 1)); // while block 1 is in flight: queued
+    o.submit(txs(4, 2));
+    await sleep(30);
+    expect(batches).toHaveLength(1);
+    release?.();
+    await waitFor(() => batches.length === 2, 1000);
+    expect(batches[1]).toEqual([3, 4, 5]);
+    await sleep(50);
+    expect(batches).toHaveLength(2); // and no empty block afterwards
   });
 });

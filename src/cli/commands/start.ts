@@ -57,6 +57,7 @@ export function registerStart(program: Command): void {
           dataDir: cfg.dataDir,
           mempoolLimit: cfg.file.mempoolLimit ?? 100_000,
           verifyWorkers: cfg.file.verifyWorkers ?? o.verifyWorkers,
+          ...(cfg.file.cutWhenIdle === undefined ? {} : { cutWhenIdle: cfg.file.cutWhenIdle }),
           logger,
         });
         const host = o.host ?? cfg.file.api.host;
