@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerBlock } from './commands/block.js';
 import { registerChain } from './commands/chain.js';
+import { registerDemo } from './commands/demo.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerGovernance } from './commands/governance.js';
 import { registerInit } from './commands/init.js';
@@ -26,5 +27,6 @@ registerBlock(program);
 registerEvidence(program);
 registerGovernance(program);
 registerChain(program);
+registerDemo(program);
 
 await program.parseAsync(process.argv);
