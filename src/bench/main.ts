@@ -177,6 +177,31 @@ async function endToEnd(
   }
 }
 
+type EndToEnd = Awaited<ReturnType<typeof endToEnd>>;
+
+/** One report line for an end-to-end run. */
+function reportEndToEnd(suite: SuiteId, r: EndToEnd, verifyRate: number, batch: number): void {
+  const ms = Math.round;
+  report(
+    {
+      bench: 'anchor-e2e',
+      suite,
+      txs: r.committed,
+      failed: r.failed,
+      seconds: Number(r.seconds.toFixed(2)),
+      txPerSec: ms(r.txPerSec),
+      batchCommitLatencyMs: { p50: ms(r.p50), p99: ms(r.p99) },
+      singleTxCommitLatencyMs: { p50: ms(r.singleP50), p99: ms(r.singleP99), n: r.singles },
+      ratioToOneCoreVerify: Number((r.txPerSec / verifyRate).toFixed(2)),
+      verifyWorkers: r.workers,
+    },
+    `evidence anchors end to end (${suite}, HTTP batches of ${batch}, 1000 keys): ${ms(r.txPerSec)} tx/s committed ` +
+      `(${r.committed} in ${r.seconds.toFixed(2)} s, ${r.failed} failed); batch submit→commit p50 ${ms(r.p50)} ms, ` +
+      `p99 ${ms(r.p99)} ms; ${(r.txPerSec / verifyRate).toFixed(2)}× one core's verify rate; ` +
+      `one tx at a time: submit→commit p50 ${ms(r.singleP50)} ms, p99 ${ms(r.singleP99)} ms`,
+  );
+}
+
 async function main(): Promise<void> {
   const verifyEd = measureVerifyRate('ed25519', 1000);
   report(
@@ -188,53 +213,8 @@ async function main(): Promise<void> {
     { bench: 'verify', suite: 'sm2', perSecond: Math.round(verifySm2), threads: 1 },
     `SM2 verify, one core: ${Math.round(verifySm2)}/s`,
   );
-  const total = arg('--txs', 40_000);
-  const ed = await endToEnd('ed25519', total, 1000, 1000, 4);
-  report(
-    {
-      bench: 'anchor-e2e',
-      suite: 'ed25519',
-      txs: ed.committed,
-      failed: ed.failed,
-      seconds: Number(ed.seconds.toFixed(2)),
-      txPerSec: Math.round(ed.txPerSec),
-      batchCommitLatencyMs: { p50: Math.round(ed.p50), p99: Math.round(ed.p99) },
-      singleTxCommitLatencyMs: {
-        p50: Math.round(ed.singleP50),
-        p99: Math.round(ed.singleP99),
-        n: ed.singles,
-      },
-      ratioToOneCoreVerify: Number((ed.txPerSec / verifyEd).toFixed(2)),
-      verifyWorkers: ed.workers,
-    },
-    `evidence anchors end to end (ed25519, HTTP batches of 1000, 1000 keys): ${Math.round(ed.txPerSec)} tx/s committed ` +
-      `(${ed.committed} in ${ed.seconds.toFixed(2)} s, ${ed.failed} failed); batch submit→commit p50 ${Math.round(ed.p50)} ms, ` +
-      `p99 ${Math.round(ed.p99)} ms; ${(ed.txPerSec / verifyEd).toFixed(2)}× one core's verify rate; ` +
-      `one tx at a time: submit→commit p50 ${Math.round(ed.singleP50)} ms, p99 ${Math.round(ed.singleP99)} ms`,
-  );
-  const smTotal = arg('--sm2-txs', 6000);
-  const sm = await endToEnd('sm2', smTotal, 1000, 500, 4);
-  report(
-    {
-      bench: 'anchor-e2e',
-      suite: 'sm2',
-      txs: sm.committed,
-      failed: sm.failed,
-      seconds: Number(sm.seconds.toFixed(2)),
-      txPerSec: Math.round(sm.txPerSec),
-      batchCommitLatencyMs: { p50: Math.round(sm.p50), p99: Math.round(sm.p99) },
-      singleTxCommitLatencyMs: {
-        p50: Math.round(sm.singleP50),
-        p99: Math.round(sm.singleP99),
-        n: sm.singles,
-      },
-      ratioToOneCoreVerify: Number((sm.txPerSec / verifySm2).toFixed(2)),
-      verifyWorkers: sm.workers,
-    },
-    `evidence anchors end to end (sm2): ${Math.round(sm.txPerSec)} tx/s committed (${sm.committed} in ${sm.seconds.toFixed(2)} s); ` +
-      `batch p50 ${Math.round(sm.p50)} ms, p99 ${Math.round(sm.p99)} ms; one tx at a time p50 ${Math.round(sm.singleP50)} ms, ` +
-      `p99 ${Math.round(sm.singleP99)} ms`,
-  );
+  reportEndToEnd('ed25519', await endToEnd('ed25519', arg('--txs', 40_000), 1000, 1000, 4), verifyEd, 1000);
+  reportEndToEnd('sm2', await endToEnd('sm2', arg('--sm2-txs', 6000), 1000, 500, 4), verifySm2, 500);
 }
 
 await main();
