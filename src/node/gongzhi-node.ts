@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { getSuite, type SuiteId, VerifyPool } from '../crypto/index.js';
 import { toHex } from '../encoding/index.js';
@@ -7,7 +8,14 @@ import type { LedgerModule } from '../execution/index.js';
 import type { Genesis } from '../ledger/index.js';
 import { evidenceModule } from '../modules/evidence/index.js';
 import { governanceModule } from '../modules/governance/index.js';
-import { GroupLedger } from './group-ledger.js';
+import { ensureOrderingStream, JetStreamOrderer } from '../ordering/index.js';
+import { FinalityTracker } from './finality.js';
+import { GroupLedger, type GroupLedgerOptions } from './group-ledger.js';
+import { connectNats } from './nats-connect.js';
+import type { NetworkOptions } from './network-options.js';
+
+export type { NetworkOptions };
+
 import { NodeMetrics } from './metrics.js';
 
 /** The modules every group runs, in registry order. */
@@ -26,6 +34,8 @@ export interface NodeOptions {
   readonly modules?: readonly LedgerModule[];
   /** Solo orderer: cut at once when idle (default true) instead of waiting blockIntervalMs. */
   readonly cutWhenIdle?: boolean;
+  /** Order through NATS JetStream with the other organisations' nodes instead of in process. */
+  readonly network?: NetworkOptions;
 }
 
 /** Public facts about the node. */
@@ -44,6 +54,8 @@ export class GongzhiNode {
   readonly metrics = new NodeMetrics();
   private readonly groups = new Map<string, GroupLedger>();
   private verifyPool: VerifyPool | undefined;
+  private nc: NatsConnection | undefined;
+  private readonly trackers: FinalityTracker[] = [];
 
   private constructor(readonly opts: NodeOptions) {}
 
@@ -75,6 +87,29 @@ export class GongzhiNode {
     }
     const suite = getSuite(first.suite);
     try {
+      const net = opts.network;
+      let factory: GroupLedgerOptions['ordererFactory'];
+      if (net) {
+        node.nc = await connectNats(net);
+        const nc = node.nc;
+        const settings = {
+          replicas: net.replicas ?? 3,
+          duplicateWindowMs: net.duplicateWindowMs ?? 600_000,
+          maxAgeMs: net.maxAgeMs ?? 0,
+        };
+        for (const g of opts.genesis) await ensureOrderingStream(nc, g.group, settings);
+        factory = (ctx) =>
+          new JetStreamOrderer({
+            nc,
+            group: ctx.group,
+            maxBlockTxs: () => ctx.params().maxBlockTxs,
+            blockIntervalMs: () => ctx.params().blockIntervalMs,
+            nextHeight: ctx.nextHeight,
+            resumeAfter: ctx.resumeAfter,
+            toCandidate: ctx.toCandidate,
+            logger: opts.logger.child({ group: ctx.group, component: 'jetstream' }),
+          });
+      }
       for (const g of opts.genesis) {
         if (node.groups.has(g.group))
           throw new GongzhiError('CONFIG_INVALID', `group ${g.group} configured twice`);
@@ -92,8 +127,22 @@ export class GongzhiNode {
             metrics: node.metrics,
             verifyPool: node.verifyPool,
             ...(opts.cutWhenIdle === undefined ? {} : { cutWhenIdle: opts.cutWhenIdle }),
+            ...(factory ? { ordererFactory: factory } : {}),
           }),
         );
+      }
+      if (net && node.nc) {
+        for (const g of node.groups.values()) {
+          const t = new FinalityTracker({
+            nc: node.nc,
+            ledger: g,
+            replicas: net.replicas ?? 3,
+            quorumPercent: net.quorumPercent ?? 67,
+            logger: opts.logger.child({ group: g.group, component: 'finality' }),
+          });
+          node.trackers.push(t);
+          await t.start();
+        }
       }
     } catch (e) {
       await node.close();
@@ -137,7 +186,10 @@ export class GongzhiNode {
 
   /** Graceful stop: every group finishes its block in flight, then its database closes. */
   async close(): Promise<void> {
+    await Promise.all(this.trackers.splice(0).map((t) => t.stop()));
     await Promise.all([...this.groups.values()].map((g) => g.close()));
+    if (this.nc) await this.nc.close().catch(() => undefined);
+    this.nc = undefined;
     this.groups.clear();
     if (this.verifyPool) await this.verifyPool.close();
     this.verifyPool = undefined;

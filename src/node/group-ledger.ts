@@ -15,6 +15,7 @@ import {
 import {
   assertValidGenesis,
   type BlockHeader,
+  type BlockSignature,
   type ChainParams,
   decodeReceipt,
   decodeTx,
@@ -23,7 +24,7 @@ import {
   txHashFromBytes,
 } from '../ledger/index.js';
 import { governanceAuthorizer, readParams } from '../modules/governance/index.js';
-import type { OrderedBatch, Orderer } from '../ordering/index.js';
+import type { OrderedBatch, Orderer, StreamPosition } from '../ordering/index.js';
 import { SoloOrderer } from '../ordering/index.js';
 import type { StateReader } from '../state/index.js';
 import { GroupStore, type StoredBlock } from '../storage/index.js';
@@ -62,10 +63,22 @@ export interface GroupLedgerOptions {
   readonly logger: Logger;
   readonly metrics: NodeMetrics;
   readonly verifyPool?: VerifyPool | undefined;
-  /** Defaults to the in-process solo orderer. */
-  readonly orderer?: Orderer;
+  /** Builds the group's orderer; defaults to the in-process solo orderer. */
+  readonly ordererFactory?: (ctx: OrdererContext) => Orderer;
   /** Solo orderer: cut at once when idle instead of waiting for the block timer (default true). */
   readonly cutWhenIdle?: boolean;
+}
+
+/** What an orderer needs to know about the group it orders for. */
+export interface OrdererContext {
+  readonly group: string;
+  readonly nextHeight: number;
+  readonly lastTimestamp: number;
+  /** Stream position of the last ordered transaction, from the head block's order metadata. */
+  readonly resumeAfter: StreamPosition;
+  readonly params: () => ChainParams;
+  /** Decode stream bytes into a candidate (undefined if undecodable); local pending ones come verified. */
+  readonly toCandidate: (bytes: Uint8Array) => CandidateTx | undefined;
 }
 
 interface Waiter {
@@ -94,6 +107,8 @@ export class GroupLedger {
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly listeners = new Set<(e: BlockEvent) => void>();
   private closing = false;
+  private haltedBy: GongzhiError | undefined;
+  private final = 0;
   private readonly log: Logger;
 
   private constructor(
@@ -128,15 +143,34 @@ export class GroupLedger {
     const head = store.latest();
     if (!head) throw new GongzhiError('STORAGE_FAILURE', 'no head block after genesis');
     this.head = head;
-    this.orderer =
-      opts.orderer ??
-      new SoloOrderer({
-        blockIntervalMs: () => this.params().blockIntervalMs,
-        maxBlockTxs: () => this.params().maxBlockTxs,
-        cutWhenIdle: opts.cutWhenIdle ?? true,
-      });
+    const finalMeta = store.getMeta('finalHeight');
+    this.final = finalMeta ? Number(new TextDecoder().decode(finalMeta)) : 0;
+    const order = head.header.order;
+    const to = Array.isArray(order.to) ? (order.to as number[]) : [0, 0];
+    const ctx: OrdererContext = {
+      group: this.group,
+      nextHeight: head.height + 1,
+      lastTimestamp: head.header.timestamp,
+      resumeAfter: [to[0] ?? 0, to[1] ?? 0],
+      params: () => this.params(),
+      toCandidate: (bytes) => this.toCandidate(bytes),
+    };
+    this.orderer = opts.ordererFactory
+      ? opts.ordererFactory(ctx)
+      : new SoloOrderer({
+          blockIntervalMs: () => this.params().blockIntervalMs,
+          maxBlockTxs: () => this.params().maxBlockTxs,
+          cutWhenIdle: opts.cutWhenIdle ?? true,
+        });
     opts.metrics.height.set({ group: this.group }, head.height);
-    this.orderer.start((b) => this.onBatch(b), head.header.timestamp);
+    this.orderer.start(
+      (b) => this.onBatch(b),
+      head.header.timestamp,
+      (txs, err) => {
+        for (const c of txs) this.release(toHex(c.hash), c, undefined, err);
+        opts.metrics.mempool.set({ group: this.group }, this.pending.size);
+      },
+    );
   }
 
   /** Open (or create) the group's ledger under `dataDir/<group>.sqlite`. */
@@ -153,6 +187,10 @@ export class GroupLedger {
 
   get group(): string {
     return this.opts.genesis.group;
+  }
+
+  get nodeId(): string {
+    return this.opts.nodeId;
   }
 
   get chain(): string {
@@ -219,6 +257,7 @@ export class GroupLedger {
       const bytes = encoded[i] as Uint8Array;
       try {
         if (this.closing) throw new GongzhiError('NODE_SHUTTING_DOWN', 'node is shutting down');
+        if (this.haltedBy) throw this.haltedBy;
         if (bytes.length > params.maxTxBytes) {
           throw new GongzhiError('TX_TOO_LARGE', 'transaction exceeds maxTxBytes', {
             size: bytes.length,
@@ -323,8 +362,65 @@ export class GroupLedger {
     return results;
   }
 
+  /** A candidate for stream bytes: the pending (already verified) one if this node admitted it. */
+  private toCandidate(bytes: Uint8Array): CandidateTx | undefined {
+    try {
+      const tx = decodeTx(bytes);
+      const hash = txHashFromBytes(this.suite, tx, bytes);
+      const mine = this.pending.get(toHex(hash));
+      if (mine) return mine.candidate;
+      return { tx, hash, bytes, sender: this.suite.address(tx.body.sender), verified: false };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Check the signatures of transactions other nodes admitted, on the worker pool when there is one. */
+  private async verifyRemote(txs: readonly CandidateTx[]): Promise<void> {
+    const pool = this.opts.verifyPool;
+    const todo = txs.filter((c) => !c.verified);
+    if (!pool || todo.length === 0) return;
+    const ok = await pool.verifyBatch(
+      this.suite.id,
+      todo.map((c) => ({ publicKey: c.tx.body.sender, message: c.hash, signature: c.tx.sig })),
+    );
+    // Failures stay unverified: the executor checks them again and drops them, deterministically.
+    todo.forEach((c, i) => {
+      if (ok[i]) c.verified = true;
+    });
+  }
+
   private admissionScope(params: ChainParams) {
     return { chain: this.chain, group: this.group, suite: this.suite, params, height: this.head.height + 1 };
+  }
+
+  /**
+   * Stop this group for good (until restart): no more blocks, submissions refused, health unhealthy.
+   * Used when a block cannot be committed and when this node's block differs from the quorum's.
+   */
+  halt(err: GongzhiError): void {
+    if (this.haltedBy) return;
+    this.haltedBy = err;
+    this.log.error({ code: err.code, details: err.details }, `group halted: ${err.message}`);
+  }
+
+  /** Why the group is halted, if it is. */
+  get halted(): GongzhiError | undefined {
+    return this.haltedBy;
+  }
+
+  /** Highest height known final (signed by a quorum of organisations); 0 until one is. */
+  get finalHeight(): number {
+    return this.final;
+  }
+
+  /** Record that `height` is final with these signatures (the certificate). */
+  markFinal(height: number, signatures: readonly BlockSignature[]): void {
+    this.store.setSignatures(height, signatures);
+    if (height > this.final) {
+      this.final = height;
+      this.store.setMeta('finalHeight', new TextEncoder().encode(String(height)));
+    }
   }
 
   /** Committed outcome of a transaction, if any. */
@@ -373,9 +469,11 @@ export class GroupLedger {
   }
 
   private async onBatch(batch: OrderedBatch): Promise<void> {
+    if (this.haltedBy) return;
     const t0 = process.hrtime.bigint();
     let result: BlockResult;
     try {
+      await this.verifyRemote(batch.txs);
       result = this.executor.execute(
         { parent: this.head.header, timestamp: batch.timestamp, order: batch.order, txs: batch.txs },
         this.store,
@@ -388,7 +486,8 @@ export class GroupLedger {
       this.head = head;
     } catch (e) {
       const err = e instanceof GongzhiError ? e : new GongzhiError('STORAGE_FAILURE', String(e));
-      this.log.error({ err, code: err.code }, 'block commit failed; batch dropped');
+      // Skipping the block would put this node's chain out of step with the ordered stream: stop instead.
+      this.halt(err);
       for (const c of batch.txs) this.release(toHex(c.hash), c, undefined, err);
       return;
     }

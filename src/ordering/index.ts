@@ -1,2 +1,18 @@
-export type { BatchSink, OrderedBatch, Orderer } from './orderer.js';
+export {
+  BlockCutter,
+  type CutBlock,
+  comparePos,
+  type StreamEntry,
+  type StreamPosition,
+} from './jetstream/block-cutter.js';
+export {
+  ensureOrderingStream,
+  ensureStream,
+  JetStreamOrderer,
+  type JetStreamOrdererOptions,
+  type StreamSettings,
+  streamNames,
+} from './jetstream/jetstream-orderer.js';
+export { decodeStreamMessage, encodeStreamMessage, type StreamMessage } from './jetstream/messages.js';
+export type { BatchSink, DropSink, OrderedBatch, Orderer } from './orderer.js';
 export { SoloOrderer, type SoloOrdererOptions } from './solo-orderer.js';

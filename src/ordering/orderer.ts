@@ -1,3 +1,4 @@
+import type { GongzhiError } from '../errors/index.js';
 import type { CandidateTx } from '../execution/index.js';
 import type { CborMap } from '../ledger/index.js';
 
@@ -13,13 +14,16 @@ export interface OrderedBatch {
 /** Consumer of ordered batches; the orderer awaits it before delivering the next one. */
 export type BatchSink = (batch: OrderedBatch) => Promise<void> | void;
 
+/** Told about admitted transactions the orderer could not order (e.g. the ordering service is down). */
+export type DropSink = (txs: readonly CandidateTx[], error: GongzhiError) => void;
+
 /**
  * Ordering is a replaceable component: the node hands it admitted transactions and receives
  * ordered batches back. Execution never depends on which orderer runs.
  */
 export interface Orderer {
   /** Start delivering batches to `sink`, after the block with timestamp `lastTimestamp`. */
-  start(sink: BatchSink, lastTimestamp: number): void;
+  start(sink: BatchSink, lastTimestamp: number, onDrop?: DropSink): void;
   /** Queue admitted transactions for ordering. */
   submit(txs: readonly CandidateTx[]): void;
   /** Transactions accepted but not yet delivered. */

@@ -1,0 +1,18 @@
+/** How a node joins the consortium's ordering service. */
+export interface NetworkOptions {
+  /** NATS URLs, e.g. ["tls://127.0.0.1:4222"]. */
+  readonly servers: readonly string[];
+  /** This organisation's NATS credentials. */
+  readonly user?: string;
+  readonly pass?: string;
+  /** PEM files for TLS: the consortium CA, and optionally a client certificate and key. */
+  readonly tls?: { readonly ca: string; readonly cert?: string; readonly key?: string };
+  /** Stream replicas (default 3). */
+  readonly replicas?: number;
+  /** Stream duplicate window in ms (default 10 minutes). */
+  readonly duplicateWindowMs?: number;
+  /** Stream retention in ms; 0 keeps everything (default). */
+  readonly maxAgeMs?: number;
+  /** Organisations (percent) whose signatures make a block final (default 67). */
+  readonly quorumPercent?: number;
+}

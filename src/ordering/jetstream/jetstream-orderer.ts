@@ -1,0 +1,271 @@
+import { createHash } from 'node:crypto';
+import {
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import { GongzhiError } from '../../errors/index.js';
+import type { CandidateTx } from '../../execution/index.js';
+import type { BatchSink, DropSink, Orderer } from '../orderer.js';
+import { BlockCutter, type CutBlock, type StreamPosition } from './block-cutter.js';
+import { decodeStreamMessage, encodeStreamMessage } from './messages.js';
+
+export interface JetStreamOrdererOptions {
+  readonly nc: NatsConnection;
+  readonly group: string;
+  readonly maxBlockTxs: () => number;
+  readonly blockIntervalMs: () => number;
+  /** Height of the next block to cut. */
+  readonly nextHeight: number;
+  /** Stream position of the last transaction already in a block ([0, 0] for none). */
+  readonly resumeAfter: StreamPosition;
+  /** Build a candidate from stream bytes; undefined (undecodable) is skipped by every node alike. */
+  readonly toCandidate: (bytes: Uint8Array) => CandidateTx | undefined;
+  readonly logger: Logger;
+}
+
+/** Stream and subject names of a group. */
+export function streamNames(group: string): {
+  stream: string;
+  subject: string;
+  sigStream: string;
+  sigSubject: string;
+} {
+  const g = group.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return {
+    stream: `GZ_${g}`,
+    subject: `gz.${group}.ord`,
+    sigStream: `GZS_${g}`,
+    sigSubject: `gz.${group}.sig`,
+  };
+}
+
+/** Stream settings shared by every node of a group. */
+export interface StreamSettings {
+  readonly replicas: number;
+  readonly duplicateWindowMs: number;
+  /** 0 keeps every message. */
+  readonly maxAgeMs: number;
+}
+
+/** Create the group's ordering stream if it does not exist (every node asks for the same config). */
+export async function ensureOrderingStream(
+  nc: NatsConnection,
+  group: string,
+  s: StreamSettings,
+): Promise<void> {
+  const names = streamNames(group);
+  await ensureStream(nc, {
+    name: names.stream,
+    subjects: [names.subject],
+    num_replicas: s.replicas,
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    duplicate_window: s.duplicateWindowMs * 1_000_000,
+    max_age: s.maxAgeMs * 1_000_000,
+  });
+}
+
+/**
+ * Create a stream unless it exists. Retries for up to `waitMs`: a cluster that just started
+ * answers JetStream requests only once it has elected its meta leader.
+ */
+export async function ensureStream(
+  nc: NatsConnection,
+  cfg: Partial<StreamConfig> & { name: string },
+  waitMs = 60_000,
+): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      const jsm = await jetstreamManager(nc, { timeout: 5000 });
+      try {
+        await jsm.streams.info(cfg.name);
+        return;
+      } catch (e) {
+        if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)) throw e;
+      }
+      await jsm.streams.add(cfg);
+      return;
+    } catch (e) {
+      if (Date.now() - t0 > waitMs) {
+        throw new GongzhiError('ORDERING_UNAVAILABLE', `JetStream not available: ${(e as Error).message}`, {
+          stream: cfg.name,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** Transactions per published message: several per message is what makes JetStream fast. */
+const PACK_TXS = 256;
+const PACK_BYTES = 512 * 1024;
+
+/**
+ * Ordering by a replicated NATS JetStream stream (Fabric's Kafka-era design): every node publishes
+ * the transactions it admitted, reads the same stream back and cuts blocks itself with
+ * `BlockCutter`; a node whose block timer fires posts "cut N" (deduplicated by message id).
+ */
+export class JetStreamOrderer implements Orderer {
+  private readonly js: JetStreamClient;
+  private readonly names;
+  private cutter: BlockCutter | undefined;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private timerHeight = 0;
+  private messages: { stop(): void } | undefined;
+  private onDrop: DropSink | undefined;
+  private publishing = 0;
+
+  constructor(private readonly opts: JetStreamOrdererOptions) {
+    this.js = jetstream(opts.nc);
+    this.names = streamNames(opts.group);
+  }
+
+  get pending(): number {
+    return (this.cutter?.pending ?? 0) + this.publishing;
+  }
+
+  start(sink: BatchSink, lastTimestamp: number, onDrop?: DropSink): void {
+    this.onDrop = onDrop;
+    this.cutter = new BlockCutter(this.opts.nextHeight, lastTimestamp, this.opts.resumeAfter);
+    this.loop = this.run(sink).catch((e: unknown) => {
+      if (!this.stopping) this.opts.logger.error({ err: e }, 'ordering loop stopped');
+    });
+  }
+
+  private async run(sink: BatchSink): Promise<void> {
+    const cutter = this.cutter as BlockCutter;
+    let startSeq = Math.max(1, this.opts.resumeAfter[0]);
+    while (!this.stopping) {
+      try {
+        const consumer = await this.js.consumers.get(this.names.stream, {
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: startSeq,
+        });
+        const messages = await consumer.consume();
+        this.messages = messages;
+        for await (const m of messages) {
+          if (this.stopping) break;
+          startSeq = m.seq + 1;
+          const ts = Number(m.info.timestampNanos / 1_000_000);
+          let msg: ReturnType<typeof decodeStreamMessage>;
+          try {
+            msg = decodeStreamMessage(m.data);
+          } catch {
+            continue;
+          }
+          if (msg.kind === 'cut') {
+            const b = cutter.offerCut(msg.height, [m.seq, 0], ts);
+            if (b) await this.deliver(sink, b);
+          } else {
+            for (let i = 0; i < msg.txs.length; i++) {
+              const b = cutter.offerTx(msg.txs[i] as Uint8Array, [m.seq, i], ts, this.opts.maxBlockTxs());
+              if (b) await this.deliver(sink, b);
+            }
+          }
+          // Caught up with the stream and a block is open: arm the timer for its cut marker.
+          if (cutter.pending > 0 && m.info.pending === 0) this.arm(cutter.height);
+        }
+      } catch (e) {
+        if (this.stopping) return;
+        this.opts.logger.warn({ err: e }, 'stream consumer failed; recreating');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private async deliver(sink: BatchSink, b: CutBlock): Promise<void> {
+    if (this.timer && this.timerHeight <= b.height) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const txs: CandidateTx[] = [];
+    for (const e of b.entries) {
+      const c = this.opts.toCandidate(e.bytes);
+      if (c) txs.push(c);
+    }
+    await sink({ txs, timestamp: b.timestamp, order: { from: [...b.from], to: [...b.to] } });
+  }
+
+  private arm(height: number): void {
+    if (this.timer && this.timerHeight === height) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerHeight = height;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.stopping || this.cutter?.height !== height || this.cutter.pending === 0) return;
+      // Every node may post it; the message id makes JetStream keep one, and the cutter ignores stale ones.
+      this.publish(encodeStreamMessage({ kind: 'cut', height }), `cut-${this.opts.group}-${height}`).catch(
+        (e: unknown) => this.opts.logger.warn({ err: e, height }, 'could not post cut marker'),
+      );
+    }, this.opts.blockIntervalMs());
+  }
+
+  submit(txs: readonly CandidateTx[]): void {
+    let pack: CandidateTx[] = [];
+    let size = 0;
+    const flush = () => {
+      if (pack.length === 0) return;
+      const batch = pack;
+      pack = [];
+      size = 0;
+      const id = createHash('sha256');
+      for (const c of batch) id.update(c.hash);
+      this.publishing += batch.length;
+      this.publish(
+        encodeStreamMessage({ kind: 'txs', txs: batch.map((c) => c.bytes) }),
+        `txs-${id.digest('hex')}`,
+      )
+        .catch((e: unknown) => {
+          this.opts.logger.warn({ err: e, txs: batch.length }, 'could not publish transactions');
+          this.onDrop?.(
+            batch,
+            new GongzhiError('ORDERING_UNAVAILABLE', 'ordering service unavailable; resubmit'),
+          );
+        })
+        .finally(() => {
+          this.publishing -= batch.length;
+        });
+    };
+    for (const c of txs) {
+      if (pack.length >= PACK_TXS || size + c.bytes.length > PACK_BYTES) flush();
+      pack.push(c);
+      size += c.bytes.length;
+    }
+    flush();
+  }
+
+  /** Publish with retries: leader elections answer "no responders" or time out for a few seconds. */
+  private async publish(data: Uint8Array, msgID: string): Promise<void> {
+    let delay = 100;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.js.publish(this.names.subject, data, { msgID, timeout: 5000 });
+        return;
+      } catch (e) {
+        if (this.stopping || attempt >= 30) throw e;
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 1000);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.messages?.stop();
+    await this.loop;
+  }
+}
