@@ -2,7 +2,9 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyPair } from '../../src/crypto/index.js';
 import { toHex, utf8 } from '../../src/encoding/index.js';
-import { GongzhiNode } from '../../src/node/index.js';
+import { defineMethod, type LedgerModule } from '../../src/execution/index.js';
+import { evidenceModule } from '../../src/modules/evidence/index.js';
+import { DEFAULT_MODULES, GongzhiNode, type GroupLedger } from '../../src/node/index.js';
 import { makeTx, type TestConsortium, tempDir, testConsortium } from '../helpers/fixtures.js';
 import { NatsCluster, natsServerAvailable } from '../helpers/nats-cluster.js';
 
@@ -20,8 +22,9 @@ describe.skipIf(!natsServerAvailable())('consortium network over NATS JetStream 
   let c: TestConsortium;
   const nodes: GongzhiNode[] = [];
 
-  const startNode = (i: number) =>
+  const startNode = (i: number, modules?: LedgerModule[]) =>
     GongzhiNode.start({
+      ...(modules ? { modules } : {}),
       nodeId: `org${i}-node`,
       org: `org${i}`,
       nodeSecretKey: (c.nodeKeys[i] as KeyPair).secretKey,
@@ -75,5 +78,97 @@ describe.skipIf(!natsServerAvailable())('consortium network over NATS JetStream 
       expect(new Set(sigs.map((s) => s.node)).size).toBeGreaterThanOrEqual(3);
       expect(g.halted).toBeUndefined();
     }
+  });
+
+  const anchorAt = async (g: GroupLedger, i: number, label: string) => {
+    const tx = makeTx(c.suite, c.admins[i] as KeyPair, g, 'evidence', 'anchor', {
+      digest: c.suite.hash(utf8(label)),
+      alg: 'sha256',
+      meta: { type: 'doc', capturedBy: `org${i}`, capturedAt: 1, method: 'test' },
+    });
+    const [r] = await g.submit([tx.bytes]);
+    return { hash: tx.hash, error: r && 'error' in r ? r.error.code : undefined };
+  };
+
+  it('keeps ordering through a SIGKILLed NATS server: no acknowledged transaction lost or duplicated', async () => {
+    const groups = nodes.map((n) => n.group('main'));
+    const submitted: string[] = [];
+    let stop = false;
+    const load = (async () => {
+      for (let k = 0; !stop; k++) {
+        const i = k % 4;
+        const r = await anchorAt(groups[i] as GroupLedger, i, `kill-${k}`);
+        if (!r.error) submitted.push(r.hash);
+        await new Promise((res) => setTimeout(res, 5));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 500));
+    cluster.kill(0);
+    await new Promise((r) => setTimeout(r, 2500));
+    stop = true;
+    await load;
+    expect(submitted.length).toBeGreaterThan(50);
+    await until(() => groups.every((g) => submitted.every((h) => g.committed(h))), 60_000, 'every admitted tx committed');
+    // exactly once: each hash appears in exactly one block position on each node
+    for (const g of groups) {
+      const rows = g.store.db.prepare('SELECT count(*) AS n, count(DISTINCT hash) AS d FROM txs').get() as { n: number; d: number };
+      expect(rows.n).toBe(rows.d);
+    }
+    const height = Math.min(...groups.map((g) => g.latest.height));
+    expect(new Set(groups.map((g) => toHex(g.store.blockByHeight(height)?.hash as Uint8Array))).size).toBe(1);
+    await cluster.restart(0);
+  });
+
+  it('a node restarted later catches up from the stream and agrees', async () => {
+    const last = nodes.pop() as GongzhiNode;
+    await last.close();
+    const g0 = (nodes[0] as GongzhiNode).group('main');
+    const hashes: string[] = [];
+    for (let k = 0; k < 10; k++) hashes.push((await anchorAt(g0, 0, `while-down-${k}`)).hash);
+    await until(() => hashes.every((h) => g0.committed(h)), 20_000, 'commits while node 3 is down');
+    const back = await startNode(3);
+    nodes.push(back);
+    const g3 = back.group('main');
+    await until(() => hashes.every((h) => g3.committed(h)), 30_000, 'node 3 caught up');
+    const h = g0.latest.height;
+    await until(() => g3.latest.height >= h, 10_000, 'same height');
+    expect(toHex(g3.store.blockByHeight(h)?.hash as Uint8Array)).toBe(toHex(g0.store.blockByHeight(h)?.hash as Uint8Array));
+  });
+
+  it('a node whose module computes differently is detected by the quorum and halts', async () => {
+    const honest = nodes.pop() as GongzhiNode;
+    await honest.close();
+    const anchor = evidenceModule.methods.anchor as ReturnType<typeof defineMethod>;
+    // Test-only variant of the evidence module: the same method writes one extra key.
+    const faultyEvidence: LedgerModule = {
+      ...evidenceModule,
+      methods: {
+        ...evidenceModule.methods,
+        anchor: defineMethod<unknown>({
+          parse: (a) => anchor.parse(a),
+          check: (ctx, a) => anchor.check(ctx, a),
+          apply: (ctx, a) => {
+            anchor.apply(ctx, a);
+            ctx.state.set('evidence/faulty', 1);
+          },
+        }),
+      },
+    };
+    const faulty = await startNode(
+      3,
+      DEFAULT_MODULES.map((m) => (m.name === 'evidence' ? faultyEvidence : m)),
+    );
+    nodes.push(faulty);
+    const g3 = faulty.group('main');
+    const g0 = (nodes[0] as GongzhiNode).group('main');
+    const r = await anchorAt(g0, 0, 'exposes-the-fault');
+    await until(() => g0.committed(r.hash) !== undefined, 20_000, 'commit on honest nodes');
+    await until(() => g3.halted !== undefined, 20_000, 'faulty node halts');
+    expect(g3.halted?.code).toBe('NODE_DIVERGED');
+    const height = (g0.committed(r.hash) as { height: number }).height;
+    await until(() => g0.finalHeight >= height, 20_000, 'honest quorum still finalises');
+    expect(g3.finalHeight).toBeLessThan(height);
+    const refused = await anchorAt(g3, 3, 'after-halt');
+    expect(refused.error).toBe('NODE_DIVERGED');
   });
 });
