@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { decryptKeystore, readKeystoreFile } from '../crypto/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { Genesis } from '../ledger/index.js';
+import type { NetworkOptions } from './network-options.js';
 
 /** The JSON file a node starts from. Relative paths are relative to the file. */
 export interface NodeConfigFile {
@@ -16,6 +17,8 @@ export interface NodeConfigFile {
   readonly verifyWorkers?: number;
   /** Solo orderer: cut at once when idle (default true); false waits blockIntervalMs to batch. */
   readonly cutWhenIdle?: boolean;
+  /** Present: order through the consortium's NATS JetStream cluster (TLS paths relative to this file). */
+  readonly network?: NetworkOptions;
 }
 
 /** A loaded config: genesis documents parsed, node key decrypted, paths absolute. */
@@ -25,6 +28,8 @@ export interface LoadedConfig {
   readonly dataDir: string;
   readonly genesis: Genesis[];
   readonly nodeSecretKey: Uint8Array;
+  /** The network section with absolute TLS paths, if the node orders over NATS. */
+  readonly network?: NetworkOptions;
 }
 
 function readJson(path: string): unknown {
@@ -48,7 +53,23 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
   }
   const base = dirname(abs);
   const ks = await decryptKeystore(await readKeystoreFile(resolve(base, file.nodeKeystore)), password);
+  const net = file.network;
+  const network: NetworkOptions | undefined = net
+    ? {
+        ...net,
+        ...(net.tls
+          ? {
+              tls: {
+                ca: resolve(base, net.tls.ca),
+                ...(net.tls.cert ? { cert: resolve(base, net.tls.cert) } : {}),
+                ...(net.tls.key ? { key: resolve(base, net.tls.key) } : {}),
+              },
+            }
+          : {}),
+      }
+    : undefined;
   return {
+    ...(network ? { network } : {}),
     file,
     path: abs,
     dataDir: resolve(base, file.dataDir),

@@ -10,4 +10,6 @@ export {
 export { buildGenesisBlock, type GenesisBlock } from './genesis-block.js';
 export { DEFAULT_MODULES, GongzhiNode, type NodeInfo, type NodeOptions } from './gongzhi-node.js';
 export { type BlockEvent, type CommitInfo, GroupLedger, type SubmitResult } from './group-ledger.js';
+export { FinalityTracker } from './finality.js';
 export { NodeMetrics } from './metrics.js';
+export type { NetworkOptions } from './network-options.js';

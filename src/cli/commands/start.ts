@@ -58,6 +58,7 @@ export function registerStart(program: Command): void {
           mempoolLimit: cfg.file.mempoolLimit ?? 100_000,
           verifyWorkers: cfg.file.verifyWorkers ?? o.verifyWorkers,
           ...(cfg.file.cutWhenIdle === undefined ? {} : { cutWhenIdle: cfg.file.cutWhenIdle }),
+          ...(cfg.network ? { network: cfg.network } : {}),
           logger,
         });
         const host = o.host ?? cfg.file.api.host;
