@@ -159,20 +159,21 @@ const stepsSchema = {
 
 export const healthSchema = {
   summary: 'Liveness and per-group status',
-  description: 'Answers 503 with status "shutting-down" while the server is closing.',
+  description:
+    'Answers 503 with status "shutting-down" while the server is closing, or "halted" when a group stopped (its block diverged from the quorum\'s, or could not be committed).',
   tags: ['node'],
   response: {
     200: {
       type: 'object',
       required: ['status', 'groups'],
       properties: {
-        status: { type: 'string', enum: ['ok', 'shutting-down'] },
+        status: { type: 'string', enum: ['ok', 'shutting-down', 'halted'] },
         groups: {
           type: 'array',
           items: {
             type: 'object',
-            required: ['id', 'height', 'mempool'],
-            properties: { id: str, height: int, mempool: int },
+            required: ['id', 'height', 'finalHeight', 'mempool'],
+            properties: { id: str, height: int, finalHeight: int, mempool: int, halted: str },
           },
         },
       },
@@ -181,7 +182,7 @@ export const healthSchema = {
       type: 'object',
       required: ['status', 'groups'],
       properties: {
-        status: { type: 'string', enum: ['ok', 'shutting-down'] },
+        status: { type: 'string', enum: ['ok', 'shutting-down', 'halted'] },
         groups: { type: 'array', items: anyObject },
       },
     },
@@ -450,13 +451,18 @@ export const txListSchema = {
 
 const blockResponse = {
   type: 'object',
-  required: ['height', 'hash', 'header', 'headerRaw', 'signatures', 'txs'],
+  required: ['height', 'hash', 'header', 'headerRaw', 'signatures', 'final', 'txs'],
   properties: {
     height: int,
     hash: str,
     header: headerSchema,
     headerRaw: { type: 'string', description: 'base64url of the canonical CBOR header' },
     signatures: signaturesSchema,
+    final: {
+      type: 'boolean',
+      description:
+        'true once nodes of a quorum of organisations signed this header; `signatures` is then the certificate',
+    },
     txs: { type: 'array', items: str },
   },
 } as const;

@@ -272,14 +272,19 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
 
   app.register(async (api) => {
     api.get('/health', { schema: healthSchema }, async (_req, reply) => {
+      const groups = node.groupIds().map((id) => node.group(id));
+      const halted = groups.some((g) => g.halted !== undefined);
       const body: HealthResponse = {
-        status: life.closing ? 'shutting-down' : 'ok',
-        groups: node.groupIds().map((id) => {
-          const g = node.group(id);
-          return { id, height: g.latest.height, mempool: g.mempoolSize };
-        }),
+        status: life.closing ? 'shutting-down' : halted ? 'halted' : 'ok',
+        groups: groups.map((g) => ({
+          id: g.group,
+          height: g.latest.height,
+          finalHeight: g.finalHeight,
+          mempool: g.mempoolSize,
+          ...(g.halted ? { halted: `${g.halted.code}: ${g.halted.message}` } : {}),
+        })),
       };
-      return reply.code(life.closing ? 503 : 200).send(body);
+      return reply.code(body.status === 'ok' ? 200 : 503).send(body);
     });
 
     api.get('/metrics', { schema: metricsSchema }, async (_req, reply) => {

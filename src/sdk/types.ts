@@ -1,7 +1,7 @@
 /**
  * Wire types of the node HTTP API (responses), shared by the server and the SDK client.
  */
-import type { SuiteId } from '../crypto/index.js';
+
 import type { ErrorDetails } from '../errors/index.js';
 import type {
   EventView,
@@ -12,6 +12,7 @@ import type {
   SignatureView,
   TxView,
 } from './json-view.js';
+import type { SuiteId } from './suite.js';
 
 /** Every error answer: `{ error: { code, message, details } }`. */
 export interface ApiErrorBody {
@@ -20,8 +21,16 @@ export interface ApiErrorBody {
 
 /** GET /health */
 export interface HealthResponse {
-  readonly status: 'ok' | 'shutting-down';
-  readonly groups: { readonly id: string; readonly height: number; readonly mempool: number }[];
+  readonly status: 'ok' | 'shutting-down' | 'halted';
+  readonly groups: {
+    readonly id: string;
+    readonly height: number;
+    /** Highest block signed by a quorum of organisations (0 in the single-node embedded mode). */
+    readonly finalHeight: number;
+    readonly mempool: number;
+    /** Why the group stopped, when it did. */
+    readonly halted?: string;
+  }[];
 }
 
 /** GET /v1/node */
@@ -107,6 +116,8 @@ export interface BlockResponse {
   /** base64url of the canonical CBOR header. */
   readonly headerRaw: string;
   readonly signatures: SignatureView[];
+  /** Signed by a quorum of organisations: `signatures` is the finality certificate. */
+  readonly final: boolean;
   /** Transaction hashes (hex) in block order. */
   readonly txs: string[];
 }
