@@ -31,7 +31,7 @@ export function blockResponse(g: GroupLedger, b: StoredBlock): BlockResponse {
     header: headerView(b.header),
     headerRaw: toBase64Url(b.headerBytes),
     signatures: signaturesView(b.signatures),
-    final: b.height <= g.finalHeight,
+    final: g.isFinal(b.height),
     txs: g.store.txsOfBlock(b.height).map((t) => toHex(t.hash)),
   };
 }

@@ -563,3 +563,40 @@ export const eventsSchema = {
     ...errorResponses,
   },
 } as const;
+
+export const syncBlocksSchema = {
+  summary: 'Blocks with their transactions and certificates, for a member node catching up',
+  description:
+    'Requests must be signed by a node registered in the group: headers x-gongzhi-node, x-gongzhi-time (ms) and x-gongzhi-sig = sign(H("gongzhi-sync|<group>|<from>|<time>")). The receiver verifies every block certificate and replays the transactions before applying.',
+  tags: ['network'],
+  params: groupParams,
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      from: { type: 'string', pattern: '^[0-9]{1,15}$' },
+      limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['blocks'],
+      properties: {
+        blocks: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['header', 'signatures', 'txs'],
+            properties: {
+              header: str,
+              signatures: { type: 'array', items: { type: 'object', properties: { node: str, sig: str } } },
+              txs: { type: 'array', items: str },
+            },
+          },
+        },
+      },
+    },
+    ...errorResponses,
+  },
+} as const;

@@ -12,6 +12,7 @@ import { fromBase64Url } from '../encoding/index.js';
 import { GongzhiError, httpStatusFor, isGongzhiError } from '../errors/index.js';
 import type { GongzhiNode } from '../node/gongzhi-node.js';
 import type { CommitInfo, GroupLedger } from '../node/group-ledger.js';
+import { assertSyncRequest, syncBlocks } from '../node/peer-sync.js';
 import { receiptView, toJsonValue } from '../sdk/json-view.js';
 import type {
   ApiErrorBody,
@@ -42,6 +43,7 @@ import {
   openapiSchema,
   querySchema,
   submitSchema,
+  syncBlocksSchema,
   txListSchema,
   txSchema,
 } from './schemas.js';
@@ -415,6 +417,18 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
           );
         }
         return { results };
+      },
+    );
+
+    api.get<{ Params: GroupParams; Querystring: { from?: string; limit?: string } }>(
+      '/v1/groups/:group/sync/blocks',
+      { schema: syncBlocksSchema },
+      async (req) => {
+        const g = node.group(req.params.group);
+        const from = uintParam(req.query.from, 'from', 1, Number.MAX_SAFE_INTEGER, 1);
+        const limit = uintParam(req.query.limit, 'limit', 1, 1000, 200);
+        assertSyncRequest(g, from, req.headers);
+        return { blocks: syncBlocks(g, from, limit) };
       },
     );
 

@@ -1,11 +1,11 @@
-import { DeliverPolicy, jetstream, StorageType } from '@nats-io/jetstream';
+import { jetstream, StorageType } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { decodeCanonical, encodeCanonical, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { type BlockSignature, isMap } from '../ledger/index.js';
 import { listNodes } from '../modules/governance/index.js';
-import { ensureStream, streamNames } from '../ordering/index.js';
+import { ensureStream, publishWithRetry, StreamReader, streamNames } from '../ordering/index.js';
 import type { BlockEvent, GroupLedger } from './group-ledger.js';
 
 /** One node's signature over one block hash, as exchanged over NATS. */
@@ -55,9 +55,8 @@ export class FinalityTracker {
   /** height → block hash hex → node → signature. */
   private readonly seen = new Map<number, Map<string, Map<string, Uint8Array>>>();
   private unsubscribe: (() => void) | undefined;
-  private messages: { stop(): void } | undefined;
-  private loop: Promise<void> | undefined;
-  private stopping = false;
+  private reader: StreamReader | undefined;
+  private stopped = false;
 
   constructor(private readonly opts: FinalityOptions) {
     this.names = streamNames(opts.ledger.group);
@@ -72,7 +71,6 @@ export class FinalityTracker {
       storage: StorageType.File,
       duplicate_window: 120_000_000_000,
     });
-    const js = jetstream(nc);
     this.unsubscribe = ledger.onBlock((e) => {
       void this.publishOwn(e);
     });
@@ -82,20 +80,10 @@ export class FinalityTracker {
       const own = b?.signatures.find((s) => s.node === ledger.nodeId);
       if (b && own) await this.publish({ height: h, hash: b.hash, node: own.node, sig: own.sig });
     }
-    const consumer = await js.consumers.get(this.names.sigStream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: 1,
-    });
-    const messages = await consumer.consume();
-    this.messages = messages;
-    this.loop = (async () => {
-      for await (const m of messages) {
-        if (this.stopping) break;
-        const s = decodeSignature(m.data);
-        if (s) this.record(s);
-      }
-    })().catch((e: unknown) => {
-      if (!this.stopping) this.opts.logger.warn({ err: e }, 'signature consumer stopped');
+    this.reader = new StreamReader(nc, this.names.sigStream, 1, this.opts.logger);
+    this.reader.start((m) => {
+      const s = decodeSignature(m.data);
+      if (s) this.record(s);
     });
   }
 
@@ -110,16 +98,19 @@ export class FinalityTracker {
   }
 
   private async publish(s: SignatureMessage): Promise<void> {
-    const js = jetstream(this.opts.nc);
-    await js.publish(this.names.sigSubject, encodeCanonical({ ...s }), {
-      msgID: `sig-${s.node}-${s.height}-${toHex(s.hash).slice(0, 16)}`,
-    });
+    await publishWithRetry(
+      jetstream(this.opts.nc),
+      this.names.sigSubject,
+      encodeCanonical({ ...s }),
+      `sig-${s.node}-${s.height}-${toHex(s.hash).slice(0, 16)}`,
+      () => this.stopped,
+    );
   }
 
   /** Verify and record a signature, then re-evaluate its height (and any later ones waiting on our block). */
   private record(s: SignatureMessage): void {
     const { ledger } = this.opts;
-    if (s.height <= ledger.finalHeight && ledger.store.blockByHeight(s.height)) return;
+    if (ledger.isFinal(s.height)) return;
     const node = listNodes(ledger.stateReader()).find((n) => n.id === s.node);
     if (!node || !ledger.suite.verify(fromHex(node.publicKey), s.hash, s.sig)) {
       this.opts.logger.warn(
@@ -179,9 +170,8 @@ export class FinalityTracker {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.stopped = true;
     this.unsubscribe?.();
-    this.messages?.stop();
-    await this.loop;
+    await this.reader?.stop();
   }
 }

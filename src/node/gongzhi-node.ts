@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { getSuite, type SuiteId, VerifyPool } from '../crypto/index.js';
@@ -8,11 +9,12 @@ import type { LedgerModule } from '../execution/index.js';
 import type { Genesis } from '../ledger/index.js';
 import { evidenceModule } from '../modules/evidence/index.js';
 import { governanceModule } from '../modules/governance/index.js';
-import { ensureOrderingStream, JetStreamOrderer } from '../ordering/index.js';
+import { ensureOrderingStream, JetStreamOrderer, streamNames } from '../ordering/index.js';
 import { FinalityTracker } from './finality.js';
 import { GroupLedger, type GroupLedgerOptions } from './group-ledger.js';
 import { connectNats } from './nats-connect.js';
 import type { NetworkOptions } from './network-options.js';
+import { catchUpFromPeers } from './peer-sync.js';
 
 export type { NetworkOptions };
 
@@ -127,11 +129,12 @@ export class GongzhiNode {
             metrics: node.metrics,
             verifyPool: node.verifyPool,
             ...(opts.cutWhenIdle === undefined ? {} : { cutWhenIdle: opts.cutWhenIdle }),
-            ...(factory ? { ordererFactory: factory } : {}),
+            ...(factory ? { ordererFactory: factory, deferOrdering: true } : {}),
           }),
         );
       }
       if (net && node.nc) {
+        for (const g of node.groups.values()) await node.resumeOrdering(g, net);
         for (const g of node.groups.values()) {
           const t = new FinalityTracker({
             nc: node.nc,
@@ -149,6 +152,50 @@ export class GongzhiNode {
       throw e;
     }
     return node;
+  }
+
+  /**
+   * Start a group's networked ordering. If the stream no longer holds the messages after our head
+   * (retention), first catch up from peers; if that is impossible, halt the group rather than cut
+   * blocks from an incomplete stream.
+   */
+  private async resumeOrdering(g: GroupLedger, net: NetworkOptions): Promise<void> {
+    const nc = this.nc as NatsConnection;
+    const covered = async () => {
+      const info = await (await jetstreamManager(nc)).streams.info(streamNames(g.group).stream);
+      const to = g.latest.header.order.to;
+      const seq = Array.isArray(to) ? Number(to[0]) : 0;
+      const { first_seq: first, last_seq: last, messages } = info.state;
+      return messages === 0 ? seq >= last : first <= seq + 1;
+    };
+    let peerCurrent = false;
+    if ((net.peers?.length ?? 0) > 0) {
+      peerCurrent = await catchUpFromPeers(g, {
+        peers: net.peers ?? [],
+        nodeId: this.opts.nodeId,
+        secretKey: this.opts.nodeSecretKey,
+        quorumPercent: net.quorumPercent ?? 67,
+        logger: this.opts.logger.child({ group: g.group, component: 'sync' }),
+      })
+        .then((r) => r.current)
+        .catch((e: unknown) => {
+          this.opts.logger.warn({ err: e, group: g.group }, 'catch-up from peers failed');
+          return false;
+        });
+    }
+    // Safe to cut from the stream if it still holds everything after our head, or if a peer that
+    // read the stream confirmed it has no block beyond ours (what was dropped is in our blocks).
+    if (!peerCurrent && !(await covered())) {
+      g.halt(
+        new GongzhiError(
+          'SYNC_FAILED',
+          'the stream no longer holds the messages after this node’s head and no peer could supply the blocks',
+          { group: g.group, height: g.latest.height },
+        ),
+      );
+      return;
+    }
+    g.startOrdering();
   }
 
   /** The group, or TX_UNKNOWN_GROUP. */

@@ -16,6 +16,7 @@ import {
   assertValidGenesis,
   type BlockHeader,
   type BlockSignature,
+  blockHash,
   type ChainParams,
   decodeReceipt,
   decodeTx,
@@ -65,6 +66,8 @@ export interface GroupLedgerOptions {
   readonly verifyPool?: VerifyPool | undefined;
   /** Builds the group's orderer; defaults to the in-process solo orderer. */
   readonly ordererFactory?: (ctx: OrdererContext) => Orderer;
+  /** Open without starting the orderer; call `startOrdering()` (after catching up from peers). */
+  readonly deferOrdering?: boolean;
   /** Solo orderer: cut at once when idle instead of waiting for the block timer (default true). */
   readonly cutWhenIdle?: boolean;
 }
@@ -101,7 +104,7 @@ export class GroupLedger {
   readonly executor: BlockExecutor;
   readonly genesisHash: Uint8Array;
   private head: StoredBlock;
-  private readonly orderer: Orderer;
+  private orderer: Orderer | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly pendingNonces = new Set<string>();
   private readonly waiters = new Map<string, Waiter[]>();
@@ -109,6 +112,8 @@ export class GroupLedger {
   private closing = false;
   private haltedBy: GongzhiError | undefined;
   private final = 0;
+  /** Final heights above `final` (certificates that arrived out of order). */
+  private readonly finalAbove = new Set<number>();
   private readonly log: Logger;
 
   private constructor(
@@ -145,8 +150,19 @@ export class GroupLedger {
     this.head = head;
     const finalMeta = store.getMeta('finalHeight');
     this.final = finalMeta ? Number(new TextDecoder().decode(finalMeta)) : 0;
-    const order = head.header.order;
-    const to = Array.isArray(order.to) ? (order.to as number[]) : [0, 0];
+    opts.metrics.height.set({ group: this.group }, head.height);
+    if (opts.deferOrdering !== true) this.startOrdering();
+  }
+
+  /**
+   * Create and start the orderer from the current head (its stream position and timestamp).
+   * Deferred when the node first catches up from peers.
+   */
+  startOrdering(): void {
+    if (this.orderer) return;
+    const opts = this.opts;
+    const head = this.head;
+    const to = Array.isArray(head.header.order.to) ? (head.header.order.to as number[]) : [0, 0];
     const ctx: OrdererContext = {
       group: this.group,
       nextHeight: head.height + 1,
@@ -162,7 +178,6 @@ export class GroupLedger {
           maxBlockTxs: () => this.params().maxBlockTxs,
           cutWhenIdle: opts.cutWhenIdle ?? true,
         });
-    opts.metrics.height.set({ group: this.group }, head.height);
     this.orderer.start(
       (b) => this.onBatch(b),
       head.header.timestamp,
@@ -171,6 +186,53 @@ export class GroupLedger {
         opts.metrics.mempool.set({ group: this.group }, this.pending.size);
       },
     );
+  }
+
+  /**
+   * Apply a block fetched from a peer: re-execute its transactions on top of our head, require the
+   * same header the certificate signs, then commit it with the certificate and our own signature.
+   * The caller has checked the certificate (quorum of organisations over `hash`).
+   */
+  applyCertifiedBlock(
+    header: BlockHeader,
+    certificate: readonly BlockSignature[],
+    txBytes: readonly Uint8Array[],
+  ): void {
+    if (header.height !== this.head.height + 1) {
+      throw new GongzhiError('SYNC_FAILED', 'block does not follow the head', {
+        height: header.height,
+        head: this.head.height,
+      });
+    }
+    const txs: CandidateTx[] = [];
+    for (const b of txBytes) {
+      const c = this.toCandidate(b);
+      if (!c)
+        throw new GongzhiError('SYNC_FAILED', 'undecodable transaction in synced block', {
+          height: header.height,
+        });
+      txs.push(c);
+    }
+    const result = this.executor.execute(
+      { parent: this.head.header, timestamp: header.timestamp, order: header.order, txs },
+      this.store,
+      this.store,
+    );
+    if (toHex(result.hash) !== toHex(blockHash(this.suite, header)) || result.dropped.length > 0) {
+      throw new GongzhiError('SYNC_FAILED', 'replaying the synced block does not give the certified header', {
+        height: header.height,
+      });
+    }
+    const own = { node: this.opts.nodeId, sig: this.suite.sign(this.opts.nodeSecretKey, result.hash) };
+    const sigs = [...certificate.filter((s) => s.node !== own.node), own].sort((a, b) =>
+      a.node < b.node ? -1 : a.node > b.node ? 1 : 0,
+    );
+    this.store.commitBlock(result, sigs);
+    const head = this.store.blockByHeight(result.header.height);
+    if (!head) throw new GongzhiError('STORAGE_FAILURE', 'committed block not found');
+    this.head = head;
+    this.opts.metrics.height.set({ group: this.group }, head.height);
+    this.markFinal(head.height, sigs);
   }
 
   /** Open (or create) the group's ledger under `dataDir/<group>.sqlite`. */
@@ -258,6 +320,8 @@ export class GroupLedger {
       try {
         if (this.closing) throw new GongzhiError('NODE_SHUTTING_DOWN', 'node is shutting down');
         if (this.haltedBy) throw this.haltedBy;
+        if (!this.orderer)
+          throw new GongzhiError('ORDERING_UNAVAILABLE', 'node is catching up; retry shortly');
         if (bytes.length > params.maxTxBytes) {
           throw new GongzhiError('TX_TOO_LARGE', 'transaction exceeds maxTxBytes', {
             size: bytes.length,
@@ -358,7 +422,7 @@ export class GroupLedger {
       accepted.push(c);
     }
     this.opts.metrics.mempool.set({ group: this.group }, this.pending.size);
-    if (accepted.length > 0) this.orderer.submit(accepted);
+    if (accepted.length > 0) this.orderer?.submit(accepted);
     return results;
   }
 
@@ -409,7 +473,7 @@ export class GroupLedger {
     return this.haltedBy;
   }
 
-  /** Highest height known final (signed by a quorum of organisations); 0 until one is. */
+  /** Every block up to this height is final (signed by a quorum of organisations); 0 until one is. */
   get finalHeight(): number {
     return this.final;
   }
@@ -417,10 +481,17 @@ export class GroupLedger {
   /** Record that `height` is final with these signatures (the certificate). */
   markFinal(height: number, signatures: readonly BlockSignature[]): void {
     this.store.setSignatures(height, signatures);
-    if (height > this.final) {
-      this.final = height;
-      this.store.setMeta('finalHeight', new TextEncoder().encode(String(height)));
-    }
+    this.finalAbove.add(height);
+    // finalHeight only moves over a contiguous run: every block up to it has its certificate.
+    const before = this.final;
+    while (this.finalAbove.delete(this.final + 1)) this.final++;
+    if (this.final !== before)
+      this.store.setMeta('finalHeight', new TextEncoder().encode(String(this.final)));
+  }
+
+  /** Whether block `height` has a stored finality certificate. */
+  isFinal(height: number): boolean {
+    return height <= this.final || this.finalAbove.has(height);
   }
 
   /** Committed outcome of a transaction, if any. */
@@ -540,7 +611,7 @@ export class GroupLedger {
   /** Finish the block in flight, then close the database. */
   async close(): Promise<void> {
     this.closing = true;
-    await this.orderer.stop();
+    await this.orderer?.stop();
     for (const [hex, ws] of this.waiters) {
       for (const w of ws)
         w.reject(new GongzhiError('NODE_SHUTTING_DOWN', 'node stopped before commit', { hash: hex }));

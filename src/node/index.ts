@@ -7,9 +7,9 @@ export {
   initConsortium,
   type OrgSpec,
 } from './consortium.js';
+export { FinalityTracker } from './finality.js';
 export { buildGenesisBlock, type GenesisBlock } from './genesis-block.js';
 export { DEFAULT_MODULES, GongzhiNode, type NodeInfo, type NodeOptions } from './gongzhi-node.js';
 export { type BlockEvent, type CommitInfo, GroupLedger, type SubmitResult } from './group-ledger.js';
-export { FinalityTracker } from './finality.js';
 export { NodeMetrics } from './metrics.js';
 export type { NetworkOptions } from './network-options.js';

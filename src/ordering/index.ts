@@ -14,5 +14,7 @@ export {
   streamNames,
 } from './jetstream/jetstream-orderer.js';
 export { decodeStreamMessage, encodeStreamMessage, type StreamMessage } from './jetstream/messages.js';
+export { publishWithRetry } from './jetstream/publish.js';
+export { type MessageHandler, StreamReader } from './jetstream/stream-reader.js';
 export type { BatchSink, DropSink, OrderedBatch, Orderer } from './orderer.js';
 export { SoloOrderer, type SoloOrdererOptions } from './solo-orderer.js';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  DeliverPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
   type JetStreamClient,
@@ -17,6 +16,8 @@ import type { CandidateTx } from '../../execution/index.js';
 import type { BatchSink, DropSink, Orderer } from '../orderer.js';
 import { BlockCutter, type CutBlock, type StreamPosition } from './block-cutter.js';
 import { decodeStreamMessage, encodeStreamMessage } from './messages.js';
+import { publishWithRetry } from './publish.js';
+import { StreamReader } from './stream-reader.js';
 
 export interface JetStreamOrdererOptions {
   readonly nc: NatsConnection;
@@ -119,11 +120,10 @@ export class JetStreamOrderer implements Orderer {
   private readonly js: JetStreamClient;
   private readonly names;
   private cutter: BlockCutter | undefined;
-  private loop: Promise<void> | undefined;
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
   private timerHeight = 0;
-  private messages: { stop(): void } | undefined;
+  private reader: StreamReader | undefined;
   private onDrop: DropSink | undefined;
   private publishing = 0;
 
@@ -139,50 +139,37 @@ export class JetStreamOrderer implements Orderer {
   start(sink: BatchSink, lastTimestamp: number, onDrop?: DropSink): void {
     this.onDrop = onDrop;
     this.cutter = new BlockCutter(this.opts.nextHeight, lastTimestamp, this.opts.resumeAfter);
-    this.loop = this.run(sink).catch((e: unknown) => {
-      if (!this.stopping) this.opts.logger.error({ err: e }, 'ordering loop stopped');
-    });
+    void this.run(sink);
   }
 
   private async run(sink: BatchSink): Promise<void> {
     const cutter = this.cutter as BlockCutter;
-    let startSeq = Math.max(1, this.opts.resumeAfter[0]);
-    while (!this.stopping) {
+    this.reader = new StreamReader(
+      this.opts.nc,
+      this.names.stream,
+      this.opts.resumeAfter[0],
+      this.opts.logger,
+    );
+    this.reader.start(async (m) => {
+      const ts = Number(m.info.timestampNanos / 1_000_000);
+      let msg: ReturnType<typeof decodeStreamMessage>;
       try {
-        const consumer = await this.js.consumers.get(this.names.stream, {
-          deliver_policy: DeliverPolicy.StartSequence,
-          opt_start_seq: startSeq,
-        });
-        const messages = await consumer.consume();
-        this.messages = messages;
-        for await (const m of messages) {
-          if (this.stopping) break;
-          startSeq = m.seq + 1;
-          const ts = Number(m.info.timestampNanos / 1_000_000);
-          let msg: ReturnType<typeof decodeStreamMessage>;
-          try {
-            msg = decodeStreamMessage(m.data);
-          } catch {
-            continue;
-          }
-          if (msg.kind === 'cut') {
-            const b = cutter.offerCut(msg.height, [m.seq, 0], ts);
-            if (b) await this.deliver(sink, b);
-          } else {
-            for (let i = 0; i < msg.txs.length; i++) {
-              const b = cutter.offerTx(msg.txs[i] as Uint8Array, [m.seq, i], ts, this.opts.maxBlockTxs());
-              if (b) await this.deliver(sink, b);
-            }
-          }
-          // Caught up with the stream and a block is open: arm the timer for its cut marker.
-          if (cutter.pending > 0 && m.info.pending === 0) this.arm(cutter.height);
-        }
-      } catch (e) {
-        if (this.stopping) return;
-        this.opts.logger.warn({ err: e }, 'stream consumer failed; recreating');
-        await new Promise((r) => setTimeout(r, 500));
+        msg = decodeStreamMessage(m.data);
+      } catch {
+        return; // every node skips the same undecodable message
       }
-    }
+      if (msg.kind === 'cut') {
+        const b = cutter.offerCut(msg.height, [m.seq, 0], ts);
+        if (b) await this.deliver(sink, b);
+      } else {
+        for (let i = 0; i < msg.txs.length; i++) {
+          const b = cutter.offerTx(msg.txs[i] as Uint8Array, [m.seq, i], ts, this.opts.maxBlockTxs());
+          if (b) await this.deliver(sink, b);
+        }
+      }
+      // Caught up with the stream and a block is open: arm the timer for its cut marker.
+      if (cutter.pending > 0 && m.info.pending === 0) this.arm(cutter.height);
+    });
   }
 
   private async deliver(sink: BatchSink, b: CutBlock): Promise<void> {
@@ -246,26 +233,14 @@ export class JetStreamOrderer implements Orderer {
     flush();
   }
 
-  /** Publish with retries: leader elections answer "no responders" or time out for a few seconds. */
-  private async publish(data: Uint8Array, msgID: string): Promise<void> {
-    let delay = 100;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.js.publish(this.names.subject, data, { msgID, timeout: 5000 });
-        return;
-      } catch (e) {
-        if (this.stopping || attempt >= 30) throw e;
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 1000);
-      }
-    }
+  private publish(data: Uint8Array, msgID: string): Promise<void> {
+    return publishWithRetry(this.js, this.names.subject, data, msgID, () => this.stopping);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.messages?.stop();
-    await this.loop;
+    await this.reader?.stop();
   }
 }

@@ -1,0 +1,152 @@
+import type { Logger } from 'pino';
+import { fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from '../encoding/index.js';
+import { GongzhiError } from '../errors/index.js';
+import { blockHash, decodeHeader } from '../ledger/index.js';
+import { listNodes } from '../modules/governance/index.js';
+import { checkCertificate } from './certificate.js';
+import type { GroupLedger } from './group-ledger.js';
+
+/** One block as the sync endpoint serves it. */
+export interface SyncBlock {
+  /** base64url canonical header. */
+  readonly header: string;
+  readonly signatures: { readonly node: string; readonly sig: string }[];
+  /** base64url canonical signed transactions, in block order. */
+  readonly txs: string[];
+}
+
+/** Requests are signed by a member node: H("gongzhi-sync" | group | from | time). */
+export function syncRequestMessage(group: string, from: number, time: number): Uint8Array {
+  return utf8(`gongzhi-sync|${group}|${from}|${time}`);
+}
+
+/** Headers authenticating a sync request as coming from node `nodeId`. */
+export function signSyncRequest(
+  g: GroupLedger,
+  from: number,
+  nodeId: string,
+  secretKey: Uint8Array,
+  now = Date.now(),
+) {
+  const msg = g.suite.hash(syncRequestMessage(g.group, from, now));
+  return {
+    'x-gongzhi-node': nodeId,
+    'x-gongzhi-time': String(now),
+    'x-gongzhi-sig': toHex(g.suite.sign(secretKey, msg)),
+  };
+}
+
+/**
+ * Check a sync request: a node registered in the group, a fresh timestamp (±2 min) and a valid
+ * signature. Throws API_FORBIDDEN-style errors (EXEC_PERMISSION_DENIED) otherwise.
+ */
+export function assertSyncRequest(
+  g: GroupLedger,
+  from: number,
+  headers: Readonly<Record<string, unknown>>,
+  now = Date.now(),
+): string {
+  const node = headers['x-gongzhi-node'];
+  const time = Number(headers['x-gongzhi-time']);
+  const sig = headers['x-gongzhi-sig'];
+  if (typeof node !== 'string' || typeof sig !== 'string' || !Number.isSafeInteger(time)) {
+    throw new GongzhiError('EXEC_PERMISSION_DENIED', 'sync requests must be signed by a member node');
+  }
+  if (Math.abs(now - time) > 120_000) throw new GongzhiError('EXEC_PERMISSION_DENIED', 'stale sync request');
+  const n = listNodes(g.stateReader()).find((x) => x.id === node);
+  let ok = false;
+  try {
+    ok =
+      n !== undefined &&
+      g.suite.verify(
+        fromHex(n.publicKey),
+        g.suite.hash(syncRequestMessage(g.group, from, time)),
+        fromHex(sig),
+      );
+  } catch {
+    ok = false;
+  }
+  if (!ok)
+    throw new GongzhiError('EXEC_PERMISSION_DENIED', 'sync request not signed by a node of this group', {
+      node,
+    });
+  return node;
+}
+
+/** Blocks `from`.. (at most `limit`) with their transactions and stored signatures. */
+export function syncBlocks(g: GroupLedger, from: number, limit: number): SyncBlock[] {
+  const out: SyncBlock[] = [];
+  for (let h = from; h <= g.latest.height && out.length < limit; h++) {
+    const b = g.store.blockByHeight(h);
+    if (!b) break;
+    out.push({
+      header: toBase64Url(b.headerBytes),
+      signatures: b.signatures.map((s) => ({ node: s.node, sig: toHex(s.sig) })),
+      txs: g.store.txsOfBlock(h).map((t) => toBase64Url(t.tx)),
+    });
+  }
+  return out;
+}
+
+export interface CatchUpOptions {
+  readonly peers: readonly string[];
+  readonly nodeId: string;
+  readonly secretKey: Uint8Array;
+  readonly quorumPercent: number;
+  readonly logger: Logger;
+  /** Stop once this height is reached (default: as far as the peers go). */
+  readonly untilHeight?: number;
+}
+
+/**
+ * Catch up from peers' sync endpoints: fetch blocks after our head, accept only those whose
+ * certificate is signed by a quorum of the organisations registered in our state and whose replay
+ * gives the certified header, and commit them. Returns the blocks applied and whether a peer
+ * confirmed it has nothing beyond our head.
+ */
+export async function catchUpFromPeers(
+  g: GroupLedger,
+  o: CatchUpOptions,
+): Promise<{ applied: number; current: boolean }> {
+  let applied = 0;
+  let current = false;
+  for (const peer of o.peers) {
+    for (;;) {
+      if (o.untilHeight !== undefined && g.latest.height >= o.untilHeight) return { applied, current };
+      const from = g.latest.height + 1;
+      let blocks: SyncBlock[];
+      try {
+        const res = await fetch(`${peer}/v1/groups/${g.group}/sync/blocks?from=${from}&limit=200`, {
+          headers: signSyncRequest(g, from, o.nodeId, o.secretKey),
+        });
+        if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+        blocks = ((await res.json()) as { blocks: SyncBlock[] }).blocks;
+      } catch (e) {
+        o.logger.warn({ peer, err: e }, 'peer sync failed; trying the next peer');
+        break;
+      }
+      if (blocks.length === 0) {
+        current = true; // this peer has nothing beyond our head
+        break;
+      }
+      for (const b of blocks) {
+        const headerBytes = fromBase64Url(b.header);
+        const header = decodeHeader(headerBytes);
+        const hash = blockHash(g.suite, header);
+        const sigs = b.signatures.map((s) => ({ node: s.node, sig: fromHex(s.sig) }));
+        const cert = checkCertificate(g.stateReader(), g.suite, hash, sigs, o.quorumPercent);
+        if (!cert.ok) {
+          throw new GongzhiError('SYNC_FAILED', 'peer block is not certified by a quorum of organisations', {
+            peer,
+            height: header.height,
+            orgs: cert.orgs.length,
+          });
+        }
+        g.applyCertifiedBlock(header, sigs, b.txs.map(fromBase64Url));
+        applied++;
+      }
+      o.logger.info({ peer, height: g.latest.height }, 'caught up from peer');
+    }
+  }
+  return { applied, current };
+}

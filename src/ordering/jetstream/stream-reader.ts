@@ -1,0 +1,114 @@
+import { DeliverPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+
+/** Handles one message; the reader waits for it before taking the next. */
+export type MessageHandler = (m: JsMsg) => Promise<void> | void;
+
+/**
+ * Reads a stream in order from `startSeq`, forever, surviving server failures: ordered consumers
+ * are single-replica, so when the server holding one dies (heartbeats stop) or creating one times
+ * out while a server is down, the reader recreates it from the next unprocessed sequence.
+ */
+export class StreamReader {
+  private stopping = false;
+  private messages: { stop(): void } | undefined;
+  private loop: Promise<void> | undefined;
+  private handling = false;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly stream: string,
+    private nextSeq: number,
+    private readonly logger: Logger,
+  ) {}
+
+  private lastProgress = Date.now();
+  private watchdog: NodeJS.Timeout | undefined;
+
+  /** Start reading; `handle` is awaited for each message in order. */
+  start(handle: MessageHandler): void {
+    this.loop = this.run(handle);
+    this.watchdog = setInterval(() => void this.checkStalled(), 2000);
+    this.watchdog.unref();
+  }
+
+  /**
+   * Last line of defence: if nothing arrived for a while but the stream holds messages we have not
+   * read, the consumer is stuck (e.g. its recreation failed while a server was down): replace it.
+   */
+  private async checkStalled(): Promise<void> {
+    if (this.stopping || this.handling || Date.now() - this.lastProgress < 6000) return;
+    try {
+      const info = await (await jetstreamManager(this.nc, { timeout: 2000 })).streams.info(this.stream);
+      if (info.state.last_seq >= this.nextSeq && !this.stopping) {
+        this.logger.warn(
+          { stream: this.stream, next: this.nextSeq, last: info.state.last_seq },
+          'stream consumer stalled; recreating',
+        );
+        this.lastProgress = Date.now();
+        this.messages?.stop();
+      }
+    } catch {
+      // cluster unavailable: try again at the next tick
+    }
+  }
+
+  private async run(handle: MessageHandler): Promise<void> {
+    const js = jetstream(this.nc);
+    while (!this.stopping) {
+      try {
+        const consumer = await js.consumers.get(this.stream, {
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: Math.max(1, this.nextSeq),
+        });
+        // Short pulls: a consumer whose server died is noticed within seconds, not the default 30 s.
+        const messages = await consumer.consume({ expires: 5000 });
+        this.messages = messages;
+        void this.watch(messages);
+        for await (const m of messages) {
+          if (this.stopping) break;
+          this.handling = true;
+          try {
+            await handle(m);
+          } finally {
+            this.handling = false;
+          }
+          this.nextSeq = m.seq + 1;
+          this.lastProgress = Date.now();
+        }
+      } catch (e) {
+        if (this.stopping) return;
+        this.logger.warn({ err: e, stream: this.stream }, 'stream consumer failed; recreating');
+      }
+      if (!this.stopping) await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  private async watch(messages: { status(): AsyncIterable<{ type: string; count?: number }>; stop(): void }) {
+    try {
+      for await (const s of messages.status()) {
+        const lost =
+          (s.type === 'heartbeats_missed' && (s.count ?? 0) >= 2) ||
+          s.type === 'consumer_not_found' ||
+          s.type === 'consumer_deleted' ||
+          s.type === 'stream_not_found';
+        if (lost && !this.stopping) {
+          this.logger.warn({ status: s.type, stream: this.stream }, 'stream consumer lost; recreating');
+          messages.stop();
+          return;
+        }
+      }
+    } catch {
+      // the status iterator ends with the consumer
+    }
+  }
+
+  /** Stop reading; resolves once the message being handled is done. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.messages?.stop();
+    await this.loop;
+  }
+}
