@@ -7,15 +7,9 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { BoundedCache } from './bounded-cache.js';
-import {
-  addressFromDigest,
-  badKey,
-  derWith,
-  digest,
-  hexOf,
-  PUBLIC_KEY_CACHE_SIZE,
-  plainBytes,
-} from './internal.js';
+import { addressFromDigest, badKey, hexOf, PUBLIC_KEY_CACHE_SIZE, plainBytes } from './internal.js';
+import { derWith, digest } from './node-internal.js';
+import { isEd25519PublicKey } from './points.js';
 import type { CryptoSuite, KeyPair } from './suite.js';
 
 /** DER prefix of an RFC 8410 SubjectPublicKeyInfo for a raw 32-byte Ed25519 key. */
@@ -92,4 +86,5 @@ export const ed25519Suite: CryptoSuite = {
       throw badKey('ed25519 public key must be 32 bytes', { length: publicKey.length });
     return addressFromDigest(hash(publicKey));
   },
+  isPublicKey: isEd25519PublicKey,
 };

@@ -26,6 +26,15 @@ export {
 } from './keystore.js';
 export { measureVerifyRate } from './measure.js';
 export {
+  getPortableSuite,
+  portableEd25519Suite,
+  portableRandomBytes,
+  portableSecp256k1Suite,
+  portableSm2Sign,
+  portableSm2Suite,
+  portableSm2Verify,
+} from './portable.js';
+export {
   SECP256K1_N,
   secp256k1CompressPoint,
   secp256k1DecompressPoint,
@@ -40,6 +49,7 @@ export {
   sm2Suite,
   sm2Verify,
 } from './sm2.js';
+export { hmacSm3, Sm3, sm3 } from './sm3.js';
 export { type CryptoSuite, isSuiteId, type KeyPair, SUITE_IDS, type SuiteId } from './suite.js';
 export { getSuite } from './suites.js';
 export { type VerifyItem, VerifyPool } from './verify-pool.js';

@@ -1,5 +1,8 @@
-import { createHash } from 'node:crypto';
+import { fromHex, toHex } from '../encoding/bytes.js';
 import { GongzhiError } from '../errors/index.js';
+
+// Portable helpers shared by the node and the portable suites: no node: imports, no Buffer
+// (the hex helpers of src/encoding use Buffer only when the runtime has it).
 
 /** Entries kept per suite in the public-key caches (verify hot path). */
 export const PUBLIC_KEY_CACHE_SIZE = 10_000;
@@ -7,37 +10,22 @@ export const PUBLIC_KEY_CACHE_SIZE = 10_000;
 /** Big-endian unsigned integer of `b`. */
 export function bytesToBigInt(b: Uint8Array): bigint {
   if (b.length === 0) return 0n;
-  return BigInt(`0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`);
+  return BigInt(`0x${toHex(b)}`);
 }
 
 /** 32-byte big-endian encoding of `n` (0 <= n < 2^256). */
 export function bigIntTo32(n: bigint): Uint8Array {
-  return new Uint8Array(Buffer.from(n.toString(16).padStart(64, '0'), 'hex'));
+  return fromHex(n.toString(16).padStart(64, '0'));
 }
 
 /** Hex of a byte view without copying. */
 export function hexOf(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+  return toHex(b);
 }
 
-/** A plain Uint8Array copy of a Buffer (so results compare equal to Uint8Arrays and never alias pools). */
+/** A plain Uint8Array copy (so results compare equal to Uint8Arrays and never alias pools). */
 export function plainBytes(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);
-}
-
-/** Digest with a node:crypto hash as a plain Uint8Array. */
-export function digest(name: 'sha256' | 'sm3', ...parts: Uint8Array[]): Uint8Array {
-  const h = createHash(name);
-  for (const p of parts) h.update(p);
-  return plainBytes(h.digest());
-}
-
-/** `prefix || body` in a non-pooled Buffer that the caller may wipe after use. */
-export function derWith(prefix: Uint8Array, body: Uint8Array): Buffer {
-  const out = Buffer.alloc(prefix.length + body.length);
-  out.set(prefix, 0);
-  out.set(body, prefix.length);
-  return out;
 }
 
 /** The error for any unusable key material. */
@@ -52,4 +40,11 @@ export function badKey(
 /** 'gz' + hex of the last 20 bytes of a 32-byte digest. */
 export function addressFromDigest(d: Uint8Array): string {
   return `gz${hexOf(d.subarray(d.length - 20))}`;
+}
+
+/** Secret key is 32 bytes, else CRYPTO_BAD_KEY naming the suite. */
+export function check32(secretKey: Uint8Array, suite: string): void {
+  if (!(secretKey instanceof Uint8Array) || secretKey.length !== 32) {
+    throw badKey(`${suite} secret key must be 32 bytes`, { length: secretKey?.length ?? 0 });
+  }
 }

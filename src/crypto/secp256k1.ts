@@ -13,12 +13,12 @@ import {
   badKey,
   bigIntTo32,
   bytesToBigInt,
-  derWith,
-  digest,
   hexOf,
   PUBLIC_KEY_CACHE_SIZE,
   plainBytes,
 } from './internal.js';
+import { derWith, digest } from './node-internal.js';
+import { isSecp256k1PublicKey } from './points.js';
 import type { CryptoSuite, KeyPair } from './suite.js';
 
 const Point = secp256k1.Point;
@@ -145,4 +145,5 @@ export const secp256k1Suite: CryptoSuite = {
       throw badKey('secp256k1 public key must be 33 bytes', { length: publicKey.length });
     return addressFromDigest(hash(publicKey));
   },
+  isPublicKey: isSecp256k1PublicKey,
 };

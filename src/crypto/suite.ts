@@ -29,6 +29,11 @@ export interface CryptoSuite {
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** 'gz' + hex of the last 20 bytes of hash(publicKey); throws CRYPTO_BAD_KEY on a wrong-length key. */
   address(publicKey: Uint8Array): string;
+  /**
+   * True when `publicKey` is a usable public key of the suite: ed25519, 32 bytes that decode as a
+   * point; secp256k1 and sm2, a 33-byte compressed point on the curve. Never throws.
+   */
+  isPublicKey(publicKey: Uint8Array): boolean;
 }
 
 /** True when `x` names a known suite. */

@@ -1,4 +1,4 @@
-import { type CryptoSuite, exportPublicKeyDer, type SuiteId } from '../crypto/index.js';
+import type { CryptoSuite, SuiteId } from '../crypto/index.js';
 import { type CborValue, encodeCanonical, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 
@@ -89,11 +89,13 @@ export function assertValidGenesis(g: Genesis, suite: CryptoSuite): void {
     if (!Number.isSafeInteger(v) || v <= 0) bad(`param ${name} must be a positive integer`, name);
   }
   const checkKey = (hex: string, field: string): void => {
+    let ok = false;
     try {
-      exportPublicKeyDer(suite.id, fromHex(hex));
+      ok = suite.isPublicKey(fromHex(hex));
     } catch {
-      bad(`not a ${suite.id} public key: ${hex.slice(0, 16)}…`, field);
+      ok = false;
     }
+    if (!ok) bad(`not a ${suite.id} public key: ${String(hex).slice(0, 16)}…`, field);
   };
   const orgIds = new Set<string>();
   const nodeIds = new Set<string>();

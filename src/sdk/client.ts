@@ -2,7 +2,6 @@
  * HTTP client of a Gongzhi node. Browser-safe: global `fetch` (or an injected one), no Node APIs.
  * Server errors are rethrown as GongzhiError with the server's code (SDK_HTTP when unknown).
  */
-import { type CryptoSuite, getSuite } from '../crypto/index.js';
 import { type CborValue, fromHex, toBase64Url, toHex } from '../encoding/index.js';
 import {
   type ErrorCode,
@@ -14,6 +13,7 @@ import {
 import type { CborMap } from '../ledger/index.js';
 import type { EvidenceAlg, EvidenceCertificate, EvidenceMeta, EvidenceRecordJson } from './evidence/types.js';
 import type { JsonValue } from './json-view.js';
+import { type CryptoSuite, getSuite } from './suite.js';
 import { buildTx } from './tx-builder.js';
 import type {
   BatchResultEntry,

@@ -3,7 +3,6 @@
  * are in the block whose header the proofs lead to, and (given trusted node keys) that block was
  * signed by the consortium's nodes. No network access, no trust in the answering node.
  */
-import { type CryptoSuite, getSuite, isSuiteId, type SuiteId } from '../crypto/index.js';
 import { bytesEqual, fromBase64Url, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import {
@@ -21,6 +20,7 @@ import {
   txHash,
 } from '../ledger/index.js';
 import type { MerkleStepView } from './json-view.js';
+import { type CryptoSuite, getSuite, isSuiteId, type SuiteId } from './suite.js';
 import type { TxResponse } from './types.js';
 
 /** A node key trusted to sign block headers (as listed by the governance `nodes` query). */

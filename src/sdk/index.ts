@@ -1,7 +1,10 @@
 /**
  * Gongzhi SDK: build and sign transactions, talk to a node over HTTP, verify proofs offline.
- * Browser-safe: depends only on the errors, encoding, crypto and ledger layers.
+ * Browser-safe: depends only on the errors, encoding, portable crypto and ledger layers — no
+ * node: imports and no Buffer (test/unit/sdk-browser-bundle.test.ts bundles it for browsers).
  */
+export { bytesEqual, fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from '../encoding/index.js';
+export { type ErrorCode, GongzhiError, isGongzhiError } from '../errors/index.js';
 export {
   type AnchorInput,
   type ClientOptions,
@@ -40,6 +43,7 @@ export {
   toJsonValue,
   txView,
 } from './json-view.js';
+export { type CryptoSuite, getSuite, isSuiteId, type KeyPair, SUITE_IDS, type SuiteId } from './suite.js';
 export { type BuildTxInput, type BuiltTx, buildTx, randomNonce } from './tx-builder.js';
 export type {
   ApiErrorBody,

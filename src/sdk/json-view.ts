@@ -3,7 +3,7 @@
  * (which reads them). Byte strings become lower-case hex, bigints become decimal strings.
  * Views are for reading; anything that must be verified travels as canonical bytes as well.
  */
-import type { CryptoSuite } from '../crypto/index.js';
+
 import { type CborValue, toHex } from '../encoding/index.js';
 import type {
   BlockHeader,
@@ -13,6 +13,7 @@ import type {
   Receipt,
   SignedTx,
 } from '../ledger/index.js';
+import type { CryptoSuite } from './suite.js';
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

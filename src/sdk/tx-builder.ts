@@ -1,7 +1,7 @@
-import type { CryptoSuite } from '../crypto/index.js';
 import { type CborValue, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { type CborMap, encodeTx, type SignedTx, signTx, type TxBody, txHash } from '../ledger/index.js';
+import type { CryptoSuite } from './suite.js';
 
 /** What a transaction is made of. */
 export interface BuildTxInput {

@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { pino } from 'pino';
+import { destination, pino } from 'pino';
 import { startServer } from '../../src/api/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyPair } from '../../src/crypto/index.js';
@@ -33,7 +33,7 @@ describe.skipIf(!natsServerAvailable())('consortium network over NATS JetStream 
       nodeSecretKey: (c.nodeKeys[i] as KeyPair).secretKey,
       genesis: c.genesis,
       dataDir,
-      logger: pino({ level: process.env.GZ_TEST_LOG ?? 'silent' }, pino.destination(2)),
+      logger: pino({ level: process.env.GZ_TEST_LOG ?? 'silent' }, destination(2)),
       network: { servers: cluster.urls, replicas: 3, ...(peers ? { peers } : {}) },
     });
 

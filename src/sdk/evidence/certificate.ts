@@ -1,4 +1,3 @@
-import type { CryptoSuite, SuiteId } from '../../crypto/index.js';
 import { bytesEqual, toBase64Url, toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import {
@@ -16,6 +15,7 @@ import {
   type SignedTx,
   txHash,
 } from '../../ledger/index.js';
+import type { CryptoSuite, SuiteId } from '../suite.js';
 import {
   CERTIFICATE_TYPE,
   type EvidenceCertificate,

@@ -1,5 +1,5 @@
-import { type CryptoSuite, getSuite, SUITE_IDS } from '../../crypto/index.js';
 import { GongzhiError } from '../../errors/index.js';
+import { type CryptoSuite, getSuite, SUITE_IDS } from '../suite.js';
 import { type EvidenceAlg, isEvidenceAlg } from './types.js';
 
 /** The part of a suite that batch trees and file digests need. */

@@ -1,4 +1,3 @@
-import { type CryptoSuite, getSuite, isSuiteId } from '../../crypto/index.js';
 import { bytesEqual, fromBase64Url, fromHex, toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import {
@@ -16,6 +15,7 @@ import {
   type SignedTx,
   txHash,
 } from '../../ledger/index.js';
+import { type CryptoSuite, getSuite, isSuiteId } from '../suite.js';
 import { applyProof, parseProof } from './batch.js';
 import { hasherFor } from './hash.js';
 import {
