@@ -437,6 +437,7 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/query/{module}/{name}', 'get'],
       ['/v1/groups/{group}/evidence/{digest}/certificate', 'get'],
       ['/v1/groups/{group}/events', 'get'],
+      ['/v1/groups/{group}/sync/blocks', 'get'],
     ];
     for (const [path, method] of expected) {
       const op = doc.paths[path]?.[method];
