@@ -8,6 +8,8 @@ import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
+import { benchNetwork } from './network.js';
+import { benchPoints } from './points.js';
 
 const json = process.argv.includes('--json');
 const arg = (name: string, dflt: number): number => {
@@ -202,6 +204,38 @@ function reportEndToEnd(suite: SuiteId, r: EndToEnd, verifyRate: number, batch: 
   );
 }
 
+async function mainNetwork(): Promise<void> {
+  const embedded = await endToEnd('ed25519', arg('--txs', 20_000), 1000, 1000, 4);
+  const verifyEd = measureVerifyRate('ed25519', 1000);
+  reportEndToEnd('ed25519', embedded, verifyEd, 1000);
+  const net = await benchNetwork({ txs: arg('--txs', 20_000), progress });
+  const r = (x: number) => Math.round(x);
+  report(
+    {
+      bench: 'network-e2e',
+      suite: 'ed25519',
+      nodes: net.nodes,
+      natsServers: net.natsServers,
+      txs: net.committed,
+      committedPerSec: r(net.committedPerSec),
+      finalPerSec: r(net.finalPerSec),
+      submitToFinalMs: {
+        p50: r(net.submitToFinalMs.p50),
+        p99: r(net.submitToFinalMs.p99),
+        n: net.submitToFinalMs.n,
+      },
+      cpuCoresPerNode: net.cpuPerNode,
+      embeddedTxPerSec: r(embedded.txPerSec),
+      ratioToEmbedded: Number((net.finalPerSec / embedded.txPerSec).toFixed(2)),
+    },
+    `network (4 nodes, 3 NATS servers, all on this machine): ${r(net.committedPerSec)} tx/s committed, ` +
+      `${r(net.finalPerSec)} tx/s final (${net.committed} txs, final after ${net.secondsToFinal.toFixed(2)} s); ` +
+      `one at a time submit→final p50 ${r(net.submitToFinalMs.p50)} ms, p99 ${r(net.submitToFinalMs.p99)} ms; ` +
+      `CPU cores per node ${JSON.stringify(net.cpuPerNode)}; embedded single node in the same run ${r(embedded.txPerSec)} tx/s ` +
+      `(network/embedded = ${(net.finalPerSec / embedded.txPerSec).toFixed(2)})`,
+  );
+}
+
 async function main(): Promise<void> {
   const verifyEd = measureVerifyRate('ed25519', 1000);
   report(
@@ -215,6 +249,15 @@ async function main(): Promise<void> {
   );
   reportEndToEnd('ed25519', await endToEnd('ed25519', arg('--txs', 40_000), 1000, 1000, 4), verifyEd, 1000);
   reportEndToEnd('sm2', await endToEnd('sm2', arg('--sm2-txs', 6000), 1000, 500, 4), verifySm2, 500);
+  if (!process.argv.includes('--no-points')) {
+    const p = await benchPoints({ log: progress });
+    report(
+      { bench: 'points', ...p },
+      `points: ${Object.entries(p)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
+  }
 }
 
-await main();
+await (process.argv.includes('--network') ? mainNetwork() : main());

@@ -11,6 +11,7 @@ import {
 import { toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { DEFAULT_PARAMS, type Genesis, type OrgInfo } from '../ledger/index.js';
+import { POINTS_PERMISSIONS } from '../modules/points/index.js';
 import type { NodeConfigFile } from './config.js';
 
 /** One organisation to create. */
@@ -47,8 +48,13 @@ export interface InitResult {
   readonly keys: Record<string, { admin: KeyPair; node: KeyPair }>;
 }
 
-/** Default permission table: evidence services for organisations and notaries. */
+/**
+ * Default permission table: evidence services for organisations and notaries; points methods as the
+ * points module needs them (program creation by `points-issuer`, approvals by `points-supervisor`,
+ * the rest open to any account and checked against each program's own role table).
+ */
 export const DEFAULT_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
+  ...POINTS_PERMISSIONS,
   'evidence.anchor': ['org', 'notary'],
   'evidence.cosign': ['org', 'notary'],
   'evidence.note': ['org', 'notary'],

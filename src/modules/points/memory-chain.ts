@@ -1,0 +1,134 @@
+import type { CryptoSuite, KeyPair } from '../../crypto/index.js';
+import {
+  type Authorizer,
+  BlockExecutor,
+  type BlockResult,
+  type CandidateTx,
+  type LedgerModule,
+  ModuleRegistry,
+} from '../../execution/index.js';
+import {
+  type BlockHeader,
+  type CborMap,
+  type ChainParams,
+  DEFAULT_PARAMS,
+  encodeTx,
+  merkleRoot,
+  signTx,
+  txHash,
+  ZERO_HASH,
+} from '../../ledger/index.js';
+import { MapSource, StateOverlay, type StateReader } from '../../state/index.js';
+
+const PERMISSIVE: Authorizer = { authorize: () => undefined };
+
+export interface MemoryChainOptions {
+  readonly suite: CryptoSuite;
+  readonly modules: readonly LedgerModule[];
+  readonly authorizer?: Authorizer;
+  readonly params?: ChainParams;
+  /** Timestamp of the genesis header (ms). */
+  readonly timestamp: number;
+  /**
+   * Keys whose committed values are not kept in memory (counted in `sunkBytes` instead), as a node
+   * keeps write-once records on disk. Reading such a key later finds nothing — use only for keys the
+   * workload never reads back (e.g. journal entries in a benchmark).
+   */
+  readonly sink?: (key: string) => boolean;
+}
+
+/**
+ * A one-group chain held in memory and driven through the real `BlockExecutor` (admission checks,
+ * per-transaction overlays, receipts, roots) — no storage, no orderer. For tests and benchmarks.
+ * Transactions are either signed, or marked pre-verified (`sign: false`) to leave signature cost out.
+ */
+export class MemoryChain {
+  readonly state = new Map<string, Uint8Array>();
+  private readonly nonces = new Set<string>();
+  private readonly executor: BlockExecutor;
+  private readonly registry: ModuleRegistry;
+  private nonce = 0;
+  /** Bytes of committed values not kept (see `sink`). */
+  sunkBytes = 0;
+  sunkKeys = 0;
+  head: BlockHeader;
+
+  constructor(private readonly opts: MemoryChainOptions) {
+    this.registry = new ModuleRegistry(opts.modules);
+    const params = opts.params ?? { ...DEFAULT_PARAMS, maxBlockTxs: 100_000, maxValidityWindow: 1_000_000 };
+    this.executor = new BlockExecutor({
+      suite: opts.suite,
+      registry: this.registry,
+      authorizer: opts.authorizer ?? PERMISSIVE,
+      params: () => params,
+    });
+    this.head = {
+      chain: 'memory',
+      group: 'g1',
+      height: 0,
+      parent: ZERO_HASH,
+      timestamp: opts.timestamp,
+      txCount: 0,
+      txRoot: merkleRoot(opts.suite.hash, []),
+      receiptRoot: merkleRoot(opts.suite.hash, []),
+      stateRoot: ZERO_HASH,
+      order: {},
+    };
+  }
+
+  /** A transaction from `key` calling `module.method`. */
+  tx(key: KeyPair, module: string, method: string, args: CborMap, o: { sign?: boolean } = {}): CandidateTx {
+    const suite = this.opts.suite;
+    this.nonce += 1;
+    const body = {
+      chain: this.head.chain,
+      group: this.head.group,
+      sender: key.publicKey,
+      nonce: `m${this.nonce}`,
+      validUntil: this.head.height + 500_000,
+      module,
+      method,
+      args,
+    };
+    const sign = o.sign ?? true;
+    const tx = sign ? signTx(suite, key.secretKey, body) : { body, sig: new Uint8Array(64) };
+    return {
+      tx,
+      hash: txHash(suite, body),
+      bytes: encodeTx(tx),
+      sender: suite.address(key.publicKey),
+      verified: !sign,
+    };
+  }
+
+  /** Execute one block of `txs` at `timestamp` (default: one second after the head) and apply it. */
+  run(txs: readonly CandidateTx[], timestamp = this.head.timestamp + 1000): BlockResult {
+    const res = this.executor.execute(
+      { parent: this.head, timestamp, order: {}, txs },
+      new MapSource(this.state),
+      { has: (s, n) => this.nonces.has(`${s}\u0000${n}`) },
+    );
+    const sink = this.opts.sink;
+    for (const [k, v] of res.writes) {
+      if (v === null) this.state.delete(k);
+      else if (sink?.(k)) {
+        this.sunkBytes += k.length + v.length;
+        this.sunkKeys += 1;
+      } else this.state.set(k, v);
+    }
+    for (const c of res.included) this.nonces.add(`${c.sender}\u0000${c.tx.body.nonce}`);
+    this.head = res.header;
+    return res;
+  }
+
+  reader(): StateReader {
+    return new StateOverlay(new MapSource(this.state));
+  }
+
+  query(module: string, name: string, args: Readonly<Record<string, unknown>> = {}): unknown {
+    return this.registry.query(module, name)(
+      { state: this.reader(), suite: this.opts.suite, group: this.head.group, height: this.head.height },
+      args,
+    );
+  }
+}

@@ -1,0 +1,224 @@
+import type { CryptoSuite } from '../../crypto/index.js';
+import { type CborValue, encodeCanonical } from '../../encoding/index.js';
+import { type ErrorCode, GongzhiError } from '../../errors/index.js';
+import { type CborMap, ShapeReader } from '../../ledger/index.js';
+import { Rec } from './state.js';
+import {
+  DAY_MS,
+  ID_RE,
+  MAX_AMOUNT,
+  MAX_PARAM,
+  MAX_RULES,
+  MAX_VARIANTS,
+  type Methodology,
+  type MethodologyDef,
+  type Rule,
+  type Variant,
+} from './types.js';
+
+function configError(message: string, details: Record<string, string | number> = {}): never {
+  throw new GongzhiError('POINTS_BAD_CONFIG', message, details);
+}
+
+function parseVariant(v: CborValue | undefined, code: ErrorCode): Variant {
+  const r = ShapeReader.of(v, ['baselineMg', 'projectMg', 'pointsPerBase', 'pointsPerKg'], code, 'variant');
+  return {
+    baselineMg: r.uint('baselineMg', MAX_PARAM),
+    projectMg: r.uint('projectMg', MAX_PARAM),
+    pointsPerBase: r.uint('pointsPerBase', MAX_PARAM),
+    pointsPerKg: r.uint('pointsPerKg', MAX_PARAM),
+  };
+}
+
+function parseRule(v: CborValue | undefined, code: ErrorCode): Rule {
+  const r = ShapeReader.of(v, ['kind', 'unit', 'divisor', 'roundTo', 'maxPerDay', 'variants'], code, 'rule');
+  const kind = r.str('kind', 48);
+  if (!ID_RE.test(kind)) configError('activity kind must match [a-z0-9-]', { kind });
+  const divisor = r.uint('divisor', MAX_PARAM);
+  if (divisor < 1) configError('divisor must be ≥ 1', { kind });
+  const vm = r.map_('variants');
+  const names = Object.keys(vm);
+  if (names.length < 1 || names.length > MAX_VARIANTS) {
+    configError(`a rule has 1..${MAX_VARIANTS} variants`, { kind });
+  }
+  const variants: Record<string, Variant> = {};
+  for (const name of names.sort()) {
+    if (!ID_RE.test(name)) configError('variant ids must match [a-z0-9-]', { kind, variant: name });
+    const variant = parseVariant(vm[name], code);
+    if (variant.projectMg > variant.baselineMg) {
+      configError('project emissions exceed the baseline (reduction = baseline − project)', {
+        kind,
+        variant: name,
+      });
+    }
+    variants[name] = variant;
+  }
+  return {
+    kind,
+    unit: r.str('unit', 16),
+    divisor,
+    roundTo: r.uint('roundTo', MAX_PARAM),
+    maxPerDay: r.uint('maxPerDay', MAX_PARAM),
+    variants,
+  };
+}
+
+/** Parse a methodology definition `{name, rules}` (shape errors: `code`; meaning: POINTS_BAD_CONFIG). */
+export function parseMethodologyDef(v: CborValue | undefined, code: ErrorCode): MethodologyDef {
+  const r = ShapeReader.of(v, ['name', 'rules'], code, 'methodology');
+  const rules = r.array('rules', MAX_RULES).map((x) => parseRule(x, code));
+  if (rules.length === 0) configError('a methodology needs at least one rule');
+  const kinds = new Set<string>();
+  for (const rule of rules) {
+    if (kinds.has(rule.kind)) configError('activity kinds must be unique', { kind: rule.kind });
+    kinds.add(rule.kind);
+  }
+  return { name: r.str('name', 128), rules };
+}
+
+function ruleValue(r: Rule): CborMap {
+  const variants: Record<string, CborValue> = {};
+  for (const [k, v] of Object.entries(r.variants)) {
+    variants[k] = {
+      baselineMg: v.baselineMg,
+      projectMg: v.projectMg,
+      pointsPerBase: v.pointsPerBase,
+      pointsPerKg: v.pointsPerKg,
+    };
+  }
+  return {
+    kind: r.kind,
+    unit: r.unit,
+    divisor: r.divisor,
+    roundTo: r.roundTo,
+    maxPerDay: r.maxPerDay,
+    variants,
+  };
+}
+
+/** What the methodology hash covers: program, version, name and every parameter. */
+export function methodologyBody(program: string, version: number, def: MethodologyDef): CborMap {
+  return { program, version, name: def.name, rules: def.rules.map(ruleValue) };
+}
+
+/** H(canonical methodology body): recorded with every award. */
+export function methodologyHash(
+  suite: CryptoSuite,
+  program: string,
+  version: number,
+  def: MethodologyDef,
+): Uint8Array {
+  return suite.hash(encodeCanonical(methodologyBody(program, version, def)));
+}
+
+export function methodologyValue(m: Methodology): CborMap {
+  return {
+    ...methodologyBody(m.program, m.version, m),
+    hash: m.hash,
+    status: m.status,
+    proposedAt: m.proposedAt,
+    approvedAt: m.approvedAt,
+    approvedBy: m.approvedBy,
+  };
+}
+
+export function parseMethodology(v: CborValue | undefined): Methodology {
+  const r = Rec.of(v, 'methodology');
+  const def = parseMethodologyDef({ name: r.str('name'), rules: r.arr('rules') }, 'EXEC_INTERNAL');
+  const status = r.str('status');
+  if (status !== 'pending' && status !== 'approved') {
+    throw new GongzhiError('EXEC_INTERNAL', 'stored methodology status is unknown');
+  }
+  return {
+    ...def,
+    program: r.str('program'),
+    version: r.int('version'),
+    hash: r.bytes('hash'),
+    status,
+    proposedAt: r.int('proposedAt'),
+    approvedAt: r.int('approvedAt'),
+    approvedBy: r.str('approvedBy'),
+  };
+}
+
+/** An activity as measured: what goes into the methodology. */
+export interface Activity {
+  readonly kind: string;
+  readonly variant: string;
+  readonly quantity: number;
+  readonly periodStart: number;
+  readonly periodEnd: number;
+}
+
+/** The methodology's verdict on one activity. */
+export interface Measurement {
+  /** Quantity after rounding. */
+  readonly counted: number;
+  /** Emission reduction, grams CO2e. */
+  readonly reductionG: number;
+  /** Points, minor units. */
+  readonly points: number;
+}
+
+/** The rule and variant for an activity, or POINTS_UNKNOWN_ACTIVITY. */
+export function ruleFor(m: MethodologyDef, kind: string, variant: string): { rule: Rule; variant: Variant } {
+  const rule = m.rules.find((r) => r.kind === kind);
+  const v = rule && Object.hasOwn(rule.variants, variant) ? rule.variants[variant] : undefined;
+  if (rule === undefined || v === undefined) {
+    throw new GongzhiError('POINTS_UNKNOWN_ACTIVITY', 'the methodology does not measure this activity', {
+      kind,
+      variant,
+    });
+  }
+  return { rule, variant: v };
+}
+
+/**
+ * Measure an activity, in integers only:
+ * counted = quantity rounded half-up to `roundTo`;
+ * reductionG = ⌊counted × (baselineMg − projectMg) / (divisor × 1000)⌋;
+ * points = ⌊counted × pointsPerBase / divisor⌋ + ⌊reductionG × pointsPerKg / 1000⌋.
+ * POINTS_IMPLAUSIBLE_CLAIM when the quantity exceeds maxPerDay over the period or a result overflows.
+ */
+export function measure(m: MethodologyDef, a: Activity): Measurement {
+  const { rule, variant } = ruleFor(m, a.kind, a.variant);
+  const q = BigInt(a.quantity);
+  if (rule.maxPerDay > 0) {
+    const span = BigInt(Math.max(DAY_MS, a.periodEnd - a.periodStart));
+    if (q * BigInt(DAY_MS) > BigInt(rule.maxPerDay) * span) {
+      throw new GongzhiError('POINTS_IMPLAUSIBLE_CLAIM', 'quantity is implausible for the period', {
+        kind: a.kind,
+        quantity: a.quantity,
+        maxPerDay: rule.maxPerDay,
+      });
+    }
+  }
+  const step = BigInt(rule.roundTo);
+  const counted = step > 1n ? ((2n * q + step) / (2n * step)) * step : q;
+  const divisor = BigInt(rule.divisor);
+  const reduction = (counted * BigInt(variant.baselineMg - variant.projectMg)) / (divisor * 1000n);
+  const points =
+    (counted * BigInt(variant.pointsPerBase)) / divisor + (reduction * BigInt(variant.pointsPerKg)) / 1000n;
+  const limit = BigInt(MAX_AMOUNT);
+  if (counted > limit || reduction > limit || points > limit) {
+    throw new GongzhiError('POINTS_IMPLAUSIBLE_CLAIM', 'measurement exceeds the amount limit', {
+      kind: a.kind,
+    });
+  }
+  return { counted: Number(counted), reductionG: Number(reduction), points: Number(points) };
+}
+
+/** JSON form of a methodology. */
+export function methodologyJson(m: Methodology, hex: (b: Uint8Array) => string): unknown {
+  return {
+    program: m.program,
+    version: m.version,
+    name: m.name,
+    hash: hex(m.hash),
+    status: m.status,
+    proposedAt: m.proposedAt,
+    approvedAt: m.approvedAt,
+    approvedBy: m.approvedBy,
+    rules: m.rules.map((r) => ({ ...r, variants: { ...r.variants } })),
+  };
+}

@@ -1,0 +1,44 @@
+import type { LedgerModule } from '../../execution/index.js';
+import { earnMethods } from './ops-earn.js';
+import { exchangeMethods } from './ops-exchange.js';
+import { memberMethods } from './ops-members.js';
+import { programMethods } from './ops-program.js';
+import { settlementMethods } from './ops-settlement.js';
+import { spendMethods } from './ops-spend.js';
+import { pointsQueries } from './queries.js';
+import { MODULE } from './types.js';
+
+/**
+ * The Shandu points engine: programs approved by supervisors, per-program roles, measured awards,
+ * a double-entry ledger of lots with expiry, exchange between programs, and period settlement.
+ * Every scenario (green travel, time bank, parking, civic points) is configuration of this module.
+ */
+export const pointsModule: LedgerModule = {
+  name: MODULE,
+  methods: {
+    ...programMethods,
+    ...memberMethods,
+    ...earnMethods,
+    ...spendMethods,
+    ...exchangeMethods,
+    ...settlementMethods,
+  },
+  queries: pointsQueries,
+};
+
+/** Methods a genesis should restrict to a governance role; every other points method is `*`. */
+const RESTRICTED: Readonly<Record<string, readonly string[]>> = {
+  'points.createProgram': ['points-issuer'],
+  'points.approveProgram': ['points-supervisor'],
+  'points.approveMethodology': ['points-supervisor'],
+};
+
+/**
+ * Genesis permissions for the points module. The governance Authorizer checks these first; the
+ * module then checks the caller's role in the program's own role table.
+ */
+export const POINTS_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.keys(pointsModule.methods)
+    .sort()
+    .map((m) => [`points.${m}`, RESTRICTED[`points.${m}`] ?? ['*']]),
+);
