@@ -7,6 +7,7 @@ import { registerEvidence } from './commands/evidence.js';
 import { registerGovernance } from './commands/governance.js';
 import { registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
+import { registerNetwork } from './commands/network.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerTx } from './commands/tx.js';
@@ -28,5 +29,6 @@ registerEvidence(program);
 registerGovernance(program);
 registerChain(program);
 registerDemo(program);
+registerNetwork(program);
 
 await program.parseAsync(process.argv);

@@ -11,6 +11,7 @@ export async function connectNats(net: NetworkOptions): Promise<NatsConnection> 
       name: 'gongzhi-node',
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      ...(net.inboxPrefix === undefined ? {} : { inboxPrefix: net.inboxPrefix }),
       ...(net.user === undefined ? {} : { user: net.user }),
       ...(net.pass === undefined ? {} : { pass: net.pass }),
       ...(net.tls

@@ -13,6 +13,8 @@ export interface NetworkOptions {
   readonly duplicateWindowMs?: number;
   /** Stream retention in ms; 0 keeps everything (default). */
   readonly maxAgeMs?: number;
+  /** Reply-subject prefix (default `_INBOX`); per organisation, so NATS permissions can keep replies private. */
+  readonly inboxPrefix?: string;
   /** Other nodes' API URLs, used to catch up when the stream no longer holds old messages. */
   readonly peers?: readonly string[];
   /** Organisations (percent) whose signatures make a block final (default 67). */

@@ -1,8 +1,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { destination, pino } from 'pino';
-import { startServer } from '../../src/api/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/api/index.js';
 import type { KeyPair } from '../../src/crypto/index.js';
 import { toHex, utf8 } from '../../src/encoding/index.js';
 import { defineMethod, type LedgerModule } from '../../src/execution/index.js';
@@ -25,7 +25,12 @@ describe.skipIf(!natsServerAvailable())('consortium network over NATS JetStream 
   let c: TestConsortium;
   const nodes: GongzhiNode[] = [];
 
-  const startNode = (i: number, modules?: LedgerModule[], dataDir = `${tmp.dir}/node${i}`, peers?: string[]) =>
+  const startNode = (
+    i: number,
+    modules?: LedgerModule[],
+    dataDir = `${tmp.dir}/node${i}`,
+    peers?: string[],
+  ) =>
     GongzhiNode.start({
       ...(modules ? { modules } : {}),
       nodeId: `org${i}-node`,
@@ -111,16 +116,32 @@ describe.skipIf(!natsServerAvailable())('consortium network over NATS JetStream 
     stop = true;
     await load;
     expect(submitted.length).toBeGreaterThan(50);
-    await until(() => groups.every((g) => submitted.every((h) => g.committed(h))), 120_000, 'every admitted tx committed').catch((e) => {
+    await until(
+      () => groups.every((g) => submitted.every((h) => g.committed(h))),
+      120_000,
+      'every admitted tx committed',
+    ).catch((e) => {
       for (const g of groups) {
         const missing = submitted.filter((h) => !g.committed(h));
-        console.error(g.nodeId, 'height', g.latest.height, 'missing', missing.length, 'pending', g.mempoolSize, g.halted?.message);
+        console.error(
+          g.nodeId,
+          'height',
+          g.latest.height,
+          'missing',
+          missing.length,
+          'pending',
+          g.mempoolSize,
+          g.halted?.message,
+        );
       }
       throw e;
     });
     // exactly once: each hash appears in exactly one block position on each node
     for (const g of groups) {
-      const rows = g.store.db.prepare('SELECT count(*) AS n, count(DISTINCT hash) AS d FROM txs').get() as { n: number; d: number };
+      const rows = g.store.db.prepare('SELECT count(*) AS n, count(DISTINCT hash) AS d FROM txs').get() as {
+        n: number;
+        d: number;
+      };
       expect(rows.n).toBe(rows.d);
     }
     const height = Math.min(...groups.map((g) => g.latest.height));
@@ -141,7 +162,9 @@ describe.skipIf(!natsServerAvailable())('consortium network over NATS JetStream 
     await until(() => hashes.every((h) => g3.committed(h)), 30_000, 'node 3 caught up');
     const h = g0.latest.height;
     await until(() => g3.latest.height >= h, 10_000, 'same height');
-    expect(toHex(g3.store.blockByHeight(h)?.hash as Uint8Array)).toBe(toHex(g0.store.blockByHeight(h)?.hash as Uint8Array));
+    expect(toHex(g3.store.blockByHeight(h)?.hash as Uint8Array)).toBe(
+      toHex(g0.store.blockByHeight(h)?.hash as Uint8Array),
+    );
   });
 
   it('a node whose module computes differently is detected by the quorum and halts', async () => {
