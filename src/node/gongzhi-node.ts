@@ -110,6 +110,8 @@ export class GongzhiNode {
             nextHeight: ctx.nextHeight,
             resumeAfter: ctx.resumeAfter,
             toCandidate: ctx.toCandidate,
+            seal: ctx.seal,
+            isMemberSeal: ctx.isMemberSeal,
             logger: opts.logger.child({ group: ctx.group, component: 'jetstream' }),
           });
       }

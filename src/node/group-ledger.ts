@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CryptoSuite, VerifyPool } from '../crypto/index.js';
-import { decodeCanonical, toHex } from '../encoding/index.js';
+import { decodeCanonical, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import {
   assertAdmissible,
@@ -24,8 +24,8 @@ import {
   type Receipt,
   txHashFromBytes,
 } from '../ledger/index.js';
-import { governanceAuthorizer, readParams } from '../modules/governance/index.js';
-import type { OrderedBatch, Orderer, StreamPosition } from '../ordering/index.js';
+import { governanceAuthorizer, listNodes, readParams } from '../modules/governance/index.js';
+import type { OrderedBatch, Orderer, StreamPosition, StreamSeal } from '../ordering/index.js';
 import { SoloOrderer } from '../ordering/index.js';
 import type { StateReader } from '../state/index.js';
 import { GroupStore, type StoredBlock } from '../storage/index.js';
@@ -82,6 +82,10 @@ export interface OrdererContext {
   readonly params: () => ChainParams;
   /** Decode stream bytes into a candidate (undefined if undecodable); local pending ones come verified. */
   readonly toCandidate: (bytes: Uint8Array) => CandidateTx | undefined;
+  /** This node's seal over a message it publishes. */
+  readonly seal: (message: Uint8Array) => StreamSeal;
+  /** Whether a seal is by a node registered in this group (committed state). */
+  readonly isMemberSeal: (message: Uint8Array, seal: StreamSeal) => boolean;
 }
 
 interface Waiter {
@@ -170,6 +174,14 @@ export class GroupLedger {
       resumeAfter: [to[0] ?? 0, to[1] ?? 0],
       params: () => this.params(),
       toCandidate: (bytes) => this.toCandidate(bytes),
+      seal: (message) => ({
+        node: this.opts.nodeId,
+        sig: this.suite.sign(this.opts.nodeSecretKey, this.suite.hash(message)),
+      }),
+      isMemberSeal: (message, seal) => {
+        const n = listNodes(this.stateReader()).find((x) => x.id === seal.node);
+        return n !== undefined && this.suite.verify(fromHex(n.publicKey), this.suite.hash(message), seal.sig);
+      },
     };
     this.orderer = opts.ordererFactory
       ? opts.ordererFactory(ctx)

@@ -13,7 +13,14 @@ export {
   type StreamSettings,
   streamNames,
 } from './jetstream/jetstream-orderer.js';
-export { decodeStreamMessage, encodeStreamMessage, type StreamMessage } from './jetstream/messages.js';
+export {
+  decodeStreamMessage,
+  encodeStreamMessage,
+  openStreamEnvelope,
+  type StreamMessage,
+  type StreamSeal,
+  sealStreamMessage,
+} from './jetstream/messages.js';
 export { publishWithRetry } from './jetstream/publish.js';
 export { type MessageHandler, StreamReader } from './jetstream/stream-reader.js';
 export type { BatchSink, DropSink, OrderedBatch, Orderer } from './orderer.js';

@@ -20,7 +20,7 @@ import {
   startNatsServers,
 } from '../../src/network/index.js';
 import { GongzhiNode, type GroupLedger, loadNodeConfig } from '../../src/node/index.js';
-import { encodeStreamMessage } from '../../src/ordering/index.js';
+import { encodeStreamMessage, sealStreamMessage } from '../../src/ordering/index.js';
 import { makeTx, tempDir } from '../helpers/fixtures.js';
 import { natsServerAvailable } from '../helpers/nats-cluster.js';
 
@@ -236,9 +236,30 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
         alg: 'sha256',
         meta: { type: 'doc', capturedBy: 'a', capturedAt: 1, method: 'raw-nats' },
       });
-      const ack = await js.publish('gz.g1.ord', encodeStreamMessage({ kind: 'txs', txs: [tx.bytes] }));
+      // Messages must be sealed by a member node: an unsealed one and one sealed with a key that is
+      // not a registered node are stored by JetStream but skipped by every node.
+      const message = encodeStreamMessage({ kind: 'txs', txs: [tx.bytes] });
+      await js.publish('gz.g1.ord', message);
+      const outsider = suite.generateKeyPair();
+      await js.publish(
+        'gz.g1.ord',
+        sealStreamMessage(message, {
+          node: 'a-node',
+          sig: suite.sign(outsider.secretKey, suite.hash(message)),
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(g1.some((g) => g.committed(tx.hash) !== undefined)).toBe(false);
+      // Sealed with a's node key, published straight to the stream, it is ordered like any other.
+      const nodeKey = init.keys.a?.node as KeyPair;
+      const ack = await js.publish(
+        'gz.g1.ord',
+        sealStreamMessage(message, {
+          node: 'a-node',
+          sig: suite.sign(nodeKey.secretKey, suite.hash(message)),
+        }),
+      );
       expect(ack.stream).toBe('GZ_G1');
-      // A transaction published straight to the stream is ordered like any other.
       await until(() => g1.every((g) => g.committed(tx.hash) !== undefined), 30_000, 'raw tx committed');
       const consumer = await js.consumers.get('GZ_G1', { deliver_policy: DeliverPolicy.All });
       const m = await consumer.next({ expires: 5000 });

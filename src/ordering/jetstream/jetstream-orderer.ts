@@ -15,7 +15,13 @@ import { GongzhiError } from '../../errors/index.js';
 import type { CandidateTx } from '../../execution/index.js';
 import type { BatchSink, DropSink, Orderer } from '../orderer.js';
 import { BlockCutter, type CutBlock, type StreamPosition } from './block-cutter.js';
-import { decodeStreamMessage, encodeStreamMessage } from './messages.js';
+import {
+  decodeStreamMessage,
+  encodeStreamMessage,
+  openStreamEnvelope,
+  type StreamSeal,
+  sealStreamMessage,
+} from './messages.js';
 import { publishWithRetry } from './publish.js';
 import { StreamReader } from './stream-reader.js';
 
@@ -30,6 +36,14 @@ export interface JetStreamOrdererOptions {
   readonly resumeAfter: StreamPosition;
   /** Build a candidate from stream bytes; undefined (undecodable) is skipped by every node alike. */
   readonly toCandidate: (bytes: Uint8Array) => CandidateTx | undefined;
+  /** Seal what this node publishes (its node id and signature over H(message)). */
+  readonly seal: (message: Uint8Array) => StreamSeal;
+  /**
+   * Whether a seal is by a node registered in the group, checked against the state after the last
+   * block (the same state on every node at this stream position). Unsealed or foreign messages are
+   * skipped by every node: only member nodes can order transactions or cut blocks.
+   */
+  readonly isMemberSeal: (message: Uint8Array, seal: StreamSeal) => boolean;
   readonly logger: Logger;
 }
 
@@ -154,9 +168,11 @@ export class JetStreamOrderer implements Orderer {
       const ts = Number(m.info.timestampNanos / 1_000_000);
       let msg: ReturnType<typeof decodeStreamMessage>;
       try {
-        msg = decodeStreamMessage(m.data);
+        const env = openStreamEnvelope(m.data);
+        if (!this.opts.isMemberSeal(env.message, env.seal)) return;
+        msg = decodeStreamMessage(env.message);
       } catch {
-        return; // every node skips the same undecodable message
+        return; // every node skips the same undecodable or foreign message
       }
       if (msg.kind === 'cut') {
         const b = cutter.offerCut(msg.height, [m.seq, 0], ts);
@@ -233,7 +249,8 @@ export class JetStreamOrderer implements Orderer {
     flush();
   }
 
-  private publish(data: Uint8Array, msgID: string): Promise<void> {
+  private publish(message: Uint8Array, msgID: string): Promise<void> {
+    const data = sealStreamMessage(message, this.opts.seal(message));
     return publishWithRetry(this.js, this.names.subject, data, msgID, () => this.stopping);
   }
 

@@ -37,3 +37,34 @@ export function decodeStreamMessage(bytes: Uint8Array): StreamMessage {
     'stream message is neither a transaction pack nor a cut marker',
   );
 }
+
+/** Who published a stream message: a member node's id and its signature over H(message bytes). */
+export interface StreamSeal {
+  readonly node: string;
+  readonly sig: Uint8Array;
+}
+
+/** Wrap message bytes with the publishing node's seal: canonical `{m, node, sig}`. */
+export function sealStreamMessage(message: Uint8Array, seal: StreamSeal): Uint8Array {
+  return encodeCanonical({ m: message, node: seal.node, sig: seal.sig });
+}
+
+/** Split a sealed envelope (ORDERING_BAD_MESSAGE if it is not one). */
+export function openStreamEnvelope(bytes: Uint8Array): { message: Uint8Array; seal: StreamSeal } {
+  let v: ReturnType<typeof decodeCanonical>;
+  try {
+    v = decodeCanonical(bytes);
+  } catch (e) {
+    throw new GongzhiError('ORDERING_BAD_MESSAGE', `undecodable stream envelope: ${(e as Error).message}`);
+  }
+  if (
+    isMap(v) &&
+    Object.keys(v).length === 3 &&
+    v.m instanceof Uint8Array &&
+    typeof v.node === 'string' &&
+    v.sig instanceof Uint8Array
+  ) {
+    return { message: v.m, seal: { node: v.node, sig: v.sig } };
+  }
+  throw new GongzhiError('ORDERING_BAD_MESSAGE', 'stream message is not a sealed envelope');
+}
