@@ -1,13 +1,22 @@
+import { certificatesDemo } from './certificates.js';
 import { civicPointsDemo } from './civic-points.js';
 import type { Demo } from './demo.js';
 import { greenTravelDemo } from './green-travel.js';
+import { healthPassDemo } from './health-pass.js';
 import { parkingDemo } from './parking.js';
 import { timeBankDemo } from './time-bank.js';
 
 export type { Demo, DemoContext } from './demo.js';
 
 /** Every scenario demo, by name. Scenario files register here. */
-export const DEMOS: readonly Demo[] = [greenTravelDemo, timeBankDemo, parkingDemo, civicPointsDemo];
+export const DEMOS: readonly Demo[] = [
+  greenTravelDemo,
+  timeBankDemo,
+  parkingDemo,
+  civicPointsDemo,
+  healthPassDemo,
+  certificatesDemo,
+];
 
 /** The demo called `name`, if any. */
 export function findDemo(name: string): Demo | undefined {

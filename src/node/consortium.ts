@@ -11,6 +11,7 @@ import {
 import { toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { DEFAULT_PARAMS, type Genesis, type OrgInfo } from '../ledger/index.js';
+import { IDENTITY_PERMISSIONS } from '../modules/identity/index.js';
 import { POINTS_PERMISSIONS } from '../modules/points/index.js';
 import type { NodeConfigFile } from './config.js';
 
@@ -55,6 +56,7 @@ export interface InitResult {
  */
 export const DEFAULT_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
   ...POINTS_PERMISSIONS,
+  ...IDENTITY_PERMISSIONS,
   'evidence.anchor': ['org', 'notary'],
   'evidence.cosign': ['org', 'notary'],
   'evidence.note': ['org', 'notary'],

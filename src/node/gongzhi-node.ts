@@ -9,6 +9,7 @@ import type { LedgerModule } from '../execution/index.js';
 import type { Genesis } from '../ledger/index.js';
 import { evidenceModule } from '../modules/evidence/index.js';
 import { governanceModule } from '../modules/governance/index.js';
+import { identityModule } from '../modules/identity/index.js';
 import { pointsModule } from '../modules/points/index.js';
 import { ensureOrderingStream, JetStreamOrderer, streamNames } from '../ordering/index.js';
 import { FinalityTracker } from './finality.js';
@@ -22,7 +23,12 @@ export type { NetworkOptions };
 import { NodeMetrics } from './metrics.js';
 
 /** The modules every group runs, in registry order. */
-export const DEFAULT_MODULES: readonly LedgerModule[] = [governanceModule, evidenceModule, pointsModule];
+export const DEFAULT_MODULES: readonly LedgerModule[] = [
+  governanceModule,
+  evidenceModule,
+  pointsModule,
+  identityModule,
+];
 
 export interface NodeOptions {
   readonly nodeId: string;

@@ -1,0 +1,248 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
+import { Ajv } from 'ajv';
+import { toBase64Url, utf8 } from '../encoding/index.js';
+import { GongzhiError } from '../errors/index.js';
+import {
+  joseAlg,
+  jwsSign,
+  jwsVerify,
+  keyTypeOfJwk,
+  publicJwk,
+  type SigningKey,
+  signCompact,
+} from './keys.js';
+
+/** A schema (CPT) as served by the `identity.schema` query. */
+export interface SchemaRef {
+  readonly schemaId: number;
+  readonly version: number;
+  readonly schema: unknown;
+}
+
+/** Where the credential's status bit lives: issuer's Bitstring Status List on the ledger. */
+export interface StatusRef {
+  readonly list: string;
+  readonly index: number;
+  readonly purpose: 'revocation' | 'suspension';
+}
+
+/** Largest presentation we promise fits one QR code (QR version 40, byte mode, ECC level L: 2953 bytes). */
+export const QR_MAX_BYTES = 2953;
+
+/** `vct` of a Gongzhi credential type: names the on-ledger schema id and version. */
+export function vctOf(chainGroupPrefix: string, schemaId: number, version: number): string {
+  return `${chainGroupPrefix}:schema:${schemaId}:${version}`;
+}
+
+/** Parse `…:schema:<id>:<version>` from a vct. */
+export function schemaOfVct(vct: unknown): { schemaId: number; version: number } | undefined {
+  const m = typeof vct === 'string' ? /:schema:([0-9]{1,10}):([0-9]{1,6})$/.exec(vct) : null;
+  return m === null ? undefined : { schemaId: Number(m[1]), version: Number(m[2]) };
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+
+/** Validate claims against a JSON Schema; IDENTITY_CLAIMS_INVALID with the errors otherwise. */
+export function validateClaims(schema: unknown, claims: Readonly<Record<string, unknown>>): void {
+  const validate = ajv.compile(schema as object);
+  if (!validate(claims)) {
+    throw new GongzhiError('IDENTITY_CLAIMS_INVALID', 'claims do not match the schema', {
+      errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; '),
+    });
+  }
+}
+
+const hasher = (data: string | ArrayBuffer, alg: string): Uint8Array => {
+  if (alg !== 'sha-256') throw new GongzhiError('IDENTITY_UNSUPPORTED_ALG', `hash ${alg} not supported`);
+  return new Uint8Array(
+    createHash('sha256')
+      .update(typeof data === 'string' ? utf8(data) : new Uint8Array(data))
+      .digest(),
+  );
+};
+
+/** An SD-JWT VC instance with our signer/verifier (EdDSA or ES256K). */
+function instance(opts: {
+  signer?: SigningKey;
+  kbSigner?: SigningKey;
+  issuerJwk?: unknown;
+}): SDJwtVcInstance {
+  return new SDJwtVcInstance({
+    hasher,
+    hashAlg: 'sha-256',
+    saltGenerator: (n) => toBase64Url(new Uint8Array(randomBytes(n))),
+    ...(opts.signer === undefined
+      ? {}
+      : { signer: (d: string) => jwsSign(opts.signer as SigningKey, d), signAlg: joseAlg(opts.signer.type) }),
+    ...(opts.kbSigner === undefined
+      ? {}
+      : {
+          kbSigner: (d: string) => jwsSign(opts.kbSigner as SigningKey, d),
+          kbSignAlg: joseAlg(opts.kbSigner.type),
+        }),
+    verifier: (data: string, sig: string) => jwsVerify(opts.issuerJwk, data, sig),
+    kbVerifier: (data: string, sig: string, payload) =>
+      jwsVerify((payload as { cnf?: { jwk?: unknown } }).cnf?.jwk, data, sig),
+  });
+}
+
+/** Input of `issueSdJwtVc`. */
+export interface IssueInput {
+  /** Issuer's assertion key; `kid` must be its DID URL (`did:gongzhi:…#key`). */
+  readonly issuer: SigningKey & { readonly kid: string };
+  readonly subject: string;
+  /** Holder's key-binding key (public part goes into `cnf.jwk`). */
+  readonly holder: { readonly type: SigningKey['type']; readonly publicKey: Uint8Array };
+  readonly schema: SchemaRef;
+  /** `<did:gongzhi:chain:group>` prefix for the vct. */
+  readonly vctPrefix: string;
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** Claim names the holder may disclose selectively (others are always visible). Default: all. */
+  readonly selective?: readonly string[];
+  /** Issued-at and expiry, seconds since the epoch. */
+  readonly iat: number;
+  readonly exp: number;
+  readonly status?: StatusRef;
+}
+
+/** The issuer DID of a kid. */
+function issuerDidOf(kid: string): string {
+  const i = kid.indexOf('#');
+  if (i <= 0)
+    throw new GongzhiError('IDENTITY_CREDENTIAL_INVALID', 'issuer kid must be a DID URL with a fragment');
+  return kid.slice(0, i);
+}
+
+/**
+ * Issue an SD-JWT VC (`typ: dc+sd-jwt`): claims validated against the registered schema, each
+ * selective claim a salted disclosure, holder key in `cnf.jwk`, status as a Bitstring Status
+ * List entry (`credentialStatus`) pointing at the issuer's list on the ledger.
+ */
+export async function issueSdJwtVc(input: IssueInput): Promise<string> {
+  validateClaims(input.schema.schema, input.claims);
+  const iss = issuerDidOf(input.issuer.kid);
+  const selective = input.selective ?? Object.keys(input.claims);
+  const payload: Record<string, unknown> = {
+    iss,
+    sub: input.subject,
+    iat: input.iat,
+    exp: input.exp,
+    vct: vctOf(input.vctPrefix, input.schema.schemaId, input.schema.version),
+    cnf: { jwk: publicJwk(input.holder) },
+    ...(input.status === undefined
+      ? {}
+      : {
+          credentialStatus: {
+            type: 'BitstringStatusListEntry',
+            statusPurpose: input.status.purpose,
+            statusListIndex: String(input.status.index),
+            statusListCredential: `${iss}/status/${input.status.list}`,
+          },
+        }),
+    ...input.claims,
+  };
+  const sd = instance({ signer: input.issuer });
+  return sd.issue(
+    payload as Parameters<SDJwtVcInstance['issue']>[0],
+    { _sd: selective } as Parameters<SDJwtVcInstance['issue']>[1],
+    { header: { kid: input.issuer.kid, typ: 'dc+sd-jwt' } },
+  );
+}
+
+/**
+ * Issue a plain W3C VC Data Model 2.0 credential secured as a JWT (VC-JOSE-COSE, `typ: vc+jwt`;
+ * the payload is the credential). No selective disclosure; for public certificates.
+ */
+export function issueJwtVc(
+  input: Omit<IssueInput, 'holder' | 'selective'> & { readonly type: string },
+): string {
+  validateClaims(input.schema.schema, input.claims);
+  const iss = issuerDidOf(input.issuer.kid);
+  const credential = {
+    '@context': ['https://www.w3.org/ns/credentials/v2'],
+    type: ['VerifiableCredential', input.type],
+    issuer: iss,
+    validFrom: new Date(input.iat * 1000).toISOString(),
+    validUntil: new Date(input.exp * 1000).toISOString(),
+    credentialSchema: {
+      id: vctOf(input.vctPrefix, input.schema.schemaId, input.schema.version),
+      type: 'JsonSchema',
+    },
+    credentialSubject: { id: input.subject, ...input.claims },
+    ...(input.status === undefined
+      ? {}
+      : {
+          credentialStatus: {
+            type: 'BitstringStatusListEntry',
+            statusPurpose: input.status.purpose,
+            statusListIndex: String(input.status.index),
+            statusListCredential: `${iss}/status/${input.status.list}`,
+          },
+        }),
+    iss,
+    sub: input.subject,
+    iat: input.iat,
+    exp: input.exp,
+  };
+  return signCompact(
+    input.issuer,
+    { alg: joseAlg(input.issuer.type), kid: input.issuer.kid, typ: 'vc+jwt' },
+    credential,
+  );
+}
+
+/** Holder side: disclose only `disclose` claims, with a key-binding JWT over nonce and audience. */
+export async function presentSdJwtVc(
+  credential: string,
+  holderKey: SigningKey,
+  request: {
+    readonly disclose: readonly string[];
+    readonly nonce: string;
+    readonly aud: string;
+    readonly iat: number;
+  },
+): Promise<string> {
+  const sd = instance({ kbSigner: holderKey });
+  const frame = Object.fromEntries(request.disclose.map((k) => [k, true]));
+  const presentation = await sd.present(credential, frame, {
+    kb: { payload: { iat: request.iat, aud: request.aud, nonce: request.nonce } },
+  });
+  if (utf8(presentation).length > QR_MAX_BYTES) {
+    throw new GongzhiError('IDENTITY_TOO_LARGE', `presentation exceeds ${QR_MAX_BYTES} bytes (one QR code)`, {
+      bytes: utf8(presentation).length,
+    });
+  }
+  return presentation;
+}
+
+/** Verify an SD-JWT VC presentation's signatures (and key binding when `nonce` is given) with an issuer JWK; no ledger. */
+export async function verifySdJwtSignatures(
+  presentation: string,
+  issuerJwk: unknown,
+  opts: { readonly nonce?: string; readonly now?: number } = {},
+): Promise<{
+  payload: Record<string, unknown>;
+  header?: Record<string, unknown>;
+  kb?: { payload?: Record<string, unknown> };
+}> {
+  if (keyTypeOfJwk(issuerJwk) === undefined) {
+    throw new GongzhiError('IDENTITY_UNSUPPORTED_ALG', 'issuer key must be an Ed25519 or secp256k1 JWK');
+  }
+  const sd = instance({ issuerJwk });
+  const res = await sd.verify(presentation, {
+    ...(opts.nonce === undefined ? {} : { keyBindingNonce: opts.nonce }),
+    ...(opts.now === undefined ? {} : { currentDate: opts.now }),
+  });
+  return res as unknown as Awaited<ReturnType<typeof verifySdJwtSignatures>>;
+}
+
+/** The issuer-signed JWT of an SD-JWT (the part every presentation shares). */
+export function issuerJwtOf(sdJwt: string): string {
+  return sdJwt.split('~')[0] ?? '';
+}
+
+/** Digest anchored in the evidence module for a credential: SHA-256 of its issuer-signed JWT. */
+export function credentialDigest(sdJwtOrJwt: string): Uint8Array {
+  return hasher(issuerJwtOf(sdJwtOrJwt), 'sha-256');
+}

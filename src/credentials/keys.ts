@@ -1,0 +1,86 @@
+import { exportJwk, getSuite, importJwk, type Jwk, type SuiteId } from '../crypto/index.js';
+import { fromBase64Url, toBase64Url, utf8 } from '../encoding/index.js';
+import { GongzhiError } from '../errors/index.js';
+
+/** JOSE algorithm of a key type. SM2 has no registered JOSE algorithm, so it cannot sign credentials. */
+export type JoseAlg = 'EdDSA' | 'ES256K';
+
+export function joseAlg(type: SuiteId): JoseAlg {
+  if (type === 'ed25519') return 'EdDSA';
+  if (type === 'secp256k1') return 'ES256K';
+  throw new GongzhiError(
+    'IDENTITY_UNSUPPORTED_ALG',
+    'credentials are signed with ed25519 (EdDSA) or secp256k1 (ES256K)',
+    {
+      type,
+    },
+  );
+}
+
+/** The key type of a JOSE algorithm + JWK, or undefined. */
+export function keyTypeOfJwk(jwk: unknown): SuiteId | undefined {
+  const j = jwk as Partial<Jwk> | null;
+  if (j?.kty === 'OKP' && j.crv === 'Ed25519') return 'ed25519';
+  if (j?.kty === 'EC' && j.crv === 'secp256k1') return 'secp256k1';
+  return undefined;
+}
+
+/** A signing key with its key type and (for issuers) its DID URL `kid`. */
+export interface SigningKey {
+  readonly type: SuiteId;
+  readonly secretKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+  /** `did:gongzhi:…#fragment`. */
+  readonly kid?: string;
+}
+
+/** JWS signature (base64url) over the signing input: EdDSA, or ES256K (64-byte r||s, low S). */
+export function jwsSign(key: SigningKey, signingInput: string): string {
+  joseAlg(key.type);
+  return toBase64Url(getSuite(key.type).sign(key.secretKey, utf8(signingInput)));
+}
+
+/** Verify a JWS signature with a public JWK (EdDSA / ES256K). Never throws. */
+export function jwsVerify(jwk: unknown, signingInput: string, signature: string): boolean {
+  const type = keyTypeOfJwk(jwk);
+  if (type === undefined) return false;
+  try {
+    const { publicKey } = importJwk(type, jwk);
+    return getSuite(type).verify(publicKey, utf8(signingInput), fromBase64Url(signature));
+  } catch {
+    return false;
+  }
+}
+
+export function publicJwk(key: { type: SuiteId; publicKey: Uint8Array }): Jwk {
+  return exportJwk(key.type, { publicKey: key.publicKey });
+}
+
+/** Compact JWS from header and payload. */
+export function signCompact(
+  key: SigningKey,
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+): string {
+  const input = `${toBase64Url(utf8(JSON.stringify(header)))}.${toBase64Url(utf8(JSON.stringify(payload)))}`;
+  return `${input}.${jwsSign(key, input)}`;
+}
+
+/** Decode a compact JWS without verifying it. */
+export function decodeCompact(jws: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  input: string;
+  signature: string;
+} {
+  const parts = jws.split('.');
+  if (parts.length !== 3) throw new GongzhiError('IDENTITY_CREDENTIAL_INVALID', 'not a compact JWS');
+  const [h, p, s] = parts as [string, string, string];
+  try {
+    const dec = (x: string) =>
+      JSON.parse(new TextDecoder().decode(fromBase64Url(x))) as Record<string, unknown>;
+    return { header: dec(h), payload: dec(p), input: `${h}.${p}`, signature: s };
+  } catch (e) {
+    throw new GongzhiError('IDENTITY_CREDENTIAL_INVALID', 'malformed JWS', {}, { cause: e });
+  }
+}
