@@ -8,6 +8,7 @@ import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
+import { benchIdentity } from './identity.js';
 import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
 
@@ -256,6 +257,20 @@ async function main(): Promise<void> {
       `points: ${Object.entries(p)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
+    );
+  }
+  if (!process.argv.includes('--no-identity')) {
+    const id = await benchIdentity({
+      verifications: arg('--identity-verifications', 2000),
+      resolutions: arg('--identity-resolutions', 5000),
+      log: progress,
+    });
+    report(
+      { bench: 'identity', ...id },
+      `identity over HTTP (SD-JWT VC presentations, ${id.lookupsPerVerification} ledger lookups each via the node API): ` +
+        `first verification ${id.coldVerifyMs} ms; one at a time p50 ${id.verifyMs.p50} ms, p99 ${id.verifyMs.p99} ms; ` +
+        `${id.verificationsPerSec} verifications/s and ${id.resolutionsPerSec} DID resolutions/s ` +
+        `(${id.concurrency} in flight); presentation ${id.presentationBytes} bytes`,
     );
   }
 }

@@ -23,6 +23,7 @@ export {
   type SigningKey,
 } from './keys.js';
 export {
+  CHECK_CODES,
   type Check,
   type CheckName,
   type LedgerReader,

@@ -1,4 +1,5 @@
 import { toHex } from '../encoding/index.js';
+import type { ErrorCode } from '../errors/index.js';
 import type { KeyHistoryJson, ResolutionJson } from '../modules/identity/index.js';
 import {
   credentialDigest,
@@ -43,15 +44,34 @@ export type CheckName =
   | 'disclosure'
   | 'anchor';
 
+/** The stable error code of each failed check (validity and status have two each). */
+export const CHECK_CODES = {
+  format: 'IDENTITY_BAD_FORMAT',
+  issuerDid: 'IDENTITY_ISSUER_UNRESOLVED',
+  issuerKey: 'IDENTITY_KEY_NOT_VALID_AT_ISSUANCE',
+  signature: 'IDENTITY_BAD_SIGNATURE',
+  holderBinding: 'IDENTITY_BINDING_MISMATCH',
+  issuerRecognised: 'IDENTITY_NOT_RECOGNISED',
+  schema: 'IDENTITY_SCHEMA_MISMATCH',
+  validity: 'IDENTITY_EXPIRED',
+  status: 'IDENTITY_REVOKED',
+  disclosure: 'IDENTITY_DISCLOSURE_MISSING',
+  anchor: 'IDENTITY_NOT_ANCHORED',
+} as const satisfies Record<CheckName, ErrorCode>;
+
 export interface Check {
   readonly name: CheckName;
   readonly ok: boolean;
   readonly detail: string;
+  /** Set exactly when `ok` is false: the stable error code of the failure. */
+  readonly code?: ErrorCode;
 }
 
 export interface VerificationResult {
   readonly valid: boolean;
   readonly checks: readonly Check[];
+  /** Codes of the failed checks, in check order (empty when valid). */
+  readonly errors: readonly ErrorCode[];
   readonly issuer?: string;
   readonly subject?: string;
   readonly vct?: string;
@@ -103,13 +123,14 @@ export async function verifyPresentation(
   policy: VerifierPolicy,
 ): Promise<VerificationResult> {
   const checks: Check[] = [];
-  const add = (name: CheckName, ok: boolean, detail: string) => {
-    checks.push({ name, ok, detail });
+  const add = (name: CheckName, ok: boolean, detail: string, code: ErrorCode = CHECK_CODES[name]) => {
+    checks.push(ok ? { name, ok, detail } : { name, ok, detail, code });
     return ok;
   };
   const done = (extra: Partial<VerificationResult> = {}): VerificationResult => ({
     valid: checks.every((c) => c.ok),
     checks,
+    errors: checks.flatMap((c) => (c.code === undefined ? [] : [c.code])),
     claims: {},
     ...extra,
   });
@@ -166,13 +187,22 @@ export async function verifyPresentation(
   );
   if (key === undefined) return done(base);
 
-  // Signature, disclosures, key binding (nonce), expiry via the SD-JWT library.
+  // Signatures, disclosures and the key-binding JWT via the SD-JWT library. The library is given
+  // the presentation's own nonce and the issuance time so that a wrong nonce or an expired
+  // credential is reported by its own check (holderBinding, validity), not as a bad signature.
+  const kbPart = presentation.slice(presentation.lastIndexOf('~') + 1);
+  let kbNonce = policy.nonce;
+  if (kbPart !== '') {
+    try {
+      const n = decodeCompact(kbPart).payload.nonce;
+      if (typeof n === 'string' && n !== '') kbNonce = n;
+    } catch {
+      // The library rejects the malformed key-binding JWT below.
+    }
+  }
   let verified: Awaited<ReturnType<typeof verifySdJwtSignatures>>;
   try {
-    verified = await verifySdJwtSignatures(presentation, key.publicKeyJwk, {
-      nonce: policy.nonce,
-      now: policy.now,
-    });
+    verified = await verifySdJwtSignatures(presentation, key.publicKeyJwk, { nonce: kbNonce, now: iat });
     add('signature', true, 'issuer signature and disclosures valid');
   } catch (e) {
     add('signature', false, msg(e));
@@ -218,7 +248,14 @@ export async function verifyPresentation(
   }
 
   const exp = typeof payload.exp === 'number' ? payload.exp : 0;
-  add('validity', iat <= policy.now + 60 && policy.now < exp, `iat ${iat}, exp ${exp}`);
+  const nbf = typeof payload.nbf === 'number' ? payload.nbf : iat;
+  const early = Math.max(iat, nbf) > policy.now + 60;
+  add(
+    'validity',
+    !early && policy.now < exp,
+    `iat ${iat}, exp ${exp}, now ${policy.now}`,
+    early ? 'IDENTITY_NOT_YET_VALID' : 'IDENTITY_EXPIRED',
+  );
 
   const st = payload.credentialStatus as
     | { statusListCredential?: string; statusListIndex?: string }
@@ -236,7 +273,12 @@ export async function verifyPresentation(
         set: boolean;
         purpose: string;
       };
-      add('status', !r.set, r.set ? `${r.purpose} bit set` : 'status bit clear');
+      add(
+        'status',
+        !r.set,
+        r.set ? `${r.purpose} bit set` : 'status bit clear',
+        r.purpose === 'suspension' ? 'IDENTITY_SUSPENDED' : 'IDENTITY_REVOKED',
+      );
     } catch (e) {
       add('status', false, msg(e));
     }
