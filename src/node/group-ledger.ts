@@ -143,11 +143,15 @@ export class GroupLedger {
       });
       this.log.info({ hash: toHex(g.hash) }, 'genesis block written');
     } else if (toHex(stored0.hash) !== toHex(g.hash)) {
-      throw new GongzhiError('GENESIS_INVALID', 'data directory holds a different genesis for this group', {
-        group: opts.genesis.group,
-        stored: toHex(stored0.hash),
-        configured: toHex(g.hash),
-      });
+      throw new GongzhiError(
+        'GENESIS_INVALID',
+        'data directory holds a different genesis for this group (a demo created by an older version? remove its directory, e.g. .gongzhi/demo, to start over)',
+        {
+          group: opts.genesis.group,
+          stored: toHex(stored0.hash),
+          configured: toHex(g.hash),
+        },
+      );
     }
     const head = store.latest();
     if (!head) throw new GongzhiError('STORAGE_FAILURE', 'no head block after genesis');
