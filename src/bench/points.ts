@@ -7,8 +7,9 @@ import { toHex, utf8 } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { CandidateTx } from '../execution/index.js';
 import { type CborMap, DEFAULT_PARAMS, encodeTx, type Genesis, signTx } from '../ledger/index.js';
-import { DAY_MS, MemoryChain, POINTS_PERMISSIONS, pointsModule } from '../modules/points/index.js';
+import { DAY_MS, POINTS_PERMISSIONS, pointsModule } from '../modules/points/index.js';
 import { DEFAULT_MODULES, DEFAULT_PERMISSIONS, GongzhiNode, type GroupLedger } from '../node/index.js';
+import { MemoryChain } from '../testing/index.js';
 
 export interface BenchPointsOptions {
   /** Distinct users for the award/transfer run (default 10,000). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toHex, utf8 } from '../../src/encoding/index.js';
 import type { CborMap } from '../../src/ledger/index.js';
-import { DAY_MS, PointsSandbox } from '../../src/modules/points/index.js';
+import { DAY_MS } from '../../src/modules/points/index.js';
+import { PointsSandbox } from '../../src/testing/index.js';
 
 const T0 = Date.UTC(2026, 0, 10);
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../src/encoding/index.js';
 import type { CborMap } from '../../src/ledger/index.js';
-import { DAY_MS, PointsSandbox } from '../../src/modules/points/index.js';
+import { DAY_MS } from '../../src/modules/points/index.js';
+import { PointsSandbox } from '../../src/testing/index.js';
 
 const T0 = Date.UTC(2026, 0, 10);
 const USERS = ['u0', 'u1', 'u2', 'u3'];

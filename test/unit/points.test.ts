@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { toHex, utf8 } from '../../src/encoding/index.js';
 import { ERROR_CODES } from '../../src/errors/index.js';
 import type { CborMap } from '../../src/ledger/index.js';
-import { DAY_MS, POINTS_PERMISSIONS, PointsSandbox, pointsModule } from '../../src/modules/points/index.js';
+import { DAY_MS, POINTS_PERMISSIONS, pointsModule } from '../../src/modules/points/index.js';
+import { PointsSandbox } from '../../src/testing/index.js';
 
 const T0 = Date.UTC(2026, 0, 10);
 const P = 'green';

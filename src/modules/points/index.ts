@@ -1,6 +1,5 @@
 export { type AuditReport, auditProgram } from './audit.js';
 export { Books, classOf, type JournalEntry, lotExpired, parseJournal } from './books.js';
-export { MemoryChain, type MemoryChainOptions } from './memory-chain.js';
 export {
   type Activity,
   type Measurement,
@@ -12,7 +11,6 @@ export { type ClaimArgs, parseClaim } from './ops-earn.js';
 export { type CreateProgramArgs, parseCreateProgram } from './ops-program.js';
 export { POINTS_PERMISSIONS, pointsModule } from './points-module.js';
 export { jsonOf, totalsOf } from './queries.js';
-export { PointsSandbox, type SandboxCall } from './sandbox.js';
 export {
   bookIdOf,
   holderBalance,

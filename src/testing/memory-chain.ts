@@ -1,4 +1,4 @@
-import type { CryptoSuite, KeyPair } from '../../crypto/index.js';
+import type { CryptoSuite, KeyPair } from '../crypto/index.js';
 import {
   type Authorizer,
   BlockExecutor,
@@ -6,7 +6,7 @@ import {
   type CandidateTx,
   type LedgerModule,
   ModuleRegistry,
-} from '../../execution/index.js';
+} from '../execution/index.js';
 import {
   type BlockHeader,
   type CborMap,
@@ -17,8 +17,8 @@ import {
   signTx,
   txHash,
   ZERO_HASH,
-} from '../../ledger/index.js';
-import { MapSource, StateOverlay, type StateReader } from '../../state/index.js';
+} from '../ledger/index.js';
+import { MapSource, StateOverlay, type StateReader } from '../state/index.js';
 
 const PERMISSIVE: Authorizer = { authorize: () => undefined };
 

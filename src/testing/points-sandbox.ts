@@ -1,9 +1,9 @@
-import { type CryptoSuite, getSuite, type KeyPair } from '../../crypto/index.js';
-import { toHex } from '../../encoding/index.js';
-import type { CborMap, Receipt } from '../../ledger/index.js';
-import { type AuditReport, auditProgram } from './audit.js';
+import { type CryptoSuite, getSuite, type KeyPair } from '../crypto/index.js';
+import { toHex } from '../encoding/index.js';
+import type { CborMap, Receipt } from '../ledger/index.js';
+import { type AuditReport, auditProgram } from '../modules/points/audit.js';
+import { pointsModule } from '../modules/points/points-module.js';
 import { MemoryChain } from './memory-chain.js';
-import { pointsModule } from './points-module.js';
 
 /** A named call for `PointsSandbox.block`. */
 export type SandboxCall = readonly [actor: string, method: string, args: CborMap];
