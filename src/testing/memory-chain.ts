@@ -14,6 +14,7 @@ import {
   DEFAULT_PARAMS,
   encodeTx,
   merkleRoot,
+  type SignedTx,
   signTx,
   txHash,
   ZERO_HASH,
@@ -29,6 +30,8 @@ export interface MemoryChainOptions {
   readonly params?: ChainParams;
   /** Timestamp of the genesis header (ms). */
   readonly timestamp: number;
+  /** Chain id in headers and transactions (default "memory"). */
+  readonly chain?: string;
   /**
    * Keys whose committed values are not kept in memory (counted in `sunkBytes` instead), as a node
    * keeps write-once records on disk. Reading such a key later finds nothing — use only for keys the
@@ -48,6 +51,7 @@ export class MemoryChain {
   private readonly executor: BlockExecutor;
   private readonly registry: ModuleRegistry;
   private nonce = 0;
+  private readonly params: ChainParams;
   /** Bytes of committed values not kept (see `sink`). */
   sunkBytes = 0;
   sunkKeys = 0;
@@ -56,6 +60,7 @@ export class MemoryChain {
   constructor(private readonly opts: MemoryChainOptions) {
     this.registry = new ModuleRegistry(opts.modules);
     const params = opts.params ?? { ...DEFAULT_PARAMS, maxBlockTxs: 100_000, maxValidityWindow: 1_000_000 };
+    this.params = params;
     this.executor = new BlockExecutor({
       suite: opts.suite,
       registry: this.registry,
@@ -63,7 +68,7 @@ export class MemoryChain {
       params: () => params,
     });
     this.head = {
-      chain: 'memory',
+      chain: opts.chain ?? 'memory',
       group: 'g1',
       height: 0,
       parent: ZERO_HASH,
@@ -85,7 +90,7 @@ export class MemoryChain {
       group: this.head.group,
       sender: key.publicKey,
       nonce: `m${this.nonce}`,
-      validUntil: this.head.height + 500_000,
+      validUntil: this.head.height + Math.min(500_000, this.params.maxValidityWindow),
       module,
       method,
       args,
@@ -99,6 +104,23 @@ export class MemoryChain {
       sender: suite.address(key.publicKey),
       verified: !sign,
     };
+  }
+
+  /** The block-building candidate for a signed transaction (its signature still to be checked). */
+  candidate(tx: SignedTx): CandidateTx {
+    const suite = this.opts.suite;
+    return {
+      tx,
+      hash: txHash(suite, tx.body),
+      bytes: encodeTx(tx),
+      sender: suite.address(tx.body.sender),
+      verified: false,
+    };
+  }
+
+  /** Execute one block of signed transactions (as they would arrive from the orderer). */
+  runSigned(txs: readonly SignedTx[]): BlockResult {
+    return this.run(txs.map((t) => this.candidate(t)));
   }
 
   /** Execute one block of `txs` at `timestamp` (default: one second after the head) and apply it. */

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getSuite, type KeyPair } from '../../src/crypto/index.js';
 import { encodeCanonical, toHex } from '../../src/encoding/index.js';
-import {
-  BlockExecutor,
-  type BlockResult,
-  type CandidateTx,
-  ModuleRegistry,
-} from '../../src/execution/index.js';
-import {
-  type BlockHeader,
-  type CborMap,
-  DEFAULT_PARAMS,
-  encodeTx,
-  merkleRoot,
-  type SignedTx,
-  signTx,
-  txHash,
-  ZERO_HASH,
-} from '../../src/ledger/index.js';
+import type { BlockResult } from '../../src/execution/index.js';
+import { type BlockHeader, type CborMap, DEFAULT_PARAMS, type SignedTx } from '../../src/ledger/index.js';
 import { governanceAuthorizer } from '../../src/modules/governance/index.js';
 import {
   createConsentMessage,
@@ -27,31 +12,19 @@ import {
   parseDid,
   type ResolutionJson,
 } from '../../src/modules/identity/index.js';
-import { MapSource, StateOverlay } from '../../src/state/index.js';
+import { MemoryChain } from '../../src/testing/index.js';
 
 const suite = getSuite('ed25519');
-const executor = new BlockExecutor({
-  suite,
-  registry: new ModuleRegistry([identityModule]),
-  authorizer: governanceAuthorizer,
-  params: () => DEFAULT_PARAMS,
-});
-
+/** A one-group in-memory chain through the real BlockExecutor and the governance permission check. */
 class Chain {
-  readonly state = new Map<string, Uint8Array>();
-  private nonce = 0;
-  head: BlockHeader = {
-    chain: 'test',
-    group: 'g1',
-    height: 0,
-    parent: ZERO_HASH,
+  readonly mc = new MemoryChain({
+    suite,
+    modules: [identityModule],
+    authorizer: governanceAuthorizer,
+    params: DEFAULT_PARAMS,
     timestamp: 1_700_000_000_000,
-    txCount: 0,
-    txRoot: merkleRoot(suite.hash, []),
-    receiptRoot: merkleRoot(suite.hash, []),
-    stateRoot: ZERO_HASH,
-    order: {},
-  };
+    chain: 'test',
+  });
 
   constructor(roles: Record<string, string[]> = {}) {
     for (const [m, r] of Object.entries(IDENTITY_PERMISSIONS)) {
@@ -60,39 +33,20 @@ class Chain {
     for (const [a, r] of Object.entries(roles)) this.state.set(`governance/roles/${a}`, encodeCanonical(r));
   }
 
+  get state(): Map<string, Uint8Array> {
+    return this.mc.state;
+  }
+
+  get head(): BlockHeader {
+    return this.mc.head;
+  }
+
   tx(kp: KeyPair, method: string, args: CborMap): SignedTx {
-    this.nonce += 1;
-    return signTx(suite, kp.secretKey, {
-      chain: 'test',
-      group: 'g1',
-      sender: kp.publicKey,
-      nonce: `n${this.nonce}`,
-      validUntil: this.head.height + 100,
-      module: 'identity',
-      method,
-      args,
-    });
+    return this.mc.tx(kp, 'identity', method, args).tx;
   }
 
   run(txs: readonly SignedTx[]): BlockResult {
-    const candidates: CandidateTx[] = txs.map((tx) => ({
-      tx,
-      hash: txHash(suite, tx.body),
-      bytes: encodeTx(tx),
-      sender: suite.address(tx.body.sender),
-      verified: false,
-    }));
-    const res = executor.execute(
-      { parent: this.head, timestamp: this.head.timestamp + 1000, order: {}, txs: candidates },
-      new MapSource(this.state),
-      { has: () => false },
-    );
-    for (const [k, v] of res.writes) {
-      if (v === null) this.state.delete(k);
-      else this.state.set(k, v);
-    }
-    this.head = res.header;
-    return res;
+    return this.mc.runSigned(txs);
   }
 
   status(txs: readonly SignedTx[]): string[] {
@@ -100,12 +54,7 @@ class Chain {
   }
 
   query(name: string, args: Record<string, unknown>): unknown {
-    const q = identityModule.queries[name];
-    if (q === undefined) throw new Error(`no query ${name}`);
-    return q(
-      { state: new StateOverlay(new MapSource(this.state)), suite, group: 'g1', height: this.head.height },
-      args,
-    );
+    return this.mc.query('identity', name, args);
   }
 
   resolve(did: string, atHeight?: number): ResolutionJson {

@@ -2,26 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { getSuite, type KeyPair } from '../../crypto/index.js';
 import { type CborValue, toHex, utf8 } from '../../encoding/index.js';
 import { isGongzhiError } from '../../errors/index.js';
-import {
-  type Authorizer,
-  BlockExecutor,
-  type BlockResult,
-  type CandidateTx,
-  ModuleRegistry,
-} from '../../execution/index.js';
+import type { BlockResult } from '../../execution/index.js';
 import {
   type BlockHeader,
   type CborMap,
   DEFAULT_PARAMS,
-  encodeTx,
   leafHash,
   merkleRoot,
   type SignedTx,
-  signTx,
   txHash,
-  ZERO_HASH,
 } from '../../ledger/index.js';
 import { MapSource, StateOverlay } from '../../state/index.js';
+import { MemoryChain } from '../../testing/index.js';
 import {
   evidenceKeys,
   evidenceModule,
@@ -35,66 +27,30 @@ import {
 import type { EvidenceRecordJson } from './types.js';
 
 const suite = getSuite('ed25519');
-const permissive: Authorizer = { authorize: () => undefined };
-const executor = new BlockExecutor({
-  suite,
-  registry: new ModuleRegistry([evidenceModule]),
-  authorizer: permissive,
-  params: () => DEFAULT_PARAMS,
-});
-
-/** A one-group in-memory chain driven by BlockExecutor. */
+/** A one-group in-memory chain driven by the real BlockExecutor, calling the evidence module. */
 class TestChain {
-  readonly state = new Map<string, Uint8Array>();
-  private readonly nonces = new Set<string>();
-  private nonce = 0;
-  head: BlockHeader = {
-    chain: 'test',
-    group: 'g1',
-    height: 0,
-    parent: ZERO_HASH,
+  readonly mc = new MemoryChain({
+    suite,
+    modules: [evidenceModule],
+    params: DEFAULT_PARAMS,
     timestamp: 1_700_000_000_000,
-    txCount: 0,
-    txRoot: merkleRoot(suite.hash, []),
-    receiptRoot: merkleRoot(suite.hash, []),
-    stateRoot: ZERO_HASH,
-    order: {},
-  };
+    chain: 'test',
+  });
+
+  get state(): Map<string, Uint8Array> {
+    return this.mc.state;
+  }
+
+  get head(): BlockHeader {
+    return this.mc.head;
+  }
 
   tx(kp: KeyPair, method: string, args: CborMap): SignedTx {
-    this.nonce += 1;
-    return signTx(suite, kp.secretKey, {
-      chain: 'test',
-      group: 'g1',
-      sender: kp.publicKey,
-      nonce: `n${this.nonce}`,
-      validUntil: this.head.height + 100,
-      module: 'evidence',
-      method,
-      args,
-    });
+    return this.mc.tx(kp, 'evidence', method, args).tx;
   }
 
   run(txs: readonly SignedTx[]): BlockResult {
-    const candidates: CandidateTx[] = txs.map((tx) => ({
-      tx,
-      hash: txHash(suite, tx.body),
-      bytes: encodeTx(tx),
-      sender: suite.address(tx.body.sender),
-      verified: false,
-    }));
-    const res = executor.execute(
-      { parent: this.head, timestamp: this.head.timestamp + 1000, order: {}, txs: candidates },
-      new MapSource(this.state),
-      { has: (s, n) => this.nonces.has(`${s}\u0000${n}`) },
-    );
-    for (const [k, v] of res.writes) {
-      if (v === null) this.state.delete(k);
-      else this.state.set(k, v);
-    }
-    for (const c of res.included) this.nonces.add(`${c.sender}\u0000${c.tx.body.nonce}`);
-    this.head = res.header;
-    return res;
+    return this.mc.runSigned(txs);
   }
 
   snapshot(): Map<string, string> {
@@ -102,12 +58,7 @@ class TestChain {
   }
 
   query(name: string, args: Record<string, unknown>): unknown {
-    const q = evidenceModule.queries[name];
-    if (q === undefined) throw new Error(`no query ${name}`);
-    return q(
-      { state: new StateOverlay(new MapSource(this.state)), suite, group: 'g1', height: this.head.height },
-      args,
-    );
+    return this.mc.query('evidence', name, args);
   }
 
   record(digest: Uint8Array): EvidenceRecordJson {
