@@ -1,152 +1,160 @@
 /**
  * Stable error codes. A code never changes meaning once released; new codes are appended.
- * The HTTP status is the one the node API answers with when the error reaches a client.
+ *
+ * There is one code table. The codes of the platform's own layers are listed here; each ledger
+ * module declares its own codes in its manifest (`src/modules/<name>/errors.ts`), and
+ * `defineModule` merges them into this table through `registerErrorTable` — a code defined twice
+ * is refused. Every code carries the HTTP status the node API answers with and a hint: what the
+ * caller can do about it. The CLI, the API and the console all show the same hint.
  */
-export const ERROR_CODES = {
-  // encoding
-  ENCODING_INVALID: 400,
-  ENCODING_NON_CANONICAL: 400,
-  ENCODING_UNSUPPORTED_TYPE: 400,
-  // crypto / keys
-  CRYPTO_UNKNOWN_SUITE: 400,
-  CRYPTO_BAD_KEY: 400,
-  CRYPTO_BAD_SIGNATURE_ENCODING: 400,
-  KEYSTORE_BAD_PASSWORD: 400,
-  KEYSTORE_INVALID: 400,
-  // transaction admission
-  TX_MALFORMED: 400,
-  TX_TOO_LARGE: 413,
-  TX_WRONG_CHAIN: 400,
-  TX_WRONG_GROUP: 400,
-  TX_UNKNOWN_GROUP: 404,
-  TX_BAD_SIGNATURE: 401,
-  TX_EXPIRED: 400,
-  TX_WINDOW_TOO_LONG: 400,
-  TX_NONCE_REPLAYED: 409,
-  TX_DUPLICATE: 409,
-  TX_NOT_FOUND: 404,
-  TX_SUITE_MISMATCH: 400,
-  // execution (recorded in receipts)
-  EXEC_UNKNOWN_MODULE: 400,
-  EXEC_UNKNOWN_METHOD: 400,
-  EXEC_BAD_ARGS: 400,
-  EXEC_PERMISSION_DENIED: 403,
-  EXEC_ACCOUNT_FROZEN: 403,
-  EXEC_INTERNAL: 500,
-  // governance
-  GOV_NOT_COMMITTEE: 403,
-  GOV_PROPOSAL_NOT_FOUND: 404,
-  GOV_PROPOSAL_CLOSED: 409,
-  GOV_ALREADY_VOTED: 409,
-  GOV_INVALID_CHANGE: 400,
-  GOV_UNKNOWN_ORG: 404,
-  // evidence
-  EVIDENCE_NOT_FOUND: 404,
-  EVIDENCE_ALREADY_SIGNED: 409,
-  EVIDENCE_NOT_SIGNER: 403,
-  EVIDENCE_REVOKED: 409,
-  EVIDENCE_BAD_DIGEST: 400,
-  EVIDENCE_BAD_PROOF: 400,
-  EVIDENCE_CERT_INVALID: 400,
-  EVIDENCE_EXISTS: 409,
-  EVIDENCE_LIMIT: 409,
-  // chain / storage
-  BLOCK_NOT_FOUND: 404,
-  CHAIN_INVALID: 500,
-  STORAGE_FAILURE: 500,
-  GENESIS_INVALID: 400,
-  CONFIG_INVALID: 400,
-  // node service
-  MEMPOOL_FULL: 503,
-  NODE_SHUTTING_DOWN: 503,
-  NODE_TIMEOUT: 504,
-  API_BAD_REQUEST: 400,
-  API_NOT_FOUND: 404,
-  API_BODY_TOO_LARGE: 413,
-  SDK_HTTP: 502,
-  API_INTERNAL: 500,
-  API_UNSUPPORTED_MEDIA_TYPE: 415,
-  SDK_BAD_PROOF: 400,
-  CRYPTO_WORKER_UNAVAILABLE: 500,
-  // points (Shandu): programs, roles, claims, lots, settlement
-  POINTS_NOT_FOUND: 404,
-  POINTS_EXISTS: 409,
-  POINTS_BAD_CONFIG: 400,
-  POINTS_BAD_AMOUNT: 400,
-  POINTS_WRONG_ROLE: 403,
-  POINTS_PROGRAM_NOT_APPROVED: 409,
-  POINTS_FROZEN: 403,
-  POINTS_NOT_MEMBER: 403,
-  POINTS_OVER_QUOTA: 409,
-  POINTS_INSUFFICIENT_FUNDS: 409,
-  POINTS_INSUFFICIENT_BALANCE: 409,
-  POINTS_LOT_EXPIRED: 409,
-  POINTS_DEBT_LIMIT: 409,
-  POINTS_DUPLICATE_CLAIM: 409,
-  POINTS_OUTSIDE_WINDOW: 409,
-  POINTS_UNKNOWN_ACTIVITY: 400,
-  POINTS_IMPLAUSIBLE_CLAIM: 400,
-  POINTS_CAP_EXCEEDED: 409,
-  POINTS_TRANSFER_NOT_ALLOWED: 403,
-  POINTS_CLOSED_LOOP: 403,
-  POINTS_OUT_OF_STOCK: 409,
-  POINTS_BALANCE_NOT_ZERO: 409,
-  POINTS_INVALID_STATE: 409,
-  POINTS_ALREADY_SIGNED: 409,
-  POINTS_LIMIT: 409,
-  ORDERING_BAD_MESSAGE: 400,
-  ORDERING_UNAVAILABLE: 503,
-  NODE_DIVERGED: 500,
-  SYNC_FAILED: 502,
-  IDENTITY_BAD_DID: 400,
-  IDENTITY_NOT_FOUND: 404,
-  IDENTITY_EXISTS: 409,
-  IDENTITY_DEACTIVATED: 409,
-  IDENTITY_NOT_CONTROLLER: 403,
-  IDENTITY_NOT_AGENT: 403,
-  IDENTITY_BAD_CONSENT: 403,
-  IDENTITY_BAD_KEY: 400,
-  IDENTITY_KEY_EXISTS: 409,
-  IDENTITY_KEY_NOT_FOUND: 404,
-  IDENTITY_LAST_KEY: 409,
-  IDENTITY_LIMIT: 409,
-  IDENTITY_ALREADY_RECOGNISED: 409,
-  IDENTITY_NOT_RECOGNISED: 403,
-  IDENTITY_BAD_SCHEMA: 400,
-  IDENTITY_SCHEMA_RANGE: 403,
-  IDENTITY_SCHEMA_NOT_OWNER: 403,
-  IDENTITY_SCHEMA_NOT_FOUND: 404,
-  IDENTITY_STATUS_LIST_EXISTS: 409,
-  IDENTITY_STATUS_LIST_NOT_FOUND: 404,
-  IDENTITY_STATUS_INDEX: 400,
-  IDENTITY_CREDENTIAL_INVALID: 400,
-  IDENTITY_CLAIMS_INVALID: 400,
-  IDENTITY_UNSUPPORTED_ALG: 400,
-  IDENTITY_TOO_LARGE: 400,
-  // credential verification (`Check.code` of a failed check; `VerificationResult.errors`)
-  IDENTITY_BAD_FORMAT: 400,
-  IDENTITY_ISSUER_UNRESOLVED: 404,
-  IDENTITY_KEY_NOT_VALID_AT_ISSUANCE: 401,
-  IDENTITY_BAD_SIGNATURE: 401,
-  IDENTITY_BINDING_MISMATCH: 401,
-  IDENTITY_SCHEMA_MISMATCH: 422,
-  IDENTITY_EXPIRED: 401,
-  IDENTITY_NOT_YET_VALID: 401,
-  IDENTITY_REVOKED: 403,
-  IDENTITY_SUSPENDED: 403,
-  IDENTITY_DISCLOSURE_MISSING: 400,
-  IDENTITY_NOT_ANCHORED: 404,
-} as const;
 
-/** A stable machine-readable error code. */
-export type ErrorCode = keyof typeof ERROR_CODES;
+/** One row of the code table. */
+export interface ErrorSpec {
+  /** HTTP status the node API answers with when the error reaches a client. */
+  readonly status: number;
+  /** What the caller can do about it, in one sentence. */
+  readonly hint: string;
+}
+
+/** A table of codes, as the core and every module declare it. */
+export type ErrorTable = { readonly [code: string]: ErrorSpec };
+
+/**
+ * Module codes, filled in by each module's `errors.ts` through declaration merging, so that
+ * `GongzhiError('POINTS_FROZEN', …)` type-checks exactly when a module declared the code.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: augmented by each module's errors.ts
+export interface ModuleErrorCodes {}
+
+const s = (status: number, hint: string): ErrorSpec => ({ status, hint });
+
+/** The codes of the platform layers (encoding … API, SDK). */
+export const CORE_ERRORS = {
+  // encoding
+  ENCODING_INVALID: s(400, 'Send canonical CBOR (RFC 8949 §4.2.1) built with the SDK.'),
+  ENCODING_NON_CANONICAL: s(400, 'Re-encode with the SDK: keys sorted, shortest lengths, no floats.'),
+  ENCODING_UNSUPPORTED_TYPE: s(400, 'Use only integers, strings, bytes, booleans, null, arrays and maps.'),
+  // crypto / keys
+  CRYPTO_UNKNOWN_SUITE: s(400, 'Choose one of ed25519, secp256k1 or sm2.'),
+  CRYPTO_BAD_KEY: s(400, 'Check that the key belongs to the chain’s suite and is not truncated.'),
+  CRYPTO_BAD_SIGNATURE_ENCODING: s(400, 'Sign with the SDK for this chain’s suite.'),
+  KEYSTORE_BAD_PASSWORD: s(400, 'Check the password (GONGZHI_PASSWORD or --password-file).'),
+  KEYSTORE_INVALID: s(400, 'The keystore file is damaged or not a Gongzhi keystore; restore it from backup.'),
+  // transaction admission
+  TX_MALFORMED: s(400, 'Build the transaction with the SDK or `gongzhi tx`.'),
+  TX_TOO_LARGE: s(413, 'Split the call or anchor a digest instead of the data (see maxTxBytes).'),
+  TX_WRONG_CHAIN: s(400, 'Build the transaction for this node’s chain (GET /v1/groups).'),
+  TX_WRONG_GROUP: s(400, 'Send the transaction to the group it names.'),
+  TX_UNKNOWN_GROUP: s(404, 'List the groups this node serves with GET /v1/groups.'),
+  TX_BAD_SIGNATURE: s(401, 'Sign the transaction body with the sender’s key for this suite.'),
+  TX_EXPIRED: s(400, 'Rebuild the transaction with a later validUntil.'),
+  TX_WINDOW_TOO_LONG: s(400, 'Set validUntil within maxValidityWindow blocks of the current height.'),
+  TX_NONCE_REPLAYED: s(409, 'Use a fresh nonce; the SDK picks one for each transaction.'),
+  TX_DUPLICATE: s(409, 'This transaction is already pending or committed; look it up by hash.'),
+  TX_NOT_FOUND: s(404, 'Check the hash, or wait for the transaction to commit.'),
+  TX_SUITE_MISMATCH: s(400, 'Sign with a key of the chain’s suite.'),
+  // execution (recorded in receipts)
+  EXEC_UNKNOWN_MODULE: s(400, 'List the modules with GET /v1/groups/{group}/modules or /openapi.json.'),
+  EXEC_UNKNOWN_METHOD: s(400, 'List the module’s methods with GET /openapi.json.'),
+  EXEC_BAD_ARGS: s(400, 'Fix the field named in the message; the method’s schema is in /openapi.json.'),
+  EXEC_PERMISSION_DENIED: s(403, 'Ask the committee for a role that may call this method.'),
+  EXEC_ACCOUNT_FROZEN: s(403, 'The committee froze this account; ask it to unfreeze.'),
+  EXEC_INTERNAL: s(500, 'A bug: report it with the transaction hash.'),
+  // evidence proofs and certificates (read by the SDK without the module)
+  EVIDENCE_BAD_DIGEST: s(400, 'Give the file’s SHA-256 (or SM3) digest: 32 bytes, 64 hex digits.'),
+  EVIDENCE_BAD_PROOF: s(
+    400,
+    'The Merkle proof does not lead to the anchored root; use the certificate as issued.',
+  ),
+  EVIDENCE_CERT_INVALID: s(
+    400,
+    'The certificate is damaged or was not issued by this chain; fetch it again.',
+  ),
+  // chain / storage
+  BLOCK_NOT_FOUND: s(404, 'Check the height or hash; GET /v1/groups/{group}/blocks lists recent blocks.'),
+  CHAIN_INVALID: s(
+    500,
+    'Stored data failed to decode or verify: run `gongzhi chain verify` and restore from a peer.',
+  ),
+  STORAGE_FAILURE: s(500, 'Check the disk (space, permissions) and the node log.'),
+  GENESIS_INVALID: s(400, 'Fix the genesis field named in the message, or run `gongzhi init` again.'),
+  CONFIG_INVALID: s(400, 'Fix the configuration field named in the message.'),
+  // node service
+  MEMPOOL_FULL: s(503, 'The node is busy: retry after a short pause.'),
+  NODE_SHUTTING_DOWN: s(503, 'The node is stopping: retry on another node or after restart.'),
+  NODE_TIMEOUT: s(504, 'Not committed in time: look the transaction up by hash before resending.'),
+  API_BAD_REQUEST: s(400, 'Fix the request parameter named in the message (see /docs).'),
+  API_NOT_FOUND: s(404, 'Check the path; /docs lists every route.'),
+  API_BODY_TOO_LARGE: s(413, 'Send fewer transactions per batch.'),
+  SDK_HTTP: s(502, 'The node did not answer as expected: check its address and that it is running.'),
+  API_INTERNAL: s(500, 'A bug: report it with the request and the node log.'),
+  API_UNSUPPORTED_MEDIA_TYPE: s(415, 'Send application/json or application/cbor.'),
+  SDK_BAD_PROOF: s(400, 'The node’s proof does not verify: do not trust this answer; try another node.'),
+  CRYPTO_WORKER_UNAVAILABLE: s(500, 'Signature workers stopped: restart the node.'),
+  ORDERING_BAD_MESSAGE: s(400, 'A stream message was malformed or unsealed; check the sending node.'),
+  ORDERING_UNAVAILABLE: s(503, 'Ordering (NATS) is unreachable: retry; check `gongzhi network status`.'),
+  NODE_DIVERGED: s(500, 'This node’s state differs from the quorum: stop it and resync from a peer.'),
+  SYNC_FAILED: s(502, 'Catch-up from a peer failed: check the peer’s address and certificates.'),
+} as const satisfies ErrorTable;
+
+/** A core code. */
+export type CoreErrorCode = keyof typeof CORE_ERRORS;
+
+/** A stable machine-readable error code: a core code or a registered module's. */
+export type ErrorCode = CoreErrorCode | keyof ModuleErrorCodes;
+
+interface Row extends ErrorSpec {
+  readonly owner: string;
+}
+
+const table = new Map<string, Row>(Object.entries(CORE_ERRORS).map(([c, r]) => [c, { ...r, owner: 'core' }]));
+
+/** Shape of every code: upper case, digits and underscores. */
+export const ERROR_CODE_RE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+
+/**
+ * Merge a module's codes into the one table. Registering the same rows again (the same module
+ * loaded twice) is a no-op; a code another owner already defined, or defined differently, is
+ * refused — so no code is ever defined twice.
+ */
+export function registerErrorTable(owner: string, codes: ErrorTable): void {
+  for (const [code, spec] of Object.entries(codes)) {
+    if (!ERROR_CODE_RE.test(code)) throw new Error(`error code ${code} of ${owner} is not UPPER_SNAKE_CASE`);
+    const have = table.get(code);
+    if (have !== undefined) {
+      if (have.owner === owner && have.status === spec.status && have.hint === spec.hint) continue;
+      throw new Error(`error code ${code} of ${owner} is already defined by ${have.owner}`);
+    }
+    table.set(code, { status: spec.status, hint: spec.hint, owner });
+  }
+}
 
 /** HTTP status for a code (500 for anything unknown). */
 export function httpStatusFor(code: string): number {
-  return (ERROR_CODES as Record<string, number>)[code] ?? 500;
+  return table.get(code)?.status ?? 500;
 }
 
-/** True when `code` is one of the stable codes. */
+/** The hint for a code ('' for anything unknown). */
+export function hintFor(code: string): string {
+  return table.get(code)?.hint ?? '';
+}
+
+/** True when `code` is in the table (core, or of a module loaded in this process). */
 export function isErrorCode(code: string): code is ErrorCode {
-  return Object.hasOwn(ERROR_CODES, code);
+  return table.has(code);
+}
+
+/**
+ * True when `code` has the shape of a code. A client (SDK in a browser) that has not loaded the
+ * modules still keeps the code the node sent.
+ */
+export function looksLikeErrorCode(code: string): code is ErrorCode {
+  return ERROR_CODE_RE.test(code);
+}
+
+/** The whole table as loaded in this process, sorted by code. */
+export function errorTable(): readonly { code: string; status: number; hint: string; owner: string }[] {
+  return [...table.entries()]
+    .map(([code, r]) => ({ code, status: r.status, hint: r.hint, owner: r.owner }))
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }

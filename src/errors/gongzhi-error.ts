@@ -1,4 +1,4 @@
-import type { ErrorCode } from './codes.js';
+import { type ErrorCode, hintFor } from './codes.js';
 
 /** Serializable detail values attached to an error. */
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | undefined>>;
@@ -18,9 +18,14 @@ export class GongzhiError extends Error {
     this.details = details;
   }
 
-  /** JSON shape used by the API: `{ code, message, details }`. */
-  toJSON(): { code: ErrorCode; message: string; details: ErrorDetails } {
-    return { code: this.code, message: this.message, details: this.details };
+  /** What the caller can do about it (from the one code table; '' for an unknown code). */
+  get hint(): string {
+    return hintFor(this.code);
+  }
+
+  /** JSON shape used by the API: `{ code, message, details, hint }`. */
+  toJSON(): { code: ErrorCode; message: string; details: ErrorDetails; hint: string } {
+    return { code: this.code, message: this.message, details: this.details, hint: this.hint };
   }
 }
 

@@ -1,2 +1,15 @@
-export { ERROR_CODES, type ErrorCode, httpStatusFor, isErrorCode } from './codes.js';
+export {
+  CORE_ERRORS,
+  type CoreErrorCode,
+  type ErrorCode,
+  type ErrorSpec,
+  type ErrorTable,
+  errorTable,
+  hintFor,
+  httpStatusFor,
+  isErrorCode,
+  looksLikeErrorCode,
+  type ModuleErrorCodes,
+  registerErrorTable,
+} from './codes.js';
 export { type ErrorDetails, ensure, GongzhiError, isGongzhiError } from './gongzhi-error.js';

@@ -19,7 +19,7 @@ import {
 } from '../state/index.js';
 import { assertAdmissible, type CandidateTx, type NonceIndex } from './admission-check.js';
 import type { Authorizer, ParamsReader } from './authorizer.js';
-import type { ExecContext } from './module.js';
+import type { CheckContext, ExecContext } from './module.js';
 import type { ModuleRegistry } from './registry.js';
 
 /** Input of one block: what the orderer decided. */
@@ -95,7 +95,7 @@ export class BlockExecutor {
       const txState = new StateOverlay(block);
       const events: LedgerEvent[] = [];
       const body = c.tx.body;
-      const ctx: ExecContext = {
+      const checkCtx: CheckContext = {
         chain: parent.chain,
         group: parent.group,
         height,
@@ -105,6 +105,11 @@ export class BlockExecutor {
         senderKey: body.sender,
         suite,
         params,
+        // A reader over the transaction's state, not the overlay itself: check cannot write.
+        state: { getRaw: (k) => txState.getRaw(k), get: (k) => txState.get(k) },
+      };
+      const ctx: ExecContext = {
+        ...checkCtx,
         state: txState,
         emit: (name, data) => {
           events.push({ module: body.module, name, data });
@@ -112,10 +117,10 @@ export class BlockExecutor {
       };
       try {
         const def = registry.method(body.module, body.method);
-        authorizer.authorize(txState, c.sender, body.module, body.method);
+        authorizer.authorize(checkCtx.state, c.sender, body.module, body.method);
         const args = def.parse(body.args);
-        def.check(ctx, args);
-        def.apply(ctx, args);
+        const prepared = def.check(checkCtx, args);
+        def.apply(ctx, args, prepared);
         txState.mergeInto(block);
         receipts.push({
           tx: c.hash,

@@ -12,13 +12,34 @@ export {
   type BlockResult,
   type DroppedTx,
 } from './block-executor.js';
+export { defineErrors, defineMethod, defineModule, defineQuery, S } from './define-module.js';
+export { type LegacyMethodDef, type LegacyQueryDef, legacyMethod, legacyModule } from './legacy.js';
 export {
-  defineMethod,
+  type AnyMethod,
+  type CheckContext,
   type ExecContext,
+  type GenesisContext,
+  type GenesisSection,
   type LedgerModule,
   type MethodDef,
+  type ModuleManifest,
   type QueryContext,
   type QueryDef,
   stateKey,
 } from './module.js';
-export { ModuleRegistry } from './registry.js';
+export {
+  type Codec,
+  defineCodec,
+  defineValueCodec,
+  digestCodec,
+  flagCodec,
+  QueryArgs,
+  readArgs,
+  readArgsAt,
+  readRecordFields,
+  readStored,
+  stringListCodec,
+  uintCodec,
+  writeStored,
+} from './readers.js';
+export { type MethodInfo, type ModuleInfo, ModuleRegistry, type QueryInfo } from './registry.js';

@@ -1,14 +1,17 @@
+import type { TSchema } from '@sinclair/typebox';
 import type { CryptoSuite } from '../crypto/index.js';
 import type { CborValue } from '../encoding/index.js';
+import type { ErrorTable } from '../errors/index.js';
 import type { CborMap, ChainParams, Genesis } from '../ledger/index.js';
 import type { StateOverlay, StateReader } from '../state/index.js';
+import type { QueryArgs } from './readers.js';
 
-/** What a method sees while it executes inside a block. No clock, no randomness. */
-export interface ExecContext {
+/** What a method's `check` sees: the block, the sender, and state it can only read. */
+export interface CheckContext {
   readonly chain: string;
   readonly group: string;
   readonly height: number;
-  /** The block's orderer timestamp (ms). */
+  /** The block's orderer timestamp (ms). No clock is read inside execution. */
   readonly timestamp: number;
   readonly txHash: Uint8Array;
   /** Sender address and public key. */
@@ -16,20 +19,36 @@ export interface ExecContext {
   readonly senderKey: Uint8Array;
   readonly suite: CryptoSuite;
   readonly params: ChainParams;
+  /** The transaction's state, read-only: `check` cannot write by type. */
+  readonly state: StateReader;
+}
+
+/** What a method's `apply` sees: the same, with the transaction's writable overlay and events. */
+export interface ExecContext extends Omit<CheckContext, 'state'> {
   /** The transaction's copy-on-write view: dropped if the call throws. */
   readonly state: StateOverlay;
   emit(name: string, data: CborMap): void;
 }
 
 /**
- * One callable method: `parse` checks the argument shape (EXEC_BAD_ARGS), `check` is the pure
- * validity check (reads only), `apply` performs the writes once `check` passed.
+ * One callable method, in the validity/process split: `parse` checks the argument shape
+ * (EXEC_BAD_ARGS), `check` is the pure validity check over read-only state and returns what
+ * `apply` needs (`P`, e.g. the records it read or a computed posting set), and `apply` performs
+ * the writes with that value. The executor always runs them in this order on the same state.
  */
-export interface MethodDef<A> {
+export interface MethodDef<A, P = void> {
+  /** One line for OpenAPI, the CLI and the console. */
+  readonly summary: string;
+  /** JSON Schema of the arguments' JSON view (bytes as lower-case hex strings). */
+  readonly args: TSchema;
   parse(args: CborMap): A;
-  check(ctx: ExecContext, args: A): void;
-  apply(ctx: ExecContext, args: A): void;
+  check(ctx: CheckContext, args: A): P;
+  apply(ctx: ExecContext, args: A, prepared: P): void;
 }
+
+/** A method with its types erased, as a module's method table holds it. */
+// biome-ignore lint/suspicious/noExplicitAny: the table holds methods of different argument types
+export type AnyMethod = MethodDef<any, any>;
 
 /** Read-only query context. */
 export interface QueryContext {
@@ -39,21 +58,61 @@ export interface QueryContext {
   readonly height: number;
 }
 
-/** A read-only query: JSON arguments in, JSON out. */
-export type QueryDef = (ctx: QueryContext, args: Readonly<Record<string, unknown>>) => unknown;
-
-/** A deterministic ledger module: methods change state, queries read it. */
-export interface LedgerModule {
-  readonly name: string;
-  readonly methods: Readonly<Record<string, MethodDef<unknown>>>;
-  readonly queries: Readonly<Record<string, QueryDef>>;
-  /** Writes the module's initial state from the genesis document. */
-  initGenesis?(genesis: Genesis, state: StateOverlay, suite: CryptoSuite): void;
+/** A read-only query: parameters in (strings from a URL, read with `QueryArgs`), JSON out. */
+export interface QueryDef<R = unknown> {
+  readonly summary: string;
+  /** JSON Schema of the parameters: an object schema whose properties are the parameter names. */
+  readonly args: TSchema;
+  /** JSON Schema of the result's JSON view. */
+  readonly result: TSchema;
+  run(ctx: QueryContext, args: QueryArgs): R;
 }
 
-/** Type-erasing helper so method tables can hold methods of different argument types. */
-export function defineMethod<A>(def: MethodDef<A>): MethodDef<unknown> {
-  return def as MethodDef<unknown>;
+/** A module's optional genesis section (`genesis.modules.<name>`): read strictly, defaults when absent. */
+export interface GenesisSection<G> {
+  /** JSON Schema of the section. */
+  readonly schema: TSchema;
+  readonly defaults: G;
+  /** Read the section (a JSON value) strictly: GENESIS_INVALID naming the field. */
+  parse(section: CborValue): G;
+}
+
+/** What a module's genesis initialiser sees. */
+export interface GenesisContext<G> {
+  readonly genesis: Genesis;
+  readonly state: StateOverlay;
+  readonly suite: CryptoSuite;
+  /** The module's genesis section, parsed (its defaults when absent). */
+  readonly config: G;
+}
+
+/** What a module declares: one typed manifest (see docs/writing-a-module.md). */
+export interface ModuleManifest<G = undefined> {
+  /** Module name: the transaction's `module` field and the prefix of its state keys. */
+  readonly name: string;
+  /** One line for OpenAPI, the CLI and the console. */
+  readonly summary: string;
+  readonly methods: Readonly<Record<string, AnyMethod>>;
+  readonly queries: Readonly<Record<string, QueryDef>>;
+  /**
+   * Default permission rows: method name → roles allowed to call it (`*` = any account). Genesis
+   * starts with these as `<module>.<method>` rows; the committee changes them later. Every method
+   * has a row.
+   */
+  readonly permissions: Readonly<Record<string, readonly string[]>>;
+  /** The module's error codes, merged into the one code table. */
+  readonly errors: ErrorTable;
+  readonly genesis?: GenesisSection<G>;
+  /** Writes the module's initial state at block 0. */
+  initGenesis?(ctx: GenesisContext<G>): void;
+}
+
+/** A module as the registry and executor hold it (built by `defineModule`). */
+export interface LedgerModule extends ModuleManifest<unknown> {
+  /** `<module>.<method>` → roles: the rows genesis starts with. */
+  readonly permissionRows: Readonly<Record<string, readonly string[]>>;
+  /** The module's genesis section of `genesis`, parsed (defaults when absent). */
+  genesisConfig(genesis: Genesis): unknown;
 }
 
 /** Helper for module state keys: "<module>/<parts joined by />". */

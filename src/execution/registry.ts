@@ -1,5 +1,32 @@
+import type { TSchema } from '@sinclair/typebox';
 import { GongzhiError } from '../errors/index.js';
-import type { LedgerModule, MethodDef, QueryDef } from './module.js';
+import type { Genesis } from '../ledger/index.js';
+import type { AnyMethod, LedgerModule, QueryDef } from './module.js';
+
+/** A method as listed for OpenAPI, the CLI and the console. */
+export interface MethodInfo {
+  readonly name: string;
+  readonly summary: string;
+  readonly args: TSchema;
+  /** Default roles (genesis may differ; the committee may change them). */
+  readonly roles: readonly string[];
+}
+
+/** A query as listed for OpenAPI, the CLI and the console. */
+export interface QueryInfo {
+  readonly name: string;
+  readonly summary: string;
+  readonly args: TSchema;
+  readonly result: TSchema;
+}
+
+/** A module as listed. */
+export interface ModuleInfo {
+  readonly name: string;
+  readonly summary: string;
+  readonly methods: readonly MethodInfo[];
+  readonly queries: readonly QueryInfo[];
+}
 
 /** The set of modules a group runs. Immutable once built. */
 export class ModuleRegistry {
@@ -19,7 +46,7 @@ export class ModuleRegistry {
   }
 
   /** The method, or EXEC_UNKNOWN_MODULE / EXEC_UNKNOWN_METHOD. */
-  method(module: string, method: string): MethodDef<unknown> {
+  method(module: string, method: string): AnyMethod {
     const m = this.modules.get(module);
     if (!m) throw new GongzhiError('EXEC_UNKNOWN_MODULE', `unknown module ${module}`, { module });
     const def = Object.hasOwn(m.methods, method) ? m.methods[method] : undefined;
@@ -35,5 +62,44 @@ export class ModuleRegistry {
     if (!q)
       throw new GongzhiError('API_NOT_FOUND', `unknown query ${module}.${name}`, { module, query: name });
     return q;
+  }
+
+  /** Every module's default permission rows (`module.method` → roles). */
+  permissionRows(): Record<string, readonly string[]> {
+    const out: Record<string, readonly string[]> = {};
+    for (const m of this.modules.values()) Object.assign(out, m.permissionRows);
+    return out;
+  }
+
+  /** Check every module's genesis section (GENESIS_INVALID), and refuse sections of unknown modules. */
+  assertGenesisSections(genesis: Genesis): void {
+    for (const name of Object.keys(genesis.modules ?? {})) {
+      if (!this.modules.has(name)) {
+        throw new GongzhiError('GENESIS_INVALID', `genesis.modules names unknown module ${name}`, {
+          field: `modules.${name}`,
+        });
+      }
+    }
+    for (const m of this.modules.values()) m.genesisConfig(genesis);
+  }
+
+  /** What the modules offer, for OpenAPI, the CLI and the console. */
+  describe(): ModuleInfo[] {
+    return this.list().map((m) => ({
+      name: m.name,
+      summary: m.summary,
+      methods: Object.entries(m.methods).map(([name, d]) => ({
+        name,
+        summary: d.summary,
+        args: d.args,
+        roles: m.permissions[name] ?? [],
+      })),
+      queries: Object.entries(m.queries).map(([name, q]) => ({
+        name,
+        summary: q.summary,
+        args: q.args,
+        result: q.result,
+      })),
+    }));
   }
 }

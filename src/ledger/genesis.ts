@@ -57,6 +57,12 @@ export interface Genesis {
   readonly roles: Readonly<Record<string, readonly string[]>>;
   /** "module.method" → roles allowed to call it; "*" means any account. */
   readonly permissions: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Per-module sections (`modules.<name>`), each read strictly by its module's genesis codec;
+   * an absent section means the module's defaults. Absent altogether in most genesis files, so
+   * their canonical encoding (and hash) is unchanged.
+   */
+  readonly modules?: Readonly<Record<string, unknown>>;
 }
 
 const ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;

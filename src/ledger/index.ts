@@ -42,7 +42,7 @@ export {
   receiptValue,
   type WriteEntry,
 } from './receipt.js';
-export { type CborMap, isMap, ShapeReader } from './shape.js';
+export { type CborMap, ID_PATTERN, isMap, ShapeReader } from './shape.js';
 export {
   decodeTx,
   encodeTx,

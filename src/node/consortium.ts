@@ -11,8 +11,7 @@ import {
 import { toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { DEFAULT_PARAMS, type Genesis, type OrgInfo } from '../ledger/index.js';
-import { IDENTITY_PERMISSIONS } from '../modules/identity/index.js';
-import { POINTS_PERMISSIONS } from '../modules/points/index.js';
+import { defaultPermissionRows } from '../modules/index.js';
 import type { NodeConfigFile } from './config.js';
 
 /** One organisation to create. */
@@ -54,14 +53,7 @@ export interface InitResult {
  * points module needs them (program creation by `points-issuer`, approvals by `points-supervisor`,
  * the rest open to any account and checked against each program's own role table).
  */
-export const DEFAULT_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
-  ...POINTS_PERMISSIONS,
-  ...IDENTITY_PERMISSIONS,
-  'evidence.anchor': ['org', 'notary'],
-  'evidence.cosign': ['org', 'notary'],
-  'evidence.note': ['org', 'notary'],
-  'evidence.revoke': ['org', 'notary'],
-};
+export const DEFAULT_PERMISSIONS: Readonly<Record<string, readonly string[]>> = defaultPermissionRows();
 
 /**
  * Write a consortium: per group a genesis document, per organisation an admin key and a node key

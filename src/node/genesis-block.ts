@@ -25,7 +25,9 @@ export function buildGenesisBlock(
   genesis: Genesis,
 ): GenesisBlock {
   const state = new StateOverlay(new MapSource());
-  for (const m of registry.list()) m.initGenesis?.(genesis, state, suite);
+  registry.assertGenesisSections(genesis);
+  for (const m of registry.list())
+    m.initGenesis?.({ genesis, state, suite, config: m.genesisConfig(genesis) });
   const gHash = genesisHash(suite, genesis);
   const header: BlockHeader = {
     chain: genesis.chain,

@@ -7,10 +7,7 @@ import { toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { LedgerModule } from '../execution/index.js';
 import type { Genesis } from '../ledger/index.js';
-import { evidenceModule } from '../modules/evidence/index.js';
-import { governanceModule } from '../modules/governance/index.js';
-import { identityModule } from '../modules/identity/index.js';
-import { pointsModule } from '../modules/points/index.js';
+import { BUILTIN_MODULES } from '../modules/index.js';
 import { ensureOrderingStream, JetStreamOrderer, streamNames } from '../ordering/index.js';
 import { FinalityTracker } from './finality.js';
 import { GroupLedger, type GroupLedgerOptions } from './group-ledger.js';
@@ -23,12 +20,7 @@ export type { NetworkOptions };
 import { NodeMetrics } from './metrics.js';
 
 /** The modules every group runs, in registry order. */
-export const DEFAULT_MODULES: readonly LedgerModule[] = [
-  governanceModule,
-  evidenceModule,
-  pointsModule,
-  identityModule,
-];
+export const DEFAULT_MODULES: readonly LedgerModule[] = BUILTIN_MODULES;
 
 export interface NodeOptions {
   readonly nodeId: string;

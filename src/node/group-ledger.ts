@@ -11,6 +11,7 @@ import {
   type LedgerModule,
   ModuleRegistry,
   type NonceIndex,
+  QueryArgs,
 } from '../execution/index.js';
 import {
   assertValidGenesis,
@@ -311,9 +312,9 @@ export class GroupLedger {
   /** Run a module query against committed state. */
   query(module: string, name: string, args: Readonly<Record<string, unknown>>): unknown {
     const q = this.registry.query(module, name);
-    return q(
+    return q.run(
       { state: this.stateReader(), suite: this.suite, group: this.group, height: this.head.height },
-      args,
+      new QueryArgs(args),
     );
   }
 

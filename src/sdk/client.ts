@@ -7,8 +7,8 @@ import {
   type ErrorCode,
   type ErrorDetails,
   GongzhiError,
-  isErrorCode,
   isGongzhiError,
+  looksLikeErrorCode,
 } from '../errors/index.js';
 import type { CborMap } from '../ledger/index.js';
 import type { EvidenceAlg, EvidenceCertificate, EvidenceMeta, EvidenceRecordJson } from './evidence/types.js';
@@ -133,7 +133,7 @@ export function errorFromResponse(status: number, text: string): GongzhiError {
   const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)
     ?.error;
   const details: ErrorDetails = { ...sanitizeDetails(err?.details), status };
-  if (err && typeof err.code === 'string' && isErrorCode(err.code)) {
+  if (err && typeof err.code === 'string' && looksLikeErrorCode(err.code)) {
     return new GongzhiError(err.code, typeof err.message === 'string' ? err.message : err.code, details);
   }
   const message = err && typeof err.message === 'string' ? err.message : `HTTP ${status}`;
@@ -468,7 +468,7 @@ export class GongzhiClient {
     });
     const status = r.receipt?.status;
     if (status !== undefined && status !== 'ok' && opts.throwOnFailure !== false) {
-      const code: ErrorCode = isErrorCode(status) ? status : 'EXEC_INTERNAL';
+      const code: ErrorCode = looksLikeErrorCode(status) ? status : 'EXEC_INTERNAL';
       throw new GongzhiError(code, r.receipt?.message ?? status, {
         hash: r.hash,
         ...(r.height === undefined ? {} : { height: r.height }),

@@ -6,6 +6,7 @@ import {
   type CandidateTx,
   type LedgerModule,
   ModuleRegistry,
+  QueryArgs,
 } from '../execution/index.js';
 import {
   type BlockHeader,
@@ -148,9 +149,11 @@ export class MemoryChain {
   }
 
   query(module: string, name: string, args: Readonly<Record<string, unknown>> = {}): unknown {
-    return this.registry.query(module, name)(
-      { state: this.reader(), suite: this.opts.suite, group: this.head.group, height: this.head.height },
-      args,
-    );
+    return this.registry
+      .query(module, name)
+      .run(
+        { state: this.reader(), suite: this.opts.suite, group: this.head.group, height: this.head.height },
+        new QueryArgs(args),
+      );
   }
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/api/index.js';
 import type { KeyPair } from '../../src/crypto/index.js';
 import { toHex, utf8 } from '../../src/encoding/index.js';
-import { defineMethod, type LedgerModule } from '../../src/execution/index.js';
+import { type AnyMethod, defineMethod, type LedgerModule } from '../../src/execution/index.js';
 import { evidenceModule } from '../../src/modules/evidence/index.js';
 import { DEFAULT_MODULES, GongzhiNode, type GroupLedger } from '../../src/node/index.js';
 import { makeTx, type TestConsortium, tempDir, testConsortium } from '../helpers/fixtures.js';
@@ -170,17 +170,19 @@ describe.skipIf(!natsServerAvailable())('consortium network over NATS JetStream 
   it('a node whose module computes differently is detected by the quorum and halts', async () => {
     const honest = nodes.pop() as GongzhiNode;
     await honest.close();
-    const anchor = evidenceModule.methods.anchor as ReturnType<typeof defineMethod>;
+    const anchor = evidenceModule.methods.anchor as AnyMethod;
     // Test-only variant of the evidence module: the same method writes one extra key.
     const faultyEvidence: LedgerModule = {
       ...evidenceModule,
       methods: {
         ...evidenceModule.methods,
-        anchor: defineMethod<unknown>({
+        anchor: defineMethod<unknown, unknown>({
+          summary: anchor.summary,
+          args: anchor.args,
           parse: (a) => anchor.parse(a),
           check: (ctx, a) => anchor.check(ctx, a),
-          apply: (ctx, a) => {
-            anchor.apply(ctx, a);
+          apply: (ctx, a, p) => {
+            anchor.apply(ctx, a, p);
             ctx.state.set('evidence/faulty', 1);
           },
         }),

@@ -7,9 +7,11 @@ import {
   type BlockResult,
   type CandidateTx,
   defineMethod,
+  defineModule,
   type LedgerModule,
   ModuleRegistry,
   type NonceIndex,
+  S,
 } from '../../src/execution/index.js';
 import {
   type CborMap,
@@ -40,10 +42,15 @@ const outsider = suite.generateKeyPair();
 const addr = (k: KeyPair): string => suite.address(k.publicKey);
 
 /** A module whose method writes and emits, then throws from `apply`: its effects must be discarded. */
-const faultyModule: LedgerModule = {
+const faultyModule: LedgerModule = defineModule({
   name: 'faulty',
+  summary: 'test module whose method throws after writing',
+  permissions: { boom: ['*'] },
+  errors: {},
   methods: {
     boom: defineMethod<CborMap>({
+      summary: 'writes, emits, then throws',
+      args: S.Object({}),
       parse: (a) => a,
       check: () => undefined,
       apply: (ctx) => {
@@ -55,7 +62,7 @@ const faultyModule: LedgerModule = {
     }),
   },
   queries: {},
-};
+});
 
 const baseGenesis = consortium.genesis[0] as Genesis;
 const genesis: Genesis = {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { toHex, utf8 } from '../../src/encoding/index.js';
-import { ERROR_CODES } from '../../src/errors/index.js';
 import type { CborMap } from '../../src/ledger/index.js';
+import { POINTS_ERRORS } from '../../src/modules/points/errors.js';
 import { DAY_MS, POINTS_PERMISSIONS, pointsModule } from '../../src/modules/points/index.js';
 import { PointsSandbox } from '../../src/testing/index.js';
 
@@ -757,7 +757,7 @@ describe('supervision', () => {
 
 afterAll(() => {
   // checked here rather than in a test so that it sees every test of this file
-  const points = Object.keys(ERROR_CODES).filter((c) => c.startsWith('POINTS_'));
+  const points = Object.keys(POINTS_ERRORS);
   const others = ['POINTS_DEBT_LIMIT', 'POINTS_ALREADY_SIGNED', 'POINTS_LIMIT'];
   const missing = points.filter((c) => !seen.has(c) && !others.includes(c));
   expect(missing).toEqual([]);

@@ -425,12 +425,12 @@ describe('queries', () => {
       digests: [toHex(ds[4]!)],
     });
     expect(queryError(() => c.query('bySigner', { account: addr(alice), limit: 'lots' }))).toBe(
-      'API_BAD_REQUEST',
+      'EXEC_BAD_ARGS',
     );
     expect(queryError(() => c.query('bySigner', { account: addr(alice), limit: 1.5 }))).toBe(
-      'API_BAD_REQUEST',
+      'EXEC_BAD_ARGS',
     );
-    expect(queryError(() => c.query('bySigner', {}))).toBe('API_BAD_REQUEST');
+    expect(queryError(() => c.query('bySigner', {}))).toBe('EXEC_BAD_ARGS');
   });
 });
 

@@ -1,18 +1,9 @@
-export { evidenceModule, MAX_QUERY_LIMIT } from './evidence-module.js';
-export {
-  type AnchorArgs,
-  assertCanAnchor,
-  assertCanCosign,
-  assertCanNote,
-  assertCanRevoke,
-  type CosignArgs,
-  type NoteArgs,
-  parseAnchorArgs,
-  parseCosignArgs,
-  parseNoteArgs,
-  parseRevokeArgs,
-  type RevokeArgs,
-} from './ops.js';
+export { type AnchorArgs, parseAnchorArgs } from './anchor.js';
+export type { CosignArgs } from './cosign.js';
+export { EVIDENCE_ERRORS } from './errors.js';
+export { evidenceModule } from './evidence-module.js';
+export { type NoteArgs, parseNoteArgs } from './note.js';
+export { MAX_QUERY_LIMIT } from './queries.js';
 export {
   type EvidenceNote,
   type EvidenceRecord,
@@ -27,6 +18,8 @@ export {
   MODULE as EVIDENCE_MODULE,
   parseRecord,
   readRecord,
+  recordCodec,
   recordJson,
   recordValue,
 } from './record.js';
+export type { RevokeArgs } from './revoke.js';

@@ -1,13 +1,20 @@
 import { type CborValue, toHex } from '../../encoding/index.js';
-import { GongzhiError } from '../../errors/index.js';
-import { stateKey } from '../../execution/index.js';
-import { type CborMap, ShapeReader } from '../../ledger/index.js';
+import {
+  type Codec,
+  defineCodec,
+  digestCodec,
+  readStored,
+  stateKey,
+  uintCodec,
+  writeStored,
+} from '../../execution/index.js';
+import type { CborMap, ShapeReader } from '../../ledger/index.js';
 import type { StateOverlay, StateReader } from '../../state/index.js';
 import {
+  EVIDENCE_ALGS,
   type EvidenceAlg,
   type EvidenceMeta,
   type EvidenceRecordJson,
-  isEvidenceAlg,
   MAX_BATCH_COUNT,
 } from './types.js';
 
@@ -70,6 +77,8 @@ export const keys = {
   signerItem: (account: string, index: number): string => stateKey(MODULE, 'signer', account, String(index)),
 };
 
+const META_FIELDS = ['type', 'capturedBy', 'capturedAt', 'method', 'ref'] as const;
+
 /** Meta as a CBOR value (`ref` omitted when absent). */
 export function metaValue(m: EvidenceMeta): CborMap {
   return {
@@ -81,33 +90,46 @@ export function metaValue(m: EvidenceMeta): CborMap {
   };
 }
 
-/** Read meta fields strictly (exact fields, bounded strings) with `code` on failure. */
-export function parseMeta(v: CborValue | undefined, code: 'EXEC_BAD_ARGS' | 'EXEC_INTERNAL'): EvidenceMeta {
-  const r = ShapeReader.of(v, ['type', 'capturedBy', 'capturedAt', 'method', 'ref'], code, 'meta');
+/**
+ * Read meta fields strictly (exact fields, bounded strings). `r` is the reader of the enclosing
+ * structure, so the same function reads arguments (EXEC_BAD_ARGS) and stored records (CHAIN_INVALID).
+ */
+export function readMeta(r: ShapeReader): EvidenceMeta {
+  const m = r.nested('meta', META_FIELDS);
   const meta = {
-    type: r.str('type', META_LIMITS.type),
-    capturedBy: r.str('capturedBy', META_LIMITS.capturedBy),
-    capturedAt: r.uint('capturedAt'),
-    method: r.str('method', META_LIMITS.method),
+    type: m.str('type', META_LIMITS.type),
+    capturedBy: m.str('capturedBy', META_LIMITS.capturedBy),
+    capturedAt: m.uint('capturedAt'),
+    method: m.str('method', META_LIMITS.method),
   };
-  return r.has('ref') ? { ...meta, ref: r.str('ref', META_LIMITS.ref) } : meta;
+  return m.has('ref') ? { ...meta, ref: m.str('ref', META_LIMITS.ref) } : meta;
 }
 
-/** Read a batch descriptor `{count: 1..MAX_BATCH_COUNT}`. */
-export function parseBatch(
-  v: CborValue | undefined,
-  code: 'EXEC_BAD_ARGS' | 'EXEC_INTERNAL',
-): { count: number } {
-  const r = ShapeReader.of(v, ['count'], code, 'batch');
-  const count = r.uint('count', MAX_BATCH_COUNT);
-  if (count < 1)
-    throw new GongzhiError(code, `batch.count must be 1..${MAX_BATCH_COUNT}`, { field: 'count' });
+/** Read the optional batch descriptor `{count: 1..MAX_BATCH_COUNT}` of the enclosing structure. */
+export function readBatch(r: ShapeReader): { count: number } | undefined {
+  if (!r.has('batch')) return undefined;
+  const b = r.nested('batch', ['count']);
+  const count = b.uint('count', MAX_BATCH_COUNT);
+  if (count < 1) b.fail('count', `1..${MAX_BATCH_COUNT}`);
   return { count };
 }
 
-/** The record as a CBOR value. */
-export function recordValue(r: EvidenceRecord): CborValue {
+function readSigner(r: ShapeReader, v: CborValue, path: string): EvidenceSigner {
+  const s = r.sub(v, path, ['account', 'height', 'tx', 'revoked']);
+  const signer = { account: s.str('account', 128), height: s.uint('height'), tx: s.digest('tx') };
+  if (!s.has('revoked')) return signer;
+  const rv = s.nested('revoked', ['height', 'tx', 'reason']);
   return {
+    ...signer,
+    revoked: { height: rv.uint('height'), tx: rv.digest('tx'), reason: rv.str('reason', MAX_REASON_LENGTH) },
+  };
+}
+
+/** The one codec of a stored evidence record (CHAIN_INVALID when a stored record does not decode). */
+export const recordCodec: Codec<EvidenceRecord> = defineCodec<EvidenceRecord>(
+  'evidence record',
+  ['digest', 'alg', 'meta', 'batch', 'anchoredAt', 'signers', 'notes'],
+  (r) => ({
     digest: r.digest,
     alg: r.alg,
     meta: metaValue(r.meta),
@@ -122,83 +144,50 @@ export function recordValue(r: EvidenceRecord): CborValue {
         : { revoked: { height: s.revoked.height, tx: s.revoked.tx, reason: s.revoked.reason } }),
     })),
     notes: r.notes.map((n) => ({ account: n.account, height: n.height, tx: n.tx, text: n.text })),
-  };
-}
-
-/** Parse a stored record; a malformed one is a bug (EXEC_INTERNAL). */
-export function parseRecord(v: CborValue | undefined): EvidenceRecord {
-  const code = 'EXEC_INTERNAL';
-  const r = ShapeReader.of(
-    v,
-    ['digest', 'alg', 'meta', 'batch', 'anchoredAt', 'signers', 'notes'],
-    code,
-    'evidence record',
-  );
-  const alg = r.str('alg', 16);
-  if (!isEvidenceAlg(alg)) throw new GongzhiError(code, 'stored record has an unknown alg', { alg });
-  const at = ShapeReader.of(r.raw('anchoredAt'), ['height', 'timestamp', 'tx'], code, 'anchoredAt');
-  const signers = r.array('signers', MAX_SIGNERS).map((s): EvidenceSigner => {
-    const sr = ShapeReader.of(s, ['account', 'height', 'tx', 'revoked'], code, 'signer');
-    const signer = { account: sr.str('account', 128), height: sr.uint('height'), tx: sr.bytes('tx', 32) };
-    if (!sr.has('revoked')) return signer;
-    const rr = ShapeReader.of(sr.raw('revoked'), ['height', 'tx', 'reason'], code, 'revoked');
+  }),
+  (r) => {
+    const at = r.nested('anchoredAt', ['height', 'timestamp', 'tx']);
+    const batch = readBatch(r);
+    const signers = r.list('signers', MAX_SIGNERS, (v, path) => readSigner(r, v, path));
+    const notes = r.list('notes', MAX_NOTES, (v, path) => {
+      const n = r.sub(v, path, ['account', 'height', 'tx', 'text']);
+      return {
+        account: n.str('account', 128),
+        height: n.uint('height'),
+        tx: n.digest('tx'),
+        text: n.str('text', MAX_NOTE_LENGTH),
+      };
+    });
     return {
-      ...signer,
-      revoked: {
-        height: rr.uint('height'),
-        tx: rr.bytes('tx', 32),
-        reason: rr.str('reason', MAX_REASON_LENGTH),
-      },
+      digest: r.digest('digest'),
+      alg: r.oneOf('alg', EVIDENCE_ALGS),
+      meta: readMeta(r),
+      ...(batch === undefined ? {} : { batch }),
+      anchoredAt: { height: at.uint('height'), timestamp: at.uint('timestamp'), tx: at.digest('tx') },
+      signers,
+      notes,
     };
-  });
-  const notes = r.array('notes', MAX_NOTES).map((n): EvidenceNote => {
-    const nr = ShapeReader.of(n, ['account', 'height', 'tx', 'text'], code, 'note');
-    return {
-      account: nr.str('account', 128),
-      height: nr.uint('height'),
-      tx: nr.bytes('tx', 32),
-      text: nr.str('text', MAX_NOTE_LENGTH),
-    };
-  });
-  return {
-    digest: r.bytes('digest', 32),
-    alg,
-    meta: parseMeta(r.raw('meta'), code),
-    ...(r.has('batch') ? { batch: parseBatch(r.raw('batch'), code) } : {}),
-    anchoredAt: { height: at.uint('height'), timestamp: at.uint('timestamp'), tx: at.bytes('tx', 32) },
-    signers,
-    notes,
-  };
-}
+  },
+);
 
-/** The record of `digest`, or undefined. */
+/** The record of `digest`, or undefined (CHAIN_INVALID if the stored value does not decode). */
 export function readRecord(state: StateReader, digest: Uint8Array): EvidenceRecord | undefined {
-  const v = state.get(keys.record(toHex(digest)));
-  return v === undefined ? undefined : parseRecord(v);
+  return readStored(state, keys.record(toHex(digest)), recordCodec);
 }
 
 /** Store a record under its digest. */
 export function writeRecord(state: StateOverlay, r: EvidenceRecord): void {
-  state.set(keys.record(toHex(r.digest)), recordValue(r));
+  writeStored(state, keys.record(toHex(r.digest)), recordCodec, r);
 }
 
-/** Number of digests `account` has signed. */
-export function signerCount(state: StateReader, account: string): number {
-  const v = state.get(keys.signerCount(account));
-  return typeof v === 'number' ? v : 0;
+/** The stored CBOR value of a record (tests, certificate building). */
+export function recordValue(r: EvidenceRecord): CborValue {
+  return recordCodec.encode(r);
 }
 
-/** Append `digest` to the list of digests signed by `account`. */
-export function indexSigner(state: StateOverlay, account: string, digest: Uint8Array): void {
-  const n = signerCount(state, account);
-  state.set(keys.signerItem(account, n), digest);
-  state.set(keys.signerCount(account), n + 1);
-}
-
-/** The `index`-th digest signed by `account` (hex), or undefined. */
-export function signedDigestAt(state: StateReader, account: string, index: number): string | undefined {
-  const v = state.get(keys.signerItem(account, index));
-  return v instanceof Uint8Array ? toHex(v) : undefined;
+/** Decode a stored record value strictly (CHAIN_INVALID). */
+export function parseRecord(v: CborValue): EvidenceRecord {
+  return recordCodec.decode(v);
 }
 
 /** JSON form of a record (bytes as hex), as returned by the `get` query. */
@@ -223,4 +212,22 @@ export function recordJson(r: EvidenceRecord): EvidenceRecordJson {
     })),
     notes: r.notes.map((n) => ({ account: n.account, height: n.height, tx: toHex(n.tx), text: n.text })),
   };
+}
+
+/** Number of digests `account` has signed. */
+export function signerCount(state: StateReader, account: string): number {
+  return readStored(state, keys.signerCount(account), uintCodec) ?? 0;
+}
+
+/** Append `digest` to the list of digests signed by `account`. */
+export function indexSigner(state: StateOverlay, account: string, digest: Uint8Array): void {
+  const n = signerCount(state, account);
+  state.set(keys.signerItem(account, n), digest);
+  writeStored(state, keys.signerCount(account), uintCodec, n + 1);
+}
+
+/** The `index`-th digest signed by `account` (hex), or undefined. */
+export function signedDigestAt(state: StateReader, account: string, index: number): string | undefined {
+  const v = readStored(state, keys.signerItem(account, index), digestCodec);
+  return v === undefined ? undefined : toHex(v);
 }

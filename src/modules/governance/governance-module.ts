@@ -2,10 +2,11 @@ import type { CryptoSuite } from '../../crypto/index.js';
 import { fromHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import type { Authorizer, ExecContext, LedgerModule } from '../../execution/index.js';
-import { defineMethod } from '../../execution/index.js';
+import { legacyMethod, legacyModule } from '../../execution/index.js';
 import { type CborMap, type Genesis, ShapeReader } from '../../ledger/index.js';
 import type { StateOverlay, StateReader } from '../../state/index.js';
 import { actionValue, applyAction, assertValidAction, type GovAction, parseAction } from './actions.js';
+import { GOVERNANCE_ERRORS } from './errors.js';
 import { type Proposal, proposalValue, readProposal, tally } from './proposals.js';
 import {
   isFrozen,
@@ -67,7 +68,7 @@ interface VoteArgs {
   approve: boolean;
 }
 
-const propose = defineMethod<ProposeArgs>({
+const propose = legacyMethod<ProposeArgs>({
   parse: (args) => ({
     action: parseAction(ShapeReader.of(args, ['action'], 'EXEC_BAD_ARGS', 'args').raw('action')),
   }),
@@ -93,7 +94,7 @@ const propose = defineMethod<ProposeArgs>({
   },
 });
 
-const vote = defineMethod<VoteArgs>({
+const vote = legacyMethod<VoteArgs>({
   parse: (args) => {
     const r = ShapeReader.of(args, ['id', 'approve'], 'EXEC_BAD_ARGS', 'args');
     return { id: r.uint('id'), approve: r.bool('approve') };
@@ -153,8 +154,10 @@ function proposalJson(p: Proposal): unknown {
 }
 
 /** The governance module: committee proposals and weighted votes over members, roles, permissions, params, freezes. */
-export const governanceModule: LedgerModule = {
+export const governanceModule: LedgerModule = legacyModule({
   name: MODULE,
+  errors: GOVERNANCE_ERRORS,
+  permissions: { propose: ['committee'], vote: ['committee'] },
   methods: { propose, vote },
   queries: {
     params: ({ state }) => readParams(state),
@@ -186,7 +189,7 @@ export const governanceModule: LedgerModule = {
     },
   },
   initGenesis,
-};
+});
 
 /** Permission table + freeze list enforcement, run before every call. */
 export const governanceAuthorizer: Authorizer = {

@@ -2,11 +2,18 @@ import { gzipSync } from 'node:zlib';
 import type { SuiteId } from '../../crypto/index.js';
 import { toBase64Url, toHex, utf8 } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import { defineMethod, type ExecContext, type LedgerModule, type QueryDef } from '../../execution/index.js';
+import {
+  type ExecContext,
+  type LedgerModule,
+  type LegacyQueryDef,
+  legacyMethod,
+  legacyModule,
+} from '../../execution/index.js';
 import type { CborMap } from '../../ledger/index.js';
 import type { StateReader } from '../../state/index.js';
 import { readRoles } from '../governance/index.js';
 import { atJson, formatDid, parseDid, resolutionJson } from './did.js';
+import { IDENTITY_ERRORS } from './errors.js';
 import {
   args,
   assertControllable,
@@ -79,7 +86,7 @@ interface CreateArgs {
  * agent (governance role `identity-agent`) sends it with `consent`: the subject's signature over
  * `createConsentMessage(did, agent)`.
  */
-const create = defineMethod<CreateArgs>({
+const create = legacyMethod<CreateArgs>({
   parse: (v) => {
     const r = args(v, ['publicKey', 'purposes', 'services', 'controllers', 'consent']);
     return {
@@ -183,7 +190,7 @@ function checkNewKey(ctx: ExecContext, rec: DidRecord, a: AddKeyArgs, replacing:
 }
 
 /** `addKey {id, fragment, publicKey, keyType?, purposes?}` (sender controls the DID). */
-const addKey = defineMethod<AddKeyArgs>({
+const addKey = legacyMethod<AddKeyArgs>({
   parse: parseNewKey,
   check: (ctx, a) => {
     const rec = liveDid(ctx.state, a.id);
@@ -221,7 +228,7 @@ function revoked(ctx: ExecContext, keys: readonly DidKey[], fragment: string): D
 }
 
 /** `revokeKey {id, fragment}`: the key stays in the history with its revocation block. */
-const revokeKey = defineMethod<RevokeKeyArgs>({
+const revokeKey = legacyMethod<RevokeKeyArgs>({
   parse: (v) => {
     const r = args(v, ['id', 'fragment']);
     return { id: readId(r), fragment: readFragment(r) };
@@ -263,7 +270,7 @@ function rotated(a: RotateKeyArgs, old: DidKey): AddKeyArgs {
  * `rotateKey {id, old, fragment, publicKey, keyType?, purposes?}`: atomically revoke key `old`
  * and add the new key (type and purposes default to the old key's).
  */
-const rotateKey = defineMethod<RotateKeyArgs>({
+const rotateKey = legacyMethod<RotateKeyArgs>({
   parse: (v) => {
     const r = args(v, ['id', 'old', 'fragment', 'keyType', 'publicKey', 'purposes']);
     return {
@@ -296,7 +303,7 @@ const rotateKey = defineMethod<RotateKeyArgs>({
 });
 
 /** `setServices {id, services}`: replace the service list. */
-const setServices = defineMethod<{ id: string; services: DidService[] }>({
+const setServices = legacyMethod<{ id: string; services: DidService[] }>({
   parse: (v) => {
     const r = args(v, ['id', 'services']);
     return { id: readId(r), services: readServices(r.raw('services')) };
@@ -310,7 +317,7 @@ const setServices = defineMethod<{ id: string; services: DidService[] }>({
 });
 
 /** `setControllers {id, controllers}`: replace the controller DIDs (ids). */
-const setControllers = defineMethod<{ id: string; controllers: string[] }>({
+const setControllers = legacyMethod<{ id: string; controllers: string[] }>({
   parse: (v) => {
     const r = args(v, ['id', 'controllers']);
     const id = readId(r);
@@ -330,7 +337,7 @@ const setControllers = defineMethod<{ id: string; controllers: string[] }>({
 });
 
 /** `deactivate {id}`: permanent; the DID resolves with no keys or services afterwards. */
-const deactivate = defineMethod<{ id: string }>({
+const deactivate = legacyMethod<{ id: string }>({
   parse: (v) => ({ id: readId(args(v, ['id'])) }),
   check: (ctx, a) => assertController(ctx, liveDid(ctx.state, a.id)),
   apply: (ctx, a) => {
@@ -357,7 +364,7 @@ function isOpen(periods: readonly IssuerPeriod[]): boolean {
  * `recognizeIssuer {id, category}`: permitted (genesis permissions) to the governance role
  * `identity-registrar`, which the committee grants by vote (`governance` action grantRole).
  */
-const recognizeIssuer = defineMethod<IssuerArgs>({
+const recognizeIssuer = legacyMethod<IssuerArgs>({
   parse: (v) => {
     const r = args(v, ['id', 'category']);
     return { id: readId(r), category: readCategory(r) };
@@ -384,7 +391,7 @@ const recognizeIssuer = defineMethod<IssuerArgs>({
 });
 
 /** `derecognizeIssuer {id, category, reason}`: closes the open recognition period. */
-const derecognizeIssuer = defineMethod<IssuerArgs & { reason: string }>({
+const derecognizeIssuer = legacyMethod<IssuerArgs & { reason: string }>({
   parse: (v) => {
     const r = args(v, ['id', 'category', 'reason']);
     return { id: readId(r), category: readCategory(r), reason: r.str('reason', LIMITS.reason) };
@@ -450,7 +457,7 @@ function checkSchemaText(text: string): void {
  * version. Versions are immutable. Id ranges: system (registrar role only), authority (issuer
  * currently recognised in some category), open.
  */
-const registerSchema = defineMethod<SchemaArgs>({
+const registerSchema = legacyMethod<SchemaArgs>({
   parse: (v) => {
     const r = args(v, ['schemaId', 'issuer', 'name', 'schema']);
     const schemaId = r.uint('schemaId', SCHEMA_RANGES.open.max);
@@ -516,7 +523,7 @@ interface StatusListArgs {
 }
 
 /** `createStatusList {issuer, list, purpose, size?}` (size: multiple of 8192, 131072..1048576). */
-const createStatusList = defineMethod<StatusListArgs>({
+const createStatusList = legacyMethod<StatusListArgs>({
   parse: (v) => {
     const r = args(v, ['issuer', 'list', 'purpose', 'size']);
     const size = r.has('size') ? r.uint('size', LIMITS.statusMaxBits) : LIMITS.statusMinBits;
@@ -547,7 +554,7 @@ interface SetStatusArgs {
 }
 
 /** `setStatus {issuer, list, indexes, value}`: set (revoke/suspend) or clear bits; the issuer's controllers only. */
-const setStatus = defineMethod<SetStatusArgs>({
+const setStatus = legacyMethod<SetStatusArgs>({
   parse: (v) => {
     const r = args(v, ['issuer', 'list', 'indexes', 'value']);
     const indexes = r.array('indexes', LIMITS.statusIndexesPerTx).map((i) => {
@@ -621,7 +628,7 @@ function localId(group: string, did: string): string {
 }
 
 /** `resolve {did, atHeight?}` → DID resolution result, current or as it was after block `atHeight`. */
-const resolve: QueryDef = ({ state, group, height }, a) => {
+const resolve: LegacyQueryDef = ({ state, group, height }, a) => {
   const did = qstr(a, 'did');
   const id = localId(group, did);
   const h = qint(a, 'atHeight');
@@ -642,7 +649,7 @@ const resolve: QueryDef = ({ state, group, height }, a) => {
  * `issuer {did, category, at?, atHeight?}` → whether the DID is a recognised issuer of the
  * category now, at block time `at` (ms) and/or after block `atHeight`, with the full history.
  */
-const issuer: QueryDef = ({ state, group }, a) => {
+const issuer: LegacyQueryDef = ({ state, group }, a) => {
   const did = qstr(a, 'did');
   const id = localId(group, did);
   const category = qstr(a, 'category');
@@ -677,7 +684,7 @@ const issuer: QueryDef = ({ state, group }, a) => {
 };
 
 /** `issuers {category}` → DIDs ever recognised in the category and whether they are now. */
-const issuers: QueryDef = ({ state, group }, a) => {
+const issuers: LegacyQueryDef = ({ state, group }, a) => {
   const category = qstr(a, 'category');
   const ids = readIssuerIndex(state, category);
   const sample = ids[0] === undefined ? undefined : readDid(state, ids[0]);
@@ -692,7 +699,7 @@ const issuers: QueryDef = ({ state, group }, a) => {
 };
 
 /** `schema {schemaId, version?}` → the schema (latest version by default). */
-const schema: QueryDef = ({ state }, a) => {
+const schema: LegacyQueryDef = ({ state }, a) => {
   const schemaId = qint(a, 'schemaId');
   if (schemaId === undefined) throw new GongzhiError('API_BAD_REQUEST', 'schemaId is required');
   const latest = readSchemaLatest(state, schemaId);
@@ -724,7 +731,7 @@ function statusListOf(state: StateReader, group: string, a: Readonly<Record<stri
 }
 
 /** `status {did, list, index}` → the bit (1 = revoked/suspended). */
-const status: QueryDef = ({ state, group }, a) => {
+const status: LegacyQueryDef = ({ state, group }, a) => {
   const { id, did, list, l } = statusListOf(state, group, a);
   const index = qint(a, 'index');
   if (index === undefined || index >= l.size) {
@@ -744,7 +751,7 @@ const status: QueryDef = ({ state, group }, a) => {
 };
 
 /** `statusList {did, list}` → Bitstring Status List `encodedList` (gzip, base64url with multibase 'u'). */
-const statusList: QueryDef = ({ state, group }, a) => {
+const statusList: LegacyQueryDef = ({ state, group }, a) => {
   const { id, did, list, l } = statusListOf(state, group, a);
   const all = new Uint8Array(l.size / 8);
   for (let c = 0; c < l.size / STATUS_CHUNK_BITS; c++) {
@@ -760,12 +767,29 @@ const statusList: QueryDef = ({ state, group }, a) => {
   };
 };
 
+const IDENTITY_METHOD_ROLES: Readonly<Record<string, readonly string[]>> = {
+  create: ['*'],
+  addKey: ['*'],
+  revokeKey: ['*'],
+  rotateKey: ['*'],
+  setServices: ['*'],
+  setControllers: ['*'],
+  deactivate: ['*'],
+  recognizeIssuer: [REGISTRAR_ROLE],
+  derecognizeIssuer: [REGISTRAR_ROLE],
+  registerSchema: ['*'],
+  createStatusList: ['*'],
+  setStatus: ['*'],
+};
+
 /**
  * The identity module: `did:gongzhi` DIDs (create by subject or user agent, keys, rotation,
  * services, controllers, deactivation, history), the issuer trust registry, credential
  * schemas (CPT) and Bitstring Status Lists. Only public keys, ids, digests and bits on ledger.
  */
-export const identityModule: LedgerModule = {
+export const identityModule: LedgerModule = legacyModule({
+  errors: IDENTITY_ERRORS,
+  permissions: IDENTITY_METHOD_ROLES,
   name: MODULE,
   methods: {
     create,
@@ -782,14 +806,8 @@ export const identityModule: LedgerModule = {
     setStatus,
   },
   queries: { resolve, issuer, issuers, schema, status, statusList },
-};
+});
 
 /** Genesis permissions: issuer recognition for `identity-registrar`, everything else open (the module checks control). */
-export const IDENTITY_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  Object.keys(identityModule.methods)
-    .sort()
-    .map((m) => [
-      `identity.${m}`,
-      m === 'recognizeIssuer' || m === 'derecognizeIssuer' ? [REGISTRAR_ROLE] : ['*'],
-    ]),
-);
+export const IDENTITY_PERMISSIONS: Readonly<Record<string, readonly string[]>> =
+  identityModule.permissionRows;

@@ -1,6 +1,6 @@
 import type { CborValue } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import { defineMethod, type ExecContext, type MethodDef } from '../../execution/index.js';
+import { type AnyMethod, type ExecContext, legacyMethod } from '../../execution/index.js';
 import { type CborMap, ShapeReader } from '../../ledger/index.js';
 import { Env } from './env.js';
 import { ADDR_RE, ID_RE, MAX_AMOUNT } from './types.js';
@@ -14,9 +14,9 @@ import { ADDR_RE, ID_RE, MAX_AMOUNT } from './types.js';
 export function op<A extends object>(
   parse: (args: CborMap) => A,
   exec: (env: Env, args: A) => void,
-): MethodDef<unknown> {
+): AnyMethod {
   const checked = new WeakMap<A, { ctx: ExecContext; env: Env }>();
-  return defineMethod<A>({
+  return legacyMethod<A>({
     parse,
     check: (ctx, a) => {
       const env = new Env(ctx);

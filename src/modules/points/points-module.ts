@@ -1,4 +1,5 @@
-import type { LedgerModule } from '../../execution/index.js';
+import { type LedgerModule, legacyModule } from '../../execution/index.js';
+import { POINTS_ERRORS } from './errors.js';
 import { earnMethods } from './ops-earn.js';
 import { exchangeMethods } from './ops-exchange.js';
 import { memberMethods } from './ops-members.js';
@@ -8,37 +9,37 @@ import { spendMethods } from './ops-spend.js';
 import { pointsQueries } from './queries.js';
 import { MODULE } from './types.js';
 
+const methods = {
+  ...programMethods,
+  ...memberMethods,
+  ...earnMethods,
+  ...spendMethods,
+  ...exchangeMethods,
+  ...settlementMethods,
+};
+
+/** Methods a genesis should restrict to a governance role; every other points method is `*`. */
+const RESTRICTED: Readonly<Record<string, readonly string[]>> = {
+  createProgram: ['points-issuer'],
+  approveProgram: ['points-supervisor'],
+  approveMethodology: ['points-supervisor'],
+};
+
 /**
  * The Shandu points engine: programs approved by supervisors, per-program roles, measured awards,
  * a double-entry ledger of lots with expiry, exchange between programs, and period settlement.
  * Every scenario (green travel, time bank, parking, civic points) is configuration of this module.
  */
-export const pointsModule: LedgerModule = {
+export const pointsModule: LedgerModule = legacyModule({
   name: MODULE,
-  methods: {
-    ...programMethods,
-    ...memberMethods,
-    ...earnMethods,
-    ...spendMethods,
-    ...exchangeMethods,
-    ...settlementMethods,
-  },
+  errors: POINTS_ERRORS,
+  permissions: Object.fromEntries(Object.keys(methods).map((m) => [m, RESTRICTED[m] ?? ['*']])),
+  methods,
   queries: pointsQueries,
-};
-
-/** Methods a genesis should restrict to a governance role; every other points method is `*`. */
-const RESTRICTED: Readonly<Record<string, readonly string[]>> = {
-  'points.createProgram': ['points-issuer'],
-  'points.approveProgram': ['points-supervisor'],
-  'points.approveMethodology': ['points-supervisor'],
-};
+});
 
 /**
  * Genesis permissions for the points module. The governance Authorizer checks these first; the
  * module then checks the caller's role in the program's own role table.
  */
-export const POINTS_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  Object.keys(pointsModule.methods)
-    .sort()
-    .map((m) => [`points.${m}`, RESTRICTED[`points.${m}`] ?? ['*']]),
-);
+export const POINTS_PERMISSIONS: Readonly<Record<string, readonly string[]>> = pointsModule.permissionRows;

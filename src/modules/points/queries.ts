@@ -1,6 +1,6 @@
 import { type CborValue, fromHex, toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import type { QueryDef } from '../../execution/index.js';
+import type { LegacyQueryDef } from '../../execution/index.js';
 import type { StateReader } from '../../state/index.js';
 import { lotExpired, parseJournal, periodFields } from './books.js';
 import { parseBook } from './env.js';
@@ -104,7 +104,7 @@ function bookOf(state: StateReader, p: Program) {
   return v === undefined ? undefined : parseBook(v);
 }
 
-const queries: Record<string, QueryDef> = {
+const queries: Record<string, LegacyQueryDef> = {
   programs: ({ state }) =>
     readList(state.get(keys.programs())).map((id) => {
       const p = parseProgram(state.get(keys.program(id)));
@@ -298,4 +298,4 @@ const queries: Record<string, QueryDef> = {
   },
 };
 
-export const pointsQueries: Readonly<Record<string, QueryDef>> = queries;
+export const pointsQueries: Readonly<Record<string, LegacyQueryDef>> = queries;

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { type CryptoSuite, getSuite, type KeyPair, type SuiteId } from '../../crypto/index.js';
 import { fromBase64Url, toBase64Url, toHex, utf8 } from '../../encoding/index.js';
 import { isGongzhiError } from '../../errors/index.js';
-import { type Authorizer, BlockExecutor, type CandidateTx, ModuleRegistry } from '../../execution/index.js';
+import {
+  type Authorizer,
+  BlockExecutor,
+  type CandidateTx,
+  ModuleRegistry,
+  QueryArgs,
+} from '../../execution/index.js';
 import {
   type BlockHeader,
   blockHash,
@@ -119,7 +125,7 @@ class SignedChain {
       group: 'g1',
       height: 0,
     };
-    return q(ctx, { digest: toHex(digest) }) as EvidenceRecordJson;
+    return q.run(ctx, new QueryArgs({ digest: toHex(digest) })) as EvidenceRecordJson;
   }
 
   /** What the node's certificate route does: query the record, fetch the blocks, assemble. */

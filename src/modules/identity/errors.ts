@@ -1,0 +1,56 @@
+import { defineErrors } from '../../execution/index.js';
+
+/**
+ * The identity module's codes: ledger operations, and the failed checks of credential
+ * verification (`Check.code`, `VerificationResult.errors`) raised by `src/credentials`.
+ */
+export const IDENTITY_ERRORS = defineErrors({
+  IDENTITY_BAD_DID: [400, 'Give a DID such as did:gongzhi:<chain>:<id>.'],
+  IDENTITY_NOT_FOUND: [404, 'No DID document with this DID in this group.'],
+  IDENTITY_EXISTS: [409, 'This DID exists already.'],
+  IDENTITY_DEACTIVATED: [409, 'The DID was deactivated and cannot change any more.'],
+  IDENTITY_NOT_CONTROLLER: [403, 'Sign with a key of the DID’s controller.'],
+  IDENTITY_NOT_AGENT: [403, 'Only an organisation recognised as a user agent may create DIDs for residents.'],
+  IDENTITY_BAD_CONSENT: [403, 'The holder’s consent signature is missing or does not verify.'],
+  IDENTITY_BAD_KEY: [400, 'The key is not a valid public key of the chain’s suite.'],
+  IDENTITY_KEY_EXISTS: [409, 'A key with this id exists already in the DID document.'],
+  IDENTITY_KEY_NOT_FOUND: [404, 'No key with this id in the DID document.'],
+  IDENTITY_LAST_KEY: [409, 'A DID keeps at least one authentication key.'],
+  IDENTITY_LIMIT: [409, 'A size or count limit was reached; see the message.'],
+  IDENTITY_ALREADY_RECOGNISED: [409, 'This issuer is already recognised for this type.'],
+  IDENTITY_NOT_RECOGNISED: [
+    403,
+    'The issuer is not recognised for this credential type; the committee recognises issuers.',
+  ],
+  IDENTITY_BAD_SCHEMA: [400, 'Give a valid JSON Schema for the claims.'],
+  IDENTITY_SCHEMA_RANGE: [403, 'This schema id range is reserved; pick an id in the open range.'],
+  IDENTITY_SCHEMA_NOT_OWNER: [403, 'Only the schema’s owner may change it.'],
+  IDENTITY_SCHEMA_NOT_FOUND: [404, 'No schema with this id.'],
+  IDENTITY_STATUS_LIST_EXISTS: [409, 'A status list with this id exists already.'],
+  IDENTITY_STATUS_LIST_NOT_FOUND: [404, 'No status list with this id.'],
+  IDENTITY_STATUS_INDEX: [400, 'The status index is outside the list.'],
+  IDENTITY_CREDENTIAL_INVALID: [400, 'The credential is malformed; issue it again with the SDK or CLI.'],
+  IDENTITY_CLAIMS_INVALID: [400, 'The claims do not match the schema; fix the field named.'],
+  IDENTITY_UNSUPPORTED_ALG: [400, 'Use a signature algorithm of the chain’s suite.'],
+  IDENTITY_TOO_LARGE: [400, 'The credential or presentation is too large.'],
+  IDENTITY_BAD_FORMAT: [400, 'Present an SD-JWT VC or a VC-JWT as issued.'],
+  IDENTITY_ISSUER_UNRESOLVED: [404, 'The issuer’s DID does not resolve on this ledger.'],
+  IDENTITY_KEY_NOT_VALID_AT_ISSUANCE: [
+    401,
+    'The signing key was not in the issuer’s DID document when the credential was issued.',
+  ],
+  IDENTITY_BAD_SIGNATURE: [401, 'The credential’s signature does not verify: it was altered or forged.'],
+  IDENTITY_BINDING_MISMATCH: [401, 'The presentation is not bound to this verifier’s nonce and audience.'],
+  IDENTITY_SCHEMA_MISMATCH: [422, 'The credential does not match the schema it names.'],
+  IDENTITY_EXPIRED: [401, 'The credential has expired; ask the issuer for a new one.'],
+  IDENTITY_NOT_YET_VALID: [401, 'The credential is not valid yet.'],
+  IDENTITY_REVOKED: [403, 'The issuer revoked this credential.'],
+  IDENTITY_SUSPENDED: [403, 'The issuer suspended this credential.'],
+  IDENTITY_DISCLOSURE_MISSING: [400, 'Disclose the claims the verifier asks for.'],
+  IDENTITY_NOT_ANCHORED: [404, 'The credential’s digest is not anchored on the ledger.'],
+});
+
+type Codes = { readonly [K in keyof typeof IDENTITY_ERRORS]: true };
+declare module '../../errors/codes.js' {
+  interface ModuleErrorCodes extends Codes {}
+}
