@@ -38,7 +38,7 @@ export function readBytes(path: string): Uint8Array {
   }
 }
 
-/** Wrap a command action: typed errors print `code: message` and exit 1. */
+/** Wrap a command action: typed errors print `code: message`, details and the code's hint, and exit 1. */
 export function action<A extends unknown[]>(
   fn: (...args: A) => Promise<void> | void,
 ): (...args: A) => Promise<void> {
@@ -49,6 +49,8 @@ export function action<A extends unknown[]>(
       if (isGongzhiError(e)) {
         process.stderr.write(`error ${e.code}: ${e.message}\n`);
         if (Object.keys(e.details).length > 0) process.stderr.write(`  ${JSON.stringify(e.details)}\n`);
+        // The same hint the API and the console show for this code (one table).
+        if (e.hint !== '') process.stderr.write(`  hint: ${e.hint}\n`);
       } else {
         process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       }
