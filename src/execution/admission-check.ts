@@ -7,6 +7,14 @@ export interface NonceIndex {
   has(sender: string, nonce: string): boolean;
 }
 
+/**
+ * The one key for "this sender used this nonce", in every nonce set (mempool, block builder, replay).
+ * Addresses never contain NUL, so no sender/nonce pair can collide with another.
+ */
+export function nonceKey(sender: string, nonce: string): string {
+  return `${sender}\u0000${nonce}`;
+}
+
 /** A transaction on its way into a block. `verified` is set once its signature checked out. */
 export interface CandidateTx {
   readonly tx: SignedTx;

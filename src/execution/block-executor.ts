@@ -17,7 +17,7 @@ import {
   type StateSource,
   writeEntries,
 } from '../state/index.js';
-import { assertAdmissible, type CandidateTx, type NonceIndex } from './admission-check.js';
+import { assertAdmissible, type CandidateTx, type NonceIndex, nonceKey } from './admission-check.js';
 import type { Authorizer, ParamsReader } from './authorizer.js';
 import type { CheckContext, ExecContext } from './module.js';
 import type { ModuleRegistry } from './registry.js';
@@ -73,7 +73,7 @@ export class BlockExecutor {
     const scope = { chain: parent.chain, group: parent.group, suite, params, height };
     const seen = new Set<string>();
     const blockNonces: NonceIndex = {
-      has: (s, n) => seen.has(`${s}\u0000${n}`) || nonces.has(s, n),
+      has: (s, n) => seen.has(nonceKey(s, n)) || nonces.has(s, n),
     };
     const included: CandidateTx[] = [];
     const receipts: Receipt[] = [];
@@ -89,7 +89,7 @@ export class BlockExecutor {
         dropped.push({ hash: c.hash, error: asGongzhi(e) });
         continue;
       }
-      seen.add(`${c.sender}\u0000${c.tx.body.nonce}`);
+      seen.add(nonceKey(c.sender, c.tx.body.nonce));
       const index = included.length;
       included.push(c);
       const txState = new StateOverlay(block);

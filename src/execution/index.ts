@@ -3,6 +3,7 @@ export {
   assertAdmissible,
   type CandidateTx,
   type NonceIndex,
+  nonceKey,
 } from './admission-check.js';
 export type { Authorizer, ParamsReader } from './authorizer.js';
 export {

@@ -3,7 +3,13 @@ import Database from 'better-sqlite3';
 import { getSuite } from '../crypto/index.js';
 import { bytesEqual, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
-import { BlockExecutor, type CandidateTx, type LedgerModule, ModuleRegistry } from '../execution/index.js';
+import {
+  BlockExecutor,
+  type CandidateTx,
+  type LedgerModule,
+  ModuleRegistry,
+  nonceKey,
+} from '../execution/index.js';
 import {
   blockHash,
   decodeHeader,
@@ -33,7 +39,7 @@ class MemoryState implements StateSource {
     return this.map.get(key);
   }
   has(sender: string, nonce: string): boolean {
-    return this.nonces.has(`${sender}\u0000${nonce}`);
+    return this.nonces.has(nonceKey(sender, nonce));
   }
   apply(writes: ReadonlyMap<string, PendingWrite>): void {
     for (const [k, v] of writes) {
@@ -142,7 +148,7 @@ export function verifyChainFile(
             fail(`bad signature by ${s.node}`, { height: row.height });
         }
         state.apply(result.writes);
-        for (const c of result.included) state.nonces.add(`${c.sender}\u0000${c.tx.body.nonce}`);
+        for (const c of result.included) state.nonces.add(nonceKey(c.sender, c.tx.body.nonce));
         txs += candidates.length;
       }
       prevHeader = header;

@@ -4,13 +4,12 @@ import type { CryptoSuite, VerifyPool } from '../crypto/index.js';
 import { decodeCanonical, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import {
-  assertAdmissible,
+  type AdmissionScope,
   BlockExecutor,
   type BlockResult,
   type CandidateTx,
   type LedgerModule,
   ModuleRegistry,
-  type NonceIndex,
   QueryArgs,
 } from '../execution/index.js';
 import {
@@ -30,21 +29,16 @@ import type { OrderedBatch, Orderer, StreamPosition, StreamSeal } from '../order
 import { SoloOrderer } from '../ordering/index.js';
 import type { StateReader } from '../state/index.js';
 import { GroupStore, type StoredBlock } from '../storage/index.js';
+import { type CommitInfo, CommitWaiters } from './commit-waiters.js';
+import { FifoMempool } from './fifo-mempool.js';
 import { buildGenesisBlock } from './genesis-block.js';
+import type { AdmitResult, Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
 
-/** Result of submitting one transaction. */
-export type SubmitResult =
-  | { readonly hash: string }
-  | { readonly hash?: string; readonly error: GongzhiError };
+export type { CommitInfo } from './commit-waiters.js';
 
-/** A committed transaction's outcome. */
-export interface CommitInfo {
-  readonly hash: string;
-  readonly height: number;
-  readonly index: number;
-  readonly receipt: Receipt;
-}
+/** Result of submitting one transaction. */
+export type SubmitResult = AdmitResult;
 
 /** Emitted after each committed block. */
 export interface BlockEvent {
@@ -62,6 +56,8 @@ export interface GroupLedgerOptions {
   readonly nodeSecretKey: Uint8Array;
   readonly modules: readonly LedgerModule[];
   readonly mempoolLimit: number;
+  /** Most `waitForCommit` waits in flight (default DEFAULT_MAX_COMMIT_WAITERS). */
+  readonly maxCommitWaiters?: number;
   readonly logger: Logger;
   readonly metrics: NodeMetrics;
   readonly verifyPool?: VerifyPool | undefined;
@@ -89,19 +85,10 @@ export interface OrdererContext {
   readonly isMemberSeal: (message: Uint8Array, seal: StreamSeal) => boolean;
 }
 
-interface Waiter {
-  resolve(c: CommitInfo): void;
-  reject(e: GongzhiError): void;
-}
-
-interface Pending {
-  readonly candidate: CandidateTx;
-  readonly admittedAt: bigint;
-}
-
 /**
- * One group served by this node: its own genesis, SQLite file, state, mempool and orderer.
- * Nothing here is shared with another group.
+ * One group served by this node: its own genesis, SQLite file, state, mempool, orderer and commit
+ * waiters, composed here (admission → ordering → execution → commit → answers). Nothing here is
+ * shared with another group.
  */
 export class GroupLedger {
   readonly store: GroupStore;
@@ -110,9 +97,8 @@ export class GroupLedger {
   readonly genesisHash: Uint8Array;
   private head: StoredBlock;
   private orderer: Orderer | undefined;
-  private readonly pending = new Map<string, Pending>();
-  private readonly pendingNonces = new Set<string>();
-  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly mempool: Mempool;
+  private readonly waiters: CommitWaiters;
   private readonly listeners = new Set<(e: BlockEvent) => void>();
   private closing = false;
   private haltedBy: GongzhiError | undefined;
@@ -136,6 +122,14 @@ export class GroupLedger {
     });
     const g = buildGenesisBlock(opts.suite, this.registry, opts.genesis);
     this.genesisHash = g.genesisHash;
+    this.mempool = new FifoMempool({
+      limit: opts.mempoolLimit,
+      committedNonces: store,
+      isCommitted: (hash) => store.tx(hash) !== undefined,
+      verifier: opts.verifyPool,
+      onReject: (code) => opts.metrics.rejected.inc({ group: this.group, code }),
+    });
+    this.waiters = new CommitWaiters(opts.maxCommitWaiters);
     const stored0 = store.blockByHeight(0);
     if (!stored0) {
       store.commitGenesis(g.header, g.hash, g.writes, {
@@ -199,8 +193,8 @@ export class GroupLedger {
       (b) => this.onBatch(b),
       head.header.timestamp,
       (txs, err) => {
-        for (const c of txs) this.release(toHex(c.hash), c, undefined, err);
-        opts.metrics.mempool.set({ group: this.group }, this.pending.size);
+        this.drop(txs, err);
+        opts.metrics.mempool.set({ group: this.group }, this.mempool.size);
       },
     );
   }
@@ -289,7 +283,7 @@ export class GroupLedger {
   }
 
   get mempoolSize(): number {
-    return this.pending.size;
+    return this.mempool.size;
   }
 
   /** Parameters in force (governance can change them). */
@@ -329,117 +323,22 @@ export class GroupLedger {
    */
   async submit(encoded: readonly Uint8Array[]): Promise<SubmitResult[]> {
     const params = this.params();
-    const results: SubmitResult[] = new Array(encoded.length);
-    const candidates: { i: number; c: CandidateTx }[] = [];
-    const batchNonces = new Set<string>();
-    for (let i = 0; i < encoded.length; i++) {
-      const bytes = encoded[i] as Uint8Array;
-      try {
-        if (this.closing) throw new GongzhiError('NODE_SHUTTING_DOWN', 'node is shutting down');
-        if (this.haltedBy) throw this.haltedBy;
-        if (!this.orderer)
-          throw new GongzhiError('ORDERING_UNAVAILABLE', 'node is catching up; retry shortly');
-        if (bytes.length > params.maxTxBytes) {
-          throw new GongzhiError('TX_TOO_LARGE', 'transaction exceeds maxTxBytes', {
-            size: bytes.length,
-            max: params.maxTxBytes,
-          });
-        }
-        const tx = decodeTx(bytes);
-        if (tx.body.group !== this.group) {
-          throw new GongzhiError('TX_WRONG_GROUP', 'transaction is for another group', {
-            expected: this.group,
-            got: tx.body.group,
-          });
-        }
-        let sender: string;
-        try {
-          sender = this.suite.address(tx.body.sender);
-        } catch {
-          throw new GongzhiError('TX_MALFORMED', 'sender is not a public key of this chain');
-        }
-        const hash = txHashFromBytes(this.suite, tx, bytes);
-        const hex = toHex(hash);
-        if (this.pending.has(hex)) {
-          throw new GongzhiError('TX_DUPLICATE', 'transaction already submitted', { hash: hex });
-        }
-        const c: CandidateTx = { tx, hash, bytes, sender, verified: false };
-        const nonceKey = `${sender}\u0000${tx.body.nonce}`;
-        const nonces: NonceIndex = {
-          has: (s, n) => {
-            const k = `${s}\u0000${n}`;
-            return this.pendingNonces.has(k) || batchNonces.has(k) || this.store.has(s, n);
-          },
-        };
-        // Signature last and possibly batched on worker threads; everything cheap first.
-        try {
-          assertAdmissible(c, this.admissionScope(params), nonces, {
-            skipSignature: this.opts.verifyPool !== undefined,
-          });
-        } catch (e) {
-          // A used nonce is checked before any hash lookup; only then tell a replay from a resubmission.
-          if (e instanceof GongzhiError && e.code === 'TX_NONCE_REPLAYED' && this.store.tx(hash)) {
-            throw new GongzhiError('TX_DUPLICATE', 'transaction already committed', { hash: hex });
-          }
-          throw e;
-        }
-        batchNonces.add(nonceKey);
-        candidates.push({ i, c });
-        results[i] = { hash: hex };
-      } catch (e) {
-        const err = e instanceof GongzhiError ? e : new GongzhiError('TX_MALFORMED', String(e));
-        this.opts.metrics.rejected.inc({ group: this.group, code: err.code });
-        results[i] = { error: err };
-      }
+    const refusal = this.closing
+      ? new GongzhiError('NODE_SHUTTING_DOWN', 'node is shutting down')
+      : (this.haltedBy ??
+        (this.orderer
+          ? undefined
+          : new GongzhiError('ORDERING_UNAVAILABLE', 'node is catching up; retry shortly')));
+    if (refusal) {
+      return encoded.map(() => {
+        this.opts.metrics.rejected.inc({ group: this.group, code: refusal.code });
+        return { error: refusal };
+      });
     }
-    if (this.opts.verifyPool && candidates.length > 0) {
-      const ok = await this.opts.verifyPool.verifyBatch(
-        this.suite.id,
-        candidates.map(({ c }) => ({ publicKey: c.tx.body.sender, message: c.hash, signature: c.tx.sig })),
-      );
-      for (let k = candidates.length - 1; k >= 0; k--) {
-        const entry = candidates[k] as { i: number; c: CandidateTx };
-        if (ok[k]) entry.c.verified = true;
-        else {
-          results[entry.i] = {
-            hash: toHex(entry.c.hash),
-            error: new GongzhiError('TX_BAD_SIGNATURE', 'signature does not verify'),
-          };
-          this.opts.metrics.rejected.inc({ group: this.group, code: 'TX_BAD_SIGNATURE' });
-          candidates.splice(k, 1);
-        }
-      }
-    }
-    // Re-check duplicates admitted concurrently while signatures were being verified.
-    const accepted: CandidateTx[] = [];
-    for (const { i, c } of candidates) {
-      const hex = toHex(c.hash);
-      if (this.closing) {
-        results[i] = { hash: hex, error: new GongzhiError('NODE_SHUTTING_DOWN', 'node is shutting down') };
-        continue;
-      }
-      const nonceKey = `${c.sender}\u0000${c.tx.body.nonce}`;
-      if (this.pending.has(hex) || this.pendingNonces.has(nonceKey)) {
-        results[i] = {
-          hash: hex,
-          error: new GongzhiError('TX_NONCE_REPLAYED', 'nonce already pending for this sender'),
-        };
-        continue;
-      }
-      if (this.pending.size >= this.opts.mempoolLimit) {
-        results[i] = {
-          hash: hex,
-          error: new GongzhiError('MEMPOOL_FULL', 'mempool is full; retry later', { retryAfterMs: 200 }),
-        };
-        this.opts.metrics.rejected.inc({ group: this.group, code: 'MEMPOOL_FULL' });
-        continue;
-      }
-      this.pending.set(hex, { candidate: c, admittedAt: process.hrtime.bigint() });
-      this.pendingNonces.add(nonceKey);
-      accepted.push(c);
-    }
-    this.opts.metrics.mempool.set({ group: this.group }, this.pending.size);
-    if (accepted.length > 0) this.orderer?.submit(accepted);
+    const results = await this.mempool.admit(encoded, this.admissionScope(params));
+    this.opts.metrics.mempool.set({ group: this.group }, this.mempool.size);
+    const ready = this.mempool.reap();
+    if (ready.length > 0) this.orderer?.submit(ready);
     return results;
   }
 
@@ -448,7 +347,7 @@ export class GroupLedger {
     try {
       const tx = decodeTx(bytes);
       const hash = txHashFromBytes(this.suite, tx, bytes);
-      const mine = this.pending.get(toHex(hash));
+      const mine = this.mempool.get(toHex(hash));
       if (mine) return mine.candidate;
       return { tx, hash, bytes, sender: this.suite.address(tx.body.sender), verified: false };
     } catch {
@@ -471,7 +370,7 @@ export class GroupLedger {
     });
   }
 
-  private admissionScope(params: ChainParams) {
+  private admissionScope(params: ChainParams): AdmissionScope {
     return { chain: this.chain, group: this.group, suite: this.suite, params, height: this.head.height + 1 };
   }
 
@@ -519,41 +418,17 @@ export class GroupLedger {
   }
 
   isPending(hashHex: string): boolean {
-    return this.pending.has(hashHex);
+    return this.mempool.has(hashHex);
   }
 
   /** Resolve when the transaction is committed; reject if it is dropped or on timeout. */
   waitForCommit(hashHex: string, timeoutMs: number): Promise<CommitInfo> {
     const done = this.committed(hashHex);
     if (done) return Promise.resolve(done);
-    if (!this.pending.has(hashHex)) {
+    if (!this.mempool.has(hashHex)) {
       return Promise.reject(new GongzhiError('TX_NOT_FOUND', 'transaction is neither pending nor committed'));
     }
-    return new Promise<CommitInfo>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const list = this.waiters.get(hashHex)?.filter((w) => w !== waiter);
-        if (list && list.length > 0) this.waiters.set(hashHex, list);
-        else this.waiters.delete(hashHex);
-        reject(
-          new GongzhiError('NODE_TIMEOUT', 'transaction not committed within the wait time', {
-            hash: hashHex,
-          }),
-        );
-      }, timeoutMs);
-      const waiter: Waiter = {
-        resolve: (c) => {
-          clearTimeout(timer);
-          resolve(c);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      const list = this.waiters.get(hashHex) ?? [];
-      list.push(waiter);
-      this.waiters.set(hashHex, list);
-    });
+    return this.waiters.wait(hashHex, timeoutMs);
   }
 
   private async onBatch(batch: OrderedBatch): Promise<void> {
@@ -576,7 +451,7 @@ export class GroupLedger {
       const err = e instanceof GongzhiError ? e : new GongzhiError('STORAGE_FAILURE', String(e));
       // Skipping the block would put this node's chain out of step with the ordered stream: stop instead.
       this.halt(err);
-      for (const c of batch.txs) this.release(toHex(c.hash), c, undefined, err);
+      this.drop(batch.txs, err);
       return;
     }
     const now = process.hrtime.bigint();
@@ -584,19 +459,19 @@ export class GroupLedger {
     m.blocks.inc({ group: this.group });
     m.height.set({ group: this.group }, result.header.height);
     m.blockExecution.observe({ group: this.group }, Number(now - t0) / 1e9);
+    // The block is on disk: only now may waiters hear of it.
+    const update = this.mempool.update(result.header.height, result.included, result.dropped);
+    for (const p of update.included) {
+      m.commitLatency.observe({ group: this.group }, Number(now - p.admittedAt) / 1e9);
+    }
     result.included.forEach((c, i) => {
       const hex = toHex(c.hash);
-      const p = this.pending.get(hex);
-      if (p) m.commitLatency.observe({ group: this.group }, Number(now - p.admittedAt) / 1e9);
       const receipt = result.receipts[i] as Receipt;
       m.txs.inc({ group: this.group, status: receipt.status });
-      this.release(hex, c, { hash: hex, height: result.header.height, index: i, receipt });
+      this.waiters.resolve(hex, { hash: hex, height: result.header.height, index: i, receipt });
     });
-    for (const d of result.dropped) {
-      const p = this.pending.get(toHex(d.hash));
-      if (p) this.release(toHex(d.hash), p.candidate, undefined, d.error);
-    }
-    m.mempool.set({ group: this.group }, this.pending.size);
+    for (const r of update.removed) this.waiters.reject(r.tx.hex, r.error);
+    m.mempool.set({ group: this.group }, this.mempool.size);
     this.log.debug({ height: result.header.height, txs: result.included.length }, 'block committed');
     const event: BlockEvent = {
       height: result.header.height,
@@ -613,27 +488,19 @@ export class GroupLedger {
     }
   }
 
-  private release(hex: string, c: CandidateTx, ok: CommitInfo | undefined, err?: GongzhiError): void {
-    this.pending.delete(hex);
-    this.pendingNonces.delete(`${c.sender}\u0000${c.tx.body.nonce}`);
-    const ws = this.waiters.get(hex);
-    if (!ws) return;
-    this.waiters.delete(hex);
-    for (const w of ws) {
-      if (ok) w.resolve(ok);
-      else w.reject(err ?? new GongzhiError('EXEC_INTERNAL', 'transaction dropped'));
-    }
+  /** Transactions that will not be committed (not ordered, or the group halted): out, waiters told. */
+  private drop(txs: readonly CandidateTx[], err: GongzhiError): void {
+    const hashes = txs.map((c) => toHex(c.hash));
+    this.mempool.remove(hashes);
+    for (const hex of hashes) this.waiters.reject(hex, err);
   }
 
   /** Finish the block in flight, then close the database. */
   async close(): Promise<void> {
     this.closing = true;
+    this.mempool.close();
     await this.orderer?.stop();
-    for (const [hex, ws] of this.waiters) {
-      for (const w of ws)
-        w.reject(new GongzhiError('NODE_SHUTTING_DOWN', 'node stopped before commit', { hash: hex }));
-    }
-    this.waiters.clear();
+    this.waiters.close();
     this.store.close();
   }
 }

@@ -6,6 +6,7 @@ import {
   type CandidateTx,
   type LedgerModule,
   ModuleRegistry,
+  nonceKey,
   QueryArgs,
 } from '../execution/index.js';
 import {
@@ -129,7 +130,7 @@ export class MemoryChain {
     const res = this.executor.execute(
       { parent: this.head, timestamp, order: {}, txs },
       new MapSource(this.state),
-      { has: (s, n) => this.nonces.has(`${s}\u0000${n}`) },
+      { has: (s, n) => this.nonces.has(nonceKey(s, n)) },
     );
     const sink = this.opts.sink;
     for (const [k, v] of res.writes) {
@@ -139,7 +140,7 @@ export class MemoryChain {
         this.sunkKeys += 1;
       } else this.state.set(k, v);
     }
-    for (const c of res.included) this.nonces.add(`${c.sender}\u0000${c.tx.body.nonce}`);
+    for (const c of res.included) this.nonces.add(nonceKey(c.sender, c.tx.body.nonce));
     this.head = res.header;
     return res;
   }

@@ -1,0 +1,251 @@
+import type { VerifyPool } from '../crypto/index.js';
+import { toHex } from '../encoding/index.js';
+import { GongzhiError } from '../errors/index.js';
+import {
+  type AdmissionScope,
+  assertAdmissible,
+  type CandidateTx,
+  type DroppedTx,
+  type NonceIndex,
+  nonceKey,
+} from '../execution/index.js';
+import { decodeTx, txHashFromBytes } from '../ledger/index.js';
+import type { AdmitResult, Mempool, MempoolUpdate, PendingTx, RemovedTx } from './mempool.js';
+
+/** Batch signature verification (the worker pool); only this method is used, so tests can fake it. */
+export type SignatureVerifier = Pick<VerifyPool, 'verifyBatch'>;
+
+export interface FifoMempoolOptions {
+  /** Most transactions pending at once; beyond it admission answers MEMPOOL_FULL. */
+  readonly limit: number;
+  /** Nonces used by committed transactions (the group's store). */
+  readonly committedNonces: NonceIndex;
+  /** Whether a transaction with this hash is committed (to tell a resubmission from a replay). */
+  readonly isCommitted: (hash: Uint8Array) => boolean;
+  /** Verify signatures in batches on worker threads; without it admission verifies inline. */
+  readonly verifier?: SignatureVerifier | undefined;
+  /** Told the code of each refusal counted in the `rejected` metric. */
+  readonly onReject?: (code: string) => void;
+  /** Monotonic clock for `admittedAt`; injectable for tests. */
+  readonly now?: () => bigint;
+}
+
+/**
+ * The node's mempool: a map of pending transactions by hash, their nonces, and a first-in first-out
+ * queue of those not yet handed to the orderer. The orderer keeps what it was given, so the pool
+ * only remembers what is pending (for duplicates, nonces, waiters and the orderer's `toCandidate`).
+ */
+export class FifoMempool implements Mempool {
+  private readonly pending = new Map<string, PendingTx>();
+  private readonly nonces = new Set<string>();
+  /** Hashes by validUntil, so expiry after a commit does not scan the whole pool. */
+  private readonly byExpiry = new Map<number, Set<string>>();
+  /** Admitted, not yet reaped, in admission order (entries removed meanwhile are skipped). */
+  private queue: PendingTx[] = [];
+  private closed = false;
+  private readonly now: () => bigint;
+
+  constructor(private readonly opts: FifoMempoolOptions) {
+    this.now = opts.now ?? (() => process.hrtime.bigint());
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  get(hashHex: string): PendingTx | undefined {
+    return this.pending.get(hashHex);
+  }
+
+  has(hashHex: string): boolean {
+    return this.pending.has(hashHex);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  async admit(encoded: readonly Uint8Array[], scope: AdmissionScope): Promise<AdmitResult[]> {
+    const results: AdmitResult[] = new Array(encoded.length);
+    const candidates: { i: number; c: CandidateTx }[] = [];
+    // Nonces of this call's earlier transactions: two in one call must not share a nonce either.
+    const batchNonces = new Set<string>();
+    const nonces: NonceIndex = {
+      has: (s, n) => {
+        const k = nonceKey(s, n);
+        return this.nonces.has(k) || batchNonces.has(k) || this.opts.committedNonces.has(s, n);
+      },
+    };
+    for (let i = 0; i < encoded.length; i++) {
+      try {
+        const c = this.check(encoded[i] as Uint8Array, scope, nonces);
+        batchNonces.add(nonceKey(c.sender, c.tx.body.nonce));
+        candidates.push({ i, c });
+        results[i] = { hash: toHex(c.hash) };
+      } catch (e) {
+        const err = e instanceof GongzhiError ? e : new GongzhiError('TX_MALFORMED', String(e));
+        this.opts.onReject?.(err.code);
+        results[i] = { error: err };
+      }
+    }
+    const verifier = this.opts.verifier;
+    if (verifier && candidates.length > 0) {
+      const ok = await verifier.verifyBatch(
+        scope.suite.id,
+        candidates.map(({ c }) => ({ publicKey: c.tx.body.sender, message: c.hash, signature: c.tx.sig })),
+      );
+      for (let k = candidates.length - 1; k >= 0; k--) {
+        const entry = candidates[k] as { i: number; c: CandidateTx };
+        if (ok[k]) entry.c.verified = true;
+        else {
+          results[entry.i] = {
+            hash: toHex(entry.c.hash),
+            error: new GongzhiError('TX_BAD_SIGNATURE', 'signature does not verify'),
+          };
+          this.opts.onReject?.('TX_BAD_SIGNATURE');
+          candidates.splice(k, 1);
+        }
+      }
+    }
+    // Verification may have awaited: re-check what other calls admitted (or closing) meanwhile.
+    for (const { i, c } of candidates) {
+      const hex = toHex(c.hash);
+      if (this.closed) {
+        results[i] = { hash: hex, error: new GongzhiError('NODE_SHUTTING_DOWN', 'node is shutting down') };
+        continue;
+      }
+      const key = nonceKey(c.sender, c.tx.body.nonce);
+      if (this.pending.has(hex) || this.nonces.has(key)) {
+        results[i] = {
+          hash: hex,
+          error: new GongzhiError('TX_NONCE_REPLAYED', 'nonce already pending for this sender'),
+        };
+        continue;
+      }
+      if (this.pending.size >= this.opts.limit) {
+        results[i] = {
+          hash: hex,
+          error: new GongzhiError('MEMPOOL_FULL', 'mempool is full; retry later', { retryAfterMs: 200 }),
+        };
+        this.opts.onReject?.('MEMPOOL_FULL');
+        continue;
+      }
+      this.insert({ hex, candidate: c, admittedAt: this.now() });
+    }
+    return results;
+  }
+
+  /** The checks that need no await, cheapest first; the signature last (or later, in a batch). */
+  private check(bytes: Uint8Array, scope: AdmissionScope, nonces: NonceIndex): CandidateTx {
+    if (this.closed) throw new GongzhiError('NODE_SHUTTING_DOWN', 'node is shutting down');
+    if (bytes.length > scope.params.maxTxBytes) {
+      throw new GongzhiError('TX_TOO_LARGE', 'transaction exceeds maxTxBytes', {
+        size: bytes.length,
+        max: scope.params.maxTxBytes,
+      });
+    }
+    const tx = decodeTx(bytes);
+    // Before the sender is read as a key: another group may be of another chain, with another suite.
+    if (tx.body.group !== scope.group) {
+      throw new GongzhiError('TX_WRONG_GROUP', 'transaction is for another group', {
+        expected: scope.group,
+        got: tx.body.group,
+      });
+    }
+    let sender: string;
+    try {
+      sender = scope.suite.address(tx.body.sender);
+    } catch {
+      throw new GongzhiError('TX_MALFORMED', 'sender is not a public key of this chain');
+    }
+    const hash = txHashFromBytes(scope.suite, tx, bytes);
+    const hex = toHex(hash);
+    if (this.pending.has(hex)) {
+      throw new GongzhiError('TX_DUPLICATE', 'transaction already submitted', { hash: hex });
+    }
+    const c: CandidateTx = { tx, hash, bytes, sender, verified: false };
+    try {
+      assertAdmissible(c, scope, nonces, { skipSignature: this.opts.verifier !== undefined });
+    } catch (e) {
+      // A used nonce is checked before any hash lookup; only then tell a replay from a resubmission.
+      if (e instanceof GongzhiError && e.code === 'TX_NONCE_REPLAYED' && this.opts.isCommitted(hash)) {
+        throw new GongzhiError('TX_DUPLICATE', 'transaction already committed', { hash: hex });
+      }
+      throw e;
+    }
+    return c;
+  }
+
+  reap(max = Number.POSITIVE_INFINITY): CandidateTx[] {
+    const out: CandidateTx[] = [];
+    let k = 0;
+    for (; k < this.queue.length && out.length < max; k++) {
+      const p = this.queue[k] as PendingTx;
+      if (this.pending.get(p.hex) === p) out.push(p.candidate);
+    }
+    this.queue = k === this.queue.length ? [] : this.queue.slice(k);
+    return out;
+  }
+
+  update(height: number, included: readonly CandidateTx[], dropped: readonly DroppedTx[]): MempoolUpdate {
+    const done: PendingTx[] = [];
+    for (const c of included) {
+      const p = this.take(toHex(c.hash));
+      if (p) done.push(p);
+    }
+    const removed: RemovedTx[] = [];
+    for (const d of dropped) {
+      const p = this.take(toHex(d.hash));
+      if (p) removed.push({ tx: p, error: d.error });
+    }
+    // Nothing with validUntil below the next height can enter a block: free its slot and nonce now.
+    const next = height + 1;
+    for (const [validUntil, hashes] of this.byExpiry) {
+      if (validUntil >= next) continue;
+      for (const hex of hashes) {
+        const p = this.take(hex);
+        if (!p) continue;
+        removed.push({
+          tx: p,
+          error: new GongzhiError('TX_EXPIRED', 'validity window has passed', { validUntil, height: next }),
+        });
+      }
+    }
+    return { included: done, removed };
+  }
+
+  remove(hashes: readonly string[]): PendingTx[] {
+    const out: PendingTx[] = [];
+    for (const hex of hashes) {
+      const p = this.take(hex);
+      if (p) out.push(p);
+    }
+    return out;
+  }
+
+  private insert(p: PendingTx): void {
+    const b = p.candidate.tx.body;
+    this.pending.set(p.hex, p);
+    this.nonces.add(nonceKey(p.candidate.sender, b.nonce));
+    let bucket = this.byExpiry.get(b.validUntil);
+    if (!bucket) {
+      bucket = new Set();
+      this.byExpiry.set(b.validUntil, bucket);
+    }
+    bucket.add(p.hex);
+    this.queue.push(p);
+  }
+
+  /** Remove one pending transaction with its nonce and expiry entry (the queue skips it lazily). */
+  private take(hex: string): PendingTx | undefined {
+    const p = this.pending.get(hex);
+    if (!p) return undefined;
+    const b = p.candidate.tx.body;
+    this.pending.delete(hex);
+    this.nonces.delete(nonceKey(p.candidate.sender, b.nonce));
+    const bucket = this.byExpiry.get(b.validUntil);
+    bucket?.delete(hex);
+    if (bucket?.size === 0) this.byExpiry.delete(b.validUntil);
+    return p;
+  }
+}
