@@ -119,13 +119,34 @@ export const ERROR_CODE_RE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
  */
 export function registerErrorTable(owner: string, codes: ErrorTable): void {
   for (const [code, spec] of Object.entries(codes)) {
-    if (!ERROR_CODE_RE.test(code)) throw new Error(`error code ${code} of ${owner} is not UPPER_SNAKE_CASE`);
+    if (!ERROR_CODE_RE.test(code)) {
+      throw new CodeTableError(`error code ${code} of ${owner} is not UPPER_SNAKE_CASE`, code, owner);
+    }
     const have = table.get(code);
     if (have !== undefined) {
       if (have.owner === owner && have.status === spec.status && have.hint === spec.hint) continue;
-      throw new Error(`error code ${code} of ${owner} is already defined by ${have.owner}`);
+      throw new CodeTableError(
+        `error code ${code} of ${owner} is already defined by ${have.owner}`,
+        code,
+        owner,
+      );
     }
     table.set(code, { status: spec.status, hint: spec.hint, owner });
+  }
+}
+
+/**
+ * A module's code table is malformed (a programming error, raised when the module loads). Not a
+ * GongzhiError: that class lives above this file and carries a code from this very table.
+ */
+export class CodeTableError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly owner: string,
+  ) {
+    super(message);
+    this.name = 'CodeTableError';
   }
 }
 

@@ -1,5 +1,6 @@
 export {
   CORE_ERRORS,
+  CodeTableError,
   type CoreErrorCode,
   type ErrorCode,
   type ErrorSpec,

@@ -44,7 +44,7 @@ export function defineModule<G = undefined>(m: ModuleManifest<G>): LedgerModule 
     if (section === undefined) return undefined;
     const raw = g.modules?.[m.name];
     if (raw === undefined) return section.defaults;
-    return section.parse(raw as never);
+    return section.parse(raw);
   };
   return { ...(m as ModuleManifest<unknown>), permissionRows, genesisConfig };
 }

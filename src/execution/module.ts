@@ -73,8 +73,8 @@ export interface GenesisSection<G> {
   /** JSON Schema of the section. */
   readonly schema: TSchema;
   readonly defaults: G;
-  /** Read the section (a JSON value) strictly: GENESIS_INVALID naming the field. */
-  parse(section: CborValue): G;
+  /** Read the section (a JSON value from the genesis file) strictly: GENESIS_INVALID naming the field. */
+  parse(section: unknown): G;
 }
 
 /** What a module's genesis initialiser sees. */
