@@ -199,7 +199,7 @@ describe('identity DIDs', () => {
     expect(then.didDocumentMetadata.versionId).toBe('1');
     expect(c.resolve(didOf(alice), h2).didDocument.verificationMethod).toHaveLength(2);
     expect(queryCode(() => c.resolve(didOf(alice), 0))).toBe('IDENTITY_NOT_FOUND');
-    expect(queryCode(() => c.resolve(didOf(alice), c.head.height + 1))).toBe('API_BAD_REQUEST');
+    expect(queryCode(() => c.resolve(didOf(alice), c.head.height + 1))).toBe('EXEC_BAD_ARGS');
   });
 
   it('honours controller DIDs and deactivation', () => {

@@ -5,19 +5,34 @@ import { defineErrors } from '../../execution/index.js';
  * verification (`Check.code`, `VerificationResult.errors`) raised by `src/credentials`.
  */
 export const IDENTITY_ERRORS = defineErrors({
-  IDENTITY_BAD_DID: [400, 'Give a DID such as did:gongzhi:<chain>:<id>.'],
-  IDENTITY_NOT_FOUND: [404, 'No DID document with this DID in this group.'],
+  IDENTITY_BAD_DID: [
+    400,
+    'Give a DID of this group, did:gongzhi:<chain>:<group>:gz<40 hex>, or its id gz<40 hex> where an id is asked for.',
+  ],
+  IDENTITY_NOT_FOUND: [
+    404,
+    'No DID document with this DID in this group (or not yet at the height asked for); create it first.',
+  ],
   IDENTITY_EXISTS: [409, 'This DID exists already.'],
   IDENTITY_DEACTIVATED: [409, 'The DID was deactivated and cannot change any more.'],
   IDENTITY_NOT_CONTROLLER: [403, 'Sign with a key of the DID’s controller.'],
   IDENTITY_NOT_AGENT: [403, 'Only an organisation recognised as a user agent may create DIDs for residents.'],
   IDENTITY_BAD_CONSENT: [403, 'The holder’s consent signature is missing or does not verify.'],
   IDENTITY_BAD_KEY: [400, 'The key is not a valid public key of the chain’s suite.'],
-  IDENTITY_KEY_EXISTS: [409, 'A key with this id exists already in the DID document.'],
-  IDENTITY_KEY_NOT_FOUND: [404, 'No key with this id in the DID document.'],
-  IDENTITY_LAST_KEY: [409, 'A DID keeps at least one authentication key.'],
+  IDENTITY_KEY_EXISTS: [
+    409,
+    'A key with this fragment exists (or existed: fragments are never reused); pick another fragment.',
+  ],
+  IDENTITY_KEY_NOT_FOUND: [
+    404,
+    'No active key with this fragment in the DID document; resolve the DID to see its keys.',
+  ],
+  IDENTITY_LAST_KEY: [
+    409,
+    'A DID keeps an active authentication key of the chain’s key type, or a controller: add one first.',
+  ],
   IDENTITY_LIMIT: [409, 'A size or count limit was reached; see the message.'],
-  IDENTITY_ALREADY_RECOGNISED: [409, 'This issuer is already recognised for this type.'],
+  IDENTITY_ALREADY_RECOGNISED: [409, 'This issuer is already recognised in this category; nothing to do.'],
   IDENTITY_NOT_RECOGNISED: [
     403,
     'The issuer is not recognised for this credential type; the committee recognises issuers.',
@@ -26,9 +41,12 @@ export const IDENTITY_ERRORS = defineErrors({
   IDENTITY_SCHEMA_RANGE: [403, 'This schema id range is reserved; pick an id in the open range.'],
   IDENTITY_SCHEMA_NOT_OWNER: [403, 'Only the schema’s owner may change it.'],
   IDENTITY_SCHEMA_NOT_FOUND: [404, 'No schema with this id.'],
-  IDENTITY_STATUS_LIST_EXISTS: [409, 'A status list with this id exists already.'],
-  IDENTITY_STATUS_LIST_NOT_FOUND: [404, 'No status list with this id.'],
-  IDENTITY_STATUS_INDEX: [400, 'The status index is outside the list.'],
+  IDENTITY_STATUS_LIST_EXISTS: [
+    409,
+    'This issuer has a status list with this name already; pick another name.',
+  ],
+  IDENTITY_STATUS_LIST_NOT_FOUND: [404, 'The issuer has no status list with this name.'],
+  IDENTITY_STATUS_INDEX: [400, 'Give a status index within the list (0 ≤ index < size).'],
   IDENTITY_CREDENTIAL_INVALID: [400, 'The credential is malformed; issue it again with the SDK or CLI.'],
   IDENTITY_CLAIMS_INVALID: [400, 'The claims do not match the schema; fix the field named.'],
   IDENTITY_UNSUPPORTED_ALG: [400, 'Use a signature algorithm of the chain’s suite.'],

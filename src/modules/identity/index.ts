@@ -1,4 +1,13 @@
 export {
+  didCodec,
+  issuerIndexCodec,
+  issuerPeriodsCodec,
+  schemaCodec,
+  statusChunkCodec,
+  statusListCodec,
+} from './codecs.js';
+export { type CreateArgs, createConsentMessage } from './create.js';
+export {
   type DidDocumentJson,
   type DidParts,
   formatDid,
@@ -8,7 +17,7 @@ export {
   type ResolutionJson,
   type VerificationMethodJson,
 } from './did.js';
+export { IDENTITY_ERRORS } from './errors.js';
 export { IDENTITY_PERMISSIONS, identityModule } from './identity-module.js';
-export { createConsentMessage } from './ops.js';
 export { getBit, identityKeys, readDid, readDidAtHeight } from './state.js';
 export * from './types.js';

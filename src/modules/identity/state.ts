@@ -1,15 +1,19 @@
-import type { CborValue } from '../../encoding/index.js';
-import { stateKey } from '../../execution/index.js';
-import type { CborMap } from '../../ledger/index.js';
+import { readStored, stateKey, uintCodec, writeStored } from '../../execution/index.js';
 import type { StateOverlay, StateReader } from '../../state/index.js';
 import {
-  type At,
-  type DidKey,
+  didCodec,
+  issuerIndexCodec,
+  issuerPeriodsCodec,
+  STATUS_CHUNK_BYTES,
+  schemaCodec,
+  statusChunkCodec,
+  statusListCodec,
+} from './codecs.js';
+import {
   type DidRecord,
   type IssuerPeriod,
   MODULE,
   type SchemaRecord,
-  STATUS_CHUNK_BITS,
   type StatusListRecord,
 } from './types.js';
 
@@ -27,59 +31,23 @@ export const identityKeys = {
     stateKey(MODULE, 'status', issuer, list, 'c', String(chunk)),
 };
 
-/** Records are written only by this module; reading trusts their shape (CBOR → typed view). */
-function read<T>(state: StateReader, key: string): T | undefined {
-  const v = state.get(key);
-  return v === undefined ? undefined : (v as unknown as T);
-}
+// Every read below goes through the record's strict codec: CHAIN_INVALID for a stored value that
+// does not decode, undefined (or the documented empty value) only when the key is absent.
 
-function put(state: StateOverlay, key: string, v: unknown): void {
-  state.set(key, v as CborValue);
-}
-
-export function atValue(a: At): CborMap {
-  return { height: a.height, timestamp: a.timestamp, tx: a.tx };
-}
-
-function keyValue(k: DidKey): CborMap {
-  return {
-    fragment: k.fragment,
-    type: k.type,
-    publicKey: k.publicKey,
-    purposes: [...k.purposes],
-    added: atValue(k.added),
-    ...(k.revoked === undefined ? {} : { revoked: atValue(k.revoked) }),
-  };
-}
-
-function didValue(r: DidRecord): CborMap {
-  return {
-    id: r.id,
-    did: r.did,
-    version: r.version,
-    keys: r.keys.map(keyValue),
-    controllers: [...r.controllers],
-    services: r.services.map((s) => ({ fragment: s.fragment, type: s.type, endpoint: s.endpoint })),
-    createdBy: r.createdBy,
-    created: atValue(r.created),
-    updated: atValue(r.updated),
-    ...(r.deactivated === undefined ? {} : { deactivated: atValue(r.deactivated) }),
-  };
-}
-
+/** The current DID record, or undefined. */
 export function readDid(state: StateReader, id: string): DidRecord | undefined {
-  return read<DidRecord>(state, identityKeys.did(id));
+  return readStored(state, identityKeys.did(id), didCodec);
 }
 
+/** Version `version` of a DID record, or undefined. */
 export function readDidVersion(state: StateReader, id: string, version: number): DidRecord | undefined {
-  return read<DidRecord>(state, identityKeys.didVersion(id, version));
+  return readStored(state, identityKeys.didVersion(id, version), didCodec);
 }
 
 /** Write the current record and its immutable version snapshot. */
 export function writeDid(state: StateOverlay, r: DidRecord): void {
-  const v = didValue(r);
-  put(state, identityKeys.did(r.id), v);
-  put(state, identityKeys.didVersion(r.id, r.version), v);
+  writeStored(state, identityKeys.did(r.id), didCodec, r);
+  writeStored(state, identityKeys.didVersion(r.id, r.version), didCodec, r);
 }
 
 /** The record as it was after block `height` (undefined if it did not exist yet). */
@@ -102,8 +70,9 @@ export function readDidAtHeight(state: StateReader, id: string, height: number):
   return found;
 }
 
+/** The recognition periods of `id` in `category`, oldest first (empty when never recognised). */
 export function readIssuerPeriods(state: StateReader, id: string, category: string): IssuerPeriod[] {
-  return read<IssuerPeriod[]>(state, identityKeys.issuer(id, category)) ?? [];
+  return readStored(state, identityKeys.issuer(id, category), issuerPeriodsCodec) ?? [];
 }
 
 export function writeIssuerPeriods(
@@ -112,46 +81,31 @@ export function writeIssuerPeriods(
   category: string,
   periods: readonly IssuerPeriod[],
 ): void {
-  put(
-    state,
-    identityKeys.issuer(id, category),
-    periods.map((p) => ({
-      from: atValue(p.from),
-      by: p.by,
-      ...(p.until === undefined
-        ? {}
-        : { until: { ...atValue(p.until), by: p.until.by, reason: p.until.reason } }),
-    })),
-  );
+  writeStored(state, identityKeys.issuer(id, category), issuerPeriodsCodec, [...periods]);
 }
 
+/** The DIDs ever recognised in `category` (empty when none). */
 export function readIssuerIndex(state: StateReader, category: string): string[] {
-  return read<string[]>(state, identityKeys.issuerIndex(category)) ?? [];
+  return readStored(state, identityKeys.issuerIndex(category), issuerIndexCodec) ?? [];
 }
 
 export function writeIssuerIndex(state: StateOverlay, category: string, ids: readonly string[]): void {
-  put(state, identityKeys.issuerIndex(category), [...ids]);
+  writeStored(state, identityKeys.issuerIndex(category), issuerIndexCodec, [...ids]);
 }
 
+/** The latest version of schema `schemaId` (0 when never registered). */
 export function readSchemaLatest(state: StateReader, schemaId: number): number {
-  return read<number>(state, identityKeys.schemaLatest(schemaId)) ?? 0;
+  return readStored(state, identityKeys.schemaLatest(schemaId), uintCodec) ?? 0;
 }
 
 export function readSchema(state: StateReader, schemaId: number, version: number): SchemaRecord | undefined {
-  return read<SchemaRecord>(state, identityKeys.schema(schemaId, version));
+  return readStored(state, identityKeys.schema(schemaId, version), schemaCodec);
 }
 
+/** Write a schema version and make it the latest. */
 export function writeSchema(state: StateOverlay, s: SchemaRecord): void {
-  put(state, identityKeys.schema(s.schemaId, s.version), {
-    schemaId: s.schemaId,
-    version: s.version,
-    issuer: s.issuer,
-    name: s.name,
-    schema: s.schema,
-    digest: s.digest,
-    registered: atValue(s.registered),
-  });
-  put(state, identityKeys.schemaLatest(s.schemaId), s.version);
+  writeStored(state, identityKeys.schema(s.schemaId, s.version), schemaCodec, s);
+  writeStored(state, identityKeys.schemaLatest(s.schemaId), uintCodec, s.version);
 }
 
 export function readStatusList(
@@ -159,24 +113,22 @@ export function readStatusList(
   issuer: string,
   list: string,
 ): StatusListRecord | undefined {
-  return read<StatusListRecord>(state, identityKeys.statusList(issuer, list));
+  return readStored(state, identityKeys.statusList(issuer, list), statusListCodec);
 }
 
 export function writeStatusList(state: StateOverlay, r: StatusListRecord): void {
-  put(state, identityKeys.statusList(r.issuer, r.list), {
-    issuer: r.issuer,
-    list: r.list,
-    purpose: r.purpose,
-    size: r.size,
-    created: atValue(r.created),
-    updates: r.updates,
-  });
+  writeStored(state, identityKeys.statusList(r.issuer, r.list), statusListCodec, r);
 }
 
-/** The chunk of bits holding `index` (all zero when never written). MSB-first per the Bitstring Status List spec. */
+/**
+ * A copy of chunk `chunk` of a status list's bits (all zero when never written), MSB-first per
+ * the Bitstring Status List spec. A copy, so callers may flip bits before writing it back.
+ */
 export function readChunk(state: StateReader, issuer: string, list: string, chunk: number): Uint8Array {
-  const d = state.get(identityKeys.statusChunk(issuer, list, chunk));
-  return d instanceof Uint8Array ? Uint8Array.from(d) : new Uint8Array(STATUS_CHUNK_BITS / 8);
+  return (
+    readStored(state, identityKeys.statusChunk(issuer, list, chunk), statusChunkCodec) ??
+    new Uint8Array(STATUS_CHUNK_BYTES)
+  );
 }
 
 export function writeChunk(
@@ -186,7 +138,7 @@ export function writeChunk(
   chunk: number,
   bits: Uint8Array,
 ): void {
-  state.set(identityKeys.statusChunk(issuer, list, chunk), bits);
+  writeStored(state, identityKeys.statusChunk(issuer, list, chunk), statusChunkCodec, bits);
 }
 
 export function getBit(bits: Uint8Array, i: number): boolean {
