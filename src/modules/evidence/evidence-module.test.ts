@@ -427,9 +427,7 @@ describe('queries', () => {
     expect(queryError(() => c.query('bySigner', { account: addr(alice), limit: 'lots' }))).toBe(
       'EXEC_BAD_ARGS',
     );
-    expect(queryError(() => c.query('bySigner', { account: addr(alice), limit: 1.5 }))).toBe(
-      'EXEC_BAD_ARGS',
-    );
+    expect(queryError(() => c.query('bySigner', { account: addr(alice), limit: 1.5 }))).toBe('EXEC_BAD_ARGS');
     expect(queryError(() => c.query('bySigner', {}))).toBe('EXEC_BAD_ARGS');
   });
 });
