@@ -1,18 +1,29 @@
 import type { CryptoSuite } from '../../crypto/index.js';
 import { type CborValue, fromHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import { type CborMap, type OrgInfo, PARAM_NAMES, ShapeReader } from '../../ledger/index.js';
+import { S } from '../../execution/index.js';
+import {
+  type CborMap,
+  type ChainParams,
+  type OrgInfo,
+  PARAM_NAMES,
+  ShapeReader,
+} from '../../ledger/index.js';
 import type { StateOverlay, StateReader } from '../../state/index.js';
 import {
-  keys,
+  deleteOrg,
   listOrgIds,
+  listOrgs,
   orgValue,
   readCommittee,
   readOrg,
   readParams,
   readRoles,
   writeCommittee,
+  writeFrozen,
+  writeOrg,
   writeOrgIndex,
+  writeParams,
   writePermission,
   writeRoles,
 } from './state.js';
@@ -108,11 +119,75 @@ export function parseAction(v: CborValue | undefined): GovAction {
   }
 }
 
-/** CBOR form of an action (for storage in the proposal). */
+/** CBOR form of an action (for storage in the proposal): exactly the fields `parseAction` reads. */
 export function actionValue(a: GovAction): CborMap {
-  if (a.type === 'addOrg') return { type: a.type, org: orgValue(a.org) };
-  return a as unknown as CborMap;
+  switch (a.type) {
+    case 'addOrg':
+      return { type: a.type, org: orgValue(a.org) };
+    case 'setPermission':
+      return { type: a.type, method: a.method, roles: [...a.roles] };
+    default:
+      return { ...a };
+  }
 }
+
+const ACCOUNT_SCHEMA = S.String({ pattern: ADDR_RE.source, description: 'account address gz<40 hex>' });
+const ROLE_SCHEMA = S.String({ pattern: ROLE_RE.source, description: 'role name, or * for anyone' });
+const action = <T extends string>(type: T, fields: Parameters<typeof S.Object>[0], description: string) =>
+  S.Object({ type: S.Literal(type), ...fields }, { additionalProperties: false, description });
+
+/** JSON Schema of an action (the `action` argument of `governance.propose`). */
+export const ACTION_SCHEMA = S.Union([
+  action(
+    'addOrg',
+    {
+      org: S.Object(
+        {
+          id: S.Id('organisation id'),
+          name: S.String({ minLength: 1, maxLength: 256 }),
+          admins: S.Array(S.Hex(undefined, 'admin public key'), { maxItems: 64 }),
+          nodes: S.Array(
+            S.Object(
+              { id: S.Id('node id'), publicKey: S.Hex(undefined, 'node public key') },
+              { additionalProperties: false },
+            ),
+            { maxItems: 64 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    'add an organisation; its admins get the roles org and org:<id>',
+  ),
+  action('removeOrg', { id: S.Id('organisation id') }, 'remove an organisation (not the last)'),
+  action(
+    'setMember',
+    { account: ACCOUNT_SCHEMA, weight: S.Integer({ minimum: 0, maximum: 1_000_000 }) },
+    'add a committee member, change its weight, or remove it with weight 0',
+  ),
+  action(
+    'setThreshold',
+    { threshold: S.Integer({ minimum: 1, maximum: 100 }) },
+    'approving weight needed, in percent of the active weight',
+  ),
+  action('grantRole', { account: ACCOUNT_SCHEMA, role: ROLE_SCHEMA }, 'give an account a role'),
+  action('revokeRole', { account: ACCOUNT_SCHEMA, role: ROLE_SCHEMA }, 'take a role from an account'),
+  action(
+    'setPermission',
+    {
+      method: S.String({ pattern: METHOD_RE.source, description: 'module.method' }),
+      roles: S.Array(ROLE_SCHEMA, { maxItems: 64 }),
+    },
+    'set the roles allowed to call a method (none: nobody)',
+  ),
+  action(
+    'setParam',
+    { name: S.Union(PARAM_NAMES.map((n) => S.Literal(n))), value: S.Integer({ minimum: 1 }) },
+    'change a chain parameter',
+  ),
+  action('freeze', { account: ACCOUNT_SCHEMA }, 'freeze an account: it can no longer call anything'),
+  action('unfreeze', { account: ACCOUNT_SCHEMA }, 'unfreeze an account'),
+]);
 
 /** Validity of an action against current state. Pure; throws GOV_INVALID_CHANGE / GOV_UNKNOWN_ORG. */
 export function assertValidAction(state: StateReader, suite: CryptoSuite, a: GovAction): void {
@@ -120,9 +195,7 @@ export function assertValidAction(state: StateReader, suite: CryptoSuite, a: Gov
     case 'addOrg': {
       if (!ID_RE.test(a.org.id)) bad('org id must match [a-z0-9-]');
       if (readOrg(state, a.org.id)) bad(`org ${a.org.id} already exists`);
-      const existingNodes = new Set(
-        listOrgIds(state).flatMap((id) => readOrg(state, id)?.nodes.map((n) => n.id) ?? []),
-      );
+      const existingNodes = new Set(listOrgs(state).flatMap((o) => o.nodes.map((n) => n.id)));
       for (const n of a.org.nodes) {
         if (!ID_RE.test(n.id) || existingNodes.has(n.id)) bad(`node id ${n.id} invalid or taken`);
         checkKey(suite, n.publicKey);
@@ -151,13 +224,17 @@ export function assertValidAction(state: StateReader, suite: CryptoSuite, a: Gov
       if (!METHOD_RE.test(a.method)) bad('method must be "module.method"');
       return;
     case 'setParam':
-      if (!(PARAM_NAMES as string[]).includes(a.name)) bad(`unknown parameter ${a.name}`);
+      if (!isParamName(a.name)) bad(`unknown parameter ${a.name}`);
       if (a.value <= 0) bad('parameters are positive integers');
       return;
     case 'freeze':
     case 'unfreeze':
       return;
   }
+}
+
+function isParamName(n: string): n is keyof ChainParams {
+  return (PARAM_NAMES as readonly string[]).includes(n);
 }
 
 function checkKey(suite: CryptoSuite, hex: string): void {
@@ -171,11 +248,11 @@ function checkKey(suite: CryptoSuite, hex: string): void {
   if (!ok) bad('invalid public key');
 }
 
-/** Apply an action that passed `assertValidAction`. */
+/** Apply an action that passed `assertValidAction` (its reads see the writes of the same call). */
 export function applyAction(state: StateOverlay, suite: CryptoSuite, a: GovAction): void {
   switch (a.type) {
     case 'addOrg': {
-      state.set(keys.org(a.org.id), orgValue(a.org));
+      writeOrg(state, a.org);
       writeOrgIndex(state, [...listOrgIds(state), a.org.id]);
       for (const k of a.org.admins) {
         const addr = suite.address(fromHex(k));
@@ -185,7 +262,7 @@ export function applyAction(state: StateOverlay, suite: CryptoSuite, a: GovActio
     }
     case 'removeOrg': {
       const org = readOrg(state, a.id);
-      state.delete(keys.org(a.id));
+      deleteOrg(state, a.id);
       writeOrgIndex(
         state,
         listOrgIds(state).filter((x) => x !== a.id),
@@ -229,15 +306,16 @@ export function applyAction(state: StateOverlay, suite: CryptoSuite, a: GovActio
       writePermission(state, a.method, a.roles);
       return;
     case 'setParam': {
-      const p = { ...readParams(state), [a.name]: a.value };
-      state.set(keys.params(), p as unknown as CborMap);
+      // assertValidAction refused unknown names; the guard keeps the write typed.
+      if (!isParamName(a.name)) bad(`unknown parameter ${a.name}`);
+      writeParams(state, { ...readParams(state), [a.name]: a.value });
       return;
     }
     case 'freeze':
-      state.set(keys.frozen(a.account), true);
+      writeFrozen(state, a.account, true);
       return;
     case 'unfreeze':
-      state.delete(keys.frozen(a.account));
+      writeFrozen(state, a.account, false);
       return;
   }
 }

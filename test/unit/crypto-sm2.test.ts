@@ -1,8 +1,7 @@
 import { createPrivateKey, sign as nodeSign, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { fromHex, toHex, utf8 } from '../encoding/bytes.js';
-import { exportSecretKeyPem } from './keys.js';
+import { exportSecretKeyPem } from '../../src/crypto/keys.js';
 import {
   SM2_DEFAULT_USER_ID,
   sm2CompressPoint,
@@ -10,7 +9,8 @@ import {
   sm2Sign,
   sm2Suite,
   sm2Verify,
-} from './sm2.js';
+} from '../../src/crypto/sm2.js';
+import { fromHex, toHex, utf8 } from '../../src/encoding/bytes.js';
 
 /** The part of sm-crypto (no bundled types) that the cross-checks use. */
 interface SmCryptoSm2 {

@@ -3,10 +3,10 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toHex, utf8 } from '../encoding/bytes.js';
-import { isGongzhiError } from '../errors/index.js';
-import { SUITE_IDS, type SuiteId } from './suite.js';
-import { getSuite } from './suites.js';
+import { SUITE_IDS, type SuiteId } from '../../src/crypto/suite.js';
+import { getSuite } from '../../src/crypto/suites.js';
+import { toHex, utf8 } from '../../src/encoding/bytes.js';
+import { isGongzhiError } from '../../src/errors/index.js';
 
 function flipBit(b: Uint8Array, bit: number): Uint8Array {
   const out = Uint8Array.from(b);

@@ -3,11 +3,11 @@ import { createRequire } from 'node:module';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { fromHex, toHex } from '../encoding/bytes.js';
-import { secp256k1DecompressPoint } from './secp256k1.js';
-import { sm2DecompressPoint } from './sm2.js';
-import { SUITE_IDS, type SuiteId } from './suite.js';
-import { getSuite } from './suites.js';
+import { secp256k1DecompressPoint } from '../../src/crypto/secp256k1.js';
+import { sm2DecompressPoint } from '../../src/crypto/sm2.js';
+import { SUITE_IDS, type SuiteId } from '../../src/crypto/suite.js';
+import { getSuite } from '../../src/crypto/suites.js';
+import { fromHex, toHex } from '../../src/encoding/bytes.js';
 
 interface Vector {
   suite: SuiteId;
@@ -23,7 +23,7 @@ interface Vector {
 }
 
 function load(id: SuiteId): Vector {
-  const url = new URL(`../../test/vectors/crypto/${id}.json`, import.meta.url);
+  const url = new URL(`../vectors/crypto/${id}.json`, import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8')) as Vector;
 }
 

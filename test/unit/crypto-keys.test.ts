@@ -6,7 +6,6 @@ import {
   verify as nodeVerify,
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { toHex, utf8 } from '../encoding/bytes.js';
 import {
   exportJwk,
   exportPublicKeyDer,
@@ -18,9 +17,10 @@ import {
   importPublicKeyPem,
   importSecretKeyDer,
   importSecretKeyPem,
-} from './keys.js';
-import { SUITE_IDS, type SuiteId } from './suite.js';
-import { getSuite } from './suites.js';
+} from '../../src/crypto/keys.js';
+import { SUITE_IDS, type SuiteId } from '../../src/crypto/suite.js';
+import { getSuite } from '../../src/crypto/suites.js';
+import { toHex, utf8 } from '../../src/encoding/bytes.js';
 
 const badKey = expect.objectContaining({ code: 'CRYPTO_BAD_KEY' });
 const NODE_CURVE = { secp256k1: 'secp256k1', sm2: 'SM2' } as const;

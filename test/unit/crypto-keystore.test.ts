@@ -9,9 +9,9 @@ import {
   parseKeystore,
   readKeystoreFile,
   writeKeystoreFile,
-} from './keystore.js';
-import { SUITE_IDS, type SuiteId } from './suite.js';
-import { getSuite } from './suites.js';
+} from '../../src/crypto/keystore.js';
+import { SUITE_IDS, type SuiteId } from '../../src/crypto/suite.js';
+import { getSuite } from '../../src/crypto/suites.js';
 
 const N = 2 ** 10; // keep tests fast; production default is 2^15
 const bad = (code: string) => expect.objectContaining({ code });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { utf8 } from '../encoding/bytes.js';
-import { measureVerifyRate } from './measure.js';
-import { SUITE_IDS, type SuiteId } from './suite.js';
-import { getSuite } from './suites.js';
-import { decodeBatch, encodeBatch, type VerifyItem } from './verify-batch.js';
-import { VerifyPool } from './verify-pool.js';
+import { measureVerifyRate } from '../../src/crypto/measure.js';
+import { SUITE_IDS, type SuiteId } from '../../src/crypto/suite.js';
+import { getSuite } from '../../src/crypto/suites.js';
+import { decodeBatch, encodeBatch, type VerifyItem } from '../../src/crypto/verify-batch.js';
+import { VerifyPool } from '../../src/crypto/verify-pool.js';
+import { utf8 } from '../../src/encoding/bytes.js';
 
 function makeItems(id: SuiteId, n: number): { items: VerifyItem[]; expected: boolean[] } {
   const suite = getSuite(id);
