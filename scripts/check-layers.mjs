@@ -81,7 +81,6 @@ export const TEST_DIRS = ['test/unit/', 'test/integration/', 'test/e2e/', 'test/
  * not part of the layered library; the build excludes them).
  */
 export const TEMPORARY_TESTS_IN_SRC = [
-  'src/modules/evidence/evidence-module.test.ts',
   'src/sdk/evidence/batch.test.ts',
   'src/sdk/evidence/verify-certificate.test.ts',
 ];

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { getSuite, type KeyPair } from '../../crypto/index.js';
-import { type CborValue, encodeCanonical, toHex } from '../../encoding/index.js';
-import type { CheckContext } from '../../execution/index.js';
-import { type CborMap, DEFAULT_PARAMS } from '../../ledger/index.js';
-import { MapSource, StateOverlay } from '../../state/index.js';
-import { MemoryChain } from '../../testing/index.js';
-import { governanceAuthorizer } from '../governance/index.js';
-import { formatDid, IDENTITY_PERMISSIONS, identityKeys, identityModule } from './index.js';
+import { getSuite, type KeyPair } from '../../src/crypto/index.js';
+import { type CborValue, encodeCanonical, toHex } from '../../src/encoding/index.js';
+import type { CheckContext } from '../../src/execution/index.js';
+import { type CborMap, DEFAULT_PARAMS } from '../../src/ledger/index.js';
+import { governanceAuthorizer } from '../../src/modules/governance/index.js';
+import {
+  formatDid,
+  IDENTITY_PERMISSIONS,
+  identityKeys,
+  identityModule,
+} from '../../src/modules/identity/index.js';
+import { MapSource, StateOverlay } from '../../src/state/index.js';
+import { MemoryChain } from '../../src/testing/index.js';
 
 /**
  * The identity module on the kit: damaged stored records are CHAIN_INVALID (never defaults),

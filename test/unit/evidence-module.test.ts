@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getSuite, type KeyPair } from '../../crypto/index.js';
-import { type CborValue, toHex, utf8 } from '../../encoding/index.js';
-import { isGongzhiError } from '../../errors/index.js';
-import type { BlockResult } from '../../execution/index.js';
+import { getSuite, type KeyPair } from '../../src/crypto/index.js';
+import { type CborValue, toHex, utf8 } from '../../src/encoding/index.js';
+import { isGongzhiError } from '../../src/errors/index.js';
+import type { BlockResult } from '../../src/execution/index.js';
 import {
   type BlockHeader,
   type CborMap,
@@ -11,9 +11,7 @@ import {
   merkleRoot,
   type SignedTx,
   txHash,
-} from '../../ledger/index.js';
-import { MapSource, StateOverlay } from '../../state/index.js';
-import { MemoryChain } from '../../testing/index.js';
+} from '../../src/ledger/index.js';
 import {
   evidenceKeys,
   evidenceModule,
@@ -23,8 +21,10 @@ import {
   parseRecord,
   readRecord,
   recordValue,
-} from './index.js';
-import type { EvidenceRecordJson } from './types.js';
+} from '../../src/modules/evidence/index.js';
+import type { EvidenceRecordJson } from '../../src/modules/evidence/types.js';
+import { MapSource, StateOverlay } from '../../src/state/index.js';
+import { MemoryChain } from '../../src/testing/index.js';
 
 const suite = getSuite('ed25519');
 /** A one-group in-memory chain driven by the real BlockExecutor, calling the evidence module. */

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { getSuite, type KeyPair } from '../../crypto/index.js';
-import { decodeCanonical, encodeCanonical, toHex, utf8 } from '../../encoding/index.js';
-import { type Codec, uintCodec } from '../../execution/index.js';
-import { type CborMap, DEFAULT_PARAMS } from '../../ledger/index.js';
-import { MemoryChain } from '../../testing/index.js';
-import { governanceAuthorizer } from '../governance/index.js';
+import { getSuite, type KeyPair } from '../../src/crypto/index.js';
+import { decodeCanonical, encodeCanonical, toHex, utf8 } from '../../src/encoding/index.js';
+import { type Codec, uintCodec } from '../../src/execution/index.js';
+import { type CborMap, DEFAULT_PARAMS } from '../../src/ledger/index.js';
+import { governanceAuthorizer } from '../../src/modules/governance/index.js';
 import {
   createConsentMessage,
   didCodec,
@@ -16,7 +15,8 @@ import {
   schemaCodec,
   statusChunkCodec,
   statusListCodec,
-} from './index.js';
+} from '../../src/modules/identity/index.js';
+import { MemoryChain } from '../../src/testing/index.js';
 
 /**
  * Golden roots of a fixed identity scenario (every method, successes and refusals). The roots were
