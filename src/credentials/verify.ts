@@ -1,5 +1,6 @@
 import { toHex } from '../encoding/index.js';
 import type { ErrorCode } from '../errors/index.js';
+import { Checks, type VerificationResult as SharedResult, type VerificationCheck } from '../ledger/index.js';
 import type { KeyHistoryJson, ResolutionJson } from '../modules/identity/index.js';
 import {
   credentialDigest,
@@ -59,25 +60,23 @@ export const CHECK_CODES = {
   anchor: 'IDENTITY_NOT_ANCHORED',
 } as const satisfies Record<CheckName, ErrorCode>;
 
-export interface Check {
-  readonly name: CheckName;
-  readonly ok: boolean;
-  readonly detail: string;
-  /** Set exactly when `ok` is false: the stable error code of the failure. */
-  readonly code?: ErrorCode;
-}
+/** One check of a presentation: the shared `{name, ok, detail, code?}` (`code` exactly when it failed). */
+export type Check = VerificationCheck<CheckName>;
 
-export interface VerificationResult {
-  readonly valid: boolean;
-  readonly checks: readonly Check[];
-  /** Codes of the failed checks, in check order (empty when valid). */
-  readonly errors: readonly ErrorCode[];
+/** What a presentation proved besides its checks. */
+export interface CredentialFacts {
   readonly issuer?: string;
   readonly subject?: string;
   readonly vct?: string;
   /** The disclosed claims (without SD-JWT / JWT registered claims). */
   readonly claims: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * The shared verification shape (src/ledger/verification.ts): `valid`, `checks`, `errors` (the
+ * codes of the failed checks, in check order; empty when valid), plus the credential's facts.
+ */
+export type VerificationResult = SharedResult<CredentialFacts, CheckName>;
 
 const REGISTERED = new Set([
   'iss',
@@ -122,18 +121,11 @@ export async function verifyPresentation(
   presentation: string,
   policy: VerifierPolicy,
 ): Promise<VerificationResult> {
-  const checks: Check[] = [];
-  const add = (name: CheckName, ok: boolean, detail: string, code: ErrorCode = CHECK_CODES[name]) => {
-    checks.push(ok ? { name, ok, detail } : { name, ok, detail, code });
-    return ok;
-  };
-  const done = (extra: Partial<VerificationResult> = {}): VerificationResult => ({
-    valid: checks.every((c) => c.ok),
-    checks,
-    errors: checks.flatMap((c) => (c.code === undefined ? [] : [c.code])),
-    claims: {},
-    ...extra,
-  });
+  const checks = new Checks<CheckName>();
+  const add = (name: CheckName, ok: boolean, detail: string, code: ErrorCode = CHECK_CODES[name]) =>
+    checks.add(name, ok, detail, code);
+  const done = (facts: Partial<CredentialFacts> = {}): VerificationResult =>
+    checks.result<CredentialFacts>({ claims: {}, ...facts });
 
   let header: Record<string, unknown>;
   let payload: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { credentialDigest, issueSdJwtVc, presentSdJwtVc, verifyPresentation } from '../credentials/index.js';
+import { formatVerification } from '../ledger/index.js';
 import type { ResolutionJson } from '../modules/identity/index.js';
 import type { Demo } from './demo.js';
 import { IdentityNet } from './health-pass.js';
@@ -121,6 +122,7 @@ export const certificatesDemo: Demo = {
       ctx.log(
         `employer verified the degree: ${r.valid ? 'valid' : 'INVALID'}, saw ${Object.keys(r.claims).join(', ')}`,
       );
+      if (!r.valid) for (const line of formatVerification(r)) ctx.log(`  ${line}`);
       const idVp = await presentSdJwtVc(idCred, net.signingKey('resident'), {
         disclose: ['name'],
         nonce: 'employer-challenge-2',
@@ -141,8 +143,10 @@ export const certificatesDemo: Demo = {
         degreeValid: r.valid,
         disclosed: r.claims,
         checks: r.checks.map((c) => `${c.name}:${c.ok}`),
+        errors: r.errors,
         presentationBytes: vp.length,
         identityValid: idR.valid,
+        identityErrors: idR.errors,
         identityDisclosed: idR.claims,
       };
     } finally {

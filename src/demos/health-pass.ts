@@ -8,12 +8,13 @@ import {
 } from '../credentials/index.js';
 import { type CryptoSuite, getSuite, type KeyPair } from '../crypto/index.js';
 import { toHex, utf8 } from '../encoding/index.js';
-import { GongzhiError } from '../errors/index.js';
+import { GongzhiError, hintFor } from '../errors/index.js';
 import type { LedgerModule } from '../execution/index.js';
 import {
   type CborMap,
   DEFAULT_PARAMS,
   encodeTx,
+  formatVerification,
   type Genesis,
   type Receipt,
   signTx,
@@ -316,9 +317,8 @@ export const healthPassDemo: Demo = {
         iat: net.now(),
       });
       const first = await verifyPresentation(net.reader, presentation, policy);
-      ctx.log(
-        `B verified against the ledger: ${first.valid ? 'valid' : 'INVALID'} (${first.checks.map((c) => `${c.name}:${c.ok ? 'ok' : 'fail'}`).join(' ')})`,
-      );
+      ctx.log('B verified the presentation against the ledger:');
+      for (const line of formatVerification(first)) ctx.log(`  ${line}`);
       if (!first.valid)
         throw new GongzhiError('EXEC_INTERNAL', `first verification failed: ${JSON.stringify(first.checks)}`);
       // 4. B's authority issues its own pass ("code transfer").
@@ -350,7 +350,9 @@ export const healthPassDemo: Demo = {
         { ...policy, nonce: 'border-b-nonce-2' },
       );
       const status = again.checks.find((c) => c.name === 'status');
-      ctx.log(`after A's revocation B sees: ${status?.detail ?? '?'}`);
+      ctx.log(
+        `after A's revocation B sees: ${status?.detail ?? '?'} (${again.errors.join(', ')}: ${hintFor(status?.code ?? '')})`,
+      );
       return {
         firstValid: first.valid,
         disclosed: first.claims,
@@ -359,6 +361,7 @@ export const healthPassDemo: Demo = {
         presentationBytes: presentation.length,
         afterRevocationValid: again.valid,
         afterRevocationStatus: status?.ok ?? true,
+        afterRevocationErrors: again.errors,
       };
     } finally {
       await net.stop();

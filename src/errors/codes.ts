@@ -95,6 +95,31 @@ export const CORE_ERRORS = {
   ORDERING_UNAVAILABLE: s(503, 'Ordering (NATS) is unreachable: retry; check `gongzhi network status`.'),
   NODE_DIVERGED: s(500, 'This node’s state differs from the quorum: stop it and resync from a peer.'),
   SYNC_FAILED: s(502, 'Catch-up from a peer failed: check the peer’s address and certificates.'),
+  // evidence certificate verification (failed checks reported by the SDK's verifyCertificate)
+  EVIDENCE_DIGEST_MISMATCH: s(
+    400,
+    'The file (or digest) is not the one the certificate is about: check that you have the right file and certificate.',
+  ),
+  EVIDENCE_BAD_BLOCK_SIGNATURE: s(
+    400,
+    'A trusted node’s block signature does not verify: the certificate was altered, or the trusted keys are not this chain’s.',
+  ),
+  EVIDENCE_UNTRUSTED_NODE: s(
+    400,
+    'Too few trusted nodes signed the block: pass this chain’s genesis or node list as trusted nodes, or lower minSignatures.',
+  ),
+  EVIDENCE_RECORD_MISMATCH: s(
+    400,
+    'The certificate’s record differs from what its transactions prove: fetch the certificate again from a node.',
+  ),
+  EVIDENCE_VERIFY_INPUT: s(
+    400,
+    'Give the file or its digest, a suite matching the certificate’s, and minSignatures ≥ 1.',
+  ),
+  EVIDENCE_DEPENDENCY_FAILED: s(
+    400,
+    'This check needs a part of the certificate that failed an earlier check: fix that failure first.',
+  ),
 } as const satisfies ErrorTable;
 
 /** A core code. */

@@ -53,3 +53,14 @@ export {
   txHash,
   txHashFromBytes,
 } from './tx.js';
+export {
+  CheckFailure,
+  Checks,
+  failCheck,
+  failedCheck,
+  formatVerification,
+  passedCheck,
+  type VerificationCheck,
+  type VerificationResult,
+  verificationResult,
+} from './verification.js';

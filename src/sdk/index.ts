@@ -4,7 +4,7 @@
  * node: imports and no Buffer (test/unit/sdk-browser-bundle.test.ts bundles it for browsers).
  */
 export { bytesEqual, fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from '../encoding/index.js';
-export { type ErrorCode, GongzhiError, isGongzhiError } from '../errors/index.js';
+export { type ErrorCode, GongzhiError, hintFor, isGongzhiError } from '../errors/index.js';
 export {
   type AnchorInput,
   type ClientOptions,

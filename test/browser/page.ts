@@ -36,14 +36,17 @@ export interface PageResult {
     readonly signedBy?: readonly string[];
   };
   readonly certificate: {
-    readonly ok: boolean;
+    readonly valid: boolean;
+    readonly errors: readonly string[];
+    /** `name code: detail` of each failed check. */
     readonly failed: readonly string[];
     readonly digest: string;
     readonly signers: readonly string[];
     readonly anchoredHeight?: number;
   };
   /** Verification of the same certificate against other file bytes (must fail). */
-  readonly tamperedOk: boolean;
+  readonly tamperedValid: boolean;
+  readonly tamperedErrors: readonly string[];
   readonly ms: number;
 }
 
@@ -113,13 +116,15 @@ async function run(input: PageInput): Promise<PageResult> {
       ? { ok: true, signedBy: inclusion.signedBy }
       : { ok: false, reason: inclusion.reason },
     certificate: {
-      ok: v.ok,
-      failed: v.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.reason ?? ''}`),
+      valid: v.valid,
+      errors: v.errors,
+      failed: v.checks.filter((c) => !c.ok).map((c) => `${c.name} ${c.code ?? ''}: ${c.detail}`),
       digest: v.digest,
       signers: (v.signers ?? []).map((s) => s.account),
       ...(v.anchoredAt === undefined ? {} : { anchoredHeight: v.anchoredAt.height }),
     },
-    tamperedOk: tampered.ok,
+    tamperedValid: tampered.valid,
+    tamperedErrors: tampered.errors,
     ms: Math.round(performance.now() - t0),
   };
 }

@@ -133,10 +133,12 @@ describe.skipIf(!HAS_CHROMIUM)(`Gongzhi SDK in Chromium${HAS_CHROMIUM ? '' : ` (
       // Offline verification in the page of the node's proofs and block signature.
       expect(result.inclusion).toEqual({ ok: true, signedBy: ['org0-node'] });
       expect(result.certificate.failed).toEqual([]);
-      expect(result.certificate.ok).toBe(true);
+      expect(result.certificate.valid).toBe(true);
+      expect(result.certificate.errors).toEqual([]);
       expect(result.certificate.signers).toEqual([result.sender]);
       expect(result.certificate.anchoredHeight).toBe(result.submitted.height);
-      expect(result.tamperedOk).toBe(false);
+      expect(result.tamperedValid).toBe(false);
+      expect(result.tamperedErrors).toEqual(['EVIDENCE_DIGEST_MISMATCH']);
       timings[`${id}InPageMs`] = result.ms;
       timings[`${id}TotalMs`] = Math.round(performance.now() - t0);
     } finally {

@@ -79,23 +79,45 @@ describe.skipIf(!built)('the README tour through the gongzhi CLI', () => {
     expect(anchored.receipt.status).toBe('ok');
     const trusted = join(demo, 'genesis', 'governance.json');
     const cert = join(tmp.dir, 'minutes.cert.json');
-    const online = JSON.parse(
-      await cli('evidence', 'verify', file, '--save', cert, '--trusted', trusted),
-    ) as {
-      ok: boolean;
-    };
-    expect(online.ok).toBe(true);
+    // for people: one ✓ line per check, the summary, then what was proven
+    const online = await cli('evidence', 'verify', file, '--save', cert, '--trusted', trusted);
+    expect(online).toMatch(/^ {2}✓ digest +the file's sha256 digest is the certificate digest/m);
+    expect(online).toMatch(/^ {2}✓ anchor\.blockSignatures +signed by /m);
+    expect(online).toMatch(/^ {2}valid: all \d+ checks passed$/m);
+    expect(online).not.toContain('✗');
+    expect(online).toMatch(/^anchored: block \d+ at /m);
     const offline = JSON.parse(
-      await cli('evidence', 'verify', file, '--cert', cert, '--trusted', trusted),
-    ) as {
-      ok: boolean;
-    };
-    expect(offline.ok).toBe(true);
-    // a changed file fails, with exit status 2
+      await cli('evidence', 'verify', file, '--cert', cert, '--trusted', trusted, '--json'),
+    ) as { valid: boolean; errors: string[]; checks: { name: string; ok: boolean; detail: string }[] };
+    expect(offline.valid).toBe(true);
+    expect(offline.errors).toEqual([]);
+    expect(offline.checks.map((c) => c.name)).toContain('anchor.txInclusion');
+    // a changed file fails, with exit status 2, naming the check, its code and the code's hint
     writeFileSync(file, 'residents meeting, 2026-11-21: rejected');
     const tampered = await cliFails('evidence', 'verify', file, '--cert', cert, '--trusted', trusted);
     expect(tampered.code).toBe(2);
-    expect(JSON.parse(tampered.stdout).ok).toBe(false);
+    expect(tampered.stdout).toMatch(
+      /^ {2}✗ digest +EVIDENCE_DIGEST_MISMATCH +the file's sha256 digest differs/m,
+    );
+    expect(tampered.stdout).toMatch(
+      /^ +hint: The file \(or digest\) is not the one the certificate is about/m,
+    );
+    expect(tampered.stdout).toMatch(/^ {2}INVALID: 1 of \d+ checks failed \(EVIDENCE_DIGEST_MISMATCH\)$/m);
+    const tamperedJson = await cliFails(
+      'evidence',
+      'verify',
+      file,
+      '--cert',
+      cert,
+      '--trusted',
+      trusted,
+      '--json',
+    );
+    expect(tamperedJson.code).toBe(2);
+    expect(JSON.parse(tamperedJson.stdout)).toMatchObject({
+      valid: false,
+      errors: ['EVIDENCE_DIGEST_MISMATCH'],
+    });
     const block = JSON.parse(await cli('block', 'get', String(anchored.height))) as {
       header: { txCount: number };
     };
@@ -123,9 +145,11 @@ describe.skipIf(!built)('the README tour through the gongzhi CLI', () => {
         join(out, 'b.txt.proof.json'),
         '--trusted',
         join(demo, 'genesis', 'governance.json'),
+        '--json',
       ),
-    ) as { ok: boolean };
-    expect(v.ok).toBe(true);
+    ) as { valid: boolean; checks: { name: string }[] };
+    expect(v.valid).toBe(true);
+    expect(v.checks.map((c) => c.name)).toContain('batchProof');
   });
 
   it('shows governance state and refuses a vote from a key that is not on the committee', async () => {

@@ -16,7 +16,9 @@ describe('demo certificates', () => {
       expect(r.checks).toContain('anchor:true');
       expect(r.checks).toContain('issuerRecognised:true');
       expect(r.presentationBytes as number).toBeLessThan(2953);
+      expect(r.errors).toEqual([]);
       expect(r.identityValid).toBe(true);
+      expect(r.identityErrors).toEqual([]);
       expect(r.identityDisclosed).toEqual({ name: 'Leong Mei' });
       expect(steps.join('\n')).toMatch(/anchored its digest/);
     } finally {

@@ -28,7 +28,12 @@ describe('demo health-pass', () => {
       expect(r.presentationBytes as number).toBeLessThan(2953);
       expect(r.afterRevocationValid).toBe(false);
       expect(r.afterRevocationStatus).toBe(false);
-      expect(steps.join('\n')).toMatch(/revocation bit set/);
+      expect(r.afterRevocationErrors).toEqual(['IDENTITY_REVOKED']);
+      expect(steps.join('\n')).toMatch(
+        /revocation bit set \(IDENTITY_REVOKED: The issuer revoked this credential\.\)/,
+      );
+      expect(steps.join('\n')).toMatch(/^ {2}✓ status +status bit clear$/m);
+      expect(steps.join('\n')).toMatch(/valid: all 10 checks passed/);
     } finally {
       tmp.remove();
     }

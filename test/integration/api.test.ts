@@ -347,12 +347,13 @@ describe('HTTP API against a real node', () => {
     expect(cert.cosigns).toHaveLength(1);
     const check = verifyCertificate({ certificate: cert, digest, trustedNodes });
     expect(check.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(check.ok).toBe(true);
+    expect(check.errors).toEqual([]);
+    expect(check.valid).toBe(true);
 
     await client.evidence.revoke('main', digest, 'mistake', { secretKey: admin2.secretKey });
     const after = await client.evidence.certificate('main', digest);
     expect(after.revocations).toHaveLength(1);
-    expect(verifyCertificate({ certificate: after, digest, trustedNodes }).ok).toBe(true);
+    expect(verifyCertificate({ certificate: after, digest, trustedNodes }).valid).toBe(true);
 
     await expectCode(client.evidenceCertificate('main', toHex(digestOf('none'))), 'EVIDENCE_NOT_FOUND', 404);
     // Failed receipts surface as the receipt's error code.

@@ -9,7 +9,8 @@ import {
   verifyPresentation,
 } from '../../src/credentials/index.js';
 import { IdentityNet } from '../../src/demos/health-pass.js';
-import { isErrorCode } from '../../src/errors/index.js';
+import { hintFor, isErrorCode } from '../../src/errors/index.js';
+import { formatVerification } from '../../src/ledger/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const SCHEMA = {
@@ -25,6 +26,12 @@ function failed(r: VerificationResult, code: string): void {
   expect(r.errors).toContain(code);
   for (const c of r.checks) expect(c.code === undefined).toBe(c.ok);
   expect(r.errors).toEqual(r.checks.filter((c) => !c.ok).map((c) => c.code));
+  // The shared shape: the same renderer prints it, with the code's hint under each failure.
+  const lines = formatVerification(r);
+  const bad = r.checks.find((c) => !c.ok);
+  expect(bad).toBeDefined();
+  expect(lines.join('\n')).toContain(`hint: ${hintFor(bad?.code ?? '')}`);
+  expect(hintFor(bad?.code ?? '')).not.toBe('');
 }
 
 describe('verification failures carry a stable IDENTITY_* code', () => {

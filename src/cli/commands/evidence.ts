@@ -3,9 +3,10 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { fromHex, toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import type { Genesis } from '../../ledger/index.js';
+import { formatVerification, type Genesis } from '../../ledger/index.js';
 import {
   buildBatch,
+  type CertificateVerification,
   type EvidenceAlg,
   type EvidenceProof,
   fileDigest,
@@ -52,6 +53,33 @@ function readTrusted(path: string): TrustedNode[] {
       o.nodes.map((n: { id: string; publicKey: string }) => ({ id: n.id, publicKey: n.publicKey })),
     );
   throw new GongzhiError('CONFIG_INVALID', `${path} is neither a node list nor a genesis file`);
+}
+
+/**
+ * The verification for people: one line per check (✓/✗, and for a failure its code and hint),
+ * the summary, then what was proven when the anchor verified.
+ */
+function printVerification(r: CertificateVerification): void {
+  const out = [`certificate for ${r.digest}`, ...formatVerification(r).map((l) => `  ${l}`)];
+  if (r.anchoredAt !== undefined) {
+    const at = r.anchoredAt;
+    out.push(
+      `anchored: block ${at.height} at ${new Date(at.timestamp).toISOString()} (orderer time), tx ${at.tx}`,
+    );
+  }
+  if (r.evidence !== undefined) {
+    const e = r.evidence;
+    const batch = e.batch === undefined ? '' : `, batch of ${e.batch.count}`;
+    out.push(
+      `evidence: ${e.alg} ${e.anchoredDigest}${batch}; meta (signer's claim) ${JSON.stringify(e.meta)}`,
+    );
+  }
+  for (const sg of r.signers ?? []) {
+    const revoked =
+      sg.revoked === undefined ? '' : ` — REVOKED at block ${sg.revoked.height}: ${sg.revoked.reason}`;
+    out.push(`signer: ${sg.account} (${sg.role}, block ${sg.height})${revoked}`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
 }
 
 /** `gongzhi evidence anchor|batch|verify`. */
@@ -126,12 +154,13 @@ export function registerEvidence(program: Command): void {
       .option('--proof <file>', 'batch proof written by `evidence batch`')
       .option('--cert <file>', 'verify this saved certificate instead of asking a node')
       .option('--save <file>', 'save the certificate')
-      .option('--trusted <file>', 'trusted node keys: JSON [{id, publicKey}] or a genesis file'),
+      .option('--trusted <file>', 'trusted node keys: JSON [{id, publicKey}] or a genesis file')
+      .option('--json', 'print the verification result as JSON {valid, checks, errors, …}'),
   ).action(
     action(
       async (
         file: string,
-        o: Common & { proof?: string; cert?: string; save?: string; trusted?: string },
+        o: Common & { proof?: string; cert?: string; save?: string; trusted?: string; json?: boolean },
       ) => {
         const bytes = readBytes(file);
         let certificate: Record<string, unknown>;
@@ -160,8 +189,9 @@ export function registerEvidence(program: Command): void {
         if (!trusted) throw new GongzhiError('CONFIG_INVALID', '--trusted <file> is required with --cert');
         if (o.save) writeFileSync(o.save, `${JSON.stringify(certificate, null, 2)}\n`);
         const result = verifyCertificate({ certificate, file: bytes, trustedNodes: trusted });
-        printJson(result);
-        if (!result.ok) process.exitCode = 2;
+        if (o.json) printJson(result);
+        else printVerification(result);
+        if (!result.valid) process.exitCode = 2;
       },
     ),
   );

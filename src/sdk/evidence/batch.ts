@@ -1,8 +1,8 @@
-import { bytesEqual, fromHex, toHex } from '../../encoding/index.js';
+import { bytesEqual, type CborValue, fromHex, toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import { leafHash, nodeHash } from '../../ledger/index.js';
+import { leafHash, nodeHash, ShapeReader } from '../../ledger/index.js';
 import type { EvidenceHasher } from './hash.js';
-import { type EvidenceProof, type EvidenceProofOp, isEvidenceAlg, MAX_BATCH_COUNT } from './types.js';
+import { EVIDENCE_ALGS, type EvidenceProof, type EvidenceProofOp, MAX_BATCH_COUNT } from './types.js';
 
 /** Most operations a proof may have (a leaf step plus one step per tree level). */
 export const MAX_PROOF_OPS = 64;
@@ -13,8 +13,6 @@ export interface EvidenceBatch {
   readonly root: Uint8Array;
   readonly proofs: readonly EvidenceProof[];
 }
-
-const HEX32_RE = /^[0-9a-f]{64}$/;
 
 function badDigest(message: string, index: number): GongzhiError {
   return new GongzhiError('EVIDENCE_BAD_DIGEST', message, { index });
@@ -66,52 +64,42 @@ export function buildBatch(hasher: EvidenceHasher, digests: readonly Uint8Array[
   return { root, proofs };
 }
 
+/** A 32-byte value as the JSON formats carry it: 64 lower-case hex digits. */
+export const HEX32_RE = /^[0-9a-f]{64}$/;
+/** How the readers describe a HEX32_RE value in their messages. */
+export const HEX32 = '32 bytes of lower-case hex';
+
 function badProof(message: string, details: Record<string, string | number> = {}): GongzhiError {
   return new GongzhiError('EVIDENCE_BAD_PROOF', message, details);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
-}
-
-function exactKeys(v: Record<string, unknown>, allowed: readonly string[], what: string): void {
-  for (const k of Object.keys(v))
-    if (!allowed.includes(k)) throw badProof(`${what} has unknown field "${k}"`);
 }
 
 /**
  * Strictly parse a proof from untrusted JSON: exact fields, version 1, a known algorithm,
  * lower-case 32-byte hex values, a single leading `leaf` operation followed by at most
- * MAX_PROOF_OPS - 1 `left`/`right` steps. Throws EVIDENCE_BAD_PROOF.
+ * MAX_PROOF_OPS - 1 `left`/`right` steps. Throws EVIDENCE_BAD_PROOF naming the field.
  */
 export function parseProof(v: unknown): EvidenceProof {
-  if (!isRecord(v)) throw badProof('proof must be an object');
-  exactKeys(v, ['version', 'alg', 'leaf', 'ops', 'root'], 'proof');
-  if (v.version !== 1) throw badProof('unsupported proof version');
-  const alg = v.alg;
-  if (!isEvidenceAlg(alg)) throw badProof('unsupported proof algorithm');
-  const hex32 = (x: unknown, field: string): string => {
-    if (typeof x !== 'string' || !HEX32_RE.test(x))
-      throw badProof(`${field} must be 32 bytes of lower-case hex`);
-    return x;
-  };
-  const leaf = hex32(v.leaf, 'proof.leaf');
-  const root = hex32(v.root, 'proof.root');
-  const rawOps = v.ops;
-  if (!Array.isArray(rawOps) || rawOps.length === 0 || rawOps.length > MAX_PROOF_OPS) {
-    throw badProof(`proof.ops must hold 1..${MAX_PROOF_OPS} operations`);
-  }
-  const ops = rawOps.map((o: unknown, i): EvidenceProofOp => {
-    if (!isRecord(o)) throw badProof('proof operation must be an object', { index: i });
+  // JSON values are CBOR values (no bytes, no bigints): the shared reader checks them the same way.
+  const r = ShapeReader.of(
+    v as CborValue,
+    ['version', 'alg', 'leaf', 'ops', 'root'],
+    'EVIDENCE_BAD_PROOF',
+    'proof',
+  );
+  if (r.uint('version') !== 1) r.fail('version', '1 (the only version)');
+  const alg = r.oneOf('alg', EVIDENCE_ALGS);
+  const leaf = r.match('leaf', HEX32_RE, HEX32, 64);
+  const root = r.match('root', HEX32_RE, HEX32, 64);
+  const rawOps = r.array('ops', MAX_PROOF_OPS);
+  if (rawOps.length === 0) r.fail('ops', `1..${MAX_PROOF_OPS} operations`);
+  const ops = rawOps.map((o, i): EvidenceProofOp => {
+    const at = `proof.ops[${i}]`;
     if (i === 0) {
-      if (o.op !== 'leaf') throw badProof('the first proof operation must be "leaf"');
-      exactKeys(o, ['op'], 'proof operation');
+      r.sub(o, at, ['op']).oneOf('op', ['leaf']);
       return { op: 'leaf' };
     }
-    if (o.op !== 'left' && o.op !== 'right')
-      throw badProof('operation must be "left" or "right"', { index: i });
-    exactKeys(o, ['op', 'hash'], 'proof operation');
-    return { op: o.op, hash: hex32(o.hash, `proof.ops[${i}].hash`) };
+    const s = r.sub(o, at, ['op', 'hash']);
+    return { op: s.oneOf('op', ['left', 'right']), hash: s.match('hash', HEX32_RE, HEX32, 64) };
   });
   return { version: 1, alg, leaf, ops, root };
 }

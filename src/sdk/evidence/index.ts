@@ -38,9 +38,13 @@ export {
 } from './types.js';
 export {
   type CertificateCheck,
+  type CertificateCheckName,
+  type CertificateFacts,
   type CertificateVerification,
   parseCertificate,
   type TrustedNode,
+  type TxCheckName,
+  type TxLabel,
   type VerifiedEvidence,
   type VerifiedRevocation,
   type VerifiedSigner,

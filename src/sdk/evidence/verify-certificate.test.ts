@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CryptoSuite, getSuite, type KeyPair, type SuiteId } from '../../crypto/index.js';
 import { fromBase64Url, toBase64Url, toHex, utf8 } from '../../encoding/index.js';
-import { isGongzhiError } from '../../errors/index.js';
+import { hintFor, isGongzhiError } from '../../errors/index.js';
 import {
   type Authorizer,
   BlockExecutor,
@@ -20,6 +20,7 @@ import {
   encodeHeader,
   encodeReceipt,
   encodeTx,
+  formatVerification,
   merkleRoot,
   type SignedTx,
   signTx,
@@ -208,8 +209,22 @@ function scenario(id: SuiteId): Scenario {
   return { chain, suite, trusted, files, digests, root, proofs, single, people };
 }
 
+/** The names of the failed checks, after asserting the shared result shape holds. */
 function failed(v: CertificateVerification): string[] {
+  for (const c of v.checks) {
+    expect(c.code === undefined).toBe(c.ok);
+    expect(c.detail.length).toBeGreaterThan(0);
+    if (c.code !== undefined) expect(hintFor(c.code)).not.toBe('');
+  }
+  expect(v.errors).toEqual(v.checks.filter((c) => !c.ok).map((c) => c.code));
+  expect(v.valid).toBe(v.errors.length === 0);
   return v.checks.filter((c) => !c.ok).map((c) => c.name);
+}
+
+/** The failed checks as `name code`. */
+function failures(v: CertificateVerification): string[] {
+  failed(v);
+  return v.checks.filter((c) => !c.ok).map((c) => `${c.name} ${c.code ?? ''}`);
 }
 
 function clone(c: EvidenceCertificate): EvidenceCertificate {
@@ -239,7 +254,7 @@ describe.each(['ed25519', 'secp256k1', 'sm2'] as const)('certificates on a %s ch
     const cert = s.chain.certificate(s.digests[2]!, s.root, s.proofs[2]!);
     const v = verifyCertificate({ certificate: cert, file: s.files[2]!, trustedNodes: s.trusted });
     expect(failed(v)).toEqual([]);
-    expect(v.ok).toBe(true);
+    expect(v.valid).toBe(true);
     expect(v.digest).toBe(toHex(s.digests[2]!));
     expect(v.evidence).toEqual({
       anchoredDigest: toHex(s.root),
@@ -294,16 +309,17 @@ describe('tampering is caught by the specific check', () => {
     const file = s.files[1]!.slice();
     file[0] = (file[0] as number) ^ 1;
     const v = verifyCertificate({ certificate: cert, file, trustedNodes: s.trusted });
-    expect(v.ok).toBe(false);
-    expect(failed(v)).toEqual(['digest']);
+    expect(v.valid).toBe(false);
+    expect(failures(v)).toEqual(['digest EVIDENCE_DIGEST_MISMATCH']);
+    expect(v.errors).toEqual(['EVIDENCE_DIGEST_MISMATCH']);
   });
 
   it('another batch member’s file fails digest; its digest with this proof fails batchProof', () => {
-    expect(failed(verify(cert, { file: s.files[3]! }))).toEqual(['digest']);
+    expect(failures(verify(cert, { file: s.files[3]! }))).toEqual(['digest EVIDENCE_DIGEST_MISMATCH']);
     const swapped = tamper(cert, (m) => {
       m.digest = toHex(s.digests[3]!);
     });
-    expect(failed(verify(swapped, { file: s.files[3]! }))).toEqual(['batchProof']);
+    expect(failures(verify(swapped, { file: s.files[3]! }))).toEqual(['batchProof EVIDENCE_BAD_PROOF']);
   });
 
   it('a changed batch proof hash fails batchProof', () => {
@@ -312,14 +328,14 @@ describe('tampering is caught by the specific check', () => {
       if (op.op === 'leaf') throw new Error('unexpected');
       op.hash = flipHex(op.hash);
     });
-    expect(failed(verify(c))).toEqual(['batchProof']);
+    expect(failures(verify(c))).toEqual(['batchProof EVIDENCE_BAD_PROOF']);
   });
 
   it('a missing batch proof fails batchProof', () => {
     const c = tamper(cert, (m) => {
       delete m.batchProof;
     });
-    expect(failed(verify(c))).toEqual(['batchProof']);
+    expect(failures(verify(c))).toEqual(['batchProof EVIDENCE_BAD_PROOF']);
   });
 
   it('a changed tx signature fails anchor.signature', () => {
@@ -331,7 +347,9 @@ describe('tampering is caught by the specific check', () => {
     });
     const v = verify(c);
     expect(failed(v)).toContain('anchor.signature');
-    expect(failed(v).filter((n) => n.startsWith('anchor.'))).toEqual(['anchor.signature']);
+    expect(failures(v).filter((n) => n.startsWith('anchor.'))).toEqual([
+      'anchor.signature EVIDENCE_CERT_INVALID',
+    ]);
     expect(v.anchoredAt).toBeUndefined();
   });
 
@@ -350,7 +368,11 @@ describe('tampering is caught by the specific check', () => {
     const c = tamper(cert, (m) => {
       m.anchor.txProof[0]!.hash = flipHex(m.anchor.txProof[0]!.hash);
     });
-    expect(failed(verify(c))).toEqual(['anchor.txInclusion', 'signers', 'record']);
+    expect(failures(verify(c))).toEqual([
+      'anchor.txInclusion EVIDENCE_BAD_PROOF',
+      'signers EVIDENCE_DEPENDENCY_FAILED',
+      'record EVIDENCE_DEPENDENCY_FAILED',
+    ]);
   });
 
   it('a changed header field fails anchor.blockSignatures', () => {
@@ -358,7 +380,11 @@ describe('tampering is caught by the specific check', () => {
       const h = decodeHeader(fromBase64Url(m.anchor.header));
       m.anchor.header = toBase64Url(encodeHeader({ ...h, timestamp: h.timestamp + 1 }));
     });
-    expect(failed(verify(c))).toEqual(['anchor.blockSignatures', 'signers', 'record']);
+    expect(failures(verify(c))).toEqual([
+      'anchor.blockSignatures EVIDENCE_BAD_BLOCK_SIGNATURE',
+      'signers EVIDENCE_DEPENDENCY_FAILED',
+      'record EVIDENCE_DEPENDENCY_FAILED',
+    ]);
   });
 
   it('a header from another group fails anchor.header', () => {
@@ -373,15 +399,18 @@ describe('tampering is caught by the specific check', () => {
     const bad = tamper(cert, (m) => {
       for (const sg of m.cosigns[0]!.signatures) sg.sig = flipHex(sg.sig);
     });
-    expect(failed(verify(bad))).toEqual(['cosign[0].blockSignatures', 'record']);
+    expect(failures(verify(bad))).toEqual([
+      'cosign[0].blockSignatures EVIDENCE_BAD_BLOCK_SIGNATURE',
+      'record EVIDENCE_DEPENDENCY_FAILED',
+    ]);
     const oneBad = tamper(cert, (m) => {
       m.anchor.signatures[0]!.sig = flipHex(m.anchor.signatures[0]!.sig);
     });
     expect(failed(verify(oneBad))).toEqual([]);
-    expect(failed(verify(oneBad, { minSignatures: 2 }))).toEqual([
-      'anchor.blockSignatures',
-      'signers',
-      'record',
+    expect(failures(verify(oneBad, { minSignatures: 2 }))).toEqual([
+      'anchor.blockSignatures EVIDENCE_BAD_BLOCK_SIGNATURE',
+      'signers EVIDENCE_DEPENDENCY_FAILED',
+      'record EVIDENCE_DEPENDENCY_FAILED',
     ]);
   });
 
@@ -390,23 +419,27 @@ describe('tampering is caught by the specific check', () => {
     const v = verify(cert, {
       trustedNodes: s.trusted.map((n) => ({ id: n.id, publicKey: toHex(other.publicKey) })),
     });
-    expect(v.ok).toBe(false);
-    expect(failed(v).filter((n) => n.endsWith('.blockSignatures'))).toEqual([
-      'anchor.blockSignatures',
-      'cosign[0].blockSignatures',
-      'cosign[1].blockSignatures',
-      'revocation[0].blockSignatures',
+    expect(v.valid).toBe(false);
+    expect(failures(v).filter((n) => n.includes('.blockSignatures'))).toEqual([
+      'anchor.blockSignatures EVIDENCE_BAD_BLOCK_SIGNATURE',
+      'cosign[0].blockSignatures EVIDENCE_BAD_BLOCK_SIGNATURE',
+      'cosign[1].blockSignatures EVIDENCE_BAD_BLOCK_SIGNATURE',
+      'revocation[0].blockSignatures EVIDENCE_BAD_BLOCK_SIGNATURE',
     ]);
-    expect(failed(verify(cert, { trustedNodes: [] }))).toContain('anchor.blockSignatures');
-    expect(failed(verify(cert, { trustedNodes: [{ id: 'node-a', publicKey: 'not hex' }] }))).toContain(
-      'anchor.blockSignatures',
+    expect(failures(verify(cert, { trustedNodes: [] }))).toContain(
+      'anchor.blockSignatures EVIDENCE_UNTRUSTED_NODE',
+    );
+    expect(failures(verify(cert, { trustedNodes: [{ id: 'node-a', publicKey: 'not hex' }] }))).toContain(
+      'anchor.blockSignatures EVIDENCE_UNTRUSTED_NODE',
     );
   });
 
   it('minSignatures: 2 of 2 passes, 3 fails, 0 is rejected', () => {
     expect(failed(verify(cert, { minSignatures: 2 }))).toEqual([]);
-    expect(failed(verify(cert, { minSignatures: 3 }))).toContain('anchor.blockSignatures');
-    expect(failed(verify(cert, { minSignatures: 0 }))).toEqual(['options']);
+    expect(failures(verify(cert, { minSignatures: 3 }))).toContain(
+      'anchor.blockSignatures EVIDENCE_UNTRUSTED_NODE',
+    );
+    expect(failures(verify(cert, { minSignatures: 0 }))).toEqual(['options EVIDENCE_VERIFY_INPUT']);
   });
 
   it('a receipt with another status fails anchor.receipt and anchor.receiptInclusion', () => {
@@ -419,7 +452,20 @@ describe('tampering is caught by the specific check', () => {
     const names = failed(verify(c));
     expect(names).toContain('anchor.receipt');
     expect(names).toContain('anchor.receiptInclusion');
-    expect(verify(c).checks.find((x) => x.name === 'anchor.receipt')?.reason).toMatch(/EVIDENCE_EXISTS/);
+    expect(verify(c).checks.find((x) => x.name === 'anchor.receipt')?.detail).toMatch(/EVIDENCE_EXISTS/);
+  });
+
+  it('unreadable anchor arguments fail the first check that needs them, naming the field', () => {
+    const c = tamper(cert, (m) => {
+      const t = decodeTx(fromBase64Url(m.anchor.tx));
+      m.anchor.tx = toBase64Url(
+        encodeTx({ body: { ...t.body, args: { ...t.body.args, alg: 'md5' } }, sig: t.sig }),
+      );
+    });
+    const v = verify(c);
+    expect(v.checks.find((x) => !x.ok)).toMatchObject({ name: 'digest', code: 'EVIDENCE_CERT_INVALID' });
+    expect(v.checks.find((x) => !x.ok)?.detail).toMatch(/anchor args\.alg must be one of sha256, sm3/);
+    expect(v.evidence).toBeUndefined();
   });
 
   it('a receipt of another transaction fails anchor.receipt', () => {
@@ -436,31 +482,34 @@ describe('tampering is caught by the specific check', () => {
     });
     const v = verify(c);
     expect(failed(v)).toContain('cosign[0].tx');
-    expect(v.checks.find((x) => x.name === 'cosign[0].tx')?.reason).toMatch(/evidence\.cosign/);
+    expect(v.checks.find((x) => x.name === 'cosign[0].tx')?.detail).toMatch(/evidence\.cosign/);
   });
 
   it('a record that disagrees with the proven transactions fails record', () => {
     const meta = tamper(cert, (m) => {
       (m.record.meta as { capturedAt: number }).capturedAt += 1;
     });
-    expect(failed(verify(meta))).toEqual(['record']);
+    expect(failures(verify(meta))).toEqual(['record EVIDENCE_RECORD_MISMATCH']);
     const unrevoked = tamper(cert, (m) => {
       delete m.record.signers[2]!.revoked;
     });
-    expect(failed(verify(unrevoked))).toEqual(['record']);
+    expect(failures(verify(unrevoked))).toEqual(['record EVIDENCE_RECORD_MISMATCH']);
     const dropped = tamper(cert, (m) => {
       m.cosigns.shift();
     });
-    expect(failed(verify(dropped))).toEqual(['record']);
+    expect(failures(verify(dropped))).toEqual(['record EVIDENCE_RECORD_MISMATCH']);
     // dropping the cosign of the signer who later revoked also orphans the revocation
     const orphaned = tamper(cert, (m) => {
       m.cosigns.pop();
     });
-    expect(failed(verify(orphaned))).toEqual(['signers', 'record']);
+    expect(failures(verify(orphaned))).toEqual([
+      'signers EVIDENCE_CERT_INVALID',
+      'record EVIDENCE_DEPENDENCY_FAILED',
+    ]);
     const noRevocation = tamper(cert, (m) => {
       m.revocations = [];
     });
-    expect(failed(verify(noRevocation))).toEqual(['record']);
+    expect(failures(verify(noRevocation))).toEqual(['record EVIDENCE_RECORD_MISMATCH']);
   });
 
   it('notes are not covered by proofs (documented): editing them does not change the outcome', () => {
@@ -478,12 +527,12 @@ describe('tampering is caught by the specific check', () => {
   });
 
   it('a suite that differs from the certificate fails suite', () => {
-    expect(failed(verify(cert, { suite: getSuite('sm2') }))).toContain('suite');
+    expect(failures(verify(cert, { suite: getSuite('sm2') }))).toContain('suite EVIDENCE_VERIFY_INPUT');
   });
 
   it('no file and no digest fails digest', () => {
     const v = verifyCertificate({ certificate: cert, trustedNodes: s.trusted });
-    expect(failed(v)).toEqual(['digest']);
+    expect(failures(v)).toEqual(['digest EVIDENCE_VERIFY_INPUT']);
   });
 
   it('garbage inside a bundle is a failed check, not a throw', () => {
@@ -492,9 +541,9 @@ describe('tampering is caught by the specific check', () => {
       m.cosigns[0]!.tx = 'AAAA';
     });
     const v = verify(c);
-    expect(v.ok).toBe(false);
-    expect(failed(v)).toContain('anchor.header');
-    expect(failed(v)).toContain('cosign[0].tx');
+    expect(v.valid).toBe(false);
+    expect(failures(v)).toContain('anchor.header EVIDENCE_CERT_INVALID');
+    expect(failures(v)).toContain('cosign[0].tx EVIDENCE_CERT_INVALID');
   });
 
   it('throws EVIDENCE_CERT_INVALID only for an unparseable certificate', () => {
@@ -513,7 +562,139 @@ describe('tampering is caught by the specific check', () => {
     expect(code({ ...clone(cert), suite: 'rsa' })).toBe('EVIDENCE_CERT_INVALID');
     expect(code({ ...clone(cert), anchor: { tx: 1 } })).toBe('EVIDENCE_CERT_INVALID');
     expect(code({ ...clone(cert), extra: true })).toBe('EVIDENCE_CERT_INVALID');
+    expect(code({ ...clone(cert), digest: 'XYZ' })).toBe('EVIDENCE_CERT_INVALID');
+    const badStep = clone(cert) as Mutable<EvidenceCertificate>;
+    badStep.anchor.txProof[0]!.hash = 'ab';
+    expect(code(badStep)).toBe('EVIDENCE_CERT_INVALID');
     expect(code(clone(cert))).toBeUndefined();
+  });
+});
+
+describe('each tampering gives valid=false with the expected check and code', () => {
+  const s = scenario('sm2');
+  const cert = s.chain.certificate(s.digests[4]!, s.root, s.proofs[4]!);
+  const file = s.files[4]!;
+  const stranger = s.suite.generateKeyPair();
+
+  /** Re-sign every block of the certificate by `node-x`, which the verifier does not trust. */
+  const signedByStranger = tamper(cert, (m) => {
+    for (const b of [m.anchor, ...m.cosigns, ...m.revocations]) {
+      const h = decodeHeader(fromBase64Url(b.header));
+      b.signatures = [
+        { node: 'node-x', sig: toHex(s.suite.sign(stranger.secretKey, blockHash(s.suite, h))) },
+      ];
+    }
+  });
+
+  const cases: [string, () => CertificateVerification, string, string][] = [
+    [
+      'wrong digest (another file)',
+      () => verifyCertificate({ certificate: cert, file: utf8('not the photo'), trustedNodes: s.trusted }),
+      'digest',
+      'EVIDENCE_DIGEST_MISMATCH',
+    ],
+    [
+      'wrong digest (given digest)',
+      () => verifyCertificate({ certificate: cert, digest: s.digests[0]!, trustedNodes: s.trusted }),
+      'digest',
+      'EVIDENCE_DIGEST_MISMATCH',
+    ],
+    [
+      'altered batch proof step',
+      () =>
+        verifyCertificate({
+          certificate: tamper(cert, (m) => {
+            const op = m.batchProof!.ops.at(-1)!;
+            if (op.op !== 'leaf') op.hash = flipHex(op.hash);
+          }),
+          file,
+          trustedNodes: s.trusted,
+        }),
+      'batchProof',
+      'EVIDENCE_BAD_PROOF',
+    ],
+    [
+      'altered receipt proof step',
+      () =>
+        verifyCertificate({
+          certificate: tamper(cert, (m) => {
+            const step = m.cosigns[1]!.receiptProof[0]!;
+            step.side = step.side === 'left' ? 'right' : 'left';
+          }),
+          file,
+          trustedNodes: s.trusted,
+        }),
+      'cosign[1].receiptInclusion',
+      'EVIDENCE_BAD_PROOF',
+    ],
+    [
+      'wrong block signature',
+      () =>
+        verifyCertificate({
+          certificate: tamper(cert, (m) => {
+            for (const sg of m.revocations[0]!.signatures) sg.sig = flipHex(sg.sig);
+          }),
+          file,
+          trustedNodes: s.trusted,
+        }),
+      'revocation[0].blockSignatures',
+      'EVIDENCE_BAD_BLOCK_SIGNATURE',
+    ],
+    [
+      'untrusted node',
+      () => verifyCertificate({ certificate: signedByStranger, file, trustedNodes: s.trusted }),
+      'anchor.blockSignatures',
+      'EVIDENCE_UNTRUSTED_NODE',
+    ],
+    [
+      'altered record',
+      () =>
+        verifyCertificate({
+          certificate: tamper(cert, (m) => {
+            m.record.signers[1]!.account = s.suite.address(stranger.publicKey);
+          }),
+          file,
+          trustedNodes: s.trusted,
+        }),
+      'record',
+      'EVIDENCE_RECORD_MISMATCH',
+    ],
+  ];
+
+  it('baseline: valid, no errors, every check has a detail', () => {
+    const v = verifyCertificate({ certificate: cert, file, trustedNodes: s.trusted });
+    expect(failed(v)).toEqual([]);
+    expect(v.valid).toBe(true);
+    expect(v.errors).toEqual([]);
+    expect(v.checks.every((c) => c.ok && c.code === undefined)).toBe(true);
+  });
+
+  it.each(cases)('%s', (_what, run, check, code) => {
+    const v = run();
+    expect(v.valid).toBe(false);
+    const first = v.checks.find((c) => !c.ok);
+    expect(first).toMatchObject({ name: check, ok: false, code });
+    expect(v.errors[0]).toBe(code);
+    expect(failed(v)[0]).toBe(check);
+  });
+
+  it('the stranger-signed certificate verifies once the stranger is trusted', () => {
+    const v = verifyCertificate({
+      certificate: signedByStranger,
+      file,
+      trustedNodes: [{ id: 'node-x', publicKey: toHex(stranger.publicKey) }],
+    });
+    expect(failed(v)).toEqual([]);
+  });
+
+  it('formatVerification prints one line per check, the code and hint of each failure', () => {
+    const v = verifyCertificate({ certificate: cert, file: utf8('not the photo'), trustedNodes: s.trusted });
+    const lines = formatVerification(v);
+    expect(lines.filter((l) => l.startsWith('✓ ') || l.startsWith('✗ '))).toHaveLength(v.checks.length);
+    const bad = lines.findIndex((l) => l.startsWith('✗ digest'));
+    expect(lines[bad]).toContain('EVIDENCE_DIGEST_MISMATCH');
+    expect(lines[bad + 1]).toContain(`hint: ${hintFor('EVIDENCE_DIGEST_MISMATCH')}`);
+    expect(lines.at(-1)).toBe(`INVALID: 1 of ${v.checks.length} checks failed (EVIDENCE_DIGEST_MISMATCH)`);
   });
 });
 

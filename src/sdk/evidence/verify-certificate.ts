@@ -1,31 +1,35 @@
-import { bytesEqual, fromBase64Url, fromHex, toHex } from '../../encoding/index.js';
-import { GongzhiError } from '../../errors/index.js';
+import { bytesEqual, type CborValue, fromBase64Url, fromHex, toHex } from '../../encoding/index.js';
+import { type ErrorCode, GongzhiError } from '../../errors/index.js';
 import {
   applyMerkleProof,
   type BlockHeader,
   blockHash,
   type CborMap,
+  Checks,
   decodeHeader,
   decodeReceipt,
   decodeTx,
+  failCheck,
   type LedgerEvent,
   leafHash,
   type MerkleStep,
   ShapeReader,
   type SignedTx,
   txHash,
+  type VerificationCheck,
+  type VerificationResult,
 } from '../../ledger/index.js';
-import { type CryptoSuite, getSuite, isSuiteId } from '../suite.js';
-import { applyProof, parseProof } from './batch.js';
+import { type CryptoSuite, getSuite, SUITE_IDS } from '../suite.js';
+import { applyProof, HEX32, HEX32_RE, parseProof } from './batch.js';
 import { hasherFor } from './hash.js';
 import {
   CERTIFICATE_TYPE,
+  EVIDENCE_ALGS,
   type EvidenceAlg,
   type EvidenceCertificate,
   type EvidenceMeta,
   type EvidenceProof,
   type EvidenceRecordJson,
-  isEvidenceAlg,
   type MerkleStepJson,
   type TxEvidence,
 } from './types.js';
@@ -53,12 +57,32 @@ export interface VerifyCertificateInput {
   readonly minSignatures?: number;
 }
 
-/** The outcome of one check. */
-export interface CertificateCheck {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly reason?: string;
-}
+/** The checks of one transaction bundle, in the order they run. */
+export type TxCheckName =
+  | 'header'
+  | 'blockSignatures'
+  | 'tx'
+  | 'signature'
+  | 'txInclusion'
+  | 'receipt'
+  | 'receiptInclusion';
+
+/** A bundle's label: the anchor, the i-th co-signature, the i-th revocation. */
+export type TxLabel = 'anchor' | `cosign[${number}]` | `revocation[${number}]`;
+
+/** Every check `verifyCertificate` reports (docs/evidence.md lists what each one holds). */
+export type CertificateCheckName =
+  | 'options'
+  | 'suite'
+  | 'digest'
+  | 'batchProof'
+  | 'anchoredDigest'
+  | `${TxLabel}.${TxCheckName}`
+  | 'signers'
+  | 'record';
+
+/** The outcome of one check: `{name, ok, detail, code?}` (`code` exactly when it failed). */
+export type CertificateCheck = VerificationCheck<CertificateCheckName>;
 
 /** A proven revocation. */
 export interface VerifiedRevocation {
@@ -93,10 +117,8 @@ export interface VerifiedEvidence {
   readonly batch?: { readonly count: number };
 }
 
-/** Result of `verifyCertificate`: `ok` only when every check passed. */
-export interface CertificateVerification {
-  readonly ok: boolean;
-  readonly checks: readonly CertificateCheck[];
+/** What a certificate proved besides its checks (present once the anchor verified). */
+export interface CertificateFacts {
   /** The file digest (hex) the certificate is about. */
   readonly digest: string;
   readonly evidence?: VerifiedEvidence;
@@ -111,60 +133,71 @@ export interface CertificateVerification {
   readonly signers?: readonly VerifiedSigner[];
 }
 
+/**
+ * Result of `verifyCertificate`, the shared verification shape: `valid` only when every check
+ * passed, `checks` one per step, `errors` the codes of the failed ones — plus what was proven.
+ */
+export type CertificateVerification = VerificationResult<CertificateFacts, CertificateCheckName>;
+
 // ---------------------------------------------------------------------------------------------
-// Envelope parsing: the only place that throws (EVIDENCE_CERT_INVALID).
+// Envelope parsing: the only place that throws (EVIDENCE_CERT_INVALID), through the shared
+// shape reader (JSON values are CBOR values without bytes, so it reads them as they are).
 
-function invalid(message: string): never {
-  throw new GongzhiError('EVIDENCE_CERT_INVALID', message);
-}
+const INVALID = 'EVIDENCE_CERT_INVALID';
+/** The code of a check that could not pass because an earlier one failed (the cause is that one). */
+const DEPENDENCY = 'EVIDENCE_DEPENDENCY_FAILED';
+const BUNDLE_FIELDS = ['tx', 'receipt', 'txProof', 'receiptProof', 'header', 'signatures'];
+const CERT_FIELDS = [
+  'type',
+  'version',
+  'chain',
+  'group',
+  'suite',
+  'digest',
+  'batchProof',
+  'record',
+  'anchor',
+  'cosigns',
+  'revocations',
+];
 
-function obj(v: unknown, what: string, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) invalid(`${what} must be an object`);
-  const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) invalid(`${what} has unknown field "${k}"`);
-  return o;
-}
-
-function str(v: unknown, what: string, max = 1 << 22): string {
-  if (typeof v !== 'string' || v.length > max) invalid(`${what} must be a string`);
-  return v;
-}
-
-function list(v: unknown, what: string, max: number): unknown[] {
-  if (!Array.isArray(v) || v.length > max) invalid(`${what} must be an array of at most ${max} items`);
-  return v;
-}
-
-function stepsJson(v: unknown, what: string): MerkleStepJson[] {
-  return list(v, what, 64).map((s, i) => {
-    const o = obj(s, `${what}[${i}]`, ['side', 'hash']);
-    if (o.side !== 'left' && o.side !== 'right') invalid(`${what}[${i}].side must be "left" or "right"`);
-    return { side: o.side, hash: str(o.hash, `${what}[${i}].hash`, 128) };
+function stepsJson(b: ShapeReader, field: string): MerkleStepJson[] {
+  return b.list(field, 64, (v, at) => {
+    const s = b.sub(v, at, ['side', 'hash']);
+    return { side: s.oneOf('side', ['left', 'right']), hash: s.match('hash', HEX32_RE, HEX32, 64) };
   });
 }
 
-function txEvidenceJson(v: unknown, what: string): TxEvidence {
-  const o = obj(v, what, ['tx', 'receipt', 'txProof', 'receiptProof', 'header', 'signatures']);
+/** One transaction bundle: strings whose contents the checks decode, proofs, signatures. */
+function txEvidenceJson(b: ShapeReader): TxEvidence {
   return {
-    tx: str(o.tx, `${what}.tx`),
-    receipt: str(o.receipt, `${what}.receipt`),
-    txProof: stepsJson(o.txProof, `${what}.txProof`),
-    receiptProof: stepsJson(o.receiptProof, `${what}.receiptProof`),
-    header: str(o.header, `${what}.header`, 1 << 16),
-    signatures: list(o.signatures, `${what}.signatures`, 1024).map((s, i) => {
-      const so = obj(s, `${what}.signatures[${i}]`, ['node', 'sig']);
-      return {
-        node: str(so.node, `${what}.signatures[${i}].node`, 64),
-        sig: str(so.sig, `${what}.signatures[${i}].sig`, 512),
-      };
+    // Encoded contents may be empty or garbage here: decoding them is a check, not a parse error.
+    tx: b.str('tx', 1 << 22, 0),
+    receipt: b.str('receipt', 1 << 22, 0),
+    txProof: stepsJson(b, 'txProof'),
+    receiptProof: stepsJson(b, 'receiptProof'),
+    header: b.str('header', 1 << 16, 0),
+    signatures: b.list('signatures', 1024, (v, at) => {
+      const s = b.sub(v, at, ['node', 'sig']);
+      return { node: s.str('node', 64, 0), sig: s.str('sig', 512, 0) };
     }),
   };
 }
 
 /**
- * Parse the envelope of a certificate (object or JSON text): type, version, field types and
- * the shape of every transaction bundle. The contents (encodings, proofs, signatures) are left
- * to `verifyCertificate`. Throws EVIDENCE_CERT_INVALID.
+ * The record is a query result compared field by field with the proven transactions (the
+ * `record` check), not parsed strictly here: fields the API may add later must not make a
+ * certificate unreadable. Likewise the batch proof is parsed strictly by the `batchProof` check.
+ */
+function unparsed<T>(v: unknown): T {
+  return v as T;
+}
+
+/**
+ * Parse the envelope of a certificate (object or JSON text): type, version, field types, the
+ * digest and proof hashes (32 bytes of hex) and the shape of every transaction bundle. The
+ * contents (encodings, proofs, signatures) are left to `verifyCertificate`. Throws
+ * EVIDENCE_CERT_INVALID naming the field.
  */
 export function parseCertificate(v: unknown): EvidenceCertificate {
   let value = v;
@@ -172,105 +205,44 @@ export function parseCertificate(v: unknown): EvidenceCertificate {
     try {
       value = JSON.parse(v);
     } catch {
-      invalid('certificate is not valid JSON');
+      throw new GongzhiError(INVALID, 'certificate is not valid JSON');
     }
   }
-  const o = obj(value, 'certificate', [
-    'type',
-    'version',
-    'chain',
-    'group',
-    'suite',
-    'digest',
-    'batchProof',
-    'record',
-    'anchor',
-    'cosigns',
-    'revocations',
-  ]);
-  if (o.type !== CERTIFICATE_TYPE) invalid(`certificate.type must be "${CERTIFICATE_TYPE}"`);
-  if (o.version !== 1) invalid('unsupported certificate version');
-  if (!isSuiteId(o.suite)) invalid('certificate.suite is not a known suite');
-  if (typeof o.record !== 'object' || o.record === null || Array.isArray(o.record)) {
-    invalid('certificate.record must be an object');
-  }
-  if (o.batchProof !== undefined && (typeof o.batchProof !== 'object' || o.batchProof === null)) {
-    invalid('certificate.batchProof must be an object');
-  }
+  const r = ShapeReader.of(value as CborValue, CERT_FIELDS, INVALID, 'certificate');
+  r.oneOf('type', [CERTIFICATE_TYPE]);
+  if (r.uint('version') !== 1) r.fail('version', '1 (the only supported version)');
+  const bundle = (v: CborValue, at: string): TxEvidence => txEvidenceJson(r.sub(v, at, BUNDLE_FIELDS));
   return {
     type: CERTIFICATE_TYPE,
     version: 1,
-    chain: str(o.chain, 'certificate.chain', 64),
-    group: str(o.group, 'certificate.group', 64),
-    suite: o.suite,
-    digest: str(o.digest, 'certificate.digest', 128),
-    ...(o.batchProof === undefined ? {} : { batchProof: o.batchProof as EvidenceProof }),
-    record: o.record as EvidenceRecordJson,
-    anchor: txEvidenceJson(o.anchor, 'certificate.anchor'),
-    cosigns: list(o.cosigns, 'certificate.cosigns', 256).map((c, i) =>
-      txEvidenceJson(c, `certificate.cosigns[${i}]`),
-    ),
-    revocations: list(o.revocations, 'certificate.revocations', 256).map((c, i) =>
-      txEvidenceJson(c, `certificate.revocations[${i}]`),
-    ),
+    chain: r.str('chain', 64),
+    group: r.str('group', 64),
+    suite: r.oneOf('suite', SUITE_IDS),
+    digest: r.match('digest', HEX32_RE, HEX32, 64),
+    ...(r.has('batchProof') ? { batchProof: unparsed<EvidenceProof>(r.map_('batchProof')) } : {}),
+    record: unparsed<EvidenceRecordJson>(r.map_('record')),
+    anchor: bundle(r.raw('anchor'), 'certificate.anchor'),
+    cosigns: r.list('cosigns', 256, bundle),
+    revocations: r.list('revocations', 256, bundle),
   };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Checks: failures are recorded, never thrown.
+// Checks: failures are recorded with a stable code, never thrown.
 
-class CheckFailed extends Error {}
-
-function fail(reason: string): never {
-  throw new CheckFailed(reason);
-}
-
-function need<T>(v: T | undefined, reason: string): T {
-  if (v === undefined) fail(reason);
+/** A value an earlier check should have produced; without it this check cannot pass. */
+function need<T>(v: T | undefined, detail: string): T {
+  if (v === undefined) failCheck(detail, DEPENDENCY);
   return v;
 }
 
-class CheckList {
-  readonly items: CertificateCheck[] = [];
-
-  /** Run one check; its value when it passed, undefined when it failed. */
-  run<T>(name: string, fn: () => T): T | undefined {
-    try {
-      const v = fn();
-      this.items.push({ name, ok: true });
-      return v;
-    } catch (e) {
-      this.items.push({ name, ok: false, reason: e instanceof Error ? e.message : String(e) });
-      return undefined;
-    }
-  }
-
-  allOk(prefix: string): boolean {
-    return this.items.filter((c) => c.name.startsWith(prefix)).every((c) => c.ok);
-  }
+function steps(json: readonly MerkleStepJson[]): MerkleStep[] {
+  // The envelope checked every hash is 32 bytes of hex.
+  return json.map((s) => ({ side: s.side, hash: fromHex(s.hash) }));
 }
 
-function hexBytes(s: string, what: string, len?: number): Uint8Array {
-  let b: Uint8Array;
-  try {
-    b = fromHex(s);
-  } catch {
-    fail(`${what} is not lower-case hex`);
-  }
-  if (len !== undefined && b.length !== len) fail(`${what} must be ${len} bytes`);
-  return b;
-}
-
-function b64(s: string, what: string): Uint8Array {
-  try {
-    return fromBase64Url(s);
-  } catch {
-    fail(`${what} is not base64url`);
-  }
-}
-
-function steps(json: readonly MerkleStepJson[], what: string): MerkleStep[] {
-  return json.map((s, i) => ({ side: s.side, hash: hexBytes(s.hash, `${what}[${i}].hash`, 32) }));
+function short(hex: string): string {
+  return `${hex.slice(0, 16)}…`;
 }
 
 type Kind = 'anchor' | 'cosign' | 'revoke';
@@ -292,13 +264,35 @@ interface Env {
   readonly suite: CryptoSuite;
   readonly trusted: ReadonlyMap<string, readonly Uint8Array[]>;
   readonly minSignatures: number;
-  readonly checks: CheckList;
+  readonly checks: Checks<CertificateCheckName>;
 }
 
+/** The digest argument every evidence transaction carries (what it is about). */
 function argDigest(args: CborMap): Uint8Array {
-  const d = args.digest;
-  if (!(d instanceof Uint8Array) || d.length !== 32) fail('tx args.digest must be 32 bytes');
-  return d;
+  return new ShapeReader(args, INVALID, 'tx args').digest('digest');
+}
+
+/** Count the distinct trusted nodes whose signature over `hash` verifies; note if a trusted one failed. */
+function countSignatures(
+  env: Env,
+  ev: TxEvidence,
+  hash: Uint8Array,
+): { signed: string[]; badTrusted: boolean } {
+  const signed = new Set<string>();
+  let badTrusted = false;
+  for (const s of ev.signatures) {
+    const keys = env.trusted.get(s.node);
+    if (keys === undefined || signed.has(s.node)) continue;
+    let sig: Uint8Array | undefined;
+    try {
+      sig = fromHex(s.sig);
+    } catch {
+      sig = undefined;
+    }
+    if (sig !== undefined && keys.some((k) => env.suite.verify(k, hash, sig))) signed.add(s.node);
+    else badTrusted = true;
+  }
+  return { signed: [...signed], badTrusted };
 }
 
 /**
@@ -308,7 +302,7 @@ function argDigest(args: CborMap): Uint8Array {
  */
 function verifyTx(
   env: Env,
-  label: string,
+  label: TxLabel,
   ev: TxEvidence,
   kind: Kind,
   root: Uint8Array | undefined,
@@ -316,64 +310,61 @@ function verifyTx(
   const { cert, suite, checks } = env;
   const hash = (b: Uint8Array): Uint8Array => suite.hash(b);
 
-  const header = checks.run(`${label}.header`, (): { h: BlockHeader; hash: Uint8Array } => {
-    const h = decodeHeader(b64(ev.header, 'header'));
-    if (h.chain !== cert.chain || h.group !== cert.group) fail('block is from another chain or group');
-    return { h, hash: blockHash(suite, h) };
+  const header = checks.compute(`${label}.header`, INVALID, () => {
+    const h: BlockHeader = decodeHeader(fromBase64Url(ev.header));
+    if (h.chain !== cert.chain || h.group !== cert.group) failCheck('block is from another chain or group');
+    return { value: { h, hash: blockHash(suite, h) }, detail: `block ${h.height} of ${h.chain}/${h.group}` };
   });
 
-  checks.run(`${label}.blockSignatures`, () => {
+  checks.check(`${label}.blockSignatures`, 'EVIDENCE_UNTRUSTED_NODE', () => {
     const hd = need(header, 'block header could not be read');
-    const signed = new Set<string>();
-    for (const s of ev.signatures) {
-      const keys = env.trusted.get(s.node);
-      if (keys === undefined || signed.has(s.node)) continue;
-      let sig: Uint8Array;
-      try {
-        sig = fromHex(s.sig);
-      } catch {
-        continue;
-      }
-      if (keys.some((k) => suite.verify(k, hd.hash, sig))) signed.add(s.node);
-    }
-    if (signed.size < env.minSignatures) {
-      fail(
-        `${signed.size} valid trusted node signature(s) on block ${hd.h.height}, ${env.minSignatures} required`,
+    const { signed, badTrusted } = countSignatures(env, ev, hd.hash);
+    if (signed.length < env.minSignatures) {
+      // A trusted node's signature that does not verify is tampering (or the wrong keys);
+      // otherwise the block is simply not signed by enough of the nodes the caller trusts.
+      failCheck(
+        `${signed.length} valid trusted node signature(s) on block ${hd.h.height}, ${env.minSignatures} required`,
+        badTrusted ? 'EVIDENCE_BAD_BLOCK_SIGNATURE' : 'EVIDENCE_UNTRUSTED_NODE',
       );
     }
+    return `signed by ${signed.join(', ')} (${env.minSignatures} required)`;
   });
 
-  const tx = checks.run(`${label}.tx`, (): { tx: SignedTx; hash: Uint8Array } => {
-    const t = decodeTx(b64(ev.tx, 'tx'));
+  const tx = checks.compute(`${label}.tx`, INVALID, () => {
+    const t = decodeTx(fromBase64Url(ev.tx));
     const b = t.body;
-    if (b.chain !== cert.chain || b.group !== cert.group) fail('transaction is for another chain or group');
+    if (b.chain !== cert.chain || b.group !== cert.group)
+      failCheck('transaction is for another chain or group');
     if (b.module !== 'evidence' || b.method !== kind)
-      fail(`expected evidence.${kind}, got ${b.module}.${b.method}`);
+      failCheck(`expected evidence.${kind}, got ${b.module}.${b.method}`);
     const d = argDigest(b.args);
-    if (root !== undefined && !bytesEqual(d, root)) fail('transaction is about another digest');
-    if (kind === 'revoke' && typeof b.args.reason !== 'string') fail('revoke args.reason must be a string');
-    return { tx: t, hash: txHash(suite, b) };
+    if (root !== undefined && !bytesEqual(d, root)) failCheck('transaction is about another digest');
+    if (kind === 'revoke') new ShapeReader(b.args, INVALID, 'revoke args').str('reason', 1 << 16, 0);
+    const h = txHash(suite, b);
+    return { value: { tx: t, hash: h }, detail: `evidence.${kind} ${short(toHex(h))}` };
   });
 
-  checks.run(`${label}.signature`, () => {
+  checks.check(`${label}.signature`, INVALID, () => {
     const t = need(tx, 'transaction could not be read');
     if (!suite.verify(t.tx.body.sender, t.hash, t.tx.sig))
-      fail('transaction signature does not verify under its sender key');
+      failCheck('transaction signature does not verify under its sender key');
+    return `signed by ${suite.address(t.tx.body.sender)}`;
   });
 
-  checks.run(`${label}.txInclusion`, () => {
+  checks.check(`${label}.txInclusion`, 'EVIDENCE_BAD_PROOF', () => {
     const t = need(tx, 'transaction could not be read');
     const hd = need(header, 'block header could not be read');
-    const got = applyMerkleProof(hash, leafHash(hash, t.hash), steps(ev.txProof, 'txProof'));
-    if (!bytesEqual(got, hd.h.txRoot)) fail('transaction proof does not lead to header.txRoot');
+    const got = applyMerkleProof(hash, leafHash(hash, t.hash), steps(ev.txProof));
+    if (!bytesEqual(got, hd.h.txRoot)) failCheck('transaction proof does not lead to header.txRoot');
+    return `proof of ${ev.txProof.length} step(s) leads to header.txRoot`;
   });
 
-  const receiptBytes = checks.run(`${label}.receipt`, () => {
+  const receiptBytes = checks.compute(`${label}.receipt`, INVALID, () => {
     const t = need(tx, 'transaction could not be read');
-    const bytes = b64(ev.receipt, 'receipt');
+    const bytes = fromBase64Url(ev.receipt);
     const r = decodeReceipt(bytes);
-    if (!bytesEqual(r.tx, t.hash)) fail('receipt is for another transaction');
-    if (r.status !== 'ok') fail(`transaction failed with ${r.status}`);
+    if (!bytesEqual(r.tx, t.hash)) failCheck('receipt is for another transaction');
+    if (r.status !== 'ok') failCheck(`transaction failed with ${r.status}`);
     const want = EVENT[kind];
     const d = argDigest(t.tx.body.args);
     const hasEvent = r.events.some(
@@ -383,22 +374,19 @@ function verifyTx(
         e.data.digest instanceof Uint8Array &&
         bytesEqual(e.data.digest, d),
     );
-    if (!hasEvent) fail(`receipt has no evidence.${want} event for the digest`);
-    return bytes;
+    if (!hasEvent) failCheck(`receipt has no evidence.${want} event for the digest`);
+    return { value: bytes, detail: `status ok, evidence.${want} event for the digest` };
   });
 
-  checks.run(`${label}.receiptInclusion`, () => {
+  checks.check(`${label}.receiptInclusion`, 'EVIDENCE_BAD_PROOF', () => {
     const bytes = need(receiptBytes, 'receipt could not be read');
     const hd = need(header, 'block header could not be read');
-    const got = applyMerkleProof(
-      hash,
-      leafHash(hash, suite.hash(bytes)),
-      steps(ev.receiptProof, 'receiptProof'),
-    );
-    if (!bytesEqual(got, hd.h.receiptRoot)) fail('receipt proof does not lead to header.receiptRoot');
+    const got = applyMerkleProof(hash, leafHash(hash, suite.hash(bytes)), steps(ev.receiptProof));
+    if (!bytesEqual(got, hd.h.receiptRoot)) failCheck('receipt proof does not lead to header.receiptRoot');
+    return `proof of ${ev.receiptProof.length} step(s) leads to header.receiptRoot`;
   });
 
-  if (header === undefined || tx === undefined || !checks.allOk(`${label}.`)) return undefined;
+  if (header === undefined || tx === undefined || !checks.allPassed(`${label}.`)) return undefined;
   let account: string;
   try {
     account = suite.address(tx.tx.body.sender);
@@ -425,16 +413,10 @@ interface AnchorArgsRead {
 
 /** Read the anchor transaction's arguments (what the client signed). */
 function readAnchorArgs(args: CborMap): AnchorArgsRead {
-  const r = ShapeReader.of(args, ['digest', 'alg', 'meta', 'batch'], 'EVIDENCE_CERT_INVALID', 'anchor args');
-  const digest = r.bytes('digest', 32);
-  const alg = r.str('alg', 16);
-  if (!isEvidenceAlg(alg)) fail('anchor args.alg is not a known algorithm');
-  const m = ShapeReader.of(
-    r.raw('meta'),
-    ['type', 'capturedBy', 'capturedAt', 'method', 'ref'],
-    'EVIDENCE_CERT_INVALID',
-    'anchor meta',
-  );
+  const r = ShapeReader.of(args, ['digest', 'alg', 'meta', 'batch'], INVALID, 'anchor args');
+  const digest = r.digest('digest');
+  const alg = r.oneOf('alg', EVIDENCE_ALGS);
+  const m = r.nested('meta', ['type', 'capturedBy', 'capturedAt', 'method', 'ref']);
   const meta: EvidenceMeta = {
     type: m.str('type'),
     capturedBy: m.str('capturedBy'),
@@ -443,8 +425,7 @@ function readAnchorArgs(args: CborMap): AnchorArgsRead {
     ...(m.has('ref') ? { ref: m.str('ref') } : {}),
   };
   if (!r.has('batch')) return { digest, alg, meta };
-  const b = ShapeReader.of(r.raw('batch'), ['count'], 'EVIDENCE_CERT_INVALID', 'anchor batch');
-  return { digest, alg, meta, batch: { count: b.uint('count') } };
+  return { digest, alg, meta, batch: { count: r.nested('batch', ['count']).uint('count') } };
 }
 
 function sameMeta(a: EvidenceMeta, b: unknown): boolean {
@@ -465,7 +446,7 @@ function sameMeta(a: EvidenceMeta, b: unknown): boolean {
 /**
  * Check the `record` (a query result, not itself proven) against the proven transactions:
  * digest, alg, meta, batch, anchoredAt, exactly the proven signers, exactly the proven revocations.
- * Notes are not covered by any proof and are not checked.
+ * Notes are not covered by any proof and are not checked. Fails with the `record` check's code.
  */
 function checkRecord(
   rec: EvidenceRecordJson,
@@ -474,60 +455,95 @@ function checkRecord(
   cosigns: readonly ProvenTx[],
   revocations: ReadonlyMap<string, VerifiedRevocation>,
 ): void {
-  if (rec.digest !== toHex(args.digest)) fail('record.digest differs from the anchored digest');
-  if (rec.alg !== args.alg) fail('record.alg differs from the anchor transaction');
-  if (!sameMeta(args.meta, rec.meta)) fail('record.meta differs from the anchor transaction');
+  if (rec.digest !== toHex(args.digest)) failCheck('record.digest differs from the anchored digest');
+  if (rec.alg !== args.alg) failCheck('record.alg differs from the anchor transaction');
+  if (!sameMeta(args.meta, rec.meta)) failCheck('record.meta differs from the anchor transaction');
   if ((rec.batch?.count ?? null) !== (args.batch?.count ?? null))
-    fail('record.batch differs from the anchor transaction');
+    failCheck('record.batch differs from the anchor transaction');
   const at = rec.anchoredAt;
   if (at?.height !== anchor.height || at.timestamp !== anchor.timestamp || at.tx !== anchor.hash) {
-    fail('record.anchoredAt differs from the anchor block');
+    failCheck('record.anchoredAt differs from the anchor block');
   }
-  const signers = Array.isArray(rec.signers) ? rec.signers : fail('record.signers must be an array');
+  const signers = Array.isArray(rec.signers) ? rec.signers : failCheck('record.signers must be an array');
   const proven = [anchor, ...cosigns];
   if (signers.length !== proven.length) {
-    fail(`record lists ${signers.length} signer(s), the certificate proves ${proven.length}`);
+    failCheck(`record lists ${signers.length} signer(s), the certificate proves ${proven.length}`);
   }
   signers.forEach((s, i) => {
     const p = i === 0 ? anchor : cosigns.find((c) => c.hash === s?.tx);
     if (p === undefined || s?.account !== p.account || s.height !== p.height || s.tx !== p.hash) {
-      fail(`record.signers[${i}] is not proven by the certificate`);
+      failCheck(`record.signers[${i}] is not proven by the certificate`);
     }
     const rv = revocations.get(p.account);
     const claimed = s.revoked;
     if (rv === undefined && claimed !== undefined)
-      fail(`record.signers[${i}] is revoked without a revoke transaction`);
+      failCheck(`record.signers[${i}] is revoked without a revoke transaction`);
     if (
       rv !== undefined &&
       (claimed?.tx !== rv.tx || claimed.height !== rv.height || claimed.reason !== rv.reason)
     ) {
-      fail(`record.signers[${i}].revoked differs from the revoke transaction`);
+      failCheck(`record.signers[${i}].revoked differs from the revoke transaction`);
     }
   });
 }
 
+/** The `digest` check: the file's (or given) digest is the certificate's. */
+function checkDigest(input: VerifyCertificateInput, cert: EvidenceCertificate, a: AnchorArgsRead): string {
+  const d = fromHex(cert.digest);
+  const bad: ErrorCode = 'EVIDENCE_DIGEST_MISMATCH';
+  if (input.file === undefined && input.digest === undefined)
+    failCheck('no file or digest to check', 'EVIDENCE_VERIFY_INPUT');
+  const seen: string[] = [];
+  if (input.file !== undefined) {
+    if (!bytesEqual(hasherFor(a.alg).hash(input.file), d))
+      failCheck(`the file's ${a.alg} digest differs from the certificate digest`, bad);
+    seen.push(`the file's ${a.alg} digest`);
+  }
+  if (input.digest !== undefined) {
+    if (!bytesEqual(input.digest, d)) failCheck('the given digest differs from the certificate digest', bad);
+    seen.push('the given digest');
+  }
+  return `${seen.join(' and ')} is the certificate digest ${short(cert.digest)}`;
+}
+
+/** The `batchProof` check: the batch proof leads from the certificate digest to the anchored root. */
+function checkBatchProof(cert: EvidenceCertificate, a: AnchorArgsRead): string {
+  if (a.batch === undefined) failCheck('the anchor is not a batch, yet the certificate has a batch proof');
+  const raw =
+    cert.batchProof ?? failCheck('the anchor is a batch root but the certificate has no batch proof');
+  const p = parseProof(raw);
+  if (p.alg !== a.alg) failCheck(`batch proof uses ${p.alg}, the anchor ${a.alg}`);
+  if (p.leaf !== cert.digest) failCheck('batch proof is for another digest');
+  if (p.root !== toHex(a.digest)) failCheck('batch proof root is not the anchored digest');
+  const got = applyProof(hasherFor(a.alg), fromHex(cert.digest), p);
+  if (!bytesEqual(got, a.digest)) failCheck('batch proof does not lead to the anchored digest');
+  return `proof of ${p.ops.length - 1} step(s) leads to the batch root of ${a.batch.count} file(s)`;
+}
+
 /**
  * Verify an evidence certificate offline, with nothing but the file (or its digest), the
- * certificate and the trusted nodes' public keys. Runs every check and reports each; `ok` is true
- * only when all passed. Never throws on a certificate that verifies badly; throws
+ * certificate and the trusted nodes' public keys. Runs every check and reports each as
+ * `{name, ok, detail, code?}`; `valid` is true only when all passed, and `errors` lists the codes
+ * of the failed ones. Never throws on a certificate that verifies badly; throws
  * EVIDENCE_CERT_INVALID only when the certificate cannot be parsed at all.
  */
 export function verifyCertificate(input: VerifyCertificateInput): CertificateVerification {
   const cert = parseCertificate(input.certificate);
-  const checks = new CheckList();
+  const checks = new Checks<CertificateCheckName>();
 
   const minSignatures = input.minSignatures ?? 1;
-  checks.run('options', () => {
+  checks.check('options', 'EVIDENCE_VERIFY_INPUT', () => {
     if (!Number.isSafeInteger(minSignatures) || minSignatures < 1)
-      fail('minSignatures must be a positive integer');
+      failCheck('minSignatures must be a positive integer');
+    return `minSignatures ${minSignatures}`;
   });
 
   const suite =
-    checks.run('suite', () => {
+    checks.compute('suite', 'EVIDENCE_VERIFY_INPUT', () => {
       if (input.suite !== undefined && input.suite.id !== cert.suite) {
-        fail(`certificate is for suite ${cert.suite}, verifier was given ${input.suite.id}`);
+        failCheck(`certificate is for suite ${cert.suite}, verifier was given ${input.suite.id}`);
       }
-      return input.suite ?? getSuite(cert.suite);
+      return { value: input.suite ?? getSuite(cert.suite), detail: `suite ${cert.suite}` };
     }) ?? getSuite(cert.suite);
 
   const trusted = new Map<string, Uint8Array[]>();
@@ -549,44 +565,29 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
 
   // What the anchor transaction says (read before its bundle is fully checked, to know the root and alg).
   let args: AnchorArgsRead | undefined;
+  let argsError = '';
   try {
     args = readAnchorArgs(decodeTx(fromBase64Url(cert.anchor.tx)).body.args);
-  } catch {
-    args = undefined;
+  } catch (e) {
+    argsError = e instanceof Error ? e.message : String(e);
   }
   const root = args?.digest;
+  // Unreadable anchor arguments are the certificate's own defect, reported by the first check needing them.
+  const anchorArgs = (): AnchorArgsRead =>
+    args ?? failCheck(`anchor transaction arguments could not be read: ${argsError}`, INVALID);
 
-  const fileDigest = checks.run('digest', () => {
-    const d = hexBytes(cert.digest, 'certificate.digest', 32);
-    const a = need(args, 'anchor transaction arguments could not be read');
-    if (input.file !== undefined && !bytesEqual(hasherFor(a.alg).hash(input.file), d)) {
-      fail(`the file's ${a.alg} digest differs from the certificate digest`);
-    }
-    if (input.digest !== undefined && !bytesEqual(input.digest, d))
-      fail('the given digest differs from the certificate digest');
-    if (input.file === undefined && input.digest === undefined) fail('no file or digest to check');
-    return d;
-  });
+  checks.check('digest', 'EVIDENCE_DIGEST_MISMATCH', () => checkDigest(input, cert, anchorArgs()));
 
   // A batch anchor is proven for a file through the batch proof; the root itself needs none.
   const viaProof =
     cert.batchProof !== undefined || (args?.batch !== undefined && cert.digest !== toHex(args.digest));
   if (viaProof) {
-    checks.run('batchProof', () => {
-      const a = need(args, 'anchor transaction arguments could not be read');
-      if (a.batch === undefined) fail('the anchor is not a batch, yet the certificate has a batch proof');
-      const raw = need(cert.batchProof, 'the anchor is a batch root but the certificate has no batch proof');
-      const p = parseProof(raw);
-      if (p.alg !== a.alg) fail(`batch proof uses ${p.alg}, the anchor ${a.alg}`);
-      if (p.leaf !== cert.digest) fail('batch proof is for another digest');
-      if (p.root !== toHex(a.digest)) fail('batch proof root is not the anchored digest');
-      const got = applyProof(hasherFor(a.alg), hexBytes(cert.digest, 'certificate.digest', 32), p);
-      if (!bytesEqual(got, a.digest)) fail('batch proof does not lead to the anchored digest');
-    });
+    checks.check('batchProof', 'EVIDENCE_BAD_PROOF', () => checkBatchProof(cert, anchorArgs()));
   } else {
-    checks.run('anchoredDigest', () => {
-      const a = need(args, 'anchor transaction arguments could not be read');
-      if (cert.digest !== toHex(a.digest)) fail('the certificate digest is not the anchored digest');
+    checks.check('anchoredDigest', INVALID, () => {
+      const a = anchorArgs();
+      if (cert.digest !== toHex(a.digest)) failCheck('the certificate digest is not the anchored digest');
+      return 'the certificate digest is the anchored digest';
     });
   }
 
@@ -596,21 +597,21 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
 
   const provenCosigns = cosigns.filter((c): c is ProvenTx => c !== undefined);
   const revocations = new Map<string, VerifiedRevocation>();
-  const signersOk = checks.run('signers', () => {
+  const signersOk = checks.check('signers', INVALID, () => {
     const a = need(anchor, 'anchor transaction did not verify');
     const accounts = new Set<string>([a.account]);
     for (const c of provenCosigns) {
-      if (accounts.has(c.account)) fail(`account ${c.account} signs more than once`);
-      if (c.height < a.height) fail('a co-signature precedes the anchor');
+      if (accounts.has(c.account)) failCheck(`account ${c.account} signs more than once`);
+      if (c.height < a.height) failCheck('a co-signature precedes the anchor');
       accounts.add(c.account);
     }
     for (const r of revokes) {
       if (r === undefined) continue;
       const signedAt =
         r.account === a.account ? a.height : provenCosigns.find((c) => c.account === r.account)?.height;
-      if (signedAt === undefined) fail(`revocation by ${r.account}, who is not a proven signer`);
-      if (r.height < signedAt) fail('a revocation precedes its signature');
-      if (revocations.has(r.account)) fail(`account ${r.account} revokes more than once`);
+      if (signedAt === undefined) failCheck(`revocation by ${r.account}, who is not a proven signer`);
+      if (r.height < signedAt) failCheck('a revocation precedes its signature');
+      if (revocations.has(r.account)) failCheck(`account ${r.account} revokes more than once`);
       revocations.set(r.account, {
         height: r.height,
         timestamp: r.timestamp,
@@ -618,52 +619,42 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
         reason: String(r.body.args.reason),
       });
     }
-    return true;
+    return `${accounts.size} distinct signer(s), ${revocations.size} revocation(s)`;
   });
 
-  checks.run('record', () => {
+  checks.check('record', 'EVIDENCE_RECORD_MISMATCH', () => {
     const a = need(anchor, 'anchor transaction did not verify');
-    const aa = need(args, 'anchor transaction arguments could not be read');
-    if (provenCosigns.length !== cosigns.length) fail('not every co-signature verified');
-    if (revokes.some((r) => r === undefined)) fail('not every revocation verified');
-    need(signersOk, 'signers are inconsistent');
+    const aa = anchorArgs();
+    if (provenCosigns.length !== cosigns.length) failCheck('not every co-signature verified', DEPENDENCY);
+    if (revokes.some((r) => r === undefined)) failCheck('not every revocation verified', DEPENDENCY);
+    if (!signersOk) failCheck('signers are inconsistent', DEPENDENCY);
     checkRecord(cert.record, aa, a, provenCosigns, revocations);
+    return 'the record agrees with the proven transactions (notes are not proven)';
   });
 
-  const ok = checks.items.every((c) => c.ok);
-  const result: CertificateVerification = {
-    ok,
-    checks: checks.items,
-    digest: fileDigest === undefined ? cert.digest : toHex(fileDigest),
-    ...(args === undefined || anchor === undefined
-      ? {}
-      : {
-          evidence: {
-            anchoredDigest: toHex(args.digest),
-            alg: args.alg,
-            meta: args.meta,
-            ...(args.batch === undefined ? {} : { batch: args.batch }),
-          },
-          anchoredAt: {
-            height: anchor.height,
-            timestamp: anchor.timestamp,
-            tx: anchor.hash,
-            block: anchor.block,
-          },
-          signers: [anchor, ...provenCosigns].map((p, i): VerifiedSigner => {
-            const rv = revocations.get(p.account);
-            return {
-              account: p.account,
-              publicKey: p.publicKey,
-              role: i === 0 ? 'anchor' : 'cosign',
-              height: p.height,
-              timestamp: p.timestamp,
-              tx: p.hash,
-              block: p.block,
-              ...(rv === undefined ? {} : { revoked: rv }),
-            };
-          }),
-        }),
-  };
-  return result;
+  const digest = cert.digest;
+  if (args === undefined || anchor === undefined) return checks.result<CertificateFacts>({ digest });
+  return checks.result<CertificateFacts>({
+    digest,
+    evidence: {
+      anchoredDigest: toHex(args.digest),
+      alg: args.alg,
+      meta: args.meta,
+      ...(args.batch === undefined ? {} : { batch: args.batch }),
+    },
+    anchoredAt: { height: anchor.height, timestamp: anchor.timestamp, tx: anchor.hash, block: anchor.block },
+    signers: [anchor, ...provenCosigns].map((p, i): VerifiedSigner => {
+      const rv = revocations.get(p.account);
+      return {
+        account: p.account,
+        publicKey: p.publicKey,
+        role: i === 0 ? 'anchor' : 'cosign',
+        height: p.height,
+        timestamp: p.timestamp,
+        tx: p.hash,
+        block: p.block,
+        ...(rv === undefined ? {} : { revoked: rv }),
+      };
+    }),
+  });
 }
