@@ -3,18 +3,21 @@
  */
 import { fromHex, toBase64Url, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
-import {
-  type BlockHeader,
-  decodeReceipt,
-  decodeTx,
-  leafHash,
-  merkleProof,
-  type Receipt,
-} from '../ledger/index.js';
+import { decodeReceipt, decodeTx, leafHash, merkleProof } from '../ledger/index.js';
 import type { GroupLedger } from '../node/group-ledger.js';
-import { eventView, headerView, receiptView, signaturesView, stepsView, txView } from '../sdk/json-view.js';
-import type { BlockEventView, BlockResponse, TxIndexEntry, TxResponse } from '../sdk/types.js';
 import type { StoredBlock, StoredTx } from '../storage/index.js';
+import {
+  type BlockEventView,
+  type BlockResponse,
+  blockEventView,
+  headerView,
+  receiptView,
+  signaturesView,
+  stepsView,
+  type TxIndexEntry,
+  type TxResponse,
+  txView,
+} from '../wire/index.js';
 
 /** Block by height or hash (hex), or BLOCK_NOT_FOUND. */
 export function findBlock(g: GroupLedger, id: string): StoredBlock {
@@ -107,31 +110,6 @@ export function txIndexEntry(t: StoredTx): TxIndexEntry {
     module: t.module,
     method: t.method,
     status: t.status,
-  };
-}
-
-/** SSE payload of a block, from its header and receipts. */
-export function blockEventView(
-  hash: Uint8Array,
-  header: BlockHeader,
-  receipts: readonly Receipt[],
-): BlockEventView {
-  return {
-    group: header.group,
-    height: header.height,
-    hash: toHex(hash),
-    timestamp: header.timestamp,
-    parent: toHex(header.parent),
-    txCount: header.txCount,
-    txRoot: toHex(header.txRoot),
-    receiptRoot: toHex(header.receiptRoot),
-    stateRoot: toHex(header.stateRoot),
-    txs: receipts.map((r) => ({
-      hash: toHex(r.tx),
-      index: r.index,
-      status: r.status,
-      events: r.events.map(eventView),
-    })),
   };
 }
 

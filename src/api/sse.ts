@@ -3,8 +3,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { GroupLedger } from '../node/group-ledger.js';
-import type { BlockEventView } from '../sdk/types.js';
-import { blockEventView, storedBlockEventView } from './ledger-views.js';
+import { type BlockEventView, blockEventView } from '../wire/index.js';
+import { storedBlockEventView } from './ledger-views.js';
 
 /** A client is dropped when this much output is queued for it (it does not read fast enough). */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;

@@ -11,21 +11,21 @@ import {
   looksLikeErrorCode,
 } from '../errors/index.js';
 import type { CborMap } from '../ledger/index.js';
-import type { EvidenceAlg, EvidenceCertificate, EvidenceMeta, EvidenceRecordJson } from './evidence/types.js';
-import type { JsonValue } from './json-view.js';
-import { type CryptoSuite, getSuite } from './suite.js';
-import { buildTx } from './tx-builder.js';
 import type {
   BatchResultEntry,
   BlockEventView,
   BlockResponse,
   GroupsResponse,
   HealthResponse,
+  JsonValue,
   NodeInfoResponse,
   SubmitResponse,
   TxIndexEntry,
   TxResponse,
-} from './types.js';
+} from '../wire/index.js';
+import type { EvidenceAlg, EvidenceCertificate, EvidenceMeta, EvidenceRecordJson } from './evidence/types.js';
+import { type CryptoSuite, getSuite } from './suite.js';
+import { buildTx } from './tx-builder.js';
 
 type FetchFn = typeof fetch;
 

@@ -19,9 +19,8 @@ import {
   type SignedTx,
   txHash,
 } from '../ledger/index.js';
-import type { MerkleStepView } from './json-view.js';
+import type { MerkleStepView, TxResponse } from '../wire/index.js';
 import { type CryptoSuite, getSuite, isSuiteId, type SuiteId } from './suite.js';
-import type { TxResponse } from './types.js';
 
 /** A node key trusted to sign block headers (as listed by the governance `nodes` query). */
 export interface TrustedNodeKey {

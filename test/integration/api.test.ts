@@ -439,7 +439,13 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/evidence/{digest}/certificate', 'get'],
       ['/v1/groups/{group}/events', 'get'],
       ['/v1/groups/{group}/sync/blocks', 'get'],
+      ['/v1/groups/{group}/modules', 'get'],
+      ['/docs', 'get'],
     ];
+    // Each module query also has its own documented path (test/integration/openapi.test.ts).
+    for (const m of node.group('main').registry.describe()) {
+      for (const q of m.queries) expected.push([`/v1/groups/{group}/query/${m.name}/${q.name}`, 'get']);
+    }
     for (const [path, method] of expected) {
       const op = doc.paths[path]?.[method];
       expect(op, `${method} ${path}`).toBeDefined();
@@ -494,10 +500,14 @@ describe('HTTP API against a real node', () => {
       const before = snapshot();
       const r = await res;
       expect(r.status).toBe(status);
-      const body = (await r.json()) as { error: { code: string; message: string; details: object } };
+      const body = (await r.json()) as {
+        error: { code: string; message: string; details: object; hint: string };
+      };
       expect(body.error.code).toBe(code);
       expect(typeof body.error.message).toBe('string');
       expect(typeof body.error.details).toBe('object');
+      // The code's hint (one table), on every route's error answer.
+      expect(body.error.hint).toBeTruthy();
       await new Promise((r) => setTimeout(r, 60));
       expect(snapshot()).toEqual(before);
     };

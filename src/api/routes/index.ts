@@ -1,0 +1,24 @@
+/** Every route plugin of the node API, one per resource. */
+import type { FastifyPluginAsync } from 'fastify';
+import { blockRoutes } from './blocks.js';
+import type { RouteContext } from './context.js';
+import { docsRoutes } from './docs.js';
+import { eventRoutes } from './events.js';
+import { evidenceRoutes } from './evidence.js';
+import { nodeRoutes } from './node.js';
+import { queryRoutes } from './query.js';
+import { syncRoutes } from './sync.js';
+import { txRoutes } from './txs.js';
+
+export type { RouteContext } from './context.js';
+
+export const ROUTES: readonly FastifyPluginAsync<RouteContext>[] = [
+  nodeRoutes,
+  docsRoutes,
+  txRoutes,
+  syncRoutes,
+  blockRoutes,
+  queryRoutes,
+  evidenceRoutes,
+  eventRoutes,
+];

@@ -1,0 +1,98 @@
+/** Node status routes: health, Prometheus metrics, node identity, the groups served. */
+import type { FastifyPluginAsync } from 'fastify';
+import {
+  type GroupsResponse,
+  GroupsResponseSchema,
+  type HealthResponse,
+  HealthResponseSchema,
+  HealthStatusSchema,
+  JsonObjectSchema,
+  type NodeInfoResponse,
+  NodeInfoResponseSchema,
+  T,
+} from '../../wire/index.js';
+import { errorResponses, type RouteContext } from './context.js';
+
+const healthSchema = {
+  summary: 'Liveness and per-group status',
+  description:
+    'Answers 503 with status "shutting-down" while the server is closing, or "halted" when a group stopped (its block diverged from the quorum\'s, or could not be committed).',
+  tags: ['node'],
+  response: {
+    200: HealthResponseSchema,
+    503: T.Object({ status: HealthStatusSchema, groups: T.Array(JsonObjectSchema) }),
+  },
+};
+
+const metricsSchema = {
+  summary: 'Prometheus metrics (text exposition format)',
+  tags: ['node'],
+  produces: ['text/plain'],
+  response: { 200: T.String({ description: 'Prometheus text format' }), ...errorResponses },
+};
+
+const nodeInfoSchema = {
+  summary: 'Node identity, chain, suite and groups',
+  tags: ['node'],
+  response: { 200: NodeInfoResponseSchema, ...errorResponses },
+};
+
+const groupsSchema = {
+  summary: 'Groups served by this node',
+  tags: ['node'],
+  response: { 200: GroupsResponseSchema, ...errorResponses },
+};
+
+export const nodeRoutes: FastifyPluginAsync<RouteContext> = async (api, { node, life }) => {
+  api.get('/health', { schema: healthSchema }, async (_req, reply) => {
+    const groups = node.groupIds().map((id) => node.group(id));
+    const halted = groups.some((g) => g.halted !== undefined);
+    const body: HealthResponse = {
+      status: life.closing ? 'shutting-down' : halted ? 'halted' : 'ok',
+      groups: groups.map((g) => ({
+        id: g.group,
+        height: g.latest.height,
+        finalHeight: g.finalHeight,
+        mempool: g.mempoolSize,
+        ...(g.halted ? { halted: `${g.halted.code}: ${g.halted.message}` } : {}),
+      })),
+    };
+    return reply.code(body.status === 'ok' ? 200 : 503).send(body);
+  });
+
+  api.get('/metrics', { schema: metricsSchema }, async (_req, reply) => {
+    const registry = node.metrics.registry;
+    const text = await registry.metrics();
+    return reply.type(registry.contentType).send(text);
+  });
+
+  api.get('/v1/node', { schema: nodeInfoSchema }, async (): Promise<NodeInfoResponse> => {
+    const i = node.info();
+    return {
+      nodeId: i.nodeId,
+      org: i.org,
+      publicKey: i.publicKey,
+      suite: i.suite,
+      chain: i.chain,
+      groups: i.groups,
+    };
+  });
+
+  api.get('/v1/groups', { schema: groupsSchema }, async (): Promise<GroupsResponse> => {
+    const info = node.info();
+    const byId = new Map(info.groups.map((g) => [g.id, g]));
+    return {
+      groups: node.groupIds().map((id) => {
+        const g = node.group(id);
+        return {
+          id,
+          chain: g.chain,
+          suite: g.suite.id,
+          height: g.latest.height,
+          genesisHash: byId.get(id)?.genesisHash ?? '',
+          mempool: g.mempoolSize,
+        };
+      }),
+    };
+  });
+};

@@ -1,0 +1,220 @@
+/** Transaction routes: submit one, submit a batch, look one up, list by sender or module. */
+import type { FastifyPluginAsync } from 'fastify';
+import { GongzhiError } from '../../errors/index.js';
+import {
+  ADDRESS_PATTERN,
+  type BatchBody,
+  BatchBodySchema,
+  type BatchResponse,
+  BatchResponseSchema,
+  type BatchResultEntry,
+  HEX64_PATTERN,
+  NAME_PATTERN,
+  receiptView,
+  type SubmitBody,
+  SubmitBodySchema,
+  type SubmitResponse,
+  SubmitResponseSchema,
+  T,
+  type TxListResponse,
+  TxListResponseSchema,
+  TxResponseSchema,
+} from '../../wire/index.js';
+import { toApiError } from '../errors.js';
+import { txIndexEntry, txResponse } from '../ledger-views.js';
+import {
+  decodeTxParam,
+  errorResponses,
+  type GroupParams,
+  groupParam,
+  groupParams,
+  type RouteContext,
+  uintParam,
+  uintString,
+  type WaitQuery,
+  waitMs,
+  waitQuery,
+} from './context.js';
+
+const submitSchema = {
+  summary: 'Submit one signed transaction',
+  description:
+    'Body is `{tx: base64url(canonical CBOR signed tx)}` as JSON, or the raw canonical CBOR bytes with ' +
+    '`Content-Type: application/cbor`. Answers 202 `{hash}` once admitted; with `wait=commit` answers 200 ' +
+    'with the height, index and receipt once committed (504 NODE_TIMEOUT if not committed in `timeoutMs`). ' +
+    'The methods a transaction may call, with their argument schemas, are listed under `x-gongzhi-modules` ' +
+    'and `GET /v1/groups/{group}/modules`.',
+  tags: ['transactions'],
+  params: groupParams,
+  querystring: waitQuery,
+  body: {
+    content: {
+      'application/json': { schema: SubmitBodySchema },
+      'application/cbor': {
+        schema: { format: 'binary', description: 'Canonical CBOR signed transaction bytes' },
+      },
+    },
+  },
+  response: { 200: SubmitResponseSchema, 202: SubmitResponseSchema, ...errorResponses },
+};
+
+const batchSchema = {
+  summary: 'Submit up to 10,000 signed transactions',
+  description:
+    'Each transaction is admitted or rejected on its own; `results[i]` answers `txs[i]`. With `wait=commit` ' +
+    'the answer comes once every admitted transaction is committed (or failed / timed out).',
+  tags: ['transactions'],
+  params: groupParams,
+  querystring: waitQuery,
+  body: BatchBodySchema,
+  response: { 200: BatchResponseSchema, ...errorResponses },
+};
+
+const txSchema = {
+  summary: 'A transaction with its receipt and inclusion proofs',
+  description:
+    'Committed transactions carry the decoded views, the canonical bytes (base64url) and Merkle proofs ' +
+    'to the header tx and receipt roots, plus the header and its signatures, so inclusion can be verified offline.',
+  tags: ['transactions'],
+  params: T.Object(
+    {
+      group: groupParam,
+      hash: T.String({ pattern: HEX64_PATTERN, description: 'Transaction hash (hex)' }),
+    },
+    { additionalProperties: false },
+  ),
+  response: { 200: TxResponseSchema, ...errorResponses },
+};
+
+const txListSchema = {
+  summary: 'Committed transactions by sender address or by module (newest first)',
+  tags: ['transactions'],
+  params: groupParams,
+  querystring: T.Object(
+    {
+      sender: T.Optional(T.String({ pattern: ADDRESS_PATTERN })),
+      module: T.Optional(T.String({ pattern: NAME_PATTERN })),
+      limit: T.Optional(uintString('Most entries to return, 1..1000 (default 100)')),
+      before: T.Optional(uintString('Only transactions at or below this height')),
+    },
+    { additionalProperties: false },
+  ),
+  response: { 200: TxListResponseSchema, ...errorResponses },
+};
+
+/** The bytes of a submitted body: raw CBOR, or `{tx}` as JSON. */
+function submittedBytes(body: unknown): Uint8Array {
+  if (body instanceof Uint8Array) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (typeof body === 'object' && body !== null && typeof (body as Partial<SubmitBody>).tx === 'string') {
+    return decodeTxParam((body as SubmitBody).tx);
+  }
+  throw new GongzhiError('API_BAD_REQUEST', 'body must be {tx: base64url} or application/cbor bytes');
+}
+
+export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, { node, life, batchBodyLimit }) => {
+  api.post<{ Params: GroupParams; Querystring: WaitQuery; Body: SubmitBody | Buffer }>(
+    '/v1/groups/:group/txs',
+    { schema: submitSchema },
+    async (req, reply) => {
+      const g = node.group(req.params.group);
+      const timeoutMs = waitMs(req.query);
+      const bytes = submittedBytes(req.body);
+      const [r] = await g.submit([bytes]);
+      if (!r) throw new GongzhiError('API_INTERNAL', 'no submit result');
+      if ('error' in r) throw r.error;
+      if (req.query.wait !== 'commit') return reply.code(202).send({ hash: r.hash } satisfies SubmitResponse);
+      const c = await life.waitForCommit(g, r.hash, timeoutMs);
+      const out: SubmitResponse = {
+        hash: r.hash,
+        status: 'committed',
+        height: c.height,
+        index: c.index,
+        receipt: receiptView(c.receipt),
+      };
+      return reply.code(200).send(out);
+    },
+  );
+
+  api.post<{ Params: GroupParams; Querystring: WaitQuery; Body: BatchBody }>(
+    '/v1/groups/:group/txs/batch',
+    { schema: batchSchema, bodyLimit: batchBodyLimit },
+    async (req): Promise<BatchResponse> => {
+      const g = node.group(req.params.group);
+      const timeoutMs = waitMs(req.query);
+      const txs = req.body.txs;
+      const results: BatchResultEntry[] = new Array(txs.length);
+      const decoded: Uint8Array[] = [];
+      const positions: number[] = [];
+      for (let i = 0; i < txs.length; i++) {
+        try {
+          decoded.push(decodeTxParam(txs[i] as string));
+          positions.push(i);
+        } catch (e) {
+          const err = toApiError(e);
+          results[i] = { error: { code: err.code, message: err.message } };
+        }
+      }
+      const submitted = decoded.length > 0 ? await g.submit(decoded) : [];
+      const accepted: number[] = [];
+      for (let k = 0; k < submitted.length; k++) {
+        const r = submitted[k];
+        const i = positions[k] as number;
+        if (!r) continue;
+        if ('error' in r) {
+          results[i] = {
+            ...(r.hash === undefined ? {} : { hash: r.hash }),
+            error: { code: r.error.code, message: r.error.message },
+          };
+        } else {
+          results[i] = { hash: r.hash };
+          accepted.push(i);
+        }
+      }
+      if (req.query.wait === 'commit' && accepted.length > 0) {
+        await Promise.all(
+          accepted.map(async (i) => {
+            const hash = (results[i] as { hash: string }).hash;
+            try {
+              const c = await life.waitForCommit(g, hash, timeoutMs);
+              results[i] = {
+                hash,
+                status: 'committed',
+                height: c.height,
+                index: c.index,
+                receiptStatus: c.receipt.status,
+              };
+            } catch (e) {
+              const err = toApiError(e);
+              results[i] = { hash, error: { code: err.code, message: err.message } };
+            }
+          }),
+        );
+      }
+      return { results };
+    },
+  );
+
+  api.get<{
+    Params: GroupParams;
+    Querystring: { sender?: string; module?: string; limit?: string; before?: string };
+  }>('/v1/groups/:group/txs', { schema: txListSchema }, async (req): Promise<TxListResponse> => {
+    const g = node.group(req.params.group);
+    const { sender, module } = req.query;
+    if ((sender === undefined) === (module === undefined)) {
+      throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
+    }
+    const limit = uintParam(req.query.limit, 'limit', 1, 1000, 100);
+    const before = uintParam(req.query.before, 'before', 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const rows =
+      sender !== undefined
+        ? g.store.txsBySender(sender, limit, before)
+        : g.store.txsByModule(module as string, limit, before);
+    return { txs: rows.map(txIndexEntry) };
+  });
+
+  api.get<{ Params: GroupParams & { hash: string } }>(
+    '/v1/groups/:group/txs/:hash',
+    { schema: txSchema },
+    async (req) => txResponse(node.group(req.params.group), req.params.hash),
+  );
+};
