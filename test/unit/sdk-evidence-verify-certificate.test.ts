@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type CryptoSuite, getSuite, type KeyPair, type SuiteId } from '../../crypto/index.js';
-import { fromBase64Url, toBase64Url, toHex, utf8 } from '../../encoding/index.js';
-import { hintFor, isGongzhiError } from '../../errors/index.js';
+import { type CryptoSuite, getSuite, type KeyPair, type SuiteId } from '../../src/crypto/index.js';
+import { fromBase64Url, toBase64Url, toHex, utf8 } from '../../src/encoding/index.js';
+import { hintFor, isGongzhiError } from '../../src/errors/index.js';
 import {
   type Authorizer,
   BlockExecutor,
   type CandidateTx,
   ModuleRegistry,
   QueryArgs,
-} from '../../execution/index.js';
+} from '../../src/execution/index.js';
 import {
   type BlockHeader,
   blockHash,
@@ -26,19 +26,28 @@ import {
   signTx,
   txHash,
   ZERO_HASH,
-} from '../../ledger/index.js';
-import { evidenceModule } from '../../modules/evidence/index.js';
-import { MapSource, StateOverlay } from '../../state/index.js';
-import { buildBatch } from './batch.js';
+} from '../../src/ledger/index.js';
+import { evidenceModule } from '../../src/modules/evidence/index.js';
+import { buildBatch } from '../../src/sdk/evidence/batch.js';
 import {
   type BlockContents,
   buildCertificate,
   certificateTxRefs,
   txEvidenceFromBlock,
-} from './certificate.js';
-import { fileDigest, hasherFor } from './hash.js';
-import type { EvidenceCertificate, EvidenceProof, EvidenceRecordJson, TxEvidence } from './types.js';
-import { type CertificateVerification, type TrustedNode, verifyCertificate } from './verify-certificate.js';
+} from '../../src/sdk/evidence/certificate.js';
+import { fileDigest, hasherFor } from '../../src/sdk/evidence/hash.js';
+import type {
+  EvidenceCertificate,
+  EvidenceProof,
+  EvidenceRecordJson,
+  TxEvidence,
+} from '../../src/sdk/evidence/types.js';
+import {
+  type CertificateVerification,
+  type TrustedNode,
+  verifyCertificate,
+} from '../../src/sdk/evidence/verify-certificate.js';
+import { MapSource, StateOverlay } from '../../src/state/index.js';
 
 const permissive: Authorizer = { authorize: () => undefined };
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getSuite } from '../../crypto/index.js';
-import { bytesEqual, toHex, utf8 } from '../../encoding/index.js';
-import { isGongzhiError } from '../../errors/index.js';
-import { leafHash, merkleProof, merkleRoot } from '../../ledger/index.js';
-import { applyProof, buildBatch, parseProof, verifyProof } from './batch.js';
-import { fileDigest, hasherFor } from './hash.js';
-import type { EvidenceProof } from './types.js';
+import { getSuite } from '../../src/crypto/index.js';
+import { bytesEqual, toHex, utf8 } from '../../src/encoding/index.js';
+import { isGongzhiError } from '../../src/errors/index.js';
+import { leafHash, merkleProof, merkleRoot } from '../../src/ledger/index.js';
+import { applyProof, buildBatch, parseProof, verifyProof } from '../../src/sdk/evidence/batch.js';
+import { fileDigest, hasherFor } from '../../src/sdk/evidence/hash.js';
+import type { EvidenceProof } from '../../src/sdk/evidence/types.js';
 
 const sha = getSuite('ed25519');
 const sm3 = getSuite('sm2');
