@@ -11,3 +11,4 @@ export * as node from './node/index.js';
 export * as ordering from './ordering/index.js';
 export * as state from './state/index.js';
 export * as storage from './storage/index.js';
+export * as wire from './wire/index.js';

@@ -18,6 +18,7 @@ import type {
   GroupsResponse,
   HealthResponse,
   JsonValue,
+  ModulesResponse,
   NodeInfoResponse,
   SubmitResponse,
   TxIndexEntry,
@@ -409,6 +410,11 @@ export class GongzhiClient {
   /** A block by height, hash (hex) or 'latest'. */
   block(group: string, id: number | string = 'latest'): Promise<BlockResponse> {
     return this.request('GET', this.groupPath(group, `/blocks/${encodeURIComponent(String(id))}`));
+  }
+
+  /** The modules a group runs: methods (argument schemas, default roles) and queries (parameter and result schemas). */
+  modules(group: string): Promise<ModulesResponse> {
+    return this.request('GET', this.groupPath(group, '/modules'));
   }
 
   /** Run a module query; resolves to its result. */

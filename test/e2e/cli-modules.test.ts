@@ -99,4 +99,19 @@ describe.skipIf(!built)('gongzhi modules and gongzhi query', () => {
     const p = await cliFails('query', 'evidence', 'get', 'digest');
     expect(p.stderr).toMatch(/error CONFIG_INVALID: query parameter "digest" must be name=value/);
   });
+
+  it('prints the one error code table, core and module codes with status, owner and hint', async () => {
+    const out = await cli('errors');
+    expect(out).toMatch(/^EXEC_BAD_ARGS +400 core +Fix the field/m);
+    expect(out).toMatch(/^EVIDENCE_EXISTS +409 evidence +/m);
+    expect(out).toMatch(/^POINTS_FROZEN +403 points +/m);
+    const [row] = JSON.parse(await cli('errors', 'gov_not_committee', '--json')) as {
+      owner: string;
+      status: number;
+    }[];
+    expect(row).toMatchObject({ owner: 'governance', status: 403 });
+    expect((await cliFails('errors', 'NOPE_X')).stderr).toMatch(
+      /error CONFIG_INVALID: unknown error code NOPE_X/,
+    );
+  });
 });

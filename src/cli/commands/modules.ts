@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { GongzhiError } from '../../errors/index.js';
+import { errorTable, GongzhiError } from '../../errors/index.js';
 import { type ModuleInfo, ModuleRegistry } from '../../execution/index.js';
 import { BUILTIN_MODULES } from '../../modules/index.js';
 import { GongzhiClient } from '../../sdk/index.js';
@@ -39,7 +39,7 @@ export function queryParams(pairs: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** `gongzhi modules [name]` and `gongzhi query <module> <name> [name=value…]`. */
+/** `gongzhi modules [name]`, `gongzhi query <module> <name> [name=value…]` and `gongzhi errors [code]`. */
 export function registerModules(program: Command): void {
   program
     .command('modules [name]')
@@ -68,6 +68,26 @@ export function registerModules(program: Command): void {
       action(async (module: string, name: string, params: string[], o: { group: string; url: string }) => {
         const client = new GongzhiClient({ url: o.url });
         printJson(await client.query(o.group, module, name, queryParams(params)));
+      }),
+    );
+  program
+    .command('errors [code]')
+    .description('the error code table: every code with its HTTP status, owner and hint (or one code)')
+    .option('--json', 'print as JSON')
+    .action(
+      action((code: string | undefined, o: { json?: boolean }) => {
+        // The built-in modules are imported above, so their codes are in the table.
+        const rows = errorTable().filter((r) => code === undefined || r.code === code.toUpperCase());
+        if (rows.length === 0) {
+          throw new GongzhiError('CONFIG_INVALID', `unknown error code ${code}`, { code: code ?? '' });
+        }
+        if (o.json === true) printJson(rows);
+        else {
+          const lines = rows.map(
+            (r) => `${r.code.padEnd(34)} ${String(r.status)} ${r.owner.padEnd(10)} ${r.hint}`,
+          );
+          process.stdout.write(`${lines.join('\n')}\n`);
+        }
       }),
     );
 }
