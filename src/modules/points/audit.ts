@@ -1,7 +1,11 @@
-import { decodeCanonical } from '../../encoding/index.js';
-import { classOf, isMoneyAccount, parseJournal } from './books.js';
-import { holderBalance, keys, parseHolder, parseProgram, readNumMap } from './state.js';
-import { MODULE, MONEY_CLASSES, POINT_CLASSES } from './types.js';
+import { classOf, isMoneyAccount } from './accounting.js';
+import { holderBalance, holderCodec } from './holder.js';
+import { type JournalEntry, journalCodec } from './journal.js';
+import { keys } from './keys.js';
+import { balanceCodec, numMapCodec } from './num-map.js';
+import { programCodec } from './program.js';
+import { decodeAt } from './stored.js';
+import { type Holder, MODULE, MONEY_CLASSES, POINT_CLASSES } from './types.js';
 
 /** Outcome of auditing one program's books. */
 export interface AuditReport {
@@ -32,19 +36,19 @@ export function auditProgram(state: Iterable<readonly [string, Uint8Array]>, pro
   const pJournal = prefix('journal');
   const stored = new Map<string, number>();
   const backed = new Map<string, number>();
-  const journal: ReturnType<typeof parseJournal>[] = [];
+  const journal: JournalEntry[] = [];
   let programBytes: Uint8Array | undefined;
   let totalsBytes: Uint8Array | undefined;
   let debtSum = 0;
-  const holders: [string, ReturnType<typeof parseHolder>][] = [];
+  const holders: [string, Holder][] = [];
   for (const [k, v] of state) {
     if (k === keys.program(program)) programBytes = v;
     else if (k === keys.totals(program)) totalsBytes = v;
-    else if (k.startsWith(pBal)) stored.set(k.slice(pBal.length), decodeCanonical(v) as number);
-    else if (k.startsWith(pUser)) holders.push([k.slice(pUser.length), parseHolder(decodeCanonical(v))]);
+    else if (k.startsWith(pBal)) stored.set(k.slice(pBal.length), decodeAt(k, v, balanceCodec));
+    else if (k.startsWith(pUser)) holders.push([k.slice(pUser.length), decodeAt(k, v, holderCodec)]);
     else if (k.startsWith(pQuota)) {
       const d = k.slice(pQuota.length);
-      const q = readNumMap(decodeCanonical(v));
+      const q = decodeAt(k, v, numMapCodec);
       let sum = 0;
       for (const [s, x] of Object.entries(q)) {
         sum += x;
@@ -52,11 +56,11 @@ export function auditProgram(state: Iterable<readonly [string, Uint8Array]>, pro
         backed.set(s, (backed.get(s) ?? 0) + x);
       }
       stored.set(`quota:${d}`, sum);
-    } else if (k.startsWith(pJournal)) journal.push(parseJournal(decodeCanonical(v)));
+    } else if (k.startsWith(pJournal)) journal.push(decodeAt(k, v, journalCodec));
   }
   if (programBytes === undefined)
     return { program, postingSets: 0, lines: 0, violations: ['no such program'] };
-  const p = parseProgram(decodeCanonical(programBytes));
+  const p = decodeAt(keys.program(program), programBytes, programCodec);
   for (const [a, h] of holders) {
     stored.set(`user:${a}`, holderBalance(h));
     debtSum += h.debt;
@@ -89,7 +93,7 @@ export function auditProgram(state: Iterable<readonly [string, Uint8Array]>, pro
     if ((c === 'pool' || c === 'reserve' || c === 'payable') && s < 0) violations.push(`${acct} is negative`);
     if ((c === 'issuance' || c === 'funding') && s > 0) violations.push(`${acct} is positive`);
   }
-  const totals = readNumMap(totalsBytes === undefined ? undefined : decodeCanonical(totalsBytes));
+  const totals = totalsBytes === undefined ? {} : decodeAt(keys.totals(program), totalsBytes, numMapCodec);
   const byClass = new Map<string, number>();
   for (const [acct, s] of stored) byClass.set(classOf(acct), (byClass.get(classOf(acct)) ?? 0) + s);
   let pointSum = 0;

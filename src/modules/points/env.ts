@@ -1,142 +1,36 @@
-import { type CborValue, decodeCanonical, encodeCanonical } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import type { ExecContext } from '../../execution/index.js';
-import type { CborMap } from '../../ledger/index.js';
+import { type Book, bookCodec } from './book.js';
 import { Books } from './books.js';
-import { bookIdOf, keys, parseProgram, programValue, Rec } from './state.js';
+import { type Effects, PendingState } from './effects.js';
+import { bookIdOf, keys } from './keys.js';
+import { programCodec } from './program.js';
 import type { Program, RoleName } from './types.js';
 
-/** A book as stored: the programs one clearing provider settles in one currency. */
-export interface Book {
-  readonly id: string;
-  readonly clearing: string;
-  readonly currency: string;
-  readonly period: number;
-  readonly openedHeight: number;
-  readonly openedTs: number;
-  readonly programs: readonly string[];
-}
-
-export function bookValue(b: Book): CborMap {
-  return {
-    id: b.id,
-    clearing: b.clearing,
-    currency: b.currency,
-    period: b.period,
-    openedHeight: b.openedHeight,
-    openedTs: b.openedTs,
-    programs: [...b.programs],
-  };
-}
-
-export function parseBook(v: CborValue | undefined): Book {
-  const r = Rec.of(v, 'book');
-  return {
-    id: r.str('id'),
-    clearing: r.str('clearing'),
-    currency: r.str('currency'),
-    period: r.int('period'),
-    openedHeight: r.int('openedHeight'),
-    openedTs: r.int('openedTs'),
-    programs: r.strs('programs'),
-  };
-}
-
 /**
- * Decoded values by the exact bytes they were decoded from (or encoded to). Decoding is a pure
- * function of the bytes and the module never mutates a value it read or wrote, so sharing them is
- * safe and deterministic; entries go away with the bytes.
+ * One execution of an operation inside `check`: the pending state (read-only reads, buffered
+ * writes and events) plus the module's records and guards — programs, books, roles, freezes. Its
+ * `effects` are what `apply` commits.
  */
-const decoded = new WeakMap<Uint8Array, CborValue>();
-const programs = new WeakMap<object, Program>();
-
-/** Keys written once and rarely read back: not worth keeping decoded. */
-const COLD = [
-  'points/journal/',
-  'points/claim/',
-  'points/stmt/',
-  'points/period/',
-  'points/hwm/',
-  'points/member/',
-];
-
-/**
- * One execution of an operation: reads go to the transaction's state (read-your-writes), writes
- * and events are buffered and reach state only through `commit` — so `check` can run the whole
- * operation without writing anything, and `apply` commits the same computation.
- */
-export class Env {
-  private readonly writes = new Map<string, CborValue | null>();
-  private readonly events: { name: string; data: CborMap }[] = [];
+export class Env extends PendingState {
   private readonly books = new Map<string, Books>();
-  private readonly programs = new Map<string, Program>();
-
-  constructor(readonly ctx: ExecContext) {}
-
-  get height(): number {
-    return this.ctx.height;
-  }
-
-  get ts(): number {
-    return this.ctx.timestamp;
-  }
-
-  get sender(): string {
-    return this.ctx.sender;
-  }
-
-  get(key: string): CborValue | undefined {
-    if (this.writes.has(key)) {
-      const w = this.writes.get(key);
-      return w === null ? undefined : w;
-    }
-    const raw = this.ctx.state.getRaw(key);
-    if (raw === undefined) return undefined;
-    let v = decoded.get(raw);
-    if (v === undefined) {
-      v = decodeCanonical(raw);
-      decoded.set(raw, v);
-    }
-    return v;
-  }
-
-  has(key: string): boolean {
-    if (this.writes.has(key)) return this.writes.get(key) !== null;
-    return this.ctx.state.getRaw(key) !== undefined;
-  }
-
-  set(key: string, value: CborValue): void {
-    this.writes.set(key, value);
-  }
-
-  del(key: string): void {
-    this.writes.set(key, null);
-  }
-
-  emit(name: string, data: CborMap): void {
-    this.events.push({ name, data });
-  }
 
   /** The program, or POINTS_NOT_FOUND. */
   program(id: string): Program {
-    const cached = this.programs.get(id);
-    if (cached) return cached;
-    const v = this.get(keys.program(id));
-    if (v === undefined) throw new GongzhiError('POINTS_NOT_FOUND', `no program ${id}`, { program: id });
-    const p = (typeof v === 'object' && v !== null ? programs.get(v) : undefined) ?? parseProgram(v);
-    if (typeof v === 'object' && v !== null) programs.set(v, p);
-    this.programs.set(id, p);
+    const p = this.read(keys.program(id), programCodec);
+    if (p === undefined) throw new GongzhiError('POINTS_NOT_FOUND', `no program ${id}`, { program: id });
     return p;
   }
 
   putProgram(p: Program): void {
-    this.programs.set(p.id, p);
-    this.set(keys.program(p.id), programValue(p));
+    this.write(keys.program(p.id), programCodec, p);
   }
 
   book(id: string): Book | undefined {
-    const v = this.get(keys.book(id));
-    return v === undefined ? undefined : parseBook(v);
+    return this.read(keys.book(id), bookCodec);
+  }
+
+  putBook(b: Book): void {
+    this.write(keys.book(b.id), bookCodec, b);
   }
 
   /** The program's double-entry books for this operation (one instance per program). */
@@ -144,26 +38,20 @@ export class Env {
     let b = this.books.get(p.id);
     if (!b) {
       const book = this.book(bookIdOf(p));
-      if (!book) throw new GongzhiError('EXEC_INTERNAL', 'active program without a book', { program: p.id });
+      if (!book) {
+        // approveProgram opens or joins the book: an active program without one is damaged state
+        throw new GongzhiError('CHAIN_INVALID', 'active program without a book', { program: p.id });
+      }
       b = new Books(this, p, book.period);
       this.books.set(p.id, b);
     }
     return b;
   }
 
-  /** Write everything buffered to the transaction's state and emit the events. */
-  commit(): void {
+  /** Flush the books, then close the operation (see PendingState.effects). */
+  override effects(): Effects {
     for (const b of this.books.values()) b.flush();
-    for (const [k, v] of this.writes) {
-      if (v === null) {
-        this.ctx.state.delete(k);
-        continue;
-      }
-      const bytes = encodeCanonical(v);
-      this.ctx.state.setRaw(k, bytes);
-      if (!COLD.some((c) => k.startsWith(c))) decoded.set(bytes, v);
-    }
-    for (const e of this.events) this.ctx.emit(e.name, e.data);
+    return super.effects();
   }
 
   // ---- role and status guards -------------------------------------------------------------
@@ -218,7 +106,7 @@ export class Env {
 
   /** A current member (joined, not left), not frozen. */
   requireMember(p: Program, account: string): void {
-    const h = this.booksOf(p).holder(account);
+    const h = this.booksOf(p).lots.holder(account);
     if (!h?.member) {
       throw new GongzhiError('POINTS_NOT_MEMBER', `${account} is not a member of program ${p.id}`, {
         program: p.id,

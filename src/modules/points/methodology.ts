@@ -1,8 +1,8 @@
 import type { CryptoSuite } from '../../crypto/index.js';
 import { type CborValue, encodeCanonical } from '../../encoding/index.js';
 import { type ErrorCode, GongzhiError } from '../../errors/index.js';
+import { type Codec, defineCodec, S } from '../../execution/index.js';
 import { type CborMap, ShapeReader } from '../../ledger/index.js';
-import { Rec } from './state.js';
 import {
   DAY_MS,
   ID_RE,
@@ -16,12 +16,22 @@ import {
   type Variant,
 } from './types.js';
 
-function configError(message: string, details: Record<string, string | number> = {}): never {
-  throw new GongzhiError('POINTS_BAD_CONFIG', message, details);
+/**
+ * How a definition is read: `code` for its shape (EXEC_BAD_ARGS for arguments, CHAIN_INVALID for
+ * a stored record), `meaning` for a well-formed but unsound definition (POINTS_BAD_CONFIG for
+ * arguments; a stored definition was checked when written, so there it is CHAIN_INVALID too).
+ */
+interface DefCodes {
+  readonly code: ErrorCode;
+  readonly meaning: ErrorCode;
 }
 
-function parseVariant(v: CborValue | undefined, code: ErrorCode): Variant {
-  const r = ShapeReader.of(v, ['baselineMg', 'projectMg', 'pointsPerBase', 'pointsPerKg'], code, 'variant');
+function unsound(c: DefCodes, message: string, details: Record<string, string | number> = {}): never {
+  throw new GongzhiError(c.meaning, message, details);
+}
+
+function parseVariant(v: CborValue | undefined, c: DefCodes): Variant {
+  const r = ShapeReader.of(v, ['baselineMg', 'projectMg', 'pointsPerBase', 'pointsPerKg'], c.code, 'variant');
   return {
     baselineMg: r.uint('baselineMg', MAX_PARAM),
     projectMg: r.uint('projectMg', MAX_PARAM),
@@ -30,23 +40,28 @@ function parseVariant(v: CborValue | undefined, code: ErrorCode): Variant {
   };
 }
 
-function parseRule(v: CborValue | undefined, code: ErrorCode): Rule {
-  const r = ShapeReader.of(v, ['kind', 'unit', 'divisor', 'roundTo', 'maxPerDay', 'variants'], code, 'rule');
+function parseRule(v: CborValue | undefined, c: DefCodes): Rule {
+  const r = ShapeReader.of(
+    v,
+    ['kind', 'unit', 'divisor', 'roundTo', 'maxPerDay', 'variants'],
+    c.code,
+    'rule',
+  );
   const kind = r.str('kind', 48);
-  if (!ID_RE.test(kind)) configError('activity kind must match [a-z0-9-]', { kind });
+  if (!ID_RE.test(kind)) unsound(c, 'activity kind must match [a-z0-9-]', { kind });
   const divisor = r.uint('divisor', MAX_PARAM);
-  if (divisor < 1) configError('divisor must be ≥ 1', { kind });
+  if (divisor < 1) unsound(c, 'divisor must be ≥ 1', { kind });
   const vm = r.map_('variants');
   const names = Object.keys(vm);
   if (names.length < 1 || names.length > MAX_VARIANTS) {
-    configError(`a rule has 1..${MAX_VARIANTS} variants`, { kind });
+    unsound(c, `a rule has 1..${MAX_VARIANTS} variants`, { kind });
   }
   const variants: Record<string, Variant> = {};
   for (const name of names.sort()) {
-    if (!ID_RE.test(name)) configError('variant ids must match [a-z0-9-]', { kind, variant: name });
-    const variant = parseVariant(vm[name], code);
+    if (!ID_RE.test(name)) unsound(c, 'variant ids must match [a-z0-9-]', { kind, variant: name });
+    const variant = parseVariant(vm[name], c);
     if (variant.projectMg > variant.baselineMg) {
-      configError('project emissions exceed the baseline (reduction = baseline − project)', {
+      unsound(c, 'project emissions exceed the baseline (reduction = baseline − project)', {
         kind,
         variant: name,
       });
@@ -63,17 +78,22 @@ function parseRule(v: CborValue | undefined, code: ErrorCode): Rule {
   };
 }
 
-/** Parse a methodology definition `{name, rules}` (shape errors: `code`; meaning: POINTS_BAD_CONFIG). */
-export function parseMethodologyDef(v: CborValue | undefined, code: ErrorCode): MethodologyDef {
-  const r = ShapeReader.of(v, ['name', 'rules'], code, 'methodology');
-  const rules = r.array('rules', MAX_RULES).map((x) => parseRule(x, code));
-  if (rules.length === 0) configError('a methodology needs at least one rule');
+/** Read the `name` and `rules` of a methodology definition from `r`. */
+function readDef(r: ShapeReader, c: DefCodes): MethodologyDef {
+  const rules = r.array('rules', MAX_RULES).map((x) => parseRule(x, c));
+  if (rules.length === 0) unsound(c, 'a methodology needs at least one rule');
   const kinds = new Set<string>();
   for (const rule of rules) {
-    if (kinds.has(rule.kind)) configError('activity kinds must be unique', { kind: rule.kind });
+    if (kinds.has(rule.kind)) unsound(c, 'activity kinds must be unique', { kind: rule.kind });
     kinds.add(rule.kind);
   }
   return { name: r.str('name', 128), rules };
+}
+
+/** Parse a methodology definition argument `{name, rules}` (shape: EXEC_BAD_ARGS; meaning: POINTS_BAD_CONFIG). */
+export function parseMethodologyDef(v: CborValue | undefined): MethodologyDef {
+  const c: DefCodes = { code: 'EXEC_BAD_ARGS', meaning: 'POINTS_BAD_CONFIG' };
+  return readDef(ShapeReader.of(v, ['name', 'rules'], c.code, 'methodology'), c);
 }
 
 function ruleValue(r: Rule): CborMap {
@@ -111,35 +131,65 @@ export function methodologyHash(
   return suite.hash(encodeCanonical(methodologyBody(program, version, def)));
 }
 
-export function methodologyValue(m: Methodology): CborMap {
-  return {
+/** JSON Schema of a methodology definition argument. */
+export const methodologySchema = S.Object(
+  {
+    name: S.String({ minLength: 1, maxLength: 128 }),
+    rules: S.Array(
+      S.Object(
+        {
+          kind: S.String({ pattern: '^[a-z0-9][a-z0-9-]{0,47}$', description: 'activity kind' }),
+          unit: S.String({ minLength: 1, maxLength: 16, description: 'unit of the quantity, informative' }),
+          divisor: S.Integer({ minimum: 1, maximum: MAX_PARAM, description: 'quantity units per base unit' }),
+          roundTo: S.Integer({ minimum: 0, maximum: MAX_PARAM, description: 'round half-up to (0: none)' }),
+          maxPerDay: S.Integer({ minimum: 0, maximum: MAX_PARAM, description: 'plausibility (0: none)' }),
+          variants: S.Record(
+            S.String({ pattern: '^[a-z0-9][a-z0-9-]{0,47}$' }),
+            S.Object(
+              {
+                baselineMg: S.Integer({ minimum: 0, maximum: MAX_PARAM }),
+                projectMg: S.Integer({ minimum: 0, maximum: MAX_PARAM }),
+                pointsPerBase: S.Integer({ minimum: 0, maximum: MAX_PARAM }),
+                pointsPerKg: S.Integer({ minimum: 0, maximum: MAX_PARAM }),
+              },
+              { additionalProperties: false },
+            ),
+            { minProperties: 1, maxProperties: MAX_VARIANTS },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_RULES },
+    ),
+  },
+  { additionalProperties: false, description: 'a versioned measurement methodology (hashed on chain)' },
+);
+
+const STORED: DefCodes = { code: 'CHAIN_INVALID', meaning: 'CHAIN_INVALID' };
+
+/** The one codec of a methodology version (`meth/<program>/<version>`): the hashed body plus its status. */
+export const methodologyCodec: Codec<Methodology> = defineCodec<Methodology>(
+  'methodology',
+  ['program', 'version', 'name', 'rules', 'hash', 'status', 'proposedAt', 'approvedAt', 'approvedBy'],
+  (m) => ({
     ...methodologyBody(m.program, m.version, m),
     hash: m.hash,
     status: m.status,
     proposedAt: m.proposedAt,
     approvedAt: m.approvedAt,
     approvedBy: m.approvedBy,
-  };
-}
-
-export function parseMethodology(v: CborValue | undefined): Methodology {
-  const r = Rec.of(v, 'methodology');
-  const def = parseMethodologyDef({ name: r.str('name'), rules: r.arr('rules') }, 'EXEC_INTERNAL');
-  const status = r.str('status');
-  if (status !== 'pending' && status !== 'approved') {
-    throw new GongzhiError('EXEC_INTERNAL', 'stored methodology status is unknown');
-  }
-  return {
-    ...def,
-    program: r.str('program'),
-    version: r.int('version'),
-    hash: r.bytes('hash'),
-    status,
-    proposedAt: r.int('proposedAt'),
-    approvedAt: r.int('approvedAt'),
-    approvedBy: r.str('approvedBy'),
-  };
-}
+  }),
+  (r) => ({
+    ...readDef(r, STORED),
+    program: r.match('program', ID_RE, 'a program id', 48),
+    version: r.uint('version'),
+    hash: r.digest('hash'),
+    status: r.oneOf('status', ['pending', 'approved'] as const),
+    proposedAt: r.uint('proposedAt'),
+    approvedAt: r.uint('approvedAt'),
+    approvedBy: r.str('approvedBy', 128, 0),
+  }),
+);
 
 /** An activity as measured: what goes into the methodology. */
 export interface Activity {

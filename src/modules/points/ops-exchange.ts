@@ -1,59 +1,17 @@
-import type { CborValue } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import type { CborMap } from '../../ledger/index.js';
-import { moneyOf } from './books.js';
+import { readArgs, S } from '../../execution/index.js';
+import { moneyOf } from './accounting.js';
+import { type Agreement, agreementCodec } from './agreement.js';
+import { readAmount, readId, readOptAddr, schemas } from './args.js';
 import type { Env } from './env.js';
-import { Args, op } from './op.js';
-import { bookIdOf, keys, Rec } from './state.js';
+import { bookIdOf, keys } from './keys.js';
+import { pointsMethod } from './method.js';
 import type { Program } from './types.js';
 
-/**
- * An exchange agreement between two programs: `rateA` minor units of program A are worth `rateB`
- * minor units of program B, both ways. Each issuer names the sponsor of its own program that backs
- * points arriving through the agreement (with money); A's sponsors then owe B's backer the value of
- * the A points that left, and vice versa — netted at settlement.
- */
-export interface Agreement {
-  readonly id: string;
-  readonly a: string;
-  readonly b: string;
-  readonly rateA: number;
-  readonly rateB: number;
-  readonly backerA: string;
-  readonly backerB: string;
-  readonly status: 'proposed' | 'active' | 'ended';
-  readonly proposedAt: number;
-  readonly acceptedAt: number;
-}
-
-export function parseAgreement(v: CborValue | undefined): Agreement {
-  const r = Rec.of(v, 'agreement');
-  const status = r.str('status');
-  if (status !== 'proposed' && status !== 'active' && status !== 'ended') {
-    throw new GongzhiError('EXEC_INTERNAL', 'stored agreement status is unknown');
-  }
-  return {
-    id: r.str('id'),
-    a: r.str('a'),
-    b: r.str('b'),
-    rateA: r.int('rateA'),
-    rateB: r.int('rateB'),
-    backerA: r.str('backerA'),
-    backerB: r.str('backerB'),
-    status,
-    proposedAt: r.int('proposedAt'),
-    acceptedAt: r.int('acceptedAt'),
-  };
-}
-
-function agreementValue(x: Agreement): CborMap {
-  return { ...x };
-}
-
 function readAgreement(env: Env, id: string): Agreement {
-  const v = env.get(keys.agreement(id));
-  if (v === undefined) throw new GongzhiError('POINTS_NOT_FOUND', `no agreement ${id}`, { agreement: id });
-  return parseAgreement(v);
+  const x = env.read(keys.agreement(id), agreementCodec);
+  if (x === undefined) throw new GongzhiError('POINTS_NOT_FOUND', `no agreement ${id}`, { agreement: id });
+  return x;
 }
 
 /** With money, the backer must be a sponsor of the program; without, there is none. */
@@ -70,19 +28,44 @@ function checkBacker(env: Env, p: Program, backer: string): void {
   env.requireRole(p, 'sponsor', backer);
 }
 
-const proposeExchange = op(
-  (v) => {
-    const a = Args.of(v, ['id', 'from', 'to', 'rateFrom', 'rateTo', 'backer']);
+const backerSchema = S.Optional(
+  schemas.addr('the sponsor of the caller’s program that backs arriving points (with money)'),
+);
+
+interface ProposeArgs {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly rateFrom: number;
+  readonly rateTo: number;
+  readonly backer: string;
+}
+
+const proposeExchange = pointsMethod<ProposeArgs>({
+  summary: 'Propose an exchange agreement from the caller’s program to another (its issuer)',
+  args: S.Object(
+    {
+      id: schemas.id('agreement id'),
+      from: schemas.id('the caller’s program'),
+      to: schemas.id('the other program'),
+      rateFrom: schemas.amount('minor units of `from`…'),
+      rateTo: schemas.amount('…worth this many minor units of `to`'),
+      backer: backerSchema,
+    },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['id', 'from', 'to', 'rateFrom', 'rateTo', 'backer']);
     return {
-      id: a.id('id'),
-      from: a.id('from'),
-      to: a.id('to'),
-      rateFrom: a.amount('rateFrom'),
-      rateTo: a.amount('rateTo'),
-      backer: a.has('backer') ? a.addr('backer') : '',
+      id: readId(a, 'id'),
+      from: readId(a, 'from'),
+      to: readId(a, 'to'),
+      rateFrom: readAmount(a, 'rateFrom'),
+      rateTo: readAmount(a, 'rateTo'),
+      backer: readOptAddr(a, 'backer'),
     };
   },
-  (env, a) => {
+  run: (env, a) => {
     const pa = env.active(a.from);
     env.requireRole(pa, 'issuer');
     const pb = env.active(a.to);
@@ -98,32 +81,31 @@ const proposeExchange = op(
       throw new GongzhiError('POINTS_EXISTS', `agreement ${a.id} exists`, { agreement: a.id });
     }
     checkBacker(env, pa, a.backer);
-    env.set(
-      keys.agreement(a.id),
-      agreementValue({
-        id: a.id,
-        a: pa.id,
-        b: pb.id,
-        rateA: a.rateFrom,
-        rateB: a.rateTo,
-        backerA: a.backer,
-        backerB: '',
-        status: 'proposed',
-        proposedAt: env.height,
-        acceptedAt: 0,
-      }),
-    );
+    env.write(keys.agreement(a.id), agreementCodec, {
+      id: a.id,
+      a: pa.id,
+      b: pb.id,
+      rateA: a.rateFrom,
+      rateB: a.rateTo,
+      backerA: a.backer,
+      backerB: '',
+      status: 'proposed',
+      proposedAt: env.height,
+      acceptedAt: 0,
+    });
     env.emit('exchangeProposed', { agreement: a.id, a: pa.id, b: pb.id, rateA: a.rateFrom, rateB: a.rateTo });
   },
-);
+});
 
 /** The other issuer accepts: the agreement is recorded by both. */
-const acceptExchange = op(
-  (v) => {
-    const a = Args.of(v, ['id', 'backer']);
-    return { id: a.id('id'), backer: a.has('backer') ? a.addr('backer') : '' };
+const acceptExchange = pointsMethod<{ id: string; backer: string }>({
+  summary: 'Accept a proposed exchange agreement (the other program’s issuer)',
+  args: S.Object({ id: schemas.id('agreement id'), backer: backerSchema }, { additionalProperties: false }),
+  parse: (v) => {
+    const a = readArgs(v, ['id', 'backer']);
+    return { id: readId(a, 'id'), backer: readOptAddr(a, 'backer') };
   },
-  (env, a) => {
+  run: (env, a) => {
     const x = readAgreement(env, a.id);
     const pb = env.active(x.b);
     env.requireRole(pb, 'issuer');
@@ -131,18 +113,22 @@ const acceptExchange = op(
       throw new GongzhiError('POINTS_INVALID_STATE', `agreement is ${x.status}`, { agreement: x.id });
     }
     checkBacker(env, pb, a.backer);
-    env.set(
-      keys.agreement(x.id),
-      agreementValue({ ...x, backerB: a.backer, status: 'active', acceptedAt: env.height }),
-    );
+    env.write(keys.agreement(x.id), agreementCodec, {
+      ...x,
+      backerB: a.backer,
+      status: 'active',
+      acceptedAt: env.height,
+    });
     env.emit('exchangeAccepted', { agreement: x.id, a: x.a, b: x.b });
   },
-);
+});
 
 /** Either issuer ends the agreement. */
-const endExchange = op(
-  (v) => ({ id: Args.of(v, ['id']).id('id') }),
-  (env, a) => {
+const endExchange = pointsMethod<{ id: string }>({
+  summary: 'End an exchange agreement (either issuer)',
+  args: S.Object({ id: schemas.id('agreement id') }, { additionalProperties: false }),
+  parse: (v) => ({ id: readId(readArgs(v, ['id']), 'id') }),
+  run: (env, a) => {
     const x = readAgreement(env, a.id);
     const pa = env.program(x.a);
     const pb = env.program(x.b);
@@ -152,22 +138,31 @@ const endExchange = op(
       });
     }
     if (x.status === 'ended') throw new GongzhiError('POINTS_INVALID_STATE', 'agreement has ended');
-    env.set(keys.agreement(x.id), agreementValue({ ...x, status: 'ended' }));
+    env.write(keys.agreement(x.id), agreementCodec, { ...x, status: 'ended' });
     env.emit('exchangeEnded', { agreement: x.id, by: env.sender });
   },
-);
+});
 
 /**
  * A member of both programs converts points at the agreed rate. In the source program her lots go
  * to `exchange:<target>`; in the target, `exchange:<source>` issues fresh lots backed by the
  * agreement's backer. Both sides post; the amounts must convert exactly.
  */
-const convert = op(
-  (v) => {
-    const a = Args.of(v, ['agreement', 'from', 'amount']);
-    return { agreement: a.id('agreement'), from: a.id('from'), amount: a.amount('amount') };
+const convert = pointsMethod<{ agreement: string; from: string; amount: number }>({
+  summary: 'Convert points between the two programs of an active agreement at its rate (a member of both)',
+  args: S.Object(
+    {
+      agreement: schemas.id('agreement id'),
+      from: schemas.id('the program the points leave'),
+      amount: schemas.amount('points of `from`; must convert exactly'),
+    },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['agreement', 'from', 'amount']);
+    return { agreement: readId(a, 'agreement'), from: readId(a, 'from'), amount: readAmount(a, 'amount') };
   },
-  (env, a) => {
+  run: (env, a) => {
     const x = readAgreement(env, a.agreement);
     if (x.status !== 'active') {
       throw new GongzhiError('POINTS_INVALID_STATE', `agreement is ${x.status}`, { agreement: x.id });
@@ -196,21 +191,21 @@ const convert = op(
     env.requireMember(dst, env.sender);
     moneyOf(dst, out);
     const sb = env.booksOf(src);
-    sb.prepareSpend(env.sender, a.amount, false);
-    sb.begin('exchange-out', x.id);
-    const pieces = sb.take(env.sender, a.amount);
-    sb.postPlain(`exchange:${dst.id}`, a.amount);
-    const money = sb.releaseBacking(pieces, (s) => `payable:${s}:${backer}`);
-    sb.end();
-    sb.agg('exchangedOut', a.amount);
-    sb.agg('exchangeMoney', money);
+    sb.lots.prepareSpend(env.sender, a.amount, false);
+    sb.journal.begin('exchange-out', x.id);
+    const pieces = sb.lots.take(env.sender, a.amount);
+    sb.accounts.post(`exchange:${dst.id}`, a.amount);
+    const money = sb.accounts.releaseBacking(pieces, (s) => `payable:${s}:${backer}`);
+    sb.journal.end();
+    sb.aggregates.add('exchangedOut', a.amount);
+    sb.aggregates.add('exchangeMoney', money);
     const db = env.booksOf(dst);
-    db.begin('exchange-in', x.id);
-    db.postPlain(`exchange:${src.id}`, -out);
-    db.reserve(backer, out);
-    db.give(env.sender, [db.freshLot(out, backer)]);
-    db.end();
-    db.agg('exchangedIn', out);
+    db.journal.begin('exchange-in', x.id);
+    db.accounts.post(`exchange:${src.id}`, -out);
+    db.accounts.reserve(backer, out);
+    db.lots.give(env.sender, [db.lots.fresh(out, backer)]);
+    db.journal.end();
+    db.aggregates.add('exchangedIn', out);
     env.emit('converted', {
       agreement: x.id,
       user: env.sender,
@@ -221,6 +216,6 @@ const convert = op(
       money,
     });
   },
-);
+});
 
 export const exchangeMethods = { proposeExchange, acceptExchange, endExchange, convert };

@@ -1,28 +1,36 @@
 import { GongzhiError } from '../../errors/index.js';
+import { readArgs, S } from '../../execution/index.js';
 import type { CborMap } from '../../ledger/index.js';
+import { readAddr, readAmount, readId, readOptAddr, schemas } from './args.js';
 import type { Env } from './env.js';
-import { Args, op } from './op.js';
-import { keys } from './state.js';
+import { keys } from './keys.js';
+import { memberEntryCodec, relationCodec } from './marks.js';
+import { pointsMethod } from './method.js';
 import type { Program } from './types.js';
 
 /** A user joins voluntarily, recording the digest of the consent (data-use authorisation) she gave. */
-const join = op(
-  (v) => {
-    const a = Args.of(v, ['program', 'consent']);
-    return { program: a.id('program'), consent: a.digest('consent') };
+const join = pointsMethod<{ program: string; consent: Uint8Array }>({
+  summary: 'Join a program, recording the digest of the consent given (a member rejoining keeps her lots)',
+  args: S.Object(
+    { program: schemas.id('program id'), consent: schemas.digest('digest of the consent document') },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'consent']);
+    return { program: readId(a, 'program'), consent: a.digest('consent') };
   },
-  (env, a) => {
+  run: (env, a) => {
     const p = env.active(a.program);
     const books = env.booksOf(p);
-    const h = books.holder(env.sender);
+    const h = books.lots.holder(env.sender);
     if (h?.member) {
       throw new GongzhiError('POINTS_EXISTS', 'already a member', { program: p.id, account: env.sender });
     }
     if (h === undefined) {
-      env.set(keys.member(p.id, books.total('members')), env.sender);
-      books.bumpTotal('members', 1);
+      env.write(keys.member(p.id, books.totals.get('members')), memberEntryCodec, env.sender);
+      books.totals.bump('members', 1);
     }
-    books.putHolder(env.sender, {
+    books.lots.putHolder(env.sender, {
       joined: env.height,
       consent: a.consent,
       member: true,
@@ -34,16 +42,20 @@ const join = op(
     });
     env.emit('joined', { program: p.id, account: env.sender, consent: a.consent });
   },
-);
+});
+
+const programOnly = S.Object({ program: schemas.id('program id') }, { additionalProperties: false });
 
 /** A member leaves (withdrawing consent); she must first spend or donate her points and settle any debt. */
-const leave = op(
-  (v) => ({ program: Args.of(v, ['program']).id('program') }),
-  (env, a) => {
+const leave = pointsMethod<{ program: string }>({
+  summary: 'Leave a program (withdraw consent) once nothing is left to spend and no debt remains',
+  args: programOnly,
+  parse: (v) => ({ program: readId(readArgs(v, ['program']), 'program') }),
+  run: (env, a) => {
     const p = env.active(a.program);
     env.requireMember(p, env.sender);
     const books = env.booksOf(p);
-    const pos = books.position(env.sender);
+    const pos = books.lots.position(env.sender);
     if (pos.available > 0 || pos.debt > 0) {
       throw new GongzhiError('POINTS_BALANCE_NOT_ZERO', 'spend, donate or repay before leaving', {
         program: p.id,
@@ -51,12 +63,12 @@ const leave = op(
         debt: pos.debt,
       });
     }
-    books.sweep(env.sender);
-    const h = books.holder(env.sender);
-    if (h) books.putHolder(env.sender, { ...h, member: false });
+    books.lots.sweep(env.sender);
+    const h = books.lots.holder(env.sender);
+    if (h) books.lots.putHolder(env.sender, { ...h, member: false });
     env.emit('left', { program: p.id, account: env.sender });
   },
-);
+});
 
 interface RelateArgs {
   readonly program: string;
@@ -64,28 +76,43 @@ interface RelateArgs {
 }
 
 function parseRelate(v: CborMap): RelateArgs {
-  const a = Args.of(v, ['program', 'with']);
-  return { program: a.id('program'), with: a.addr('with') };
+  const a = readArgs(v, ['program', 'with']);
+  return { program: readId(a, 'program'), with: readAddr(a, 'with') };
 }
 
+const relateArgs = S.Object(
+  { program: schemas.id('program id'), with: schemas.addr('the other account') },
+  { additionalProperties: false },
+);
+
 /** A member lists another account as a relationship (transfers under the "relationships" policy need both ways). */
-const relate = op(parseRelate, (env, a) => {
-  const p = env.active(a.program);
-  env.requireMember(p, env.sender);
-  if (a.with === env.sender) throw new GongzhiError('POINTS_BAD_AMOUNT', 'cannot relate to oneself');
-  const k = keys.relation(p.id, env.sender, a.with);
-  if (env.has(k)) throw new GongzhiError('POINTS_EXISTS', 'relationship already listed');
-  env.set(k, env.height);
-  env.emit('related', { program: p.id, from: env.sender, to: a.with });
+const relate = pointsMethod<RelateArgs>({
+  summary: 'List another account as a relationship (transfers may need it listed both ways)',
+  args: relateArgs,
+  parse: parseRelate,
+  run: (env, a) => {
+    const p = env.active(a.program);
+    env.requireMember(p, env.sender);
+    if (a.with === env.sender) throw new GongzhiError('POINTS_BAD_AMOUNT', 'cannot relate to oneself');
+    const k = keys.relation(p.id, env.sender, a.with);
+    if (env.has(k)) throw new GongzhiError('POINTS_EXISTS', 'relationship already listed');
+    env.write(k, relationCodec, env.height);
+    env.emit('related', { program: p.id, from: env.sender, to: a.with });
+  },
 });
 
-const unrelate = op(parseRelate, (env, a) => {
-  const p = env.active(a.program);
-  env.requireMember(p, env.sender);
-  const k = keys.relation(p.id, env.sender, a.with);
-  if (!env.has(k)) throw new GongzhiError('POINTS_NOT_FOUND', 'no such relationship');
-  env.del(k);
-  env.emit('unrelated', { program: p.id, from: env.sender, to: a.with });
+const unrelate = pointsMethod<RelateArgs>({
+  summary: 'Remove a listed relationship',
+  args: relateArgs,
+  parse: parseRelate,
+  run: (env, a) => {
+    const p = env.active(a.program);
+    env.requireMember(p, env.sender);
+    const k = keys.relation(p.id, env.sender, a.with);
+    if (!env.has(k)) throw new GongzhiError('POINTS_NOT_FOUND', 'no such relationship');
+    env.delete(k);
+    env.emit('unrelated', { program: p.id, from: env.sender, to: a.with });
+  },
 });
 
 function requireMoney(p: Program): void {
@@ -97,44 +124,59 @@ function requireMoney(p: Program): void {
 }
 
 function amountArgs(v: CborMap): { program: string; amount: number } {
-  const a = Args.of(v, ['program', 'amount']);
-  return { program: a.id('program'), amount: a.amount('amount') };
+  const a = readArgs(v, ['program', 'amount']);
+  return { program: readId(a, 'program'), amount: readAmount(a, 'amount') };
 }
 
+const amountSchema = S.Object(
+  { program: schemas.id('program id'), amount: schemas.amount('currency minor units') },
+  { additionalProperties: false },
+);
+
 /** A sponsor funds its pool in the program's settlement currency (minor units). */
-const fund = op(amountArgs, (env, a) => {
-  const p = env.active(a.program);
-  env.requireRole(p, 'sponsor');
-  requireMoney(p);
-  const books = env.booksOf(p);
-  books.begin('fund', env.sender);
-  books.postPlain(`funding:${env.sender}`, -a.amount);
-  books.postPlain(`pool:${env.sender}`, a.amount);
-  books.end();
-  books.agg('funded', a.amount);
-  env.emit('funded', { program: p.id, sponsor: env.sender, amount: a.amount });
+const fund = pointsMethod<{ program: string; amount: number }>({
+  summary: 'Fund the sponsor’s pool that backs points (a sponsor; settlement currency minor units)',
+  args: amountSchema,
+  parse: amountArgs,
+  run: (env, a) => {
+    const p = env.active(a.program);
+    env.requireRole(p, 'sponsor');
+    requireMoney(p);
+    const books = env.booksOf(p);
+    books.journal.begin('fund', env.sender);
+    books.accounts.post(`funding:${env.sender}`, -a.amount);
+    books.accounts.post(`pool:${env.sender}`, a.amount);
+    books.journal.end();
+    books.aggregates.add('funded', a.amount);
+    env.emit('funded', { program: p.id, sponsor: env.sender, amount: a.amount });
+  },
 });
 
 /** A sponsor withdraws unreserved funds. */
-const withdraw = op(amountArgs, (env, a) => {
-  const p = env.active(a.program);
-  env.requireRole(p, 'sponsor');
-  requireMoney(p);
-  const books = env.booksOf(p);
-  const pool = books.balance(`pool:${env.sender}`);
-  if (pool < a.amount) {
-    throw new GongzhiError('POINTS_INSUFFICIENT_FUNDS', 'not that much unreserved in the pool', {
-      program: p.id,
-      pool,
-      amount: a.amount,
-    });
-  }
-  books.begin('withdraw', env.sender);
-  books.postPlain(`pool:${env.sender}`, -a.amount);
-  books.postPlain(`funding:${env.sender}`, a.amount);
-  books.end();
-  books.agg('withdrawn', a.amount);
-  env.emit('withdrawn', { program: p.id, sponsor: env.sender, amount: a.amount });
+const withdraw = pointsMethod<{ program: string; amount: number }>({
+  summary: 'Withdraw unreserved funds from the sponsor’s pool (a sponsor)',
+  args: amountSchema,
+  parse: amountArgs,
+  run: (env, a) => {
+    const p = env.active(a.program);
+    env.requireRole(p, 'sponsor');
+    requireMoney(p);
+    const books = env.booksOf(p);
+    const pool = books.accounts.balance(`pool:${env.sender}`);
+    if (pool < a.amount) {
+      throw new GongzhiError('POINTS_INSUFFICIENT_FUNDS', 'not that much unreserved in the pool', {
+        program: p.id,
+        pool,
+        amount: a.amount,
+      });
+    }
+    books.journal.begin('withdraw', env.sender);
+    books.accounts.post(`pool:${env.sender}`, -a.amount);
+    books.accounts.post(`funding:${env.sender}`, a.amount);
+    books.journal.end();
+    books.aggregates.add('withdrawn', a.amount);
+    env.emit('withdrawn', { program: p.id, sponsor: env.sender, amount: a.amount });
+  },
 });
 
 interface QuotaArgs {
@@ -145,14 +187,24 @@ interface QuotaArgs {
 }
 
 function parseQuota(v: CborMap): QuotaArgs {
-  const a = Args.of(v, ['program', 'distributor', 'amount', 'sponsor']);
+  const a = readArgs(v, ['program', 'distributor', 'amount', 'sponsor']);
   return {
-    program: a.id('program'),
-    distributor: a.addr('distributor'),
-    amount: a.amount('amount'),
-    sponsor: a.has('sponsor') ? a.addr('sponsor') : '',
+    program: readId(a, 'program'),
+    distributor: readAddr(a, 'distributor'),
+    amount: readAmount(a, 'amount'),
+    sponsor: readOptAddr(a, 'sponsor'),
   };
 }
+
+const quotaSchema = S.Object(
+  {
+    program: schemas.id('program id'),
+    distributor: schemas.addr(),
+    amount: schemas.amount('points (minor units)'),
+    sponsor: S.Optional(schemas.addr('the sponsor whose pool backs the quota (programs with money)')),
+  },
+  { additionalProperties: false },
+);
 
 /** With money, quota must name the sponsor whose pool backs it; without money, it must not. */
 function checkQuotaSponsor(env: Env, p: Program, sponsor: string): void {
@@ -177,54 +229,64 @@ function checkQuotaSponsor(env: Env, p: Program, sponsor: string): void {
  * The issuer allots quota to a distributor: points are issued into the distributor's quota
  * account, and (with money) their value moves from the sponsor's pool to its reserve.
  */
-const allotQuota = op(parseQuota, (env, a) => {
-  const p = env.active(a.program);
-  env.requireRole(p, 'issuer');
-  env.requireRole(p, 'distributor', a.distributor);
-  env.requireNotFrozen(p, a.distributor);
-  checkQuotaSponsor(env, p, a.sponsor);
-  const books = env.booksOf(p);
-  books.begin('allot', a.distributor);
-  books.postPlain('issuance', -a.amount);
-  books.changeQuota(a.distributor, a.sponsor, a.amount);
-  books.reserve(a.sponsor, a.amount);
-  books.end();
-  books.agg('allotted', a.amount);
-  env.emit('quotaAllotted', {
-    program: p.id,
-    distributor: a.distributor,
-    sponsor: a.sponsor,
-    amount: a.amount,
-    quota: books.quotaTotal(a.distributor),
-  });
+const allotQuota = pointsMethod<QuotaArgs>({
+  summary: 'Issue points into a distributor’s quota, reserving their backing from a sponsor’s pool (issuer)',
+  args: quotaSchema,
+  parse: parseQuota,
+  run: (env, a) => {
+    const p = env.active(a.program);
+    env.requireRole(p, 'issuer');
+    env.requireRole(p, 'distributor', a.distributor);
+    env.requireNotFrozen(p, a.distributor);
+    checkQuotaSponsor(env, p, a.sponsor);
+    const books = env.booksOf(p);
+    books.journal.begin('allot', a.distributor);
+    books.accounts.post('issuance', -a.amount);
+    books.quotas.change(a.distributor, a.sponsor, a.amount);
+    books.accounts.reserve(a.sponsor, a.amount);
+    books.journal.end();
+    books.aggregates.add('allotted', a.amount);
+    env.emit('quotaAllotted', {
+      program: p.id,
+      distributor: a.distributor,
+      sponsor: a.sponsor,
+      amount: a.amount,
+      quota: books.quotas.total(a.distributor),
+    });
+  },
 });
 
 /** The issuer takes unawarded quota back (the reserve returns to the sponsor's pool). */
-const revokeQuota = op(parseQuota, (env, a) => {
-  const p = env.active(a.program);
-  env.requireRole(p, 'issuer');
-  checkQuotaSponsor(env, p, a.sponsor);
-  const books = env.booksOf(p);
-  const have = books.quota(a.distributor)[a.sponsor] ?? 0;
-  if (have < a.amount) {
-    throw new GongzhiError('POINTS_OVER_QUOTA', 'not that much unawarded quota', {
+const revokeQuota = pointsMethod<QuotaArgs>({
+  summary: 'Take unawarded quota back; its backing returns to the sponsor’s pool (issuer)',
+  args: quotaSchema,
+  parse: parseQuota,
+  run: (env, a) => {
+    const p = env.active(a.program);
+    env.requireRole(p, 'issuer');
+    checkQuotaSponsor(env, p, a.sponsor);
+    const books = env.booksOf(p);
+    const have = books.quotas.of(a.distributor)[a.sponsor] ?? 0;
+    if (have < a.amount) {
+      throw new GongzhiError('POINTS_OVER_QUOTA', 'not that much unawarded quota', {
+        program: p.id,
+        quota: have,
+        amount: a.amount,
+      });
+    }
+    books.journal.begin('revoke', a.distributor);
+    books.quotas.change(a.distributor, a.sponsor, -a.amount);
+    books.accounts.post('issuance', a.amount);
+    books.accounts.releaseBacking([books.lots.fresh(a.amount, a.sponsor)], (s) => `pool:${s}`);
+    books.journal.end();
+    books.aggregates.add('allotted', -a.amount);
+    env.emit('quotaRevoked', {
       program: p.id,
-      quota: have,
+      distributor: a.distributor,
+      sponsor: a.sponsor,
       amount: a.amount,
     });
-  }
-  books.begin('revoke', a.distributor);
-  books.changeQuota(a.distributor, a.sponsor, -a.amount);
-  books.postPlain('issuance', a.amount);
-  books.releaseBacking([books.freshLot(a.amount, a.sponsor)], (s) => `pool:${s}`);
-  books.end();
-  books.agg('allotted', -a.amount);
-  env.emit('quotaRevoked', {
-    program: p.id,
-    distributor: a.distributor,
-    sponsor: a.sponsor,
-    amount: a.amount,
-  });
+  },
 });
 
 export const memberMethods = { join, leave, relate, unrelate, fund, withdraw, allotQuota, revokeQuota };

@@ -1,67 +1,15 @@
-import { type CborValue, encodeCanonical, toHex } from '../../encoding/index.js';
+import { encodeCanonical, toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
+import { readArgs, S } from '../../execution/index.js';
 import type { CborMap } from '../../ledger/index.js';
-import { bookValue, type Env } from './env.js';
-import { Args, op } from './op.js';
-import { keys, numMapValue, Rec, readNumMap } from './state.js';
+import { schemas } from './args.js';
+import type { Env } from './env.js';
+import { keys } from './keys.js';
+import { pointsMethod } from './method.js';
+import { numMapCodec } from './num-map.js';
+import { type PeriodBody, type PeriodProgram, periodBodyValue, periodCodec } from './period.js';
+import { MAX_DISPUTES, type Statement, statementCodec } from './statement.js';
 import { CURRENCY_RE } from './types.js';
-
-/** A settlement statement: what one party owes another for a period, or a distributor's activity. */
-export interface Statement {
-  readonly digest: Uint8Array;
-  readonly kind: 'pair' | 'activity';
-  readonly book: string;
-  readonly period: number;
-  readonly parties: readonly string[];
-  readonly body: CborMap;
-  readonly sigs: Readonly<Record<string, { readonly height: number; readonly tx: Uint8Array }>>;
-  readonly disputes: readonly { by: string; reason: string; height: number; tx: Uint8Array }[];
-  readonly status: 'open' | 'agreed' | 'disputed';
-}
-
-export function statementValue(s: Statement): CborMap {
-  const sigs: Record<string, CborValue> = {};
-  for (const [k, v] of Object.entries(s.sigs)) sigs[k] = { height: v.height, tx: v.tx };
-  return {
-    digest: s.digest,
-    kind: s.kind,
-    book: s.book,
-    period: s.period,
-    parties: [...s.parties],
-    body: s.body,
-    sigs,
-    disputes: s.disputes.map((d) => ({ ...d })),
-    status: s.status,
-  };
-}
-
-export function parseStatement(v: CborValue | undefined): Statement {
-  const r = Rec.of(v, 'statement');
-  const kind = r.str('kind');
-  const status = r.str('status');
-  if ((kind !== 'pair' && kind !== 'activity') || !['open', 'agreed', 'disputed'].includes(status)) {
-    throw new GongzhiError('EXEC_INTERNAL', 'stored statement kind/status is unknown');
-  }
-  const sigs: Record<string, { height: number; tx: Uint8Array }> = {};
-  for (const [k, x] of Object.entries(r.map('sigs'))) {
-    const sr = Rec.of(x, 'signature');
-    sigs[k] = { height: sr.int('height'), tx: sr.bytes('tx') };
-  }
-  return {
-    digest: r.bytes('digest'),
-    kind,
-    book: r.str('book'),
-    period: r.int('period'),
-    parties: r.strs('parties'),
-    body: r.map('body'),
-    sigs,
-    disputes: r.arr('disputes').map((d) => {
-      const dr = Rec.of(d, 'dispute');
-      return { by: dr.str('by'), reason: dr.str('reason'), height: dr.int('height'), tx: dr.bytes('tx') };
-    }),
-    status: status as Statement['status'],
-  };
-}
 
 function digestOf(env: Env, body: CborMap): Uint8Array {
   return env.ctx.suite.hash(encodeCanonical(body));
@@ -69,6 +17,28 @@ function digestOf(env: Env, body: CborMap): Uint8Array {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A new statement of period `period` of `book`, identified by the digest of its body. */
+function openStatement(
+  env: Env,
+  kind: Statement['kind'],
+  book: string,
+  period: number,
+  parties: string[],
+  body: CborMap,
+): Statement {
+  return {
+    digest: digestOf(env, body),
+    kind,
+    book,
+    period,
+    parties,
+    body,
+    sigs: {},
+    disputes: [],
+    status: 'open',
+  };
 }
 
 /**
@@ -79,16 +49,21 @@ function cmp(a: string, b: string): number {
  * liability and breakage. Cost is proportional to the number of pairs, distributors and programs —
  * the running aggregates were maintained as postings happened.
  */
-const closePeriod = op(
-  (v) => {
-    const a = Args.of(v, ['currency']);
+const closePeriod = pointsMethod<{ currency: string }>({
+  summary: 'Close the open period of the caller’s book: settle payables into signed statements (clearing)',
+  args: S.Object(
+    { currency: S.String({ pattern: '^(?:[A-Z]{3}|none)$', description: 'the book’s currency' }) },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['currency']);
     const currency = a.str('currency', 8);
     if (!CURRENCY_RE.test(currency)) {
       throw new GongzhiError('EXEC_BAD_ARGS', 'args.currency must be a currency code', { field: 'currency' });
     }
     return { currency };
   },
-  (env, a) => {
+  run: (env, a) => {
     const bookId = `${a.currency}@${env.sender}`;
     const book = env.book(bookId);
     if (!book) {
@@ -104,42 +79,43 @@ const closePeriod = op(
       toTs: env.ts,
     };
     const owed = new Map<string, number>();
-    const programs: CborValue[] = [];
+    const programs: PeriodProgram[] = [];
     const statements: Statement[] = [];
     for (const id of book.programs) {
       const p = env.program(id);
       const books = env.booksOf(p);
-      const pairs = [...books.pairList()].sort(cmp);
+      const pairs = [...books.accounts.pairList()].sort(cmp);
       let settled = 0;
       if (pairs.length > 0) {
-        books.begin('settle', `${bookId}/${n}`);
+        books.journal.begin('settle', `${bookId}/${n}`);
         for (const acct of pairs) {
-          const amount = books.balance(acct);
+          const amount = books.accounts.balance(acct);
           if (amount === 0) continue;
           const [, payer, payee] = acct.split(':') as [string, string, string];
-          books.postPlain(acct, -amount);
-          books.postPlain(`paid:${payer}:${payee}`, amount);
+          books.accounts.post(acct, -amount);
+          books.accounts.post(`paid:${payer}:${payee}`, amount);
           owed.set(`${payer}:${payee}`, (owed.get(`${payer}:${payee}`) ?? 0) + amount);
           settled += amount;
         }
-        books.end();
-        books.clearPairs();
+        books.journal.end();
+        books.accounts.clearPairs();
       }
-      const agg = books.rollPeriod();
+      const agg = books.aggregates.roll();
+      const t = books.totals;
       programs.push({
         program: id,
-        activity: numMapValue(agg),
+        activity: agg,
         settledMoney: settled,
-        liabilityPoints: books.total('user') + books.total('debt') + books.total('quota'),
-        userPoints: books.total('user') + books.total('debt'),
-        quotaPoints: books.total('quota'),
-        reserveMoney: books.total('reserve'),
-        poolMoney: books.total('pool'),
+        liabilityPoints: t.get('user') + t.get('debt') + t.get('quota'),
+        userPoints: t.get('user') + t.get('debt'),
+        quotaPoints: t.get('quota'),
+        reserveMoney: t.get('reserve'),
+        poolMoney: t.get('pool'),
         breakagePoints: agg.expired ?? 0,
         breakageMoney: agg.breakageMoney ?? 0,
       });
-      for (const d of [...books.distList()].sort(cmp)) {
-        const counters = numMapValue(readNumMap(env.get(keys.distAgg(id, n, d))));
+      for (const d of [...books.aggregates.distributors()].sort(cmp)) {
+        const counters = numMapCodec.encode(env.read(keys.distAgg(id, n, d), numMapCodec) ?? {});
         const body: CborMap = {
           kind: 'activity',
           book: bookId,
@@ -150,17 +126,8 @@ const closePeriod = op(
           clearing: env.sender,
           counters,
         };
-        statements.push({
-          digest: digestOf(env, body),
-          kind: 'activity',
-          book: bookId,
-          period: n,
-          parties: [d, env.sender].filter((x, i, xs) => xs.indexOf(x) === i),
-          body,
-          sigs: {},
-          disputes: [],
-          status: 'open',
-        });
+        const parties = [d, env.sender].filter((x, i, xs) => xs.indexOf(x) === i);
+        statements.push(openStatement(env, 'activity', bookId, n, parties, body));
       }
     }
     const pairKeys = new Set<string>();
@@ -187,20 +154,10 @@ const closePeriod = op(
         netPayee: net >= 0 ? y : x,
         net: Math.abs(net),
       };
-      statements.push({
-        digest: digestOf(env, body),
-        kind: 'pair',
-        book: bookId,
-        period: n,
-        parties: x === y ? [x] : [x, y],
-        body,
-        sigs: {},
-        disputes: [],
-        status: 'open',
-      });
+      statements.push(openStatement(env, 'pair', bookId, n, x === y ? [x] : [x, y], body));
     }
-    for (const s of statements) env.set(keys.statement(toHex(s.digest)), statementValue(s));
-    const record: CborMap = {
+    for (const s of statements) env.write(keys.statement(toHex(s.digest)), statementCodec, s);
+    const record: PeriodBody = {
       book: bookId,
       clearing: env.sender,
       currency: a.currency,
@@ -210,12 +167,9 @@ const closePeriod = op(
       statements: statements.map((s) => s.digest),
       programs,
     };
-    const digest = digestOf(env, record);
-    env.set(keys.period(bookId, n), { ...record, digest });
-    env.set(
-      keys.book(bookId),
-      bookValue({ ...book, period: n + 1, openedHeight: env.height, openedTs: env.ts }),
-    );
+    const digest = digestOf(env, periodBodyValue(record));
+    env.write(keys.period(bookId, n), periodCodec, { ...record, digest });
+    env.putBook({ ...book, period: n + 1, openedHeight: env.height, openedTs: env.ts });
     env.emit('periodClosed', {
       book: bookId,
       period: n,
@@ -224,12 +178,12 @@ const closePeriod = op(
       pairs: pairKeys.size,
     });
   },
-);
+});
 
 function readStatement(env: Env, digest: Uint8Array): Statement {
-  const v = env.get(keys.statement(toHex(digest)));
-  if (v === undefined) throw new GongzhiError('POINTS_NOT_FOUND', 'no statement with this digest');
-  return parseStatement(v);
+  const s = env.read(keys.statement(toHex(digest)), statementCodec);
+  if (s === undefined) throw new GongzhiError('POINTS_NOT_FOUND', 'no statement with this digest');
+  return s;
 }
 
 function requireParty(env: Env, s: Statement): void {
@@ -244,37 +198,44 @@ function requireParty(env: Env, s: Statement): void {
 }
 
 /** A party signs the statement whose digest it recomputed from its own records. */
-const signStatement = op(
-  (v) => ({ digest: Args.of(v, ['digest']).digest('digest') }),
-  (env, a) => {
+const signStatement = pointsMethod<{ digest: Uint8Array }>({
+  summary: 'Sign a settlement statement whose digest the party recomputed from its own records',
+  args: S.Object({ digest: schemas.digest('the statement’s digest') }, { additionalProperties: false }),
+  parse: (v) => ({ digest: readArgs(v, ['digest']).digest('digest') }),
+  run: (env, a) => {
     const s = readStatement(env, a.digest);
     requireParty(env, s);
     const sigs = { ...s.sigs, [env.sender]: { height: env.height, tx: env.ctx.txHash } };
     const all = s.parties.every((p) => Object.hasOwn(sigs, p));
     // Signing after disputing withdraws the dispute: once every party signed, the statement is agreed.
     const status = all ? 'agreed' : s.status;
-    env.set(keys.statement(toHex(a.digest)), statementValue({ ...s, sigs, status }));
+    env.write(keys.statement(toHex(a.digest)), statementCodec, { ...s, sigs, status });
     env.emit('statementSigned', { digest: a.digest, by: env.sender, status });
   },
-);
+});
 
 /** A party that has not signed records a dispute; resolution happens off chain or by a later adjustment. */
-const disputeStatement = op(
-  (v) => {
-    const a = Args.of(v, ['digest', 'reason']);
+const disputeStatement = pointsMethod<{ digest: Uint8Array; reason: string }>({
+  summary: 'Dispute a settlement statement (a party that has not signed it)',
+  args: S.Object(
+    { digest: schemas.digest('the statement’s digest'), reason: S.String({ minLength: 1, maxLength: 512 }) },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['digest', 'reason']);
     return { digest: a.digest('digest'), reason: a.str('reason', 512) };
   },
-  (env, a) => {
+  run: (env, a) => {
     const s = readStatement(env, a.digest);
     requireParty(env, s);
     const disputes = [
       ...s.disputes,
       { by: env.sender, reason: a.reason, height: env.height, tx: env.ctx.txHash },
     ];
-    if (disputes.length > 64) throw new GongzhiError('POINTS_LIMIT', 'too many disputes');
-    env.set(keys.statement(toHex(a.digest)), statementValue({ ...s, disputes, status: 'disputed' }));
+    if (disputes.length > MAX_DISPUTES) throw new GongzhiError('POINTS_LIMIT', 'too many disputes');
+    env.write(keys.statement(toHex(a.digest)), statementCodec, { ...s, disputes, status: 'disputed' });
     env.emit('statementDisputed', { digest: a.digest, by: env.sender, reason: a.reason });
   },
-);
+});
 
 export const settlementMethods = { closePeriod, signStatement, disputeStatement };

@@ -1,18 +1,27 @@
-import type { CborValue } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import type { CborMap } from '../../ledger/index.js';
+import { readArgs, S, stringListCodec } from '../../execution/index.js';
+import { readAddr, readAddrs, readAmount, readId, schemas } from './args.js';
 import type { Env } from './env.js';
-import { Args, op } from './op.js';
-import { keys, Rec, readList } from './state.js';
+import { itemCodec } from './item.js';
+import { keys } from './keys.js';
+import { pointsMethod } from './method.js';
 import { type Cause, MAX_AMOUNT, MAX_SWEEP, type Program } from './types.js';
 
+/** Most entries of a program's catalogue. */
+const MAX_ITEMS = 10_000;
+
 /** A member moves points to another member, under the program's transfer policy. Lots move as they are. */
-const transfer = op(
-  (v) => {
-    const a = Args.of(v, ['program', 'to', 'amount']);
-    return { program: a.id('program'), to: a.addr('to'), amount: a.amount('amount') };
+const transfer = pointsMethod<{ program: string; to: string; amount: number }>({
+  summary: 'Move points to another member, under the program’s transfer policy (lots move as they are)',
+  args: S.Object(
+    { program: schemas.id('program id'), to: schemas.addr('the receiving member'), amount: schemas.amount() },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'to', 'amount']);
+    return { program: readId(a, 'program'), to: readAddr(a, 'to'), amount: readAmount(a, 'amount') };
   },
-  (env, a) => {
+  run: (env, a) => {
     const p = env.active(a.program);
     env.requireMember(p, env.sender);
     if (a.to === env.sender) throw new GongzhiError('POINTS_BAD_AMOUNT', 'cannot transfer to oneself');
@@ -28,119 +37,114 @@ const transfer = op(
     }
     env.requireMember(p, a.to);
     const books = env.booksOf(p);
-    books.prepareSpend(env.sender, a.amount, false);
-    books.begin('transfer', a.to);
-    books.give(a.to, books.take(env.sender, a.amount));
-    books.end();
-    books.agg('transferred', a.amount);
+    books.lots.prepareSpend(env.sender, a.amount, false);
+    books.journal.begin('transfer', a.to);
+    books.lots.give(a.to, books.lots.take(env.sender, a.amount));
+    books.journal.end();
+    books.aggregates.add('transferred', a.amount);
     env.emit('transferred', { program: p.id, from: env.sender, to: a.to, amount: a.amount });
   },
-);
+});
 
 // ---- catalogue ------------------------------------------------------------------------------
 
-export interface Item {
-  readonly platform: string;
-  readonly item: string;
-  readonly name: string;
-  readonly price: number;
-  /** Remaining stock; -1: unlimited. */
-  readonly stock: number;
-  readonly listed: boolean;
-}
-
-export function parseItem(v: CborValue | undefined): Item {
-  const r = Rec.of(v, 'item');
-  return {
-    platform: r.str('platform'),
-    item: r.str('item'),
-    name: r.str('name'),
-    price: r.int('price'),
-    stock: r.int('stock'),
-    listed: r.bool('listed'),
-  };
-}
-
-function itemValue(i: Item): CborMap {
-  return { ...i };
-}
-
 /** A redemption platform lists (or re-prices, restocks) a catalogue item priced in points. */
-const listItem = op(
-  (v) => {
-    const a = Args.of(v, ['program', 'item', 'name', 'price', 'stock']);
+const listItem = pointsMethod<{ program: string; item: string; name: string; price: number; stock: number }>({
+  summary: 'List, re-price or restock a catalogue item priced in points (a platform)',
+  args: S.Object(
+    {
+      program: schemas.id('program id'),
+      item: schemas.id('item id'),
+      name: S.String({ minLength: 1, maxLength: 128 }),
+      price: schemas.amount('points'),
+      stock: S.Optional(S.Integer({ minimum: 0, maximum: MAX_AMOUNT, description: 'absent: unlimited' })),
+    },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'item', 'name', 'price', 'stock']);
     return {
-      program: a.id('program'),
-      item: a.id('item'),
+      program: readId(a, 'program'),
+      item: readId(a, 'item'),
       name: a.str('name', 128),
-      price: a.amount('price'),
+      price: readAmount(a, 'price'),
       stock: a.has('stock') ? a.uint('stock', MAX_AMOUNT) : -1,
     };
   },
-  (env, a) => {
+  run: (env, a) => {
     const p = env.active(a.program);
     env.requireRole(p, 'platform');
     const key = keys.item(p.id, env.sender, a.item);
-    const prev = env.get(key);
-    if (prev === undefined) {
-      const list = readList(env.get(keys.itemList(p.id)));
-      if (list.length >= 10_000) throw new GongzhiError('POINTS_LIMIT', 'catalogue is full');
-      env.set(keys.itemList(p.id), [...list, `${env.sender}/${a.item}`]);
+    if (!env.has(key)) {
+      const list = env.read(keys.itemList(p.id), stringListCodec) ?? [];
+      if (list.length >= MAX_ITEMS) throw new GongzhiError('POINTS_LIMIT', 'catalogue is full');
+      env.write(keys.itemList(p.id), stringListCodec, [...list, `${env.sender}/${a.item}`]);
     }
-    env.set(
-      key,
-      itemValue({
-        platform: env.sender,
-        item: a.item,
-        name: a.name,
-        price: a.price,
-        stock: a.stock,
-        listed: true,
-      }),
-    );
+    env.write(key, itemCodec, {
+      platform: env.sender,
+      item: a.item,
+      name: a.name,
+      price: a.price,
+      stock: a.stock,
+      listed: true,
+    });
     env.emit('itemListed', { program: p.id, platform: env.sender, item: a.item, price: a.price });
   },
-);
+});
 
-const delistItem = op(
-  (v) => {
-    const a = Args.of(v, ['program', 'item']);
-    return { program: a.id('program'), item: a.id('item') };
+const delistItem = pointsMethod<{ program: string; item: string }>({
+  summary: 'Withdraw a catalogue item (a platform)',
+  args: S.Object(
+    { program: schemas.id('program id'), item: schemas.id('item id') },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'item']);
+    return { program: readId(a, 'program'), item: readId(a, 'item') };
   },
-  (env, a) => {
+  run: (env, a) => {
     const p = env.active(a.program);
     env.requireRole(p, 'platform');
     const key = keys.item(p.id, env.sender, a.item);
-    const prev = env.get(key);
+    const prev = env.read(key, itemCodec);
     if (prev === undefined) throw new GongzhiError('POINTS_NOT_FOUND', 'no such item', { item: a.item });
-    env.set(key, itemValue({ ...parseItem(prev), listed: false }));
+    env.write(key, itemCodec, { ...prev, listed: false });
     env.emit('itemDelisted', { program: p.id, platform: env.sender, item: a.item });
   },
-);
+});
 
 /**
  * A member redeems a catalogue item: its points are burned into `redeemed:<platform>` (oldest lots
  * first) and, with money, each lot's backing moves from its sponsor's reserve to what the sponsor
  * owes the platform this period.
  */
-const redeem = op(
-  (v) => {
-    const a = Args.of(v, ['program', 'platform', 'item', 'quantity']);
+const redeem = pointsMethod<{ program: string; platform: string; item: string; quantity: number }>({
+  summary: 'Redeem points for a catalogue item; with money, the sponsors then owe the platform',
+  args: S.Object(
+    {
+      program: schemas.id('program id'),
+      platform: schemas.addr('the platform that listed the item'),
+      item: schemas.id('item id'),
+      quantity: S.Optional(schemas.amount('how many (default 1)')),
+    },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'platform', 'item', 'quantity']);
     return {
-      program: a.id('program'),
-      platform: a.addr('platform'),
-      item: a.id('item'),
-      quantity: a.has('quantity') ? a.amount('quantity') : 1,
+      program: readId(a, 'program'),
+      platform: readAddr(a, 'platform'),
+      item: readId(a, 'item'),
+      quantity: a.has('quantity') ? readAmount(a, 'quantity') : 1,
     };
   },
-  (env, a) => {
+  run: (env, a) => {
     const p = env.active(a.program);
     env.requireMember(p, env.sender);
     env.requireRole(p, 'platform', a.platform);
     env.requireNotFrozen(p, a.platform);
     const key = keys.item(p.id, a.platform, a.item);
-    const raw = env.get(key);
-    const item = raw === undefined ? undefined : parseItem(raw);
+    const item = env.read(key, itemCodec);
     if (!item?.listed) {
       throw new GongzhiError('POINTS_NOT_FOUND', 'no such item listed', {
         platform: a.platform,
@@ -155,16 +159,16 @@ const redeem = op(
       throw new GongzhiError('POINTS_BAD_AMOUNT', 'cost exceeds the amount limit');
     }
     const books = env.booksOf(p);
-    books.prepareSpend(env.sender, cost, false);
-    books.begin('redeem', `${a.platform}/${a.item}`);
-    const pieces = books.take(env.sender, cost);
-    books.postPlain(`redeemed:${a.platform}`, cost);
-    const money = books.releaseBacking(pieces, (s) => `payable:${s}:${a.platform}`);
-    books.end();
+    books.lots.prepareSpend(env.sender, cost, false);
+    books.journal.begin('redeem', `${a.platform}/${a.item}`);
+    const pieces = books.lots.take(env.sender, cost);
+    books.accounts.post(`redeemed:${a.platform}`, cost);
+    const money = books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${a.platform}`);
+    books.journal.end();
     // unlimited stock: the catalogue entry does not change (the journal records what was redeemed)
-    if (item.stock >= 0) env.set(key, itemValue({ ...item, stock: item.stock - a.quantity }));
-    books.agg('redeemed', cost);
-    books.agg('redeemedMoney', money);
+    if (item.stock >= 0) env.write(key, itemCodec, { ...item, stock: item.stock - a.quantity });
+    books.aggregates.add('redeemed', cost);
+    books.aggregates.add('redeemedMoney', money);
     env.emit('redeemed', {
       program: p.id,
       user: env.sender,
@@ -175,7 +179,7 @@ const redeem = op(
       money,
     });
   },
-);
+});
 
 function causeOf(p: Program, id: string): Cause {
   const c = p.causes.find((x) => x.id === id);
@@ -187,35 +191,57 @@ function causeOf(p: Program, id: string): Cause {
  * A member donates points to a cause: a pot cause keeps them for its steward to re-grant; any other
  * cause is paid in money by the lots' sponsors (like a redemption whose platform is the beneficiary).
  */
-const donate = op(
-  (v) => {
-    const a = Args.of(v, ['program', 'cause', 'amount']);
-    return { program: a.id('program'), cause: a.id('cause'), amount: a.amount('amount') };
+const donate = pointsMethod<{ program: string; cause: string; amount: number }>({
+  summary: 'Donate points to a cause of the program (a pot keeps them for its steward to re-grant)',
+  args: S.Object(
+    { program: schemas.id('program id'), cause: schemas.id('cause id'), amount: schemas.amount() },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'cause', 'amount']);
+    return { program: readId(a, 'program'), cause: readId(a, 'cause'), amount: readAmount(a, 'amount') };
   },
-  (env, a) => {
+  run: (env, a) => {
     const p = env.active(a.program);
     env.requireMember(p, env.sender);
     const cause = causeOf(p, a.cause);
     const books = env.booksOf(p);
-    books.prepareSpend(env.sender, a.amount, false);
-    books.begin('donate', cause.id);
-    const pieces = books.take(env.sender, a.amount);
-    books.postPlain(`donated:${cause.id}`, a.amount);
-    const money = cause.pot ? 0 : books.releaseBacking(pieces, (s) => `payable:${s}:${cause.beneficiary}`);
-    books.end();
-    books.agg('donated', a.amount);
-    books.agg('donatedMoney', money);
+    books.lots.prepareSpend(env.sender, a.amount, false);
+    books.journal.begin('donate', cause.id);
+    const pieces = books.lots.take(env.sender, a.amount);
+    books.accounts.post(`donated:${cause.id}`, a.amount);
+    const money = cause.pot
+      ? 0
+      : books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${cause.beneficiary}`);
+    books.journal.end();
+    books.aggregates.add('donated', a.amount);
+    books.aggregates.add('donatedMoney', money);
     env.emit('donated', { program: p.id, user: env.sender, cause: cause.id, amount: a.amount, money });
   },
-);
+});
 
 /** The steward (beneficiary) of a pot cause grants points from the pot to a member. */
-const grant = op(
-  (v) => {
-    const a = Args.of(v, ['program', 'cause', 'to', 'amount']);
-    return { program: a.id('program'), cause: a.id('cause'), to: a.addr('to'), amount: a.amount('amount') };
+const grant = pointsMethod<{ program: string; cause: string; to: string; amount: number }>({
+  summary: 'Grant points from a pot cause to a member (the cause’s steward)',
+  args: S.Object(
+    {
+      program: schemas.id('program id'),
+      cause: schemas.id('pot cause id'),
+      to: schemas.addr('the member'),
+      amount: schemas.amount(),
+    },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'cause', 'to', 'amount']);
+    return {
+      program: readId(a, 'program'),
+      cause: readId(a, 'cause'),
+      to: readAddr(a, 'to'),
+      amount: readAmount(a, 'amount'),
+    };
   },
-  (env, a) => {
+  run: (env, a) => {
     const p = env.active(a.program);
     const cause = causeOf(p, a.cause);
     if (!cause.pot || cause.beneficiary !== env.sender) {
@@ -226,7 +252,7 @@ const grant = op(
     }
     env.requireMember(p, a.to);
     const books = env.booksOf(p);
-    const pot = books.balance(`donated:${cause.id}`);
+    const pot = books.accounts.balance(`donated:${cause.id}`);
     if (pot < a.amount) {
       throw new GongzhiError('POINTS_INSUFFICIENT_BALANCE', 'the pot holds less', {
         program: p.id,
@@ -234,22 +260,27 @@ const grant = op(
         amount: a.amount,
       });
     }
-    books.begin('grant', cause.id);
-    books.postPlain(`donated:${cause.id}`, -a.amount);
-    books.give(a.to, [books.freshLot(a.amount, '')]);
-    books.end();
-    books.agg('granted', a.amount);
+    books.journal.begin('grant', cause.id);
+    books.accounts.post(`donated:${cause.id}`, -a.amount);
+    books.lots.give(a.to, [books.lots.fresh(a.amount, '')]);
+    books.journal.end();
+    books.aggregates.add('granted', a.amount);
     env.emit('granted', { program: p.id, cause: cause.id, to: a.to, amount: a.amount });
   },
-);
+});
 
 /** Open-loop programs only: a member cashes points out; the sponsors owe her their value. */
-const cashOut = op(
-  (v) => {
-    const a = Args.of(v, ['program', 'amount']);
-    return { program: a.id('program'), amount: a.amount('amount') };
+const cashOut = pointsMethod<{ program: string; amount: number }>({
+  summary: 'Cash points out (open-loop programs with money): the sponsors then owe the member',
+  args: S.Object(
+    { program: schemas.id('program id'), amount: schemas.amount() },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'amount']);
+    return { program: readId(a, 'program'), amount: readAmount(a, 'amount') };
   },
-  (env, a) => {
+  run: (env, a) => {
     const p = env.active(a.program);
     if (p.closedLoop || p.value === 0) {
       throw new GongzhiError('POINTS_CLOSED_LOOP', 'points of this program cannot be cashed out', {
@@ -258,16 +289,16 @@ const cashOut = op(
     }
     env.requireMember(p, env.sender);
     const books = env.booksOf(p);
-    books.prepareSpend(env.sender, a.amount, false);
-    books.begin('cashout', env.sender);
-    const pieces = books.take(env.sender, a.amount);
-    books.postPlain('cashout', a.amount);
-    const money = books.releaseBacking(pieces, (s) => `payable:${s}:${env.sender}`);
-    books.end();
-    books.agg('cashedOut', a.amount);
+    books.lots.prepareSpend(env.sender, a.amount, false);
+    books.journal.begin('cashout', env.sender);
+    const pieces = books.lots.take(env.sender, a.amount);
+    books.accounts.post('cashout', a.amount);
+    const money = books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${env.sender}`);
+    books.journal.end();
+    books.aggregates.add('cashedOut', a.amount);
     env.emit('cashedOut', { program: p.id, user: env.sender, amount: a.amount, money });
   },
-);
+});
 
 function mayExpire(env: Env, p: Program, accounts: readonly string[]): boolean {
   if (p.issuer === env.sender || p.clearing === env.sender || env.hasRole(p, 'supervisor', env.sender)) {
@@ -277,12 +308,20 @@ function mayExpire(env: Env, p: Program, accounts: readonly string[]): boolean {
 }
 
 /** The issuer, clearing provider or a supervisor (or a holder for herself) sweeps expired lots. */
-const expire = op(
-  (v) => {
-    const a = Args.of(v, ['program', 'accounts']);
-    return { program: a.id('program'), accounts: a.addrs('accounts', MAX_SWEEP) };
+const expire = pointsMethod<{ program: string; accounts: string[] }>({
+  summary: 'Sweep expired lots of accounts (issuer, clearing provider, supervisor, or a holder herself)',
+  args: S.Object(
+    {
+      program: schemas.id('program id'),
+      accounts: S.Array(schemas.addr(), { maxItems: MAX_SWEEP, uniqueItems: true }),
+    },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'accounts']);
+    return { program: readId(a, 'program'), accounts: readAddrs(a, 'accounts', MAX_SWEEP) };
   },
-  (env, a) => {
+  run: (env, a) => {
     const p = env.active(a.program);
     if (!mayExpire(env, p, a.accounts)) {
       throw new GongzhiError(
@@ -296,9 +335,9 @@ const expire = op(
     const books = env.booksOf(p);
     let total = 0;
     // A frozen account is left untouched until a supervisor unfreezes it.
-    for (const acct of a.accounts) if (!env.isFrozen(p, acct)) total += books.sweep(acct);
+    for (const acct of a.accounts) if (!env.isFrozen(p, acct)) total += books.lots.sweep(acct);
     env.emit('expired', { program: p.id, accounts: a.accounts.length, points: total });
   },
-);
+});
 
 export const spendMethods = { transfer, listItem, delistItem, redeem, donate, grant, cashOut, expire };

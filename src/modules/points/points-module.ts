@@ -1,4 +1,4 @@
-import { type LedgerModule, legacyModule } from '../../execution/index.js';
+import { defineModule, type LedgerModule } from '../../execution/index.js';
 import { POINTS_ERRORS } from './errors.js';
 import { earnMethods } from './ops-earn.js';
 import { exchangeMethods } from './ops-exchange.js';
@@ -6,7 +6,8 @@ import { memberMethods } from './ops-members.js';
 import { programMethods } from './ops-program.js';
 import { settlementMethods } from './ops-settlement.js';
 import { spendMethods } from './ops-spend.js';
-import { pointsQueries } from './queries.js';
+import { programQueries } from './queries.js';
+import { bookQueries } from './queries-books.js';
 import { MODULE } from './types.js';
 
 const methods = {
@@ -18,7 +19,7 @@ const methods = {
   ...settlementMethods,
 };
 
-/** Methods a genesis should restrict to a governance role; every other points method is `*`. */
+/** Methods a genesis restricts to a governance role; every other points method is `*`. */
 const RESTRICTED: Readonly<Record<string, readonly string[]>> = {
   createProgram: ['points-issuer'],
   approveProgram: ['points-supervisor'],
@@ -29,17 +30,20 @@ const RESTRICTED: Readonly<Record<string, readonly string[]>> = {
  * The Shandu points engine: programs approved by supervisors, per-program roles, measured awards,
  * a double-entry ledger of lots with expiry, exchange between programs, and period settlement.
  * Every scenario (green travel, time bank, parking, civic points) is configuration of this module.
+ * The governance permission rows gate who may call a method at all; each operation then checks the
+ * caller's role in the program's own role table.
  */
-export const pointsModule: LedgerModule = legacyModule({
+export const pointsModule: LedgerModule = defineModule({
   name: MODULE,
-  errors: POINTS_ERRORS,
-  permissions: Object.fromEntries(Object.keys(methods).map((m) => [m, RESTRICTED[m] ?? ['*']])),
+  summary: 'Shandu points: supervised programs, measured awards, lots with expiry, exchange, settlement',
   methods,
-  queries: pointsQueries,
+  queries: { ...programQueries, ...bookQueries },
+  permissions: Object.fromEntries(Object.keys(methods).map((m) => [m, RESTRICTED[m] ?? ['*']])),
+  errors: POINTS_ERRORS,
 });
 
 /**
- * Genesis permissions for the points module. The governance Authorizer checks these first; the
- * module then checks the caller's role in the program's own role table.
+ * Genesis permissions for the points module (`points.<method>` → roles). The governance Authorizer
+ * checks these first; the module then checks the caller's role in the program's own role table.
  */
 export const POINTS_PERMISSIONS: Readonly<Record<string, readonly string[]>> = pointsModule.permissionRows;

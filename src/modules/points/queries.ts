@@ -1,52 +1,22 @@
-import { type CborValue, fromHex, toHex } from '../../encoding/index.js';
+import type { TSchema } from '@sinclair/typebox';
+import { type CborValue, toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import type { LegacyQueryDef } from '../../execution/index.js';
+import { type Codec, defineQuery, type QueryArgs, S, stringListCodec } from '../../execution/index.js';
 import type { StateReader } from '../../state/index.js';
-import { lotExpired, parseJournal, periodFields } from './books.js';
-import { parseBook } from './env.js';
-import { methodologyJson, parseMethodology } from './methodology.js';
-import { parseService } from './ops-earn.js';
-import { parseAgreement } from './ops-exchange.js';
-import { parseStatement } from './ops-settlement.js';
-import { parseItem } from './ops-spend.js';
-import { bookIdOf, holderBalance, keys, parseHolder, parseProgram, readList, readNumMap } from './state.js';
-import {
-  ADDR_RE,
-  CURRENCY_RE,
-  ID_RE,
-  MONEY_CLASSES,
-  POINT_CLASSES,
-  type Program,
-  ROLE_NAMES,
-} from './types.js';
+import { schemas } from './args.js';
+import { holderBalance, holderCodec } from './holder.js';
+import { itemCodec } from './item.js';
+import { bookIdOf, keys } from './keys.js';
+import { lotExpired } from './lots.js';
+import { memberEntryCodec } from './marks.js';
+import { methodologyCodec, methodologyJson } from './methodology.js';
+import { balanceCodec, type NumMap, numMapCodec } from './num-map.js';
+import { programCodec } from './program.js';
+import { readRecord } from './stored.js';
+import { ADDR_RE, ID_RE, type Program, ROLE_NAMES } from './types.js';
 
-type Q = Readonly<Record<string, unknown>>;
-
-function bad(name: string, expected: string): never {
-  throw new GongzhiError('API_BAD_REQUEST', `query parameter ${name} must be ${expected}`, { name });
-}
-
-function str(args: Q, name: string, re: RegExp, what: string): string {
-  const v = args[name];
-  if (typeof v !== 'string' || !re.test(v)) bad(name, what);
-  return v;
-}
-
-function int(args: Q, name: string, dflt: number, max = Number.MAX_SAFE_INTEGER): number {
-  const v = args[name];
-  if (v === undefined) return dflt;
-  const n =
-    typeof v === 'number' ? v : typeof v === 'string' && /^[0-9]{1,15}$/.test(v) ? Number(v) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 0 || n > max) bad(name, `an integer 0..${max}`);
-  return n;
-}
-
-function digestArg(args: Q, name: string): Uint8Array {
-  const v = args[name];
-  const hex = typeof v === 'string' ? v.toLowerCase() : '';
-  if (!/^(?:0x)?[0-9a-f]{64}$/.test(hex)) bad(name, '32 bytes of hex');
-  return fromHex(hex);
-}
+/** Largest page of the paged queries. */
+export const MAX_PAGE = 1000;
 
 /** A stored value as JSON (bytes as hex). */
 export function jsonOf(v: CborValue): unknown {
@@ -61,90 +31,204 @@ export function jsonOf(v: CborValue): unknown {
   return v;
 }
 
-function program(state: StateReader, args: Q, name = 'program'): Program {
-  const id = str(args, name, ID_RE, 'a program id');
-  const v = state.get(keys.program(id));
-  if (v === undefined) throw new GongzhiError('POINTS_NOT_FOUND', `no program ${id}`, { program: id });
-  return parseProgram(v);
-}
-
-function found(v: CborValue | undefined, what: string): CborValue {
+/** The record under `key`, or POINTS_NOT_FOUND naming `what` (CHAIN_INVALID when it does not decode). */
+export function found<T>(state: StateReader, key: string, codec: Codec<T>, what: string): T {
+  const v = readRecord(state, key, codec);
   if (v === undefined) throw new GongzhiError('POINTS_NOT_FOUND', `no such ${what}`);
   return v;
 }
 
-/** Totals of a program with the conservation identities checked. */
-export function totalsOf(state: StateReader, p: Program): Record<string, unknown> {
-  const t = readNumMap(state.get(keys.totals(p.id)));
-  const get = (k: string) => t[k] ?? 0;
-  const pointSum = POINT_CLASSES.reduce((s, c) => s + get(c), 0);
-  const moneySum = MONEY_CLASSES.reduce((s, c) => s + get(c), 0);
-  return {
-    program: p.id,
-    unit: p.unit,
-    currency: p.currency,
-    points: Object.fromEntries(POINT_CLASSES.map((c) => [c, get(c)])),
-    money: Object.fromEntries(MONEY_CLASSES.map((c) => [c, get(c)])),
-    issued: -get('issuance'),
-    outstanding: get('user') + get('debt'),
-    debt: get('debt'),
-    members: get('members'),
-    postingSets: get('journal'),
-    /** issued = quota + held + redeemed + expired + donated + exchanged + cashed out; money likewise. */
-    balanced: pointSum === 0 && moneySum === 0,
-    pointSum,
-    moneySum,
-    lastHeight: get('lastHeight'),
-    lastTs: get('lastTs'),
-  };
+/** The stored record under `key` as JSON, as stored (checked by its codec first). */
+export function foundJson<T>(state: StateReader, key: string, codec: Codec<T>, what: string): unknown {
+  found(state, key, codec, what);
+  return jsonOf(state.get(key) ?? null);
 }
 
-function bookOf(state: StateReader, p: Program) {
-  const v = state.get(keys.book(bookIdOf(p)));
-  return v === undefined ? undefined : parseBook(v);
+/** A program id parameter. */
+export function idParam(q: QueryArgs, name: string, what = 'a program id'): string {
+  return q.str(name, 48, ID_RE, what);
 }
 
-const queries: Record<string, LegacyQueryDef> = {
-  programs: ({ state }) =>
-    readList(state.get(keys.programs())).map((id) => {
-      const p = parseProgram(state.get(keys.program(id)));
+/** An address parameter. */
+export function addrParam(q: QueryArgs, name: string): string {
+  return q.str(name, 128, ADDR_RE, 'an address');
+}
+
+/** The program named by parameter `name`, or POINTS_NOT_FOUND. */
+export function programParam(state: StateReader, q: QueryArgs, name = 'program'): Program {
+  const id = idParam(q, name);
+  const p = readRecord(state, keys.program(id), programCodec);
+  if (p === undefined) throw new GongzhiError('POINTS_NOT_FOUND', `no program ${id}`, { program: id });
+  return p;
+}
+
+/** The running totals record of a program. */
+export function totalsRecord(state: StateReader, p: Program): NumMap {
+  return readRecord(state, keys.totals(p.id), numMapCodec) ?? {};
+}
+
+/** Schema fragments of query parameters and results. */
+export const qs = {
+  program: (description = 'program id') => schemas.id(description),
+  account: (description = 'account address') => schemas.addr(description),
+  uintParam: (description: string) => S.Optional(S.UintParam(description)),
+  numMap: S.Record(S.String(), S.Integer()),
+  obj: (props: Record<string, TSchema>, description?: string) =>
+    S.Object(props, description === undefined ? {} : { description }),
+};
+
+const causeSchema = S.Object({ id: S.String(), beneficiary: S.String(), pot: S.Boolean() });
+
+const programSchema = qs.obj(
+  {
+    id: S.String(),
+    name: S.String(),
+    issuer: S.String(),
+    status: S.Union([S.Literal('pending'), S.Literal('active')]),
+    frozen: S.Boolean(),
+    createdAt: S.Integer(),
+    approvedAt: S.Integer(),
+    approvedBy: S.String(),
+    unit: S.String(),
+    precision: S.Integer(),
+    currency: S.String(),
+    value: S.Integer(),
+    clearing: S.String(),
+    expiry: S.Object({ kind: S.String(), n: S.Optional(S.Integer()) }),
+    transfer: S.String(),
+    closedLoop: S.Boolean(),
+    claimWindowMs: S.Integer(),
+    activeFrom: S.Integer(),
+    activeUntil: S.Integer(),
+    capPerWindow: S.Integer(),
+    capWindowMs: S.Integer(),
+    capTotal: S.Integer(),
+    debtLimit: S.Integer(),
+    causes: S.Array(causeSchema),
+    methodology: S.Integer({ description: 'version in force (0 before approval)' }),
+    latestMethodology: S.Integer(),
+    book: S.String({ description: '<currency>@<clearing>' }),
+  },
+  'a program with its settlement book',
+);
+
+const programs = defineQuery({
+  summary: 'Every program: id, name, issuer, status, frozen',
+  args: S.Object({}),
+  result: S.Array(
+    S.Object({
+      id: S.String(),
+      name: S.String(),
+      issuer: S.String(),
+      status: S.String(),
+      frozen: S.Boolean(),
+    }),
+  ),
+  run: ({ state }) =>
+    (readRecord(state, keys.programs(), stringListCodec) ?? []).map((id) => {
+      const p = found(state, keys.program(id), programCodec, 'program');
       return { id, name: p.name, issuer: p.issuer, status: p.status, frozen: p.frozen };
     }),
+});
 
-  program: ({ state }, args) => {
-    const p = program(state, args, 'id');
+const program = defineQuery({
+  summary: 'A program’s configuration, status and book',
+  args: S.Object({ id: qs.program() }),
+  result: programSchema,
+  run: ({ state }, q) => {
+    const p = programParam(state, q, 'id');
     return { ...p, book: bookIdOf(p), causes: p.causes.map((c) => ({ ...c })) };
   },
+});
 
-  methodology: ({ state }, args) => {
-    const p = program(state, args);
-    const version = int(args, 'version', p.methodology || 1, 1e9);
-    return methodologyJson(
-      parseMethodology(found(state.get(keys.methodology(p.id, version)), 'version')),
-      toHex,
-    );
+const methodology = defineQuery({
+  summary: 'A methodology version of a program (default: the one in force)',
+  args: S.Object({ program: qs.program(), version: qs.uintParam('version (default: in force, else 1)') }),
+  result: qs.obj(
+    {
+      program: S.String(),
+      version: S.Integer(),
+      name: S.String(),
+      hash: S.Hex(32),
+      status: S.String(),
+      proposedAt: S.Integer(),
+      approvedAt: S.Integer(),
+      approvedBy: S.String(),
+      rules: S.Array(S.Record(S.String(), S.Unknown())),
+    },
+    'a methodology: its parameters and hash',
+  ),
+  run: ({ state }, q) => {
+    const p = programParam(state, q);
+    const version = q.uint('version', p.methodology || 1, 1e9);
+    return methodologyJson(found(state, keys.methodology(p.id, version), methodologyCodec, 'version'), toHex);
   },
+});
 
-  roles: ({ state }, args) => {
-    const p = program(state, args);
-    const account = str(args, 'account', ADDR_RE, 'an address');
-    const roles: string[] = [];
-    if (p.issuer === account) roles.push('issuer');
-    if (p.clearing === account) roles.push('clearing');
-    for (const r of ROLE_NAMES) if (state.getRaw(keys.role(p.id, r, account)) !== undefined) roles.push(r);
-    const h = state.get(keys.holder(p.id, account));
-    if (h !== undefined && parseHolder(h).member) roles.push('member');
-    return { program: p.id, account, roles, frozen: state.getRaw(keys.frozen(p.id, account)) !== undefined };
+const roles = defineQuery({
+  summary: 'The roles an account holds in a program, and whether it is frozen there',
+  args: S.Object({ program: qs.program(), account: qs.account() }),
+  result: S.Object({
+    program: S.String(),
+    account: S.String(),
+    roles: S.Array(S.String()),
+    frozen: S.Boolean(),
+  }),
+  run: ({ state }, q) => {
+    const p = programParam(state, q);
+    const account = addrParam(q, 'account');
+    const out: string[] = [];
+    if (p.issuer === account) out.push('issuer');
+    if (p.clearing === account) out.push('clearing');
+    for (const r of ROLE_NAMES) if (state.getRaw(keys.role(p.id, r, account)) !== undefined) out.push(r);
+    const h = readRecord(state, keys.holder(p.id, account), holderCodec);
+    if (h?.member) out.push('member');
+    return {
+      program: p.id,
+      account,
+      roles: out,
+      frozen: state.getRaw(keys.frozen(p.id, account)) !== undefined,
+    };
   },
+});
 
-  /** A member's holdings; lots are judged expired at the latest block (or `at` ms for duration expiry). */
-  account: ({ state, height }, args) => {
-    const p = program(state, args);
-    const account = str(args, 'account', ADDR_RE, 'an address');
-    const v = state.get(keys.holder(p.id, account));
-    if (v === undefined) throw new GongzhiError('POINTS_NOT_FOUND', 'not a member', { account });
-    const h = parseHolder(v);
-    const ts = int(args, 'at', readNumMap(state.get(keys.totals(p.id))).lastTs ?? 0);
+const lotSchema = S.Object({
+  amount: S.Integer(),
+  ts: S.Integer(),
+  height: S.Integer(),
+  exp: S.Integer({ description: 'expiry height or timestamp (0: never)' }),
+  sponsor: S.String(),
+  expired: S.Boolean(),
+});
+
+/** A member's holdings; lots are judged expired at the latest block (or `at` ms for duration expiry). */
+const account = defineQuery({
+  summary: 'A member’s holdings: balance, available and expired points, debt, lots',
+  args: S.Object({
+    program: qs.program(),
+    account: qs.account(),
+    at: qs.uintParam('judge duration expiry at this time, ms (default: the last posting)'),
+  }),
+  result: S.Object({
+    program: S.String(),
+    account: S.String(),
+    member: S.Boolean(),
+    joined: S.Integer(),
+    consent: S.Hex(32),
+    balance: S.Integer(),
+    available: S.Integer(),
+    expired: S.Integer(),
+    debt: S.Integer(),
+    awarded: S.Integer(),
+    lots: S.Array(lotSchema),
+    frozen: S.Boolean(),
+  }),
+  run: ({ state, height }, q) => {
+    const p = programParam(state, q);
+    const acct = addrParam(q, 'account');
+    const h = readRecord(state, keys.holder(p.id, acct), holderCodec);
+    if (h === undefined) throw new GongzhiError('POINTS_NOT_FOUND', 'not a member', { account: acct });
+    const ts = q.uint('at', totalsRecord(state, p).lastTs ?? 0);
     let available = 0;
     let expired = 0;
     const lots = h.lots.map((l) => {
@@ -155,7 +239,7 @@ const queries: Record<string, LegacyQueryDef> = {
     });
     return {
       program: p.id,
-      account,
+      account: acct,
       member: h.member,
       joined: h.joined,
       consent: toHex(h.consent),
@@ -165,137 +249,108 @@ const queries: Record<string, LegacyQueryDef> = {
       debt: h.debt,
       awarded: h.awarded,
       lots,
-      frozen: state.getRaw(keys.frozen(p.id, account)) !== undefined,
+      frozen: state.getRaw(keys.frozen(p.id, acct)) !== undefined,
     };
   },
+});
 
-  /** A plain account's balance, e.g. `pool:<sponsor>`, `redeemed:<platform>`, `payable:<a>:<b>`. */
-  balance: ({ state }, args) => {
-    const p = program(state, args);
-    const account = str(args, 'account', /^[a-z]+(?::[A-Za-z0-9_-]{1,128}){0,2}$/, 'an account name');
-    const v = state.get(keys.balance(p.id, account));
-    return { program: p.id, account, balance: typeof v === 'number' ? v : 0 };
+const ACCOUNT_NAME_RE = /^[a-z]+(?::[A-Za-z0-9_-]{1,128}){0,2}$/;
+
+/** A plain account's balance, e.g. `pool:<sponsor>`, `redeemed:<platform>`, `payable:<a>:<b>`. */
+const balance = defineQuery({
+  summary: 'A plain account’s balance, e.g. pool:<sponsor>, redeemed:<platform>, payable:<a>:<b>',
+  args: S.Object({
+    program: qs.program(),
+    account: S.String({ pattern: ACCOUNT_NAME_RE.source, description: 'account name <class>[:<a>[:<b>]]' }),
+  }),
+  result: S.Object({ program: S.String(), account: S.String(), balance: S.Integer() }),
+  run: ({ state }, q) => {
+    const p = programParam(state, q);
+    const acct = q.str('account', 300, ACCOUNT_NAME_RE, 'an account name');
+    const b = readRecord(state, keys.balance(p.id, acct), balanceCodec);
+    return { program: p.id, account: acct, balance: b ?? 0 };
   },
+});
 
-  quota: ({ state }, args) => {
-    const p = program(state, args);
-    const d = str(args, 'distributor', ADDR_RE, 'an address');
-    const q = readNumMap(state.get(keys.quota(p.id, d)));
+const quota = defineQuery({
+  summary: 'A distributor’s unawarded quota, by backing sponsor',
+  args: S.Object({ program: qs.program(), distributor: qs.account('distributor address') }),
+  result: S.Object({
+    program: S.String(),
+    distributor: S.String(),
+    total: S.Integer(),
+    bySponsor: qs.numMap,
+  }),
+  run: ({ state }, q) => {
+    const p = programParam(state, q);
+    const d = addrParam(q, 'distributor');
+    const buckets = readRecord(state, keys.quota(p.id, d), numMapCodec) ?? {};
     return {
       program: p.id,
       distributor: d,
-      total: Object.values(q).reduce((s, x) => s + x, 0),
-      bySponsor: q,
+      total: Object.values(buckets).reduce((s, x) => s + x, 0),
+      bySponsor: buckets,
     };
   },
+});
 
-  items: ({ state }, args) => {
-    const p = program(state, args);
-    return readList(state.get(keys.itemList(p.id))).map((k) => {
+const items = defineQuery({
+  summary: 'A program’s catalogue (listed and delisted items)',
+  args: S.Object({ program: qs.program() }),
+  result: S.Array(
+    S.Object({
+      platform: S.String(),
+      item: S.String(),
+      name: S.String(),
+      price: S.Integer(),
+      stock: S.Integer({ description: '-1: unlimited' }),
+      listed: S.Boolean(),
+    }),
+  ),
+  run: ({ state }, q) => {
+    const p = programParam(state, q);
+    return (readRecord(state, keys.itemList(p.id), stringListCodec) ?? []).map((k) => {
       const [platform, item] = k.split('/') as [string, string];
-      return parseItem(state.get(keys.item(p.id, platform, item)));
+      return found(state, keys.item(p.id, platform, item), itemCodec, 'item');
     });
   },
+});
 
-  /** Posting sets in order (supervisors read every posting). */
-  journal: ({ state }, args) => {
-    const p = program(state, args);
-    const total = readNumMap(state.get(keys.totals(p.id))).journal ?? 0;
-    const from = int(args, 'from', 0);
-    const limit = int(args, 'limit', 100, 1000);
-    const out: unknown[] = [];
-    for (let n = from; n < total && out.length < limit; n++) {
-      const j = parseJournal(state.get(keys.journal(p.id, n)));
-      out.push({ ...j, tx: toHex(j.tx), entries: j.entries.map(([a, d]) => ({ account: a, amount: d })) });
-    }
-    return { program: p.id, total, from, entries: out };
-  },
-
-  totals: ({ state }, args) => totalsOf(state, program(state, args)),
-
-  /** Supervisor report for a period (default: the open one): reductions, awarded, redeemed, expired, liability. */
-  report: ({ state }, args) => {
-    const p = program(state, args);
-    const book = bookOf(state, p);
-    const period = int(args, 'period', book?.period ?? 1);
-    const closed = book !== undefined && period < book.period;
-    const agg = closed
-      ? readNumMap(state.get(keys.periodAgg(p.id, period)))
-      : periodFields(readNumMap(state.get(keys.totals(p.id))), period);
-    const t = totalsOf(state, p);
-    return {
-      program: p.id,
-      book: bookIdOf(p),
-      period,
-      closed,
-      activity: agg,
-      liability: {
-        points: (t.outstanding as number) + ((t.points as Record<string, number>).quota ?? 0),
-        ...t,
-      },
-      periodRecord: closed ? jsonOf(found(state.get(keys.period(bookIdOf(p), period)), 'period')) : null,
-    };
-  },
-
-  book: ({ state }, args) => {
-    const currency = str(args, 'currency', CURRENCY_RE, 'a currency code');
-    const clearing = str(args, 'clearing', ADDR_RE, 'an address');
-    return parseBook(found(state.get(keys.book(`${currency}@${clearing}`)), 'book'));
-  },
-
-  period: ({ state }, args) => {
-    const currency = str(args, 'currency', CURRENCY_RE, 'a currency code');
-    const clearing = str(args, 'clearing', ADDR_RE, 'an address');
-    const n = int(args, 'period', 1);
-    return jsonOf(found(state.get(keys.period(`${currency}@${clearing}`, n)), 'period'));
-  },
-
-  statement: ({ state }, args) => {
-    const d = digestArg(args, 'digest');
-    const s = parseStatement(found(state.get(keys.statement(toHex(d))), 'statement'));
-    return jsonOf({
-      digest: s.digest,
-      kind: s.kind,
-      book: s.book,
-      period: s.period,
-      parties: [...s.parties],
-      body: s.body,
-      sigs: Object.fromEntries(Object.entries(s.sigs).map(([k, x]) => [k, { height: x.height, tx: x.tx }])),
-      disputes: s.disputes.map((x) => ({ ...x })),
-      status: s.status,
-    });
-  },
-
-  claim: ({ state }, args) => {
-    const p = program(state, args);
-    const id = digestArg(args, 'id');
-    return jsonOf(found(state.get(keys.claim(p.id, toHex(id))), 'claim'));
-  },
-
-  service: ({ state }, args) => {
-    const p = program(state, args);
-    const id = digestArg(args, 'id');
-    const s = parseService(found(state.get(keys.service(p.id, toHex(id))), 'service'));
-    return jsonOf({ ...s });
-  },
-
-  agreement: ({ state }, args) => {
-    const id = str(args, 'id', ID_RE, 'an agreement id');
-    return parseAgreement(found(state.get(keys.agreement(id)), 'agreement'));
-  },
-
-  members: ({ state }, args) => {
-    const p = program(state, args);
-    const total = readNumMap(state.get(keys.totals(p.id))).members ?? 0;
-    const offset = int(args, 'offset', 0);
-    const limit = int(args, 'limit', 100, 1000);
+const members = defineQuery({
+  summary: 'The accounts that joined a program, in joining order (paged)',
+  args: S.Object({
+    program: qs.program(),
+    offset: qs.uintParam('first item, 0-based (default 0)'),
+    limit: qs.uintParam(`page size, ≤ ${MAX_PAGE} (default 100)`),
+  }),
+  result: S.Object({
+    program: S.String(),
+    total: S.Integer(),
+    offset: S.Integer(),
+    accounts: S.Array(S.String()),
+  }),
+  run: ({ state }, q) => {
+    const p = programParam(state, q);
+    const total = totalsRecord(state, p).members ?? 0;
+    const offset = q.uint('offset', 0);
+    const limit = q.uint('limit', 100, MAX_PAGE);
     const accounts: string[] = [];
     for (let i = offset; i < total && accounts.length < limit; i++) {
-      const v = state.get(keys.member(p.id, i));
-      if (typeof v === 'string') accounts.push(v);
+      const a = readRecord(state, keys.member(p.id, i), memberEntryCodec);
+      if (a !== undefined) accounts.push(a);
     }
     return { program: p.id, total, offset, accounts };
   },
-};
+});
 
-export const pointsQueries: Readonly<Record<string, LegacyQueryDef>> = queries;
+export const programQueries = {
+  programs,
+  program,
+  methodology,
+  roles,
+  account,
+  balance,
+  quota,
+  items,
+  members,
+};

@@ -1,0 +1,64 @@
+import { stateKey } from '../../execution/index.js';
+import { MODULE } from './types.js';
+
+/** State keys of the module (all under `points/`). Each key holds one record type (see its codec). */
+export const keys = {
+  /** The list of program ids (string list). */
+  programs: () => stateKey(MODULE, 'programs'),
+  /** A program (program.ts). */
+  program: (id: string) => stateKey(MODULE, 'program', id),
+  /** A methodology version (methodology.ts). */
+  methodology: (program: string, version: number) => stateKey(MODULE, 'meth', program, String(version)),
+  /** A role grant (marks.ts). */
+  role: (program: string, role: string, account: string) => stateKey(MODULE, 'role', program, role, account),
+  /** A freeze mark (marks.ts). */
+  frozen: (program: string, account: string) => stateKey(MODULE, 'frozen', program, account),
+  /** A member's holdings (holder.ts). */
+  holder: (program: string, account: string) => stateKey(MODULE, 'user', program, account),
+  /** The `index`-th account that ever joined (marks.ts). */
+  member: (program: string, index: number) => stateKey(MODULE, 'member', program, String(index)),
+  /** A listed relationship (marks.ts). */
+  relation: (program: string, from: string, to: string) => stateKey(MODULE, 'rel', program, from, to),
+  /** A distributor's quota buckets by sponsor (number map). */
+  quota: (program: string, distributor: string) => stateKey(MODULE, 'quota', program, distributor),
+  /** A plain account's balance (number). */
+  balance: (program: string, account: string) => stateKey(MODULE, 'bal', program, account),
+  /** Running totals with the open period's aggregate (number map, totals.ts). */
+  totals: (program: string) => stateKey(MODULE, 'totals', program),
+  /** The `n`-th posting set (journal.ts). */
+  journal: (program: string, n: number) => stateKey(MODULE, 'journal', program, String(n)),
+  /** A closed period's aggregate (number map). */
+  periodAgg: (program: string, period: number) => stateKey(MODULE, 'pagg', program, String(period)),
+  /** A distributor's aggregate of one period (number map). */
+  distAgg: (program: string, period: number, distributor: string) =>
+    stateKey(MODULE, 'dagg', program, String(period), distributor),
+  /** The distributors active in one period (string list). */
+  distList: (program: string, period: number) => stateKey(MODULE, 'dlist', program, String(period)),
+  /** The payable accounts with a balance this period (string list). */
+  pairs: (program: string) => stateKey(MODULE, 'pairs', program),
+  /** A claim (claim.ts). */
+  claim: (program: string, idHex: string) => stateKey(MODULE, 'claim', program, idHex),
+  /** How far a device has claimed (marks.ts). */
+  highWater: (program: string, kind: string, deviceHex: string) =>
+    stateKey(MODULE, 'hwm', program, kind, deviceHex),
+  /** A catalogue item (item.ts). */
+  item: (program: string, platform: string, item: string) =>
+    stateKey(MODULE, 'item', program, platform, item),
+  /** The catalogue: `<platform>/<item>` (string list). */
+  itemList: (program: string) => stateKey(MODULE, 'items', program),
+  /** A time-bank service (service.ts). */
+  service: (program: string, idHex: string) => stateKey(MODULE, 'svc', program, idHex),
+  /** An exchange agreement (agreement.ts). */
+  agreement: (id: string) => stateKey(MODULE, 'xchg', id),
+  /** A clearing book (book.ts). */
+  book: (bookId: string) => stateKey(MODULE, 'book', bookId),
+  /** A closed period's record (period.ts). */
+  period: (bookId: string, n: number) => stateKey(MODULE, 'period', bookId, String(n)),
+  /** A settlement statement (statement.ts). */
+  statement: (digestHex: string) => stateKey(MODULE, 'stmt', digestHex),
+};
+
+/** A book: the programs one clearing provider settles in one currency, with its open period. */
+export function bookIdOf(p: { readonly currency: string; readonly clearing: string }): string {
+  return `${p.currency}@${p.clearing}`;
+}

@@ -1,0 +1,54 @@
+import { type Codec, stringListCodec } from '../../execution/index.js';
+import { agreementCodec } from './agreement.js';
+import { bookCodec } from './book.js';
+import { claimCodec } from './claim.js';
+import { holderCodec } from './holder.js';
+import { itemCodec } from './item.js';
+import { journalCodec } from './journal.js';
+import { freezeMarkCodec, highWaterCodec, memberEntryCodec, relationCodec, roleGrantCodec } from './marks.js';
+import { methodologyCodec } from './methodology.js';
+import { balanceCodec, numMapCodec } from './num-map.js';
+import { periodCodec } from './period.js';
+import { programCodec } from './program.js';
+import { serviceCodec } from './service.js';
+import { statementCodec } from './statement.js';
+import { MODULE } from './types.js';
+
+/**
+ * Every stored record type of the module, by the state-key segment after `points/` (see keys.ts):
+ * the one codec that writes and reads it. For tools and tests that walk the module's state.
+ */
+export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
+  programs: stringListCodec,
+  program: programCodec,
+  meth: methodologyCodec,
+  role: roleGrantCodec,
+  frozen: freezeMarkCodec,
+  user: holderCodec,
+  member: memberEntryCodec,
+  rel: relationCodec,
+  quota: numMapCodec,
+  bal: balanceCodec,
+  totals: numMapCodec,
+  journal: journalCodec,
+  pagg: numMapCodec,
+  dagg: numMapCodec,
+  dlist: stringListCodec,
+  pairs: stringListCodec,
+  claim: claimCodec,
+  hwm: highWaterCodec,
+  item: itemCodec,
+  items: stringListCodec,
+  svc: serviceCodec,
+  xchg: agreementCodec,
+  book: bookCodec,
+  period: periodCodec,
+  stmt: statementCodec,
+};
+
+/** The codec of the record stored under `key`, or undefined for a key outside the module. */
+export function recordCodecOf(key: string): Codec<unknown> | undefined {
+  const parts = key.split('/');
+  if (parts[0] !== MODULE || parts[1] === undefined) return undefined;
+  return Object.hasOwn(RECORD_CODECS, parts[1]) ? RECORD_CODECS[parts[1]] : undefined;
+}
