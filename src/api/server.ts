@@ -27,6 +27,7 @@ import type {
 } from '../sdk/types.js';
 import { evidenceCertificate } from './evidence-certificate.js';
 import { blockResponse, findBlock, txIndexEntry, txResponse } from './ledger-views.js';
+import { traceRoutes } from './routes/trace.js';
 import {
   apiErrorSchema,
   batchSchema,
@@ -516,6 +517,7 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
       },
     );
   });
+  app.register(traceRoutes(node));
 
   return app;
 }

@@ -113,8 +113,8 @@ async function documentHashes(doc) {
   for (const p of documentPreHashes(doc)) out.push(eventHashUri(await sha256HexAsync(p)));
   return out;
 }
-async function eventHash(event, context) {
-  return eventHashUri(await sha256HexAsync(eventPreHash(event, context, [])));
+async function eventHash(event, context, ignore) {
+  return eventHashUri(await sha256HexAsync(eventPreHash(event, context, ignore || [])));
 }
 globalThis.GongzhiEpcis = { documentPreHashes, eventPreHash, documentHashes, eventHash, canonicalGs1Uri, gs1CheckDigitValid, sha256Hex };
 })();

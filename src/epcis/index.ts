@@ -24,6 +24,7 @@ export {
   canonicalTimestamp,
   canonicalValue,
   documentEvents,
+  documentIgnoreFields,
   documentPreHashes,
   epcUriToDlPath,
   eventHashHex,

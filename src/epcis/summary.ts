@@ -46,11 +46,12 @@ export interface EventSummary {
   readonly season?: string;
 }
 
-/** Why an event cannot be summarised for the ledger. */
+/** Why an event cannot be summarised for the ledger: a quantity, an identifier, or the event itself. */
 export class SummaryError extends Error {
   constructor(
     message: string,
     readonly field: string,
+    readonly kind: 'quantity' | 'id' | 'event' = 'event',
   ) {
     super(message);
     this.name = 'SummaryError';
@@ -80,26 +81,27 @@ export function scaledInteger(text: string, shift: number): number | undefined {
 function amount(q: Record<string, unknown>, field: string): { grams?: number; units?: number } {
   if (q.quantity === undefined) return {};
   if (typeof q.quantity !== 'number' || q.quantity < 0)
-    throw new SummaryError('quantity must be a non-negative number', field);
+    throw new SummaryError('quantity must be a non-negative number', field, 'quantity');
   const text = canonicalNumber(q.quantity);
   const uom = q.uom;
   if (uom === undefined) {
     const units = scaledInteger(text, 0);
     if (units === undefined)
-      throw new SummaryError('a quantity without uom must be a whole number of items', field);
+      throw new SummaryError('a quantity without uom must be a whole number of items', field, 'quantity');
     return { units };
   }
   const shift = uom === 'KGM' ? 3 : uom === 'GRM' ? 0 : undefined;
   if (shift === undefined)
-    throw new SummaryError(`unit ${String(uom)} is not supported (use KGM or GRM)`, field);
+    throw new SummaryError(`unit ${String(uom)} is not supported (use KGM or GRM)`, field, 'quantity');
   const grams = scaledInteger(text, shift);
-  if (grams === undefined) throw new SummaryError('quantity must be a whole number of grams', field);
+  if (grams === undefined)
+    throw new SummaryError('quantity must be a whole number of grams', field, 'quantity');
   return { grams };
 }
 
 function idKey(v: unknown, field: string): string {
   const key = typeof v === 'string' ? keyOf(v) : undefined;
-  if (key === undefined) throw new SummaryError(`${String(v)} is not a GS1 identifier`, field);
+  if (key === undefined) throw new SummaryError(`${String(v)} is not a GS1 identifier`, field, 'id');
   return key;
 }
 

@@ -66,6 +66,10 @@ export const TRACE_ERRORS = defineErrors({
     400,
     'The event does not validate against GS1’s EPCIS 2.0 JSON Schema: fix the fields named.',
   ],
+  TRACE_SUMMARY_MISMATCH: [
+    400,
+    'The transaction’s summary is not the event’s: build the trace.record arguments from the event itself.',
+  ],
   TRACE_HASH_MISMATCH: [
     400,
     'The event document does not hash (CBV 2.0) to the hash given or recorded: it was altered, or the wrong one.',
