@@ -13,7 +13,7 @@ import {
   signTx,
 } from '../ledger/index.js';
 import { DEFAULT_PERMISSIONS, GongzhiNode, type GroupLedger } from '../node/index.js';
-import { type RecordedEvent, TraceRecorder } from '../node/trace-recorder.js';
+import { type RecordedEvent, signRecords, TraceRecorder } from '../node/trace-recorder.js';
 import { TRACE_DOCUMENTS_FILE, TraceDocumentStore } from '../storage/index.js';
 import type { Demo, DemoContext } from './demo.js';
 import {
@@ -141,6 +141,11 @@ export class TeaNet {
   /** `p` records `events` as one EPCIS document. */
   record(p: TeaParty, events: readonly Record<string, unknown>[]): Promise<RecordedEvent[]> {
     return this.recorder.recordAs(epcisDocument(events), this.keys.get(p) as KeyPair, this.nextNonce);
+  }
+
+  /** `p`'s signed `trace.record` transactions for `doc` (to post to a node's trace endpoint). */
+  sign(p: TeaParty, doc: unknown): Uint8Array[] {
+    return signRecords(this.group, doc, this.keys.get(p) as KeyPair, this.nextNonce);
   }
 
   /** A consumer scan of tin `i`, recorded by the resolver (the association's node). */

@@ -207,23 +207,8 @@ export class TraceRecorder {
   }
 
   /** Sign one `trace.record` per event with `key` and record the document (the demo's and tests' way). */
-  async recordAs(doc: unknown, key: KeyPair, nonce: () => string): Promise<RecordedEvent[]> {
-    const g = this.group;
-    const txs = prepareDocument(doc).map((p) =>
-      encodeTx(
-        signTx(g.suite, key.secretKey, {
-          chain: g.chain,
-          group: g.group,
-          sender: key.publicKey,
-          nonce: nonce(),
-          validUntil: g.latest.height + 500,
-          module: 'trace',
-          method: 'record',
-          args: p.args,
-        }),
-      ),
-    );
-    return this.record(doc, txs);
+  recordAs(doc: unknown, key: KeyPair, nonce: () => string): Promise<RecordedEvent[]> {
+    return this.record(doc, signRecords(this.group, doc, key, nonce));
   }
 
   /** A served event, re-hashed: does it match what the ledger recorded under its hash? */
@@ -239,4 +224,27 @@ export class TraceRecorder {
     const again = toHex(hashEvent(doc.event, undefined, doc.ignore).digest);
     return { doc, onLedger, matches: onLedger && again === hashHex };
   }
+}
+
+/** One signed `trace.record` transaction per event of `doc` (document order), valid for 500 blocks. */
+export function signRecords(
+  g: Pick<GroupLedger, 'suite' | 'chain' | 'group' | 'latest'>,
+  doc: unknown,
+  key: KeyPair,
+  nonce: () => string,
+): Uint8Array[] {
+  return prepareDocument(doc).map((p) =>
+    encodeTx(
+      signTx(g.suite, key.secretKey, {
+        chain: g.chain,
+        group: g.group,
+        sender: key.publicKey,
+        nonce: nonce(),
+        validUntil: g.latest.height + 500,
+        module: 'trace',
+        method: 'record',
+        args: p.args,
+      }),
+    ),
+  );
 }

@@ -438,6 +438,13 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/evidence/{digest}/certificate', 'get'],
       ['/v1/groups/{group}/events', 'get'],
       ['/v1/groups/{group}/sync/blocks', 'get'],
+      ['/01/{gtin}/10/{lot}', 'get'],
+      ['/01/{gtin}/10/{lot}/21/{serial}', 'get'],
+      ['/01/{gtin}/21/{serial}', 'get'],
+      ['/v1/trace/links', 'get'],
+      ['/v1/trace/verify.js', 'get'],
+      ['/v1/groups/{group}/trace/events', 'post'],
+      ['/v1/groups/{group}/trace/events/{hash}', 'get'],
     ];
     for (const [path, method] of expected) {
       const op = doc.paths[path]?.[method];

@@ -233,7 +233,13 @@ export function traceRoutes(node: GongzhiNode): FastifyPluginAsync {
 
     app.get(
       '/v1/trace/verify.js',
-      { schema: { summary: 'The CBV 2.0 event hash as a browser script', tags: ['trace'] } },
+      {
+        schema: {
+          summary: 'The CBV 2.0 event hash as a browser script (the consumer page re-hashes events with it)',
+          tags: ['trace'],
+          response: { 200: { description: 'JavaScript defining globalThis.GongzhiEpcis', type: 'string' } },
+        },
+      },
       (_req, reply) =>
         reply
           .type('text/javascript; charset=utf-8')
