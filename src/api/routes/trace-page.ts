@@ -226,15 +226,16 @@ export function renderTracePage(v: ResolverView, lang: Lang, path: string): stri
 <style>
   :root { --ok: #1b7f3b; --bad: #b3261e; --warn: #8a5a00; --fg: #1d1d1f; --muted: #6b6b70; --bg: #f5f5f2; }
   * { box-sizing: border-box; }
-  body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "PingFang SC", "Noto Sans CJK SC", sans-serif; color: var(--fg); background: var(--bg); }
+  body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; color: var(--fg); background: var(--bg); }
   main { max-width: 480px; margin: 0 auto; padding: 12px; }
   header { display: flex; justify-content: space-between; align-items: baseline; }
   h1 { font-size: 1.25rem; margin: 8px 0; }
   h2 { font-size: 1rem; margin: 0 0 8px; }
   .card { background: #fff; border-radius: 12px; padding: 12px 14px; margin: 10px 0; box-shadow: 0 1px 2px rgba(0,0,0,.06); }
-  .row { display: flex; justify-content: space-between; gap: 8px; padding: 2px 0; }
-  .row span { color: var(--muted); }
-  .muted { color: var(--muted); font-size: .85rem; }
+  .row { display: flex; justify-content: space-between; gap: 12px; padding: 2px 0; }
+  .row span { color: var(--muted); flex: none; max-width: 45%; }
+  .row b { text-align: right; }
+  .muted { color: var(--muted); font-size: .85rem; overflow-wrap: anywhere; }
   .badge { border-radius: 12px; padding: 12px 14px; font-weight: 600; }
   .badge[data-state="verifying"] { background: #eee; }
   .badge[data-state="ok"] { background: #e3f4e8; color: var(--ok); }
