@@ -481,6 +481,7 @@ function canonicalNumericText(text: string): string {
 
 /** Old CBV URNs → CBV web URIs. */
 function webVocabulary(text: string): string {
+  if (!text.includes('urn:epcglobal:cbv:')) return text;
   return text
     .replaceAll('urn:epcglobal:cbv:bizstep:', `${CBV}BizStep-`)
     .replaceAll('urn:epcglobal:cbv:disp:', `${CBV}Disp-`)
@@ -656,17 +657,30 @@ function orderedText(
     const keep = children.filter((c) => !c.name.startsWith('{'));
     children.splice(0, children.length, ...keep);
   }
+  const byName = new Map<string, PreHashNode[]>();
+  for (const c of children) {
+    const list = byName.get(c.name);
+    if (list === undefined) byName.set(c.name, [c]);
+    else list.push(c);
+  }
   let out = '';
+  const consumed = new Set<PreHashNode>();
   for (const [name, sub] of order) {
+    const same = byName.get(name);
+    if (same === undefined) continue;
     const parts: string[] = [];
-    for (const c of children.filter((x) => x.name === name)) {
+    for (const c of same) {
       const inner = Array.isArray(sub) ? orderedText(c.children, sub, false) : '';
       const hasValue = c.value.trim() !== '';
       if (hasValue || inner !== '') parts.push((hasValue ? keyValue(c, true) : c.name) + inner);
-      if (c.children.length === 0) children.splice(children.indexOf(c), 1);
+      if (c.children.length === 0) consumed.add(c);
     }
     parts.sort(comparePython);
     out += parts.join('');
+  }
+  if (consumed.size > 0) {
+    const keep = children.filter((c) => !consumed.has(c));
+    children.splice(0, children.length, ...keep);
   }
   return out + genericText(extensions);
 }
