@@ -37,7 +37,7 @@ export type TeaParty = keyof typeof TEA_PARTIES;
 export class TeaNet {
   private nonce = 0;
 
-  private constructor(
+  constructor(
     readonly node: GongzhiNode,
     readonly group: GroupLedger,
     readonly suite: CryptoSuite,
@@ -263,3 +263,78 @@ export const teaDemo: Demo = {
     }
   },
 };
+
+/**
+ * Seed `npm start`'s demo node with the tea story, so its consumer page opens at once: the demo
+ * committee votes the civil-affairs bureau `trace-admin` and opens `trace.record` to any account
+ * (the module itself admits only registered participants); the bureau registers the story's
+ * parties (fresh keys, demo only), garden and products; the season is recorded on the node's
+ * first group with its documents kept; tin 0001 is scanned in four cities (flagged). Returns the
+ * consumer page path (also on a restart), or undefined when skipped (an older genesis without
+ * trace permissions, or a registry without the story).
+ */
+export async function seedTeaDemo(
+  node: GongzhiNode,
+  committee: readonly KeyPair[],
+  log: (m: string) => void,
+): Promise<string | undefined> {
+  const groupId = node.groupIds()[0];
+  if (groupId === undefined) return undefined;
+  const group = node.group(groupId);
+  const reg = group.query('trace', 'participants', {}) as { participants: unknown[] };
+  const perms = group.query('governance', 'permissions', {}) as Record<string, string[]>;
+  const path = `/01/${TEA.gtin.tin}/10/${TEA.lots.dry}/21/${tinSerial(1)}`;
+  if (reg.participants.length > 0) {
+    // Seeded before (a restart): the page is there if the story is.
+    const seeded = (group.query('trace', 'lots', {}) as { total: number }).total > 0;
+    return seeded ? path : undefined;
+  }
+  if (perms['trace.registerParticipant'] === undefined) return undefined;
+  const suite = group.suite;
+  const [admin, ...voters] = committee;
+  if (admin === undefined) return undefined;
+  let nonce = 0;
+  const send = async (k: KeyPair, module: string, method: string, args: CborMap): Promise<Receipt> => {
+    const tx = signTx(suite, k.secretKey, {
+      chain: group.chain,
+      group: group.group,
+      sender: k.publicKey,
+      nonce: `tea-seed-${Date.now()}-${nonce++}`,
+      validUntil: group.latest.height + 500,
+      module,
+      method,
+      args,
+    });
+    const [r] = await group.submit([encodeTx(tx)]);
+    if (r === undefined || 'error' in r) throw r?.error ?? new Error('submit failed');
+    const c = (await group.waitForCommit(r.hash, 30_000)).receipt;
+    if (c.status !== 'ok')
+      throw new GongzhiError('EXEC_INTERNAL', `tea seed ${module}.${method}: ${c.status}`);
+    return c;
+  };
+  const vote = async (action: CborMap): Promise<void> => {
+    const p = await send(admin, 'governance', 'propose', { action });
+    if (p.events.some((e) => e.name === 'executed')) return;
+    const id = p.events.find((e) => e.name === 'proposed')?.data.id as number;
+    for (const v of voters) {
+      const r = await send(v, 'governance', 'vote', { id, approve: true });
+      if (r.events.some((e) => e.name === 'executed')) return;
+    }
+  };
+  await vote({ type: 'grantRole', account: suite.address(admin.publicKey), role: 'trace-admin' });
+  await vote({ type: 'setPermission', method: 'trace.record', roles: ['*'] });
+  const parties = new Map<TeaParty, KeyPair>([['admin', admin]]);
+  for (const p of Object.keys(TEA_PARTIES) as TeaParty[])
+    if (p !== 'admin') parties.set(p, suite.generateKeyPair());
+  const store = TraceDocumentStore.open(join(node.opts.dataDir, TRACE_DOCUMENTS_FILE));
+  try {
+    const net = new TeaNet(node, group, suite, parties, new TraceRecorder(group, store));
+    await recordTeaSeason(net);
+    for (const city of ['杭州 Hangzhou', '上海 Shanghai', '北京 Beijing', '广州 Guangzhou'])
+      await net.scan(1, city);
+  } finally {
+    store.close();
+  }
+  log(`demo: tea story recorded in group ${group.group}; consumer page ${path}`);
+  return path;
+}
