@@ -4,7 +4,7 @@ import { type ErrorCode, type ErrorDetails, GongzhiError } from '../../errors/in
 import type { StateReader } from '../../state/index.js';
 import type { EventId, Item } from './items.js';
 import { MAX_CONTAINERS, MAX_ORIGINS, readEvent, readItem } from './items.js';
-import type { RecordArgs } from './record-args.js';
+import { MAX_GRAMS, type RecordArgs } from './record-args.js';
 import {
   capacityOf,
   type Garden,
@@ -44,8 +44,24 @@ const fail = (code: ErrorCode, message: string, details: ErrorDetails = {}): nev
   throw new GongzhiError(code, message, details);
 };
 
-/** Integer ceil(a × b / c) for non-negative safe integers whose product stays safe. */
-const ceilMulDiv = (a: number, b: number, c: number): number => Math.floor((a * b + c - 1) / c);
+/**
+ * Integer ceil(a × b / c) for non-negative safe integers whose product stays safe, without a
+ * floating-point division: the remainder is exact, so the quotient of what is left is too.
+ */
+function ceilMulDiv(a: number, b: number, c: number): number {
+  const p = a * b;
+  const r = p % c;
+  return (p - r) / c + (r > 0 ? 1 : 0);
+}
+
+/** `units × unitGrams`, refused when beyond MAX_GRAMS (so every sum stays a safe integer). */
+function unitsGrams(key: string, units: number, unit: number): number {
+  const g = units * unit;
+  if (!Number.isSafeInteger(g) || g > MAX_GRAMS) {
+    fail('TRACE_BAD_QUANTITY', `${key}: ${units} × ${unit} g is more than ${MAX_GRAMS} g`, { key });
+  }
+  return g;
+}
 
 function gtinOfKey(key: string): string | undefined {
   const k = parseKey(key);
@@ -76,7 +92,7 @@ function productOf(state: StateReader, key: string): Product {
 function newGrams(id: EventId, product: Product): number {
   if (id.grams !== undefined) return id.grams;
   const unit = product.unitGrams;
-  if (unit !== undefined && id.units !== undefined) return id.units * unit;
+  if (unit !== undefined && id.units !== undefined) return unitsGrams(id.key, id.units, unit);
   if (unit !== undefined && kindOf(id.key) === 'serial') return unit;
   return fail(
     'TRACE_BAD_QUANTITY',
@@ -230,7 +246,8 @@ function planTransform(state: StateReader, a: RecordArgs, p: Participant): Recor
     let g: number;
     if (item.kind === 'serial') g = item.grams;
     else if (id.grams !== undefined) g = id.grams;
-    else if (id.units !== undefined) g = id.units * (productOf(state, id.key).unitGrams ?? 0);
+    else if (id.units !== undefined)
+      g = unitsGrams(id.key, id.units, productOf(state, id.key).unitGrams ?? 0);
     else g = fail('TRACE_BAD_QUANTITY', `${id.key}: give the input quantity`, { key: id.key });
     if (g === 0 || g > remaining) {
       fail('TRACE_INSUFFICIENT', `${id.key}: ${g} g asked, ${remaining} g remain`, {
@@ -297,10 +314,13 @@ function planAggregate(state: StateReader, a: RecordArgs, p: Participant): Recor
     (s, i, k) => s + (i.kind === 'serial' ? i.grams : (children[k]?.grams ?? 0)),
     0,
   );
+  const grams = (before?.grams ?? 0) + added;
+  if (grams > MAX_GRAMS)
+    fail('TRACE_LIMIT', `${parent.key} would hold more than ${MAX_GRAMS} g`, { key: parent.key });
   const container: Item = {
     key: parent.key,
     kind: 'container',
-    grams: (before?.grams ?? 0) + added,
+    grams,
     used: 0,
     origins: union([before?.origins ?? [], ...packed.map((i) => i.origins)]),
     createdBy: before?.createdBy ?? p.id,
