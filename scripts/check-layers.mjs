@@ -27,6 +27,9 @@ export const LAYERS = {
   ledger: 4,
   // JSON wire types and their JSON Schemas, shared by the API and the SDK.
   wire: 4.5,
+  // GS1 EPCIS 2.0 / CBV 2.0 event hash and Digital Link: standards code with no project imports,
+  // used by the trace module (its pure files), the node, the CLI and the consumer page.
+  epcis: 4.5,
   state: 5,
   execution: 6,
   // One folder per module plus the registry, src/modules/index.ts; see MODULES.

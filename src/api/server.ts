@@ -15,6 +15,7 @@ import { sendError, toApiError } from './errors.js';
 import { Lifecycle } from './lifecycle.js';
 import { swaggerOptions } from './openapi.js';
 import { ROUTES, type RouteContext } from './routes/index.js';
+import { traceRoutes } from './routes/trace.js';
 
 export { errorBody, toApiError } from './errors.js';
 
@@ -113,6 +114,7 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
   app.register(swagger, swaggerOptions(node));
   const ctx: RouteContext = { node, life, batchBodyLimit };
   for (const routes of ROUTES) app.register(routes, ctx);
+  app.register(traceRoutes(node));
   return app;
 }
 

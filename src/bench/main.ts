@@ -12,6 +12,7 @@ import { benchExecution } from './execution.js';
 import { benchIdentity } from './identity.js';
 import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
+import { benchTrace } from './trace.js';
 
 const json = process.argv.includes('--json');
 const arg = (name: string, dflt: number): number => {
@@ -283,6 +284,23 @@ async function main(): Promise<void> {
         `(${id.concurrency} in flight); presentation ${id.presentationBytes} bytes`,
     );
   }
+  if (!process.argv.includes('--no-trace')) await reportTrace();
 }
 
-await (process.argv.includes('--network') ? mainNetwork() : main());
+/** Traceability: events recorded per second including schema validation and hashing; resolver latency. */
+async function reportTrace(): Promise<void> {
+  const t = await benchTrace({ events: arg('--trace-events', 2000), log: progress });
+  report(
+    { bench: 'trace', ...t },
+    `trace (EPCIS 2.0 events: schema validation + CBV 2.0 hash + summary): client ${t.preparedPerSec} events/s; ` +
+      `recording node (the same, ledger rules, commit, document store) ${t.recordedPerSec} events/s ` +
+      `(${t.events} events, ${t.perDocument} per document); resolver with ${t.ledgerEvents} events on the ledger: ` +
+      `JSON p50 ${t.resolveJsonMs.p50} ms, p99 ${t.resolveJsonMs.p99} ms; page p50 ${t.resolvePageMs.p50} ms, p99 ${t.resolvePageMs.p99} ms`,
+  );
+}
+
+await (process.argv.includes('--network')
+  ? mainNetwork()
+  : process.argv.includes('--only-trace')
+    ? reportTrace()
+    : main());

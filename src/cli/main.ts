@@ -11,6 +11,7 @@ import { registerModules } from './commands/modules.js';
 import { registerNetwork } from './commands/network.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
+import { registerTrace } from './commands/trace.js';
 import { registerTx } from './commands/tx.js';
 
 const program = new Command();
@@ -32,5 +33,6 @@ registerGovernance(program);
 registerChain(program);
 registerDemo(program);
 registerNetwork(program);
+registerTrace(program);
 
 await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@ import type { Demo } from './demo.js';
 import { greenTravelDemo } from './green-travel.js';
 import { healthPassDemo } from './health-pass.js';
 import { parkingDemo } from './parking.js';
+import { teaDemo } from './tea.js';
 import { timeBankDemo } from './time-bank.js';
 
 export type { Demo, DemoContext } from './demo.js';
@@ -16,6 +17,7 @@ export const DEMOS: readonly Demo[] = [
   civicPointsDemo,
   healthPassDemo,
   certificatesDemo,
+  teaDemo,
 ];
 
 /** The demo called `name`, if any. */

@@ -23,12 +23,7 @@ export class ShapeReader {
   ) {}
 
   /** Wrap `v`, which must be a map whose keys are all in `allowed`. */
-  static of(
-    v: CborValue | undefined,
-    allowed: readonly string[],
-    code: ErrorCode,
-    what: string,
-  ): ShapeReader {
+  static of(v: unknown, allowed: readonly string[], code: ErrorCode, what: string): ShapeReader {
     if (!isMap(v)) throw new GongzhiError(code, `${what} must be a map`, { field: what });
     for (const k of Object.keys(v)) {
       if (!allowed.includes(k))
@@ -170,6 +165,6 @@ export class ShapeReader {
 }
 
 /** True for a CBOR map (plain object, not bytes or array). */
-export function isMap(v: CborValue | undefined): v is CborMap {
+export function isMap(v: unknown): v is CborMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 }

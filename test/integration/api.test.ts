@@ -441,6 +441,13 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/sync/blocks', 'get'],
       ['/v1/groups/{group}/modules', 'get'],
       ['/docs', 'get'],
+      ['/01/{gtin}/10/{lot}', 'get'],
+      ['/01/{gtin}/10/{lot}/21/{serial}', 'get'],
+      ['/01/{gtin}/21/{serial}', 'get'],
+      ['/v1/trace/links', 'get'],
+      ['/v1/trace/verify.js', 'get'],
+      ['/v1/groups/{group}/trace/events', 'post'],
+      ['/v1/groups/{group}/trace/events/{hash}', 'get'],
     ];
     // Each module query also has its own documented path (test/integration/openapi.test.ts).
     for (const m of node.group('main').registry.describe()) {

@@ -2,9 +2,16 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { destination, pino } from 'pino';
 import { startServer } from '../../api/index.js';
+import { seedTeaDemo } from '../../demos/tea.js';
 import { GongzhiError } from '../../errors/index.js';
 import { loadNodeConfig } from '../../node/config.js';
-import { DEMO_PASSWORD, ensureDemoConsortium, seedDemoData } from '../../node/demo.js';
+import {
+  DEMO_ORGS,
+  DEMO_PASSWORD,
+  demoAdminKey,
+  ensureDemoConsortium,
+  seedDemoData,
+} from '../../node/demo.js';
 import { GongzhiNode } from '../../node/index.js';
 import { action, int, password } from '../util.js';
 
@@ -76,7 +83,17 @@ export function registerStart(program: Command): void {
         };
         process.on('SIGINT', () => void stop('SIGINT'));
         process.on('SIGTERM', () => void stop('SIGTERM'));
-        if (demoDir) await seedDemoData(node, demoDir, (m) => logger.info(m));
+        let teaPage: string | undefined;
+        if (demoDir) {
+          const dir = demoDir;
+          await seedDemoData(node, dir, (m) => logger.info(m));
+          // The tea story's consumer page, ready to open (skipped on a restart or an older genesis).
+          const committee = await Promise.all(DEMO_ORGS.map((org) => demoAdminKey(dir, org.id)));
+          teaPage = await seedTeaDemo(node, committee, (m) => logger.info(m)).catch((e: unknown) => {
+            logger.warn({ err: e }, 'demo: tea story not seeded');
+            return undefined;
+          });
+        }
         const info = node.info();
         const out = [
           `Gongzhi node ${info.nodeId} (${info.org}) on chain ${info.chain}, suite ${info.suite}`,
@@ -88,6 +105,7 @@ export function registerStart(program: Command): void {
         ];
         if (demoDir) {
           out.push(`  Demo keys: ${demoDir}/keys (password "${DEMO_PASSWORD}")`);
+          if (teaPage !== undefined) out.push(`  Tea page: ${server.url}${teaPage}`);
         }
         out.push('Ready. Ctrl-C stops the node.');
         process.stdout.write(`${out.join('\n')}\n`);

@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * The full EPCIS event documents a recording organisation's node keeps off the ledger (the ledger
+ * has only their summaries and canonical hashes). One SQLite file per node, beside the groups'
+ * files (`<data>/trace-events.sqlite`), WAL with `synchronous=FULL` like the ledger: a document
+ * is on disk before the node reports it stored. Anyone served a document re-hashes it against
+ * the ledger, so the store needs no integrity of its own.
+ */
+
+/** A stored event document. */
+export interface StoredTraceEvent {
+  readonly group: string;
+  /** Hex SHA-256 digest of the canonical pre-hash string (the ledger's `trace.record` hash). */
+  readonly hash: string;
+  /** The event as JSON-LD, with the `@context` of the document it came in. */
+  readonly event: Record<string, unknown>;
+  /** Document-level ignoreFields it was hashed with (usually none). */
+  readonly ignore: readonly string[];
+  readonly height: number;
+  /** Hex hash of the `trace.record` transaction. */
+  readonly tx: string;
+  readonly storedAt: number;
+}
+
+interface Row {
+  grp: string;
+  hash: string;
+  event: string;
+  ignore_fields: string;
+  height: number;
+  tx: string;
+  stored_at: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS trace_events (
+  grp TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  event TEXT NOT NULL,
+  ignore_fields TEXT NOT NULL,
+  height INTEGER NOT NULL,
+  tx TEXT NOT NULL,
+  stored_at INTEGER NOT NULL,
+  PRIMARY KEY (grp, hash)
+) WITHOUT ROWID;
+`;
+
+/** The file a node keeps its trace documents in. */
+export const TRACE_DOCUMENTS_FILE = 'trace-events.sqlite';
+
+export class TraceDocumentStore {
+  private readonly putStmt: Database.Statement;
+  private readonly getStmt: Database.Statement;
+  private readonly countStmt: Database.Statement;
+
+  private constructor(private readonly db: Database.Database) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(SCHEMA);
+    this.putStmt = db.prepare(
+      `INSERT OR REPLACE INTO trace_events (grp, hash, event, ignore_fields, height, tx, stored_at)
+       VALUES (@grp, @hash, @event, @ignore_fields, @height, @tx, @stored_at)`,
+    );
+    this.getStmt = db.prepare('SELECT * FROM trace_events WHERE grp = ? AND hash = ?');
+    this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM trace_events WHERE grp = ?');
+  }
+
+  /** Open (creating) the store at `path`. */
+  static open(path: string): TraceDocumentStore {
+    mkdirSync(dirname(path), { recursive: true });
+    return new TraceDocumentStore(new Database(path));
+  }
+
+  /** Keep documents (one SQLite transaction for all). */
+  put(docs: readonly Omit<StoredTraceEvent, 'storedAt'>[], now = Date.now()): void {
+    const tx = this.db.transaction((list: readonly Omit<StoredTraceEvent, 'storedAt'>[]) => {
+      for (const d of list) {
+        this.putStmt.run({
+          grp: d.group,
+          hash: d.hash,
+          event: JSON.stringify(d.event),
+          ignore_fields: JSON.stringify(d.ignore),
+          height: d.height,
+          tx: d.tx,
+          stored_at: now,
+        });
+      }
+    });
+    tx(docs);
+  }
+
+  get(group: string, hash: string): StoredTraceEvent | undefined {
+    const r = this.getStmt.get(group, hash) as Row | undefined;
+    if (r === undefined) return undefined;
+    return {
+      group: r.grp,
+      hash: r.hash,
+      event: JSON.parse(r.event) as Record<string, unknown>,
+      ignore: JSON.parse(r.ignore_fields) as string[],
+      height: r.height,
+      tx: r.tx,
+      storedAt: r.stored_at,
+    };
+  }
+
+  count(group: string): number {
+    return (this.countStmt.get(group) as { n: number }).n;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
