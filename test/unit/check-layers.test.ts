@@ -109,9 +109,9 @@ describe('check-layers', () => {
   });
 
   it('refuses a folder missing from the layer table', () => {
-    const r = run({ ...base, 'src/epcis/index.ts': "export * from '../errors/index.js';\n" });
+    const r = run({ ...base, 'src/mystery/index.ts': "export * from '../errors/index.js';\n" });
     expect(r.code).toBe(1);
-    expect(r.out).toContain('src/epcis is not in the layer table');
+    expect(r.out).toContain('src/mystery is not in the layer table');
   });
 
   it('fails on tests outside test/unit, test/integration, test/e2e and test/browser', () => {
