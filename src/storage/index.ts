@@ -1,1 +1,2 @@
-export { GroupStore, type StoredBlock, type StoredTx } from './group-store.js';
+export { GroupStore, type GroupStoreOptions, type StoredBlock, type StoredTx } from './group-store.js';
+export { asStorageError, checkStoreIntegrity, type IntegrityReport } from './integrity.js';
