@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, relative, resolve } from 'node:path';
 import type { SuiteId } from '../crypto/index.js';
 import { GongzhiError } from '../errors/index.js';
+import { restrictConsortiumFiles } from '../storage/index.js';
 import {
   type GroupSpec,
   type InitOptions,
@@ -260,5 +261,7 @@ export async function initNetwork(o: NetworkInitOptions): Promise<NetworkInitRes
     operator: LAYOUT.operatorFile,
   };
   writeFileSync(abs(LAYOUT.networkFile), `${JSON.stringify(network, null, 2)}\n`);
+  // Genesis, node configs and keys: the owner's only (network.json lists ports, nothing secret).
+  restrictConsortiumFiles(dir);
   return { dir, network, nodeConfigs: consortium.nodeConfigs, keys: consortium.keys };
 }

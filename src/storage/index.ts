@@ -1,2 +1,3 @@
 export { GroupStore, type GroupStoreOptions, type StoredBlock, type StoredTx } from './group-store.js';
 export { asStorageError, checkStoreIntegrity, type IntegrityReport } from './integrity.js';
+export { assertEmptyDir, restrictConsortiumFiles } from './files.js';

@@ -6,7 +6,7 @@ import { GongzhiError } from '../../errors/index.js';
 import { loadNodeConfig } from '../../node/config.js';
 import { DEMO_PASSWORD, ensureDemoConsortium, seedDemoData } from '../../node/demo.js';
 import { GongzhiNode } from '../../node/index.js';
-import { action, int, password } from '../util.js';
+import { action, int, password, passwordOptions } from '../util.js';
 
 interface StartOpts {
   config?: string;
@@ -15,21 +15,24 @@ interface StartOpts {
   host?: string;
   data?: string;
   password?: string;
+  passwordFile?: string;
   verifyWorkers: number;
   logLevel: string;
 }
 
 /** `gongzhi start`: run a node with its HTTP API until SIGINT/SIGTERM. */
 export function registerStart(program: Command): void {
-  program
-    .command('start')
-    .description('start a node (the built-in demo consortium with --demo)')
-    .option('--config <file>', 'node config written by `gongzhi init`')
-    .option('--demo', 'run the built-in demo consortium (created on first start)')
-    .option('--port <n>', 'API port (overrides the config)', int)
-    .option('--host <host>', 'API host (default 127.0.0.1)')
-    .option('--data <dir>', 'demo: consortium and data directory (default .gongzhi/demo)')
-    .option('--password <pw>', 'node keystore password (or GONGZHI_PASSWORD)')
+  passwordOptions(
+    program
+      .command('start')
+      .description('start a node (the built-in demo consortium with --demo)')
+      .option('--config <file>', 'node config written by `gongzhi init`')
+      .option('--demo', 'run the built-in demo consortium (created on first start)')
+      .option('--port <n>', 'API port (overrides the config)', int)
+      .option('--host <host>', 'API host (default 127.0.0.1)')
+      .option('--data <dir>', 'demo: consortium and data directory (default .gongzhi/demo)'),
+    'node keystore password',
+  )
     .option('--verify-workers <n>', 'signature verification worker threads', int, 1)
     .option('--log-level <level>', 'pino log level', 'info')
     .action(
@@ -46,7 +49,7 @@ export function registerStart(program: Command): void {
           if (!o.config)
             throw new GongzhiError('CONFIG_INVALID', 'either --config <file> or --demo is required');
           cfgPath = o.config;
-          pw = password(o.password);
+          pw = await password(o);
         }
         const cfg = await loadNodeConfig(cfgPath, pw);
         const node = await GongzhiNode.start({
