@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { decryptKeystore, type Keystore, type KeyPair, readKeystoreFile } from '../crypto/index.js';
+import { decryptKeystore, type KeyPair, type Keystore, readKeystoreFile } from '../crypto/index.js';
 import { GongzhiError, isGongzhiError } from '../errors/index.js';
 
 /** Default node URL for client commands. */
@@ -23,7 +23,10 @@ export interface PasswordOpts {
 export function passwordOptions(c: Command, what = 'keystore password'): Command {
   return c
     .option('--password-file <file>', `read the ${what} from this file (first line)`)
-    .option('--password <pw>', `${what} (visible to other users in the process list: prefer --password-file, GONGZHI_PASSWORD or the prompt)`);
+    .option(
+      '--password <pw>',
+      `${what} (visible to other users in the process list: prefer --password-file, GONGZHI_PASSWORD or the prompt)`,
+    );
 }
 
 /** Read a line from the terminal without echoing it. */
@@ -70,7 +73,8 @@ export async function password(o: PasswordOpts, confirm = false): Promise<string
   if (o.passwordFile !== undefined) {
     const text = readText(o.passwordFile);
     const first = text.split(/\r?\n/)[0] ?? '';
-    if (first === '') throw new GongzhiError('CONFIG_INVALID', `${o.passwordFile} is empty`, { path: o.passwordFile });
+    if (first === '')
+      throw new GongzhiError('CONFIG_INVALID', `${o.passwordFile} is empty`, { path: o.passwordFile });
     return first;
   }
   const env = process.env.GONGZHI_PASSWORD;
@@ -108,7 +112,13 @@ export async function keystoreFile(path: string): Promise<Keystore> {
     value = undefined;
   }
   const v = value as { kdf?: unknown; cipher?: unknown; ciphertext?: unknown } | undefined;
-  if (v === undefined || v === null || typeof v !== 'object' || v.kdf === undefined || v.ciphertext === undefined) {
+  if (
+    v === undefined ||
+    v === null ||
+    typeof v !== 'object' ||
+    v.kdf === undefined ||
+    v.ciphertext === undefined
+  ) {
     throw new GongzhiError('KEYSTORE_NOT_A_KEYSTORE', `${path} is not a keystore`, { path });
   }
   return readKeystoreFile(path);
@@ -145,15 +155,26 @@ export function readJson(path: string): unknown {
 function inputError(path: string, e: unknown): GongzhiError {
   const errno = (e as { code?: unknown }).code;
   if (errno === 'ENOENT' || errno === 'EISDIR' || errno === 'EACCES' || !existsSync(path)) {
-    return new GongzhiError('INPUT_NOT_FOUND', `cannot read ${path}: ${String(errno ?? (e as Error).message)}`, {
-      path,
-    });
+    return new GongzhiError(
+      'INPUT_NOT_FOUND',
+      `cannot read ${path}: ${String(errno ?? (e as Error).message)}`,
+      {
+        path,
+      },
+    );
   }
   return new GongzhiError('CONFIG_INVALID', `cannot read ${path}: ${(e as Error).message}`, { path });
 }
 
 /** Network failures of fetch (undici puts the errno on the cause) that mean "nothing answers there". */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'ETIMEDOUT']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+]);
 
 function errnoChain(e: unknown): string | undefined {
   let x: unknown = e;
@@ -172,9 +193,13 @@ export function unreachable(e: unknown, url: string): unknown {
   if (!isGongzhiError(e, 'SDK_HTTP')) return e;
   const errno = errnoChain(e.cause);
   if (errno === undefined) return e;
-  return new GongzhiError('NODE_UNREACHABLE', `no answer from ${url} (${errno}): is a node running at ${url}?`, {
-    url,
-  });
+  return new GongzhiError(
+    'NODE_UNREACHABLE',
+    `no answer from ${url} (${errno}): is a node running at ${url}?`,
+    {
+      url,
+    },
+  );
 }
 
 /** The `--url` a command was given (its options object is the last object argument). */

@@ -3,7 +3,6 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, relative, resolve } from 'node:path';
 import type { SuiteId } from '../crypto/index.js';
 import { GongzhiError } from '../errors/index.js';
-import { restrictConsortiumFiles } from '../storage/index.js';
 import {
   type GroupSpec,
   type InitOptions,
@@ -12,6 +11,7 @@ import {
   type NodeConfigFile,
 } from '../node/index.js';
 import { streamNames } from '../ordering/index.js';
+import { restrictConsortiumFiles } from '../storage/index.js';
 import { LAYOUT, type NetworkFile, type NetworkNode, type NetworkServer } from './layout.js';
 import { type NatsUser, renderNatsConfig } from './nats-config.js';
 import { orgInboxPrefix, orgPermissions } from './permissions.js';

@@ -84,15 +84,22 @@ function compareState(db: Database.Database, state: MemoryState): number {
   }
   if (n !== state.map.size) {
     const stored = new Set(
-      db.prepare<[], { key: string }>('SELECT key FROM state').all().map((r) => r.key),
+      db
+        .prepare<[], { key: string }>('SELECT key FROM state')
+        .all()
+        .map((r) => r.key),
     );
     const missing = [...state.map.keys()].find((k) => !stored.has(k)) ?? '';
-    throw new GongzhiError('CHAIN_STATE_MISMATCH', `stored state lacks key ${missing} that the blocks wrote`, {
-      key: missing,
-      kind: 'missing',
-      stored: n,
-      replayed: state.map.size,
-    });
+    throw new GongzhiError(
+      'CHAIN_STATE_MISMATCH',
+      `stored state lacks key ${missing} that the blocks wrote`,
+      {
+        key: missing,
+        kind: 'missing',
+        stored: n,
+        replayed: state.map.size,
+      },
+    );
   }
   return n;
 }

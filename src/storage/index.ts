@@ -1,3 +1,3 @@
+export { assertEmptyDir, restrictConsortiumFiles } from './files.js';
 export { GroupStore, type GroupStoreOptions, type StoredBlock, type StoredTx } from './group-store.js';
 export { asStorageError, checkStoreIntegrity, type IntegrityReport } from './integrity.js';
-export { assertEmptyDir, restrictConsortiumFiles } from './files.js';

@@ -71,7 +71,8 @@ function check(db: Database.Database, path: string): IntegrityReport {
     .get();
   const head = headRow?.height ?? -1;
   const above = (table: string) =>
-    db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM ${table} WHERE height > ?`).get(head)?.n ?? 0;
+    db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM ${table} WHERE height > ?`).get(head)?.n ??
+    0;
   for (const table of ['txs', 'state_writes']) {
     const n = above(table);
     if (n > 0) {

@@ -168,4 +168,3 @@ describe('damaged data files are refused, with their codes', () => {
     expect(['STORAGE_CORRUPT', 'STORAGE_UNREADABLE']).toContain(code);
   });
 });
-

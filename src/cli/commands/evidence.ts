@@ -176,10 +176,10 @@ export function registerEvidence(program: Command): void {
           let proof: EvidenceProof | undefined;
           if (o.proof) proof = parseProof(readJson(o.proof));
           const anchored = proof ? fromHex(proof.root) : digest;
-          const cert = (await ctx.client.evidenceCertificate(ctx.group, toHex(anchored))) as unknown as Record<
-            string,
-            unknown
-          >;
+          const cert = (await ctx.client.evidenceCertificate(
+            ctx.group,
+            toHex(anchored),
+          )) as unknown as Record<string, unknown>;
           certificate = proof ? { ...cert, digest: toHex(digest), batchProof: proof } : cert;
           if (!trusted) {
             process.stderr.write(

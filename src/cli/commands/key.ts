@@ -23,7 +23,13 @@ export function registerKey(program: Command): void {
       .option('--crypto <suite>', 'ed25519 | secp256k1 | sm2', 'ed25519'),
   ).action(
     action(
-      async (o: { out: string; crypto: string; password?: string; passwordFile?: string; force?: boolean }) => {
+      async (o: {
+        out: string;
+        crypto: string;
+        password?: string;
+        passwordFile?: string;
+        force?: boolean;
+      }) => {
         if (!isSuiteId(o.crypto)) throw new GongzhiError('CRYPTO_UNKNOWN_SUITE', `unknown suite ${o.crypto}`);
         // A keystore is often the only copy of a key: never replace one by accident.
         if (existsSync(o.out) && o.force !== true) {

@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { destination, pino } from 'pino';
 import { startServer } from '../../api/index.js';
+import { toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import { loadNodeConfig } from '../../node/config.js';
-import { DEMO_PASSWORD, ensureDemoConsortium, seedDemoData } from '../../node/demo.js';
+import { type LoadedConfig, loadNodeConfig } from '../../node/config.js';
+import { DEMO_PASSWORD, ensureDemoConsortium, ensureDemoSeeded } from '../../node/demo.js';
 import { GongzhiNode } from '../../node/index.js';
+import { cliLogger, type LogFormat, logFormat } from '../log-format.js';
 import { action, int, password, passwordOptions } from '../util.js';
 
 interface StartOpts {
@@ -17,7 +19,8 @@ interface StartOpts {
   password?: string;
   passwordFile?: string;
   verifyWorkers: number;
-  logLevel: string;
+  logLevel?: string;
+  logFormat?: LogFormat;
 }
 
 /** `gongzhi start`: run a node with its HTTP API until SIGINT/SIGTERM. */
@@ -34,13 +37,19 @@ export function registerStart(program: Command): void {
     'node keystore password',
   )
     .option('--verify-workers <n>', 'signature verification worker threads', int, 1)
-    .option('--log-level <level>', 'pino log level', 'info')
+    .option('--log-level <level>', 'pino log level (default: the config’s logLevel, else info)')
+    .option(
+      '--log-format <format>',
+      'auto (lines for people on a terminal, JSON otherwise) | json | pretty (default: the config’s logFormat, else auto)',
+      logFormat,
+    )
     .action(
       action(async (o: StartOpts) => {
-        const logger = pino({ level: o.logLevel }, destination(2));
         let cfgPath: string;
         let pw: string;
         let demoDir: string | undefined;
+        // Logging before the config is read (demo creation): the flags, else the defaults.
+        let logger = cliLogger(o.logLevel ?? 'info', o.logFormat ?? 'auto');
         if (o.demo) {
           demoDir = resolve(o.data ?? '.gongzhi/demo');
           cfgPath = await ensureDemoConsortium(demoDir, (m) => logger.info(m));
@@ -48,25 +57,46 @@ export function registerStart(program: Command): void {
         } else {
           if (!o.config)
             throw new GongzhiError('CONFIG_INVALID', 'either --config <file> or --demo is required');
+          if (!existsSync(o.config))
+            throw new GongzhiError('INPUT_NOT_FOUND', `no config file ${o.config}`, { path: o.config });
           cfgPath = o.config;
           pw = await password(o);
         }
         const cfg = await loadNodeConfig(cfgPath, pw);
-        const node = await GongzhiNode.start({
-          nodeId: cfg.file.nodeId,
-          org: cfg.file.org,
-          nodeSecretKey: cfg.nodeSecretKey,
-          genesis: cfg.genesis,
-          dataDir: cfg.dataDir,
-          mempoolLimit: cfg.file.mempoolLimit ?? 100_000,
-          verifyWorkers: cfg.file.verifyWorkers ?? o.verifyWorkers,
-          ...(cfg.file.cutWhenIdle === undefined ? {} : { cutWhenIdle: cfg.file.cutWhenIdle }),
-          ...(cfg.network ? { network: cfg.network } : {}),
-          logger,
-        });
+        if (cfg.file.logLevel !== undefined || cfg.file.logFormat !== undefined) {
+          logger = cliLogger(
+            o.logLevel ?? cfg.file.logLevel ?? 'info',
+            o.logFormat ?? cfg.file.logFormat ?? 'auto',
+          );
+        }
+        const startNode = (dataDir: string) =>
+          GongzhiNode.start({
+            nodeId: cfg.file.nodeId,
+            org: cfg.file.org,
+            nodeSecretKey: cfg.nodeSecretKey,
+            genesis: cfg.genesis,
+            dataDir,
+            mempoolLimit: cfg.file.mempoolLimit ?? 100_000,
+            verifyWorkers: cfg.file.verifyWorkers ?? o.verifyWorkers,
+            ...(cfg.file.cutWhenIdle === undefined ? {} : { cutWhenIdle: cfg.file.cutWhenIdle }),
+            ...(cfg.network ? { network: cfg.network } : {}),
+            logger,
+          });
+        if (demoDir) {
+          // Seeded on a node of its own and moved into place in one rename: never half-seeded.
+          const r = await ensureDemoSeeded(demoDir, cfg.dataDir, startNode, (m) => logger.info(m));
+          if (r === 'seeded') logger.info('demo: data seeded');
+        }
+        const node = await startNode(cfg.dataDir);
         const host = o.host ?? cfg.file.api.host;
         const port = o.port ?? cfg.file.api.port;
-        const server = await startServer(node, { host, port, logger });
+        let server: Awaited<ReturnType<typeof startServer>>;
+        try {
+          server = await startServer(node, { host, port, logger });
+        } catch (e) {
+          await node.close();
+          throw e;
+        }
         let stopping = false;
         const stop = async (signal: string) => {
           if (stopping) return;
@@ -79,22 +109,33 @@ export function registerStart(program: Command): void {
         };
         process.on('SIGINT', () => void stop('SIGINT'));
         process.on('SIGTERM', () => void stop('SIGTERM'));
-        if (demoDir) await seedDemoData(node, demoDir, (m) => logger.info(m));
-        const info = node.info();
-        const out = [
-          `Gongzhi node ${info.nodeId} (${info.org}) on chain ${info.chain}, suite ${info.suite}`,
-          `  API:      ${server.url}/v1`,
-          `  OpenAPI:  ${server.url}/openapi.json`,
-          `  Health:   ${server.url}/health   Metrics: ${server.url}/metrics`,
-          `  Data:     ${info.dataDir}`,
-          `  Groups:   ${info.groups.map((g) => `${g.id}@${g.height}`).join(', ')}`,
-        ];
-        if (demoDir) {
-          out.push(`  Demo keys: ${demoDir}/keys (password "${DEMO_PASSWORD}")`);
-        }
-        out.push('Ready. Ctrl-C stops the node.');
-        process.stdout.write(`${out.join('\n')}\n`);
+        // Printed only now: the server listens, so "Ready" means a request will be answered.
+        process.stdout.write(`${banner(node, server.url, demoDir, cfg).join('\n')}\n`);
         process.send?.({ ready: true, url: server.url });
       }),
     );
+}
+
+/** The start banner; each group's two hashes are labelled (they are different things). */
+function banner(node: GongzhiNode, url: string, demoDir: string | undefined, cfg: LoadedConfig): string[] {
+  const info = node.info();
+  const out = [
+    `Gongzhi node ${info.nodeId} (${info.org}) on chain ${info.chain}, suite ${info.suite}`,
+    `  API:      ${url}/v1`,
+    `  OpenAPI:  ${url}/openapi.json`,
+    `  Health:   ${url}/health   Metrics: ${url}/metrics`,
+    `  Data:     ${info.dataDir}`,
+    `  Groups:   ${info.groups.map((g) => `${g.id}@${g.height}`).join(', ')}`,
+  ];
+  for (const g of info.groups) {
+    const block0 = node.group(g.id).store.blockByHeight(0);
+    out.push(
+      `    ${g.id}: genesis document hash ${g.genesisHash} (of genesis/${g.id}.json, in block 0's header)`,
+      `    ${' '.repeat(g.id.length)}  block 0 hash          ${block0 ? toHex(block0.hash) : '?'}`,
+    );
+  }
+  if (demoDir) out.push(`  Demo keys: ${demoDir}/keys (password "${DEMO_PASSWORD}")`);
+  else out.push(`  Config:   ${cfg.path}`);
+  out.push('Ready. Ctrl-C stops the node.');
+  return out;
 }
