@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { tempDir } from '../helpers/fixtures.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const built = existsSync(CLI);
+const hasScript = spawnSync('script', ['--version']).status === 0;
 const run = promisify(execFile);
 
 interface Started {
@@ -126,8 +127,11 @@ describe.skipIf(!built)('gongzhi CLI: honest failures and a resumable demo', () 
     expect(out).toMatch(/Ready\./);
     expect(out).toMatch(/governance: genesis document hash [0-9a-f]{64}/);
     expect(out).toMatch(/block 0 hash +[0-9a-f]{64}/);
-    const listening = lines.findIndex((l) => l.includes('Server listening'));
-    expect(listening).toBeGreaterThanOrEqual(0);
+    // pino writes asynchronously: give the listener's line a moment to arrive.
+    for (let i = 0; i < 50 && !(node?.stderr.join('') ?? '').includes('Server listening'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(node?.stderr.join('')).toContain('Server listening');
   });
 
   it('a transaction whose receipt failed exits 1 with TX_FAILED (tx send, evidence anchor, governance vote)', async () => {
@@ -216,6 +220,40 @@ describe.skipIf(!built)('gongzhi CLI: honest failures and a resumable demo', () 
     expect(forced.stderr).toContain('warning: --password is visible');
     expect((JSON.parse(readFileSync(out, 'utf8')) as { address: string }).address).not.toBe(ks.address);
   });
+
+  it.skipIf(!hasScript)(
+    'on a terminal, the password is asked for twice without echo',
+    async () => {
+      const out = join(tmp.dir, 'prompted.json');
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.GONGZHI_PASSWORD;
+      // util-linux `script` gives the CLI a pseudo-terminal; we type only once the prompt is shown.
+      const child = spawn(
+        'script',
+        ['-qec', `${process.execPath} ${CLI} key new --out ${out}`, '/dev/null'],
+        {
+          env,
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
+      let seen = '';
+      const typed = 'typed-on-the-terminal';
+      child.stdout?.on('data', (d: Buffer) => {
+        const before = seen;
+        seen += d.toString();
+        for (const prompt of ['keystore password: ', 'again: ']) {
+          if (!before.includes(prompt) && seen.includes(prompt)) child.stdin?.write(`${typed}\r`);
+        }
+      });
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code).toBe(0);
+      expect(seen).not.toContain(typed);
+      const { decryptKeystore, readKeystoreFile } = await import('../../src/crypto/index.js');
+      const kp = await decryptKeystore(await readKeystoreFile(out), typed);
+      expect(kp.publicKey.length).toBe(32);
+    },
+    60_000,
+  );
 
   it('init and network init refuse a non-empty directory (DIR_NOT_EMPTY); genesis files are 0600', async () => {
     const dir = join(tmp.dir, 'consortium');
