@@ -193,6 +193,19 @@ describe.skipIf(!built)('gongzhi CLI: honest failures and a resumable demo', () 
     expect(missing.stderr).toContain('error INPUT_NOT_FOUND');
   });
 
+  it('chain verify on an unreadable file prints a typed error, no SqliteError stack', async () => {
+    const data = join(tmp.dir, 'garbage-data');
+    mkdirSync(data);
+    writeFileSync(join(data, 'main.sqlite'), Buffer.alloc(4096, 0x41));
+    const r = await cli('chain', 'verify', '--data', data);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error STORAGE_UNREADABLE');
+    expect(r.stderr).toContain('hint: The file is not a readable SQLite database');
+    expect(r.stderr).not.toContain('SqliteError');
+    const none = await cli('chain', 'verify', '--data', join(tmp.dir, 'no-such-dir'));
+    expect(none.stderr).toContain('error INPUT_NOT_FOUND');
+  });
+
   it('an unknown query lists the known ones; an unknown group lists the served ones', async () => {
     const q = await cli('query', 'evidence', 'nosuch');
     expect(q.code).toBe(1);
