@@ -87,7 +87,7 @@ async function endToEnd(
       groups: [{ id: 'main' }],
       password,
       timestamp: 1_700_000_000_000,
-      scryptN: 1 << 12,
+      scryptN: 1 << 14,
       permissions: { 'evidence.anchor': ['*'] },
     });
     progress(`${suiteId}: pre-signing ${total} transactions from ${keyCount} keys`);

@@ -51,7 +51,7 @@ export async function benchNetwork(o: { txs: number; progress: (m: string) => vo
       nats: 3,
       basePort: 27_700,
       natsBasePort: 24_222,
-      scryptN: 1 << 12,
+      scryptN: 1 << 14,
       timestamp: 1_700_000_000_000,
       permissions: { 'evidence.anchor': ['*'] },
     });

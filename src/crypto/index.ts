@@ -18,6 +18,7 @@ export {
   encryptKeystore,
   KEYSTORE_DEFAULT_SCRYPT_N,
   KEYSTORE_MAX_SCRYPT_N,
+  KEYSTORE_MIN_SCRYPT_N,
   type Keystore,
   type KeystoreCipher,
   parseKeystore,

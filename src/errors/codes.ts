@@ -123,6 +123,47 @@ export const CORE_ERRORS = {
     400,
     'This check needs a part of the certificate that failed an earlier check: fix that failure first.',
   ),
+  // damaged data files (chain verify and the check at node start)
+  STORAGE_UNREADABLE: s(
+    500,
+    'The file is not a readable SQLite database: restore it from a backup, or move it aside and let the node re-sync it from a peer (network mode).',
+  ),
+  STORAGE_CORRUPT: s(
+    500,
+    'SQLite’s integrity check failed: stop the node, restore the file from a backup or move it aside and re-sync from a peer (network mode); `gongzhi chain verify` shows more.',
+  ),
+  CHAIN_HEAD_MISMATCH: s(
+    500,
+    'The file’s rows do not end at its head block (a block row is missing or rows lie above it): restore the file or re-sync it from a peer.',
+  ),
+  CHAIN_STATE_MISMATCH: s(
+    500,
+    'The stored state differs from what the blocks produce: the file was edited or damaged; restore it or re-sync it from a peer.',
+  ),
+  CHAIN_NONCES_MISMATCH: s(
+    500,
+    'The stored nonce index differs from the blocks’ transactions (replays could pass): restore the file or re-sync it from a peer.',
+  ),
+  // the command line's first hour
+  NODE_UNREACHABLE: s(
+    503,
+    'Start a node (`gongzhi start --demo`), or point --url / GONGZHI_URL at a running one.',
+  ),
+  KEYSTORE_NOT_A_KEYSTORE: s(
+    400,
+    'Pass a keystore written by `gongzhi key new` or `gongzhi init` (keys/<org>-admin.json), not another file.',
+  ),
+  INPUT_NOT_FOUND: s(400, 'Check the file path: it must exist and be readable by you.'),
+  FILE_EXISTS: s(409, 'Choose another path, or pass --force to replace the file (the old key is lost).'),
+  DIR_NOT_EMPTY: s(409, 'Choose a new or empty directory; nothing was written.'),
+  TX_FAILED: s(
+    400,
+    'The transaction committed with a failed receipt (no state change): fix the cause the receipt’s code names.',
+  ),
+  NETWORK_DEGRADED: s(
+    503,
+    'A process of the network is down: `gongzhi network up <dir>` restarts what is missing.',
+  ),
 } as const satisfies ErrorTable;
 
 /** A core code. */

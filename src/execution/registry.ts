@@ -59,8 +59,20 @@ export class ModuleRegistry {
   query(module: string, name: string): QueryDef {
     const m = this.modules.get(module);
     const q = m && Object.hasOwn(m.queries, name) ? m.queries[name] : undefined;
-    if (!q)
-      throw new GongzhiError('API_NOT_FOUND', `unknown query ${module}.${name}`, { module, query: name });
+    if (!q) {
+      // Name what does exist, so a typo is one glance away from its fix (the code stays the same).
+      const known = [...this.modules.values()].flatMap((x) =>
+        Object.keys(x.queries).map((k) => `${x.name}.${k}`),
+      );
+      const own = m ? known.filter((k) => k.startsWith(`${module}.`)) : known;
+      const list = own.length > 0 ? own.join(', ') : '(none)';
+      const what = m ? `unknown query ${module}.${name}` : `unknown module ${module}`;
+      throw new GongzhiError('API_NOT_FOUND', `${what}; known queries: ${list}`, {
+        module,
+        query: name,
+        known: own.join(','),
+      });
+    }
     return q;
   }
 

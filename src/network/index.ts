@@ -27,6 +27,7 @@ export {
   type NodeStatus,
   networkStatus,
   type ServerStatus,
+  unhealthy,
 } from './status.js';
 export { createCa, issueServerCert, opensslAvailable } from './tls.js';
 export {

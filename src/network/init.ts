@@ -11,6 +11,7 @@ import {
   type NodeConfigFile,
 } from '../node/index.js';
 import { streamNames } from '../ordering/index.js';
+import { restrictConsortiumFiles } from '../storage/index.js';
 import { LAYOUT, type NetworkFile, type NetworkNode, type NetworkServer } from './layout.js';
 import { type NatsUser, renderNatsConfig } from './nats-config.js';
 import { orgInboxPrefix, orgPermissions } from './permissions.js';
@@ -260,5 +261,7 @@ export async function initNetwork(o: NetworkInitOptions): Promise<NetworkInitRes
     operator: LAYOUT.operatorFile,
   };
   writeFileSync(abs(LAYOUT.networkFile), `${JSON.stringify(network, null, 2)}\n`);
+  // Genesis, node configs and keys: the owner's only (network.json lists ports, nothing secret).
+  restrictConsortiumFiles(dir);
   return { dir, network, nodeConfigs: consortium.nodeConfigs, keys: consortium.keys };
 }

@@ -169,3 +169,11 @@ export function formatStatus(s: NetworkStatus): string {
   }
   return `${table(rows)}\n\n${table(nodeRows)}\n`;
 }
+
+/** The servers and nodes that are not healthy (empty: the whole network answers `ok`). */
+export function unhealthy(s: NetworkStatus): string[] {
+  return [
+    ...s.servers.filter((x) => x.health !== 'ok').map((x) => `nats ${x.name} (${x.health})`),
+    ...s.nodes.filter((x) => x.health !== 'ok').map((x) => `node ${x.org} (${x.health})`),
+  ];
+}

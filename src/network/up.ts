@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { GongzhiError } from '../errors/index.js';
+import { loadNodeConfig } from '../node/config.js';
 import { connectNats } from '../node/nats-connect.js';
 import { ensureOrderingStream, ensureStream, streamNames } from '../ordering/index.js';
 import { LAYOUT, type NetworkFile, readNetwork, readOperator } from './layout.js';
@@ -15,9 +16,11 @@ import {
   type PidFile,
   portFree,
   readPids,
+  removePids,
   sleep,
   spawnDetached,
   tail,
+  terminate,
   writePids,
 } from './processes.js';
 
@@ -296,10 +299,40 @@ export async function startNodes(dir: string, o: UpOptions = {}): Promise<UpResu
   return out;
 }
 
-/** `gongzhi network up`: NATS servers, then streams, then nodes. */
+/**
+ * `gongzhi network up`: NATS servers, then streams, then nodes. The node password is checked
+ * first (one node keystore decrypted) so a wrong one starts nothing; and whatever fails later,
+ * the processes this call started are stopped again and the PID file is left as it was — a
+ * failed `up` leaves no nats-server behind.
+ */
 export async function networkUp(dir: string, o: UpOptions = {}): Promise<UpResult> {
-  const servers = await startNatsServers(dir, o);
-  await createStreams(dir, o);
-  const nodes = await startNodes(dir, o);
-  return { servers, nodes };
+  const root = resolve(dir);
+  const net = readNetwork(root);
+  const password = o.password ?? process.env.GONGZHI_PASSWORD;
+  const first = net.nodes[0];
+  if (first !== undefined && password !== undefined && password !== '') {
+    await loadNodeConfig(join(root, first.config), password);
+  }
+  const before = readPids(root) ?? emptyPids();
+  const was = new Set([...before.nats, ...before.nodes].map((e) => `${e.name}:${e.pid}`));
+  try {
+    const servers = await startNatsServers(dir, o);
+    await createStreams(dir, o);
+    const nodes = await startNodes(dir, o);
+    return { servers, nodes };
+  } catch (e) {
+    const after = readPids(root) ?? emptyPids();
+    const fresh = (l: PidEntry[]) => l.filter((x) => !was.has(`${x.name}:${x.pid}`));
+    const mine = [...fresh(after.nodes), ...fresh(after.nats)];
+    if (mine.length > 0) {
+      o.onProgress?.(`start failed: stopping ${mine.map((x) => x.name).join(', ')} again`);
+      await terminate(fresh(after.nodes), 5_000);
+      await terminate(fresh(after.nats), 5_000);
+    }
+    const keep = (l: PidEntry[]) => l.filter((x) => was.has(`${x.name}:${x.pid}`));
+    const rest: PidFile = { nats: keep(after.nats), nodes: keep(after.nodes) };
+    if (rest.nats.length + rest.nodes.length === 0) removePids(root);
+    else writePids(root, rest);
+    throw e;
+  }
 }

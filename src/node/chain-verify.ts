@@ -20,6 +20,7 @@ import {
 } from '../ledger/index.js';
 import { governanceAuthorizer, listNodes, readParams } from '../modules/governance/index.js';
 import { type PendingWrite, StateOverlay, type StateSource } from '../state/index.js';
+import { asStorageError, checkStoreIntegrity } from '../storage/index.js';
 import { buildGenesisBlock } from './genesis-block.js';
 
 /** Outcome of re-checking one group's file. */
@@ -29,12 +30,17 @@ export interface ChainVerifyReport {
   readonly txs: number;
   readonly headHash: string;
   readonly stateRoot: string;
+  /** Live `state` rows compared equal to the replayed state. */
+  readonly stateKeys: number;
+  /** Live `nonces` rows compared equal to the replayed nonce index. */
+  readonly nonces: number;
 }
 
 /** In-memory state used for replay. */
 class MemoryState implements StateSource {
   readonly map = new Map<string, Uint8Array>();
-  readonly nonces = new Set<string>();
+  /** nonceKey → validUntil, pruned as GroupStore.commitBlock prunes. */
+  readonly nonces = new Map<string, number>();
   getRaw(key: string): Uint8Array | undefined {
     return this.map.get(key);
   }
@@ -53,6 +59,79 @@ function fail(message: string, details: Record<string, string | number> = {}): n
   throw new GongzhiError('CHAIN_INVALID', message, details);
 }
 
+const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+/** The replayed state must equal the live `state` table, key by key. */
+function compareState(db: Database.Database, state: MemoryState): number {
+  let n = 0;
+  for (const row of db
+    .prepare<[], { key: string; value: Buffer }>('SELECT key, value FROM state ORDER BY key')
+    .iterate()) {
+    const want = state.map.get(row.key);
+    if (want === undefined) {
+      throw new GongzhiError('CHAIN_STATE_MISMATCH', `stored state has key ${row.key} that no block wrote`, {
+        key: row.key,
+        kind: 'extra',
+      });
+    }
+    if (!bytesEqual(want, u8(row.value))) {
+      throw new GongzhiError('CHAIN_STATE_MISMATCH', `stored state key ${row.key} differs from the replay`, {
+        key: row.key,
+        kind: 'differs',
+      });
+    }
+    n++;
+  }
+  if (n !== state.map.size) {
+    const stored = new Set(
+      db
+        .prepare<[], { key: string }>('SELECT key FROM state')
+        .all()
+        .map((r) => r.key),
+    );
+    const missing = [...state.map.keys()].find((k) => !stored.has(k)) ?? '';
+    throw new GongzhiError(
+      'CHAIN_STATE_MISMATCH',
+      `stored state lacks key ${missing} that the blocks wrote`,
+      {
+        key: missing,
+        kind: 'missing',
+        stored: n,
+        replayed: state.map.size,
+      },
+    );
+  }
+  return n;
+}
+
+/** The replayed nonce index (after the same pruning) must equal the live `nonces` table. */
+function compareNonces(db: Database.Database, state: MemoryState): number {
+  let n = 0;
+  for (const row of db
+    .prepare<[], { sender: string; nonce: string; valid_until: number }>(
+      'SELECT sender, nonce, valid_until FROM nonces',
+    )
+    .iterate()) {
+    const want = state.nonces.get(nonceKey(row.sender, row.nonce));
+    if (want !== row.valid_until) {
+      throw new GongzhiError(
+        'CHAIN_NONCES_MISMATCH',
+        `stored nonce ${row.nonce} of ${row.sender} is not one the blocks' transactions used`,
+        { sender: row.sender, nonce: row.nonce, kind: want === undefined ? 'extra' : 'differs' },
+      );
+    }
+    n++;
+  }
+  if (n !== state.nonces.size) {
+    throw new GongzhiError(
+      'CHAIN_NONCES_MISMATCH',
+      `the nonce index holds ${n} nonces, the blocks' transactions ${state.nonces.size} (rows deleted?)`,
+      { stored: n, replayed: state.nonces.size, kind: 'missing' },
+    );
+  }
+  return n;
+}
+
 /**
  * Re-check a group's SQLite file offline: genesis, every header hash and parent link, every
  * signature (transactions and block signers against the node keys in force), and replay of every
@@ -63,9 +142,16 @@ export function verifyChainFile(
   modules: readonly LedgerModule[],
   onProgress?: (height: number, head: number) => void,
 ): ChainVerifyReport {
-  if (!existsSync(path)) fail(`no such file ${path}`);
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  if (!existsSync(path)) throw new GongzhiError('INPUT_NOT_FOUND', `no such file ${path}`, { path });
+  let db: Database.Database;
   try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw asStorageError(e, path);
+  }
+  try {
+    // The same cheap check a node runs at start (SQLite quick_check, head rows, head state root).
+    checkStoreIntegrity(db, path);
     const metaRow = db
       .prepare<[string], { value: Buffer }>('SELECT value FROM meta WHERE key = ?')
       .get('genesis');
@@ -148,20 +234,32 @@ export function verifyChainFile(
             fail(`bad signature by ${s.node}`, { height: row.height });
         }
         state.apply(result.writes);
-        for (const c of result.included) state.nonces.add(nonceKey(c.sender, c.tx.body.nonce));
+        for (const c of result.included)
+          state.nonces.set(nonceKey(c.sender, c.tx.body.nonce), c.tx.body.validUntil);
+        // GroupStore.commitBlock prunes expired nonces every 100 blocks: the replay does the same.
+        if (row.height % 100 === 0) {
+          for (const [k, until] of state.nonces) if (until < row.height) state.nonces.delete(k);
+        }
         txs += candidates.length;
       }
       prevHeader = header;
       count++;
       onProgress?.(row.height, head);
     }
+    if (count === 0) fail('file has no blocks');
+    const stateKeys = compareState(db, state);
+    const nonces = compareNonces(db, state);
     return {
       group: genesis.group,
       blocks: count,
       txs,
       headHash: toHex(blockHash(suite, prevHeader)),
       stateRoot: toHex(prevHeader.stateRoot),
+      stateKeys,
+      nonces,
     };
+  } catch (e) {
+    throw asStorageError(e, path);
   } finally {
     db.close();
   }

@@ -19,6 +19,13 @@ export interface NodeConfigFile {
   readonly cutWhenIdle?: boolean;
   /** Present: order through the consortium's NATS JetStream cluster (TLS paths relative to this file). */
   readonly network?: NetworkOptions;
+  /** Log level (pino: trace … fatal); `--log-level` overrides it. Default info. */
+  readonly logLevel?: string;
+  /**
+   * `auto` (default): lines for people on a terminal, JSON lines otherwise; `json` or `pretty`
+   * force one. `--log-format` overrides it.
+   */
+  readonly logFormat?: 'auto' | 'json' | 'pretty';
 }
 
 /** A loaded config: genesis documents parsed, node key decrypted, paths absolute. */

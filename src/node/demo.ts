@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decryptKeystore, type KeyPair, readKeystoreFile } from '../crypto/index.js';
 import { type CborValue, utf8 } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { type CborMap, encodeTx, signTx } from '../ledger/index.js';
+import { GroupStore, restrictConsortiumFiles } from '../storage/index.js';
 import { initConsortium } from './consortium.js';
 import type { GongzhiNode } from './gongzhi-node.js';
 
@@ -43,6 +44,7 @@ export async function ensureDemoConsortium(dir: string, onProgress?: (m: string)
     scryptN: 1 << 14,
     ...(onProgress ? { onProgress } : {}),
   });
+  restrictConsortiumFiles(dir);
   return cfg;
 }
 
@@ -139,5 +141,66 @@ export async function seedDemoData(node: GongzhiNode, dir: string, log: (m: stri
       },
     });
     log('demo: hospital anchored a lab-report batch in group health');
+  }
+}
+
+/** Marker written once the demo data is complete (its content is the time, for people). */
+export const DEMO_SEEDED_MARKER = 'seeded';
+
+/**
+ * Make the demo's data directory hold the complete seeded demo, atomically. The seeding runs on a
+ * node of its own in `<dataDir>.seeding`; only when every seeding transaction committed and that
+ * node closed is the directory renamed to `dataDir` (one rename) and the marker written. A kill at
+ * any moment leaves either no `dataDir` (the next start seeds again from scratch, discarding the
+ * staging copy) or the complete one — never a half-seeded demo that later starts skip.
+ *
+ * A data directory from before the marker existed counts as complete when its `health` group,
+ * the last one seeding writes, has blocks; otherwise it is a half-seeded leftover and is replaced.
+ */
+export async function ensureDemoSeeded(
+  dir: string,
+  dataDir: string,
+  startNode: (dataDir: string) => Promise<GongzhiNode>,
+  log: (m: string) => void,
+  /** More seeding on the same staging node (the tea story, from the demos layer), inside the same rename. */
+  extra?: (node: GongzhiNode) => Promise<void>,
+): Promise<'seeded' | 'present'> {
+  const marker = join(dir, DEMO_SEEDED_MARKER);
+  if (existsSync(marker)) return 'present';
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+    if (legacyComplete(dataDir)) {
+      writeFileSync(marker, `${new Date().toISOString()}\n`);
+      return 'present';
+    }
+    log(`demo: ${dataDir} holds a half-seeded demo (an interrupted first start): seeding it again`);
+  }
+  const staging = `${dataDir}.seeding`;
+  rmSync(staging, { recursive: true, force: true });
+  const node = await startNode(staging);
+  try {
+    await seedDemoData(node, dir, log);
+    await extra?.(node);
+  } finally {
+    await node.close();
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  renameSync(staging, dataDir);
+  writeFileSync(marker, `${new Date().toISOString()}\n`);
+  return 'seeded';
+}
+
+function legacyComplete(dataDir: string): boolean {
+  const file = join(dataDir, 'health.sqlite');
+  if (!existsSync(file)) return false;
+  try {
+    const store = new GroupStore(file);
+    try {
+      return (store.latest()?.height ?? 0) > 0;
+    } finally {
+      store.close();
+    }
+  } catch {
+    // A damaged leftover is not a complete demo: it is replaced.
+    return false;
   }
 }

@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { GongzhiError } from '../errors/index.js';
 import type { BlockResult, NonceIndex } from '../execution/index.js';
@@ -10,7 +11,20 @@ import {
   encodeSignatures,
 } from '../ledger/index.js';
 import type { PendingWrite, StateSource } from '../state/index.js';
+import { checkStoreIntegrity, type IntegrityReport } from './integrity.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+
+/** How a store is opened. */
+export interface GroupStoreOptions {
+  /**
+   * Run the start-up integrity check (checkStoreIntegrity) before serving the file: on by default,
+   * so a node refuses a damaged file; off only for tools that report damage themselves.
+   */
+  readonly check?: boolean;
+}
+
+const HEAD_KEY = 'head';
+const utf8Bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** A stored block. */
 export interface StoredBlock {
@@ -89,15 +103,40 @@ export class GroupStore implements StateSource, NonceIndex {
   readonly db: Database.Database;
   private readonly q;
 
-  constructor(readonly path: string) {
+  /** What the start-up check saw (undefined when it was not asked for). */
+  readonly integrity: IntegrityReport | undefined;
+
+  constructor(
+    readonly path: string,
+    opts: GroupStoreOptions = {},
+  ) {
+    let opened: Database.Database | undefined;
     try {
-      this.db = new Database(path);
+      opened = new Database(path);
+      this.db = opened;
+      // Ledger data is the consortium's business only: owner read/write (SQLite gives its -wal and
+      // -shm files the database file's mode).
+      if (path !== ':memory:') chmodSync(path, 0o600);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('cache_size = -65536');
       this.db.exec(SCHEMA);
     } catch (e) {
-      throw new GongzhiError('STORAGE_FAILURE', `cannot open ${path}: ${(e as Error).message}`, { path });
+      if (opened?.open) opened.close();
+      // SQLITE_NOTADB / SQLITE_CORRUPT: the file is there but is not (or no longer) a database.
+      const code = (e as { code?: string }).code ?? '';
+      const unreadable = code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
+      throw new GongzhiError(
+        unreadable ? 'STORAGE_UNREADABLE' : 'STORAGE_FAILURE',
+        `cannot open ${path}: ${(e as Error).message}`,
+        { path },
+      );
+    }
+    try {
+      this.integrity = opts.check === false ? undefined : checkStoreIntegrity(this.db, path);
+    } catch (e) {
+      this.db.close();
+      throw e;
     }
     const db = this.db;
     this.q = {
@@ -237,6 +276,8 @@ export class GroupStore implements StateSource, NonceIndex {
       });
       this.applyWrites(h.height, result.writes);
       if (h.height % 100 === 0) this.q.pruneNonces.run(h.height);
+      // The head, recorded with the block: a later loss of the block row is then visible.
+      this.q.setMeta.run(HEAD_KEY, utf8Bytes(String(h.height)));
     });
     try {
       tx();
@@ -259,6 +300,7 @@ export class GroupStore implements StateSource, NonceIndex {
       this.q.putBlock.run(0, hash, encodeHeader(header), encodeSignatures([]), header.timestamp, 0);
       this.applyWrites(0, writes);
       for (const [k, v] of Object.entries(meta)) this.setMeta(k, v);
+      this.q.setMeta.run(HEAD_KEY, utf8Bytes('0'));
     })();
   }
 

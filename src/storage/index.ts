@@ -1,2 +1,4 @@
-export { GroupStore, type StoredBlock, type StoredTx } from './group-store.js';
+export { assertEmptyDir, restrictConsortiumFiles } from './files.js';
+export { GroupStore, type GroupStoreOptions, type StoredBlock, type StoredTx } from './group-store.js';
+export { asStorageError, checkStoreIntegrity, type IntegrityReport } from './integrity.js';
 export { type StoredTraceEvent, TRACE_DOCUMENTS_FILE, TraceDocumentStore } from './trace-documents.js';

@@ -157,9 +157,12 @@ describe.skipIf(!built)('the README tour through the gongzhi CLI', () => {
     expect(show.params.blockIntervalMs).toBe(100); // the demo's seeded proposal passed
     const outsider = join(tmp.dir, 'outsider.json');
     await cli('key', 'new', '--out', outsider);
-    const vote = JSON.parse(await cli('governance', 'vote', '1', '--key', outsider)) as {
-      receipt: { status: string };
-    };
+    // Committed with a failed receipt: shown (ok: false) and the command exits 1 with TX_FAILED.
+    const refused = await cliFails('governance', 'vote', '1', '--key', outsider);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/error TX_FAILED: .*EXEC_PERMISSION_DENIED/);
+    const vote = JSON.parse(refused.stdout) as { ok: boolean; receipt: { status: string } };
+    expect(vote.ok).toBe(false);
     expect(vote.receipt.status).toBe('EXEC_PERMISSION_DENIED');
     const bad = await cliFails('tx', 'get', 'not-a-hash');
     expect(bad.code).toBe(1);

@@ -58,7 +58,27 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())('gongzh
       throw new Error(`gongzhi ${args.slice(0, 2).join(' ')} failed: ${err.stderr ?? err.message}`);
     }
   };
-  const status = async () => JSON.parse(await cli('network', 'status', dir, '--json')) as NetworkStatus;
+  /** The CLI's exit code, stdout and stderr, whether it failed or not. */
+  const cliResult = async (...args: string[]) => {
+    try {
+      const r = await run(process.execPath, [CLI, ...args], { env, cwd: tmp.dir });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (e) {
+      const err = e as { code: number; stdout: string; stderr: string };
+      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    }
+  };
+  /** `network status --json`: exit 0 when every part is healthy, 1 (NETWORK_DEGRADED) otherwise. */
+  const status = async () => {
+    const r = await cliResult('network', 'status', dir, '--json');
+    const s = JSON.parse(r.stdout) as NetworkStatus;
+    const healthy = [...s.servers, ...s.nodes].every((x) => x.health === 'ok');
+    expect(r.code, r.stderr).toBe(healthy ? 0 : 1);
+    if (!healthy) expect(r.stderr).toContain('NETWORK_DEGRADED');
+    return s;
+  };
+  /** PIDs `network up` reported starting (its progress lines on stderr). */
+  const startedPids = (stderr: string) => [...stderr.matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
   const heightOf = (s: NetworkStatus, org: string) =>
     s.nodes.find((n) => n.org === org)?.groups.find((g) => g.id === 'main')?.height;
   const anchor = async (org: string, label: string) => {
@@ -103,6 +123,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())('gongzh
     );
     expect(out).toContain('network written to');
     net = JSON.parse(readFileSync(join(dir, 'network.json'), 'utf8')) as NetworkFile;
+    writeFileSync(join(tmp.dir, 'wrong-pw'), 'not-the-password\n');
   }, 60_000);
 
   afterAll(async () => {
@@ -133,6 +154,38 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())('gongzh
     };
     expect(cfg.network.servers.every((s) => s.startsWith('tls://127.0.0.1:'))).toBe(true);
   });
+
+  it('status of a network that is not up exits 1 (NETWORK_DEGRADED)', async () => {
+    const s = await status();
+    expect(s.nodes.every((n) => n.health === 'down')).toBe(true);
+  });
+
+  it('up with a wrong password starts nothing (KEYSTORE_BAD_PASSWORD)', async () => {
+    const r = await cliResult('network', 'up', dir, '--password-file', join(tmp.dir, 'wrong-pw'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('KEYSTORE_BAD_PASSWORD');
+    expect(startedPids(r.stderr)).toEqual([]);
+    expect(existsSync(join(dir, 'run', 'pids.json'))).toBe(false);
+    for (const x of net.servers) expect(await portFree(x.host, x.clientPort)).toBe(true);
+  });
+
+  it('up that fails half-way (one node cannot start) stops what it started', async () => {
+    const cfgPath = join(dir, 'nodes', 'd.json');
+    const original = readFileSync(cfgPath, 'utf8');
+    const broken = { ...(JSON.parse(original) as Record<string, unknown>), nodeKeystore: 'no-such-key.json' };
+    writeFileSync(cfgPath, JSON.stringify(broken));
+    try {
+      const r = await cliResult('network', 'up', dir, '--timeout', '90000');
+      expect(r.code, r.stdout).toBe(1);
+      const pids = startedPids(r.stderr);
+      expect(pids.length).toBeGreaterThanOrEqual(4); // 3 nats-server + the nodes before d
+      expect(r.stderr).toContain('stopping');
+      await eventually(async () => (pids.every((p) => !isAlive(p)) ? true : undefined), 20_000, 'rollback');
+      expect(existsSync(join(dir, 'run', 'pids.json'))).toBe(false);
+    } finally {
+      writeFileSync(cfgPath, original);
+    }
+  }, 180_000);
 
   it('up starts 3 NATS servers and 4 nodes that all answer /health', async () => {
     const out = await cli('network', 'up', dir, '--timeout', '90000');

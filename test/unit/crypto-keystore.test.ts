@@ -122,10 +122,25 @@ describe('keystore files', () => {
     await expect(readKeystoreFile(join(dir, 'bad.json'))).rejects.toThrow(bad('KEYSTORE_INVALID'));
   });
 
-  it('default N is 2^15', async () => {
+  it('default N is 2^17', async () => {
     const kp = getSuite('ed25519').generateKeyPair();
     const ks = await encryptKeystore('ed25519', kp, 'pw');
-    expect(ks.kdf.N).toBe(2 ** 15);
+    expect(ks.kdf.N).toBe(2 ** 17);
     expect(await decryptKeystore(ks, 'pw')).toEqual(kp);
+  });
+
+  it('N below 2^14 is refused outside tests', async () => {
+    const kp = getSuite('ed25519').generateKeyPair();
+    const saved = process.env.VITEST;
+    delete process.env.VITEST;
+    try {
+      await expect(encryptKeystore('ed25519', kp, 'pw', { scryptN: 2 ** 13 })).rejects.toThrow(
+        bad('CRYPTO_BAD_KEY'),
+      );
+      const ok = await encryptKeystore('ed25519', kp, 'pw', { scryptN: 2 ** 13, weakForTests: true });
+      expect(ok.kdf.N).toBe(2 ** 13);
+    } finally {
+      process.env.VITEST = saved;
+    }
   });
 });

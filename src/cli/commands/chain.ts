@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { GongzhiError } from '../../errors/index.js';
@@ -12,12 +12,14 @@ export function registerChain(program: Command): void {
   chain
     .command('verify')
     .description(
-      're-check every block: hashes, signatures, roots, and replay execution to the same state root',
+      're-check every block (hashes, signatures, roots, replay to the same state root), then the stored state, nonces and head against the replay',
     )
     .requiredOption('--data <dir>', 'node data directory (holds <group>.sqlite files)')
     .option('--group <id>', 'only this group')
     .action(
       action((o: { data: string; group?: string }) => {
+        if (!existsSync(o.data))
+          throw new GongzhiError('INPUT_NOT_FOUND', `no data directory ${o.data}`, { path: o.data });
         const files = readdirSync(o.data)
           .filter((f) => f.endsWith('.sqlite'))
           .filter((f) => o.group === undefined || f === `${o.group}.sqlite`);

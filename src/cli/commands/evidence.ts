@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { fromHex, toHex } from '../../encoding/index.js';
@@ -15,14 +15,15 @@ import {
   type TrustedNode,
   verifyCertificate,
 } from '../../sdk/index.js';
-import { clientContext } from '../client-context.js';
-import { action, DEFAULT_URL, printJson, readBytes } from '../util.js';
+import { clientContext, GROUP_HELP } from '../client-context.js';
+import { action, DEFAULT_URL, passwordOptions, printJson, readBytes, readJson } from '../util.js';
 
 interface Common {
-  group: string;
+  group?: string;
   url: string;
   key?: string;
   password?: string;
+  passwordFile?: string;
 }
 
 interface MetaOpts {
@@ -46,7 +47,7 @@ function meta(o: MetaOpts, fallbackBy: string) {
 
 /** Trusted node keys: a JSON list of {id, publicKey}, or a genesis file's organisations' nodes. */
 function readTrusted(path: string): TrustedNode[] {
-  const v = JSON.parse(readFileSync(path, 'utf8')) as TrustedNode[] | Genesis;
+  const v = readJson(path) as TrustedNode[] | Genesis;
   if (Array.isArray(v)) return v;
   if (Array.isArray(v.orgs))
     return v.orgs.flatMap((o) =>
@@ -88,11 +89,12 @@ export function registerEvidence(program: Command): void {
     .command('evidence')
     .description('notarise files: anchor digests, batch proofs, certificates');
   const common = (c: Command) =>
-    c
-      .option('--group <id>', 'group', 'governance')
-      .option('--url <url>', 'node URL', DEFAULT_URL)
-      .option('--key <file>', 'signer keystore')
-      .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)');
+    passwordOptions(
+      c
+        .option('--group <id>', GROUP_HELP)
+        .option('--url <url>', 'node URL', DEFAULT_URL)
+        .option('--key <file>', 'signer keystore'),
+    );
   const metaOpts = (c: Command) =>
     c
       .option('--type <type>', 'evidence type', 'document')
@@ -166,24 +168,24 @@ export function registerEvidence(program: Command): void {
         let certificate: Record<string, unknown>;
         let trusted: TrustedNode[] | undefined = o.trusted ? readTrusted(o.trusted) : undefined;
         if (o.cert) {
-          certificate = JSON.parse(readFileSync(o.cert, 'utf8')) as Record<string, unknown>;
+          certificate = readJson(o.cert) as Record<string, unknown>;
         } else {
           const ctx = await clientContext(o);
           const alg = algOf(ctx.info.suite);
           const digest = fileDigest(alg, bytes);
           let proof: EvidenceProof | undefined;
-          if (o.proof) proof = parseProof(JSON.parse(readFileSync(o.proof, 'utf8')));
+          if (o.proof) proof = parseProof(readJson(o.proof));
           const anchored = proof ? fromHex(proof.root) : digest;
-          const cert = (await ctx.client.evidenceCertificate(o.group, toHex(anchored))) as unknown as Record<
-            string,
-            unknown
-          >;
+          const cert = (await ctx.client.evidenceCertificate(
+            ctx.group,
+            toHex(anchored),
+          )) as unknown as Record<string, unknown>;
           certificate = proof ? { ...cert, digest: toHex(digest), batchProof: proof } : cert;
           if (!trusted) {
             process.stderr.write(
               'note: trusting node keys reported by the node itself; pass --trusted for an independent check\n',
             );
-            trusted = (await ctx.client.query(o.group, 'governance', 'nodes', {})) as TrustedNode[];
+            trusted = (await ctx.client.query(ctx.group, 'governance', 'nodes', {})) as TrustedNode[];
           }
         }
         if (!trusted) throw new GongzhiError('CONFIG_INVALID', '--trusted <file> is required with --cert');

@@ -1,24 +1,26 @@
 import type { Command } from 'commander';
-import { clientContext } from '../client-context.js';
-import { action, DEFAULT_URL, int, printJson } from '../util.js';
+import { clientContext, GROUP_HELP } from '../client-context.js';
+import { action, DEFAULT_URL, int, passwordOptions, printJson } from '../util.js';
 import { argsFromJson } from './tx.js';
 
 interface Common {
-  group: string;
+  group?: string;
   url: string;
   key?: string;
   password?: string;
+  passwordFile?: string;
 }
 
 /** `gongzhi governance propose|vote|show`. */
 export function registerGovernance(program: Command): void {
   const gov = program.command('governance').description('committee proposals and votes');
   const common = (c: Command) =>
-    c
-      .option('--group <id>', 'group', 'governance')
-      .option('--url <url>', 'node URL', DEFAULT_URL)
-      .option('--key <file>', 'committee member keystore')
-      .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)');
+    passwordOptions(
+      c
+        .option('--group <id>', GROUP_HELP)
+        .option('--url <url>', 'node URL', DEFAULT_URL)
+        .option('--key <file>', 'committee member keystore'),
+    );
   common(
     gov
       .command('propose <action>')
@@ -41,16 +43,16 @@ export function registerGovernance(program: Command): void {
     gov.command('show [id]').description('a proposal, or the committee, permissions and open proposals'),
   ).action(
     action(async (id: string | undefined, o: Common) => {
-      const { client } = await clientContext(o);
+      const { client, group } = await clientContext(o);
       if (id !== undefined) {
-        printJson(await client.query(o.group, 'governance', 'proposal', { id }));
+        printJson(await client.query(group, 'governance', 'proposal', { id }));
         return;
       }
       printJson({
-        committee: await client.query(o.group, 'governance', 'committee', {}),
-        params: await client.query(o.group, 'governance', 'params', {}),
-        permissions: await client.query(o.group, 'governance', 'permissions', {}),
-        proposals: await client.query(o.group, 'governance', 'proposals', {}),
+        committee: await client.query(group, 'governance', 'committee', {}),
+        params: await client.query(group, 'governance', 'params', {}),
+        permissions: await client.query(group, 'governance', 'permissions', {}),
+        proposals: await client.query(group, 'governance', 'proposals', {}),
       });
     }),
   );

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { errorTable, GongzhiError } from '../../errors/index.js';
 import { type ModuleInfo, ModuleRegistry } from '../../execution/index.js';
 import { BUILTIN_MODULES } from '../../modules/index.js';
-import { GongzhiClient } from '../../sdk/index.js';
+import { clientContext, GROUP_HELP } from '../client-context.js';
 import { action, DEFAULT_URL, printJson } from '../util.js';
 
 /** Parameter names of a query's (object) schema. */
@@ -62,12 +62,12 @@ export function registerModules(program: Command): void {
   program
     .command('query <module> <name> [params...]')
     .description('run a module query on a node, e.g. `gongzhi query evidence get digest=<hex>`')
-    .option('--group <id>', 'group', 'governance')
+    .option('--group <id>', GROUP_HELP)
     .option('--url <url>', 'node URL', DEFAULT_URL)
     .action(
-      action(async (module: string, name: string, params: string[], o: { group: string; url: string }) => {
-        const client = new GongzhiClient({ url: o.url });
-        printJson(await client.query(o.group, module, name, queryParams(params)));
+      action(async (module: string, name: string, params: string[], o: { group?: string; url: string }) => {
+        const { client, group } = await clientContext(o);
+        printJson(await client.query(group, module, name, queryParams(params)));
       }),
     );
   program

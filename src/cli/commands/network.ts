@@ -9,8 +9,10 @@ import {
   networkStatus,
   networkUp,
   readNetwork,
+  unhealthy,
 } from '../../network/index.js';
-import { action, int, password, printJson } from '../util.js';
+import { assertEmptyDir } from '../../storage/index.js';
+import { action, int, password, passwordOptions, printJson } from '../util.js';
 import { parseGroups } from './init.js';
 
 interface InitOpts {
@@ -20,6 +22,7 @@ interface InitOpts {
   crypto: string;
   chain: string;
   password?: string;
+  passwordFile?: string;
   basePort: number;
   natsBasePort: number;
   replicas?: number;
@@ -34,17 +37,17 @@ export function registerNetwork(program: Command): void {
     .command('network')
     .description('a consortium network: NATS JetStream cluster (TLS, per-org users) and one node per org');
 
-  net
+  const init = net
     .command('init <dir>')
     .description(
-      'write genesis, keys, node configs, a consortium CA, TLS certificates and NATS server configs',
+      'write genesis, keys, node configs, a consortium CA, TLS certificates and NATS server configs (<dir> must be new or empty)',
     )
     .requiredOption('--orgs <list>', 'organisation ids, comma separated (e.g. a,b,c,d)')
     .option('--groups <list>', 'group ids, comma separated; "g2:a+d" limits g2 to orgs a and d', 'main')
     .option('--nats <n>', 'number of NATS servers', int, 3)
     .option('--crypto <suite>', 'ed25519 | secp256k1 | sm2', 'ed25519')
-    .option('--chain <id>', 'chain id', 'gongzhi')
-    .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)')
+    .option('--chain <id>', 'chain id', 'gongzhi');
+  passwordOptions(init)
     .option('--base-port <n>', 'API port of the first org node (the next ones count up)', int, 7700)
     .option(
       '--nats-base-port <n>',
@@ -57,13 +60,15 @@ export function registerNetwork(program: Command): void {
     .action(
       action(async (dir: string, o: InitOpts) => {
         if (!isSuiteId(o.crypto)) throw new GongzhiError('CRYPTO_UNKNOWN_SUITE', `unknown suite ${o.crypto}`);
+        assertEmptyDir(resolve(dir));
+        const pw = await password(o, true);
         const r = await initNetwork({
           dir: resolve(dir),
           chain: o.chain,
           suite: o.crypto,
           orgs: o.orgs.split(',').filter(Boolean),
           groups: parseGroups(o.groups),
-          password: password(o.password),
+          password: pw,
           nats: o.nats,
           basePort: o.basePort,
           natsBasePort: o.natsBasePort,
@@ -80,10 +85,12 @@ export function registerNetwork(program: Command): void {
       }),
     );
 
-  net
+  const up = net
     .command('up <dir>')
-    .description('start the NATS servers, create the streams, start every node; wait until all answer')
-    .option('--password <pw>', 'node keystore password (or GONGZHI_PASSWORD)')
+    .description(
+      'start the NATS servers, create the streams, start every node; wait until all answer (on failure, stop what it started)',
+    );
+  passwordOptions(up, 'node keystore password')
     .option('--nats-server <path>', 'nats-server binary (or GONGZHI_NATS_SERVER; default: on the PATH)')
     .option('--log-level <level>', 'node log level', 'info')
     .option('--timeout <ms>', 'how long to wait for each step', int, 60_000)
@@ -92,10 +99,17 @@ export function registerNetwork(program: Command): void {
       action(
         async (
           dir: string,
-          o: { password?: string; natsServer?: string; logLevel: string; timeout: number; json?: boolean },
+          o: {
+            password?: string;
+            passwordFile?: string;
+            natsServer?: string;
+            logLevel: string;
+            timeout: number;
+            json?: boolean;
+          },
         ) => {
           const r = await networkUp(dir, {
-            password: password(o.password),
+            password: await password(o),
             logLevel: o.logLevel,
             timeoutMs: o.timeout,
             ...(o.natsServer === undefined ? {} : { natsServer: o.natsServer }),
@@ -139,7 +153,7 @@ export function registerNetwork(program: Command): void {
   net
     .command('status <dir>')
     .description(
-      'per NATS server and node: process, health, group heights (and finality if the API reports it)',
+      'per NATS server and node: process, health, group heights (and finality if the API reports it); exit 1 when a part is down',
     )
     .option('--json', 'print JSON')
     .option('--timeout <ms>', 'per-request timeout', int, 2000)
@@ -148,6 +162,11 @@ export function registerNetwork(program: Command): void {
         const s = await networkStatus(dir, { timeoutMs: o.timeout });
         if (o.json) printJson(s);
         else process.stdout.write(formatStatus(s));
+        // Scripts and health checks read the exit code: a network with a part down is not fine.
+        const bad = unhealthy(s);
+        if (bad.length > 0) {
+          throw new GongzhiError('NETWORK_DEGRADED', `not healthy: ${bad.join(', ')}`, { down: bad.length });
+        }
       }),
     );
 }

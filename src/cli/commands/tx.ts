@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { type CborValue, fromHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import { type CborMap, isMap } from '../../ledger/index.js';
-import { clientContext } from '../client-context.js';
-import { action, DEFAULT_URL, printJson } from '../util.js';
+import { clientContext, GROUP_HELP } from '../client-context.js';
+import { action, DEFAULT_URL, passwordOptions, printJson } from '../util.js';
 
 /** JSON → CBOR for CLI arguments: strings "0x…" become bytes. */
 export function argsFromJson(json: string): CborMap {
@@ -29,14 +29,18 @@ export function argsFromJson(json: string): CborMap {
 /** `gongzhi tx send|get`. */
 export function registerTx(program: Command): void {
   const tx = program.command('tx').description('send and inspect transactions');
-  tx.command('send')
-    .description('sign a module call with a keystore key, submit it and wait for its receipt')
-    .requiredOption('--module <name>', 'module, e.g. evidence')
-    .requiredOption('--method <name>', 'method, e.g. anchor')
-    .option('--args <json>', 'arguments as JSON; strings starting with 0x are bytes', '{}')
-    .requiredOption('--key <file>', 'sender keystore')
-    .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)')
-    .option('--group <id>', 'group', 'governance')
+  passwordOptions(
+    tx
+      .command('send')
+      .description(
+        'sign a module call with a keystore key, submit it and wait for its receipt (exit 1 when the receipt failed)',
+      )
+      .requiredOption('--module <name>', 'module, e.g. evidence')
+      .requiredOption('--method <name>', 'method, e.g. anchor')
+      .option('--args <json>', 'arguments as JSON; strings starting with 0x are bytes', '{}')
+      .requiredOption('--key <file>', 'sender keystore'),
+  )
+    .option('--group <id>', GROUP_HELP)
     .option('--url <url>', 'node URL', DEFAULT_URL)
     .action(
       action(
@@ -46,7 +50,8 @@ export function registerTx(program: Command): void {
           args: string;
           key: string;
           password?: string;
-          group: string;
+          passwordFile?: string;
+          group?: string;
           url: string;
         }) => {
           const ctx = await clientContext(o);
@@ -56,12 +61,12 @@ export function registerTx(program: Command): void {
     );
   tx.command('get <hash>')
     .description('a transaction with its receipt and inclusion proof')
-    .option('--group <id>', 'group', 'governance')
+    .option('--group <id>', GROUP_HELP)
     .option('--url <url>', 'node URL', DEFAULT_URL)
     .action(
-      action(async (hash: string, o: { group: string; url: string }) => {
-        const { client } = await clientContext(o);
-        printJson(await client.tx(o.group, hash));
+      action(async (hash: string, o: { group?: string; url: string }) => {
+        const { client, group } = await clientContext(o);
+        printJson(await client.tx(group, hash));
       }),
     );
 }
