@@ -51,7 +51,11 @@ const genesis: Genesis = {
     threshold: 67,
   },
   roles: { [addr(outsider)]: ['notary'] },
-  permissions: DEFAULT_PERMISSIONS,
+  // The golden scenario was recorded with the permission rows of these modules; a module added later
+  // adds rows to DEFAULT_PERMISSIONS (and so to a new genesis), which must not move these hashes.
+  permissions: Object.fromEntries(
+    Object.entries(DEFAULT_PERMISSIONS).filter(([k]) => /^(evidence|points|identity)\./.test(k)),
+  ),
 };
 
 class Driver {
