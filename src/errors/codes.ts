@@ -120,6 +120,10 @@ export const CORE_ERRORS = {
     400,
     'This check needs a part of the certificate that failed an earlier check: fix that failure first.',
   ),
+  // node service: abuse limits (configurable in the node config's `api` and `mempool…` fields)
+  MEMPOOL_SENDER_LIMIT: s(429, 'This key has many transactions pending: wait for them to commit, then retry.'),
+  API_RATE_LIMITED: s(429, 'Too many requests from this client: wait Retry-After seconds, or batch transactions.'),
+  API_TOO_MANY_STREAMS: s(503, 'The node serves its most event streams: retry later or read from another node.'),
 } as const satisfies ErrorTable;
 
 /** A core code. */

@@ -29,6 +29,8 @@ export interface NodeOptions {
   readonly genesis: readonly Genesis[];
   readonly dataDir: string;
   readonly mempoolLimit?: number;
+  /** Most transactions of one sender pending at once per group (default 1000). */
+  readonly mempoolSenderLimit?: number;
   /** Worker threads verifying signatures; 0 verifies on the main thread. */
   readonly verifyWorkers?: number;
   readonly logger: Logger;
@@ -126,6 +128,7 @@ export class GongzhiNode {
             nodeSecretKey: opts.nodeSecretKey,
             modules: opts.modules ?? DEFAULT_MODULES,
             mempoolLimit: opts.mempoolLimit ?? 100_000,
+            ...(opts.mempoolSenderLimit === undefined ? {} : { mempoolSenderLimit: opts.mempoolSenderLimit }),
             logger: opts.logger,
             metrics: node.metrics,
             verifyPool: node.verifyPool,

@@ -56,6 +56,8 @@ export interface GroupLedgerOptions {
   readonly nodeSecretKey: Uint8Array;
   readonly modules: readonly LedgerModule[];
   readonly mempoolLimit: number;
+  /** Most transactions of one sender pending at once (default DEFAULT_SENDER_LIMIT). */
+  readonly mempoolSenderLimit?: number;
   /** Most `waitForCommit` waits in flight (default DEFAULT_MAX_COMMIT_WAITERS). */
   readonly maxCommitWaiters?: number;
   readonly logger: Logger;
@@ -128,6 +130,15 @@ export class GroupLedger {
       isCommitted: (hash) => store.tx(hash) !== undefined,
       verifier: opts.verifyPool,
       onReject: (code) => opts.metrics.rejected.inc({ group: this.group, code }),
+      ...(opts.mempoolSenderLimit === undefined ? {} : { senderLimit: opts.mempoolSenderLimit }),
+      // The executor's own checks, in its order, against committed state: a transaction the block
+      // would record as EXEC_UNKNOWN_*, EXEC_ACCOUNT_FROZEN or EXEC_PERMISSION_DENIED takes no
+      // block space and leaves no receipt. The block still checks again (state may change meanwhile).
+      precheck: (c) => {
+        const b = c.tx.body;
+        this.registry.method(b.module, b.method);
+        governanceAuthorizer.authorize(this.stateReader(), c.sender, b.module, b.method);
+      },
     });
     this.waiters = new CommitWaiters(opts.maxCommitWaiters);
     const stored0 = store.blockByHeight(0);
@@ -319,7 +330,8 @@ export class GroupLedger {
 
   /**
    * Admit encoded transactions: decode, check (chain, group, size, window, nonce, duplicates,
-   * signature) and queue them for ordering. A rejected transaction leaves no trace.
+   * signature, then method, freeze and role by committed state) and queue them for ordering. A
+   * rejected transaction leaves no trace.
    */
   async submit(encoded: readonly Uint8Array[]): Promise<SubmitResult[]> {
     const params = this.params();
