@@ -160,7 +160,10 @@ describe('node: admission, execution, storage', () => {
   it('refuses at admission a call without the role or to an unknown method: no block, no receipt', async () => {
     const stranger = c.suite.generateKeyPair();
     expect(
-      await refusedCode(g, makeTx(c.suite, stranger, g, 'evidence', 'anchor', anchorArgs('s', c.suite)).bytes),
+      await refusedCode(
+        g,
+        makeTx(c.suite, stranger, g, 'evidence', 'anchor', anchorArgs('s', c.suite)).bytes,
+      ),
     ).toBe('EXEC_PERMISSION_DENIED');
     expect(await refusedCode(g, makeTx(c.suite, admin, g, 'nosuch', 'call', {}).bytes)).toBe(
       'EXEC_UNKNOWN_MODULE',
