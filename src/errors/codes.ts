@@ -71,7 +71,10 @@ export const CORE_ERRORS = {
     'The certificate is damaged or was not issued by this chain; fetch it again.',
   ),
   // chain / storage
-  BLOCK_NOT_FOUND: s(404, 'Check the height or hash; GET /v1/groups/{group}/blocks/latest shows the newest block.'),
+  BLOCK_NOT_FOUND: s(
+    404,
+    'Check the height or hash; GET /v1/groups/{group}/blocks/latest shows the newest block.',
+  ),
   CHAIN_INVALID: s(
     500,
     'Stored data failed to decode or verify: run `gongzhi chain verify` and restore from a peer.',
@@ -121,10 +124,19 @@ export const CORE_ERRORS = {
     'This check needs a part of the certificate that failed an earlier check: fix that failure first.',
   ),
   // node service: abuse limits (configurable in the node config's `api` and `mempool…` fields)
-  MEMPOOL_SENDER_LIMIT: s(429, 'This key has many transactions pending: wait for them to commit, then retry.'),
-  API_RATE_LIMITED: s(429, 'Too many requests from this client: wait Retry-After seconds, or batch transactions.'),
+  MEMPOOL_SENDER_LIMIT: s(
+    429,
+    'This key has many transactions pending: wait for them to commit, then retry.',
+  ),
+  API_RATE_LIMITED: s(
+    429,
+    'Too many requests from this client: wait Retry-After seconds, or batch transactions.',
+  ),
   API_BUSY: s(503, 'The node is receiving many large batches: retry after Retry-After seconds.'),
-  API_TOO_MANY_STREAMS: s(503, 'The node serves its most event streams: retry later or read from another node.'),
+  API_TOO_MANY_STREAMS: s(
+    503,
+    'The node serves its most event streams: retry later or read from another node.',
+  ),
 } as const satisfies ErrorTable;
 
 /** A core code. */
