@@ -56,6 +56,9 @@ export function registerStart(program: Command): void {
           genesis: cfg.genesis,
           dataDir: cfg.dataDir,
           mempoolLimit: cfg.file.mempoolLimit ?? 100_000,
+          ...(cfg.file.mempoolSenderLimit === undefined
+            ? {}
+            : { mempoolSenderLimit: cfg.file.mempoolSenderLimit }),
           verifyWorkers: cfg.file.verifyWorkers ?? o.verifyWorkers,
           ...(cfg.file.cutWhenIdle === undefined ? {} : { cutWhenIdle: cfg.file.cutWhenIdle }),
           ...(cfg.network ? { network: cfg.network } : {}),
@@ -63,7 +66,7 @@ export function registerStart(program: Command): void {
         });
         const host = o.host ?? cfg.file.api.host;
         const port = o.port ?? cfg.file.api.port;
-        const server = await startServer(node, { host, port, logger });
+        const server = await startServer(node, { host, port, logger, limits: cfg.apiLimits });
         let stopping = false;
         const stop = async (signal: string) => {
           if (stopping) return;
