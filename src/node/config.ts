@@ -46,8 +46,8 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 1024,
-  ratePerSecond: 200,
-  rateBurst: 1000,
+  ratePerSecond: 500,
+  rateBurst: 2000,
   maxStreams: 256,
   streamQueueBytes: 4 * 1024 * 1024,
 };

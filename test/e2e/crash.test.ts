@@ -109,7 +109,13 @@ describe.skipIf(!built)('crash safety (SIGKILL under load)', () => {
     children.push(second.child);
     const missing: string[] = [];
     for (const h of acked) {
-      const res = await fetch(`${second.url}/v1/groups/main/txs/${h}`);
+      let res = await fetch(`${second.url}/v1/groups/main/txs/${h}`);
+      // Thousands of look-ups from one client may meet the node's rate limit: wait as told.
+      while (res.status === 429) {
+        await res.arrayBuffer();
+        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+        res = await fetch(`${second.url}/v1/groups/main/txs/${h}`);
+      }
       const body = (await res.json()) as { status?: string };
       if (res.status !== 200 || body.status !== 'committed') missing.push(h);
     }
