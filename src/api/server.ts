@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { GongzhiError, httpStatusFor } from '../errors/index.js';
 import { type ApiLimits, resolveApiLimits } from '../node/config.js';
 import type { GongzhiNode } from '../node/gongzhi-node.js';
+import { settleWithin } from '../ordering/index.js';
 import { ApiErrorBodySchema } from '../wire/index.js';
 import { BatchBudget } from './batch-body.js';
 import { sendError, toApiError } from './errors.js';
@@ -170,7 +171,10 @@ export async function startServer(node: GongzhiNode, opts: StartOptions): Promis
     url: `http://${h}:${addr.port}`,
     app,
     close: () => {
-      closed ??= app.close();
+      // Bounded: connections still open after the grace period are cut, and close() stops waiting soon after.
+      closed ??= settleWithin(app.close(), CLOSE_GRACE_MS + 2000).then((done) => {
+        if (!done) app.server.closeAllConnections();
+      });
       return closed;
     },
   };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
+import { stopChild, track } from '../helpers/processes.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const built = existsSync(CLI);
@@ -31,9 +32,11 @@ describe.skipIf(!built)('the README tour through the gongzhi CLI', () => {
   };
 
   beforeAll(async () => {
-    child = fork(CLI, ['start', '--demo', '--data', demo, '--port', '0', '--log-level', 'warn'], {
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
+    child = track(
+      fork(CLI, ['start', '--demo', '--data', demo, '--port', '0', '--log-level', 'warn'], {
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      }),
+    );
     const banner: string[] = [];
     child.stdout?.on('data', (d: Buffer) => banner.push(d.toString()));
     const url = await new Promise<string>((resolve, reject) => {
@@ -52,10 +55,7 @@ describe.skipIf(!built)('the README tour through the gongzhi CLI', () => {
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await stopChild(child, 5000);
     tmp.remove();
   });
 
