@@ -214,6 +214,8 @@ async function batchRoute(scope: FastifyInstance, { node, life, limits, batchBud
       }
       const submitted: Awaited<ReturnType<typeof g.submit>> = [];
       for (let k = 0; k < decoded.length; k += ADMIT_SLICE) {
+        // A turn of the event loop between slices (admission may not await anything itself).
+        if (k > 0) await new Promise((r) => setImmediate(r));
         submitted.push(...(await g.submit(decoded.slice(k, k + ADMIT_SLICE))));
       }
       const accepted: number[] = [];
