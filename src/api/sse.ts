@@ -187,7 +187,12 @@ export function streamBlocks(
       while (!closed && next <= g.latest.height) {
         const b = g.store.blockByHeight(next);
         if (!b) break;
-        if (!write(b.height, message(storedBlockEventView(g, b))) && !(await drained(res))) return;
+        if (!write(b.height, message(storedBlockEventView(g, b)))) {
+          if (!(await drained(res))) return;
+        } else {
+          // The socket took it at once: still give other work (commits, other streams) a turn.
+          await new Promise((r) => setImmediate(r));
+        }
       }
       if (closed) return;
       for (const e of queued) write(e.height, e.msg);
