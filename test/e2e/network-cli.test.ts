@@ -15,7 +15,7 @@ import {
 } from '../../src/network/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { natsServerAvailable } from '../helpers/nats-cluster.js';
-import { isAliveSafe, killOnExit, killPid, settle, stopChild, track } from '../helpers/processes.js';
+import { isAliveSafe, killOnExit, killPid, release, settle, stopChild, track } from '../helpers/processes.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const built = existsSync(CLI);
@@ -113,6 +113,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())('gongzh
     await stopChild(restarted, 10_000);
     await settle(networkDown(dir, { timeoutMs: 10_000 }), 30_000);
     for (const e of all) if (isAliveSafe(e.pid)) killPid(e.pid);
+    release(all.map((e) => e.pid).filter((pid) => !isAliveSafe(pid)));
     tmp.remove();
   }, 60_000);
 

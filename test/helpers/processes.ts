@@ -1,7 +1,8 @@
 /**
  * Stopping what a test started, even when a hook times out: every wait is bounded, a process that
- * does not stop on SIGTERM gets SIGKILL, and each started process is also killed from a process
- * 'exit' handler (synchronous, the last resort when a hook timed out before it could stop it).
+ * does not stop on SIGTERM gets SIGKILL, and each started process is also killed when the test
+ * process ends — on 'exit', and on the SIGTERM with which vitest ends a fork worker — the last
+ * resort when a hook timed out before it could stop it.
  */
 import type { ChildProcess } from 'node:child_process';
 
@@ -46,8 +47,24 @@ export function killOnExit(pid: number | undefined): () => void {
   if (!hooked) {
     hooked = true;
     process.once('exit', killAllTracked);
+    // Vitest ends its fork workers with SIGTERM, which emits no 'exit': kill the children, then
+    // re-raise the signal (the once-listener is gone, so the default action ends the process).
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(sig, () => {
+        killAllTracked();
+        process.kill(process.pid, sig);
+      });
+    }
   }
   return () => tracked.delete(pid);
+}
+
+/**
+ * Forget pids this test has seen stop, so the exit handler never signals a pid the system gave to
+ * another process since.
+ */
+export function release(pids: readonly number[]): void {
+  for (const pid of pids) tracked.delete(pid);
 }
 
 /** Track a child: killed on exit of this process; forgotten once it exits by itself. */

@@ -23,7 +23,7 @@ import { GongzhiNode, type GroupLedger, loadNodeConfig } from '../../src/node/in
 import { encodeStreamMessage, sealStreamMessage } from '../../src/ordering/index.js';
 import { makeTx, tempDir } from '../helpers/fixtures.js';
 import { natsServerAvailable } from '../helpers/nats-cluster.js';
-import { killOnExit, killPid, settle } from '../helpers/processes.js';
+import { isAliveSafe, killOnExit, killPid, release, settle } from '../helpers/processes.js';
 
 const PASSWORD = 'network-auth-test';
 const ORGS = ['a', 'b', 'c', 'd'];
@@ -131,6 +131,8 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
       } finally {
         await settle(networkDown(dir, { timeoutMs: 5000 }), 15_000);
         for (const e of pids?.nats ?? []) if (isAlive(e.pid)) killPid(e.pid);
+        const all = [...(pids?.nats ?? []), ...(pids?.nodes ?? [])].map((e) => e.pid);
+        release(all.filter((pid) => !isAliveSafe(pid)));
         tmp.remove();
         for (const e of pids?.nats ?? []) expect(isAlive(e.pid), `nats ${e.name} stopped`).toBe(false);
       }
