@@ -52,10 +52,20 @@ export function toApiError(err: unknown): GongzhiError {
   return new GongzhiError('API_INTERNAL', 'internal error', {}, { cause: err });
 }
 
+/** Codes that mean "not now": their answers carry `Retry-After`. */
+const RETRY_CODES: ReadonlySet<string> = new Set([
+  'MEMPOOL_FULL',
+  'MEMPOOL_SENDER_LIMIT',
+  'NODE_SHUTTING_DOWN',
+  'API_BUSY',
+  'API_RATE_LIMITED',
+  'API_TOO_MANY_STREAMS',
+]);
+
 /** Send `e` as the error answer; back-pressure codes also get a `Retry-After` (seconds). */
 export function sendError(reply: FastifyReply, e: GongzhiError): FastifyReply {
   const { status, body } = errorBody(e);
-  if (e.code === 'MEMPOOL_FULL' || e.code === 'NODE_SHUTTING_DOWN') {
+  if (RETRY_CODES.has(e.code)) {
     const ms = typeof e.details.retryAfterMs === 'number' ? e.details.retryAfterMs : 1000;
     reply.header('Retry-After', String(Math.max(1, Math.ceil(ms / 1000))));
   }

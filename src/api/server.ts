@@ -9,20 +9,26 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { GongzhiError, httpStatusFor } from '../errors/index.js';
+import { type ApiLimits, resolveApiLimits } from '../node/config.js';
 import type { GongzhiNode } from '../node/gongzhi-node.js';
+import { settleWithin } from '../ordering/index.js';
 import { ApiErrorBodySchema } from '../wire/index.js';
+import { BatchBudget } from './batch-body.js';
 import { sendError, toApiError } from './errors.js';
 import { Lifecycle } from './lifecycle.js';
 import { swaggerOptions } from './openapi.js';
+import { RateLimiter } from './rate-limit.js';
 import { ROUTES, type RouteContext } from './routes/index.js';
 import { traceRoutes } from './routes/trace.js';
 
 export { errorBody, toApiError } from './errors.js';
 
 export interface ServerOptions {
-  /** Largest accepted request body for every route but the batch route (default 1 MiB). */
+  /** Timeouts, connection cap, rate limit, body and stream limits (DEFAULT_API_LIMITS for the rest). */
+  readonly limits?: Partial<ApiLimits>;
+  /** Largest accepted request body for every route but the batch route (`limits.bodyBytes`). */
   readonly bodyLimit?: number;
-  /** Largest accepted batch body (default 48 MiB, never below `bodyLimit`). */
+  /** Ceiling on a batch body (`limits.batchBodyBytes`, never below `bodyLimit`). */
   readonly batchBodyLimit?: number;
   /** `true` for Fastify's own pino logger, or a pino logger to use (default: no logging). */
   readonly logger?: boolean | Logger;
@@ -42,17 +48,32 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_BODY_LIMIT = 1024 * 1024;
-const DEFAULT_BATCH_BODY_LIMIT = 48 * 1024 * 1024;
 /** On close, connections still busy after this long are cut. */
 const CLOSE_GRACE_MS = 5000;
 
 /** Build (but do not start) the API server of `node`. */
 export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): FastifyInstance {
-  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const batchBodyLimit = Math.max(opts.batchBodyLimit ?? DEFAULT_BATCH_BODY_LIMIT, bodyLimit);
+  const given = resolveApiLimits(opts.limits ?? {});
+  const bodyLimit = opts.bodyLimit ?? given.bodyBytes;
+  const limits: ApiLimits = {
+    ...given,
+    bodyBytes: bodyLimit,
+    batchBodyBytes: Math.max(opts.batchBodyLimit ?? given.batchBodyBytes, bodyLimit),
+  };
+  // Node refuses a headers timeout above the request timeout.
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   const app = Fastify({
     bodyLimit,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node looks for expired header and request timeouts this often (its default, 30 s, would
+      // let a slow client hold its socket up to 30 s past the limit).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
+    },
     ...(typeof opts.logger === 'object' ? { loggerInstance: opts.logger } : { logger: opts.logger ?? false }),
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: false,
@@ -63,6 +84,9 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
     },
   }) as unknown as FastifyInstance;
   const life = new Lifecycle();
+  // Beyond this many sockets Node closes each new one at once, before it costs anything.
+  app.server.maxConnections = limits.maxConnections;
+  const rate = new RateLimiter(limits.ratePerSecond, limits.rateBurst);
 
   app.addSchema(ApiErrorBodySchema);
   // JSON and CBOR only: anything else (text/plain included) is answered 415.
@@ -89,9 +113,23 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
   );
 
   app.addHook('onRequest', async (req, reply) => {
-    if (!life.closing || req.url === '/health') return;
-    reply.header('Connection', 'close');
-    return sendError(reply, new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down'));
+    if (req.url === '/health') return;
+    if (life.closing) {
+      reply.header('Connection', 'close');
+      return sendError(reply, new GongzhiError('NODE_SHUTTING_DOWN', 'server is shutting down'));
+    }
+    // Before the body is read: a client over its rate costs one map lookup.
+    const wait = rate.take(req.socket.remoteAddress ?? '');
+    if (wait > 0) {
+      return sendError(
+        reply,
+        new GongzhiError('API_RATE_LIMITED', 'too many requests from this client', {
+          retryAfterMs: wait,
+          ratePerSecond: limits.ratePerSecond,
+          burst: limits.rateBurst,
+        }),
+      );
+    }
   });
   // Node's closeIdleConnections() skips sockets that never carried a request (clients keep such
   // sockets in their pools), which would hold close() until the client drops them.
@@ -112,7 +150,12 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
 
   // Registered before the routes: @fastify/swagger collects them as they are added.
   app.register(swagger, swaggerOptions(node));
-  const ctx: RouteContext = { node, life, batchBodyLimit };
+  const ctx: RouteContext = {
+    node,
+    life,
+    limits,
+    batchBudget: new BatchBudget(Math.max(limits.batchBytesInFlight, limits.batchBodyBytes)),
+  };
   for (const routes of ROUTES) app.register(routes, ctx);
   app.register(traceRoutes(node));
   return app;
@@ -130,7 +173,10 @@ export async function startServer(node: GongzhiNode, opts: StartOptions): Promis
     url: `http://${h}:${addr.port}`,
     app,
     close: () => {
-      closed ??= app.close();
+      // Bounded: connections still open after the grace period are cut, and close() stops waiting soon after.
+      closed ??= settleWithin(app.close(), CLOSE_GRACE_MS + 2000).then((done) => {
+        if (!done) app.server.closeAllConnections();
+      });
       return closed;
     },
   };

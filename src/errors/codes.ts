@@ -164,6 +164,20 @@ export const CORE_ERRORS = {
     503,
     'A process of the network is down: `gongzhi network up <dir>` restarts what is missing.',
   ),
+  // node service: abuse limits (configurable in the node config's `api` and `mempool…` fields)
+  MEMPOOL_SENDER_LIMIT: s(
+    429,
+    'This key has many transactions pending: wait for them to commit, then retry.',
+  ),
+  API_RATE_LIMITED: s(
+    429,
+    'Too many requests from this client: wait Retry-After seconds, or batch transactions.',
+  ),
+  API_BUSY: s(503, 'The node is receiving many large batches: retry after Retry-After seconds.'),
+  API_TOO_MANY_STREAMS: s(
+    503,
+    'The node serves its most event streams: retry later or read from another node.',
+  ),
 } as const satisfies ErrorTable;
 
 /** A core code. */

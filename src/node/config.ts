@@ -5,6 +5,79 @@ import { GongzhiError } from '../errors/index.js';
 import type { Genesis } from '../ledger/index.js';
 import type { NetworkOptions } from './network-options.js';
 
+/**
+ * What one client, or all together, may hold of the API: every limit that keeps an unauthenticated
+ * request from stalling the node. All integers; each has a default (DEFAULT_API_LIMITS), set any of
+ * them under `api.limits` in the node config.
+ */
+export interface ApiLimits {
+  /** Largest body of every route but the batch route, bytes. */
+  readonly bodyBytes: number;
+  /**
+   * Ceiling on a batch body, bytes. The chain parameters lower it further: no body is accepted
+   * beyond what 10,000 transactions of `maxTxBytes` need in base64url.
+   */
+  readonly batchBodyBytes: number;
+  /** Bytes of batch bodies being received at once, over all clients; beyond it API_BUSY (503). */
+  readonly batchBytesInFlight: number;
+  /** A client must send its request headers within this long (ms), or the socket is closed. */
+  readonly headersTimeoutMs: number;
+  /** A client must send its whole request (headers and body) within this long (ms). */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long (ms). */
+  readonly keepAliveTimeoutMs: number;
+  /** Most open connections; the next one is closed at once. */
+  readonly maxConnections: number;
+  /** Requests per second each client address may make on average (0: no limit). */
+  readonly ratePerSecond: number;
+  /** Requests a client may make in a burst above its rate. */
+  readonly rateBurst: number;
+  /** Most event-stream subscribers at once (all groups); beyond it API_TOO_MANY_STREAMS (503). */
+  readonly maxStreams: number;
+  /** Output queued for one event-stream subscriber that does not read; beyond it, it is dropped. */
+  readonly streamQueueBytes: number;
+}
+
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  bodyBytes: 1024 * 1024,
+  batchBodyBytes: 16 * 1024 * 1024,
+  batchBytesInFlight: 64 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
+  ratePerSecond: 500,
+  rateBurst: 2000,
+  maxStreams: 256,
+  streamQueueBytes: 4 * 1024 * 1024,
+};
+
+/** Limits that may be 0 (off); the others must be positive. */
+const ZERO_ALLOWED: ReadonlySet<keyof ApiLimits> = new Set(['ratePerSecond']);
+
+/** The defaults with `given` over them; CONFIG_INVALID names a field that is unknown or not an integer. */
+export function resolveApiLimits(given: unknown = {}, path = '(options)'): ApiLimits {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new GongzhiError('CONFIG_INVALID', 'api.limits must be an object', { path });
+  }
+  const out: { -readonly [K in keyof ApiLimits]?: number } = {};
+  for (const [k, v] of Object.entries(given)) {
+    if (!(k in DEFAULT_API_LIMITS)) {
+      throw new GongzhiError('CONFIG_INVALID', `api.limits.${k} is not a known limit`, {
+        path,
+        known: Object.keys(DEFAULT_API_LIMITS).join(', '),
+      });
+    }
+    const name = k as keyof ApiLimits;
+    const min = ZERO_ALLOWED.has(name) ? 0 : 1;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
+      throw new GongzhiError('CONFIG_INVALID', `api.limits.${k} must be an integer ≥ ${min}`, { path });
+    }
+    out[name] = v;
+  }
+  return { ...DEFAULT_API_LIMITS, ...out };
+}
+
 /** The JSON file a node starts from. Relative paths are relative to the file. */
 export interface NodeConfigFile {
   readonly nodeId: string;
@@ -12,8 +85,10 @@ export interface NodeConfigFile {
   readonly dataDir: string;
   readonly nodeKeystore: string;
   readonly genesis: readonly string[];
-  readonly api: { readonly host: string; readonly port: number };
+  readonly api: { readonly host: string; readonly port: number; readonly limits?: Partial<ApiLimits> };
   readonly mempoolLimit?: number;
+  /** Most transactions of one sender pending at once (default 1000). */
+  readonly mempoolSenderLimit?: number;
   readonly verifyWorkers?: number;
   /** Solo orderer: cut at once when idle (default true); false waits blockIntervalMs to batch. */
   readonly cutWhenIdle?: boolean;
@@ -37,6 +112,8 @@ export interface LoadedConfig {
   readonly nodeSecretKey: Uint8Array;
   /** The network section with absolute TLS paths, if the node orders over NATS. */
   readonly network?: NetworkOptions;
+  /** `api.limits` over the defaults. */
+  readonly apiLimits: ApiLimits;
 }
 
 function readJson(path: string): unknown {
@@ -57,6 +134,13 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
   }
   if (!Array.isArray(file.genesis) || file.genesis.length === 0) {
     throw new GongzhiError('CONFIG_INVALID', 'config field genesis must list genesis files', { path });
+  }
+  const apiLimits = resolveApiLimits(file.api?.limits ?? {}, abs);
+  const sl = file.mempoolSenderLimit;
+  if (sl !== undefined && (typeof sl !== 'number' || !Number.isSafeInteger(sl) || sl < 1)) {
+    throw new GongzhiError('CONFIG_INVALID', 'config field mempoolSenderLimit must be an integer ≥ 1', {
+      path,
+    });
   }
   const base = dirname(abs);
   const ks = await decryptKeystore(await readKeystoreFile(resolve(base, file.nodeKeystore)), password);
@@ -79,6 +163,7 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
     ...(network ? { network } : {}),
     file,
     path: abs,
+    apiLimits,
     dataDir: resolve(base, file.dataDir),
     genesis: file.genesis.map((g) => readJson(resolve(base, g)) as Genesis),
     nodeSecretKey: ks.secretKey,

@@ -28,7 +28,22 @@ export interface FifoMempoolOptions {
   readonly onReject?: (code: string) => void;
   /** Monotonic clock for `admittedAt`; injectable for tests. */
   readonly now?: () => bigint;
+  /**
+   * Most transactions of one sender pending at once (default DEFAULT_SENDER_LIMIT); beyond it
+   * admission answers MEMPOOL_SENDER_LIMIT, so one key cannot fill the pool for everyone.
+   */
+  readonly senderLimit?: number;
+  /**
+   * Checks by committed state, run on each transaction whose signature verified, just before it
+   * enters the pool (the node runs the governance Authorizer: frozen sender, no role for the
+   * method). A throw refuses the transaction with that error; it takes no block space and leaves
+   * no receipt. Execution checks again against the state the block runs on.
+   */
+  readonly precheck?: (c: CandidateTx) => void;
 }
+
+/** Default for FifoMempoolOptions.senderLimit. */
+export const DEFAULT_SENDER_LIMIT = 1000;
 
 /**
  * The node's mempool: a map of pending transactions by hash, their nonces, and a first-in first-out
@@ -38,6 +53,9 @@ export interface FifoMempoolOptions {
 export class FifoMempool implements Mempool {
   private readonly pending = new Map<string, PendingTx>();
   private readonly nonces = new Set<string>();
+  /** Pending transactions by sender address (for the per-sender limit); no zero entries. */
+  private readonly bySender = new Map<string, number>();
+  private readonly senderLimit: number;
   /** Hashes by validUntil, so expiry after a commit does not scan the whole pool. */
   private readonly byExpiry = new Map<number, Set<string>>();
   /** Admitted, not yet reaped, in admission order (entries removed meanwhile are skipped). */
@@ -47,6 +65,12 @@ export class FifoMempool implements Mempool {
 
   constructor(private readonly opts: FifoMempoolOptions) {
     this.now = opts.now ?? (() => process.hrtime.bigint());
+    this.senderLimit = opts.senderLimit ?? DEFAULT_SENDER_LIMIT;
+  }
+
+  /** Pending transactions of `sender` (an address). */
+  pendingOf(sender: string): number {
+    return this.bySender.get(sender) ?? 0;
   }
 
   get size(): number {
@@ -122,17 +146,37 @@ export class FifoMempool implements Mempool {
         };
         continue;
       }
-      if (this.pending.size >= this.opts.limit) {
-        results[i] = {
-          hash: hex,
-          error: new GongzhiError('MEMPOOL_FULL', 'mempool is full; retry later', { retryAfterMs: 200 }),
-        };
-        this.opts.onReject?.('MEMPOOL_FULL');
+      const refusal = this.refusal(c);
+      if (refusal) {
+        results[i] = { hash: hex, error: refusal };
+        this.opts.onReject?.(refusal.code);
         continue;
       }
       this.insert({ hex, candidate: c, admittedAt: this.now() });
     }
     return results;
+  }
+
+  /** Why `c` (signature verified, not a duplicate) may not enter the pool now, if it may not. */
+  private refusal(c: CandidateTx): GongzhiError | undefined {
+    if (this.pending.size >= this.opts.limit) {
+      return new GongzhiError('MEMPOOL_FULL', 'mempool is full; retry later', { retryAfterMs: 200 });
+    }
+    if (this.pendingOf(c.sender) >= this.senderLimit) {
+      return new GongzhiError(
+        'MEMPOOL_SENDER_LIMIT',
+        'this sender has too many transactions pending; wait for some to commit',
+        { sender: c.sender, limit: this.senderLimit, retryAfterMs: 1000 },
+      );
+    }
+    if (this.opts.precheck) {
+      try {
+        this.opts.precheck(c);
+      } catch (e) {
+        return e instanceof GongzhiError ? e : new GongzhiError('EXEC_INTERNAL', String(e));
+      }
+    }
+    return undefined;
   }
 
   /** The checks that need no await, cheapest first; the signature last (or later, in a batch). */
@@ -227,6 +271,7 @@ export class FifoMempool implements Mempool {
     const b = p.candidate.tx.body;
     this.pending.set(p.hex, p);
     this.nonces.add(nonceKey(p.candidate.sender, b.nonce));
+    this.bySender.set(p.candidate.sender, this.pendingOf(p.candidate.sender) + 1);
     let bucket = this.byExpiry.get(b.validUntil);
     if (!bucket) {
       bucket = new Set();
@@ -243,6 +288,9 @@ export class FifoMempool implements Mempool {
     const b = p.candidate.tx.body;
     this.pending.delete(hex);
     this.nonces.delete(nonceKey(p.candidate.sender, b.nonce));
+    const n = this.pendingOf(p.candidate.sender) - 1;
+    if (n > 0) this.bySender.set(p.candidate.sender, n);
+    else this.bySender.delete(p.candidate.sender);
     const bucket = this.byExpiry.get(b.validUntil);
     bucket?.delete(hex);
     if (bucket?.size === 0) this.byExpiry.delete(b.validUntil);

@@ -8,7 +8,7 @@ import { GongzhiError } from '../errors/index.js';
 import type { LedgerModule } from '../execution/index.js';
 import type { Genesis } from '../ledger/index.js';
 import { BUILTIN_MODULES } from '../modules/index.js';
-import { ensureOrderingStream, JetStreamOrderer, streamNames } from '../ordering/index.js';
+import { ensureOrderingStream, JetStreamOrderer, settleWithin, streamNames } from '../ordering/index.js';
 import { FinalityTracker } from './finality.js';
 import { GroupLedger, type GroupLedgerOptions } from './group-ledger.js';
 import { connectNats } from './nats-connect.js';
@@ -18,6 +18,9 @@ import { catchUpFromPeers } from './peer-sync.js';
 export type { NetworkOptions };
 
 import { NodeMetrics } from './metrics.js';
+
+/** Longest wait for each step of close() but the groups' own (they wait CLOSE_WAIT_MS each). */
+const STEP_WAIT_MS = 5000;
 
 /** The modules every group runs, in registry order. */
 export const DEFAULT_MODULES: readonly LedgerModule[] = BUILTIN_MODULES;
@@ -29,6 +32,8 @@ export interface NodeOptions {
   readonly genesis: readonly Genesis[];
   readonly dataDir: string;
   readonly mempoolLimit?: number;
+  /** Most transactions of one sender pending at once per group (default 1000). */
+  readonly mempoolSenderLimit?: number;
   /** Worker threads verifying signatures; 0 verifies on the main thread. */
   readonly verifyWorkers?: number;
   readonly logger: Logger;
@@ -126,6 +131,7 @@ export class GongzhiNode {
             nodeSecretKey: opts.nodeSecretKey,
             modules: opts.modules ?? DEFAULT_MODULES,
             mempoolLimit: opts.mempoolLimit ?? 100_000,
+            ...(opts.mempoolSenderLimit === undefined ? {} : { mempoolSenderLimit: opts.mempoolSenderLimit }),
             logger: opts.logger,
             metrics: node.metrics,
             verifyPool: node.verifyPool,
@@ -232,14 +238,25 @@ export class GongzhiNode {
     };
   }
 
-  /** Graceful stop: every group finishes its block in flight, then its database closes. */
+  /**
+   * Graceful stop: every group finishes its block in flight, then its database closes. Bounded in
+   * time: each step waits at most STEP_WAIT_MS (a group, CLOSE_WAIT_MS), then the next runs anyway,
+   * so a dead NATS cluster or a stuck worker cannot hold a shutdown.
+   */
   async close(): Promise<void> {
-    await Promise.all(this.trackers.splice(0).map((t) => t.stop()));
+    const log = this.opts.logger;
+    const step = async (what: string, p: Promise<unknown>) => {
+      if (!(await settleWithin(p, STEP_WAIT_MS)))
+        log.warn({ waitedMs: STEP_WAIT_MS }, `${what} did not stop in time`);
+    };
+    await step('finality trackers', Promise.all(this.trackers.splice(0).map((t) => t.stop())));
     await Promise.all([...this.groups.values()].map((g) => g.close()));
-    if (this.nc) await this.nc.close().catch(() => undefined);
+    const nc = this.nc;
     this.nc = undefined;
+    if (nc) await step('NATS connection', nc.close());
     this.groups.clear();
-    if (this.verifyPool) await this.verifyPool.close();
+    const pool = this.verifyPool;
     this.verifyPool = undefined;
+    if (pool) await step('signature workers', pool.close());
   }
 }

@@ -26,7 +26,7 @@ import {
 } from '../ledger/index.js';
 import { governanceAuthorizer, listNodes, readParams } from '../modules/governance/index.js';
 import type { OrderedBatch, Orderer, StreamPosition, StreamSeal } from '../ordering/index.js';
-import { SoloOrderer } from '../ordering/index.js';
+import { SoloOrderer, settleWithin } from '../ordering/index.js';
 import type { StateReader } from '../state/index.js';
 import { GroupStore, type StoredBlock } from '../storage/index.js';
 import { type CommitInfo, CommitWaiters } from './commit-waiters.js';
@@ -36,6 +36,9 @@ import type { AdmitResult, Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
 
 export type { CommitInfo } from './commit-waiters.js';
+
+/** Longest wait on close for the orderer to finish the block in flight; then the database closes anyway. */
+export const CLOSE_WAIT_MS = 5000;
 
 /** Result of submitting one transaction. */
 export type SubmitResult = AdmitResult;
@@ -56,6 +59,8 @@ export interface GroupLedgerOptions {
   readonly nodeSecretKey: Uint8Array;
   readonly modules: readonly LedgerModule[];
   readonly mempoolLimit: number;
+  /** Most transactions of one sender pending at once (default DEFAULT_SENDER_LIMIT). */
+  readonly mempoolSenderLimit?: number;
   /** Most `waitForCommit` waits in flight (default DEFAULT_MAX_COMMIT_WAITERS). */
   readonly maxCommitWaiters?: number;
   readonly logger: Logger;
@@ -101,6 +106,7 @@ export class GroupLedger {
   private readonly waiters: CommitWaiters;
   private readonly listeners = new Set<(e: BlockEvent) => void>();
   private closing = false;
+  private storeClosed = false;
   private haltedBy: GongzhiError | undefined;
   private final = 0;
   /** Final heights above `final` (certificates that arrived out of order). */
@@ -128,6 +134,15 @@ export class GroupLedger {
       isCommitted: (hash) => store.tx(hash) !== undefined,
       verifier: opts.verifyPool,
       onReject: (code) => opts.metrics.rejected.inc({ group: this.group, code }),
+      ...(opts.mempoolSenderLimit === undefined ? {} : { senderLimit: opts.mempoolSenderLimit }),
+      // The executor's own checks, in its order, against committed state: a transaction the block
+      // would record as EXEC_UNKNOWN_*, EXEC_ACCOUNT_FROZEN or EXEC_PERMISSION_DENIED takes no
+      // block space and leaves no receipt. The block still checks again (state may change meanwhile).
+      precheck: (c) => {
+        const b = c.tx.body;
+        this.registry.method(b.module, b.method);
+        governanceAuthorizer.authorize(this.stateReader(), c.sender, b.module, b.method);
+      },
     });
     this.waiters = new CommitWaiters(opts.maxCommitWaiters);
     const stored0 = store.blockByHeight(0);
@@ -319,7 +334,8 @@ export class GroupLedger {
 
   /**
    * Admit encoded transactions: decode, check (chain, group, size, window, nonce, duplicates,
-   * signature) and queue them for ordering. A rejected transaction leaves no trace.
+   * signature, then method, freeze and role by committed state) and queue them for ordering. A
+   * rejected transaction leaves no trace.
    */
   async submit(encoded: readonly Uint8Array[]): Promise<SubmitResult[]> {
     const params = this.params();
@@ -432,11 +448,13 @@ export class GroupLedger {
   }
 
   private async onBatch(batch: OrderedBatch): Promise<void> {
-    if (this.haltedBy) return;
+    if (this.haltedBy || this.storeClosed) return;
     const t0 = process.hrtime.bigint();
     let result: BlockResult;
     try {
       await this.verifyRemote(batch.txs);
+      // Closed while the signatures were checked (close stopped waiting): nothing may commit now.
+      if (this.storeClosed) return;
       result = this.executor.execute(
         { parent: this.head.header, timestamp: batch.timestamp, order: batch.order, txs: batch.txs },
         this.store,
@@ -495,12 +513,20 @@ export class GroupLedger {
     for (const hex of hashes) this.waiters.reject(hex, err);
   }
 
-  /** Finish the block in flight, then close the database. */
+  /**
+   * Finish the block in flight (waiting at most CLOSE_WAIT_MS), then close the database. A block
+   * still executing past the wait cannot commit afterwards: onBatch sees the store closed. SQLite's
+   * transaction keeps the file whole either way.
+   */
   async close(): Promise<void> {
+    if (this.storeClosed) return;
     this.closing = true;
     this.mempool.close();
-    await this.orderer?.stop();
+    if (!(await settleWithin(this.orderer?.stop(), CLOSE_WAIT_MS))) {
+      this.log.warn({ waitedMs: CLOSE_WAIT_MS }, 'orderer did not stop in time; closing the group anyway');
+    }
     this.waiters.close();
+    this.storeClosed = true;
     this.store.close();
   }
 }

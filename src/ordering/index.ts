@@ -23,5 +23,5 @@ export {
 } from './jetstream/messages.js';
 export { publishWithRetry } from './jetstream/publish.js';
 export { type MessageHandler, StreamReader } from './jetstream/stream-reader.js';
-export type { BatchSink, DropSink, OrderedBatch, Orderer } from './orderer.js';
+export { type BatchSink, type DropSink, type OrderedBatch, type Orderer, settleWithin } from './orderer.js';
 export { SoloOrderer, type SoloOrdererOptions } from './solo-orderer.js';

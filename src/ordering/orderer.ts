@@ -31,3 +31,27 @@ export interface Orderer {
   /** Deliver what is queued, wait for the batch in flight, then stop. */
   stop(): Promise<void>;
 }
+
+/**
+ * Wait for `p`, but at most `ms`: true when it settled in time (a rejection counts, and is
+ * swallowed), false when the wait was cut. Every close() waits through this, so a stop that hangs
+ * (a NATS request to a dead cluster, a handler that never returns) cannot hold a shutdown forever.
+ */
+export async function settleWithin(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (!p) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const cut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      p.then(
+        () => true,
+        () => true,
+      ),
+      cut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -10,6 +10,7 @@ import type { KeyPair, SuiteId } from '../../src/crypto/index.js';
 import { toHex } from '../../src/encoding/index.js';
 import type { GongzhiNode } from '../../src/node/index.js';
 import { startTestNode, tempDir, testConsortium } from '../helpers/fixtures.js';
+import { settle } from '../helpers/processes.js';
 import type { PageInput, PageResult } from './page.js';
 
 /**
@@ -77,7 +78,8 @@ describe.skipIf(!HAS_CHROMIUM)(`Gongzhi SDK in Chromium${HAS_CHROMIUM ? '' : ` (
   });
 
   afterAll(async () => {
-    await context?.close();
+    // Bounded: a browser that does not close is left to Playwright's own exit handler (it kills it).
+    await settle(context?.close(), 15_000);
     if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
     console.info(`[sdk-in-chromium] ${JSON.stringify(timings)}`);
   });

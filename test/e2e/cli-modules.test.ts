@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
+import { stopChild, track } from '../helpers/processes.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const built = existsSync(CLI);
@@ -27,12 +28,10 @@ describe.skipIf(!built)('gongzhi modules and gongzhi query', () => {
   };
 
   beforeAll(async () => {
-    const c = fork(
-      CLI,
-      ['start', '--demo', '--data', join(tmp.dir, 'demo'), '--port', '0', '--log-level', 'warn'],
-      {
+    const c = track(
+      fork(CLI, ['start', '--demo', '--data', join(tmp.dir, 'demo'), '--port', '0', '--log-level', 'warn'], {
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      },
+      }),
     );
     child = c;
     const url = await new Promise<string>((resolve, reject) => {
@@ -49,15 +48,8 @@ describe.skipIf(!built)('gongzhi modules and gongzhi query', () => {
   }, 90_000);
 
   afterAll(async () => {
-    const c = child;
-    if (c && c.exitCode === null) {
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGTERM');
-      // A node that does not stop in 5 s is killed, so the test never leaves it behind.
-      const t = setTimeout(() => c.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    // A node that does not stop in 5 s is killed, so the test never leaves it behind.
+    await stopChild(child, 5000);
     tmp.remove();
   });
 

@@ -6,16 +6,19 @@ import { decryptKeystore, getSuite, readKeystoreFile } from '../../src/crypto/in
 import { toBase64Url } from '../../src/encoding/index.js';
 import { initConsortium } from '../../src/node/index.js';
 import { makeTx, tempDir } from '../helpers/fixtures.js';
+import { track } from '../helpers/processes.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const PASSWORD = 'crash-test';
 const built = existsSync(CLI);
 
 function startNode(config: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(CLI, ['start', '--config', config, '--port', '0', '--log-level', 'warn'], {
-    env: { ...process.env, GONGZHI_PASSWORD: PASSWORD },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const child = track(
+    fork(CLI, ['start', '--config', config, '--port', '0', '--log-level', 'warn'], {
+      env: { ...process.env, GONGZHI_PASSWORD: PASSWORD },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    }),
+  );
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('node did not start')), 30_000);
     child.on('message', (m: { ready?: boolean; url?: string }) => {
@@ -109,7 +112,13 @@ describe.skipIf(!built)('crash safety (SIGKILL under load)', () => {
     children.push(second.child);
     const missing: string[] = [];
     for (const h of acked) {
-      const res = await fetch(`${second.url}/v1/groups/main/txs/${h}`);
+      let res = await fetch(`${second.url}/v1/groups/main/txs/${h}`);
+      // Thousands of look-ups from one client may meet the node's rate limit: wait as told.
+      while (res.status === 429) {
+        await res.arrayBuffer();
+        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+        res = await fetch(`${second.url}/v1/groups/main/txs/${h}`);
+      }
       const body = (await res.json()) as { status?: string };
       if (res.status !== 200 || body.status !== 'committed') missing.push(h);
     }

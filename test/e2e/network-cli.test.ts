@@ -15,6 +15,7 @@ import {
 } from '../../src/network/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { natsServerAvailable } from '../helpers/nats-cluster.js';
+import { isAliveSafe, killOnExit, killPid, release, settle, stopChild, track } from '../helpers/processes.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const built = existsSync(CLI);
@@ -127,13 +128,13 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())('gongzh
   }, 60_000);
 
   afterAll(async () => {
-    if (restarted && restarted.exitCode === null && restarted.signalCode === null) {
-      const exited = new Promise((r) => restarted?.once('exit', r));
-      restarted.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      restarted.kill('SIGKILL');
-    }
-    await networkDown(dir, { timeoutMs: 10_000 }).catch(() => undefined);
+    const pids = readPids(dir);
+    const all = [...(pids?.nats ?? []), ...(pids?.nodes ?? [])];
+    for (const e of all) killOnExit(e.pid);
+    await stopChild(restarted, 10_000);
+    await settle(networkDown(dir, { timeoutMs: 10_000 }), 30_000);
+    for (const e of all) if (isAliveSafe(e.pid)) killPid(e.pid);
+    release(all.map((e) => e.pid).filter((pid) => !isAliveSafe(pid)));
     tmp.remove();
   }, 60_000);
 
@@ -191,6 +192,8 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())('gongzh
     const out = await cli('network', 'up', dir, '--timeout', '90000');
     for (const n of net.nodes) expect(out).toContain(`${n.apiUrl}/v1`);
     recorded = readPids(dir);
+    // Detached by `network up`: killed when this test process exits, even if afterAll is cut short.
+    for (const e of [...(recorded?.nats ?? []), ...(recorded?.nodes ?? [])]) killOnExit(e.pid);
     expect(recorded?.nats).toHaveLength(3);
     expect(recorded?.nodes).toHaveLength(4);
     for (const e of [...(recorded?.nats ?? []), ...(recorded?.nodes ?? [])])
@@ -228,10 +231,15 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())('gongzh
     const s1 = await status();
     expect(s1.nodes.find((n) => n.org === 'b')?.health).toBe('down');
     expect(s1.nodes.find((n) => n.org === 'b')?.process).toBe('stopped');
-    restarted = spawn(
-      process.execPath,
-      [CLI, 'start', '--config', join(dir, 'nodes', 'b.json'), '--log-level', 'warn'],
-      { env, stdio: 'ignore' },
+    restarted = track(
+      spawn(
+        process.execPath,
+        [CLI, 'start', '--config', join(dir, 'nodes', 'b.json'), '--log-level', 'warn'],
+        {
+          env,
+          stdio: 'ignore',
+        },
+      ),
     );
     const target = Math.max(during, heightOf(s1, 'a') ?? 0);
     await eventually(

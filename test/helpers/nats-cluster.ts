@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { stopChild, track } from './processes.js';
 
 /** True when the Debian `nats-server` binary is installed. */
 export function natsServerAvailable(): boolean {
@@ -55,7 +56,8 @@ export class NatsCluster {
   }
 
   private spawn(i: number): void {
-    this.procs[i] = spawn('nats-server', ['-c', join(this.dir, `n${i}.conf`)], { stdio: 'ignore' });
+    // Tracked: killed when the test process exits, even if stop() never ran (a hook timed out).
+    this.procs[i] = track(spawn('nats-server', ['-c', join(this.dir, `n${i}.conf`)], { stdio: 'ignore' }));
   }
 
   /** SIGKILL server i. */
@@ -70,12 +72,10 @@ export class NatsCluster {
     await waitForPort(this.clientPorts[i] as number);
   }
 
+  /** SIGTERM every server, SIGKILL those still running after a bounded wait. */
   async stop(): Promise<void> {
-    const exits = this.procs.map(
-      (p) => new Promise<void>((r) => (p && p.exitCode === null ? p.once('exit', () => r()) : r())),
-    );
-    for (const p of this.procs) p?.kill('SIGTERM');
-    await Promise.all(exits);
+    await Promise.all(this.procs.map((p) => stopChild(p, 5000)));
+    this.procs.length = 0;
   }
 }
 

@@ -605,13 +605,17 @@ describe('HTTP API against a real node', () => {
       await rawRejected(post('/v1/groups/main/txs/batch', tooMany), 'API_BAD_REQUEST', 400);
     });
 
-    it('a caller without the role is committed with EXEC_PERMISSION_DENIED', async () => {
+    it('a caller without the role is refused at admission: 403 EXEC_PERMISSION_DENIED, no receipt', async () => {
       const t = anchorTx(outsider);
-      const r = await client.submit('main', t.bytes, { wait: 'commit' });
-      expect(r.status).toBe('committed');
-      expect(r.receipt?.status).toBe('EXEC_PERMISSION_DENIED');
-      expect(r.receipt?.events).toEqual([]);
-      expect(r.receipt?.writes).toEqual([]);
+      const before = snapshot();
+      const e = await expectCode(
+        client.submit('main', t.bytes, { wait: 'commit' }),
+        'EXEC_PERMISSION_DENIED',
+        403,
+      );
+      expect(e.details).toMatchObject({ method: 'evidence.anchor' });
+      await expectCode(client.tx('main', t.hash), 'TX_NOT_FOUND', 404);
+      expect(snapshot()).toEqual(before);
       const digest = toHex(t.tx.body.args.digest as Uint8Array);
       await expectCode(client.query('main', 'evidence', 'get', { digest }), 'EVIDENCE_NOT_FOUND', 404);
       const outsiderClient = new GongzhiClient({ url, secretKey: outsider.secretKey });

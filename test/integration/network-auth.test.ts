@@ -23,6 +23,7 @@ import { GongzhiNode, type GroupLedger, loadNodeConfig } from '../../src/node/in
 import { encodeStreamMessage, sealStreamMessage } from '../../src/ordering/index.js';
 import { makeTx, tempDir } from '../helpers/fixtures.js';
 import { natsServerAvailable } from '../helpers/nats-cluster.js';
+import { isAliveSafe, killOnExit, killPid, release, settle } from '../helpers/processes.js';
 
 const PASSWORD = 'network-auth-test';
 const ORGS = ['a', 'b', 'c', 'd'];
@@ -98,7 +99,9 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
         timestamp: 1_700_000_000_000,
       });
       net = init.network;
-      await startNatsServers(dir);
+      const started = await startNatsServers(dir);
+      // Detached servers: killed when this test process exits, even if afterAll never finishes.
+      for (const e of started) killOnExit(e.pid);
       await createStreams(dir);
       for (const org of ['a', 'b', 'c']) {
         const cfg = await loadNodeConfig(join(dir, 'nodes', `${org}.json`), PASSWORD);
@@ -117,13 +120,19 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
       }
     }, 120_000);
 
+    // Every wait bounded (≈ 5 + 25 + 15 s, under the hook's 60 s), so the servers are always stopped
+    // here; if the hook is cut anyway, the exit handlers registered at start SIGKILL them.
     afterAll(async () => {
+      const pids = readPids(dir);
+      for (const e of [...(pids?.nats ?? []), ...(pids?.nodes ?? [])]) killOnExit(e.pid);
       try {
-        await Promise.all(clients.map((nc) => nc.close().catch(() => undefined)));
-        await Promise.all([...nodes.values()].map((n) => n.close().catch(() => undefined)));
+        await settle(Promise.all(clients.map((nc) => nc.close())), 5000);
+        await settle(Promise.all([...nodes.values()].map((n) => n.close())), 25_000);
       } finally {
-        const pids = readPids(dir);
-        await networkDown(dir, { timeoutMs: 10_000 });
+        await settle(networkDown(dir, { timeoutMs: 5000 }), 15_000);
+        for (const e of pids?.nats ?? []) if (isAlive(e.pid)) killPid(e.pid);
+        const all = [...(pids?.nats ?? []), ...(pids?.nodes ?? [])].map((e) => e.pid);
+        release(all.filter((pid) => !isAliveSafe(pid)));
         tmp.remove();
         for (const e of pids?.nats ?? []) expect(isAlive(e.pid), `nats ${e.name} stopped`).toBe(false);
       }
@@ -288,6 +297,7 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
       }
       expect(hashes.length).toBeGreaterThan(0);
       const restarted = await startNatsServers(dir);
+      for (const e of restarted) killOnExit(e.pid);
       expect(restarted.filter((s) => s.started).map((s) => s.name)).toEqual(['n1']);
       // An ordered consumer that lived on the killed server is recreated after missed heartbeats
       // (up to ~30 s), through the CONSUMER.INFO/DELETE/CREATE subjects the org users are allowed.

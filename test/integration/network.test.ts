@@ -10,6 +10,7 @@ import { evidenceModule } from '../../src/modules/evidence/index.js';
 import { DEFAULT_MODULES, GongzhiNode, type GroupLedger } from '../../src/node/index.js';
 import { makeTx, type TestConsortium, tempDir, testConsortium } from '../helpers/fixtures.js';
 import { NatsCluster, natsServerAvailable } from '../helpers/nats-cluster.js';
+import { settle } from '../helpers/processes.js';
 
 const until = async (cond: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> => {
   const t0 = Date.now();
@@ -49,8 +50,12 @@ describe.skipIf(!natsServerAvailable())('consortium network over NATS JetStream 
   });
 
   afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.close()));
-    await cluster.stop();
+    // Bounded, so the cluster is stopped within the hook's time whatever the nodes do.
+    try {
+      await settle(Promise.all(nodes.map((n) => n.close())), 30_000);
+    } finally {
+      await cluster.stop();
+    }
     tmp.remove();
   });
 

@@ -41,6 +41,16 @@ async function commit(g: GroupLedger, bytes: Uint8Array) {
   return g.waitForCommit(r.hash, 5000);
 }
 
+/** Submit a transaction admission must refuse; its code, after checking it left no trace. */
+async function refusedCode(g: GroupLedger, bytes: Uint8Array): Promise<string> {
+  const before = snapshot(g);
+  const r = await submitOne(g, bytes);
+  if (!('error' in r)) throw new Error(`admitted ${r.hash}`);
+  if (r.hash !== undefined) expect(g.committed(r.hash)).toBeUndefined();
+  expect(snapshot(g)).toEqual(before);
+  return r.error.code;
+}
+
 describe('node: admission, execution, storage', () => {
   let c: TestConsortium;
   let node: GongzhiNode;
@@ -147,17 +157,29 @@ describe('node: admission, execution, storage', () => {
     expect(mid.height).toBe(before.height + 1);
   });
 
-  it('records a failing call as failed and writes nothing', async () => {
+  it('refuses at admission a call without the role or to an unknown method: no block, no receipt', async () => {
     const stranger = c.suite.generateKeyPair();
-    const before = snapshot(g);
-    const denied = await commit(
-      g,
-      makeTx(c.suite, stranger, g, 'evidence', 'anchor', anchorArgs('s', c.suite)).bytes,
+    expect(
+      await refusedCode(
+        g,
+        makeTx(c.suite, stranger, g, 'evidence', 'anchor', anchorArgs('s', c.suite)).bytes,
+      ),
+    ).toBe('EXEC_PERMISSION_DENIED');
+    expect(await refusedCode(g, makeTx(c.suite, admin, g, 'nosuch', 'call', {}).bytes)).toBe(
+      'EXEC_UNKNOWN_MODULE',
     );
-    expect(denied.receipt.status).toBe('EXEC_PERMISSION_DENIED');
-    expect(denied.receipt.writes).toEqual([]);
-    const unknown = await commit(g, makeTx(c.suite, admin, g, 'nosuch', 'call', {}).bytes);
-    expect(unknown.receipt.status).toBe('EXEC_UNKNOWN_MODULE');
+    expect(await refusedCode(g, makeTx(c.suite, admin, g, 'evidence', 'nosuch', {}).bytes)).toBe(
+      'EXEC_UNKNOWN_METHOD',
+    );
+    // A bad signature is still told as such, before any permission is looked at.
+    const forged = makeTx(c.suite, stranger, g, 'evidence', 'anchor', anchorArgs('s', c.suite));
+    const bytes = new Uint8Array(forged.bytes);
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 1;
+    expect(await refusedCode(g, bytes)).toBe('TX_BAD_SIGNATURE');
+  });
+
+  it('records a failing call as failed and writes nothing', async () => {
+    const before = snapshot(g);
     const badArgs = await commit(g, makeTx(c.suite, admin, g, 'evidence', 'anchor', { digest: 1 }).bytes);
     expect(badArgs.receipt.status).toMatch(/EXEC_BAD_ARGS|EVIDENCE_BAD_DIGEST/);
     // blocks were cut, but the state root chain saw no writes
@@ -188,16 +210,12 @@ describe('node: admission, execution, storage', () => {
       'passed',
     );
     expect((g.query('governance', 'frozen', { account: target }) as { frozen: boolean }).frozen).toBe(true);
-    const refused = await commit(
-      g,
-      makeTx(c.suite, a2, g, 'evidence', 'anchor', anchorArgs('f', c.suite)).bytes,
-    );
-    expect(refused.receipt.status).toBe('EXEC_ACCOUNT_FROZEN');
-    const frozenVote = await commit(
-      g,
-      makeTx(c.suite, a2, g, 'governance', 'vote', { id: 999, approve: true }).bytes,
-    );
-    expect(frozenVote.receipt.status).toBe('EXEC_ACCOUNT_FROZEN');
+    expect(
+      await refusedCode(g, makeTx(c.suite, a2, g, 'evidence', 'anchor', anchorArgs('f', c.suite)).bytes),
+    ).toBe('EXEC_ACCOUNT_FROZEN');
+    expect(
+      await refusedCode(g, makeTx(c.suite, a2, g, 'governance', 'vote', { id: 999, approve: true }).bytes),
+    ).toBe('EXEC_ACCOUNT_FROZEN');
     // the frozen member's weight leaves the tally: 2 of the 2 active members suffice
     const u = await commit(
       g,
@@ -214,12 +232,13 @@ describe('node: admission, execution, storage', () => {
     const [a0, a1, a2] = c.admins as [KeyPair, KeyPair, KeyPair];
     const user = c.suite.generateKeyPair();
     const userAddr = c.suite.address(user.publicKey);
-    const np = await commit(
-      g,
-      makeTx(c.suite, user, g, 'governance', 'propose', { action: { type: 'setThreshold', threshold: 1 } })
-        .bytes,
-    );
-    expect(np.receipt.status).toBe('EXEC_PERMISSION_DENIED');
+    expect(
+      await refusedCode(
+        g,
+        makeTx(c.suite, user, g, 'governance', 'propose', { action: { type: 'setThreshold', threshold: 1 } })
+          .bytes,
+      ),
+    ).toBe('EXEC_PERMISSION_DENIED');
     const bad = await commit(
       g,
       makeTx(c.suite, a0, g, 'governance', 'propose', {
@@ -242,11 +261,9 @@ describe('node: admission, execution, storage', () => {
     );
     expect(anchored.receipt.status).toBe('ok');
     expect(await pass({ type: 'setPermission', method: 'evidence.anchor', roles: ['org'] })).toBe('passed');
-    const denied = await commit(
-      g,
-      makeTx(c.suite, user, g, 'evidence', 'anchor', anchorArgs('v', c.suite)).bytes,
-    );
-    expect(denied.receipt.status).toBe('EXEC_PERMISSION_DENIED');
+    expect(
+      await refusedCode(g, makeTx(c.suite, user, g, 'evidence', 'anchor', anchorArgs('v', c.suite)).bytes),
+    ).toBe('EXEC_PERMISSION_DENIED');
     expect(await pass({ type: 'setParam', name: 'maxTxBytes', value: 2000 })).toBe('passed');
     expect(g.params().maxTxBytes).toBe(2000);
     const big = makeTx(c.suite, a0, g, 'evidence', 'note', {

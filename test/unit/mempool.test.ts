@@ -44,6 +44,8 @@ function pool(o: Partial<FifoMempoolOptions> = {}) {
     isCommitted: (h) => committedTxs.has(toHex(h)),
     onReject: (code) => rejected.push(code),
     ...(o.verifier === undefined ? {} : { verifier: o.verifier }),
+    ...(o.senderLimit === undefined ? {} : { senderLimit: o.senderLimit }),
+    ...(o.precheck === undefined ? {} : { precheck: o.precheck }),
   });
   return { mp, committedNonces, committedTxs, rejected };
 }
@@ -143,6 +145,55 @@ describe('FifoMempool admission', () => {
     expect(mp.size).toBe(2);
     expect(mp.reap()).toHaveLength(2);
     expect(rejected).toEqual(['MEMPOOL_FULL']);
+  });
+});
+
+describe('FifoMempool abuse limits', () => {
+  it('refuses beyond the per-sender limit, leaving others free, until the sender’s slots free up', async () => {
+    const { mp, rejected } = pool({ senderLimit: 2 });
+    const [a1, a2, a3] = [tx(), tx(), tx()];
+    const rs = await mp.admit([a1.bytes, a2.bytes, a3.bytes], scope);
+    expect(rs.map(codeOf)).toEqual([undefined, undefined, 'MEMPOOL_SENDER_LIMIT']);
+    const err = (rs[2] as { error: GongzhiError }).error;
+    expect(err.details).toMatchObject({ sender: addr(alice), limit: 2 });
+    expect(mp.size).toBe(2);
+    expect(mp.has(a3.hex)).toBe(false);
+    expect(mp.pendingOf(addr(alice))).toBe(2);
+    expect(rejected).toEqual(['MEMPOOL_SENDER_LIMIT']);
+    // Another sender is not affected.
+    expect('hash' in (await admitOne(mp, tx({ key: bob }).bytes))).toBe(true);
+    // The refused transaction left its nonce free: once one of alice's leaves, it is admitted.
+    mp.remove([a1.hex]);
+    expect(mp.pendingOf(addr(alice))).toBe(1);
+    expect(await admitOne(mp, a3.bytes)).toEqual({ hash: a3.hex });
+    const c = mp.reap();
+    mp.update(1, c, []);
+    expect(mp.pendingOf(addr(alice))).toBe(0);
+    expect(mp.size).toBe(0);
+  });
+
+  it('runs the precheck after the signature and refuses with its error, leaving no trace', async () => {
+    const seen: string[] = [];
+    const { mp, rejected } = pool({
+      precheck: (c) => {
+        seen.push(c.sender);
+        if (c.sender === addr(bob)) {
+          throw new GongzhiError('EXEC_PERMISSION_DENIED', 'not allowed', { account: c.sender });
+        }
+      },
+    });
+    const forged = tx({ key: bob, signer: alice });
+    const denied = tx({ key: bob, nonce: 'b1' });
+    const fine = tx();
+    const rs = await mp.admit([forged.bytes, denied.bytes, fine.bytes], scope);
+    expect(rs.map(codeOf)).toEqual(['TX_BAD_SIGNATURE', 'EXEC_PERMISSION_DENIED', undefined]);
+    expect(rs[1]).toMatchObject({ hash: denied.hex });
+    // The forged one never reached the precheck: a bad signature is told as such.
+    expect(seen).toEqual([addr(bob), addr(alice)]);
+    expect(mp.size).toBe(1);
+    expect(mp.has(denied.hex)).toBe(false);
+    expect(mp.pendingOf(addr(bob))).toBe(0);
+    expect(rejected).toEqual(['TX_BAD_SIGNATURE', 'EXEC_PERMISSION_DENIED']);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { fromBase64Url } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
+import type { ApiLimits } from '../../node/config.js';
 import type { GongzhiNode } from '../../node/gongzhi-node.js';
 import {
   API_ERROR_ID,
@@ -14,14 +15,17 @@ import {
   StringEnum,
   T,
 } from '../../wire/index.js';
+import type { BatchBudget } from '../batch-body.js';
 import type { Lifecycle } from '../lifecycle.js';
 
 /** Options of every route plugin. */
 export interface RouteContext {
   readonly node: GongzhiNode;
   readonly life: Lifecycle;
-  /** Largest accepted batch body. */
-  readonly batchBodyLimit: number;
+  /** The server's limits (body sizes, event streams…). */
+  readonly limits: ApiLimits;
+  /** Bytes of batch bodies being received, shared by every batch request. */
+  readonly batchBudget: BatchBudget;
 }
 
 const errRef = { $ref: `${API_ERROR_ID}#` } as const;

@@ -1,5 +1,6 @@
 /** Server-Sent Events route: committed blocks, replayed from a height, then live. */
 import type { FastifyPluginAsync } from 'fastify';
+import { GongzhiError } from '../../errors/index.js';
 import { T } from '../../wire/index.js';
 import { streamBlocks } from '../sse.js';
 import {
@@ -15,7 +16,9 @@ const eventsSchema = {
   summary: 'Server-Sent Events stream of committed blocks',
   description:
     'Replays committed blocks from `from` (or from the height after `Last-Event-ID`), then streams new ones. ' +
-    'Each message is `event: block`, `id: <height>`, `data: <BlockEventView JSON>`. Without `from` only new blocks are sent.',
+    'Each message is `event: block`, `id: <height>`, `data: <BlockEventView JSON>`. Without `from` only new blocks are sent. ' +
+    'A client that does not read is dropped once the node’s stream queue limit is reached (resume with Last-Event-ID); ' +
+    'beyond the node’s stream cap the answer is 503 API_TOO_MANY_STREAMS with Retry-After.',
   tags: ['blocks'],
   params: groupParams,
   querystring: T.Object(
@@ -34,7 +37,7 @@ const eventsSchema = {
   },
 };
 
-export const eventRoutes: FastifyPluginAsync<RouteContext> = async (api, { node, life }) => {
+export const eventRoutes: FastifyPluginAsync<RouteContext> = async (api, { node, life, limits }) => {
   api.get<{ Params: GroupParams; Querystring: { from?: string }; Headers: { 'last-event-id'?: string } }>(
     '/v1/groups/:group/events',
     { schema: eventsSchema },
@@ -46,10 +49,23 @@ export const eventRoutes: FastifyPluginAsync<RouteContext> = async (api, { node,
         typeof lastId === 'string' && lastId !== ''
           ? uintParam(lastId, 'Last-Event-ID', 0, max, 0) + 1
           : uintParam(req.query.from, 'from', 0, max, g.latest.height + 1);
+      // Each stream holds a socket and up to streamQueueBytes: their number is capped (all groups).
+      if (life.streams.size >= limits.maxStreams) {
+        throw new GongzhiError('API_TOO_MANY_STREAMS', 'this node serves its most event streams', {
+          max: limits.maxStreams,
+          retryAfterMs: 5000,
+        });
+      }
       reply.hijack();
-      const stream = streamBlocks(g, from, reply.raw, () => {
-        life.streams.delete(stream);
-      });
+      const stream = streamBlocks(
+        g,
+        from,
+        reply.raw,
+        () => {
+          life.streams.delete(stream);
+        },
+        { queueBytes: limits.streamQueueBytes },
+      );
       life.streams.add(stream);
     },
   );

@@ -1,5 +1,6 @@
 /** Transaction routes: submit one, submit a batch, look one up, list by sender or module. */
-import type { FastifyPluginAsync } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { GongzhiError } from '../../errors/index.js';
 import {
   ADDRESS_PATTERN,
@@ -9,6 +10,7 @@ import {
   BatchResponseSchema,
   type BatchResultEntry,
   HEX64_PATTERN,
+  MAX_BATCH_TXS,
   NAME_PATTERN,
   receiptView,
   type SubmitBody,
@@ -20,6 +22,7 @@ import {
   TxListResponseSchema,
   TxResponseSchema,
 } from '../../wire/index.js';
+import { base64UrlLength, oversizedEntries, readBatchBody } from '../batch-body.js';
 import { toApiError } from '../errors.js';
 import { txIndexEntry, txResponse } from '../ledger-views.js';
 import {
@@ -62,7 +65,10 @@ const batchSchema = {
   summary: 'Submit up to 10,000 signed transactions',
   description:
     'Each transaction is admitted or rejected on its own; `results[i]` answers `txs[i]`. With `wait=commit` ' +
-    'the answer comes once every admitted transaction is committed (or failed / timed out).',
+    'the answer comes once every admitted transaction is committed (or failed / timed out). The body is ' +
+    'read as it arrives and refused at the first byte out of shape (400 API_BAD_REQUEST), beyond the ' +
+    'node’s batch body limit (at most what 10,000 transactions of `maxTxBytes` need; 413 ' +
+    'API_BODY_TOO_LARGE), or while the node holds too many large batches (503 API_BUSY).',
   tags: ['transactions'],
   params: groupParams,
   querystring: waitQuery,
@@ -111,7 +117,11 @@ function submittedBytes(body: unknown): Uint8Array {
   throw new GongzhiError('API_BAD_REQUEST', 'body must be {tx: base64url} or application/cbor bytes');
 }
 
-export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, { node, life, batchBodyLimit }) => {
+/** Transactions admitted per call to the mempool: the event loop serves commits between slices. */
+const ADMIT_SLICE = 1000;
+
+export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, ctx) => {
+  const { node, life } = ctx;
   api.post<{ Params: GroupParams; Querystring: WaitQuery; Body: SubmitBody | Buffer }>(
     '/v1/groups/:group/txs',
     { schema: submitSchema },
@@ -135,18 +145,66 @@ export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, { node, li
     },
   );
 
-  api.post<{ Params: GroupParams; Querystring: WaitQuery; Body: BatchBody }>(
+  // The batch route in a scope of its own, with its own JSON reader (./batch-body.ts).
+  api.register(async (scope) => batchRoute(scope, ctx));
+
+  api.get<{
+    Params: GroupParams;
+    Querystring: { sender?: string; module?: string; limit?: string; before?: string };
+  }>('/v1/groups/:group/txs', { schema: txListSchema }, async (req): Promise<TxListResponse> => {
+    const g = node.group(req.params.group);
+    const { sender, module } = req.query;
+    if ((sender === undefined) === (module === undefined)) {
+      throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
+    }
+    const limit = uintParam(req.query.limit, 'limit', 1, 1000, 100);
+    const before = uintParam(req.query.before, 'before', 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const rows =
+      sender !== undefined
+        ? g.store.txsBySender(sender, limit, before)
+        : g.store.txsByModule(module as string, limit, before);
+    return { txs: rows.map(txIndexEntry) };
+  });
+
+  api.get<{ Params: GroupParams & { hash: string } }>(
+    '/v1/groups/:group/txs/:hash',
+    { schema: txSchema },
+    async (req) => txResponse(node.group(req.params.group), req.params.hash),
+  );
+};
+
+/** POST /v1/groups/:group/txs/batch, registered in `scope` (which gets the batch JSON reader). */
+async function batchRoute(scope: FastifyInstance, { node, life, limits, batchBudget }: RouteContext) {
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', (req: FastifyRequest, payload: IncomingMessage) => {
+    const g = node.group((req.params as GroupParams).group);
+    const maxEntryChars = base64UrlLength(g.params().maxTxBytes);
+    // What a full batch of the largest transactions needs: each entry, its quotes and comma.
+    const needed = MAX_BATCH_TXS * (maxEntryChars + 3) + 64;
+    return readBatchBody(
+      req.raw,
+      payload,
+      { maxBytes: Math.min(limits.batchBodyBytes, needed), maxEntries: MAX_BATCH_TXS, maxEntryChars },
+      batchBudget,
+    );
+  });
+  scope.post<{ Params: GroupParams; Querystring: WaitQuery; Body: BatchBody }>(
     '/v1/groups/:group/txs/batch',
-    { schema: batchSchema, bodyLimit: batchBodyLimit },
+    { schema: batchSchema },
     async (req): Promise<BatchResponse> => {
       const g = node.group(req.params.group);
       const timeoutMs = waitMs(req.query);
       const txs = req.body.txs;
+      const oversized = oversizedEntries(req.raw);
+      const maxTxBytes = g.params().maxTxBytes;
       const results: BatchResultEntry[] = new Array(txs.length);
       const decoded: Uint8Array[] = [];
       const positions: number[] = [];
       for (let i = 0; i < txs.length; i++) {
         try {
+          if (oversized.has(i)) {
+            throw new GongzhiError('TX_TOO_LARGE', 'transaction exceeds maxTxBytes', { max: maxTxBytes });
+          }
           decoded.push(decodeTxParam(txs[i] as string));
           positions.push(i);
         } catch (e) {
@@ -154,7 +212,12 @@ export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, { node, li
           results[i] = { error: { code: err.code, message: err.message } };
         }
       }
-      const submitted = decoded.length > 0 ? await g.submit(decoded) : [];
+      const submitted: Awaited<ReturnType<typeof g.submit>> = [];
+      for (let k = 0; k < decoded.length; k += ADMIT_SLICE) {
+        // A turn of the event loop between slices (admission may not await anything itself).
+        if (k > 0) await new Promise((r) => setImmediate(r));
+        submitted.push(...(await g.submit(decoded.slice(k, k + ADMIT_SLICE))));
+      }
       const accepted: number[] = [];
       for (let k = 0; k < submitted.length; k++) {
         const r = submitted[k];
@@ -193,28 +256,4 @@ export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, { node, li
       return { results };
     },
   );
-
-  api.get<{
-    Params: GroupParams;
-    Querystring: { sender?: string; module?: string; limit?: string; before?: string };
-  }>('/v1/groups/:group/txs', { schema: txListSchema }, async (req): Promise<TxListResponse> => {
-    const g = node.group(req.params.group);
-    const { sender, module } = req.query;
-    if ((sender === undefined) === (module === undefined)) {
-      throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
-    }
-    const limit = uintParam(req.query.limit, 'limit', 1, 1000, 100);
-    const before = uintParam(req.query.before, 'before', 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    const rows =
-      sender !== undefined
-        ? g.store.txsBySender(sender, limit, before)
-        : g.store.txsByModule(module as string, limit, before);
-    return { txs: rows.map(txIndexEntry) };
-  });
-
-  api.get<{ Params: GroupParams & { hash: string } }>(
-    '/v1/groups/:group/txs/:hash',
-    { schema: txSchema },
-    async (req) => txResponse(node.group(req.params.group), req.params.hash),
-  );
-};
+}

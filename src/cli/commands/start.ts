@@ -84,6 +84,9 @@ export function registerStart(program: Command): void {
             genesis: cfg.genesis,
             dataDir,
             mempoolLimit: cfg.file.mempoolLimit ?? 100_000,
+            ...(cfg.file.mempoolSenderLimit === undefined
+              ? {}
+              : { mempoolSenderLimit: cfg.file.mempoolSenderLimit }),
             verifyWorkers: cfg.file.verifyWorkers ?? o.verifyWorkers,
             ...(cfg.file.cutWhenIdle === undefined ? {} : { cutWhenIdle: cfg.file.cutWhenIdle }),
             ...(cfg.network ? { network: cfg.network } : {}),
@@ -113,7 +116,7 @@ export function registerStart(program: Command): void {
         const port = o.port ?? cfg.file.api.port;
         let server: Awaited<ReturnType<typeof startServer>>;
         try {
-          server = await startServer(node, { host, port, logger });
+          server = await startServer(node, { host, port, logger, limits: cfg.apiLimits });
         } catch (e) {
           await node.close();
           throw e;

@@ -1,6 +1,7 @@
 import { DeliverPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { settleWithin } from '../orderer.js';
 
 /** Handles one message; the reader waits for it before taking the next. */
 export type MessageHandler = (m: JsMsg) => Promise<void> | void;
@@ -10,6 +11,9 @@ export type MessageHandler = (m: JsMsg) => Promise<void> | void;
  * are single-replica, so when the server holding one dies (heartbeats stop) or creating one times
  * out while a server is down, the reader recreates it from the next unprocessed sequence.
  */
+/** Longest wait for the read loop on stop. */
+const STOP_WAIT_MS = 5000;
+
 export class StreamReader {
   private stopping = false;
   private messages: { stop(): void } | undefined;
@@ -104,11 +108,16 @@ export class StreamReader {
     }
   }
 
-  /** Stop reading; resolves once the message being handled is done. */
+  /**
+   * Stop reading; resolves once the message being handled is done, or after STOP_WAIT_MS if the
+   * loop is stuck (a consumer request to an unreachable cluster): the reader stops either way.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.watchdog) clearInterval(this.watchdog);
     this.messages?.stop();
-    await this.loop;
+    if (!(await settleWithin(this.loop, STOP_WAIT_MS))) {
+      this.logger.warn({ stream: this.stream, waitedMs: STOP_WAIT_MS }, 'stream reader did not stop in time');
+    }
   }
 }
