@@ -3,7 +3,7 @@
  * console itself shows comes from here (data from the ledger — names, module summaries — is shown
  * as the ledger holds it). The choice is kept in localStorage.
  */
-import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -351,6 +351,10 @@ function initialLang(): Lang {
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(initialLang);
+  // Screen readers and fonts follow the page's language.
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
   const value = useMemo<I18n>(() => {
     const table = TABLES[lang];
     return {
@@ -362,7 +366,6 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         } catch {
           // Private mode: the choice lasts for this page only.
         }
-        document.documentElement.lang = l;
         setLangState(l);
       },
     };
