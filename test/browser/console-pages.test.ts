@@ -141,8 +141,9 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     const page = await open('/explorer?g=governance', { lang: 'en' });
     await page.waitForSelector('[data-testid=block-row]');
     const heights = async () =>
-      (await page.$$eval('[data-testid=block-row] td:first-child', (tds) => tds.map((td) => td.textContent)))
-        .map(Number);
+      (
+        await page.$$eval('[data-testid=block-row] td:first-child', (tds) => tds.map((td) => td.textContent))
+      ).map(Number);
     const first = await heights();
     expect(first.length).toBe(Math.min(10, first[0] as number) + (first.at(-1) === 0 ? 1 : 0));
     expect(first[0]).toBeGreaterThanOrEqual(anchored.height);
@@ -201,12 +202,16 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     expect(await page.textContent('[data-testid=verdict]')).toContain('✗');
     const failed = await page.$$eval('.check-bad', (li) => li.map((x) => x.textContent ?? ''));
     expect(failed.some((c) => c.includes('digest') && c.includes('EVIDENCE_DIGEST_MISMATCH'))).toBe(true);
-    expect(await page.textContent('[data-testid=check-hint]')).toMatch(/not the one the certificate is about/);
+    expect(await page.textContent('[data-testid=check-hint]')).toMatch(
+      /not the one the certificate is about/,
+    );
 
     // A file nobody anchored: the node's answer, code and hint shown.
     await drop(page, [{ name: 'other.txt', bytes: changed, type: 'text/plain' }]);
     await page.waitForSelector('[data-testid=not-anchored]');
-    expect(await page.textContent('[data-testid=evidence-result] [data-testid=error-code]')).toMatch(/^[A-Z_]+$/);
+    expect(await page.textContent('[data-testid=evidence-result] [data-testid=error-code]')).toMatch(
+      /^[A-Z_]+$/,
+    );
     await close(page);
   });
 
@@ -218,13 +223,17 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     const params = page.locator('[data-testid="query-governance.params"]');
     await params.locator('summary').click();
     await params.locator('[data-testid=run-query]').click();
-    await expect.poll(() => params.locator('[data-testid=query-result]').textContent()).toContain('maxBlockTxs');
+    await expect
+      .poll(() => params.locator('[data-testid=query-result]').textContent())
+      .toContain('maxBlockTxs');
 
     const get = page.locator('[data-testid="query-evidence.get"]');
     await get.locator('summary').click();
     await get.locator('input[name=digest]').fill('not-a-digest');
     await get.locator('[data-testid=run-query]').click();
-    await expect.poll(() => get.locator('[data-testid=error-code]').textContent()).toBe('EVIDENCE_BAD_DIGEST');
+    await expect
+      .poll(() => get.locator('[data-testid=error-code]').textContent())
+      .toBe('EVIDENCE_BAD_DIGEST');
     expect(await get.locator('[data-testid=error-hint]').textContent()).toContain('64 hex');
     await close(page);
   });
