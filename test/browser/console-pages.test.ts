@@ -158,6 +158,7 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     await expect.poll(() => page.textContent('[data-testid=inclusion]')).toContain('Verified');
     expect(await page.textContent('[data-testid=inclusion]')).toContain('✓');
     expect(await page.textContent('[data-testid=tx-view]')).toContain('evidence.anchored');
+    await page.screenshot({ path: join(DOCS_IMG, 'console-transaction.png'), fullPage: true });
 
     // The sender's transactions, from the paged index.
     await page.click('[data-testid=tx-view] a[href*="/explorer/account/"]');
@@ -192,7 +193,19 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     const cert = readFileSync(certPath);
     expect(JSON.parse(cert.toString()).type).toBe('gongzhi.evidence.certificate');
 
-    // ... and drop it with a changed file: the digest check fails, with its code and hint.
+    // The auditor's independent check: trust the node keys of the genesis file she holds.
+    const genesis = readFileSync(join(tmp.dir, 'demo', 'genesis', 'governance.json'));
+    await drop(page, [
+      { name: 'governance.json', bytes: genesis, type: 'application/json' },
+      { name: 'minutes.txt', bytes: anchored.bytes, type: 'text/plain' },
+    ]);
+    await expect
+      .poll(() => page.textContent('[data-testid=outcome-trust]'))
+      .toContain('from the genesis file');
+    expect(await page.textContent('[data-testid=trust-source]')).toContain('governance.json');
+    expect(await page.textContent('[data-testid=verdict]')).toContain('Valid');
+
+    // ... and drop the certificate with a changed file: the digest check fails, with its code and hint.
     const changed = Buffer.from(anchored.bytes.toString().replace('approved', 'rejected'));
     await drop(page, [
       { name: 'minutes.cert.json', bytes: cert, type: 'application/json' },
@@ -235,6 +248,7 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
       .poll(() => get.locator('[data-testid=error-code]').textContent())
       .toBe('EVIDENCE_BAD_DIGEST');
     expect(await get.locator('[data-testid=error-hint]').textContent()).toContain('64 hex');
+    await page.screenshot({ path: join(DOCS_IMG, 'console-modules.png') });
     await close(page);
   });
 
@@ -245,6 +259,7 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     expect(await page.textContent('[data-testid=threshold]')).toMatch(/\d+ % of total active weight/);
     expect(await page.textContent('[data-testid=permissions]')).toContain('evidence.anchor');
     expect(await page.textContent('[data-testid=proposals]')).toContain('setParam');
+    await page.screenshot({ path: join(DOCS_IMG, 'console-governance.png') });
     await close(page);
   });
 

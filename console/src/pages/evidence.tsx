@@ -251,7 +251,7 @@ export function EvidencePage({ group }: PageProps) {
               <button type="button" onClick={download} data-testid="download-cert">
                 {t('downloadCert')}
               </button>
-              <p className="muted">
+              <p className="muted" data-testid="outcome-trust">
                 <Hex value={outcome.digest} keep={6} /> ·{' '}
                 {outcome.trust === 'genesis' ? t('trustFromGenesis') : t('trustFromNode')}
               </p>

@@ -145,7 +145,7 @@ export function OverviewPage(_: PageProps) {
         <Section title={t('node')} testId="node-card">
           <Fields
             rows={[
-              [t('node'), info.nodeId],
+              [t('nodeId'), info.nodeId],
               [t('org'), info.org],
               [t('chain'), <code key="c">{info.chain}</code>],
               [t('suite'), info.suite],
