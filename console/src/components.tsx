@@ -116,8 +116,9 @@ export function Section({
 
 /** A ✓ or ✗ mark with an accessible name. */
 export function Mark({ ok }: { ok: boolean }) {
+  const { t } = useI18n();
   return (
-    <span role="img" className={ok ? 'ok' : 'bad'} aria-label={ok ? 'ok' : 'failed'}>
+    <span role="img" className={ok ? 'ok' : 'bad'} aria-label={ok ? t('markOk') : t('markFailed')}>
       {ok ? '✓' : '✗'}
     </span>
   );

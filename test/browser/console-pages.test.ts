@@ -135,6 +135,19 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     await page.click('[data-testid=lang-switch]');
     expect(await page.textContent('[data-testid=nav-explorer]')).toBe('区块与交易');
     await close(page);
+
+    // The other pages whose data has no Chinese: nothing of the console's own is left untranslated.
+    for (const [path, ready] of [
+      ['/evidence?g=governance', '[data-testid=drop-zone]'],
+      ['/identity?g=governance', '[data-testid=status-list] [data-testid=run-query]'],
+      ['/points?g=governance', 'main p'],
+      ['/modules?g=governance', '[data-testid=module-card-points]'],
+    ] as const) {
+      const p = await open(path, { lang: 'en' });
+      await p.waitForSelector(ready);
+      expect(await p.innerText('main'), path).not.toMatch(CJK);
+      await close(p);
+    }
   });
 
   it('explorer: pages of blocks, a transaction with its verified inclusion proof, an account', async () => {
@@ -249,6 +262,46 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
       .toBe('EVIDENCE_BAD_DIGEST');
     expect(await get.locator('[data-testid=error-hint]').textContent()).toContain('64 hex');
     await page.screenshot({ path: join(DOCS_IMG, 'console-modules.png') });
+    await close(page);
+  });
+
+  it('identity: a DID resolves with its QR code; an unknown DID shows the module code and its hint', async () => {
+    if (!node) throw new Error('not started');
+    const keyFile = join(tmp.dir, 'demo', 'keys', 'court-admin.json');
+    const ks = JSON.parse(readFileSync(keyFile, 'utf8')) as { publicKey: string; address: string };
+    const created = JSON.parse(
+      await cli(
+        node,
+        'tx',
+        'send',
+        '--module',
+        'identity',
+        '--method',
+        'create',
+        '--key',
+        keyFile,
+        '--args',
+        JSON.stringify({ publicKey: `0x${ks.publicKey}` }),
+      ),
+    ) as { receipt: { status: string } };
+    expect(created.receipt.status).toBe('ok');
+    const did = `did:gongzhi:gongzhi-demo:governance:${ks.address}`;
+
+    const page = await open('/identity?g=governance', { lang: 'en' });
+    const form = page.locator('[data-testid=resolve-did]');
+    await form.locator('input[name=did]').fill(did);
+    await form.locator('[data-testid=run-query]').click();
+    await expect.poll(() => form.locator('[data-testid=query-result]').textContent()).toContain(did);
+    expect(await form.locator('[data-testid=qr]').getAttribute('alt')).toBe(`QR code: ${did}`);
+    expect(await form.locator('[data-testid=qr]').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+
+    // A code of the identity module, which the browser's own table does not hold: the node's hint.
+    await form.locator('input[name=did]').fill(`did:gongzhi:gongzhi-demo:governance:gz${'0'.repeat(40)}`);
+    await form.locator('[data-testid=run-query]').click();
+    await expect
+      .poll(() => form.locator('[data-testid=error-code]').textContent())
+      .toBe('IDENTITY_NOT_FOUND');
+    expect(await form.locator('[data-testid=error-hint]').textContent()).toContain('create it first');
     await close(page);
   });
 

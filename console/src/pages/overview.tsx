@@ -188,7 +188,8 @@ export function OverviewPage(_: PageProps) {
               )}
               {info && (
                 <p className="muted">
-                  genesis <Hex value={info.groups.find((x) => x.id === g.id)?.genesisHash ?? ''} keep={8} />
+                  {t('genesisHash')}{' '}
+                  <Hex value={info.groups.find((x) => x.id === g.id)?.genesisHash ?? ''} keep={8} />
                 </p>
               )}
             </section>
