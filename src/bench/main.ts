@@ -9,6 +9,7 @@ import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
 import { runConsoleBench } from './console.js';
+import { benchExecution } from './execution.js';
 import { benchIdentity } from './identity.js';
 import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
@@ -249,6 +250,15 @@ async function main(): Promise<void> {
     { bench: 'verify', suite: 'sm2', perSecond: Math.round(verifySm2), threads: 1 },
     `SM2 verify, one core: ${Math.round(verifySm2)}/s`,
   );
+  if (!process.argv.includes('--no-exec')) {
+    const x = benchExecution({ txs: arg('--exec-txs', 20_000) });
+    report(
+      { bench: 'execution', module: 'evidence.anchor', ...x },
+      `block execution only (evidence anchors, ${x.blockTxs} per block, signatures pre-verified): ` +
+        `median ${x.medianCpuUsPerTx} µs CPU per transaction over ${x.rounds} rounds of ${x.txs} ` +
+        `(${x.cpuUsPerTx.join(', ')})`,
+    );
+  }
   reportEndToEnd('ed25519', await endToEnd('ed25519', arg('--txs', 40_000), 1000, 1000, 4), verifyEd, 1000);
   reportEndToEnd('sm2', await endToEnd('sm2', arg('--sm2-txs', 6000), 1000, 500, 4), verifySm2, 500);
   if (!process.argv.includes('--no-points')) {

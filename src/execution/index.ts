@@ -14,7 +14,6 @@ export {
   type DroppedTx,
 } from './block-executor.js';
 export { defineErrors, defineMethod, defineModule, defineQuery, S } from './define-module.js';
-export { type LegacyMethodDef, type LegacyQueryDef, legacyMethod, legacyModule } from './legacy.js';
 export {
   type AnyMethod,
   type CheckContext,

@@ -12,9 +12,9 @@ import {
   RECORD_CODECS,
   recordCodecOf,
 } from '../../src/modules/points/index.js';
-import { cborToJson } from '../../src/sdk/json-view.js';
 import { MapSource, StateOverlay } from '../../src/state/index.js';
 import { PointsSandbox, type SandboxCall } from '../../src/testing/index.js';
+import { cborToJson } from '../../src/wire/index.js';
 
 const T0 = Date.UTC(2026, 0, 10);
 
