@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { BlockEventView, HealthResponse, NodeInfoResponse } from '../../../src/sdk/index.js';
-import { client, type ErrorInfo, errorInfo } from '../api.js';
+import { client, type ErrorInfo, errorInfo, nodeHealth } from '../api.js';
 import type { PageProps } from '../app.js';
 import { ErrorBox, Fields, Hex, Section } from '../components.js';
 import { formatTime, useI18n } from '../i18n.js';
@@ -38,7 +38,7 @@ function useHealth(onResult: (ok: boolean) => void): { health?: HealthResponse; 
     const tick = async () => {
       let delay = POLL_MS;
       try {
-        const health = await client.health();
+        const health = await nodeHealth();
         retry = RETRY_MS;
         if (!stop) {
           setState({ health });

@@ -80,6 +80,7 @@ export function registerStart(program: Command): void {
         const info = node.info();
         const out = [
           `Gongzhi node ${info.nodeId} (${info.org}) on chain ${info.chain}, suite ${info.suite}`,
+          `  Console:  ${server.url}/   (web console in a browser)`,
           `  API:      ${server.url}/v1`,
           `  OpenAPI:  ${server.url}/openapi.json`,
           `  Health:   ${server.url}/health   Metrics: ${server.url}/metrics`,
