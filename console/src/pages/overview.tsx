@@ -63,23 +63,38 @@ function useHealth(onResult: (ok: boolean) => void): { health?: HealthResponse; 
   return state;
 }
 
-/** Follow the block stream of every group; `onResult` hears of each event and each stream error. */
-function useLiveGroups(ids: readonly string[], onResult: (ok: boolean) => void): Record<string, GroupLive> {
+/**
+ * Follow the block stream of every group; `onResult` hears of each event and each stream error.
+ * A new `generation` (the node answered again after being unreachable) starts the streams afresh
+ * from the block after the last one seen, instead of waiting out the SDK's reconnect backoff.
+ */
+function useLiveGroups(
+  ids: readonly string[],
+  generation: number,
+  onResult: (ok: boolean) => void,
+): Record<string, GroupLive> {
   const [live, setLive] = useState<Record<string, GroupLive>>({});
   const key = ids.join(',');
   const idsRef = useRef(ids);
   idsRef.current = ids;
   const report = useRef(onResult);
   report.current = onResult;
+  const seen = useRef<Record<string, number>>({});
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the list of ids
   useEffect(() => {
-    const stops = idsRef.current.map((id) =>
+    const stops = idsRef.current.map((id) => {
+      const last = seen.current[id];
       // The SDK reconnects by itself (doubling delay from reconnectMs), resuming after the last block.
-      client.subscribe(
+      return client.subscribe(
         id,
-        { onError: () => report.current(false), reconnectMs: 500 },
+        {
+          onError: () => report.current(false),
+          reconnectMs: 500,
+          ...(last === undefined ? {} : { from: last + 1 }),
+        },
         (e: BlockEventView) => {
           report.current(true);
+          seen.current[id] = e.height;
           setLive((prev) => {
             const old = prev[id];
             const recent = [...(old?.recent ?? []), [e.timestamp, e.txCount] as [number, number]].filter(
@@ -88,12 +103,12 @@ function useLiveGroups(ids: readonly string[], onResult: (ok: boolean) => void):
             return { ...prev, [id]: { height: e.height, lastTimestamp: e.timestamp, recent } };
           });
         },
-      ),
-    );
+      );
+    });
     return () => {
       for (const s of stops) s();
     };
-  }, [key]);
+  }, [key, generation]);
   return live;
 }
 
@@ -110,9 +125,19 @@ export function OverviewPage(_: PageProps) {
   const [orgCounts, setOrgCounts] = useState<Record<string, number>>({});
   // Online until a poll or a stream fails; online again at the next answer or block.
   const [online, setOnline] = useState(true);
-  const { health } = useHealth(setOnline);
+  const [generation, setGeneration] = useState(0);
+  const healthFailed = useRef(false);
+  const onHealth = (ok: boolean) => {
+    if (!ok) healthFailed.current = true;
+    else if (healthFailed.current) {
+      healthFailed.current = false;
+      setGeneration((n) => n + 1);
+    }
+    setOnline(ok);
+  };
+  const { health } = useHealth(onHealth);
   const ids = health?.groups.map((g) => g.id) ?? info?.groups.map((g) => g.id) ?? [];
-  const live = useLiveGroups(ids, setOnline);
+  const live = useLiveGroups(ids, generation, setOnline);
 
   useEffect(() => {
     client.node().then(
