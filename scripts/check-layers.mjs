@@ -75,6 +75,13 @@ export const MODULES = {
   ],
 };
 
+/**
+ * The web console (console/, a React app bundled by Vite) is a client like any other: of the
+ * project's code it imports only the browser SDK, so it talks to the node through the same client
+ * as everyone else and never bundles server code.
+ */
+export const CONSOLE = { folder: 'console/', mayImport: 'src/sdk/' };
+
 /** Where tests live. */
 export const TEST_DIRS = ['test/unit/', 'test/integration/', 'test/e2e/', 'test/browser/'];
 
@@ -174,6 +181,17 @@ export function check(root) {
     if (!TEST_FILE.test(path)) continue;
     if (TEST_DIRS.some((d) => path.startsWith(d))) continue;
     problems.push(`${path}: tests live under ${TEST_DIRS.join(', ')} (not in src/)`);
+  }
+  for (const [abs, path] of files) {
+    if (!path.startsWith(CONSOLE.folder) || !/\.tsx?$/.test(path)) continue;
+    const { importedFiles } = ts.preProcessFile(readFileSync(abs, 'utf8'), true, true);
+    for (const { fileName: spec } of importedFiles) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolveImport(root, abs, spec);
+      if (target.startsWith('src/') && !target.startsWith(CONSOLE.mayImport)) {
+        problems.push(`${path} → ${spec}: the console imports only the SDK (${CONSOLE.mayImport}) of src/`);
+      }
+    }
   }
   for (const [abs, path] of files) {
     if (!path.startsWith('src/') || !path.endsWith('.ts') || TEST_FILE.test(path)) continue;

@@ -18,6 +18,7 @@ import { sendError, toApiError } from './errors.js';
 import { Lifecycle } from './lifecycle.js';
 import { swaggerOptions } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
+import { consoleRoutes } from './routes/console.js';
 import { ROUTES, type RouteContext } from './routes/index.js';
 import { traceRoutes } from './routes/trace.js';
 
@@ -158,6 +159,7 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
   };
   for (const routes of ROUTES) app.register(routes, ctx);
   app.register(traceRoutes(node));
+  app.register(consoleRoutes, ctx);
   return app;
 }
 

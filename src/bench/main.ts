@@ -8,6 +8,7 @@ import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
+import { runConsoleBench } from './console.js';
 import { benchExecution } from './execution.js';
 import { benchIdentity } from './identity.js';
 import { benchNetwork } from './network.js';
@@ -285,6 +286,7 @@ async function main(): Promise<void> {
     );
   }
   if (!process.argv.includes('--no-trace')) await reportTrace();
+  if (process.argv.includes('--console')) await runConsoleBench(arg, report, progress);
 }
 
 /** Traceability: events recorded per second including schema validation and hashing; resolver latency. */

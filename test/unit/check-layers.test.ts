@@ -108,6 +108,22 @@ describe('check-layers', () => {
     expect(r.out).toContain('src/node/c.ts → ../sdk/a.js: node (10) imports the SDK');
   });
 
+  it('lets the web console (console/) import only the SDK of src/', () => {
+    const ok = run({
+      ...base,
+      'src/sdk/index.ts': "export { C } from '../crypto/index.js';\n",
+      'console/src/app.tsx':
+        "import { C } from '../../src/sdk/index.js';\nimport { P } from './page.js';\nexport { C, P };\n",
+      'console/src/page.tsx': 'export const P = 1;\n',
+    });
+    expect(ok.code).toBe(0);
+    const bad = run({ ...base, 'console/src/app.tsx': "export { N } from '../../src/node/index.js';\n" });
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain(
+      'console/src/app.tsx → ../../src/node/index.js: the console imports only the SDK (src/sdk/) of src/',
+    );
+  });
+
   it('refuses a folder missing from the layer table', () => {
     const r = run({ ...base, 'src/mystery/index.ts': "export * from '../errors/index.js';\n" });
     expect(r.code).toBe(1);

@@ -151,6 +151,7 @@ function banner(
   const info = node.info();
   const out = [
     `Gongzhi node ${info.nodeId} (${info.org}) on chain ${info.chain}, suite ${info.suite}`,
+    `  Console:  ${url}/   (web console in a browser)`,
     `  API:      ${url}/v1`,
     `  OpenAPI:  ${url}/openapi.json`,
     `  Health:   ${url}/health   Metrics: ${url}/metrics`,

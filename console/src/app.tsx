@@ -1,0 +1,125 @@
+/**
+ * The console's frame: header (group, language), navigation and the page of the current path.
+ * Pages get the chosen group; the group list comes from GET /v1/groups.
+ */
+import type { ReactNode } from 'react';
+import { client } from './api.js';
+import { Show, useLoad } from './components.js';
+import { I18nProvider, type MessageKey, useI18n } from './i18n.js';
+import { EvidencePage } from './pages/evidence.js';
+import { ExplorerPage } from './pages/explorer.js';
+import { GovernancePage } from './pages/governance.js';
+import { IdentityPage } from './pages/identity.js';
+import { ModulesPage } from './pages/modules.js';
+import { OverviewPage } from './pages/overview.js';
+import { PointsPage } from './pages/points.js';
+import { href, Link, RouterProvider, useRouter } from './router.js';
+
+export interface PageProps {
+  readonly group: string;
+  /** Path segments after the page's own, e.g. ['tx', '<hash>'] on /explorer/tx/<hash>. */
+  readonly rest: readonly string[];
+}
+
+const PAGES: readonly { path: string; label: MessageKey; page: (p: PageProps) => ReactNode }[] = [
+  { path: '', label: 'navOverview', page: OverviewPage },
+  { path: 'explorer', label: 'navExplorer', page: ExplorerPage },
+  { path: 'governance', label: 'navGovernance', page: GovernancePage },
+  { path: 'evidence', label: 'navEvidence', page: EvidencePage },
+  { path: 'identity', label: 'navIdentity', page: IdentityPage },
+  { path: 'points', label: 'navPoints', page: PointsPage },
+  { path: 'modules', label: 'navModules', page: ModulesPage },
+];
+
+function Frame() {
+  const { t, lang, setLang } = useI18n();
+  const { loc, navigate } = useRouter();
+  const [groups, reload] = useLoad(() => client.groups(), []);
+  const section = loc.parts[0] ?? '';
+  const entry = PAGES.find((p) => p.path === section) ?? PAGES[0];
+  return (
+    <div className="app">
+      <header className="top">
+        <Link to="/" className="brand">
+          {t('appName')}
+        </Link>
+        <div className="top-controls">
+          {groups.state === 'ok' && groups.value.length > 0 && (
+            <label className="group-select">
+              <span>{t('group')}</span>
+              <select
+                data-testid="group-select"
+                value={pickGroup(
+                  loc.params.get('g'),
+                  groups.value.map((g) => g.id),
+                )}
+                onChange={(e) => navigate(href(`/${loc.parts.slice(0, 1).join('/')}`, e.target.value))}
+              >
+                {groups.value.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.id}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <button
+            type="button"
+            className="lang"
+            data-testid="lang-switch"
+            aria-label={t('language')}
+            onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
+          >
+            {t('switchLang')}
+          </button>
+        </div>
+      </header>
+      <nav className="nav" aria-label="pages">
+        {PAGES.map((p) => (
+          <Link
+            key={p.path}
+            to={href(
+              `/${p.path}`,
+              groups.state === 'ok' ? currentGroup(loc.params, groups.value) : undefined,
+            )}
+            className={p === entry ? 'active' : ''}
+            testId={`nav-${p.path || 'overview'}`}
+          >
+            {t(p.label)}
+          </Link>
+        ))}
+      </nav>
+      <main className="content">
+        <Show v={groups} onRetry={reload}>
+          {(gs) => {
+            const group = currentGroup(loc.params, gs);
+            const Page = entry?.page ?? OverviewPage;
+            return <Page key={`${section}:${group}`} group={group} rest={loc.parts.slice(1)} />;
+          }}
+        </Show>
+      </main>
+      <footer className="foot muted">{t('footer')}</footer>
+    </div>
+  );
+}
+
+function pickGroup(wanted: string | null, ids: readonly string[]): string {
+  return wanted !== null && ids.includes(wanted) ? wanted : (ids[0] ?? '');
+}
+
+function currentGroup(params: URLSearchParams, gs: readonly { id: string }[]): string {
+  return pickGroup(
+    params.get('g'),
+    gs.map((g) => g.id),
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <RouterProvider>
+        <Frame />
+      </RouterProvider>
+    </I18nProvider>
+  );
+}
