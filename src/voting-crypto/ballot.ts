@@ -44,6 +44,11 @@ export interface AnswerWire {
 export interface BallotWire {
   /** The voting credential's public key (a group element). */
   readonly credential: Uint8Array;
+  /**
+   * The credential's ballot number, signed: a re-vote must carry a larger one, so an old ballot
+   * replayed by someone else cannot displace the voter's last choice.
+   */
+  readonly seq: number;
   readonly answers: readonly AnswerWire[];
   /** Schnorr signature `c ‖ s` by the credential over the ballot digest. */
   readonly signature: Uint8Array;
@@ -57,18 +62,18 @@ export function ballotValue(b: Omit<BallotWire, 'signature'> & { signature?: Uin
     overall: [...a.overall],
   }));
   return b.signature === undefined
-    ? { credential: b.credential, answers }
-    : { credential: b.credential, answers, signature: b.signature };
+    ? { credential: b.credential, seq: b.seq, answers }
+    : { credential: b.credential, seq: b.seq, answers, signature: b.signature };
 }
 
-/** What the credential signs: SHA-256 of CBOR `[DOMAIN, "ballot", fingerprint, {credential, answers}]`. */
+/** What the credential signs: SHA-256 of CBOR `[DOMAIN, "ballot", fingerprint, {credential, seq, answers}]`. */
 export function ballotDigest(fingerprint: Uint8Array, b: Omit<BallotWire, 'signature'>): Uint8Array {
   return sha256(
     encodeCanonical([
       'gongzhi-vote/v1',
       'ballot',
       fingerprint,
-      ballotValue({ credential: b.credential, answers: b.answers }),
+      ballotValue({ credential: b.credential, seq: b.seq, answers: b.answers }),
     ]),
   );
 }
@@ -114,6 +119,7 @@ export function createBallot<E>(
   credentialSecret: bigint,
   selections: readonly (readonly number[])[],
   seed: Uint8Array,
+  seq = 1,
 ): BallotWire {
   const { grp, fingerprint: fp, y } = ctx;
   if (selections.length !== ctx.questions.length) {
@@ -162,7 +168,7 @@ export function createBallot<E>(
       overall: overall.map((x) => encodePair(grp, x)),
     };
   });
-  const digest = ballotDigest(fp, { credential, answers });
+  const digest = ballotDigest(fp, { credential, seq, answers });
   const sig = schnorrProve(
     grp,
     'sig',
@@ -172,7 +178,7 @@ export function createBallot<E>(
     digest,
     deriveScalar(grp, seed, 'sig/w'),
   );
-  return { credential, answers, signature: encodePair(grp, sig) };
+  return { credential, seq, answers, signature: encodePair(grp, sig) };
 }
 
 /** Product of ciphertexts (the encryption of the sum). */
@@ -199,6 +205,12 @@ export function verifyBallot<E>(ctx: BallotContext<E>, b: BallotWire): Ct<E>[][]
   const pk = grp.decode(b.credential);
   const out = b.answers.map((ans, qi) => {
     const shape = ctx.questions[qi] as QuestionShape;
+    if (ans.choices.length > shape.answers || ans.overall.length > shape.max - shape.min + 1) {
+      throw new VoteCryptoError(
+        'TOO_MANY_CHOICES',
+        `question ${qi} allows ${shape.min}..${shape.max} of ${shape.answers} answers`,
+      );
+    }
     if (ans.choices.length !== shape.answers || ans.proofs.length !== shape.answers) {
       throw new VoteCryptoError('BAD_SHAPE', `question ${qi} needs ${shape.answers} choices and proofs`);
     }

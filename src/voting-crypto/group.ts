@@ -39,7 +39,14 @@ export const VOTE_GROUPS: readonly VoteGroupName[] = ['ed25519'];
 /** A failed check inside the voting crypto; the module maps `reason` to its own code. */
 export class VoteCryptoError extends Error {
   constructor(
-    readonly reason: 'BAD_ELEMENT' | 'BAD_SCALAR' | 'BAD_PROOF' | 'BAD_SIGNATURE' | 'BAD_SHAPE' | 'NO_DLOG',
+    readonly reason:
+      | 'BAD_ELEMENT'
+      | 'BAD_SCALAR'
+      | 'BAD_PROOF'
+      | 'BAD_SIGNATURE'
+      | 'BAD_SHAPE'
+      | 'NO_DLOG'
+      | 'TOO_MANY_CHOICES',
     message: string,
   ) {
     super(message);
@@ -48,7 +55,15 @@ export class VoteCryptoError extends Error {
 }
 
 const Point = ristretto255.Point;
-type RPoint = InstanceType<typeof Point>;
+/** The ristretto255 element operations used here (structural, so declarations stay portable). */
+export interface RPoint {
+  add(o: RPoint): RPoint;
+  subtract(o: RPoint): RPoint;
+  multiply(k: bigint): RPoint;
+  multiplyUnsafe(k: bigint): RPoint;
+  equals(o: RPoint): boolean;
+  toBytes(): Uint8Array;
+}
 const Q = Point.Fn.ORDER;
 
 const mod = (k: bigint): bigint => ((k % Q) + Q) % Q;
@@ -90,7 +105,7 @@ export const RISTRETTO: VoteGroup<RPoint> = {
   },
   eq: (a, b) => a.equals(b),
   multiPow: (points, scalars) => {
-    let acc = Point.ZERO;
+    let acc: RPoint = Point.ZERO;
     for (let i = 0; i < points.length; i++) {
       const p = points[i] as RPoint;
       const m = mod(scalars[i] as bigint);

@@ -7,9 +7,12 @@ import { decodePair, encodePair, schnorrProve, schnorrVerify } from './proofs.js
 export const OPEN_CHOICES = ['yes', 'no', 'abstain'] as const;
 export type OpenChoice = (typeof OPEN_CHOICES)[number];
 
-/** What an open vote's credential signs: SHA-256 of CBOR `[DOMAIN, "open", fingerprint, choice]`. */
-export function openVoteDigest(fingerprint: Uint8Array, choice: OpenChoice): Uint8Array {
-  return sha256(encodeCanonical(['gongzhi-vote/v1', 'open', fingerprint, choice]));
+/**
+ * What an open vote's credential signs: SHA-256 of CBOR `[DOMAIN, "open", fingerprint, seq, choice]`
+ * (`seq` grows with each re-vote, so a replayed older vote is refused).
+ */
+export function openVoteDigest(fingerprint: Uint8Array, seq: number, choice: OpenChoice): Uint8Array {
+  return sha256(encodeCanonical(['gongzhi-vote/v1', 'open', fingerprint, seq, choice]));
 }
 
 /** Sign an open vote (Schnorr with the credential; nonce from the client's seed). */
@@ -17,6 +20,7 @@ export function signOpenVote(
   grp: AnyGroup,
   fingerprint: Uint8Array,
   secret: bigint,
+  seq: number,
   choice: OpenChoice,
   seed: Uint8Array,
 ): Uint8Array {
@@ -26,8 +30,8 @@ export function signOpenVote(
     [fingerprint],
     secret,
     grp.gpow(secret),
-    openVoteDigest(fingerprint, choice),
-    deriveScalar(grp, seed, `open/${choice}/w`),
+    openVoteDigest(fingerprint, seq, choice),
+    deriveScalar(grp, seed, `open/${seq}/${choice}/w`),
   );
   return encodePair(grp, p);
 }
@@ -36,6 +40,7 @@ export function verifyOpenVote(
   grp: AnyGroup,
   fingerprint: Uint8Array,
   credential: Uint8Array,
+  seq: number,
   choice: OpenChoice,
   signature: Uint8Array,
 ): boolean {
@@ -44,7 +49,7 @@ export function verifyOpenVote(
     'sig',
     [fingerprint],
     grp.decode(credential),
-    openVoteDigest(fingerprint, choice),
+    openVoteDigest(fingerprint, seq, choice),
     decodePair(grp, signature),
   );
 }

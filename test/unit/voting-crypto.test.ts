@@ -119,7 +119,7 @@ describe('voting crypto (ristretto255)', () => {
         const plain = sumCts(grp, col);
         const weighted = sumCts(
           grp,
-          col.map((c, i) => ({ a: grp.pow(c.a, BigInt(voters[i]?.w)), b: grp.pow(c.b, BigInt(voters[i]?.w)) })),
+          col.map((c, i) => ({ a: grp.pow(c.a, BigInt(voters[i]?.w ?? 0)), b: grp.pow(c.b, BigInt(voters[i]?.w ?? 0)) })),
         );
         for (const [ct, expected, bound] of [
           [plain, voters.reduce((s, v) => s + ((v.sel[qi] as number[])[ai] as number), 0), 3],
