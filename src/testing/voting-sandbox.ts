@@ -77,16 +77,12 @@ export class VotingSandbox {
   /** Both rounds of key generation for every trustee (seeds `trustee-<id>-<i>`). */
   runDkg(id: string): void {
     const e = () => this.record(id).election;
-    this.trustees.forEach((k, i) =>
-      this.ok(k, 'trusteeKey', trusteeKeyArgs(e(), i + 1, seedOf(`trustee-${id}-${i + 1}`))),
-    );
-    this.trustees.forEach((k, i) =>
-      this.ok(
-        k,
-        'trusteeShares',
-        trusteeSharesArgs(e(), i + 1, this.record(id).trustees, seedOf(`trustee-${id}-${i + 1}`)),
-      ),
-    );
+    const seed = (i: number) => seedOf(`trustee-${id}-${i}`);
+    for (const [i, k] of this.trustees.entries())
+      this.ok(k, 'trusteeKey', trusteeKeyArgs(e(), i + 1, seed(i + 1)));
+    for (const [i, k] of this.trustees.entries()) {
+      this.ok(k, 'trusteeShares', trusteeSharesArgs(e(), i + 1, this.record(id).trustees, seed(i + 1)));
+    }
   }
 
   cast(id: string, voter: string, selections: readonly (readonly number[])[], seq = 1): Receipt {

@@ -4,10 +4,10 @@ import { toHex, utf8 } from '../../src/encoding/index.js';
 import {
   type BallotContext,
   type BallotWire,
+  type Ct,
   combine,
   createBallot,
   credentialFromSeed,
-  type Ct,
   decodeCt,
   discreteLog,
   electionKey,
@@ -49,7 +49,8 @@ function dkg() {
   );
   const shares = [1, 2, 3].map((j) =>
     msgs.reduce(
-      (acc, m, i) => (acc + openShare(grp, election, i + 1, j, (keys[j - 1] as { secret: bigint }).secret, m)) % grp.q,
+      (acc, m, i) =>
+        (acc + openShare(grp, election, i + 1, j, (keys[j - 1] as { secret: bigint }).secret, m)) % grp.q,
       0n,
     ),
   );
@@ -99,15 +100,34 @@ describe('voting crypto (ristretto255)', () => {
       let x = 0n;
       for (const j of set) x = (x + lagrange(grp, set, j) * (d.shares[j - 1] as bigint)) % grp.q;
       expect(grp.eq(grp.gpow(x), d.y)).toBe(true);
-      for (const j of set) expect(grp.eq(grp.gpow(d.shares[j - 1] as bigint), verificationKey(grp, d.msgs, j))).toBe(true);
+      for (const j of set)
+        expect(grp.eq(grp.gpow(d.shares[j - 1] as bigint), verificationKey(grp, d.msgs, j))).toBe(true);
     }
   });
 
   it('ballots verify; weighted and head-count tallies decrypt with any two trustees', () => {
     const voters = [
-      { w: 9000, sel: [[1, 0, 1], [0, 1]] },
-      { w: 12050, sel: [[0, 1, 0], [0, 0]] },
-      { w: 7000, sel: [[1, 1, 0], [1, 0]] },
+      {
+        w: 9000,
+        sel: [
+          [1, 0, 1],
+          [0, 1],
+        ],
+      },
+      {
+        w: 12050,
+        sel: [
+          [0, 1, 0],
+          [0, 0],
+        ],
+      },
+      {
+        w: 7000,
+        sel: [
+          [1, 1, 0],
+          [1, 0],
+        ],
+      },
     ];
     const ballots = voters.map((v, i) =>
       createBallot(ctx, credentialFromSeed(grp, seed(`voter-${i}`)).secret, v.sel, seed(`ballot-${i}`)),
@@ -119,7 +139,10 @@ describe('voting crypto (ristretto255)', () => {
         const plain = sumCts(grp, col);
         const weighted = sumCts(
           grp,
-          col.map((c, i) => ({ a: grp.pow(c.a, BigInt(voters[i]?.w ?? 0)), b: grp.pow(c.b, BigInt(voters[i]?.w ?? 0)) })),
+          col.map((c, i) => ({
+            a: grp.pow(c.a, BigInt(voters[i]?.w ?? 0)),
+            b: grp.pow(c.b, BigInt(voters[i]?.w ?? 0)),
+          })),
         );
         for (const [ct, expected, bound] of [
           [plain, voters.reduce((s, v) => s + ((v.sel[qi] as number[])[ai] as number), 0), 3],
@@ -127,7 +150,15 @@ describe('voting crypto (ristretto255)', () => {
         ] as const) {
           const factors = new Map<number, E>();
           for (const j of [3, 1]) {
-            const pd = partialDecrypt(grp, ctx.fingerprint, j, d.shares[j - 1] as bigint, ct.a, 7, 5n + BigInt(j));
+            const pd = partialDecrypt(
+              grp,
+              ctx.fingerprint,
+              j,
+              d.shares[j - 1] as bigint,
+              ct.a,
+              7,
+              5n + BigInt(j),
+            );
             const vk = verificationKey<E>(grp, d.msgs, j);
             expect(verifyPartial(grp, ctx.fingerprint, j, vk, ct.a, 7, pd.factor, pd.proof)).toBe(true);
             expect(verifyPartial(grp, ctx.fingerprint, j, vk, ct.a, 8, pd.factor, pd.proof)).toBe(false);
@@ -151,7 +182,13 @@ describe('voting crypto (ristretto255)', () => {
     const q0 = b1.answers[0] as BallotWire['answers'][number];
     const swapped: BallotWire = {
       ...b1,
-      answers: [{ ...q0, choices: [q0.choices[1] as Uint8Array, q0.choices[0] as Uint8Array, q0.choices[2] as Uint8Array] }, ...b1.answers.slice(1)],
+      answers: [
+        {
+          ...q0,
+          choices: [q0.choices[1] as Uint8Array, q0.choices[0] as Uint8Array, q0.choices[2] as Uint8Array],
+        },
+        ...b1.answers.slice(1),
+      ],
     };
     expect(() => verifyBallot(ctx, swapped)).toThrow(/proof/);
     const sig = Uint8Array.from(b1.signature);
@@ -160,7 +197,17 @@ describe('voting crypto (ristretto255)', () => {
     const other = credentialFromSeed(grp, seed('voter-y'));
     expect(() => verifyBallot(ctx, { ...b1, credential: other.publicKey })).toThrow(/proof/);
     // Choosing none violates min 1 on question 0: the client refuses to build it.
-    expect(() => createBallot(ctx, cred.secret, [[0, 0, 0], [0, 0]], seed('c'))).toThrow(/choose 1..2/);
+    expect(() =>
+      createBallot(
+        ctx,
+        cred.secret,
+        [
+          [0, 0, 0],
+          [0, 0],
+        ],
+        seed('c'),
+      ),
+    ).toThrow(/choose 1..2/);
     expect(decodeCt(grp, q0.choices[0] as Uint8Array)).toBeDefined();
   });
 });

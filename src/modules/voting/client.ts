@@ -19,6 +19,7 @@ import {
   trusteeKeyFromSeed,
   voteGroup,
 } from '../../voting-crypto/index.js';
+import { factorAt } from './common.js';
 import { ballotContext } from './fingerprint.js';
 import type { ElectionRecord } from './record.js';
 import type { Election, EncryptedTally, TrusteeRecord } from './types.js';
@@ -140,9 +141,7 @@ export function computeResult(rec: ElectionRecord): { plain: number[][]; weighte
     throw new GongzhiError('VOTING_BAD_PHASE', `${set.length} of ${e.threshold} decryptions are in`);
   const cts = tallyCts(grp, t);
   const counts = cts.map((ct, pos) => {
-    const f = new Map<number, G>(
-      set.map((x) => [x.index, grp.decode((x.partial?.[pos] as { factor: Uint8Array }).factor)]),
-    );
+    const f = new Map<number, G>(set.map((x) => [x.index, grp.decode(factorAt(x, pos))]));
     return discreteLog(grp, combine(grp, ct, f), pos % 2 === 0 ? t.ballots : t.weight);
   });
   const plain: number[][] = [];

@@ -94,3 +94,14 @@ export function cryptoCheck<T>(what: string, f: () => T): T {
     throw new GongzhiError(code, `${what}: ${e.message}`, { reason: e.reason });
   }
 }
+
+/** Trustee `t`'s decryption factor at tally position `pos` (CHAIN_INVALID when missing). */
+export function factorAt(
+  t: { index: number; partial?: readonly { factor: Uint8Array }[] },
+  pos: number,
+): Uint8Array {
+  const f = t.partial?.[pos];
+  if (f === undefined)
+    throw new GongzhiError('CHAIN_INVALID', `trustee ${t.index} has no factor ${pos}`, { pos });
+  return f.factor;
+}

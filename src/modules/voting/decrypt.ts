@@ -12,7 +12,7 @@ import {
   verifyPartial,
 } from '../../voting-crypto/index.js';
 import { electionCodec, keys, resultCodec, tallyCodec, trusteeCodec } from './codecs.js';
-import { assertPhase, at, groupOf, loadElection, trusteeIndex } from './common.js';
+import { assertPhase, at, factorAt, groupOf, loadElection, trusteeIndex } from './common.js';
 import { decide, type Outcome } from './rules.js';
 import { trusteeRecords } from './trustee-methods.js';
 import {
@@ -175,9 +175,7 @@ export const tally = defineMethod<TallyArgs, { election: Election; result: Resul
     const cts = tallyCiphertexts(grp, t);
     const claimed = a.plain.flat().flatMap((p, i) => [p, a.weighted.flat()[i] as number]);
     cts.forEach((ct, pos) => {
-      const factors = new Map<number, G>(
-        set.map((tr) => [tr.index, grp.decode((tr.partial?.[pos] as { factor: Uint8Array }).factor)]),
-      );
+      const factors = new Map<number, G>(set.map((tr) => [tr.index, grp.decode(factorAt(tr, pos))]));
       if (!grp.eq(combine(grp, ct, factors), grp.gpow(BigInt(claimed[pos] as number)))) {
         throw new GongzhiError('VOTING_WRONG_RESULT', `count ${pos} does not match the decryption`, { pos });
       }

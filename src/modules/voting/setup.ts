@@ -12,7 +12,7 @@ import {
   uintCodec,
   voterCodec,
 } from './codecs.js';
-import { assertPhase, assertRegistrar, at, groupOf, loadElection } from './common.js';
+import { assertRegistrar, at, groupOf, loadElection } from './common.js';
 import { EMPTY_ROOT, electorateStep } from './fingerprint.js';
 import { ART_278, MATTERS, type MajorityRule, type Matter } from './rules.js';
 import { type Election, type ElectionKind, KINDS, LIMITS, type Question, type Voter } from './types.js';

@@ -16,6 +16,7 @@ import {
   verifyTrusteeShares,
   voteGroup,
 } from '../../voting-crypto/index.js';
+import { factorAt } from './common.js';
 import { EMPTY_ROOT, electorateStep, fingerprintOf } from './fingerprint.js';
 import type { ElectionRecord } from './record.js';
 import { decide, type Outcome, type Tally } from './rules.js';
@@ -222,9 +223,7 @@ function verifySecret(c: Checks, rec: ElectionRecord, grp: AnyGroup, byCred: Map
     const claimed = r.plain.flat().flatMap((p, i) => [p, r.weighted?.flat()[i] as number]);
     if (claimed.length !== cts.length) failCheck('one count per answer, head-count and weighted');
     cts.forEach((ct, pos) => {
-      const f = new Map<number, G>(
-        set.map((t) => [t.index, grp.decode((t.partial?.[pos] as { factor: Uint8Array }).factor)]),
-      );
+      const f = new Map<number, G>(set.map((t) => [t.index, grp.decode(factorAt(t, pos))]));
       if (!grp.eq(combine(grp, ct, f), grp.gpow(BigInt(claimed[pos] as number))))
         failCheck(`count ${pos} does not match the decryption`);
     });
