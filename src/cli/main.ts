@@ -12,6 +12,7 @@ import { registerNetwork } from './commands/network.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerTx } from './commands/tx.js';
+import { registerVote } from './commands/vote.js';
 
 const program = new Command();
 program
@@ -32,5 +33,6 @@ registerGovernance(program);
 registerChain(program);
 registerDemo(program);
 registerNetwork(program);
+registerVote(program);
 
 await program.parseAsync(process.argv);

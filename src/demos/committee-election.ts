@@ -122,9 +122,9 @@ export const committeeElectionDemo: Demo = {
       const res = computeResult(v.record(id));
       await v.ok('street-office', 'tally', { election: id, plain: res.plain, weighted: res.weighted });
       const rec = v.record(id);
-      CANDIDATES.forEach((c, i) =>
-        ctx.log(`  ${c}: ${res.plain[0]?.[i]} votes, ${(res.weighted[0]?.[i] ?? 0) / 100} m²`),
-      );
+      for (const [i, c] of CANDIDATES.entries()) {
+        ctx.log(`  ${c}: ${res.plain[0]?.[i]} votes, ${(res.weighted[0]?.[i] ?? 0) / 100} m²`);
+      }
       const bylaw = rec.result?.outcomes?.[1]?.[0];
       ctx.log(
         `  parking by-law: ${res.plain[1]?.[0]} owners / ${(res.weighted[1]?.[0] ?? 0) / 100} m² yes → ${bylaw?.passed ? 'PASSED' : 'NOT PASSED'}`,
