@@ -1,7 +1,13 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { encodeCanonical } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import { type AnyGroup, type BallotContext, DOMAIN, voteGroup } from '../../voting-crypto/index.js';
+import {
+  type AnyGroup,
+  type BallotContext,
+  DOMAIN,
+  preparedKey,
+  voteGroup,
+} from '../../voting-crypto/index.js';
 import { electionCodec } from './codecs.js';
 import type { Election } from './types.js';
 
@@ -40,7 +46,7 @@ export function ballotContext(e: Election): BallotContext<unknown> {
   return {
     grp,
     fingerprint: e.fingerprint,
-    y: grp.decode(e.publicKey),
+    y: preparedKey(grp, e.publicKey),
     questions: e.questions.map((q) => ({ answers: q.answers.length, min: q.min, max: q.max })),
   };
 }

@@ -8,6 +8,7 @@ import {
   decodeCt,
   electionKey,
   encodeCt,
+  preparedKey,
   verificationKey,
   verifyBallot,
   verifyOpenVote,
@@ -143,7 +144,7 @@ function verifyOpen(c: Checks, rec: ElectionRecord, grp: AnyGroup, byCred: Map<s
 function verifySecret(c: Checks, rec: ElectionRecord, grp: AnyGroup, byCred: Map<string, Voter>): void {
   const e = rec.election;
   const fp = e.fingerprint as Uint8Array;
-  const y = grp.decode(e.publicKey as Uint8Array);
+  const y = preparedKey(grp, e.publicKey as Uint8Array);
   const n = e.questions.reduce((s, q) => s + q.answers.length, 0);
   let plain: Ct<G>[] = Array.from({ length: n }, () => ({ a: grp.identity, b: grp.identity }));
   let weighted = plain;
