@@ -61,7 +61,7 @@ describe('voting: secret elections', () => {
       [[0, 0, 1], [1]],
       [[1, 0, 0], [1]],
     ];
-    votes.forEach((v, i) => expect(sb.cast('e1', `voter-${i}`, v).status).toBe('ok'));
+    for (const [i, v] of votes.entries()) expect(sb.cast('e1', `voter-${i}`, v).status).toBe('ok');
     // voter-1 changes its mind: only the last ballot counts.
     expect(sb.cast('e1', 'voter-1', [[1, 0, 1], [1]], 2).status).toBe('ok');
     refused(
