@@ -24,6 +24,9 @@ export const LAYERS = {
   errors: 1,
   encoding: 2,
   crypto: 3,
+  // Pure election cryptography (ElGamal, sigma proofs, threshold trustees) over @noble: the voting
+  // module checks with it and the offline verifier and CLI use it; it needs only encoding.
+  'voting-crypto': 3.5,
   ledger: 4,
   // JSON wire types and their JSON Schemas, shared by the API and the SDK.
   wire: 4.5,

@@ -14,6 +14,7 @@ import { benchIdentity } from './identity.js';
 import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
 import { benchTrace } from './trace.js';
+import { benchVoting } from './voting.js';
 
 const json = process.argv.includes('--json');
 const arg = (name: string, dflt: number): number => {
@@ -269,6 +270,15 @@ async function main(): Promise<void> {
       `points: ${Object.entries(p)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
+    );
+  }
+  if (process.argv.includes('--voting')) {
+    const v = await benchVoting({ ballots: arg('--voting-ballots', 10_000), log: progress });
+    report(
+      { bench: 'voting', ...v },
+      `voting (${v.group}, ${v.questions} questions, ${v.ballotBytes}-byte ballot tx): ${v.ballotsBuiltPerSec} ballots built/s, ` +
+        `${v.ballotsAdmittedPerSec} admitted/s with proofs; ${v.ballots} ballots: decryption ${v.decryptMs} ms, ` +
+        `tally ${v.tallyMs} ms, full record verification ${v.verifyMs} ms`,
     );
   }
   if (!process.argv.includes('--no-identity')) {

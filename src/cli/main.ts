@@ -13,6 +13,7 @@ import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerTrace } from './commands/trace.js';
 import { registerTx } from './commands/tx.js';
+import { registerVote } from './commands/vote.js';
 
 const program = new Command();
 program
@@ -34,5 +35,6 @@ registerChain(program);
 registerDemo(program);
 registerNetwork(program);
 registerTrace(program);
+registerVote(program);
 
 await program.parseAsync(process.argv);

@@ -1,8 +1,10 @@
 import { certificatesDemo } from './certificates.js';
 import { civicPointsDemo } from './civic-points.js';
+import { committeeElectionDemo } from './committee-election.js';
 import type { Demo } from './demo.js';
 import { greenTravelDemo } from './green-travel.js';
 import { healthPassDemo } from './health-pass.js';
+import { ownersVoteDemo } from './owners-vote.js';
 import { parkingDemo } from './parking.js';
 import { teaDemo } from './tea.js';
 import { timeBankDemo } from './time-bank.js';
@@ -18,6 +20,8 @@ export const DEMOS: readonly Demo[] = [
   healthPassDemo,
   certificatesDemo,
   teaDemo,
+  ownersVoteDemo,
+  committeeElectionDemo,
 ];
 
 /** The demo called `name`, if any. */

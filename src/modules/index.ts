@@ -4,6 +4,7 @@ import { governanceModule } from './governance/index.js';
 import { identityModule } from './identity/index.js';
 import { pointsModule } from './points/index.js';
 import { traceModule } from './trace/index.js';
+import { votingModule } from './voting/index.js';
 
 /**
  * The modules every group runs, in registry order. Registering a module is one line here: its
@@ -16,6 +17,7 @@ export const BUILTIN_MODULES: readonly LedgerModule[] = [
   pointsModule,
   identityModule,
   traceModule,
+  votingModule,
 ];
 
 /**

@@ -2,3 +2,4 @@
 // Not ledger code (they generate keys and read the clock), so they live outside src/modules.
 export { MemoryChain, type MemoryChainOptions } from './memory-chain.js';
 export { PointsSandbox, type SandboxCall } from './points-sandbox.js';
+export { seedOf, VotingSandbox } from './voting-sandbox.js';

@@ -1,0 +1,217 @@
+import { type ChildProcess, execFile, fork } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/fixtures.js';
+
+const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const built = existsSync(CLI);
+const run = promisify(execFile);
+
+/**
+ * A whole secret election through `gongzhi vote …` against a running demo node: the committee
+ * grants the registrar role, three organisations' admins act as trustees (2 of 3), two owners vote
+ * (one re-votes), two trustees decrypt, the result is published and the record verifies offline.
+ */
+describe.skipIf(!built)('gongzhi vote against a node', () => {
+  const tmp = tempDir('gongzhi-vote-node-');
+  const demo = join(tmp.dir, 'demo');
+  const key = (org: string) => join(demo, 'keys', `${org}-admin.json`);
+  let child: ChildProcess | undefined;
+  let env: NodeJS.ProcessEnv = process.env;
+  const cli = async (...args: string[]) =>
+    (await run(process.execPath, [CLI, ...args], { env, cwd: tmp.dir })).stdout;
+  const json = async (...args: string[]) => JSON.parse(await cli(...args)) as Record<string, unknown>;
+  const status = async (...args: string[]) => {
+    try {
+      return ((await json(...args)).receipt as { status: string }).status;
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string };
+      const out = err.stdout ?? '';
+      return out.startsWith('{')
+        ? (JSON.parse(out).receipt as { status: string }).status
+        : `failed: ${err.stderr ?? ''}`;
+    }
+  };
+
+  beforeAll(async () => {
+    const c = fork(CLI, ['start', '--demo', '--data', demo, '--port', '0', '--log-level', 'warn'], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    child = c;
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('demo node did not start')), 60_000);
+      c.on('message', (m: { ready?: boolean; url?: string }) => {
+        if (m.ready && m.url) {
+          clearTimeout(t);
+          resolve(m.url);
+        }
+      });
+      c.on('exit', (code) => reject(new Error(`demo node exited with ${code}`)));
+    });
+    env = { ...process.env, GONGZHI_PASSWORD: 'gongzhi-demo', GONGZHI_URL: url };
+  }, 90_000);
+
+  afterAll(async () => {
+    const c = child;
+    if (c !== undefined && c.exitCode === null) {
+      c.kill('SIGTERM');
+      const exited = await Promise.race([
+        new Promise((r) => c.once('exit', () => r(true))),
+        new Promise((r) => setTimeout(() => r(false), 10_000)),
+      ]);
+      if (!exited) c.kill('SIGKILL');
+    }
+    tmp.remove();
+  });
+
+  it('runs create → keygen → enrol → open → cast → close → decrypt → tally → verify', async () => {
+    const addr = async (org: string) => (await json('key', 'show', key(org))).address as string;
+    const registrar = await addr('civil-affairs');
+    const grant = JSON.stringify({ type: 'grantRole', account: registrar, role: 'voting-registrar' });
+    const proposed = (await json('governance', 'propose', grant, '--key', key('civil-affairs'))) as {
+      receipt: { status: string; events: { name: string; data: { id: number } }[] };
+    };
+    expect(proposed.receipt.status).toBe('ok');
+    const id = String(proposed.receipt.events.find((e) => e.name === 'proposed')?.data.id);
+    for (const org of ['community', 'hospital', 'bank'])
+      await cli('governance', 'vote', id, '--key', key(org));
+    const trustees = ['civil-affairs', 'community', 'hospital'];
+    const q = join(tmp.dir, 'q.json');
+    writeFileSync(
+      q,
+      JSON.stringify([{ question: 'Committee', answers: ['Chen', 'Liu', 'Zhao'], min: 0, max: 2 }]),
+    );
+    const trusteeAddrs = await Promise.all(trustees.map(addr));
+    expect(
+      await status(
+        'vote',
+        'create',
+        'c1',
+        '--kind',
+        'election',
+        '--title',
+        'Committee',
+        '--questions',
+        q,
+        '--trustees',
+        trusteeAddrs.join(','),
+        '--threshold',
+        '2',
+        '--key',
+        key('civil-affairs'),
+      ),
+    ).toBe('ok');
+    const creds = ['o1', 'o2'].map((o) => join(tmp.dir, `${o}.json`));
+    const pks: string[] = [];
+    for (const c of creds) pks.push((await json('vote', 'credential', c)).publicKey as string);
+    const voters = join(tmp.dir, 'voters.json');
+    writeFileSync(
+      voters,
+      JSON.stringify(pks.map((credential, i) => ({ credential, weight: 9000 + i * 1000 }))),
+    );
+    expect(await status('vote', 'enrol', 'c1', voters, '--key', key('civil-affairs'))).toBe('ok');
+    for (const round of [1, 2]) {
+      for (const [i, t] of trustees.entries()) {
+        const s = await status(
+          'vote',
+          'trustee',
+          'keygen',
+          'c1',
+          '--index',
+          String(i + 1),
+          '--seed',
+          join(tmp.dir, `t${i + 1}.json`),
+          '--key',
+          key(t),
+        );
+        expect(s, `round ${round} trustee ${i + 1}`).toBe('ok');
+      }
+    }
+    expect(await status('vote', 'freeze', 'c1', '--key', key('civil-affairs'))).toBe('ok');
+    expect(await status('vote', 'open', 'c1', '--key', key('civil-affairs'))).toBe('ok');
+    const anyKey = key('bank');
+    expect(
+      await status(
+        'vote',
+        'cast',
+        'c1',
+        '--credential',
+        creds[0] as string,
+        '--choices',
+        '1,1,0',
+        '--key',
+        anyKey,
+      ),
+    ).toBe('ok');
+    expect(
+      await status(
+        'vote',
+        'cast',
+        'c1',
+        '--credential',
+        creds[1] as string,
+        '--choices',
+        '0,1,0',
+        '--key',
+        anyKey,
+      ),
+    ).toBe('ok');
+    expect(
+      await status(
+        'vote',
+        'cast',
+        'c1',
+        '--credential',
+        creds[1] as string,
+        '--choices',
+        '0,0,1',
+        '--seq',
+        '2',
+        '--key',
+        anyKey,
+      ),
+    ).toBe('ok');
+    expect(
+      await status(
+        'vote',
+        'cast',
+        'c1',
+        '--credential',
+        creds[0] as string,
+        '--choices',
+        '1,1,1',
+        '--seq',
+        '2',
+        '--key',
+        anyKey,
+      ),
+    ).toMatch(/choose 0\.\.2/);
+    expect(await status('vote', 'close', 'c1', '--key', key('civil-affairs'))).toBe('ok');
+    for (const i of [2, 3]) {
+      expect(
+        await status(
+          'vote',
+          'trustee',
+          'decrypt',
+          'c1',
+          '--index',
+          String(i),
+          '--seed',
+          join(tmp.dir, `t${i}.json`),
+          '--key',
+          key(trustees[i - 1] as string),
+        ),
+      ).toBe('ok');
+    }
+    expect(await status('vote', 'tally', 'c1', '--key', anyKey)).toBe('ok');
+    const rec = join(tmp.dir, 'c1.record.json');
+    const shownElection = (await json('vote', 'show', 'c1', '--record', rec)) as {
+      result: { plain: number[][]; weighted: number[][] };
+    };
+    expect(shownElection.result.plain).toEqual([[1, 1, 1]]);
+    expect(shownElection.result.weighted).toEqual([[9000, 9000, 10000]]);
+    expect(await cli('vote', 'verify', rec)).toMatch(/valid: all 7 checks passed/);
+  }, 240_000);
+});
