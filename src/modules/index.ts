@@ -3,6 +3,7 @@ import { evidenceModule } from './evidence/index.js';
 import { governanceModule } from './governance/index.js';
 import { identityModule } from './identity/index.js';
 import { pointsModule } from './points/index.js';
+import { reportsModule } from './reports/index.js';
 
 /**
  * The modules every group runs, in registry order. Registering a module is one line here: its
@@ -14,6 +15,7 @@ export const BUILTIN_MODULES: readonly LedgerModule[] = [
   evidenceModule,
   pointsModule,
   identityModule,
+  reportsModule,
 ];
 
 /**
