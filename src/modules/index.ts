@@ -1,4 +1,5 @@
 import type { LedgerModule } from '../execution/index.js';
+import { datashareModule } from './datashare/index.js';
 import { evidenceModule } from './evidence/index.js';
 import { governanceModule } from './governance/index.js';
 import { identityModule } from './identity/index.js';
@@ -16,6 +17,7 @@ export const BUILTIN_MODULES: readonly LedgerModule[] = [
   pointsModule,
   identityModule,
   reportsModule,
+  datashareModule,
 ];
 
 /**
