@@ -1,5 +1,6 @@
 import { certificatesDemo } from './certificates.js';
 import { civicPointsDemo } from './civic-points.js';
+import { dataSharingDemo } from './data-sharing.js';
 import type { Demo } from './demo.js';
 import { greenTravelDemo } from './green-travel.js';
 import { healthPassDemo } from './health-pass.js';
@@ -16,6 +17,7 @@ export const DEMOS: readonly Demo[] = [
   civicPointsDemo,
   healthPassDemo,
   certificatesDemo,
+  dataSharingDemo,
 ];
 
 /** The demo called `name`, if any. */
