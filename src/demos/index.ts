@@ -1,5 +1,6 @@
 import { certificatesDemo } from './certificates.js';
 import { civicPointsDemo } from './civic-points.js';
+import { courtEvidenceDemo } from './court-evidence.js';
 import { dataSharingDemo } from './data-sharing.js';
 import type { Demo } from './demo.js';
 import { greenTravelDemo } from './green-travel.js';
@@ -18,6 +19,7 @@ export const DEMOS: readonly Demo[] = [
   healthPassDemo,
   certificatesDemo,
   dataSharingDemo,
+  courtEvidenceDemo,
 ];
 
 /** The demo called `name`, if any. */

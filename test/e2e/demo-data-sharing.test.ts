@@ -272,4 +272,51 @@ describe.skipIf(!built)('gongzhi data / report between a node process and the gr
     writeFileSync(proof, JSON.stringify({ ...p, record: `${p.record}00` }));
     expect(await fails('report', 'verify', proof)).toMatch(/REPORTS_BAD_PROOF/);
   }, 60_000);
+  it('anchors the health group into governance and verifies a cross-group proof offline (evidence verify)', async () => {
+    const file = join(tmp.dir, 'lab-report.txt');
+    writeFileSync(file, 'lab report 2026-11-30: negative');
+    const raw = (...a: string[]) => run(process.execPath, [CLI, ...a], { env, cwd: tmp.dir });
+    await raw(
+      'evidence',
+      'anchor',
+      file,
+      '--group',
+      'health',
+      '--key',
+      key('hospital'),
+      '--type',
+      'lab-report',
+    );
+    await raw('evidence', 'anchor-group', 'health', '--group', 'governance', '--key', key('civil-affairs'));
+    const proof = join(tmp.dir, 'cross.json');
+    await raw(
+      'evidence',
+      'cross-proof',
+      file,
+      '--source-group',
+      'health',
+      '--group',
+      'governance',
+      '--out',
+      proof,
+    );
+    const args = [
+      '--trusted',
+      join(demo, 'genesis', 'health.json'),
+      '--target-genesis',
+      join(demo, 'genesis', 'governance.json'),
+      '--json',
+    ];
+    const ok = JSON.parse((await raw('evidence', 'verify', file, '--cert', proof, ...args)).stdout) as {
+      valid: boolean;
+      attestedBy: { group: string };
+    };
+    expect(ok).toMatchObject({ valid: true, attestedBy: { group: 'governance' } });
+    const other = join(tmp.dir, 'other.txt');
+    writeFileSync(other, 'forged');
+    const bad = await raw('evidence', 'verify', other, '--cert', proof, ...args).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect((bad as { code: number }).code).toBe(2);
+  }, 60_000);
 });
