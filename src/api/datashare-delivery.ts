@@ -36,8 +36,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { CryptoSuite, KeyPair } from '../crypto/index.js';
 import { encodeCanonical, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
@@ -196,12 +197,6 @@ export async function serveDelivery(o: {
       version: d.version,
     });
   }
-  if (toHex(await fileDigest(suite, path)) !== d.digest) {
-    throw new GongzhiError('DATASHARE_DIGEST_MISMATCH', 'the stored file is not the catalogue version', {
-      dataset: d.dataset,
-      version: d.version,
-    });
-  }
   // Served once: the marker is created exclusively, so two concurrent fetches cannot both pass.
   const marker = join(o.dataDir, 'datashare', 'served', `${group}-${d.id}`);
   mkdirSync(dirname(marker), { recursive: true });
@@ -217,7 +212,13 @@ export async function serveDelivery(o: {
   const iv = randomBytes(16);
   const headers: SealHeaders = { cipher, ephemeral: toHex(rawPublic(mine.publicKey)), iv: toHex(iv) };
   const size = statSync(path).size;
-  return { headers, size, body: createReadStream(path).pipe(sealStream(cipher, k, iv, aad(group, d))) };
+  return {
+    headers,
+    size,
+    body: createReadStream(path).pipe(
+      sealStream(cipher, k, iv, aad(group, d), { hash: suite.hashName, digest: d.digest }),
+    ),
+  };
 }
 
 /** Encrypt a stream and append the tag (GCM) or the HMAC over aad ‖ iv ‖ ciphertext (SM4-CTR). */
@@ -226,17 +227,27 @@ function sealStream(
   k: { enc: Buffer; mac: Buffer | undefined },
   iv: Buffer,
   ad: Uint8Array,
+  expect: { hash: 'sha256' | 'sm3'; digest: string },
 ): Transform {
+  // The file is checked against the catalogue while it is sent (one pass, not two): if it is not
+  // the published version the stream fails before the tag, so the grantee gets nothing usable.
+  const plain = createHash(expect.hash);
+  const checked = (last: Buffer, tag: () => Buffer, cb: (e?: Error | null, d?: Buffer) => void) => {
+    if (plain.digest('hex') !== expect.digest) {
+      cb(new GongzhiError('DATASHARE_DIGEST_MISMATCH', 'the stored file is not the catalogue version', {}));
+    } else cb(null, Buffer.concat([last, tag()]));
+  };
   if (cipher === 'x25519-hkdf-aes-256-gcm') {
     const c = createCipheriv('aes-256-gcm', k.enc, iv.subarray(0, 12));
     c.setAAD(ad);
     return new Transform({
       transform(chunk: Buffer, _e, cb) {
+        plain.update(chunk);
         cb(null, c.update(chunk));
       },
       flush(cb) {
         const last = c.final();
-        cb(null, Buffer.concat([last, c.getAuthTag()]));
+        checked(last, () => c.getAuthTag(), cb);
       },
     });
   }
@@ -246,6 +257,7 @@ function sealStream(
     .update(iv);
   return new Transform({
     transform(chunk: Buffer, _e, cb) {
+      plain.update(chunk);
       const out = c.update(chunk);
       mac.update(out);
       cb(null, out);
@@ -253,19 +265,24 @@ function sealStream(
     flush(cb) {
       const last = c.final();
       mac.update(last);
-      cb(null, Buffer.concat([last, mac.digest()]));
+      checked(last, () => mac.digest(), cb);
     },
   });
 }
 
-/** Decrypt a whole sealed body (ciphertext ‖ tag), refusing any tampering (DATASHARE_DIGEST_MISMATCH). */
-function open(
+/**
+ * Decrypt a sealed body (ciphertext ‖ tag) as it arrives, holding back the tag's bytes, and hash
+ * the plaintext on the way; nothing is returned unless the tag verifies (any alteration in transit
+ * is DATASHARE_DIGEST_MISMATCH).
+ */
+async function openStream(
   cipher: DeliveryCipher,
   k: { enc: Buffer; mac: Buffer | undefined },
   iv: Buffer,
   ad: Uint8Array,
-  sealed: Buffer,
-): Buffer {
+  body: AsyncIterable<Uint8Array>,
+  hashName: 'sha256' | 'sm3',
+): Promise<{ plain: Buffer; digest: string }> {
   const fail = (): never => {
     throw new GongzhiError(
       'DATASHARE_DIGEST_MISMATCH',
@@ -273,27 +290,42 @@ function open(
       {},
     );
   };
-  if (cipher === 'x25519-hkdf-aes-256-gcm') {
-    if (sealed.length < 16) return fail();
-    const d = createDecipheriv('aes-256-gcm', k.enc, iv.subarray(0, 12));
-    d.setAAD(ad);
-    d.setAuthTag(sealed.subarray(sealed.length - 16));
-    try {
-      return Buffer.concat([d.update(sealed.subarray(0, sealed.length - 16)), d.final()]);
-    } catch {
-      return fail();
-    }
+  const gcm = cipher === 'x25519-hkdf-aes-256-gcm';
+  const tagLen = gcm ? 16 : 32;
+  const gcmD = gcm ? createDecipheriv('aes-256-gcm', k.enc, iv.subarray(0, 12)) : undefined;
+  gcmD?.setAAD(ad);
+  const d = gcmD ?? createDecipheriv('sm4-ctr', k.enc, iv);
+  const mac = gcm
+    ? undefined
+    : createHmac('sm3', k.mac as Buffer)
+        .update(ad)
+        .update(iv);
+  const h = createHash(hashName);
+  const out: Buffer[] = [];
+  let tail = Buffer.alloc(0);
+  const take = (c: Buffer) => {
+    mac?.update(c);
+    const p = d.update(c);
+    h.update(p);
+    out.push(p);
+  };
+  for await (const chunk of body) {
+    const all = tail.length === 0 ? Buffer.from(chunk) : Buffer.concat([tail, chunk]);
+    if (all.length > tagLen) take(all.subarray(0, all.length - tagLen));
+    tail = Buffer.from(all.subarray(Math.max(0, all.length - tagLen)));
   }
-  if (sealed.length < 32) return fail();
-  const body = sealed.subarray(0, sealed.length - 32);
-  const tag = createHmac('sm3', k.mac as Buffer)
-    .update(ad)
-    .update(iv)
-    .update(body)
-    .digest();
-  if (!timingSafeEqual(tag, sealed.subarray(sealed.length - 32))) return fail();
-  const d = createDecipheriv('sm4-ctr', k.enc, iv);
-  return Buffer.concat([d.update(body), d.final()]);
+  if (tail.length < tagLen) return fail();
+  if (gcm) {
+    gcmD?.setAuthTag(tail);
+  } else if (!timingSafeEqual(mac?.digest() ?? Buffer.alloc(0), tail)) return fail();
+  try {
+    const last = d.final();
+    h.update(last);
+    out.push(last);
+  } catch {
+    return fail();
+  }
+  return { plain: Buffer.concat(out), digest: h.digest('hex') };
 }
 
 /**
@@ -339,9 +371,27 @@ export async function fetchDelivery(o: {
   }
   const shared = diffieHellman({ privateKey: mine.privateKey, publicKey: x25519Public(theirs) });
   const k = deriveKeys(shared, cipher, fromHex(d.tx), group, d.id);
-  const sealed = Buffer.from(await res.arrayBuffer());
-  const plain = open(cipher, k, iv, aad(group, d), sealed);
-  if (toHex(suite.hash(plain)) !== d.digest) {
+  if (res.body === null)
+    throw new GongzhiError('DATASHARE_UNAVAILABLE', 'empty answer from the owner node', {});
+  let opened: { plain: Buffer; digest: string };
+  try {
+    opened = await openStream(
+      cipher,
+      k,
+      iv,
+      aad(group, d),
+      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+      suite.hashName,
+    );
+  } catch (e) {
+    if (e instanceof GongzhiError) throw e;
+    // The owner's node aborts the stream when its file is not the catalogue version.
+    throw new GongzhiError('DATASHARE_UNAVAILABLE', `the delivery was cut off: ${String(e)}`, {
+      delivery: d.id,
+    });
+  }
+  const plain = opened.plain;
+  if (opened.digest !== d.digest) {
     throw new GongzhiError('DATASHARE_DIGEST_MISMATCH', 'the bytes received are not the catalogue version', {
       delivery: d.id,
       expected: d.digest,

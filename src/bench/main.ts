@@ -8,6 +8,7 @@ import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
+import { govchainReport } from './govchain.js';
 import { benchIdentity } from './identity.js';
 import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
@@ -273,6 +274,13 @@ async function main(): Promise<void> {
         `(${id.concurrency} in flight); presentation ${id.presentationBytes} bytes`,
     );
   }
+  if (!process.argv.includes('--no-govchain'))
+    report(
+      ...(await govchainReport({
+        megabytes: arg('--govchain-mb', 100),
+        records: arg('--govchain-records', 1_000_000),
+      })),
+    );
 }
 
 await (process.argv.includes('--network') ? mainNetwork() : main());
