@@ -440,6 +440,7 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/events', 'get'],
       ['/v1/groups/{group}/sync/blocks', 'get'],
       ['/v1/groups/{group}/modules', 'get'],
+      ['/v1/groups/{group}/datashare/fetch', 'post'],
       ['/docs', 'get'],
     ];
     // Each module query also has its own documented path (test/integration/openapi.test.ts).

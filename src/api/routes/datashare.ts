@@ -27,7 +27,14 @@ const fetchSchema = {
     },
     { additionalProperties: false },
   ),
-  response: { ...errorResponses },
+  response: {
+    200: T.Unsafe({
+      type: 'string',
+      format: 'binary',
+      description: 'ciphertext ‖ tag (application/octet-stream)',
+    }),
+    ...errorResponses,
+  },
 };
 
 export const datashareRoutes: FastifyPluginAsync<RouteContext> = async (api, { node }) => {
