@@ -75,6 +75,11 @@ export const MODULES = {
       to: 'src/modules/governance/index.ts',
       why: 'identity checks governance roles (identity-agent, identity-registrar) with readRoles',
     },
+    {
+      from: 'src/modules/datashare/',
+      to: 'src/modules/governance/index.ts',
+      why: 'a department is a governance organisation: datashare checks the role org:<dept> with readRoles',
+    },
   ],
 };
 

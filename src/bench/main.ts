@@ -10,6 +10,7 @@ import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
 import { runConsoleBench } from './console.js';
 import { benchExecution } from './execution.js';
+import { govchainReport } from './govchain.js';
 import { benchIdentity } from './identity.js';
 import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
@@ -297,6 +298,13 @@ async function main(): Promise<void> {
   }
   if (!process.argv.includes('--no-trace')) await reportTrace();
   if (process.argv.includes('--console')) await runConsoleBench(arg, report, progress);
+  if (!process.argv.includes('--no-govchain'))
+    report(
+      ...(await govchainReport({
+        megabytes: arg('--govchain-mb', 100),
+        records: arg('--govchain-records', 1_000_000),
+      })),
+    );
 }
 
 /** Traceability: events recorded per second including schema validation and hashing; resolver latency. */

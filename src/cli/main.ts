@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerBlock } from './commands/block.js';
 import { registerChain } from './commands/chain.js';
+import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerGovernance } from './commands/governance.js';
@@ -9,6 +10,7 @@ import { registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
 import { registerModules } from './commands/modules.js';
 import { registerNetwork } from './commands/network.js';
+import { registerReport } from './commands/report.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerTrace } from './commands/trace.js';
@@ -36,5 +38,7 @@ registerDemo(program);
 registerNetwork(program);
 registerTrace(program);
 registerVote(program);
+registerData(program);
+registerReport(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,8 @@
 import { certificatesDemo } from './certificates.js';
 import { civicPointsDemo } from './civic-points.js';
 import { committeeElectionDemo } from './committee-election.js';
+import { courtEvidenceDemo } from './court-evidence.js';
+import { dataSharingDemo } from './data-sharing.js';
 import type { Demo } from './demo.js';
 import { greenTravelDemo } from './green-travel.js';
 import { healthPassDemo } from './health-pass.js';
@@ -22,6 +24,8 @@ export const DEMOS: readonly Demo[] = [
   teaDemo,
   ownersVoteDemo,
   committeeElectionDemo,
+  dataSharingDemo,
+  courtEvidenceDemo,
 ];
 
 /** The demo called `name`, if any. */

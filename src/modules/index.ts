@@ -1,8 +1,10 @@
 import type { LedgerModule } from '../execution/index.js';
+import { datashareModule } from './datashare/index.js';
 import { evidenceModule } from './evidence/index.js';
 import { governanceModule } from './governance/index.js';
 import { identityModule } from './identity/index.js';
 import { pointsModule } from './points/index.js';
+import { reportsModule } from './reports/index.js';
 import { traceModule } from './trace/index.js';
 import { votingModule } from './voting/index.js';
 
@@ -18,6 +20,8 @@ export const BUILTIN_MODULES: readonly LedgerModule[] = [
   identityModule,
   traceModule,
   votingModule,
+  reportsModule,
+  datashareModule,
 ];
 
 /**

@@ -56,6 +56,16 @@ export {
   type SubmitOptions,
   type SubscribeOptions,
 } from './client.js';
+export {
+  buildCrossGroupProof,
+  CROSS_GROUP_PROOF_TYPE,
+  type CrossGroupProof,
+  type CrossGroupVerification,
+  GROUP_HEADER_TYPE,
+  groupHeaderAnchorArgs,
+  trustedNodesOf,
+  verifyCrossGroupProof,
+} from './crossgroup.js';
 export * from './evidence/index.js';
 export {
   assertTxInclusion,

@@ -440,6 +440,7 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/events', 'get'],
       ['/v1/groups/{group}/sync/blocks', 'get'],
       ['/v1/groups/{group}/modules', 'get'],
+      ['/v1/groups/{group}/datashare/fetch', 'post'],
       ['/docs', 'get'],
       ['/01/{gtin}/10/{lot}', 'get'],
       ['/01/{gtin}/10/{lot}/21/{serial}', 'get'],

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { blockRoutes } from './blocks.js';
 import type { RouteContext } from './context.js';
+import { datashareRoutes } from './datashare.js';
 import { docsRoutes } from './docs.js';
 import { eventRoutes } from './events.js';
 import { evidenceRoutes } from './evidence.js';
@@ -21,4 +22,5 @@ export const ROUTES: readonly FastifyPluginAsync<RouteContext>[] = [
   queryRoutes,
   evidenceRoutes,
   eventRoutes,
+  datashareRoutes,
 ];

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { fromHex, toHex } from '../../encoding/index.js';
@@ -6,14 +6,19 @@ import { GongzhiError } from '../../errors/index.js';
 import { formatVerification, type Genesis } from '../../ledger/index.js';
 import {
   buildBatch,
+  buildCrossGroupProof,
   type CertificateVerification,
+  CROSS_GROUP_PROOF_TYPE,
   type EvidenceAlg,
   type EvidenceProof,
   fileDigest,
+  GongzhiClient,
+  groupHeaderAnchorArgs,
   hasherFor,
   parseProof,
   type TrustedNode,
   verifyCertificate,
+  verifyCrossGroupProof,
 } from '../../sdk/index.js';
 import { clientContext, GROUP_HELP } from '../client-context.js';
 import { action, DEFAULT_URL, passwordOptions, printJson, readBytes, readJson } from '../util.js';
@@ -43,6 +48,44 @@ function meta(o: MetaOpts, fallbackBy: string) {
     method: o.method,
     ...(o.ref === undefined ? {} : { ref: o.ref }),
   };
+}
+
+/**
+ * `evidence verify --cert <proof>` with a cross-group proof (issue 11 Z): checked offline with the
+ * two genesis files only. False when the file is an ordinary certificate.
+ */
+function verifyCrossGroupFile(
+  _file: string,
+  bytes: Uint8Array,
+  o: { cert?: string; trusted?: string; targetGenesis?: string; json?: boolean },
+): boolean {
+  const proof = JSON.parse(readFileSync(o.cert as string, 'utf8')) as { type?: unknown };
+  if (proof.type !== CROSS_GROUP_PROOF_TYPE) return false;
+  if (!o.trusted || !o.targetGenesis) {
+    throw new GongzhiError(
+      'CONFIG_INVALID',
+      'a cross-group proof needs --trusted <source genesis> and --target-genesis <file>',
+    );
+  }
+  const genesis = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Genesis;
+  const r = verifyCrossGroupProof({
+    proof,
+    sourceGenesis: genesis(o.trusted),
+    targetGenesis: genesis(o.targetGenesis),
+    file: bytes,
+  });
+  if (o.json) printJson(r);
+  else {
+    const lines = [`cross-group proof for ${basename(_file)}`, ...formatVerification(r).map((l) => `  ${l}`)];
+    if (r.attestedBy !== undefined) {
+      lines.push(
+        `existed by ${new Date(r.attestedBy.timestamp).toISOString()}: ${r.attestedBy.group} block ${r.attestedBy.height} anchored ${r.anchoredBlock?.group} block ${r.anchoredBlock?.height}`,
+      );
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (!r.valid) process.exitCode = 2;
+  return true;
 }
 
 /** Trusted node keys: a JSON list of {id, publicKey}, or a genesis file's organisations' nodes. */
@@ -157,14 +200,26 @@ export function registerEvidence(program: Command): void {
       .option('--cert <file>', 'verify this saved certificate instead of asking a node')
       .option('--save <file>', 'save the certificate')
       .option('--trusted <file>', 'trusted node keys: JSON [{id, publicKey}] or a genesis file')
+      .option(
+        '--target-genesis <file>',
+        'cross-group proof (--cert): the anchoring group’s genesis; --trusted is the source’s',
+      )
       .option('--json', 'print the verification result as JSON {valid, checks, errors, …}'),
   ).action(
     action(
       async (
         file: string,
-        o: Common & { proof?: string; cert?: string; save?: string; trusted?: string; json?: boolean },
+        o: Common & {
+          proof?: string;
+          cert?: string;
+          save?: string;
+          trusted?: string;
+          targetGenesis?: string;
+          json?: boolean;
+        },
       ) => {
         const bytes = readBytes(file);
+        if (o.cert && verifyCrossGroupFile(file, bytes, o)) return;
         let certificate: Record<string, unknown>;
         let trusted: TrustedNode[] | undefined = o.trusted ? readTrusted(o.trusted) : undefined;
         if (o.cert) {
@@ -196,5 +251,60 @@ export function registerEvidence(program: Command): void {
         if (!result.valid) process.exitCode = 2;
       },
     ),
+  );
+  // Cross-group anchoring (issue 11 Z): anchor another group's latest header here; build the
+  // portable proof of a record of that group; `verify --cert <proof>` checks it offline.
+  common(
+    ev
+      .command('anchor-group <sourceGroup>')
+      .description('anchor the latest block header of <sourceGroup> into --group (cross-group anchoring)')
+      .option('--source-url <url>', 'node API of the source group (default --url)'),
+  ).action(
+    action(async (sourceGroup: string, o: Common & { sourceUrl?: string }) => {
+      const ctx = await clientContext(o);
+      const src = new GongzhiClient({ url: o.sourceUrl ?? o.url });
+      const b = await src.block(sourceGroup, 'latest');
+      const r = await ctx.send(
+        'evidence',
+        'anchor',
+        groupHeaderAnchorArgs({
+          chain: b.header.chain,
+          group: sourceGroup,
+          height: b.height,
+          hash: b.hash,
+          timestamp: b.header.timestamp,
+          alg: algOf(ctx.info.suite),
+        }),
+      );
+      printJson({
+        anchored: { group: sourceGroup, height: b.height, hash: b.hash },
+        into: o.group,
+        receipt: r.receipt,
+      });
+      if (r.receipt?.status !== 'ok') process.exitCode = 1;
+    }),
+  );
+
+  common(
+    ev
+      .command('cross-proof <file>')
+      .description('build the portable proof that <file>, anchored in --source-group, is attested by --group')
+      .requiredOption('--source-group <id>', 'the group where the file is anchored')
+      .option('--source-url <url>', 'node API of the source group (default --url)')
+      .requiredOption('--out <file>', 'write the proof here'),
+  ).action(
+    action(async (file: string, o: Common & { sourceGroup: string; sourceUrl?: string; out: string }) => {
+      const ctx = await clientContext(o);
+      const digest = fileDigest(algOf(ctx.info.suite), readBytes(file));
+      const proof = await buildCrossGroupProof({
+        source: new GongzhiClient({ url: o.sourceUrl ?? o.url }),
+        sourceGroup: o.sourceGroup,
+        target: ctx.client,
+        targetGroup: ctx.group,
+        digest: toHex(digest),
+      });
+      writeFileSync(o.out, `${JSON.stringify(proof, null, 2)}\n`);
+      printJson({ out: o.out, headers: proof.headers.length, bytes: JSON.stringify(proof).length });
+    }),
   );
 }

@@ -1,0 +1,65 @@
+/**
+ * Datashare route: the owner department's node serves a logged delivery, encrypted to the
+ * grantee (see ../datashare-delivery.ts). Nothing here writes the ledger: the delivery was logged
+ * by the grantee's `datashare.deliver` transaction before this call.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { DeliveryJson, RequestJson } from '../../modules/datashare/index.js';
+import { T } from '../../wire/index.js';
+import { type FetchRequest, serveDelivery } from '../datashare-delivery.js';
+import { errorResponses, type GroupParams, groupParams, type RouteContext } from './context.js';
+
+const HEX = (n: number, description: string) => T.String({ pattern: `^[0-9a-f]{${n}}$`, description });
+
+const fetchSchema = {
+  summary: 'Serve a logged dataset delivery to its grantee, encrypted to the grantee’s key',
+  description:
+    'The body is signed by the account that opened the delivery (`datashare.deliver`). The answer is ' +
+    'the ciphertext followed by the tag; headers x-gongzhi-cipher, x-gongzhi-ephemeral, x-gongzhi-iv.',
+  tags: ['datashare'],
+  params: groupParams,
+  body: T.Object(
+    {
+      delivery: T.Integer({ minimum: 1 }),
+      publicKey: T.String({ pattern: '^[0-9a-f]{64,130}$', description: 'grantee account public key' }),
+      ephemeral: HEX(64, 'grantee X25519 public key'),
+      sig: HEX(128, 'signature over the fetch message'),
+    },
+    { additionalProperties: false },
+  ),
+  response: {
+    200: T.Unsafe({
+      type: 'string',
+      format: 'binary',
+      description: 'ciphertext ‖ tag (application/octet-stream)',
+    }),
+    ...errorResponses,
+  },
+};
+
+export const datashareRoutes: FastifyPluginAsync<RouteContext> = async (api, { node }) => {
+  api.post<{ Params: GroupParams; Body: FetchRequest }>(
+    '/v1/groups/:group/datashare/fetch',
+    { schema: fetchSchema },
+    async (req, reply) => {
+      const g = node.group(req.params.group);
+      const served = await serveDelivery({
+        suite: g.suite,
+        group: g.group,
+        dataDir: node.info().dataDir,
+        now: Date.now(),
+        body: req.body,
+        ledger: {
+          delivery: (id) => g.query('datashare', 'delivery', { delivery: String(id) }) as DeliveryJson,
+          request: (id) => g.query('datashare', 'request', { request: String(id) }) as RequestJson,
+        },
+      });
+      reply
+        .header('content-type', 'application/octet-stream')
+        .header('x-gongzhi-cipher', served.headers.cipher)
+        .header('x-gongzhi-ephemeral', served.headers.ephemeral)
+        .header('x-gongzhi-iv', served.headers.iv);
+      return reply.send(served.body);
+    },
+  );
+};
