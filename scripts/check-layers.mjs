@@ -69,6 +69,16 @@ export const MODULES = {
       to: 'src/modules/governance/index.ts',
       why: 'identity checks governance roles (identity-agent, identity-registrar) with readRoles',
     },
+    {
+      from: 'src/modules/funds/',
+      to: 'src/modules/governance/index.ts',
+      why: 'a fund names its custodian, manager and supervisor organisations: funds checks org:<id> roles with readRoles and that the organisations exist (governanceKeys.org, orgCodec)',
+    },
+    {
+      from: 'src/modules/funds/',
+      to: 'src/modules/evidence/index.ts',
+      why: 'an expense is receipted only once its receipt digests are anchored: funds reads evidence records with readRecord (read-only)',
+    },
   ],
 };
 

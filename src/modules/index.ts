@@ -1,5 +1,6 @@
 import type { LedgerModule } from '../execution/index.js';
 import { evidenceModule } from './evidence/index.js';
+import { fundsModule } from './funds/index.js';
 import { governanceModule } from './governance/index.js';
 import { identityModule } from './identity/index.js';
 import { pointsModule } from './points/index.js';
@@ -14,6 +15,7 @@ export const BUILTIN_MODULES: readonly LedgerModule[] = [
   evidenceModule,
   pointsModule,
   identityModule,
+  fundsModule,
 ];
 
 /**
