@@ -4,6 +4,7 @@ import { registerBlock } from './commands/block.js';
 import { registerChain } from './commands/chain.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvidence } from './commands/evidence.js';
+import { registerFund } from './commands/fund.js';
 import { registerGovernance } from './commands/governance.js';
 import { registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
@@ -32,5 +33,6 @@ registerGovernance(program);
 registerChain(program);
 registerDemo(program);
 registerNetwork(program);
+registerFund(program);
 
 await program.parseAsync(process.argv);

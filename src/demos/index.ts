@@ -1,5 +1,7 @@
 import { certificatesDemo } from './certificates.js';
+import { charityDemo } from './charity.js';
 import { civicPointsDemo } from './civic-points.js';
+import { communityFundDemo } from './community-fund.js';
 import type { Demo } from './demo.js';
 import { greenTravelDemo } from './green-travel.js';
 import { healthPassDemo } from './health-pass.js';
@@ -16,6 +18,8 @@ export const DEMOS: readonly Demo[] = [
   civicPointsDemo,
   healthPassDemo,
   certificatesDemo,
+  communityFundDemo,
+  charityDemo,
 ];
 
 /** The demo called `name`, if any. */

@@ -5,6 +5,7 @@ import type { RouteContext } from './context.js';
 import { docsRoutes } from './docs.js';
 import { eventRoutes } from './events.js';
 import { evidenceRoutes } from './evidence.js';
+import { fundsRoutes } from './funds.js';
 import { nodeRoutes } from './node.js';
 import { queryRoutes } from './query.js';
 import { syncRoutes } from './sync.js';
@@ -21,4 +22,5 @@ export const ROUTES: readonly FastifyPluginAsync<RouteContext>[] = [
   queryRoutes,
   evidenceRoutes,
   eventRoutes,
+  fundsRoutes,
 ];
