@@ -8,6 +8,7 @@ import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
+import { benchFunds } from './funds.js';
 import { benchIdentity } from './identity.js';
 import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
@@ -271,6 +272,19 @@ async function main(): Promise<void> {
         `first verification ${id.coldVerifyMs} ms; one at a time p50 ${id.verifyMs.p50} ms, p99 ${id.verifyMs.p99} ms; ` +
         `${id.verificationsPerSec} verifications/s and ${id.resolutionsPerSec} DID resolutions/s ` +
         `(${id.concurrency} in flight); presentation ${id.presentationBytes} bytes`,
+    );
+  }
+  if (!process.argv.includes('--no-funds')) {
+    const f = await benchFunds({
+      expenses: arg('--fund-expenses', 20_000),
+      donations: arg('--donations', 1_000_000),
+      log: progress,
+    });
+    report(
+      { bench: 'funds', ...f },
+      `funds (in memory, pre-verified txs): ${f.expenseLivesPerSec} expenses/s through draft→submit→approve→pay→receipts ` +
+        `(${f.expenseTxsPerSec} tx/s); donation trace with ${f.donations} donations and ${f.disbursements} disbursements ` +
+        `in the books: p50 ${f.traceMs.p50} ms, p99 ${f.traceMs.p99} ms (n ${f.traceMs.n}); peak RSS ${f.peakRssMb} MB`,
     );
   }
 }

@@ -25,7 +25,7 @@ export class FundsSandbox {
   private readonly keyring = new Map<string, KeyPair>();
   private readonly sign: boolean;
 
-  constructor(o: { sign?: boolean; timestamp?: number } = {}) {
+  constructor(o: { sign?: boolean; timestamp?: number; sink?: (key: string) => boolean } = {}) {
     this.suite = getSuite('ed25519');
     this.sign = o.sign ?? true;
     const genesis: Genesis = {
@@ -51,6 +51,7 @@ export class FundsSandbox {
       timestamp: genesis.timestamp,
       chain: genesis.chain,
       params: genesis.params,
+      ...(o.sink === undefined ? {} : { sink: o.sink }),
     });
     const block0 = buildGenesisBlock(this.suite, new ModuleRegistry(BUILTIN_MODULES), genesis);
     for (const [k, v] of block0.writes) if (v !== null) this.chain.state.set(k, v);
