@@ -71,7 +71,10 @@ export const CORE_ERRORS = {
     'The certificate is damaged or was not issued by this chain; fetch it again.',
   ),
   // chain / storage
-  BLOCK_NOT_FOUND: s(404, 'Check the height or hash; GET /v1/groups/{group}/blocks/latest shows the newest block.'),
+  BLOCK_NOT_FOUND: s(
+    404,
+    'Check the height or hash; GET /v1/groups/{group}/blocks/latest shows the newest block.',
+  ),
   CHAIN_INVALID: s(
     500,
     'Stored data failed to decode or verify: run `gongzhi chain verify` and restore from a peer.',
