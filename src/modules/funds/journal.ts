@@ -9,6 +9,7 @@ import {
   writeStored,
 } from '../../execution/index.js';
 import type { StateOverlay, StateReader } from '../../state/index.js';
+import { safeAdd } from './args.js';
 import { type At, atValue, MODULE, readAt, readCount, writeCount } from './record.js';
 
 /**
@@ -174,7 +175,7 @@ export function post(
     const t = totals.get(p.account) ?? readTotals(state, fund, p.account);
     totals.set(
       p.account,
-      p.side === 'dr' ? { dr: t.dr + p.amount, cr: t.cr } : { dr: t.dr, cr: t.cr + p.amount },
+      p.side === 'dr' ? { dr: safeAdd(t.dr, p.amount), cr: t.cr } : { dr: t.dr, cr: safeAdd(t.cr, p.amount) },
     );
   }
   const bank = totals.get(BANK) ?? readTotals(state, fund, BANK);

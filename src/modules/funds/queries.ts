@@ -148,8 +148,12 @@ export const statement = defineQuery({
     to: S.Optional(S.UintParam('end, ms (default: now)')),
   }),
   result: anyJson,
-  run: ({ state }, q) =>
-    periodStatement(state, q.id('fund'), q.uint('from', 0), q.uint('to', Number.MAX_SAFE_INTEGER)),
+  run: ({ state }, q) => {
+    // A period ends at or after its start (EXEC_BAD_ARGS naming `to` otherwise).
+    const from = q.uint('from', 0);
+    const to = q.uint('to', Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, from);
+    return periodStatement(state, q.id('fund'), from, to);
+  },
 });
 
 export const statements = defineQuery({
