@@ -160,6 +160,12 @@ describe('funds: the community fund expense life', () => {
     ok(sb, 'carol', 'rejectExpense', { id: big, reason: 'get another quote' });
     expect(expenseOf(sb, big)).toMatchObject({ status: 'rejected' });
 
+    // alice (weight 2) submits 200 000 (needs 3 of the 2 others can give): one no-vote ends it.
+    const own = draft(sb, 'alice', 200_000);
+    ok(sb, 'alice', 'submitExpense', { id: own });
+    ok(sb, 'bob', 'rejectExpense', { id: own, reason: 'needs the owners' });
+    expect(expenseOf(sb, own).status).toBe('rejected');
+
     const c = draft(sb, 'property', 1000);
     ok(sb, 'property', 'cancelExpense', { id: c });
     expect(expenseOf(sb, c).status).toBe('cancelled');

@@ -25,7 +25,7 @@ import {
   writeCount,
 } from './record.js';
 import { readResolution } from './resolution.js';
-import { requireMember, requireProposer, requireRole, totalWeight } from './roles.js';
+import { memberOf, requireMember, requireProposer, requireRole, totalWeight } from './roles.js';
 
 /** Money not restricted to a charity project: bank minus every project's balance. */
 export function availableBalance(state: StateReader, fund: string): number {
@@ -254,7 +254,9 @@ export const rejectExpense = defineMethod<RejectArgs, ReturnType<typeof voteChec
   check: ({ state, sender }, a) => voteCheck(state, sender, a.id),
   apply: (ctx, a, { e, f, weight, need }) => {
     const rejections = [...e.rejections, { account: ctx.sender, weight, at: at(ctx), reason: a.reason }];
-    const out = totalWeight(f) - sumWeight(rejections) < need;
+    // The submitter cannot vote, so her weight never counts towards approval.
+    const reachable = totalWeight(f) - (memberOf(f, e.submitter)?.weight ?? 0) - sumWeight(rejections);
+    const out = reachable < need;
     const next = { ...e, rejections };
     writeExpense(ctx.state, out ? transition(next, 'rejected', ctx.sender, at(ctx)) : next);
     ctx.emit('expenseRejection', { id: e.id, by: ctx.sender, rejected: out });
