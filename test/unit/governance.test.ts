@@ -12,9 +12,9 @@ import {
   txHash,
 } from '../../src/ledger/index.js';
 import { governanceAuthorizer, readParams } from '../../src/modules/governance/index.js';
+import { defaultPermissionRows } from '../../src/modules/index.js';
 import { buildGenesisBlock } from '../../src/node/genesis-block.js';
 import { DEFAULT_MODULES } from '../../src/node/gongzhi-node.js';
-import { DEFAULT_PERMISSIONS } from '../../src/node/index.js';
 import { MapSource, StateOverlay } from '../../src/state/index.js';
 
 /**
@@ -51,7 +51,11 @@ const genesis: Genesis = {
     threshold: 67,
   },
   roles: { [addr(outsider)]: ['notary'] },
-  permissions: DEFAULT_PERMISSIONS,
+  // The permission rows of the modules the hashes were pinned with: registering a new module adds
+  // rows to DEFAULT_PERMISSIONS (a different genesis), which must not move this scenario's hashes.
+  permissions: defaultPermissionRows(
+    DEFAULT_MODULES.filter((m) => ['governance', 'evidence', 'points', 'identity'].includes(m.name)),
+  ),
 };
 
 class Driver {
