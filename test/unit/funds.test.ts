@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/encoding/index.js';
@@ -10,6 +11,7 @@ import {
   FUNDS_ERRORS,
   type FundJson,
   feeOf,
+  fundsModule,
   readResolution,
 } from '../../src/modules/funds/index.js';
 import { FundsSandbox } from '../../src/testing/index.js';
@@ -920,6 +922,61 @@ describe('funds: property of the expense life', () => {
     );
     // Not vacuous: the generated sequences reach payments.
     expect(paidSeen).toBeGreaterThan(0);
+  });
+});
+
+describe('funds: query results match their declared schemas (checked with ajv)', () => {
+  it('every query of the manifest returns JSON its result schema accepts', () => {
+    const sb = new FundsSandbox({ sign: false });
+    community(sb);
+    charity(sb);
+    ok(sb, 'bank', 'postIncome', { fund: 'maint', amount: 100_000, category: 'fees', reference: 'BK-1' });
+    const id = approvedExpense(sb, 20_000);
+    ok(sb, 'bank', 'payExpense', { id, reference: 'P-1' });
+    ok(sb, 'property', 'addReceipts', { id, digests: [sb.anchor('invoice')] });
+    ok(sb, 'bureau', 'freezeFund', { fund: 'maint', reason: 'check' });
+    const d = donate(sb, 'school', 10_000, { donor: 'donor-1', earmark: 'books' });
+    const b = disburse(sb, 'school', 5_000, 'books');
+    ok(sb, 'bank', 'payDisbursement', { id: b, reference: 'T-1' });
+    ok(sb, 'civil', 'confirmDisbursement', { id: b, digest: sb.anchor('ack') });
+    const g = idOf(
+      ok(sb, 'charity', 'recordGoods', {
+        fund: 'relief',
+        project: 'school',
+        item: 'coat',
+        unit: 'piece',
+        quantity: 3,
+      }),
+    );
+    ok(sb, 'charity', 'distributeGoods', { goods: g, quantity: 1, beneficiary: sb.digest('b') });
+    const args: Record<string, Record<string, string>> = {
+      fund: { fund: 'maint' },
+      funds: {},
+      expense: { id: String(id) },
+      expenses: { fund: 'maint' },
+      books: { fund: 'relief' },
+      entries: { fund: 'relief' },
+      statement: { fund: 'relief' },
+      statements: { fund: 'maint' },
+      log: { fund: 'maint' },
+      trace: { id: String(d) },
+      donation: { id: String(d) },
+      donorDonations: { donor: 'donor-1' },
+      project: { fund: 'relief', project: 'school', earmarks: 'books' },
+      disbursement: { id: String(b) },
+      goods: { id: String(g) },
+    };
+    const ajv = new Ajv({ strict: false });
+    const queries = Object.entries(fundsModule.queries);
+    expect(queries.map(([n]) => n).sort()).toEqual(Object.keys(args).sort());
+    for (const [name, q] of queries) {
+      const result = sb.query(name, args[name]);
+      const validate = ajv.compile(q.result);
+      expect(validate(result), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+    // The precise schemas refuse what they should (not just any object).
+    const trace = ajv.compile(fundsModule.queries.trace?.result ?? {});
+    expect(trace({ ...(sb.query('trace', { id: String(d) }) as object), extra: 1 })).toBe(false);
   });
 });
 

@@ -30,6 +30,114 @@ const fundArg = { fund: S.String({ description: 'fund id' }) };
 const idArg = (what: string) => ({ id: S.UintParam(`${what} id`) });
 const serial = (q: QueryArgs, name = 'id') => q.uint(name, undefined, Number.MAX_SAFE_INTEGER, 1);
 const anyJson = S.Record(S.String(), S.Unknown());
+const atSchema = S.Object({ height: S.Integer(), timestamp: S.Integer(), tx: S.Hex(32) });
+const voteSchema = S.Object({
+  account: S.String(),
+  weight: S.Integer(),
+  at: atSchema,
+  reason: S.Optional(S.String()),
+});
+
+/** The JSON of a fund (FundJson). */
+export const fundSchema = S.Object(
+  {
+    id: S.String(),
+    name: S.String(),
+    kind: S.Union([S.Literal('community'), S.Literal('charity')]),
+    currency: S.String({ pattern: '^[A-Z]{3}$' }),
+    custodian: S.String(),
+    manager: S.String(),
+    supervisor: S.String(),
+    members: S.Array(S.Object({ account: S.String(), weight: S.Integer({ minimum: 1 }) })),
+    tiers: S.Array(
+      S.Object({
+        from: S.Integer(),
+        rule: S.Union([S.Literal('committee'), S.Literal('resolution')]),
+        weight: S.Integer(),
+      }),
+    ),
+    emergencyLimit: S.Integer(),
+    completionWeight: S.Integer(),
+    feeBps: S.Integer({ minimum: 0, maximum: 10_000 }),
+    createdAt: atSchema,
+    frozen: S.Union([S.Null(), S.Object({ reason: S.String(), by: S.String(), at: atSchema })]),
+    balance: S.Integer({ minimum: 0, description: 'cash at the custodian per the books (minor units)' }),
+    available: S.Integer({ description: 'what expenses may spend: balance minus project money' }),
+  },
+  { additionalProperties: false, description: 'a fund; amounts in minor units' },
+);
+
+/** The JSON of an expense (ExpenseJson). */
+export const expenseSchema = S.Object(
+  {
+    id: S.Integer(),
+    fund: S.String(),
+    submitter: S.String(),
+    payee: S.Object({ kind: S.Union([S.Literal('account'), S.Literal('org')]), id: S.String() }),
+    amount: S.Integer({ minimum: 1 }),
+    purpose: S.String(),
+    category: S.String(),
+    quotation: S.Hex(32),
+    works: S.Boolean(),
+    status: S.Union(
+      ['draft', 'submitted', 'approved', 'rejected', 'paid', 'receipted', 'cancelled'].map((x) =>
+        S.Literal(x),
+      ),
+    ),
+    rule: S.Union([S.Null(), S.Record(S.String(), S.Union([S.String(), S.Integer()]))]),
+    emergency: S.Boolean(),
+    approvals: S.Array(voteSchema),
+    rejections: S.Array(voteSchema),
+    payment: S.Union([
+      S.Null(),
+      S.Object({ reference: S.String(), entry: S.Integer(), by: S.String(), at: atSchema }),
+    ]),
+    receipts: S.Array(S.Hex(32)),
+    completions: S.Array(voteSchema),
+    history: S.Array(S.Object({ status: S.String(), by: S.String(), at: atSchema })),
+  },
+  { additionalProperties: false, description: 'an expense with every transition' },
+);
+
+/** The JSON of a donation trace (DonationTraceJson). */
+export const traceSchema = S.Object(
+  {
+    donation: S.Integer(),
+    fund: S.String(),
+    currency: S.String(),
+    project: S.String(),
+    earmark: S.Optional(S.String()),
+    donor: S.Union([S.String(), S.Null()], { description: 'pseudonymous donor id, null when anonymous' }),
+    amount: S.Integer(),
+    fee: S.Integer(),
+    feeBps: S.Integer(),
+    net: S.Integer(),
+    queueStart: S.Integer(),
+    allocations: S.Array(
+      S.Object(
+        {
+          disbursement: S.Integer(),
+          amount: S.Integer({ minimum: 1 }),
+          purpose: S.String(),
+          beneficiary: S.Hex(32),
+          status: S.Union([S.Literal('instructed'), S.Literal('paid'), S.Literal('confirmed')]),
+          height: S.Integer(),
+          paymentReference: S.Optional(S.String()),
+          confirmation: S.Optional(S.Hex(32)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    allocated: S.Integer(),
+    unallocated: S.Integer(),
+    height: S.Integer(),
+    reference: S.String(),
+  },
+  {
+    additionalProperties: false,
+    description: 'where a donation went: fee + allocated + unallocated = amount',
+  },
+);
 
 /** Counted list `key(1..n)` of uint values, paged. */
 function pagedIds(
@@ -50,14 +158,14 @@ function pagedIds(
 export const fund = defineQuery({
   summary: 'A fund: roles, committee, tiers, freeze, balance and available balance',
   args: S.Object(fundArg),
-  result: anyJson,
+  result: fundSchema,
   run: ({ state }, q) => fundJson(state, foundFund(state, q.id('fund'))),
 });
 
 export const funds = defineQuery({
   summary: 'Every fund, in creation order, with its balance',
   args: S.Object({}),
-  result: S.Array(anyJson),
+  result: S.Array(fundSchema),
   run: ({ state }) => {
     const n = readCount(state, keys.fundCount());
     const out = [];
@@ -73,14 +181,14 @@ export const funds = defineQuery({
 export const expense = defineQuery({
   summary: 'An expense: payee, amount, purpose, rule, votes, payment, receipts, every transition',
   args: S.Object(idArg('expense')),
-  result: anyJson,
+  result: expenseSchema,
   run: ({ state }, q) => expenseJson(foundExpense(state, serial(q))),
 });
 
 export const expenses = defineQuery({
   summary: 'The expenses of a fund, oldest first (paged)',
   args: S.Object({ ...fundArg, ...pageArgs }),
-  result: S.Object({ fund: S.String(), total: S.Integer(), expenses: S.Array(anyJson) }),
+  result: S.Object({ fund: S.String(), total: S.Integer(), expenses: S.Array(expenseSchema) }),
   run: ({ state }, q) => {
     const f = foundFund(state, q.id('fund'));
     const { offset, limit } = page(q);
@@ -180,7 +288,7 @@ export const trace = defineQuery({
   summary:
     'Where a donation went: its fee share and its allocation to disbursements (earmark, then FIFO), to the fen',
   args: S.Object(idArg('donation')),
-  result: anyJson,
+  result: traceSchema,
   run: ({ state }, q) => traceDonation(state, serial(q)),
 });
 
