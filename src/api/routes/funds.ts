@@ -57,7 +57,10 @@ export const fundsRoutes: FastifyPluginAsync<RouteContext> = async (api, { node 
     },
     async (req) => {
       const { group, fund } = req.params;
-      const expenses = q(group, 'expenses', { fund, limit: '1000' }) as {
+      // The latest 50 expenses: read the count first, then the last page.
+      const { total } = q(group, 'expenses', { fund, limit: '0' }) as { total: number };
+      const offset = String(Math.max(0, total - 50));
+      const expenses = q(group, 'expenses', { fund, offset, limit: '50' }) as {
         total: number;
         expenses: unknown[];
       };
@@ -66,7 +69,7 @@ export const fundsRoutes: FastifyPluginAsync<RouteContext> = async (api, { node 
         books: q(group, 'books', { fund }),
         statements: q(group, 'statements', { fund }),
         log: q(group, 'log', { fund }),
-        expenses: expenses.expenses.slice(-50),
+        expenses: expenses.expenses,
         expenseCount: expenses.total,
       };
     },
