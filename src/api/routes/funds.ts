@@ -9,6 +9,18 @@ import type { FastifyPluginAsync } from 'fastify';
 import { T } from '../../wire/index.js';
 import { errorResponses, type GroupParams, groupParam, type RouteContext, uintString } from './context.js';
 
+/** The public fund routes (all GET, no key). */
+export const FUNDS_ROUTE_PATHS = {
+  funds: '/v1/groups/:group/funds',
+  fund: '/v1/groups/:group/funds/:fund',
+  expenses: '/v1/groups/:group/funds/:fund/expenses',
+  statement: '/v1/groups/:group/funds/:fund/statement',
+  entries: '/v1/groups/:group/funds/:fund/entries',
+  expense: '/v1/groups/:group/expenses/:id',
+  trace: '/v1/groups/:group/donations/:id/trace',
+  donor: '/v1/groups/:group/donors/:donor/donations',
+} as const;
+
 const anyObject = T.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true });
 const idPattern = '^[a-z0-9][a-z0-9-]{0,63}$';
 const params = <P extends Record<string, ReturnType<typeof T.String>>>(extra: P) =>
@@ -42,13 +54,13 @@ export const fundsRoutes: FastifyPluginAsync<RouteContext> = async (api, { node 
     node.group(group).query('funds', name, args);
 
   api.get<{ Params: GroupParams }>(
-    '/v1/groups/:group/funds',
+    FUNDS_ROUTE_PATHS.funds,
     { schema: schema('Every fund of the group with its balance (public)', params({})) },
     async (req) => ({ funds: q(req.params.group, 'funds') }),
   );
 
   api.get<{ Params: GroupParams & { fund: string } }>(
-    '/v1/groups/:group/funds/:fund',
+    FUNDS_ROUTE_PATHS.fund,
     {
       schema: schema(
         'A fund’s public page: roles, balance, books, reconciled statements, supervision log, latest expenses',
@@ -76,13 +88,13 @@ export const fundsRoutes: FastifyPluginAsync<RouteContext> = async (api, { node 
   );
 
   api.get<{ Params: GroupParams & { fund: string }; Querystring: Page }>(
-    '/v1/groups/:group/funds/:fund/expenses',
+    FUNDS_ROUTE_PATHS.expenses,
     { schema: schema('The expenses of a fund, oldest first (paged, public)', params(fundParam), pageQuery) },
     async (req) => q(req.params.group, 'expenses', defined({ fund: req.params.fund, ...req.query })),
   );
 
   api.get<{ Params: GroupParams & { fund: string }; Querystring: { from?: string; to?: string } }>(
-    '/v1/groups/:group/funds/:fund/statement',
+    FUNDS_ROUTE_PATHS.statement,
     {
       schema: schema(
         'Public statement of a period [from, to) (ms): income and spending by category, balance',
@@ -97,7 +109,7 @@ export const fundsRoutes: FastifyPluginAsync<RouteContext> = async (api, { node 
   );
 
   api.get<{ Params: GroupParams & { fund: string }; Querystring: Page }>(
-    '/v1/groups/:group/funds/:fund/entries',
+    FUNDS_ROUTE_PATHS.entries,
     {
       schema: schema(
         'The fund’s journal entries, each balanced (paged, public)',
@@ -109,7 +121,7 @@ export const fundsRoutes: FastifyPluginAsync<RouteContext> = async (api, { node 
   );
 
   api.get<{ Params: GroupParams & { id: string } }>(
-    '/v1/groups/:group/expenses/:id',
+    FUNDS_ROUTE_PATHS.expense,
     {
       schema: schema(
         'An expense with its votes, payment, receipts and every transition (public)',
@@ -120,7 +132,7 @@ export const fundsRoutes: FastifyPluginAsync<RouteContext> = async (api, { node 
   );
 
   api.get<{ Params: GroupParams & { id: string } }>(
-    '/v1/groups/:group/donations/:id/trace',
+    FUNDS_ROUTE_PATHS.trace,
     {
       schema: schema(
         'Where a donation went: fee share and allocation to disbursements, to the fen (public, no account)',
@@ -131,7 +143,7 @@ export const fundsRoutes: FastifyPluginAsync<RouteContext> = async (api, { node 
   );
 
   api.get<{ Params: GroupParams & { donor: string }; Querystring: Page }>(
-    '/v1/groups/:group/donors/:donor/donations',
+    FUNDS_ROUTE_PATHS.donor,
     {
       schema: schema(
         'The donation ids of a pseudonymous donor (public)',
