@@ -80,6 +80,16 @@ export const MODULES = {
       to: 'src/modules/governance/index.ts',
       why: 'a department is a governance organisation: datashare checks the role org:<dept> with readRoles',
     },
+    {
+      from: 'src/modules/funds/',
+      to: 'src/modules/governance/index.ts',
+      why: 'a fund names its custodian, manager and supervisor organisations: funds checks org:<id> roles with readRoles and that the organisations exist (governanceKeys.org, orgCodec)',
+    },
+    {
+      from: 'src/modules/funds/',
+      to: 'src/modules/evidence/index.ts',
+      why: 'an expense is receipted only once its receipt digests are anchored: funds reads evidence records with readRecord (read-only)',
+    },
   ],
 };
 

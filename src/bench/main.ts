@@ -10,6 +10,7 @@ import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
 import { runConsoleBench } from './console.js';
 import { benchExecution } from './execution.js';
+import { benchFunds } from './funds.js';
 import { govchainReport } from './govchain.js';
 import { benchIdentity } from './identity.js';
 import { benchNetwork } from './network.js';
@@ -305,6 +306,19 @@ async function main(): Promise<void> {
         records: arg('--govchain-records', 1_000_000),
       })),
     );
+  if (!process.argv.includes('--no-funds')) {
+    const f = await benchFunds({
+      expenses: arg('--fund-expenses', 20_000),
+      donations: arg('--donations', 1_000_000),
+      log: progress,
+    });
+    report(
+      { bench: 'funds', ...f },
+      `funds (in memory, pre-verified txs): ${f.expenseLivesPerSec} expenses/s through draft→submit→approve→pay→receipts ` +
+        `(${f.expenseTxsPerSec} tx/s); donation trace with ${f.donations} donations and ${f.disbursements} disbursements ` +
+        `in the books: p50 ${f.traceMs.p50} ms, p99 ${f.traceMs.p99} ms (n ${f.traceMs.n}); peak RSS ${f.peakRssMb} MB`,
+    );
+  }
 }
 
 /** Traceability: events recorded per second including schema validation and hashing; resolver latency. */

@@ -5,6 +5,7 @@ import { registerChain } from './commands/chain.js';
 import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvidence } from './commands/evidence.js';
+import { registerFund } from './commands/fund.js';
 import { registerGovernance } from './commands/governance.js';
 import { registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
@@ -40,5 +41,6 @@ registerTrace(program);
 registerVote(program);
 registerData(program);
 registerReport(program);
+registerFund(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,8 @@
 import { certificatesDemo } from './certificates.js';
+import { charityDemo } from './charity.js';
 import { civicPointsDemo } from './civic-points.js';
 import { committeeElectionDemo } from './committee-election.js';
+import { communityFundDemo } from './community-fund.js';
 import { courtEvidenceDemo } from './court-evidence.js';
 import { dataSharingDemo } from './data-sharing.js';
 import type { Demo } from './demo.js';
@@ -26,6 +28,8 @@ export const DEMOS: readonly Demo[] = [
   committeeElectionDemo,
   dataSharingDemo,
   courtEvidenceDemo,
+  communityFundDemo,
+  charityDemo,
 ];
 
 /** The demo called `name`, if any. */

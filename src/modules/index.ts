@@ -1,6 +1,7 @@
 import type { LedgerModule } from '../execution/index.js';
 import { datashareModule } from './datashare/index.js';
 import { evidenceModule } from './evidence/index.js';
+import { fundsModule } from './funds/index.js';
 import { governanceModule } from './governance/index.js';
 import { identityModule } from './identity/index.js';
 import { pointsModule } from './points/index.js';
@@ -22,6 +23,7 @@ export const BUILTIN_MODULES: readonly LedgerModule[] = [
   votingModule,
   reportsModule,
   datashareModule,
+  fundsModule,
 ];
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/index.js';
+import { FUNDS_ROUTE_PATHS } from '../../src/api/routes/funds.js';
 import { getSuite, type KeyPair } from '../../src/crypto/index.js';
 import { toBase64Url, toHex, utf8 } from '../../src/encoding/index.js';
 import { type GongzhiError, isGongzhiError } from '../../src/errors/index.js';
@@ -452,6 +453,7 @@ describe('HTTP API against a real node', () => {
       // The web console's page (src/api/routes/console.ts); its SPA fallback is not documented.
       ['/', 'get'],
     ];
+    for (const p of Object.values(FUNDS_ROUTE_PATHS)) expected.push([p.replace(/:(\w+)/g, '{$1}'), 'get']);
     // Each module query also has its own documented path (test/integration/openapi.test.ts).
     for (const m of node.group('main').registry.describe()) {
       for (const q of m.queries) expected.push([`/v1/groups/{group}/query/${m.name}/${q.name}`, 'get']);

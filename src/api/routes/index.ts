@@ -6,6 +6,7 @@ import { datashareRoutes } from './datashare.js';
 import { docsRoutes } from './docs.js';
 import { eventRoutes } from './events.js';
 import { evidenceRoutes } from './evidence.js';
+import { fundsRoutes } from './funds.js';
 import { nodeRoutes } from './node.js';
 import { queryRoutes } from './query.js';
 import { syncRoutes } from './sync.js';
@@ -23,4 +24,5 @@ export const ROUTES: readonly FastifyPluginAsync<RouteContext>[] = [
   evidenceRoutes,
   eventRoutes,
   datashareRoutes,
+  fundsRoutes,
 ];

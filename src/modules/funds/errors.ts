@@ -1,0 +1,72 @@
+import { defineErrors } from '../../execution/index.js';
+
+/**
+ * The funds module's codes. Each refusal names what was wrong; none carries personal data (payees,
+ * donors and beneficiaries are pseudonymous ids or digests).
+ */
+export const FUNDS_ERRORS = defineErrors({
+  FUNDS_NOT_FOUND: [404, 'No fund, expense, donation, project or disbursement has this id: list them first.'],
+  FUNDS_EXISTS: [409, 'This id is taken already: choose another id.'],
+  FUNDS_BAD_RULES: [
+    400,
+    'The fund rules are inconsistent: tiers start at 0 and rise, each committee tier needs a weight the members can reach.',
+  ],
+  FUNDS_NOT_ROLE: [
+    403,
+    'This account does not hold the fund role this step needs (manager, custodian, supervisor or committee member).',
+  ],
+  FUNDS_BAD_STATE: [
+    409,
+    'The expense (or disbursement) is not in a state that allows this step: read its status.',
+  ],
+  FUNDS_SELF_APPROVAL: [403, 'The submitter of an expense can never approve it: another member must.'],
+  FUNDS_ALREADY_APPROVED: [
+    409,
+    'This member already voted on this expense (approval or rejection); one vote each.',
+  ],
+  FUNDS_FROZEN: [
+    409,
+    'The fund is frozen by its supervisor: no new expenses, approvals or payments until unfrozen.',
+  ],
+  FUNDS_NOT_FROZEN: [409, 'The fund is not frozen; nothing to unfreeze.'],
+  FUNDS_INSUFFICIENT_BALANCE: [
+    409,
+    'The fund’s available balance is below this amount: the balance can never go negative.',
+  ],
+  FUNDS_DUPLICATE_REFERENCE: [
+    409,
+    'This custodian reference was used already in this fund: each bank movement is posted once.',
+  ],
+  FUNDS_RESOLUTION_UNAVAILABLE: [
+    409,
+    'This amount needs an owners’ resolution, and no voting module is registered on this chain yet: split the work or use the committee tier.',
+  ],
+  FUNDS_EMERGENCY_LIMIT: [
+    409,
+    'The supervisor’s fast track covers amounts up to the fund’s emergency limit only.',
+  ],
+  FUNDS_RECEIPT_NOT_ANCHORED: [
+    409,
+    'Anchor the receipt (invoice, contract, photo) through the evidence module first, then cite its digest.',
+  ],
+  FUNDS_STATEMENT_MISMATCH: [
+    409,
+    'The custodian statement does not equal the ledger’s books: the difference is in the details; investigate before posting again.',
+  ],
+  FUNDS_STATEMENT_GAP: [
+    409,
+    'Statements are contiguous: this one must start where the previous one ended, and end no later than now.',
+  ],
+  FUNDS_NOT_CHARITY: [409, 'Donations, projects and disbursements exist only in charity funds.'],
+  FUNDS_PROJECT_INSUFFICIENT: [
+    409,
+    'The project holds less unallocated money (for this earmark) than this disbursement.',
+  ],
+  FUNDS_GOODS_INSUFFICIENT: [409, 'Fewer goods remain in this donation than this distribution hands out.'],
+  FUNDS_UNBALANCED: [500, 'A journal entry did not balance (a bug): nothing was posted.'],
+});
+
+type Codes = { readonly [K in keyof typeof FUNDS_ERRORS]: true };
+declare module '../../errors/codes.js' {
+  interface ModuleErrorCodes extends Codes {}
+}
