@@ -14,6 +14,7 @@ import { ApiErrorBodySchema } from '../wire/index.js';
 import { sendError, toApiError } from './errors.js';
 import { Lifecycle } from './lifecycle.js';
 import { swaggerOptions } from './openapi.js';
+import { identityRoutes } from './routes/identity.js';
 import { ROUTES, type RouteContext } from './routes/index.js';
 
 export { errorBody, toApiError } from './errors.js';
@@ -113,6 +114,7 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
   app.register(swagger, swaggerOptions(node));
   const ctx: RouteContext = { node, life, batchBodyLimit };
   for (const routes of ROUTES) app.register(routes, ctx);
+  app.register(identityRoutes, ctx);
   return app;
 }
 

@@ -25,7 +25,13 @@ import {
   IDENTITY_PERMISSIONS,
   identityModule,
 } from '../modules/identity/index.js';
-import { DEFAULT_MODULES, DEFAULT_PERMISSIONS, GongzhiNode, type GroupLedger } from '../node/index.js';
+import {
+  DEFAULT_MODULES,
+  DEFAULT_PERMISSIONS,
+  GongzhiNode,
+  type GroupLedger,
+  type IdentityNodeOptions,
+} from '../node/index.js';
 import type { Demo, DemoContext } from './demo.js';
 
 /** The modules an identity scenario runs: the defaults plus the identity module (once). */
@@ -54,6 +60,8 @@ export class IdentityNet {
     ctx: DemoContext,
     chain: string,
     orgs: Readonly<Record<string, readonly string[]>>,
+    /** Identity services of the node (published status lists, fetch allow-list). */
+    identity?: IdentityNodeOptions,
   ): Promise<IdentityNet> {
     const suite = getSuite('ed25519');
     const ids = Object.keys(orgs);
@@ -91,6 +99,7 @@ export class IdentityNet {
       dataDir: ctx.dataDir,
       logger: pino({ level: 'silent' }),
       modules: identityModules(),
+      ...(identity === undefined ? {} : { identity }),
     });
     return new IdentityNet(node, node.group('main'), suite, admins);
   }

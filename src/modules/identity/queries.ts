@@ -19,13 +19,14 @@ import {
   readChunk,
   readDid,
   readDidAtHeight,
+  readDidVersion,
   readIssuerIndex,
   readIssuerPeriods,
   readSchema,
   readSchemaLatest,
   readStatusList,
 } from './state.js';
-import { ISSUER_CATEGORIES, STATUS_CHUNK_BITS, type StatusListRecord } from './types.js';
+import { type DidRecord, ISSUER_CATEGORIES, STATUS_CHUNK_BITS, type StatusListRecord } from './types.js';
 
 /**
  * The identity queries. Parameters arrive as URL strings (or JSON values from an SDK call) and are
@@ -61,27 +62,72 @@ function listName(q: QueryArgs): string {
   return q.str('list', 64, LIST_RE, 'a status list name ([a-z0-9-], ≤ 64 chars)');
 }
 
-/** `resolve {did, atHeight?}` → DID resolution result, current or as it was after block `atHeight`. */
+/**
+ * `resolve {did, atHeight?, versionId?, versionTime?}` → DID resolution result: current, as it was
+ * after block `atHeight`, version `versionId`, or the version in force at block time
+ * `versionTime` (ms). At most one of the three; an unknown version is IDENTITY_VERSION_NOT_FOUND,
+ * never the current one. `didDocumentMetadata.nextVersionId` names the following version, if any.
+ */
 export const resolve = defineQuery<ResolutionJson>({
-  summary: 'Resolve a DID to its W3C DID document and key history, now or as of a block',
+  summary: 'Resolve a DID to its W3C DID document and key history, now, as of a block, or a version',
   args: S.Object({
     did: didParam,
     atHeight: S.Optional(S.UintParam('resolve as of this block (≤ the committed head)')),
+    versionId: S.Optional(S.UintParam('this version of the DID document (1 = as created)')),
+    versionTime: S.Optional(S.UintParam('the version in force at this block time (ms)')),
   }),
   result: resolutionSchema,
   run: ({ state, group, height }, q) => {
     const { did, id } = didOf(q, group);
     const h = optUint(q, 'atHeight', height);
-    const r = h === undefined ? readDid(state, id) : readDidAtHeight(state, id, h);
-    if (r === undefined || r.did !== did) {
+    const v = optUint(q, 'versionId');
+    const t = optUint(q, 'versionTime');
+    if ([h, v, t].filter((x) => x !== undefined).length > 1) {
+      throw new GongzhiError('EXEC_BAD_ARGS', 'give at most one of atHeight, versionId, versionTime');
+    }
+    const cur = readDid(state, id);
+    if (cur === undefined || cur.did !== did) {
       throw new GongzhiError('IDENTITY_NOT_FOUND', 'no such DID', {
         did,
         ...(h === undefined ? {} : { atHeight: h }),
       });
     }
-    return resolutionJson(r);
+    let r: DidRecord | undefined = cur;
+    if (h !== undefined) r = readDidAtHeight(state, id, h);
+    else if (v !== undefined) r = v >= 1 && v <= cur.version ? readDidVersion(state, id, v) : undefined;
+    else if (t !== undefined) r = readDidAtTime(state, cur, t);
+    if (r === undefined) {
+      if (h !== undefined) throw new GongzhiError('IDENTITY_NOT_FOUND', 'no such DID', { did, atHeight: h });
+      throw new GongzhiError('IDENTITY_VERSION_NOT_FOUND', 'no such version of the DID', {
+        did,
+        ...(v === undefined ? {} : { versionId: v }),
+        ...(t === undefined ? {} : { versionTime: t }),
+      });
+    }
+    const res = resolutionJson(r);
+    // Only for the version parameters: the results of the older forms stay byte-identical.
+    return h === undefined && r.version < cur.version
+      ? { ...res, didDocumentMetadata: { ...res.didDocumentMetadata, nextVersionId: String(r.version + 1) } }
+      : res;
   },
 });
+
+/** The version in force at block time `t` (ms): the last one updated at or before `t`. */
+function readDidAtTime(state: StateReader, cur: DidRecord, t: number): DidRecord | undefined {
+  if (cur.updated.timestamp <= t) return cur;
+  let lo = 1;
+  let hi = cur.version - 1;
+  let found: DidRecord | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = readDidVersion(state, cur.id, mid);
+    if (r !== undefined && r.updated.timestamp <= t) {
+      found = r;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
 
 /**
  * `issuer {did, category, at?, atHeight?}` → whether the DID is a recognised issuer of the

@@ -38,6 +38,9 @@ export const resolutionSchema = S.Object({
     created: at,
     updated: at,
     versionId: S.String(),
+    nextVersionId: S.Optional(
+      S.String({ description: 'the following version, when an older one was asked for' }),
+    ),
     deactivated: S.Boolean(),
     deactivatedAt: S.Optional(at),
     createdBy: S.String({ description: 'account that sent create (the subject or her agent)' }),
