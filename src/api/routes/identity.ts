@@ -85,7 +85,11 @@ const verifySchema = {
 const resolveSchema = {
   summary: 'Resolve a DID, or dereference a DID URL with a #fragment (DID Resolution HTTP(S) binding)',
   tags: ['identity'],
-  params: T.Object({ did: T.String({ minLength: 7, maxLength: 8192 }) }, { additionalProperties: false }),
+  // A wildcard, not `:did`: the router caps named parameters at 100 characters, and did:jwk DIDs are longer.
+  params: T.Object(
+    { '*': T.String({ minLength: 7, maxLength: 8192, description: 'DID or DID URL' }) },
+    { additionalProperties: false },
+  ),
   querystring: T.Object(
     {
       versionId: T.Optional(T.String({ maxLength: 20 })),
@@ -190,12 +194,12 @@ export const identityRoutes: FastifyPluginAsync<RouteContext> = async (api, { no
     });
   });
 
-  api.get<{ Params: { did: string }; Querystring: { versionId?: string; versionTime?: string } }>(
-    '/1.0/identifiers/:did',
+  api.get<{ Params: { '*': string }; Querystring: { versionId?: string; versionTime?: string } }>(
+    '/1.0/identifiers/*',
     { schema: resolveSchema },
     async (req, reply) => {
       const rep = representation(req.headers.accept);
-      const didUrl = req.params.did;
+      const didUrl = req.params['*'];
       const o = {
         ...(req.query.versionId === undefined ? {} : { versionId: req.query.versionId }),
         ...(req.query.versionTime === undefined ? {} : { versionTime: req.query.versionTime }),
