@@ -1,5 +1,5 @@
 import { toHex } from '../encoding/index.js';
-import type { ErrorCode } from '../errors/index.js';
+import { type ErrorCode, GongzhiError } from '../errors/index.js';
 import { Checks, type VerificationResult as SharedResult, type VerificationCheck } from '../ledger/index.js';
 import type { KeyHistoryJson, ResolutionJson } from '../modules/identity/index.js';
 import {
@@ -9,6 +9,7 @@ import {
   validateClaims,
   verifySdJwtSignatures,
 } from './credentials.js';
+import { type DidDocument, jwkOfMethod } from './did-methods.js';
 import { decodeCompact, jwsVerify } from './keys.js';
 import {
   ledgerList,
@@ -48,8 +49,44 @@ export interface VerifierPolicy {
 export const KB_MAX_AGE_SECONDS = 300;
 export const CLOCK_SKEW_SECONDS = 60;
 
-/** How to reach status lists that are not read from the ledger (see ./verify-status.ts). */
-export type VerifyOptions = StatusOptions;
+/** How to reach what is not on this ledger: published status lists, DIDs of other methods. */
+export interface VerifyOptions extends StatusOptions {
+  /**
+   * Resolve an issuer DID of another method (did:key, did:jwk, did:web; see ./did-resolver.ts).
+   * Without it only did:gongzhi issuers of this ledger verify.
+   */
+  readonly resolveDid?: (did: string) => Promise<DidDocument>;
+}
+
+/**
+ * A did:key / did:jwk / did:web issuer as key history: its document's assertion keys, with no
+ * lifetime (these methods keep no history, so "valid at issuance" is "listed now").
+ */
+async function externalIssuer(
+  iss: string,
+  opts: VerifyOptions,
+): Promise<Pick<ResolutionJson, 'keyHistory'> & { didDocumentMetadata: { deactivated: boolean } }> {
+  if (opts.resolveDid === undefined) {
+    throw new GongzhiError('IDENTITY_DID_METHOD_UNSUPPORTED', 'no resolver for DIDs of other methods', {
+      did: iss.slice(0, 200),
+    });
+  }
+  const doc = await opts.resolveDid(iss);
+  const rel = (id: string) => (id.startsWith('#') ? `${iss}${id}` : id);
+  const always = { height: 0, timestamp: 0, tx: '' };
+  const keyHistory: KeyHistoryJson[] = [];
+  for (const vm of doc.verificationMethod) {
+    const jwk = jwkOfMethod(vm);
+    if (jwk === undefined) continue;
+    const id = rel(vm.id);
+    const purposes = [
+      ...(doc.authentication.some((a) => typeof a === 'string' && rel(a) === id) ? ['authentication'] : []),
+      ...(doc.assertionMethod.some((a) => typeof a === 'string' && rel(a) === id) ? ['assertionMethod'] : []),
+    ];
+    keyHistory.push({ id, type: vm.type, publicKeyJwk: jwk, purposes, added: always });
+  }
+  return { keyHistory, didDocumentMetadata: { deactivated: false } };
+}
 
 export type CheckName =
   | 'format'
@@ -204,9 +241,11 @@ export async function verifyPresentation(
   };
 
   // Issuer DID and the signing key's validity at issuance.
-  let resolution: ResolutionJson;
+  let resolution: Pick<ResolutionJson, 'keyHistory'> & { didDocumentMetadata: { deactivated: boolean } };
   try {
-    resolution = (await q(reader, 'identity', 'resolve', { did: iss })) as ResolutionJson;
+    resolution = iss.startsWith('did:gongzhi:')
+      ? ((await q(reader, 'identity', 'resolve', { did: iss })) as ResolutionJson)
+      : await externalIssuer(iss, opts);
   } catch (e) {
     add('issuerDid', false, msg(e));
     return done(base);

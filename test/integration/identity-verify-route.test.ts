@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/server.js';
 import {
+  didKeyOf,
   issueJwtVc,
   issueSdJwtVc,
   presentSdJwtVc,
   statusListUrl,
   type VerificationResult,
 } from '../../src/credentials/index.js';
+import { getSuite } from '../../src/crypto/index.js';
 import { IdentityNet } from '../../src/demos/health-pass.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -189,5 +191,87 @@ describe('the credential verification route', () => {
     const junk = await post({ presentation: 'not.a~jwt~', policy });
     expect(junk.status).toBe(200);
     expect(junk.body.errors).toEqual(['IDENTITY_BAD_FORMAT']);
+  });
+
+  it('a did:key issuer recognised by the registry verifies; de-recognised it is IDENTITY_NOT_RECOGNISED', async () => {
+    const k = getSuite('ed25519').generateKeyPair();
+    const did = didKeyOf('ed25519', k.publicKey);
+    const kid = `${did}#${did.slice('did:key:'.length)}`;
+    // A system-range schema: the registrar's shared template, open to every issuer.
+    await net.ok('uni', 'identity', 'registerSchema', {
+      schemaId: 7,
+      issuer: net.id('uni'),
+      name: 'Degree',
+      schema: JSON.stringify(SCHEMA),
+    });
+    const cred = await issueSdJwtVc({
+      issuer: { type: 'ed25519', ...k, kid },
+      subject: net.did('holder'),
+      holder: { type: 'ed25519', publicKey: net.key('holder').publicKey },
+      schema: { schemaId: 7, version: 1, schema: SCHEMA },
+      vctPrefix: net.prefix,
+      claims: { name: 'Ana', degree: 'BSc' },
+      iat: net.now(),
+      exp: net.now() + 3600,
+    });
+    const p = { ...policy, schemaId: 7 };
+    const before = await post({ presentation: await present(cred), policy: p });
+    expect(before.body.errors).toEqual(['IDENTITY_NOT_RECOGNISED']);
+    // Bad input: a DID that is not did:key/jwk/web is refused with its code and no state change.
+    const h = height();
+    const r = await net.send('uni', 'identity', 'recognizeExternalIssuer', {
+      did: 'did:example:1',
+      category: 'university',
+    });
+    expect(r.status).not.toBe('ok');
+    expect(r.message ?? '').toContain('did:key');
+    await net.ok('uni', 'identity', 'recognizeExternalIssuer', { did, category: 'university' });
+    expect(height()).toBeGreaterThan(h);
+    const q = net.group.query('identity', 'issuer', { did, category: 'university' }) as {
+      recognised: boolean;
+    };
+    expect(q.recognised).toBe(true);
+    const listed = net.group.query('identity', 'issuers', { category: 'university' }) as {
+      external?: { did: string }[];
+    };
+    expect(listed.external?.map((e) => e.did)).toEqual([did]);
+    // A key-binding JWT issued after the recognition.
+    await new Promise((res) => setTimeout(res, 1100));
+    const cred2 = await issueSdJwtVc({
+      issuer: { type: 'ed25519', ...k, kid },
+      subject: net.did('holder'),
+      holder: { type: 'ed25519', publicKey: net.key('holder').publicKey },
+      schema: { schemaId: 7, version: 1, schema: SCHEMA },
+      vctPrefix: net.prefix,
+      claims: { name: 'Ana', degree: 'BSc' },
+      iat: net.now(),
+      exp: net.now() + 3600,
+    });
+    const ok = await post({ presentation: await present(cred2), policy: p });
+    expect(ok.body.errors).toEqual([]);
+    expect(ok.body.issuer).toBe(did);
+    await net.ok('uni', 'identity', 'derecognizeExternalIssuer', {
+      did,
+      category: 'university',
+      reason: 'test',
+    });
+    expect((await post({ presentation: await present(cred2), policy: p })).body.errors).toEqual([
+      'IDENTITY_NOT_RECOGNISED',
+    ]);
+    // A signature by another key under the same kid.
+    const other = getSuite('ed25519').generateKeyPair();
+    const forged = await issueSdJwtVc({
+      issuer: { type: 'ed25519', ...other, kid },
+      subject: net.did('holder'),
+      holder: { type: 'ed25519', publicKey: net.key('holder').publicKey },
+      schema: { schemaId: 7, version: 1, schema: SCHEMA },
+      vctPrefix: net.prefix,
+      claims: { name: 'Ana', degree: 'BSc' },
+      iat: net.now(),
+      exp: net.now() + 3600,
+    });
+    expect((await post({ presentation: await present(forged), policy: p })).body.errors).toEqual([
+      'IDENTITY_BAD_SIGNATURE',
+    ]);
   });
 });

@@ -22,6 +22,7 @@ import {
   type VerifierPolicy,
   verifyPresentation,
 } from '../../credentials/index.js';
+import { GongzhiError } from '../../errors/index.js';
 import type { GongzhiNode } from '../../node/gongzhi-node.js';
 import { StringEnum, T } from '../../wire/index.js';
 import { errorResponses, type GroupParams, groupParam, type RouteContext } from './context.js';
@@ -190,6 +191,15 @@ export const identityRoutes: FastifyPluginAsync<RouteContext> = async (api, { no
     };
     return verifyPresentation(g, req.body.presentation, policy, {
       fetchStatus: (uri, accept) => fetchAllowed(fetchPolicy, uri, accept),
+      // Issuers of other methods: did:key / did:jwk locally, did:web from allowed hosts only.
+      resolveDid: async (did) => {
+        const r = await resolveDid(did, env);
+        const m = r.result.didResolutionMetadata;
+        if (r.result.didDocument === null) {
+          throw new GongzhiError(m.code ?? 'IDENTITY_NOT_FOUND', m.detail ?? m.error ?? 'notFound');
+        }
+        return r.result.didDocument;
+      },
       ...(statusVia === undefined ? {} : { statusVia }),
     });
   });

@@ -5,6 +5,12 @@ import { defineQuery, type QueryArgs, S } from '../../execution/index.js';
 import type { StateReader } from '../../state/index.js';
 import { LIST_RE } from './args.js';
 import { atJson, parseDid, type ResolutionJson, resolutionJson } from './did.js';
+import {
+  EXTERNAL_DID_MAX,
+  isExternalDid,
+  readExternalIndex,
+  readExternalPeriods,
+} from './external-issuers.js';
 import { isOpen } from './issuers.js';
 import {
   issuerSchema,
@@ -142,10 +148,15 @@ export const issuer = defineQuery({
     atHeight: S.Optional(S.UintParam('block height to ask about')),
   }),
   result: issuerSchema,
-  run: ({ state, group }, q) => {
-    const { did, id } = didOf(q, group);
+  run: ({ state, group, suite }, q) => {
+    // A did:key / did:jwk / did:web issuer has its own registry rows; anything else is read as before.
+    const raw = q.has('did') ? q.str('did', EXTERNAL_DID_MAX) : '';
+    const external = isExternalDid(raw);
+    const { did, id } = external ? { did: raw, id: '' } : didOf(q, group);
     const category = q.oneOf('category', ISSUER_CATEGORIES);
-    const periods = readIssuerPeriods(state, id, category);
+    const periods = external
+      ? readExternalPeriods(state, suite, did, category)
+      : readIssuerPeriods(state, id, category);
     const t = optUint(q, 'at');
     const h = optUint(q, 'atHeight');
     const atTime =
@@ -178,18 +189,28 @@ export const issuers = defineQuery({
   summary: 'The DIDs ever recognised in a category, and whether they are now',
   args: S.Object({ category: categoryParam }),
   result: issuersSchema,
-  run: ({ state, group }, q) => {
+  run: ({ state, group, suite }, q) => {
     const category = q.oneOf('category', ISSUER_CATEGORIES);
     const ids = readIssuerIndex(state, category);
     const sample = ids[0] === undefined ? undefined : readDid(state, ids[0]);
     // The chain id is not in the query context: take the DID prefix from a stored record.
     const prefix = sample?.did.split(':').slice(0, 4).join(':') ?? `did:gongzhi:?:${group}`;
+    const external = readExternalIndex(state, category);
     return {
       category,
       issuers: ids.map((id) => ({
         did: `${prefix}:${id}`,
         recognised: isOpen(readIssuerPeriods(state, id, category)),
       })),
+      // Only when there are any: the answer for a registry of did:gongzhi issuers stays as it was.
+      ...(external.length === 0
+        ? {}
+        : {
+            external: external.map((d) => ({
+              did: d,
+              recognised: isOpen(readExternalPeriods(state, suite, d, category)),
+            })),
+          }),
     };
   },
 });

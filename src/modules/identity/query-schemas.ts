@@ -79,6 +79,11 @@ export const issuerSchema = S.Object({
 export const issuersSchema = S.Object({
   category,
   issuers: S.Array(S.Object({ did: S.String(), recognised: S.Boolean() })),
+  external: S.Optional(
+    S.Array(S.Object({ did: S.String(), recognised: S.Boolean() }), {
+      description: 'did:key / did:jwk / did:web issuers ever recognised in the category (when any)',
+    }),
+  ),
 });
 
 /** `schema`: one version of a credential schema. */
