@@ -5,6 +5,7 @@ import { registerChain } from './commands/chain.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerGovernance } from './commands/governance.js';
+import { registerIdentity } from './commands/identity.js';
 import { registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
 import { registerModules } from './commands/modules.js';
@@ -32,5 +33,6 @@ registerGovernance(program);
 registerChain(program);
 registerDemo(program);
 registerNetwork(program);
+registerIdentity(program);
 
 await program.parseAsync(process.argv);

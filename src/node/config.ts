@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { decryptKeystore, readKeystoreFile } from '../crypto/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { Genesis } from '../ledger/index.js';
+import type { IdentityNodeOptions } from './identity-options.js';
 import type { NetworkOptions } from './network-options.js';
 
 /** The JSON file a node starts from. Relative paths are relative to the file. */
@@ -19,6 +20,11 @@ export interface NodeConfigFile {
   readonly cutWhenIdle?: boolean;
   /** Present: order through the consortium's NATS JetStream cluster (TLS paths relative to this file). */
   readonly network?: NetworkOptions;
+  /** Identity services open to outsiders (./identity-options.ts); keystores and the CA path relative to this file. */
+  readonly identity?: Omit<IdentityNodeOptions, 'statusSigners' | 'ca'> & {
+    readonly statusSigners?: readonly { did: string; fragment: string; keystore: string }[];
+    readonly ca?: string;
+  };
 }
 
 /** A loaded config: genesis documents parsed, node key decrypted, paths absolute. */
@@ -30,6 +36,8 @@ export interface LoadedConfig {
   readonly nodeSecretKey: Uint8Array;
   /** The network section with absolute TLS paths, if the node orders over NATS. */
   readonly network?: NetworkOptions;
+  /** The identity section with its signing keys decrypted (same password) and the CA read. */
+  readonly identity?: IdentityNodeOptions;
 }
 
 function readJson(path: string): unknown {
@@ -68,12 +76,45 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
           : {}),
       }
     : undefined;
+  const identity =
+    file.identity === undefined ? undefined : await loadIdentity(file.identity, base, password);
   return {
     ...(network ? { network } : {}),
+    ...(identity ? { identity } : {}),
     file,
     path: abs,
     dataDir: resolve(base, file.dataDir),
     genesis: file.genesis.map((g) => readJson(resolve(base, g)) as Genesis),
     nodeSecretKey: ks.secretKey,
   };
+}
+
+/** The identity section: each status signer's keystore decrypted with the node's password. */
+async function loadIdentity(
+  sec: NonNullable<NodeConfigFile['identity']>,
+  base: string,
+  password: string,
+): Promise<IdentityNodeOptions> {
+  const { statusSigners, ca, ...rest } = sec;
+  const signers = [];
+  for (const s of statusSigners ?? []) {
+    const ks = await readKeystoreFile(resolve(base, s.keystore));
+    const kp = await decryptKeystore(ks, password);
+    signers.push({
+      did: s.did,
+      fragment: s.fragment,
+      type: ks.suite,
+      secretKey: kp.secretKey,
+      publicKey: kp.publicKey,
+    });
+  }
+  let caText: string | undefined;
+  if (ca !== undefined) {
+    try {
+      caText = readFileSync(resolve(base, ca), 'utf8');
+    } catch (e) {
+      throw new GongzhiError('CONFIG_INVALID', `cannot read identity.ca ${ca}: ${(e as Error).message}`);
+    }
+  }
+  return { ...rest, statusSigners: signers, ...(caText === undefined ? {} : { ca: caText }) };
 }
