@@ -9,6 +9,7 @@ import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
 import { benchIdentity } from './identity.js';
+import { reportVerifyRoute } from './identity-verify-route.js';
 import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
 
@@ -259,6 +260,7 @@ async function main(): Promise<void> {
         .join(', ')}`,
     );
   }
+  if (process.argv.includes('--identity-route')) await reportVerifyRoute(report, arg, progress);
   if (!process.argv.includes('--no-identity')) {
     const id = await benchIdentity({
       verifications: arg('--identity-verifications', 2000),

@@ -74,9 +74,24 @@ export function schemaOfVct(vct: unknown): { schemaId: number; version: number }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 
+const MAX_COMPILED = 256;
+const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+
+/** A compiled validator per schema text: compiling costs far more than validating, and schemas are few. */
+function compiled(schema: unknown): ReturnType<typeof ajv.compile> {
+  const key = JSON.stringify(schema);
+  let v = validators.get(key);
+  if (v === undefined) {
+    v = ajv.compile(schema as object);
+    if (validators.size >= MAX_COMPILED) validators.clear();
+    validators.set(key, v);
+  }
+  return v;
+}
+
 /** Validate claims against a JSON Schema; IDENTITY_CLAIMS_INVALID with the errors otherwise. */
 export function validateClaims(schema: unknown, claims: Readonly<Record<string, unknown>>): void {
-  const validate = ajv.compile(schema as object);
+  const validate = compiled(schema);
   if (!validate(claims)) {
     throw new GongzhiError('IDENTITY_CLAIMS_INVALID', 'claims do not match the schema', {
       errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; '),
