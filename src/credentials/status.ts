@@ -5,7 +5,7 @@ import { decodeCompact, joseAlg, jwsVerify, type SigningKey, signCompact } from 
 
 /**
  * The two published forms of a ledger status list, both derived from the same bits:
- * - the IETF Token Status List token (draft-ietf-oauth-status-list-12): a JWT `typ: statuslist+jwt`
+ * - the IETF Token Status List token (draft-ietf-oauth-status-list, -17): a JWT `typ: statuslist+jwt`
  *   whose `status_list.lst` is the ZLIB-deflated (RFC 1950) byte array, LSB first, that SD-JWT VCs
  *   point at with `status.status_list {idx, uri}`;
  * - the W3C Bitstring Status List v1.0 credential (`BitstringStatusListCredential`, secured as a
