@@ -441,6 +441,10 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/sync/blocks', 'get'],
       ['/v1/groups/{group}/modules', 'get'],
       ['/docs', 'get'],
+      ['/v1/groups/{group}/identity/status-lists/{issuer}/{list}', 'get'],
+      ['/v1/groups/{group}/identity/status-lists/{issuer}/{list}/bitstring', 'get'],
+      ['/v1/groups/{group}/credentials/verify', 'post'],
+      ['/1.0/identifiers/{*}', 'get'],
     ];
     // Each module query also has its own documented path (test/integration/openapi.test.ts).
     for (const m of node.group('main').registry.describe()) {

@@ -219,13 +219,13 @@ describe('the credential verification route', () => {
     expect(before.body.errors).toEqual(['IDENTITY_NOT_RECOGNISED']);
     // Bad input: a DID that is not did:key/jwk/web is refused with its code and no state change.
     const h = height();
-    const r = await net.send('uni', 'identity', 'recognizeExternalIssuer', {
+    const r = await net.send('uni', 'identity', 'recognizeIssuer', {
       did: 'did:example:1',
       category: 'university',
     });
     expect(r.status).not.toBe('ok');
     expect(r.message ?? '').toContain('did:key');
-    await net.ok('uni', 'identity', 'recognizeExternalIssuer', { did, category: 'university' });
+    await net.ok('uni', 'identity', 'recognizeIssuer', { did, category: 'university' });
     expect(height()).toBeGreaterThan(h);
     const q = net.group.query('identity', 'issuer', { did, category: 'university' }) as {
       recognised: boolean;
@@ -250,7 +250,7 @@ describe('the credential verification route', () => {
     const ok = await post({ presentation: await present(cred2), policy: p });
     expect(ok.body.errors).toEqual([]);
     expect(ok.body.issuer).toBe(did);
-    await net.ok('uni', 'identity', 'derecognizeExternalIssuer', {
+    await net.ok('uni', 'identity', 'derecognizeIssuer', {
       did,
       category: 'university',
       reason: 'test',

@@ -98,6 +98,14 @@ const resolveSchema = {
     },
     { additionalProperties: false },
   ),
+  // Only the 2xx body is described: errors are DID Resolution results (their own shape), not ApiError.
+  response: {
+    200: T.Unsafe({
+      type: 'object',
+      additionalProperties: true,
+      description: 'DID resolution result, DID document, or dereferencing result (by Accept)',
+    }),
+  },
 };
 
 /** The URL a list is published at: the configured public URL, else the one the request came to. */

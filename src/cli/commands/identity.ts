@@ -158,8 +158,7 @@ function registerIssuer(program: Command): void {
       .requiredOption('--category <c>', ISSUER_CATEGORIES.join(' | ')),
   ).action(
     action(async (d: string, o: Common & { category: string }) => {
-      if (isExternalDid(d))
-        await send(o, 'identity', 'recognizeExternalIssuer', { did: d, category: o.category });
+      if (isExternalDid(d)) await send(o, 'identity', 'recognizeIssuer', { did: d, category: o.category });
       else await send(o, 'identity', 'recognizeIssuer', { id: idOf(d), category: o.category });
     }),
   );

@@ -2,23 +2,24 @@ import type { CryptoSuite } from '../../crypto/index.js';
 import { toHex, utf8 } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import {
-  defineMethod,
-  readArgs,
+  type CheckContext,
   readStored,
   S,
   stateKey,
   stringListCodec,
   writeStored,
 } from '../../execution/index.js';
+import type { ShapeReader } from '../../ledger/index.js';
 import type { StateOverlay, StateReader } from '../../state/index.js';
-import { readCategory, schemas } from './args.js';
 import { issuerPeriodsCodec, MAX_ISSUER_PERIODS } from './codecs.js';
 import { at } from './control.js';
-import { isOpen } from './issuers.js';
-import { type IssuerCategory, type IssuerPeriod, LIMITS, MODULE } from './types.js';
+import type { IssuerPeriod } from './types.js';
+import { MODULE } from './types.js';
 
 /**
- * The issuer registry for DIDs of other methods (did:key, did:jwk, did:web): the same
+ * The issuer registry for DIDs of other methods (did:key, did:jwk, did:web), reached through
+ * `recognizeIssuer {did, category}` / `derecognizeIssuer {did, category, reason}` (new methods
+ * would add genesis permission rows and so change every genesis state root): the same
  * recognition periods as for did:gongzhi issuers, keyed by the suite hash of the DID text (a DID
  * of another method has no id here). Execution checks the DID's syntax only: resolving did:web
  * would need the network, which execution never touches; verifiers resolve it.
@@ -57,7 +58,7 @@ export function readExternalIndex(state: StateReader, category: string): string[
   return readStored(state, keys.index(category), stringListCodec) ?? [];
 }
 
-function writeExternal(
+export function writeExternal(
   state: StateOverlay,
   suite: CryptoSuite,
   did: string,
@@ -69,94 +70,65 @@ function writeExternal(
   if (index !== undefined) writeStored(state, keys.index(category), stringListCodec, [...index]);
 }
 
-/** Arguments of `identity.recognizeExternalIssuer`. */
-export interface ExternalArgs {
-  readonly did: string;
-  readonly category: IssuerCategory;
-}
-
-const didSchema = S.String({
+export const externalDidSchema = S.String({
   maxLength: EXTERNAL_DID_MAX,
-  description: 'a did:key, did:jwk or did:web DID',
+  description: 'instead of id: a did:key, did:jwk or did:web DID',
 });
 
-function readExternalDid(v: Parameters<typeof readArgs>[0], fields: string[]) {
-  const r = readArgs(v, fields);
+/** The `did` argument, IDENTITY_BAD_DID unless it is a did:key, did:jwk or did:web DID. */
+export function readExternalDid(r: ShapeReader): string {
   const did = r.str('did', EXTERNAL_DID_MAX);
   if (!isExternalDid(did)) {
     throw new GongzhiError('IDENTITY_BAD_DID', 'did must be a did:key, did:jwk or did:web DID', {
       field: 'did',
     });
   }
-  return { r, did };
+  return did;
 }
 
-/** `recognizeExternalIssuer {did, category}` (the registrar role): opens a recognition period. */
-export const recognizeExternalIssuer = defineMethod<
-  ExternalArgs,
-  { periods: IssuerPeriod[]; index?: string[] }
->({
-  summary: 'Recognise a did:key, did:jwk or did:web DID as an issuer of a category (the registrar role)',
-  args: S.Object({ did: didSchema, category: schemas.category }, { additionalProperties: false }),
-  parse: (v) => {
-    const { r, did } = readExternalDid(v, ['did', 'category']);
-    return { did, category: readCategory(r) };
-  },
-  check: (ctx, a) => {
-    const periods = readExternalPeriods(ctx.state, ctx.suite, a.did, a.category);
-    if (isOpen(periods)) {
-      throw new GongzhiError('IDENTITY_ALREADY_RECOGNISED', 'issuer is already recognised in this category', {
-        did: a.did.slice(0, 200),
-        category: a.category,
-      });
-    }
-    if (periods.length >= MAX_ISSUER_PERIODS)
-      throw new GongzhiError('IDENTITY_LIMIT', 'too many recognition periods');
-    const next = [...periods, { from: at(ctx), by: ctx.sender }];
-    const index = readExternalIndex(ctx.state, a.category);
-    if (index.includes(a.did)) return { periods: next };
-    if (index.length >= MAX_EXTERNAL_ISSUERS)
-      throw new GongzhiError('IDENTITY_LIMIT', 'too many external issuers');
-    return { periods: next, index: [...index, a.did] };
-  },
-  apply: (ctx, a, p) => {
-    writeExternal(ctx.state, ctx.suite, a.did, a.category, p.periods, p.index);
-    ctx.emit('externalIssuerRecognized', { did: a.did, category: a.category, by: ctx.sender });
-  },
-});
-
-/** Arguments of `identity.derecognizeExternalIssuer`. */
-export interface DerecognizeExternalArgs extends ExternalArgs {
-  readonly reason: string;
+/** What recognising an external DID writes. */
+export interface ExternalRecognition {
+  readonly periods: IssuerPeriod[];
+  readonly index?: string[];
 }
 
-/** `derecognizeExternalIssuer {did, category, reason}` (the registrar role): closes the open period. */
-export const derecognizeExternalIssuer = defineMethod<DerecognizeExternalArgs, IssuerPeriod[]>({
-  summary: 'Withdraw a did:key, did:jwk or did:web issuer’s recognition, with a reason (the registrar role)',
-  args: S.Object(
-    {
-      did: didSchema,
-      category: schemas.category,
-      reason: S.String({ minLength: 1, maxLength: LIMITS.reason }),
-    },
-    { additionalProperties: false },
-  ),
-  parse: (v) => {
-    const { r, did } = readExternalDid(v, ['did', 'category', 'reason']);
-    return { did, category: readCategory(r), reason: r.str('reason', LIMITS.reason) };
-  },
-  check: (ctx, a) => {
-    const periods = readExternalPeriods(ctx.state, ctx.suite, a.did, a.category);
-    const last = periods[periods.length - 1];
-    if (last === undefined || last.until !== undefined) {
-      throw new GongzhiError('IDENTITY_NOT_RECOGNISED', 'issuer is not recognised in this category', {
-        category: a.category,
-      });
-    }
-    return [...periods.slice(0, -1), { ...last, until: { ...at(ctx), by: ctx.sender, reason: a.reason } }];
-  },
-  apply: (ctx, a, periods) => {
-    writeExternal(ctx.state, ctx.suite, a.did, a.category, periods);
-    ctx.emit('externalIssuerDerecognized', { did: a.did, category: a.category, by: ctx.sender });
-  },
-});
+/** `recognizeIssuer {did, category}`: opens a period (IDENTITY_ALREADY_RECOGNISED, IDENTITY_LIMIT). */
+export function checkExternalRecognition(
+  ctx: CheckContext,
+  did: string,
+  category: string,
+): ExternalRecognition {
+  const periods = readExternalPeriods(ctx.state, ctx.suite, did, category);
+  // Open when the last period has no end (as issuers.ts isOpen, not imported: that file imports this one).
+  if (periods.length > 0 && periods[periods.length - 1]?.until === undefined) {
+    throw new GongzhiError('IDENTITY_ALREADY_RECOGNISED', 'issuer is already recognised in this category', {
+      did: did.slice(0, 200),
+      category,
+    });
+  }
+  if (periods.length >= MAX_ISSUER_PERIODS)
+    throw new GongzhiError('IDENTITY_LIMIT', 'too many recognition periods');
+  const next = [...periods, { from: at(ctx), by: ctx.sender }];
+  const index = readExternalIndex(ctx.state, category);
+  if (index.includes(did)) return { periods: next };
+  if (index.length >= MAX_EXTERNAL_ISSUERS)
+    throw new GongzhiError('IDENTITY_LIMIT', 'too many external issuers');
+  return { periods: next, index: [...index, did] };
+}
+
+/** `derecognizeIssuer {did, category, reason}`: closes the open period (IDENTITY_NOT_RECOGNISED). */
+export function checkExternalDerecognition(
+  ctx: CheckContext,
+  did: string,
+  category: string,
+  reason: string,
+): IssuerPeriod[] {
+  const periods = readExternalPeriods(ctx.state, ctx.suite, did, category);
+  const last = periods[periods.length - 1];
+  if (last === undefined || last.until !== undefined) {
+    throw new GongzhiError('IDENTITY_NOT_RECOGNISED', 'issuer is not recognised in this category', {
+      category,
+    });
+  }
+  return [...periods.slice(0, -1), { ...last, until: { ...at(ctx), by: ctx.sender, reason } }];
+}

@@ -3,7 +3,6 @@ import { addKey } from './add-key.js';
 import { create } from './create.js';
 import { deactivate, setControllers, setServices } from './did-document.js';
 import { IDENTITY_ERRORS } from './errors.js';
-import { derecognizeExternalIssuer, recognizeExternalIssuer } from './external-issuers.js';
 import { derecognizeIssuer, recognizeIssuer } from './issuers.js';
 import { issuer, issuers, resolve, schema, status, statusList } from './queries.js';
 import { revokeKey } from './revoke-key.js';
@@ -30,8 +29,6 @@ export const identityModule: LedgerModule = defineModule({
     deactivate,
     recognizeIssuer,
     derecognizeIssuer,
-    recognizeExternalIssuer,
-    derecognizeExternalIssuer,
     registerSchema,
     createStatusList,
     setStatus,
@@ -49,8 +46,6 @@ export const identityModule: LedgerModule = defineModule({
     deactivate: ['*'],
     recognizeIssuer: [REGISTRAR_ROLE],
     derecognizeIssuer: [REGISTRAR_ROLE],
-    recognizeExternalIssuer: [REGISTRAR_ROLE],
-    derecognizeExternalIssuer: [REGISTRAR_ROLE],
     registerSchema: ['*'],
     createStatusList: ['*'],
     setStatus: ['*'],
