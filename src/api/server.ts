@@ -19,6 +19,7 @@ import { Lifecycle } from './lifecycle.js';
 import { swaggerOptions } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
 import { consoleRoutes } from './routes/console.js';
+import { identityRoutes } from './routes/identity.js';
 import { ROUTES, type RouteContext } from './routes/index.js';
 import { traceRoutes } from './routes/trace.js';
 
@@ -159,6 +160,7 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
   };
   for (const routes of ROUTES) app.register(routes, ctx);
   app.register(traceRoutes(node));
+  app.register(identityRoutes, ctx);
   app.register(consoleRoutes, ctx);
   return app;
 }

@@ -13,6 +13,7 @@ import { benchExecution } from './execution.js';
 import { benchFunds } from './funds.js';
 import { govchainReport } from './govchain.js';
 import { benchIdentity } from './identity.js';
+import { reportVerifyRoute } from './identity-verify-route.js';
 import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
 import { benchTrace } from './trace.js';
@@ -283,6 +284,7 @@ async function main(): Promise<void> {
         `tally ${v.tallyMs} ms, full record verification ${v.verifyMs} ms`,
     );
   }
+  if (process.argv.includes('--identity-route')) await reportVerifyRoute(report, arg, progress);
   if (!process.argv.includes('--no-identity')) {
     const id = await benchIdentity({
       verifications: arg('--identity-verifications', 2000),

@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerFund } from './commands/fund.js';
 import { registerGovernance } from './commands/governance.js';
+import { registerIdentity } from './commands/identity.js';
 import { registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
 import { registerModules } from './commands/modules.js';
@@ -42,5 +43,6 @@ registerVote(program);
 registerData(program);
 registerReport(program);
 registerFund(program);
+registerIdentity(program);
 
 await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { SDJwtInstance } from '@sd-jwt/core';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { Ajv } from 'ajv';
 import { toBase64Url, utf8 } from '../encoding/index.js';
@@ -12,6 +13,7 @@ import {
   type SigningKey,
   signCompact,
 } from './keys.js';
+import { statusListPath } from './status.js';
 
 /** A schema (CPT) as served by the `identity.schema` query. */
 export interface SchemaRef {
@@ -20,11 +22,40 @@ export interface SchemaRef {
   readonly schema: unknown;
 }
 
-/** Where the credential's status bit lives: issuer's Bitstring Status List on the ledger. */
+/** Where the credential's status bit lives: the issuer's status list on the ledger. */
 export interface StatusRef {
   readonly list: string;
   readonly index: number;
   readonly purpose: 'revocation' | 'suspension';
+  /**
+   * The list's URL on a node (`statusListUrl`), where outside verifiers fetch it: the Token Status
+   * List token there, the BitstringStatusListCredential at `<uri>/bitstring`. Without it the
+   * credential names the list by the DID URL `<issuer>/status/<list>`, which only a verifier
+   * reading the ledger can follow.
+   */
+  readonly uri?: string;
+}
+
+/** The URL of an issuer's status list on the node at `baseUrl`. */
+export function statusListUrl(baseUrl: string, group: string, issuerId: string, list: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${statusListPath(group, issuerId, list)}`;
+}
+
+/** The IETF Token Status List reference of an SD-JWT VC (draft-ietf-oauth-status-list §6.1). */
+function statusClaim(iss: string, s: StatusRef): { status_list: { idx: number; uri: string } } {
+  return { status_list: { idx: s.index, uri: s.uri ?? `${iss}/status/${s.list}` } };
+}
+
+/** The W3C `BitstringStatusListEntry` of a VC-JWT (Bitstring Status List v1.0 §2.1). */
+function statusEntry(iss: string, s: StatusRef): Record<string, string> {
+  const url = s.uri === undefined ? `${iss}/status/${s.list}` : `${s.uri}/bitstring`;
+  return {
+    id: `${url}#${s.index}`,
+    type: 'BitstringStatusListEntry',
+    statusPurpose: s.purpose,
+    statusListIndex: String(s.index),
+    statusListCredential: url,
+  };
 }
 
 /** Largest presentation we promise fits one QR code (QR version 40, byte mode, ECC level L: 2953 bytes). */
@@ -43,9 +74,24 @@ export function schemaOfVct(vct: unknown): { schemaId: number; version: number }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 
+const MAX_COMPILED = 256;
+const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+
+/** A compiled validator per schema text: compiling costs far more than validating, and schemas are few. */
+function compiled(schema: unknown): ReturnType<typeof ajv.compile> {
+  const key = JSON.stringify(schema);
+  let v = validators.get(key);
+  if (v === undefined) {
+    v = ajv.compile(schema as object);
+    if (validators.size >= MAX_COMPILED) validators.clear();
+    validators.set(key, v);
+  }
+  return v;
+}
+
 /** Validate claims against a JSON Schema; IDENTITY_CLAIMS_INVALID with the errors otherwise. */
 export function validateClaims(schema: unknown, claims: Readonly<Record<string, unknown>>): void {
-  const validate = ajv.compile(schema as object);
+  const validate = compiled(schema);
   if (!validate(claims)) {
     throw new GongzhiError('IDENTITY_CLAIMS_INVALID', 'claims do not match the schema', {
       errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; '),
@@ -116,8 +162,8 @@ function issuerDidOf(kid: string): string {
 
 /**
  * Issue an SD-JWT VC (`typ: dc+sd-jwt`): claims validated against the registered schema, each
- * selective claim a salted disclosure, holder key in `cnf.jwk`, status as a Bitstring Status
- * List entry (`credentialStatus`) pointing at the issuer's list on the ledger.
+ * selective claim a salted disclosure, holder key in `cnf.jwk`, status as the IETF Token Status
+ * List reference `status.status_list {idx, uri}` (what SD-JWT VC verifiers read).
  */
 export async function issueSdJwtVc(input: IssueInput): Promise<string> {
   validateClaims(input.schema.schema, input.claims);
@@ -130,16 +176,7 @@ export async function issueSdJwtVc(input: IssueInput): Promise<string> {
     exp: input.exp,
     vct: vctOf(input.vctPrefix, input.schema.schemaId, input.schema.version),
     cnf: { jwk: publicJwk(input.holder) },
-    ...(input.status === undefined
-      ? {}
-      : {
-          credentialStatus: {
-            type: 'BitstringStatusListEntry',
-            statusPurpose: input.status.purpose,
-            statusListIndex: String(input.status.index),
-            statusListCredential: `${iss}/status/${input.status.list}`,
-          },
-        }),
+    ...(input.status === undefined ? {} : { status: statusClaim(iss, input.status) }),
     ...input.claims,
   };
   const sd = instance({ signer: input.issuer });
@@ -170,16 +207,7 @@ export function issueJwtVc(
       type: 'JsonSchema',
     },
     credentialSubject: { id: input.subject, ...input.claims },
-    ...(input.status === undefined
-      ? {}
-      : {
-          credentialStatus: {
-            type: 'BitstringStatusListEntry',
-            statusPurpose: input.status.purpose,
-            statusListIndex: String(input.status.index),
-            statusListCredential: `${iss}/status/${input.status.list}`,
-          },
-        }),
+    ...(input.status === undefined ? {} : { credentialStatus: statusEntry(iss, input.status) }),
     iss,
     sub: input.subject,
     iat: input.iat,
@@ -229,7 +257,15 @@ export async function verifySdJwtSignatures(
   if (keyTypeOfJwk(issuerJwk) === undefined) {
     throw new GongzhiError('IDENTITY_UNSUPPORTED_ALG', 'issuer key must be an Ed25519 or secp256k1 JWK');
   }
-  const sd = instance({ issuerJwk });
+  // The core SD-JWT verifier: the SD-JWT VC class would fetch `status.status_list.uri` itself;
+  // status is a check of its own here (ledger bits, or the signed list verified with the issuer's key).
+  const sd = new SDJwtInstance({
+    hasher,
+    hashAlg: 'sha-256',
+    verifier: (data: string, sig: string) => jwsVerify(issuerJwk, data, sig),
+    kbVerifier: (data: string, sig: string, payload) =>
+      jwsVerify((payload as { cnf?: { jwk?: unknown } }).cnf?.jwk, data, sig),
+  });
   const res = await sd.verify(presentation, {
     ...(opts.nonce === undefined ? {} : { keyBindingNonce: opts.nonce }),
     ...(opts.now === undefined ? {} : { currentDate: opts.now }),

@@ -1,5 +1,5 @@
 import { toHex } from '../encoding/index.js';
-import type { ErrorCode } from '../errors/index.js';
+import { type ErrorCode, GongzhiError } from '../errors/index.js';
 import { Checks, type VerificationResult as SharedResult, type VerificationCheck } from '../ledger/index.js';
 import type { KeyHistoryJson, ResolutionJson } from '../modules/identity/index.js';
 import {
@@ -9,7 +9,15 @@ import {
   validateClaims,
   verifySdJwtSignatures,
 } from './credentials.js';
-import { decodeCompact } from './keys.js';
+import { type DidDocument, jwkOfMethod } from './did-methods.js';
+import { decodeCompact, jwsVerify } from './keys.js';
+import {
+  ledgerList,
+  publishedStatus,
+  type StatusOptions,
+  statusReferences,
+  suspendedOrRevoked,
+} from './verify-status.js';
 
 /** Read-only access to one group of a node (a GroupLedger, or a GongzhiClient bound to a group). */
 export interface LedgerReader {
@@ -20,6 +28,7 @@ export interface LedgerReader {
 export interface VerifierPolicy {
   /** Claims the holder must disclose. */
   readonly disclose: readonly string[];
+  /** Key binding (SD-JWT VC): the nonce and audience the KB-JWT must carry. */
   readonly nonce: string;
   readonly aud: string;
   /** The issuer must be (and have been at issuance) a recognised issuer of this category. */
@@ -30,6 +39,53 @@ export interface VerifierPolicy {
   readonly requireAnchor?: boolean;
   /** Verification time, seconds since the epoch. */
   readonly now: number;
+  /** Oldest key-binding JWT accepted: its `iat` at most this many seconds before `now` (default 300). */
+  readonly kbMaxAge?: number;
+  /** Clock skew allowed between holder, issuer and verifier, seconds (default 60). */
+  readonly clockSkew?: number;
+}
+
+/** Defaults of the time window (RFC 9901 §7.3 leaves the window to the verifier). */
+export const KB_MAX_AGE_SECONDS = 300;
+export const CLOCK_SKEW_SECONDS = 60;
+
+/** How to reach what is not on this ledger: published status lists, DIDs of other methods. */
+export interface VerifyOptions extends StatusOptions {
+  /**
+   * Resolve an issuer DID of another method (did:key, did:jwk, did:web; see ./did-resolver.ts).
+   * Without it only did:gongzhi issuers of this ledger verify.
+   */
+  readonly resolveDid?: (did: string) => Promise<DidDocument>;
+}
+
+/**
+ * A did:key / did:jwk / did:web issuer as key history: its document's assertion keys, with no
+ * lifetime (these methods keep no history, so "valid at issuance" is "listed now").
+ */
+async function externalIssuer(
+  iss: string,
+  opts: VerifyOptions,
+): Promise<Pick<ResolutionJson, 'keyHistory'> & { didDocumentMetadata: { deactivated: boolean } }> {
+  if (opts.resolveDid === undefined) {
+    throw new GongzhiError('IDENTITY_DID_METHOD_UNSUPPORTED', 'no resolver for DIDs of other methods', {
+      did: iss.slice(0, 200),
+    });
+  }
+  const doc = await opts.resolveDid(iss);
+  const rel = (id: string) => (id.startsWith('#') ? `${iss}${id}` : id);
+  const always = { height: 0, timestamp: 0, tx: '' };
+  const keyHistory: KeyHistoryJson[] = [];
+  for (const vm of doc.verificationMethod) {
+    const jwk = jwkOfMethod(vm);
+    if (jwk === undefined) continue;
+    const id = rel(vm.id);
+    const purposes = [
+      ...(doc.authentication.some((a) => typeof a === 'string' && rel(a) === id) ? ['authentication'] : []),
+      ...(doc.assertionMethod.some((a) => typeof a === 'string' && rel(a) === id) ? ['assertionMethod'] : []),
+    ];
+    keyHistory.push({ id, type: vm.type, publicKeyJwk: jwk, purposes, added: always });
+  }
+  return { keyHistory, didDocumentMetadata: { deactivated: false } };
 }
 
 export type CheckName =
@@ -38,22 +94,26 @@ export type CheckName =
   | 'issuerKey'
   | 'signature'
   | 'holderBinding'
+  | 'keyBindingTime'
   | 'issuerRecognised'
   | 'schema'
+  | 'schemaOwner'
   | 'validity'
   | 'status'
   | 'disclosure'
   | 'anchor';
 
-/** The stable error code of each failed check (validity and status have two each). */
+/** The stable error code of each failed check (validity, keyBindingTime and status have two each). */
 export const CHECK_CODES = {
   format: 'IDENTITY_BAD_FORMAT',
   issuerDid: 'IDENTITY_ISSUER_UNRESOLVED',
   issuerKey: 'IDENTITY_KEY_NOT_VALID_AT_ISSUANCE',
   signature: 'IDENTITY_BAD_SIGNATURE',
   holderBinding: 'IDENTITY_BINDING_MISMATCH',
+  keyBindingTime: 'IDENTITY_KB_EXPIRED',
   issuerRecognised: 'IDENTITY_NOT_RECOGNISED',
   schema: 'IDENTITY_SCHEMA_MISMATCH',
+  schemaOwner: 'IDENTITY_SCHEMA_OWNER_MISMATCH',
   validity: 'IDENTITY_EXPIRED',
   status: 'IDENTITY_REVOKED',
   disclosure: 'IDENTITY_DISCLOSURE_MISSING',
@@ -65,6 +125,8 @@ export type Check = VerificationCheck<CheckName>;
 
 /** What a presentation proved besides its checks. */
 export interface CredentialFacts {
+  /** `dc+sd-jwt` (SD-JWT VC) or `vc+jwt` (W3C VC-JWT); absent when the format was not recognised. */
+  readonly format?: 'dc+sd-jwt' | 'vc+jwt';
   readonly issuer?: string;
   readonly subject?: string;
   readonly vct?: string;
@@ -91,6 +153,9 @@ const REGISTERED = new Set([
   '_sd_alg',
 ]);
 
+/** System-range schemas (the registrar's shared templates) may be issued against by any issuer. */
+const SYSTEM_SCHEMA_MAX = 999;
+
 async function q(
   reader: LedgerReader,
   module: string,
@@ -110,53 +175,77 @@ function validAt(k: KeyHistoryJson, iat: number): boolean {
   return k.added.timestamp <= t && (k.revoked === undefined || iat * 1000 < k.revoked.timestamp);
 }
 
-/**
- * Verify an SD-JWT VC presentation against the ledger alone (read access to one node): issuer DID
- * and key history, signature, holder binding + nonce + audience, issuer recognition at issuance
- * and now, schema, validity period, status bit, requested disclosures, optional anchor.
- * Never throws for a bad credential: each check reports ok/detail.
- */
-export async function verifyPresentation(
-  reader: LedgerReader,
-  presentation: string,
-  policy: VerifierPolicy,
-): Promise<VerificationResult> {
-  const checks = new Checks<CheckName>();
-  const add = (name: CheckName, ok: boolean, detail: string, code: ErrorCode = CHECK_CODES[name]) =>
-    checks.add(name, ok, detail, code);
-  const done = (facts: Partial<CredentialFacts> = {}): VerificationResult =>
-    checks.result<CredentialFacts>({ claims: {}, ...facts });
+type Add = (name: CheckName, ok: boolean, detail: string, code?: ErrorCode) => boolean;
 
+/** The parsed credential, whichever its format. */
+interface Parsed {
+  readonly format: 'dc+sd-jwt' | 'vc+jwt';
+  readonly header: Record<string, unknown>;
+  readonly payload: Record<string, unknown>;
+  readonly iss: string;
+  readonly kid: string;
+  readonly iat: number;
+  readonly schemaRef: unknown;
+}
+
+/** Decode the issuer-signed JWT and tell the format; undefined (format failed) otherwise. */
+function parse(presentation: string, add: Add): Parsed | undefined {
   let header: Record<string, unknown>;
   let payload: Record<string, unknown>;
   try {
     ({ header, payload } = decodeCompact(issuerJwtOf(presentation)));
   } catch (e) {
     add('format', false, msg(e));
-    return done();
+    return undefined;
   }
+  const sd = presentation.includes('~');
+  const format = sd ? 'dc+sd-jwt' : 'vc+jwt';
   const iss = typeof payload.iss === 'string' ? payload.iss : '';
   const kid = typeof header.kid === 'string' ? header.kid : '';
   const iat = typeof payload.iat === 'number' ? payload.iat : Number.NaN;
-  if (
-    !add(
-      'format',
-      header.typ === 'dc+sd-jwt' && kid.startsWith(`${iss}#`) && Number.isFinite(iat),
-      `typ ${String(header.typ)}, kid ${kid}`,
-    )
-  ) {
-    return done();
-  }
+  const ok = header.typ === format && kid.startsWith(`${iss}#`) && Number.isFinite(iat) && iss !== '';
+  if (!add('format', ok, `typ ${String(header.typ)}, kid ${kid}`)) return undefined;
+  const schemaRef = sd ? payload.vct : (payload.credentialSchema as { id?: unknown } | undefined)?.id;
+  return { format, header, payload, iss, kid, iat, schemaRef };
+}
+
+/**
+ * Verify a credential presentation against the ledger alone (read access to one node): an SD-JWT
+ * VC presentation (`dc+sd-jwt` with disclosures and a key-binding JWT) or a W3C VC-JWT
+ * (`vc+jwt`). Checks the issuer DID and key history, signature, holder binding + nonce + audience
+ * + the KB-JWT's `iat` window (SD-JWT VC), issuer recognition at issuance and now, schema and its
+ * owner, validity period, every status reference (ledger bits, or the signed published list),
+ * requested disclosures, optional anchor. Never throws for a bad credential: each check reports
+ * ok/detail and, when failed, its code.
+ */
+export async function verifyPresentation(
+  reader: LedgerReader,
+  presentation: string,
+  policy: VerifierPolicy,
+  opts: VerifyOptions = {},
+): Promise<VerificationResult> {
+  const checks = new Checks<CheckName>();
+  const add: Add = (name, ok, detail, code = CHECK_CODES[name]) => checks.add(name, ok, detail, code);
+  const done = (facts: Partial<CredentialFacts> = {}): VerificationResult =>
+    checks.result<CredentialFacts>({ claims: {}, ...facts });
+  const skew = policy.clockSkew ?? CLOCK_SKEW_SECONDS;
+
+  const p = parse(presentation, add);
+  if (p === undefined) return done();
+  const { iss, kid, iat, payload } = p;
   const base = {
+    format: p.format,
     issuer: iss,
     ...(typeof payload.sub === 'string' ? { subject: payload.sub } : {}),
-    vct: String(payload.vct),
+    ...(p.format === 'dc+sd-jwt' ? { vct: String(payload.vct) } : {}),
   };
 
   // Issuer DID and the signing key's validity at issuance.
-  let resolution: ResolutionJson;
+  let resolution: Pick<ResolutionJson, 'keyHistory'> & { didDocumentMetadata: { deactivated: boolean } };
   try {
-    resolution = (await q(reader, 'identity', 'resolve', { did: iss })) as ResolutionJson;
+    resolution = iss.startsWith('did:gongzhi:')
+      ? ((await q(reader, 'identity', 'resolve', { did: iss })) as ResolutionJson)
+      : await externalIssuer(iss, opts);
   } catch (e) {
     add('issuerDid', false, msg(e));
     return done(base);
@@ -179,31 +268,19 @@ export async function verifyPresentation(
   );
   if (key === undefined) return done(base);
 
-  // Signatures, disclosures and the key-binding JWT via the SD-JWT library. The library is given
-  // the presentation's own nonce and the issuance time so that a wrong nonce or an expired
-  // credential is reported by its own check (holderBinding, validity), not as a bad signature.
-  const kbPart = presentation.slice(presentation.lastIndexOf('~') + 1);
-  let kbNonce = policy.nonce;
-  if (kbPart !== '') {
-    try {
-      const n = decodeCompact(kbPart).payload.nonce;
-      if (typeof n === 'string' && n !== '') kbNonce = n;
-    } catch {
-      // The library rejects the malformed key-binding JWT below.
+  let claims: Record<string, unknown>;
+  if (p.format === 'dc+sd-jwt') {
+    const c = await sdJwtSignatureAndBinding(presentation, key, p, policy, add, skew);
+    if (c === undefined) return done(base);
+    claims = c;
+  } else {
+    const d = decodeCompact(presentation);
+    if (!add('signature', jwsVerify(key.publicKeyJwk, d.input, d.signature), 'issuer signature (VC-JWT)')) {
+      return done(base);
     }
+    const subject = (payload.credentialSubject ?? {}) as Record<string, unknown>;
+    claims = Object.fromEntries(Object.entries(subject).filter(([k]) => k !== 'id'));
   }
-  let verified: Awaited<ReturnType<typeof verifySdJwtSignatures>>;
-  try {
-    verified = await verifySdJwtSignatures(presentation, key.publicKeyJwk, { nonce: kbNonce, now: iat });
-    add('signature', true, 'issuer signature and disclosures valid');
-  } catch (e) {
-    add('signature', false, msg(e));
-    return done(base);
-  }
-  const kb = verified.kb?.payload ?? {};
-  add('holderBinding', kb.nonce === policy.nonce && kb.aud === policy.aud, `aud ${String(kb.aud)}`);
-
-  const claims = Object.fromEntries(Object.entries(verified.payload).filter(([k]) => !REGISTERED.has(k)));
 
   if (policy.category !== undefined) {
     try {
@@ -225,23 +302,11 @@ export async function verifyPresentation(
     }
   }
 
-  const sref = schemaOfVct(payload.vct);
-  if (sref === undefined || (policy.schemaId !== undefined && policy.schemaId !== sref.schemaId)) {
-    add('schema', false, `unexpected vct ${String(payload.vct)}`);
-  } else {
-    try {
-      const s = (await q(reader, 'identity', 'schema', sref)) as { schema: Record<string, unknown> };
-      // Disclosed claims must match the schema; undisclosed required claims are not held against the holder.
-      validateClaims({ ...s.schema, required: [] }, claims);
-      add('schema', true, `schema ${sref.schemaId} v${sref.version}`);
-    } catch (e) {
-      add('schema', false, msg(e));
-    }
-  }
+  await schemaChecks(reader, p, policy, claims, add);
 
   const exp = typeof payload.exp === 'number' ? payload.exp : 0;
   const nbf = typeof payload.nbf === 'number' ? payload.nbf : iat;
-  const early = Math.max(iat, nbf) > policy.now + 60;
+  const early = Math.max(iat, nbf) > policy.now + skew;
   add(
     'validity',
     !early && policy.now < exp,
@@ -249,19 +314,15 @@ export async function verifyPresentation(
     early ? 'IDENTITY_NOT_YET_VALID' : 'IDENTITY_EXPIRED',
   );
 
-  const st = payload.credentialStatus as
-    | { statusListCredential?: string; statusListIndex?: string }
-    | undefined;
-  if (st !== undefined) {
-    const list = st.statusListCredential?.startsWith(`${iss}/status/`)
-      ? st.statusListCredential.slice(iss.length + 8)
-      : '';
+  for (const ref of statusReferences(payload)) {
+    const list = opts.statusVia === 'published' ? undefined : ledgerList(ref, iss);
+    if (list === undefined) {
+      const o = await publishedStatus(ref, resolution.keyHistory, policy.now, opts);
+      add('status', o.ok, o.detail, o.code);
+      continue;
+    }
     try {
-      const r = (await q(reader, 'identity', 'status', {
-        did: iss,
-        list,
-        index: Number(st.statusListIndex),
-      })) as {
+      const r = (await q(reader, 'identity', 'status', { did: iss, list, index: ref.index })) as {
         set: boolean;
         purpose: string;
       };
@@ -269,7 +330,7 @@ export async function verifyPresentation(
         'status',
         !r.set,
         r.set ? `${r.purpose} bit set` : 'status bit clear',
-        r.purpose === 'suspension' ? 'IDENTITY_SUSPENDED' : 'IDENTITY_REVOKED',
+        suspendedOrRevoked(r.purpose),
       );
     } catch (e) {
       add('status', false, msg(e));
@@ -300,4 +361,82 @@ export async function verifyPresentation(
     }
   }
   return done({ ...base, claims });
+}
+
+/**
+ * SD-JWT VC: signatures, disclosures and the key-binding JWT via the SD-JWT library, then the
+ * KB-JWT's audience, nonce and `iat` window. The library is given the presentation's own nonce and
+ * the issuance time so that a wrong nonce or an expired credential is reported by its own check
+ * (holderBinding, validity), not as a bad signature. The disclosed claims, or undefined when the
+ * signature failed.
+ */
+async function sdJwtSignatureAndBinding(
+  presentation: string,
+  key: KeyHistoryJson,
+  p: Parsed,
+  policy: VerifierPolicy,
+  add: Add,
+  skew: number,
+): Promise<Record<string, unknown> | undefined> {
+  const kbPart = presentation.slice(presentation.lastIndexOf('~') + 1);
+  let kbNonce = policy.nonce;
+  if (kbPart !== '') {
+    try {
+      const n = decodeCompact(kbPart).payload.nonce;
+      if (typeof n === 'string' && n !== '') kbNonce = n;
+    } catch {
+      // The library rejects the malformed key-binding JWT below.
+    }
+  }
+  let verified: Awaited<ReturnType<typeof verifySdJwtSignatures>>;
+  try {
+    verified = await verifySdJwtSignatures(presentation, key.publicKeyJwk, { nonce: kbNonce, now: p.iat });
+    add('signature', true, 'issuer signature and disclosures valid');
+  } catch (e) {
+    add('signature', false, msg(e));
+    return undefined;
+  }
+  const kb = verified.kb?.payload ?? {};
+  add('holderBinding', kb.nonce === policy.nonce && kb.aud === policy.aud, `aud ${String(kb.aud)}`);
+  // RFC 9901 §7.3 step 5: the KB-JWT's creation time must be within an acceptable window.
+  const kbIat = typeof kb.iat === 'number' ? kb.iat : Number.NaN;
+  const maxAge = policy.kbMaxAge ?? KB_MAX_AGE_SECONDS;
+  const future = kbIat > policy.now + skew;
+  add(
+    'keyBindingTime',
+    Number.isFinite(kbIat) && !future && kbIat >= policy.now - maxAge - skew,
+    `KB-JWT iat ${kbIat}, now ${policy.now}, window ${maxAge} s + ${skew} s skew`,
+    future ? 'IDENTITY_KB_NOT_YET_VALID' : 'IDENTITY_KB_EXPIRED',
+  );
+  return Object.fromEntries(Object.entries(verified.payload).filter(([k]) => !REGISTERED.has(k)));
+}
+
+/** The schema named (vct, or credentialSchema.id), the claims against it, and its owner against the issuer. */
+async function schemaChecks(
+  reader: LedgerReader,
+  p: Parsed,
+  policy: VerifierPolicy,
+  claims: Record<string, unknown>,
+  add: Add,
+): Promise<void> {
+  const sref = schemaOfVct(p.schemaRef);
+  if (sref === undefined || (policy.schemaId !== undefined && policy.schemaId !== sref.schemaId)) {
+    add('schema', false, `unexpected schema ${String(p.schemaRef)}`);
+    return;
+  }
+  let s: { schema: Record<string, unknown>; issuer: string };
+  try {
+    s = (await q(reader, 'identity', 'schema', sref)) as typeof s;
+    // Disclosed claims must match the schema; undisclosed required claims are not held against the holder.
+    validateClaims({ ...s.schema, required: p.format === 'vc+jwt' ? s.schema.required : [] }, claims);
+    add('schema', true, `schema ${sref.schemaId} v${sref.version}`);
+  } catch (e) {
+    add('schema', false, msg(e));
+    return;
+  }
+  add(
+    'schemaOwner',
+    s.issuer === p.iss || sref.schemaId <= SYSTEM_SCHEMA_MAX,
+    s.issuer === p.iss ? 'the issuer owns the schema' : `schema owned by ${s.issuer}`,
+  );
 }

@@ -1,9 +1,11 @@
 import { pino } from 'pino';
+import { startServer } from '../api/index.js';
 import {
   credentialDigest,
   issueSdJwtVc,
   type LedgerReader,
   presentSdJwtVc,
+  statusListUrl,
   verifyPresentation,
 } from '../credentials/index.js';
 import { type CryptoSuite, getSuite, type KeyPair } from '../crypto/index.js';
@@ -25,7 +27,14 @@ import {
   IDENTITY_PERMISSIONS,
   identityModule,
 } from '../modules/identity/index.js';
-import { DEFAULT_MODULES, DEFAULT_PERMISSIONS, GongzhiNode, type GroupLedger } from '../node/index.js';
+import {
+  DEFAULT_MODULES,
+  DEFAULT_PERMISSIONS,
+  GongzhiNode,
+  type GroupLedger,
+  type IdentityNodeOptions,
+  type StatusSigner,
+} from '../node/index.js';
 import type { Demo, DemoContext } from './demo.js';
 
 /** The modules an identity scenario runs: the defaults plus the identity module (once). */
@@ -54,6 +63,8 @@ export class IdentityNet {
     ctx: DemoContext,
     chain: string,
     orgs: Readonly<Record<string, readonly string[]>>,
+    /** Identity services of the node (published status lists, fetch allow-list). */
+    identity?: IdentityNodeOptions,
   ): Promise<IdentityNet> {
     const suite = getSuite('ed25519');
     const ids = Object.keys(orgs);
@@ -91,6 +102,7 @@ export class IdentityNet {
       dataDir: ctx.dataDir,
       logger: pino({ level: 'silent' }),
       modules: identityModules(),
+      ...(identity === undefined ? {} : { identity }),
     });
     return new IdentityNet(node, node.group('main'), suite, admins);
   }
@@ -240,7 +252,16 @@ export const healthPassDemo: Demo = {
   description:
     "Cross-border health pass: A's test result verified by B against the ledger, converted, revoked",
   async run(ctx) {
-    const net = await IdentityNet.start(ctx, 'gba', { 'health-a': [], 'health-b': [], 'border-b': [] });
+    // A's node publishes A's status lists, signed with a key A lists in its DID document, so B's
+    // verifier needs only A's published list and A's DID document, not a connection to A's back end.
+    const signers: StatusSigner[] = [];
+    const net = await IdentityNet.start(
+      ctx,
+      'gba',
+      { 'health-a': [], 'health-b': [], 'border-b': [] },
+      { statusSigners: signers },
+    );
+    const server = await startServer(net.node, { host: '127.0.0.1', port: 0 });
     try {
       // 1. DIDs. The committee grants the registrar role by vote, the registrar recognises issuers.
       for (const who of ['health-a', 'health-b', 'border-b']) await net.createDid(who);
@@ -266,6 +287,20 @@ export const healthPassDemo: Demo = {
         name: 'BorderPass',
         schema: JSON.stringify(BORDER_PASS_SCHEMA),
       });
+      const statusKey = net.suite.generateKeyPair();
+      await net.ok('health-a', 'identity', 'addKey', {
+        id: net.id('health-a'),
+        fragment: 'status-1',
+        publicKey: statusKey.publicKey,
+        purposes: ['assertionMethod'],
+      });
+      signers.push({ did: net.did('health-a'), fragment: 'status-1', type: 'ed25519', ...statusKey });
+      const resolved = (await (
+        await fetch(`${server.url}/1.0/identifiers/${encodeURIComponent(net.did('health-a'))}`)
+      ).json()) as { didDocument: { verificationMethod: { id: string; type: string }[] } };
+      ctx.log(
+        `A's DID resolves (GET /1.0/identifiers): ${resolved.didDocument.verificationMethod.map((v) => `${v.id.split('#')[1]} ${v.type}`).join(', ')}`,
+      );
       await net.ok('health-a', 'identity', 'createStatusList', {
         issuer: net.id('health-a'),
         list: 'rev',
@@ -288,7 +323,12 @@ export const healthPassDemo: Demo = {
         },
         iat,
         exp: iat + 72 * 3600,
-        status: { list: 'rev', index: 4242, purpose: 'revocation' },
+        status: {
+          list: 'rev',
+          index: 4242,
+          purpose: 'revocation',
+          uri: statusListUrl(server.url, 'main', net.id('health-a'), 'rev'),
+        },
       });
       await net.ok('health-a', 'evidence', 'anchor', {
         digest: credentialDigest(credential),
@@ -348,6 +388,8 @@ export const healthPassDemo: Demo = {
           iat: net.now(),
         }),
         { ...policy, nonce: 'border-b-nonce-2' },
+        // B reads A's published statuslist+jwt (the uri in the credential), checked with A's key.
+        { statusVia: 'published', fetchStatus: async (uri) => (await fetch(uri)).text() },
       );
       const status = again.checks.find((c) => c.name === 'status');
       ctx.log(
@@ -364,6 +406,7 @@ export const healthPassDemo: Demo = {
         afterRevocationErrors: again.errors,
       };
     } finally {
+      await server.close();
       await net.stop();
     }
   },

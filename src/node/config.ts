@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { decryptKeystore, readKeystoreFile } from '../crypto/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { Genesis } from '../ledger/index.js';
+import type { IdentityNodeOptions } from './identity-options.js';
 import type { NetworkOptions } from './network-options.js';
 
 /**
@@ -101,6 +102,11 @@ export interface NodeConfigFile {
    * force one. `--log-format` overrides it.
    */
   readonly logFormat?: 'auto' | 'json' | 'pretty';
+  /** Identity services open to outsiders (./identity-options.ts); keystores and the CA path relative to this file. */
+  readonly identity?: Omit<IdentityNodeOptions, 'statusSigners' | 'ca'> & {
+    readonly statusSigners?: readonly { did: string; fragment: string; keystore: string }[];
+    readonly ca?: string;
+  };
 }
 
 /** A loaded config: genesis documents parsed, node key decrypted, paths absolute. */
@@ -114,6 +120,8 @@ export interface LoadedConfig {
   readonly network?: NetworkOptions;
   /** `api.limits` over the defaults. */
   readonly apiLimits: ApiLimits;
+  /** The identity section with its signing keys decrypted (same password) and the CA read. */
+  readonly identity?: IdentityNodeOptions;
 }
 
 function readJson(path: string): unknown {
@@ -159,8 +167,11 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
           : {}),
       }
     : undefined;
+  const identity =
+    file.identity === undefined ? undefined : await loadIdentity(file.identity, base, password);
   return {
     ...(network ? { network } : {}),
+    ...(identity ? { identity } : {}),
     file,
     path: abs,
     apiLimits,
@@ -168,4 +179,34 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
     genesis: file.genesis.map((g) => readJson(resolve(base, g)) as Genesis),
     nodeSecretKey: ks.secretKey,
   };
+}
+
+/** The identity section: each status signer's keystore decrypted with the node's password. */
+async function loadIdentity(
+  sec: NonNullable<NodeConfigFile['identity']>,
+  base: string,
+  password: string,
+): Promise<IdentityNodeOptions> {
+  const { statusSigners, ca, ...rest } = sec;
+  const signers = [];
+  for (const s of statusSigners ?? []) {
+    const ks = await readKeystoreFile(resolve(base, s.keystore));
+    const kp = await decryptKeystore(ks, password);
+    signers.push({
+      did: s.did,
+      fragment: s.fragment,
+      type: ks.suite,
+      secretKey: kp.secretKey,
+      publicKey: kp.publicKey,
+    });
+  }
+  let caText: string | undefined;
+  if (ca !== undefined) {
+    try {
+      caText = readFileSync(resolve(base, ca), 'utf8');
+    } catch (e) {
+      throw new GongzhiError('CONFIG_INVALID', `cannot read identity.ca ${ca}: ${(e as Error).message}`);
+    }
+  }
+  return { ...rest, statusSigners: signers, ...(caText === undefined ? {} : { ca: caText }) };
 }

@@ -11,6 +11,7 @@ import { BUILTIN_MODULES } from '../modules/index.js';
 import { ensureOrderingStream, JetStreamOrderer, settleWithin, streamNames } from '../ordering/index.js';
 import { FinalityTracker } from './finality.js';
 import { GroupLedger, type GroupLedgerOptions } from './group-ledger.js';
+import type { IdentityNodeOptions } from './identity-options.js';
 import { connectNats } from './nats-connect.js';
 import type { NetworkOptions } from './network-options.js';
 import { catchUpFromPeers } from './peer-sync.js';
@@ -42,6 +43,8 @@ export interface NodeOptions {
   readonly cutWhenIdle?: boolean;
   /** Order through NATS JetStream with the other organisations' nodes instead of in process. */
   readonly network?: NetworkOptions;
+  /** Identity services open to outsiders (published status lists, fetch allow-list); see ./identity-options.ts. */
+  readonly identity?: IdentityNodeOptions;
 }
 
 /** Public facts about the node. */

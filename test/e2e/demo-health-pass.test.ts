@@ -18,8 +18,10 @@ describe('demo health-pass', () => {
         'issuerKey',
         'signature',
         'holderBinding',
+        'keyBindingTime',
         'issuerRecognised',
         'schema',
+        'schemaOwner',
         'validity',
         'status',
         'disclosure',
@@ -29,11 +31,15 @@ describe('demo health-pass', () => {
       expect(r.afterRevocationValid).toBe(false);
       expect(r.afterRevocationStatus).toBe(false);
       expect(r.afterRevocationErrors).toEqual(['IDENTITY_REVOKED']);
+      // B read the revocation from A's published, signed status list token.
       expect(steps.join('\n')).toMatch(
-        /revocation bit set \(IDENTITY_REVOKED: The issuer revoked this credential\.\)/,
+        /status list token: INVALID \(1\) \(IDENTITY_REVOKED: The issuer revoked this credential\.\)/,
+      );
+      expect(steps.join('\n')).toMatch(
+        /A's DID resolves \(GET \/1\.0\/identifiers\): key-1 JsonWebKey2020, status-1 JsonWebKey2020/,
       );
       expect(steps.join('\n')).toMatch(/^ {2}✓ status +status bit clear$/m);
-      expect(steps.join('\n')).toMatch(/valid: all 10 checks passed/);
+      expect(steps.join('\n')).toMatch(/valid: all 12 checks passed/);
     } finally {
       tmp.remove();
     }

@@ -452,6 +452,10 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/trace/events/{hash}', 'get'],
       // The web console's page (src/api/routes/console.ts); its SPA fallback is not documented.
       ['/', 'get'],
+      ['/v1/groups/{group}/identity/status-lists/{issuer}/{list}', 'get'],
+      ['/v1/groups/{group}/identity/status-lists/{issuer}/{list}/bitstring', 'get'],
+      ['/v1/groups/{group}/credentials/verify', 'post'],
+      ['/1.0/identifiers/{*}', 'get'],
     ];
     for (const p of Object.values(FUNDS_ROUTE_PATHS)) expected.push([p.replace(/:(\w+)/g, '{$1}'), 'get']);
     // Each module query also has its own documented path (test/integration/openapi.test.ts).

@@ -208,17 +208,24 @@ describe('verification failures carry a stable IDENTITY_* code', () => {
     failed(await verify(await issue(), policy({ category: 'hospital' })), 'IDENTITY_NOT_RECOGNISED');
     await net.createDid('college');
     await net.ok('uni', 'identity', 'recognizeIssuer', { id: net.id('college'), category: 'university' });
+    // The college issues against its own schema (a schema's owner is checked against the issuer).
+    await net.ok('college', 'identity', 'registerSchema', {
+      schemaId: 1501,
+      issuer: net.id('college'),
+      name: 'Degree',
+      schema: JSON.stringify(SCHEMA),
+    });
     const cred = await issue({
       issuer: net.signingKey('college'),
-      schema: { schemaId: 1500, version: 1, schema: SCHEMA },
+      schema: { schemaId: 1501, version: 1, schema: SCHEMA },
     });
-    expect((await verify(cred)).valid).toBe(true);
+    expect((await verify(cred, policy({ schemaId: 1501 }))).valid).toBe(true);
     await net.ok('uni', 'identity', 'derecognizeIssuer', {
       id: net.id('college'),
       category: 'university',
       reason: 'accreditation withdrawn',
     });
-    const r = await verify(cred);
+    const r = await verify(cred, policy({ schemaId: 1501 }));
     failed(r, 'IDENTITY_NOT_RECOGNISED');
     expect(r.errors).toEqual(['IDENTITY_NOT_RECOGNISED']);
   });
@@ -226,6 +233,13 @@ describe('verification failures carry a stable IDENTITY_* code', () => {
   it('key rotated before issuance: IDENTITY_KEY_NOT_VALID_AT_ISSUANCE', async () => {
     await net.createDid('rot');
     await net.ok('uni', 'identity', 'recognizeIssuer', { id: net.id('rot'), category: 'university' });
+    await net.ok('rot', 'identity', 'registerSchema', {
+      schemaId: 1502,
+      issuer: net.id('rot'),
+      name: 'Degree',
+      schema: JSON.stringify(SCHEMA),
+    });
+    const rotSchema = { schemaId: 1502, version: 1, schema: SCHEMA };
     const next = net.suite.generateKeyPair();
     await net.ok('rot', 'identity', 'rotateKey', {
       id: net.id('rot'),
@@ -234,8 +248,8 @@ describe('verification failures carry a stable IDENTITY_* code', () => {
       publicKey: next.publicKey,
     });
     // Issued (iat) after the rotation block, still signed with the rotated-out key-1.
-    const cred = await issue({ issuer: net.signingKey('rot'), iat: net.now() + 1 });
-    const r = await verify(cred, policy({ now: net.now() + 1 }));
+    const cred = await issue({ issuer: net.signingKey('rot'), schema: rotSchema, iat: net.now() + 1 });
+    const r = await verify(cred, policy({ now: net.now() + 1, schemaId: 1502 }));
     failed(r, 'IDENTITY_KEY_NOT_VALID_AT_ISSUANCE');
     // The new key works.
     const good = await issue({
@@ -245,9 +259,10 @@ describe('verification failures carry a stable IDENTITY_* code', () => {
         publicKey: next.publicKey,
         kid: `${net.did('rot')}#key-2`,
       },
+      schema: rotSchema,
       iat: net.now() + 1,
     });
-    expect((await verify(good, policy({ now: net.now() + 1 }))).errors).toEqual([]);
+    expect((await verify(good, policy({ now: net.now() + 1, schemaId: 1502 }))).errors).toEqual([]);
   });
 
   it('missing disclosure and missing anchor: IDENTITY_DISCLOSURE_MISSING, IDENTITY_NOT_ANCHORED', async () => {

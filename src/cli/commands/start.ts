@@ -90,6 +90,7 @@ export function registerStart(program: Command): void {
             verifyWorkers: cfg.file.verifyWorkers ?? o.verifyWorkers,
             ...(cfg.file.cutWhenIdle === undefined ? {} : { cutWhenIdle: cfg.file.cutWhenIdle }),
             ...(cfg.network ? { network: cfg.network } : {}),
+            ...(cfg.identity ? { identity: cfg.identity } : {}),
             logger,
           });
         const log = (m: string) => logger.info(m);

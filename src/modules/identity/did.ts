@@ -86,6 +86,8 @@ export interface ResolutionJson {
     readonly created: ReturnType<typeof atJson>;
     readonly updated: ReturnType<typeof atJson>;
     readonly versionId: string;
+    /** Set when an older version was resolved: the version that followed it. */
+    readonly nextVersionId?: string;
     readonly deactivated: boolean;
     readonly deactivatedAt?: ReturnType<typeof atJson>;
     readonly createdBy: string;

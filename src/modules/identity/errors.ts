@@ -66,6 +66,47 @@ export const IDENTITY_ERRORS = defineErrors({
   IDENTITY_SUSPENDED: [403, 'The issuer suspended this credential.'],
   IDENTITY_DISCLOSURE_MISSING: [400, 'Disclose the claims the verifier asks for.'],
   IDENTITY_NOT_ANCHORED: [404, 'The credential’s digest is not anchored on the ledger.'],
+  IDENTITY_KB_EXPIRED: [
+    401,
+    'The key-binding JWT is older than the verifier accepts (RFC 9901 §7.3); present again with a fresh one.',
+  ],
+  IDENTITY_KB_NOT_YET_VALID: [
+    401,
+    'The key-binding JWT is dated in the future beyond the allowed clock skew; check the wallet’s clock.',
+  ],
+  IDENTITY_SCHEMA_OWNER_MISMATCH: [
+    422,
+    'The credential names a schema owned by another DID; issuers issue only against their own schemas.',
+  ],
+  IDENTITY_STATUS_TOKEN_INVALID: [
+    401,
+    'The status list does not verify with the issuer’s key (signature, typ, uri or list malformed).',
+  ],
+  IDENTITY_STATUS_TOKEN_EXPIRED: [401, 'The status list has expired; fetch a fresh one from its uri.'],
+  IDENTITY_STATUS_SIGNER_MISSING: [
+    404,
+    'This node holds no status-list key of the issuer; add the issuer’s key to the node config (identity.statusSigners).',
+  ],
+  IDENTITY_DID_METHOD_UNSUPPORTED: [
+    501,
+    'This DID method is not resolved here: use did:gongzhi, did:key, did:jwk or an allowed did:web.',
+  ],
+  IDENTITY_DID_WEB_HOST_NOT_ALLOWED: [
+    403,
+    'The did:web host is not in the node’s allow-list (identity.didWeb.allowHosts); nothing was fetched.',
+  ],
+  IDENTITY_DID_WEB_FETCH: [
+    502,
+    'The did:web document could not be fetched or is not a DID document for this DID.',
+  ],
+  IDENTITY_DID_URL_NOT_FOUND: [
+    404,
+    'The DID document has no verification method or service with this fragment.',
+  ],
+  IDENTITY_VERSION_NOT_FOUND: [
+    404,
+    'The DID has no version with this versionId, or did not exist at versionTime.',
+  ],
 });
 
 type Codes = { readonly [K in keyof typeof IDENTITY_ERRORS]: true };

@@ -5,6 +5,12 @@ import { defineQuery, type QueryArgs, S } from '../../execution/index.js';
 import type { StateReader } from '../../state/index.js';
 import { LIST_RE } from './args.js';
 import { atJson, parseDid, type ResolutionJson, resolutionJson } from './did.js';
+import {
+  EXTERNAL_DID_MAX,
+  isExternalDid,
+  readExternalIndex,
+  readExternalPeriods,
+} from './external-issuers.js';
 import { isOpen } from './issuers.js';
 import {
   issuerSchema,
@@ -19,13 +25,14 @@ import {
   readChunk,
   readDid,
   readDidAtHeight,
+  readDidVersion,
   readIssuerIndex,
   readIssuerPeriods,
   readSchema,
   readSchemaLatest,
   readStatusList,
 } from './state.js';
-import { ISSUER_CATEGORIES, STATUS_CHUNK_BITS, type StatusListRecord } from './types.js';
+import { type DidRecord, ISSUER_CATEGORIES, STATUS_CHUNK_BITS, type StatusListRecord } from './types.js';
 
 /**
  * The identity queries. Parameters arrive as URL strings (or JSON values from an SDK call) and are
@@ -61,27 +68,72 @@ function listName(q: QueryArgs): string {
   return q.str('list', 64, LIST_RE, 'a status list name ([a-z0-9-], ≤ 64 chars)');
 }
 
-/** `resolve {did, atHeight?}` → DID resolution result, current or as it was after block `atHeight`. */
+/**
+ * `resolve {did, atHeight?, versionId?, versionTime?}` → DID resolution result: current, as it was
+ * after block `atHeight`, version `versionId`, or the version in force at block time
+ * `versionTime` (ms). At most one of the three; an unknown version is IDENTITY_VERSION_NOT_FOUND,
+ * never the current one. `didDocumentMetadata.nextVersionId` names the following version, if any.
+ */
 export const resolve = defineQuery<ResolutionJson>({
-  summary: 'Resolve a DID to its W3C DID document and key history, now or as of a block',
+  summary: 'Resolve a DID to its W3C DID document and key history, now, as of a block, or a version',
   args: S.Object({
     did: didParam,
     atHeight: S.Optional(S.UintParam('resolve as of this block (≤ the committed head)')),
+    versionId: S.Optional(S.UintParam('this version of the DID document (1 = as created)')),
+    versionTime: S.Optional(S.UintParam('the version in force at this block time (ms)')),
   }),
   result: resolutionSchema,
   run: ({ state, group, height }, q) => {
     const { did, id } = didOf(q, group);
     const h = optUint(q, 'atHeight', height);
-    const r = h === undefined ? readDid(state, id) : readDidAtHeight(state, id, h);
-    if (r === undefined || r.did !== did) {
+    const v = optUint(q, 'versionId');
+    const t = optUint(q, 'versionTime');
+    if ([h, v, t].filter((x) => x !== undefined).length > 1) {
+      throw new GongzhiError('EXEC_BAD_ARGS', 'give at most one of atHeight, versionId, versionTime');
+    }
+    const cur = readDid(state, id);
+    if (cur === undefined || cur.did !== did) {
       throw new GongzhiError('IDENTITY_NOT_FOUND', 'no such DID', {
         did,
         ...(h === undefined ? {} : { atHeight: h }),
       });
     }
-    return resolutionJson(r);
+    let r: DidRecord | undefined = cur;
+    if (h !== undefined) r = readDidAtHeight(state, id, h);
+    else if (v !== undefined) r = v >= 1 && v <= cur.version ? readDidVersion(state, id, v) : undefined;
+    else if (t !== undefined) r = readDidAtTime(state, cur, t);
+    if (r === undefined) {
+      if (h !== undefined) throw new GongzhiError('IDENTITY_NOT_FOUND', 'no such DID', { did, atHeight: h });
+      throw new GongzhiError('IDENTITY_VERSION_NOT_FOUND', 'no such version of the DID', {
+        did,
+        ...(v === undefined ? {} : { versionId: v }),
+        ...(t === undefined ? {} : { versionTime: t }),
+      });
+    }
+    const res = resolutionJson(r);
+    // Only for the version parameters: the results of the older forms stay byte-identical.
+    return h === undefined && r.version < cur.version
+      ? { ...res, didDocumentMetadata: { ...res.didDocumentMetadata, nextVersionId: String(r.version + 1) } }
+      : res;
   },
 });
+
+/** The version in force at block time `t` (ms): the last one updated at or before `t`. */
+function readDidAtTime(state: StateReader, cur: DidRecord, t: number): DidRecord | undefined {
+  if (cur.updated.timestamp <= t) return cur;
+  let lo = 1;
+  let hi = cur.version - 1;
+  let found: DidRecord | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = readDidVersion(state, cur.id, mid);
+    if (r !== undefined && r.updated.timestamp <= t) {
+      found = r;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
 
 /**
  * `issuer {did, category, at?, atHeight?}` → whether the DID is a recognised issuer of the
@@ -96,10 +148,15 @@ export const issuer = defineQuery({
     atHeight: S.Optional(S.UintParam('block height to ask about')),
   }),
   result: issuerSchema,
-  run: ({ state, group }, q) => {
-    const { did, id } = didOf(q, group);
+  run: ({ state, group, suite }, q) => {
+    // A did:key / did:jwk / did:web issuer has its own registry rows; anything else is read as before.
+    const raw = q.has('did') ? q.str('did', EXTERNAL_DID_MAX) : '';
+    const external = isExternalDid(raw);
+    const { did, id } = external ? { did: raw, id: '' } : didOf(q, group);
     const category = q.oneOf('category', ISSUER_CATEGORIES);
-    const periods = readIssuerPeriods(state, id, category);
+    const periods = external
+      ? readExternalPeriods(state, suite, did, category)
+      : readIssuerPeriods(state, id, category);
     const t = optUint(q, 'at');
     const h = optUint(q, 'atHeight');
     const atTime =
@@ -132,18 +189,28 @@ export const issuers = defineQuery({
   summary: 'The DIDs ever recognised in a category, and whether they are now',
   args: S.Object({ category: categoryParam }),
   result: issuersSchema,
-  run: ({ state, group }, q) => {
+  run: ({ state, group, suite }, q) => {
     const category = q.oneOf('category', ISSUER_CATEGORIES);
     const ids = readIssuerIndex(state, category);
     const sample = ids[0] === undefined ? undefined : readDid(state, ids[0]);
     // The chain id is not in the query context: take the DID prefix from a stored record.
     const prefix = sample?.did.split(':').slice(0, 4).join(':') ?? `did:gongzhi:?:${group}`;
+    const external = readExternalIndex(state, category);
     return {
       category,
       issuers: ids.map((id) => ({
         did: `${prefix}:${id}`,
         recognised: isOpen(readIssuerPeriods(state, id, category)),
       })),
+      // Only when there are any: the answer for a registry of did:gongzhi issuers stays as it was.
+      ...(external.length === 0
+        ? {}
+        : {
+            external: external.map((d) => ({
+              did: d,
+              recognised: isOpen(readExternalPeriods(state, suite, d, category)),
+            })),
+          }),
     };
   },
 });

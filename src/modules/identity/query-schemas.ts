@@ -38,6 +38,9 @@ export const resolutionSchema = S.Object({
     created: at,
     updated: at,
     versionId: S.String(),
+    nextVersionId: S.Optional(
+      S.String({ description: 'the following version, when an older one was asked for' }),
+    ),
     deactivated: S.Boolean(),
     deactivatedAt: S.Optional(at),
     createdBy: S.String({ description: 'account that sent create (the subject or her agent)' }),
@@ -76,6 +79,11 @@ export const issuerSchema = S.Object({
 export const issuersSchema = S.Object({
   category,
   issuers: S.Array(S.Object({ did: S.String(), recognised: S.Boolean() })),
+  external: S.Optional(
+    S.Array(S.Object({ did: S.String(), recognised: S.Boolean() }), {
+      description: 'did:key / did:jwk / did:web issuers ever recognised in the category (when any)',
+    }),
+  ),
 });
 
 /** `schema`: one version of a credential schema. */

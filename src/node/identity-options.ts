@@ -1,0 +1,40 @@
+import type { SuiteId } from '../crypto/index.js';
+
+/**
+ * What a node needs to open its identity services to the world (node config `identity`): the
+ * URL outsiders reach it at, the issuers' status-list keys it signs published lists with, and the
+ * hosts it may fetch from (did:web documents, other nodes' status lists). Nothing here reaches
+ * execution: it is read by the API routes only.
+ */
+export interface IdentityNodeOptions {
+  /** Base URL of this node as outsiders reach it (status list `uri`s, OpenAPI links). */
+  readonly publicUrl?: string;
+  /**
+   * Keys this node signs an issuer's published status lists with. Each must be an
+   * `assertionMethod` of the issuer's DID (the issuer adds it with `identity.addKey`), so any
+   * verifier checks the lists with the issuer's DID document alone.
+   */
+  readonly statusSigners?: readonly StatusSigner[];
+  /** Seconds a published list may be cached (`ttl`, default 300). */
+  readonly statusTtlSeconds?: number;
+  /** Seconds a published list stays valid (`exp` − `iat`, default 86 400). */
+  readonly statusValiditySeconds?: number;
+  /** Hosts (`host` or `host:port`) this node may fetch did:web documents and status lists from; none by default. */
+  readonly allowHosts?: readonly string[];
+  /** Extra CA certificates (PEM) trusted for those fetches (a private PKI, or a test's self-signed cert). */
+  readonly ca?: string;
+  /** Verify route defaults: oldest KB-JWT accepted (s, default 300) and clock skew (s, default 60). */
+  readonly kbMaxAge?: number;
+  readonly clockSkew?: number;
+}
+
+/** A status-list signing key of an issuer DID. */
+export interface StatusSigner {
+  /** The issuer's DID (`did:gongzhi:<chain>:<group>:<id>`). */
+  readonly did: string;
+  /** Fragment of the key in the issuer's DID document (`status-1` → `<did>#status-1`). */
+  readonly fragment: string;
+  readonly type: SuiteId;
+  readonly secretKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
