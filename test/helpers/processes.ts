@@ -6,25 +6,10 @@
  */
 import type { ChildProcess } from 'node:child_process';
 
-/** Wait for `p` at most `ms`: true when it settled in time (rejections swallowed). */
-export async function settle(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
-  if (!p) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const cut = new Promise<boolean>((r) => {
-    timer = setTimeout(() => r(false), ms);
-  });
-  try {
-    return await Promise.race([
-      p.then(
-        () => true,
-        () => true,
-      ),
-      cut,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** Wait for `p` at most `ms`: true when it settled in time (rejections swallowed); the node's own helper. */
+import { settleWithin } from '../../src/ordering/orderer.js';
+
+export const settle = settleWithin;
 
 const tracked = new Set<number>();
 let hooked = false;
