@@ -61,6 +61,10 @@ export const CORE_ERRORS = {
   EXEC_ACCOUNT_FROZEN: s(403, 'The committee froze this account; ask it to unfreeze.'),
   EXEC_INTERNAL: s(500, 'A bug: report it with the transaction hash.'),
   // evidence proofs and certificates (read by the SDK without the module)
+  EVIDENCE_NOT_FOUND: s(
+    404,
+    'Nothing is anchored with this digest: check the file (its digest) or the group.',
+  ),
   EVIDENCE_BAD_DIGEST: s(400, 'Give the file’s SHA-256 (or SM3) digest: 32 bytes, 64 hex digits.'),
   EVIDENCE_BAD_PROOF: s(
     400,

@@ -1,14 +1,11 @@
 import { defineErrors } from '../../execution/index.js';
 
 /**
- * The evidence module's codes. EVIDENCE_BAD_DIGEST, EVIDENCE_BAD_PROOF and EVIDENCE_CERT_INVALID
- * are core codes: the SDK raises them while verifying certificates offline, without this module.
+ * The evidence module's codes. EVIDENCE_BAD_DIGEST, EVIDENCE_BAD_PROOF, EVIDENCE_CERT_INVALID and
+ * EVIDENCE_NOT_FOUND are core codes: the SDK raises them (verifying certificates offline, building
+ * cross-group proofs) without this module.
  */
 export const EVIDENCE_ERRORS = defineErrors({
-  EVIDENCE_NOT_FOUND: [
-    404,
-    'Nothing is anchored with this digest: check the file (its digest) or the group.',
-  ],
   EVIDENCE_ALREADY_SIGNED: [409, 'This account already signed this evidence; nothing to do.'],
   EVIDENCE_NOT_SIGNER: [403, 'Only an account that anchored or co-signed this evidence may do this.'],
   EVIDENCE_REVOKED: [409, 'This signature was revoked; a revoked signer cannot act on the record again.'],
