@@ -1,5 +1,5 @@
 import { getSuite, type KeyPair } from '../crypto/index.js';
-import { GongzhiError } from '../errors/index.js';
+import { GongzhiError, hintFor } from '../errors/index.js';
 import type { CborMap } from '../ledger/index.js';
 import { buildTx, GongzhiClient, type SubmitResponse } from '../sdk/index.js';
 import { DEFAULT_URL, loadKey, type PasswordOpts, printJson } from './util.js';
@@ -70,7 +70,9 @@ export async function clientContext(o: ClientOpts) {
       printJson({ ok: false, ...r });
       throw new GongzhiError(
         'TX_FAILED',
-        `${module}.${method} committed at block ${String(r.height)} but failed: ${status}${r.receipt?.message ? ` — ${r.receipt.message}` : ''}`,
+        `${module}.${method} committed at block ${String(r.height)} but failed: ${status}${r.receipt?.message ? ` — ${r.receipt.message}` : ''}` +
+          // The receipt's own code has the hint that helps; TX_FAILED's hint only says what happened.
+          (hintFor(status) === '' ? '' : ` (hint: ${hintFor(status)})`),
         { tx: r.hash, status },
       );
     }

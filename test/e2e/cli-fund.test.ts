@@ -91,7 +91,7 @@ describe.skipIf(!existsSync(CLI))('gongzhi fund and gongzhi donation trace', () 
     const before = await cli('fund', 'expense', String(ids.expense));
     const e = await cliFails('fund', 'pay', String(ids.expense), '--reference', 'DR-9', '--key', bankKey);
     expect(e.code).toBe(1);
-    expect(e.stderr).toMatch(/refused FUNDS_BAD_STATE/);
+    expect(e.stderr).toMatch(/error TX_FAILED: .*failed: FUNDS_BAD_STATE/);
     expect(e.stderr).toMatch(/hint: The expense/);
     expect(await cli('fund', 'expense', String(ids.expense))).toBe(before);
   });

@@ -61,11 +61,14 @@ describe('damaged data files are refused, with their codes', () => {
     const node: GongzhiNode = await startTestNode(c, pristine);
     const g = node.group('main');
     const admin = c.admins[0] as KeyPair;
-    // A failed receipt too: its nonce is stored like any other and must be replayed.
-    const failed = makeTx(c.suite, admin, g, 'evidence', 'nosuch', {});
+    // A failed receipt too (co-signing nothing: refused by the module at execution, not at
+    // admission): its nonce is stored like any other and must be replayed.
+    const failed = makeTx(c.suite, admin, g, 'evidence', 'cosign', {
+      digest: c.suite.hash(utf8('never anchored')),
+    });
     const [f] = await g.submit([failed.bytes]);
     if (!f || 'error' in f) throw new Error('submit failed');
-    expect((await g.waitForCommit(f.hash, 10_000)).receipt.status).toBe('EXEC_UNKNOWN_METHOD');
+    expect((await g.waitForCommit(f.hash, 10_000)).receipt.status).toBe('EVIDENCE_NOT_FOUND');
     for (let i = 0; i < 3; i++) {
       const t = makeTx(c.suite, admin, g, 'evidence', 'anchor', {
         digest: c.suite.hash(utf8(`doc ${i}`)),
