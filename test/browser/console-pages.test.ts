@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,14 @@ import {
 if (SKIP_REASON) console.warn(`[console-pages] skipped: ${SKIP_REASON}`);
 
 const DOCS_IMG = new URL('../../docs/img/', import.meta.url).pathname;
+/**
+ * Where a screenshot goes: docs/img/ with GONGZHI_SCREENSHOTS=1 (to refresh docs/console.md's
+ * images), otherwise the temp folder — a test run leaves the tracked files alone.
+ */
+const shotPath = (name: string): string =>
+  process.env.GONGZHI_SCREENSHOTS === '1'
+    ? join(DOCS_IMG, name)
+    : join(tmpdir(), `gongzhi-${process.pid}-${name}`);
 const CJK = /[\u3400-\u9fff]/;
 
 describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => {
@@ -171,7 +180,7 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     await expect.poll(() => page.textContent('[data-testid=inclusion]')).toContain('Verified');
     expect(await page.textContent('[data-testid=inclusion]')).toContain('✓');
     expect(await page.textContent('[data-testid=tx-view]')).toContain('evidence.anchored');
-    await page.screenshot({ path: join(DOCS_IMG, 'console-transaction.png'), fullPage: true });
+    await page.screenshot({ path: shotPath('console-transaction.png'), fullPage: true });
 
     // The sender's transactions, from the paged index.
     await page.click('[data-testid=tx-view] a[href*="/explorer/account/"]');
@@ -194,7 +203,7 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     expect(checks.length).toBeGreaterThan(5);
     expect(checks.every((c) => c.startsWith('✓'))).toBe(true);
     expect(await page.textContent('[data-testid=evidence-result]')).toContain(`Block ${anchored.height}`);
-    await page.screenshot({ path: join(DOCS_IMG, 'console-evidence.png'), fullPage: true });
+    await page.screenshot({ path: shotPath('console-evidence.png'), fullPage: true });
 
     // Download the offline certificate ...
     const [download] = await Promise.all([
@@ -261,7 +270,7 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
       .poll(() => get.locator('[data-testid=error-code]').textContent())
       .toBe('EVIDENCE_BAD_DIGEST');
     expect(await get.locator('[data-testid=error-hint]').textContent()).toContain('64 hex');
-    await page.screenshot({ path: join(DOCS_IMG, 'console-modules.png') });
+    await page.screenshot({ path: shotPath('console-modules.png') });
     await close(page);
   });
 
@@ -312,7 +321,7 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     expect(await page.textContent('[data-testid=threshold]')).toMatch(/\d+ % of total active weight/);
     expect(await page.textContent('[data-testid=permissions]')).toContain('evidence.anchor');
     expect(await page.textContent('[data-testid=proposals]')).toContain('setParam');
-    await page.screenshot({ path: join(DOCS_IMG, 'console-governance.png') });
+    await page.screenshot({ path: shotPath('console-governance.png') });
     await close(page);
   });
 
@@ -330,7 +339,7 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     const page = await open('/', { lang: 'en' });
     await page.waitForSelector('[data-testid=group-governance]');
     await expect.poll(() => page.textContent('[data-testid=connection]')).toBe('Live');
-    await page.screenshot({ path: join(DOCS_IMG, 'console-overview.png'), fullPage: true });
+    await page.screenshot({ path: shotPath('console-overview.png'), fullPage: true });
     await close(page);
     expect(pageErrors).toEqual([]);
   });
