@@ -1,6 +1,6 @@
 import { type CborValue, fromHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
-import { type CborMap, ID_PATTERN, isMap, ShapeReader } from '../ledger/index.js';
+import { type CborMap, ID_PATTERN, ShapeReader } from '../ledger/index.js';
 import type { StateOverlay, StateReader } from '../state/index.js';
 
 /**
@@ -194,5 +194,3 @@ export class QueryArgs {
     return fromHex(s);
   }
 }
-
-export { isMap };

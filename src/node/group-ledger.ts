@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CryptoSuite, VerifyPool } from '../crypto/index.js';
-import { decodeCanonical, fromHex, toHex } from '../encoding/index.js';
+import { type CborValue, decodeCanonical, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import {
   type AdmissionScope,
@@ -101,6 +101,10 @@ export class GroupLedger {
   readonly executor: BlockExecutor;
   readonly genesisHash: Uint8Array;
   private head: StoredBlock;
+  private admissionMemo: { height: number; values: Map<string, CborValue | undefined> } = {
+    height: -1,
+    values: new Map(),
+  };
   private orderer: Orderer | undefined;
   private readonly mempool: Mempool;
   private readonly waiters: CommitWaiters;
@@ -141,7 +145,7 @@ export class GroupLedger {
       precheck: (c) => {
         const b = c.tx.body;
         this.registry.method(b.module, b.method);
-        governanceAuthorizer.authorize(this.stateReader(), c.sender, b.module, b.method);
+        governanceAuthorizer.authorize(this.admissionReader(), c.sender, b.module, b.method);
       },
     });
     this.waiters = new CommitWaiters(opts.maxCommitWaiters);
@@ -307,6 +311,29 @@ export class GroupLedger {
   }
 
   /** Read-only view of committed state. */
+  /**
+   * Committed state for the admission pre-check, decoded once per key per block: every
+   * transaction of a batch reads the same permission row (and often the same sender's roles), and
+   * committed state only changes when the head does, which empties the memo.
+   */
+  private admissionReader(): StateReader {
+    if (this.admissionMemo.height !== this.head.height) {
+      this.admissionMemo = { height: this.head.height, values: new Map() };
+    }
+    const { values } = this.admissionMemo;
+    const store = this.store;
+    return {
+      getRaw: (k: string) => store.getRaw(k),
+      get: (k: string) => {
+        if (values.has(k)) return values.get(k);
+        const raw = store.getRaw(k);
+        const v = raw === undefined ? undefined : decodeCanonical(raw);
+        values.set(k, v);
+        return v;
+      },
+    };
+  }
+
   stateReader(): StateReader {
     const store = this.store;
     return {
