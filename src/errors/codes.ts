@@ -113,7 +113,11 @@ export const CORE_ERRORS = {
   ),
   EVIDENCE_UNTRUSTED_NODE: s(
     400,
-    'Too few trusted nodes signed the block: pass this chain’s genesis or node list as trusted nodes, or lower minSignatures.',
+    'Too few organisations (or trusted nodes) signed the block: wait until the block is final and fetch the certificate again, check that you trust this group’s genesis, or accept a lower bar with --min-signatures (the result shows it).',
+  ),
+  EVIDENCE_WRONG_GROUP: s(
+    400,
+    'The certificate is of another chain or group than the genesis you trust: pass the genesis of the group that anchored it.',
   ),
   EVIDENCE_RECORD_MISMATCH: s(
     400,

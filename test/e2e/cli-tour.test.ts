@@ -84,6 +84,13 @@ describe.skipIf(!built)('the README tour through the gongzhi CLI', () => {
     expect(online).toMatch(/^ {2}✓ digest +the file's sha256 digest is the certificate digest/m);
     expect(online).toMatch(/^ {2}✓ anchor\.blockSignatures +signed by /m);
     expect(online).toMatch(/^ {2}valid: all \d+ checks passed$/m);
+    // the genesis is the trust root: group checked, a finality quorum of the five organisations signed
+    expect(online).toMatch(
+      /^trust: genesis of gongzhi-demo\/governance, 5 organisations; finality quorum 4/m,
+    );
+    expect(online).toMatch(
+      /^block FINAL: signed by 5 organisation\(s\): bank, civil-affairs, community, court, hospital$/m,
+    );
     expect(online).not.toContain('✗');
     expect(online).toMatch(/^anchored: block \d+ at /m);
     const offline = JSON.parse(
@@ -152,9 +159,49 @@ describe.skipIf(!built)('the README tour through the gongzhi CLI', () => {
     expect(v.checks.map((c) => c.name)).toContain('batchProof');
   });
 
+  it('the committee votes a parameter change through (README step 6)', async () => {
+    type Standing = {
+      proposal: { id: number; status: string; approvingWeight: number; weightToPass: number };
+    };
+    const show = JSON.parse(await cli('governance', 'show')) as {
+      committee: { members: { org?: string; orgName?: string }[]; threshold: number; thresholdUnit: string };
+    };
+    expect(show.committee.members.map((m) => m.org).sort()).toEqual([
+      'bank',
+      'civil-affairs',
+      'community',
+      'court',
+      'hospital',
+    ]);
+    expect(show.committee.members.every((m) => (m.orgName ?? '').length > 0)).toBe(true);
+    expect(show.committee.thresholdUnit).toMatch(/percent/);
+    const keys = join(demo, 'keys');
+    const proposed = JSON.parse(
+      await cli(
+        'governance',
+        'propose',
+        '{"type":"setParam","name":"blockIntervalMs","value":200}',
+        '--key',
+        join(keys, 'community-admin.json'),
+      ),
+    ) as Standing;
+    expect(proposed.proposal).toMatchObject({ status: 'open', approvingWeight: 1, weightToPass: 4 });
+    const id = String(proposed.proposal.id);
+    const statuses: string[] = [];
+    for (const org of ['bank', 'hospital', 'court']) {
+      const v = JSON.parse(
+        await cli('governance', 'vote', id, '--key', join(keys, `${org}-admin.json`)),
+      ) as Standing;
+      statuses.push(`${v.proposal.status}:${v.proposal.approvingWeight}`);
+    }
+    expect(statuses).toEqual(['open:2', 'open:3', 'passed:4']);
+    const p = JSON.parse(await cli('governance', 'show', id)) as { status: string };
+    expect(p.status).toBe('passed');
+    const after = JSON.parse(await cli('governance', 'show')) as { params: { blockIntervalMs: number } };
+    expect(after.params.blockIntervalMs).toBe(200);
+  });
+
   it('shows governance state and refuses a vote from a key that is not on the committee', async () => {
-    const show = JSON.parse(await cli('governance', 'show')) as { params: { blockIntervalMs: number } };
-    expect(show.params.blockIntervalMs).toBe(100); // the demo's seeded proposal passed
     const outsider = join(tmp.dir, 'outsider.json');
     await cli('key', 'new', '--out', outsider);
     // Refused at admission (no role for governance.vote): no block space, no receipt.

@@ -45,6 +45,7 @@ import type {
 import {
   type CertificateVerification,
   type TrustedNode,
+  type TrustRoot,
   verifyCertificate,
 } from '../../src/sdk/evidence/verify-certificate.js';
 import { MapSource, StateOverlay } from '../../src/state/index.js';
@@ -739,5 +740,110 @@ describe('certificate assembly', () => {
     expect(() =>
       buildCertificate({ ...({} as Parameters<typeof buildCertificate>[0]), digest: new Uint8Array(3) }),
     ).toThrow(/32 bytes/);
+  });
+});
+
+describe('a genesis trust root: group checked, finality quorum of organisations by default', () => {
+  const s = scenario('ed25519');
+  const cert = s.chain.certificate(s.digests[1]!, s.root, s.proofs[1]!);
+  const [a, b] = s.trusted as [TrustedNode, TrustedNode];
+  const stranger = { id: 'node-c', publicKey: toHex(s.suite.generateKeyPair().publicKey) };
+  const root = (nodes: TrustRoot['nodes'], group = 'g1'): TrustRoot => ({
+    chain: 'test',
+    group,
+    nodes,
+    quorumPercent: 67,
+  });
+  const verify = (trustRoot: TrustRoot, minSignatures?: number) =>
+    verifyCertificate({
+      certificate: cert,
+      file: s.files[1]!,
+      trustRoot,
+      ...(minSignatures === undefined ? {} : { minSignatures }),
+    });
+
+  it('both organisations signed: valid and final, with the signing organisations named', () => {
+    const v = verify(
+      root([
+        { ...a, org: 'court' },
+        { ...b, org: 'bank' },
+      ]),
+    );
+    expect(failed(v)).toEqual([]);
+    expect(v.trust).toEqual({
+      root: 'genesis',
+      chain: 'test',
+      group: 'g1',
+      organisations: 2,
+      quorumPercent: 67,
+      required: 2,
+      lowered: false,
+    });
+    expect(v.finality).toEqual({ final: true, signedBy: ['bank', 'court'] });
+  });
+
+  it('two of three organisations is short of a 67 % quorum: not valid, not final', () => {
+    const v = verify(
+      root([
+        { ...a, org: 'court' },
+        { ...b, org: 'bank' },
+        { ...stranger, org: 'school' },
+      ]),
+    );
+    expect(v.valid).toBe(false);
+    expect(failures(v)).toContain('anchor.blockSignatures EVIDENCE_UNTRUSTED_NODE');
+    expect(v.finality).toBeUndefined();
+    expect(v.trust?.required).toBe(3);
+  });
+
+  it('a lower bar only when asked for, and the result says it was lowered and the block is not final', () => {
+    const v = verify(
+      root([
+        { ...a, org: 'court' },
+        { ...b, org: 'bank' },
+        { ...stranger, org: 'school' },
+      ]),
+      1,
+    );
+    expect(failed(v)).toEqual([]);
+    expect(v.trust).toMatchObject({ required: 1, lowered: true, organisations: 3 });
+    expect(v.finality).toEqual({ final: false, signedBy: ['bank', 'court'] });
+    expect(v.checks.find((c) => c.name === 'options')?.detail).toContain('LOWERED');
+  });
+
+  it('two nodes of one organisation count once', () => {
+    const v = verify(
+      root([
+        { ...a, org: 'court' },
+        { ...b, org: 'court' },
+        { ...stranger, org: 'bank' },
+      ]),
+    );
+    expect(v.valid).toBe(false);
+    expect(v.checks.find((c) => c.name === 'anchor.blockSignatures')?.detail).toContain('1 organisation(s)');
+  });
+
+  it('a certificate of another group than the trusted genesis fails trustRoot', () => {
+    const v = verify(
+      root(
+        [
+          { ...a, org: 'court' },
+          { ...b, org: 'bank' },
+        ],
+        'g2',
+      ),
+    );
+    expect(failures(v)).toEqual(['trustRoot EVIDENCE_WRONG_GROUP']);
+  });
+
+  it('a bare key list says it checked no finality', () => {
+    const v = verifyCertificate({ certificate: cert, file: s.files[1]!, trustedNodes: s.trusted });
+    expect(v.trust).toMatchObject({ root: 'nodes', required: 1, lowered: false });
+    expect(v.finality).toEqual({ final: false, signedBy: ['node-a', 'node-b'] });
+  });
+
+  it('no trust at all is an input error', () => {
+    const v = verifyCertificate({ certificate: cert, file: s.files[1]! });
+    expect(failures(v)).toContain('options EVIDENCE_VERIFY_INPUT');
   });
 });

@@ -17,11 +17,13 @@ import {
   hasherFor,
   parseProof,
   type TrustedNode,
+  type TrustRoot,
+  trustRootFromGenesis,
   verifyCertificate,
   verifyCrossGroupProof,
 } from '../../sdk/index.js';
 import { clientContext, GROUP_HELP } from '../client-context.js';
-import { action, DEFAULT_URL, passwordOptions, printJson, readBytes, readJson } from '../util.js';
+import { action, DEFAULT_URL, int, passwordOptions, printJson, readBytes, readJson } from '../util.js';
 
 interface Common {
   group?: string;
@@ -89,14 +91,36 @@ function verifyCrossGroupFile(
 }
 
 /** Trusted node keys: a JSON list of {id, publicKey}, or a genesis file's organisations' nodes. */
-function readTrusted(path: string): TrustedNode[] {
+/** What `--trusted` names: a genesis (a trust root: group and finality quorum) or a bare key list. */
+type Trust = { readonly root: TrustRoot } | { readonly nodes: readonly TrustedNode[] };
+
+function readTrusted(path: string, quorumPercent: number | undefined): Trust {
   const v = readJson(path) as TrustedNode[] | Genesis;
-  if (Array.isArray(v)) return v;
-  if (Array.isArray(v.orgs))
-    return v.orgs.flatMap((o) =>
-      o.nodes.map((n: { id: string; publicKey: string }) => ({ id: n.id, publicKey: n.publicKey })),
-    );
+  if (Array.isArray(v)) return { nodes: v };
+  if (Array.isArray(v.orgs) && typeof v.chain === 'string' && typeof v.group === 'string')
+    return { root: trustRootFromGenesis(v, quorumPercent) };
   throw new GongzhiError('CONFIG_INVALID', `${path} is neither a node list nor a genesis file`);
+}
+
+/** The trust line people read first: what was trusted and the bar every block had to meet. */
+function trustLines(r: CertificateVerification): string[] {
+  const t = r.trust;
+  if (t === undefined) return [];
+  const fin = r.finality;
+  if (t.root === 'nodes') {
+    return [
+      `trust: a list of node keys (no genesis): ≥ ${t.required} trusted node signature(s) per block; finality not checked`,
+    ];
+  }
+  const bar = t.lowered
+    ? `LOWERED to ${t.required} by --min-signatures (below the finality quorum)`
+    : `finality quorum ${t.required} (${t.quorumPercent} %)`;
+  const out = [`trust: genesis of ${t.chain}/${t.group}, ${t.organisations} organisations; ${bar}`];
+  if (fin !== undefined)
+    out.push(
+      `block ${fin.final ? 'FINAL' : 'NOT FINAL'}: signed by ${fin.signedBy.length} organisation(s): ${fin.signedBy.join(', ') || '—'}`,
+    );
+  return out;
 }
 
 /**
@@ -104,7 +128,11 @@ function readTrusted(path: string): TrustedNode[] {
  * the summary, then what was proven when the anchor verified.
  */
 function printVerification(r: CertificateVerification): void {
-  const out = [`certificate for ${r.digest}`, ...formatVerification(r).map((l) => `  ${l}`)];
+  const out = [
+    `certificate for ${r.digest}`,
+    ...trustLines(r),
+    ...formatVerification(r).map((l) => `  ${l}`),
+  ];
   if (r.anchoredAt !== undefined) {
     const at = r.anchoredAt;
     out.push(
@@ -199,7 +227,21 @@ export function registerEvidence(program: Command): void {
       .option('--proof <file>', 'batch proof written by `evidence batch`')
       .option('--cert <file>', 'verify this saved certificate instead of asking a node')
       .option('--save <file>', 'save the certificate')
-      .option('--trusted <file>', 'trusted node keys: JSON [{id, publicKey}] or a genesis file')
+      .option(
+        '--trusted <file>',
+        'the group’s genesis file (group checked, finality quorum required) or a JSON list [{id, publicKey}] of node keys',
+      )
+      .option(
+        '--min-signatures <n>',
+        'with a genesis: organisations required per block instead of the finality quorum (shown as LOWERED); with a key list: node signatures (default 1)',
+        int,
+      )
+      .option(
+        '--quorum-percent <n>',
+        'finality quorum of the trusted genesis, percent of organisations',
+        int,
+        67,
+      )
       .option(
         '--target-genesis <file>',
         'cross-group proof (--cert): the anchoring group’s genesis; --trusted is the source’s',
@@ -216,14 +258,26 @@ export function registerEvidence(program: Command): void {
           trusted?: string;
           targetGenesis?: string;
           json?: boolean;
+          minSignatures?: number;
+          quorumPercent: number;
         },
       ) => {
         const bytes = readBytes(file);
         if (o.cert && verifyCrossGroupFile(file, bytes, o)) return;
+        let trusted: Trust | undefined = o.trusted ? readTrusted(o.trusted, o.quorumPercent) : undefined;
+        const verify = (certificate: Record<string, unknown>, trust: Trust) =>
+          verifyCertificate({
+            certificate,
+            file: bytes,
+            ...('root' in trust ? { trustRoot: trust.root } : { trustedNodes: trust.nodes }),
+            ...(o.minSignatures === undefined ? {} : { minSignatures: o.minSignatures }),
+          });
         let certificate: Record<string, unknown>;
-        let trusted: TrustedNode[] | undefined = o.trusted ? readTrusted(o.trusted) : undefined;
+        let result: CertificateVerification;
         if (o.cert) {
+          if (!trusted) throw new GongzhiError('CONFIG_INVALID', '--trusted <file> is required with --cert');
           certificate = readJson(o.cert) as Record<string, unknown>;
+          result = verify(certificate, trusted);
         } else {
           const ctx = await clientContext(o);
           const alg = algOf(ctx.info.suite);
@@ -231,21 +285,42 @@ export function registerEvidence(program: Command): void {
           let proof: EvidenceProof | undefined;
           if (o.proof) proof = parseProof(readJson(o.proof));
           const anchored = proof ? fromHex(proof.root) : digest;
-          const cert = (await ctx.client.evidenceCertificate(
-            ctx.group,
-            toHex(anchored),
-          )) as unknown as Record<string, unknown>;
-          certificate = proof ? { ...cert, digest: toHex(digest), batchProof: proof } : cert;
+          const fetchCert = async (): Promise<Record<string, unknown>> => {
+            const cert = (await ctx.client.evidenceCertificate(
+              ctx.group,
+              toHex(anchored),
+            )) as unknown as Record<string, unknown>;
+            return proof ? { ...cert, digest: toHex(digest), batchProof: proof } : cert;
+          };
           if (!trusted) {
             process.stderr.write(
               'note: trusting node keys reported by the node itself; pass --trusted for an independent check\n',
             );
-            trusted = (await ctx.client.query(ctx.group, 'governance', 'nodes', {})) as TrustedNode[];
+            // The node's own report of its group's organisations: the quorum applies, the trust does not.
+            const nodes = (await ctx.client.query(ctx.group, 'governance', 'nodes', {})) as {
+              id: string;
+              org: string;
+              publicKey: string;
+            }[];
+            trusted = {
+              root: { chain: ctx.info.chain, group: ctx.group, nodes, quorumPercent: o.quorumPercent },
+            };
+          }
+          const trust = trusted;
+          certificate = await fetchCert();
+          result = verify(certificate, trust);
+          // A block is final a moment after it commits (the other organisations' signatures):
+          // a certificate short only of the quorum is fetched again for a few seconds.
+          const shortOfQuorum = (r: CertificateVerification) =>
+            !r.valid && r.errors.length > 0 && r.errors.every((c) => c === 'EVIDENCE_UNTRUSTED_NODE');
+          for (let i = 0; i < 40 && shortOfQuorum(result); i++) {
+            if (i === 0) process.stderr.write('waiting for the block to become final…\n');
+            await new Promise((r) => setTimeout(r, 250));
+            certificate = await fetchCert();
+            result = verify(certificate, trust);
           }
         }
-        if (!trusted) throw new GongzhiError('CONFIG_INVALID', '--trusted <file> is required with --cert');
         if (o.save) writeFileSync(o.save, `${JSON.stringify(certificate, null, 2)}\n`);
-        const result = verifyCertificate({ certificate, file: bytes, trustedNodes: trusted });
         if (o.json) printJson(result);
         else printVerification(result);
         if (!result.valid) process.exitCode = 2;

@@ -13,6 +13,7 @@ import {
   ensureDemoConsortium,
   ensureDemoSeeded,
 } from '../../node/demo.js';
+import { DemoCosigners } from '../../node/demo-cosigners.js';
 import { GongzhiNode } from '../../node/index.js';
 import { cliLogger, type LogFormat, logFormat } from '../log-format.js';
 import { action, int, password, passwordOptions } from '../util.js';
@@ -111,6 +112,8 @@ export function registerStart(program: Command): void {
           if (r === 'seeded') logger.info('demo: data seeded');
         }
         const node = await startNode(cfg.dataDir);
+        // The demo's other organisations re-execute and sign every block: real finality certificates.
+        const cosigners = demoDir === undefined ? undefined : await DemoCosigners.open(node, demoDir, logger);
         // On a seeded demo this only finds the page of the story already on the ledger.
         const teaPage = demoDir === undefined ? undefined : await teaStory(node, demoDir);
         const host = o.host ?? cfg.file.api.host;
@@ -119,6 +122,7 @@ export function registerStart(program: Command): void {
         try {
           server = await startServer(node, { host, port, logger, limits: cfg.apiLimits });
         } catch (e) {
+          await cosigners?.close();
           await node.close();
           throw e;
         }
@@ -128,6 +132,7 @@ export function registerStart(program: Command): void {
           stopping = true;
           logger.info({ signal }, 'shutting down: finishing the block in flight');
           await server.close();
+          await cosigners?.close();
           await node.close();
           logger.info('stopped');
           process.exit(0);
@@ -168,6 +173,9 @@ function banner(
   }
   if (demoDir) {
     out.push(`  Demo keys: ${demoDir}/keys (password "${DEMO_PASSWORD}")`);
+    out.push(
+      '  Finality: every demo organisation re-executes and signs each block (all in this process: a demo of the mechanism, not of independent trust)',
+    );
     if (teaPage !== undefined) out.push(`  Tea page: ${url}${teaPage}`);
   } else out.push(`  Config:   ${cfg.path}`);
   out.push('Ready. Ctrl-C stops the node.');

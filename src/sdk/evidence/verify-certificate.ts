@@ -41,6 +41,48 @@ export interface TrustedNode {
   readonly publicKey: string;
 }
 
+/** A node of a trust root: its organisation is what finality counts. */
+export interface TrustRootNode extends TrustedNode {
+  readonly org: string;
+}
+
+/**
+ * What a verifier trusts when it holds the group's genesis: the chain and group the certificate
+ * must be of, the organisations and their node keys, and the finality quorum (percent of the
+ * organisations whose nodes must sign a block; 67, as the nodes use by default).
+ */
+export interface TrustRoot {
+  readonly chain: string;
+  readonly group: string;
+  readonly nodes: readonly TrustRootNode[];
+  readonly quorumPercent: number;
+}
+
+/** The finality quorum nodes use unless their network config says otherwise. */
+export const DEFAULT_QUORUM_PERCENT = 67;
+
+/** The trust root a genesis document gives: its chain, group, organisations and their node keys. */
+export function trustRootFromGenesis(
+  genesis: {
+    readonly chain: string;
+    readonly group: string;
+    readonly orgs: readonly { readonly id: string; readonly nodes: readonly TrustedNode[] }[];
+  },
+  quorumPercent: number = DEFAULT_QUORUM_PERCENT,
+): TrustRoot {
+  return {
+    chain: genesis.chain,
+    group: genesis.group,
+    nodes: genesis.orgs.flatMap((o) => o.nodes.map((n) => ({ id: n.id, publicKey: n.publicKey, org: o.id }))),
+    quorumPercent,
+  };
+}
+
+/** Organisations needed for finality: at least `quorumPercent` % of `orgCount` (the nodes' rule). */
+export function quorumOrgs(orgCount: number, quorumPercent: number): number {
+  return Math.max(1, Math.ceil((quorumPercent * orgCount) / 100));
+}
+
 /** Input of `verifyCertificate`. Give the file, or its digest, or both. */
 export interface VerifyCertificateInput {
   /** The certificate: the object, or its JSON text. */
@@ -49,11 +91,24 @@ export interface VerifyCertificateInput {
   readonly file?: Uint8Array;
   /** The file's digest, when the file itself is not at hand. */
   readonly digest?: Uint8Array;
-  /** Nodes whose signatures count (from the genesis document or another trusted source). */
-  readonly trustedNodes: readonly TrustedNode[];
+  /**
+   * The group's trust root (from its genesis): the certificate must be of its chain and group, and
+   * every block must be signed by nodes of a finality quorum of its organisations — unless
+   * `minSignatures` asks for a lower bar, which the result then shows (`trust.lowered`).
+   */
+  readonly trustRoot?: TrustRoot;
+  /**
+   * Nodes whose signatures count, when no trust root is at hand (a bare key list: no group check,
+   * no organisations, so no finality — at least `minSignatures` of them, default 1). Ignored when
+   * `trustRoot` is given.
+   */
+  readonly trustedNodes?: readonly TrustedNode[];
   /** Suite to use; must match the certificate's. Defaults to `getSuite(certificate.suite)`. */
   readonly suite?: CryptoSuite;
-  /** Distinct trusted node signatures required on every block (default 1). */
+  /**
+   * With a trust root: distinct organisations required on every block instead of the finality
+   * quorum. Without one: distinct trusted node signatures required (default 1).
+   */
   readonly minSignatures?: number;
 }
 
@@ -73,6 +128,7 @@ export type TxLabel = 'anchor' | `cosign[${number}]` | `revocation[${number}]`;
 /** Every check `verifyCertificate` reports (docs/evidence.md lists what each one holds). */
 export type CertificateCheckName =
   | 'options'
+  | 'trustRoot'
   | 'suite'
   | 'digest'
   | 'batchProof'
@@ -117,8 +173,34 @@ export interface VerifiedEvidence {
   readonly batch?: { readonly count: number };
 }
 
+/** What the verifier trusted, and the bar every block had to meet. */
+export interface VerificationTrust {
+  /** `genesis`: a trust root (group checked, organisations counted); `nodes`: a bare key list. */
+  readonly root: 'genesis' | 'nodes';
+  readonly chain: string;
+  readonly group: string;
+  /** Organisations of the trust root (genesis only). */
+  readonly organisations?: number;
+  /** Finality quorum in percent of the organisations (genesis only). */
+  readonly quorumPercent?: number;
+  /** Signing organisations (genesis) or trusted nodes (nodes) required on every block. */
+  readonly required: number;
+  /** True when `minSignatures` set a bar below the finality quorum. */
+  readonly lowered: boolean;
+}
+
+/** Whether the anchor's block is final, and who signed it. */
+export interface VerifiedFinality {
+  /** Signed by nodes of a finality quorum of the trust root's organisations (false without one). */
+  readonly final: boolean;
+  /** Organisations (genesis) or trusted node ids (nodes) with a valid signature on the block. */
+  readonly signedBy: readonly string[];
+}
+
 /** What a certificate proved besides its checks (present once the anchor verified). */
 export interface CertificateFacts {
+  readonly trust?: VerificationTrust;
+  readonly finality?: VerifiedFinality;
   /** The file digest (hex) the certificate is about. */
   readonly digest: string;
   readonly evidence?: VerifiedEvidence;
@@ -263,8 +345,15 @@ interface Env {
   readonly cert: EvidenceCertificate;
   readonly suite: CryptoSuite;
   readonly trusted: ReadonlyMap<string, readonly Uint8Array[]>;
-  readonly minSignatures: number;
+  /** node id → organisation, with a trust root. */
+  readonly orgOf: ReadonlyMap<string, string> | undefined;
+  /** Signers (organisations with a trust root, else nodes) required on every block. */
+  readonly required: number;
+  /** Organisations a block needs to be final (with a trust root). */
+  readonly quorum: number | undefined;
   readonly checks: Checks<CertificateCheckName>;
+  /** Signers of each verified block, by block hash (for the finality facts). */
+  readonly signedBy: Map<string, readonly string[]>;
 }
 
 /** The digest argument every evidence transaction carries (what it is about). */
@@ -319,15 +408,26 @@ function verifyTx(
   checks.check(`${label}.blockSignatures`, 'EVIDENCE_UNTRUSTED_NODE', () => {
     const hd = need(header, 'block header could not be read');
     const { signed, badTrusted } = countSignatures(env, ev, hd.hash);
-    if (signed.length < env.minSignatures) {
+    const orgOf = env.orgOf;
+    // With a trust root an organisation counts once however many of its nodes signed.
+    const signers = orgOf === undefined ? signed : [...new Set(signed.map((n) => orgOf.get(n) ?? n))].sort();
+    const unit = orgOf === undefined ? 'trusted node signature(s)' : 'organisation(s) signed';
+    if (signers.length < env.required) {
       // A trusted node's signature that does not verify is tampering (or the wrong keys);
       // otherwise the block is simply not signed by enough of the nodes the caller trusts.
       failCheck(
-        `${signed.length} valid trusted node signature(s) on block ${hd.h.height}, ${env.minSignatures} required`,
+        `${signers.length} ${unit} block ${hd.h.height}, ${env.required} required`,
         badTrusted ? 'EVIDENCE_BAD_BLOCK_SIGNATURE' : 'EVIDENCE_UNTRUSTED_NODE',
       );
     }
-    return `signed by ${signed.join(', ')} (${env.minSignatures} required)`;
+    env.signedBy.set(toHex(hd.hash), signers);
+    const final =
+      env.quorum === undefined
+        ? ''
+        : signers.length >= env.quorum
+          ? `; final (quorum ${env.quorum})`
+          : `; NOT final (quorum ${env.quorum})`;
+    return `signed by ${signers.join(', ')} (${env.required} required${final})`;
   });
 
   const tx = checks.compute(`${label}.tx`, INVALID, () => {
@@ -531,12 +631,36 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
   const cert = parseCertificate(input.certificate);
   const checks = new Checks<CertificateCheckName>();
 
-  const minSignatures = input.minSignatures ?? 1;
+  const root = input.trustRoot;
+  const orgCount = root === undefined ? 0 : new Set(root.nodes.map((n) => n.org)).size;
+  const quorum = root === undefined ? undefined : quorumOrgs(orgCount, root.quorumPercent);
+  const minSignatures = input.minSignatures ?? quorum ?? 1;
   checks.check('options', 'EVIDENCE_VERIFY_INPUT', () => {
     if (!Number.isSafeInteger(minSignatures) || minSignatures < 1)
       failCheck('minSignatures must be a positive integer');
-    return `minSignatures ${minSignatures}`;
+    if (root === undefined && input.trustedNodes === undefined)
+      failCheck('give a trust root (the group genesis) or trusted node keys');
+    if (root !== undefined) {
+      const p = root.quorumPercent;
+      if (!Number.isSafeInteger(p) || p < 1 || p > 100) failCheck('quorumPercent must be 1..100');
+      if (orgCount === 0) failCheck('the trust root has no organisations');
+    }
+    return root === undefined
+      ? `at least ${minSignatures} trusted node signature(s) per block (no trust root: no finality check)`
+      : `at least ${minSignatures} of ${orgCount} organisations per block` +
+          (minSignatures < (quorum ?? 0)
+            ? ` — LOWERED below the finality quorum ${quorum}`
+            : ' (finality quorum)');
   });
+  if (root !== undefined) {
+    checks.check('trustRoot', 'EVIDENCE_WRONG_GROUP', () => {
+      if (cert.chain !== root.chain || cert.group !== root.group)
+        failCheck(
+          `certificate is of ${cert.chain}/${cert.group}, the trusted genesis of ${root.chain}/${root.group}`,
+        );
+      return `certificate is of the trusted genesis group ${root.chain}/${root.group}`;
+    });
+  }
 
   const suite =
     checks.compute('suite', 'EVIDENCE_VERIFY_INPUT', () => {
@@ -547,7 +671,7 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
     }) ?? getSuite(cert.suite);
 
   const trusted = new Map<string, Uint8Array[]>();
-  for (const n of input.trustedNodes) {
+  for (const n of root?.nodes ?? input.trustedNodes ?? []) {
     try {
       const k = fromHex(n.publicKey);
       trusted.set(n.id, [...(trusted.get(n.id) ?? []), k]);
@@ -559,9 +683,24 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
     cert,
     suite,
     trusted,
-    minSignatures: Math.max(1, Math.floor(minSignatures) || 1),
+    orgOf: root === undefined ? undefined : new Map(root.nodes.map((n) => [n.id, n.org])),
+    required: Math.max(1, Math.floor(minSignatures) || 1),
+    quorum,
     checks,
+    signedBy: new Map(),
   };
+  const trust: VerificationTrust =
+    root === undefined
+      ? { root: 'nodes', chain: cert.chain, group: cert.group, required: env.required, lowered: false }
+      : {
+          root: 'genesis',
+          chain: root.chain,
+          group: root.group,
+          organisations: orgCount,
+          quorumPercent: root.quorumPercent,
+          required: env.required,
+          lowered: env.required < (quorum ?? 0),
+        };
 
   // What the anchor transaction says (read before its bundle is fully checked, to know the root and alg).
   let args: AnchorArgsRead | undefined;
@@ -571,7 +710,7 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
   } catch (e) {
     argsError = e instanceof Error ? e.message : String(e);
   }
-  const root = args?.digest;
+  const anchored = args?.digest;
   // Unreadable anchor arguments are the certificate's own defect, reported by the first check needing them.
   const anchorArgs = (): AnchorArgsRead =>
     args ?? failCheck(`anchor transaction arguments could not be read: ${argsError}`, INVALID);
@@ -591,9 +730,9 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
     });
   }
 
-  const anchor = verifyTx(env, 'anchor', cert.anchor, 'anchor', root);
-  const cosigns = cert.cosigns.map((c, i) => verifyTx(env, `cosign[${i}]`, c, 'cosign', root));
-  const revokes = cert.revocations.map((c, i) => verifyTx(env, `revocation[${i}]`, c, 'revoke', root));
+  const anchor = verifyTx(env, 'anchor', cert.anchor, 'anchor', anchored);
+  const cosigns = cert.cosigns.map((c, i) => verifyTx(env, `cosign[${i}]`, c, 'cosign', anchored));
+  const revokes = cert.revocations.map((c, i) => verifyTx(env, `revocation[${i}]`, c, 'revoke', anchored));
 
   const provenCosigns = cosigns.filter((c): c is ProvenTx => c !== undefined);
   const revocations = new Map<string, VerifiedRevocation>();
@@ -633,9 +772,12 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
   });
 
   const digest = cert.digest;
-  if (args === undefined || anchor === undefined) return checks.result<CertificateFacts>({ digest });
+  if (args === undefined || anchor === undefined) return checks.result<CertificateFacts>({ digest, trust });
+  const signedBy = env.signedBy.get(anchor.block) ?? [];
   return checks.result<CertificateFacts>({
     digest,
+    trust,
+    finality: { final: quorum !== undefined && signedBy.length >= quorum, signedBy },
     evidence: {
       anchoredDigest: toHex(args.digest),
       alg: args.alg,
