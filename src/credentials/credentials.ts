@@ -75,23 +75,41 @@ export function schemaOfVct(vct: unknown): { schemaId: number; version: number }
 const ajv = new Ajv({ allErrors: true, strict: false });
 
 const MAX_COMPILED = 256;
-const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+type Validator = ReturnType<typeof ajv.compile>;
+const validators = new Map<string, Validator>();
+/** The same schema object again (a verifier's memoised query answer): no stringify at all. */
+const byObject = new WeakMap<object, { all?: Validator; disclosed?: Validator }>();
 
 /** A compiled validator per schema text: compiling costs far more than validating, and schemas are few. */
-function compiled(schema: unknown): ReturnType<typeof ajv.compile> {
-  const key = JSON.stringify(schema);
+function compiled(schema: unknown, disclosedOnly: boolean): Validator {
+  const known = typeof schema === 'object' && schema !== null ? byObject.get(schema) : undefined;
+  const hit = disclosedOnly ? known?.disclosed : known?.all;
+  if (hit !== undefined) return hit;
+  // Disclosed claims only: undisclosed required claims are not held against the holder.
+  const effective = disclosedOnly ? { ...(schema as object), required: [] } : schema;
+  const key = JSON.stringify(effective);
   let v = validators.get(key);
   if (v === undefined) {
-    v = ajv.compile(schema as object);
+    v = ajv.compile(effective as object);
     if (validators.size >= MAX_COMPILED) validators.clear();
     validators.set(key, v);
+  }
+  if (typeof schema === 'object' && schema !== null) {
+    byObject.set(schema, { ...known, [disclosedOnly ? 'disclosed' : 'all']: v });
   }
   return v;
 }
 
-/** Validate claims against a JSON Schema; IDENTITY_CLAIMS_INVALID with the errors otherwise. */
-export function validateClaims(schema: unknown, claims: Readonly<Record<string, unknown>>): void {
-  const validate = compiled(schema);
+/**
+ * Validate claims against a JSON Schema; IDENTITY_CLAIMS_INVALID with the errors otherwise.
+ * `disclosedOnly`: the claims are what a holder disclosed, so the schema's `required` is not applied.
+ */
+export function validateClaims(
+  schema: unknown,
+  claims: Readonly<Record<string, unknown>>,
+  disclosedOnly = false,
+): void {
+  const validate = compiled(schema, disclosedOnly);
   if (!validate(claims)) {
     throw new GongzhiError('IDENTITY_CLAIMS_INVALID', 'claims do not match the schema', {
       errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; '),

@@ -53,6 +53,7 @@ export {
   resolveDid,
   xmlDateTime,
 } from './did-resolver.js';
+export { HeadMemo } from './head-memo.js';
 export {
   decodeCompact,
   type JoseAlg,

@@ -14,6 +14,7 @@ import {
   DID_LD_JSON,
   dereferenceDidUrl,
   fetchAllowed,
+  HeadMemo,
   RESOLUTION_MEDIA,
   type ResolverEnv,
   resolveDid,
@@ -146,6 +147,18 @@ export const identityRoutes: FastifyPluginAsync<RouteContext> = async (api, { no
     },
   };
 
+  // One read cache per group, emptied when its head moves (./credentials/head-memo.ts).
+  const memos = new Map<string, HeadMemo>();
+  const verifierReader = (group: string): HeadMemo => {
+    let m = memos.get(group);
+    if (m === undefined) {
+      const g = node.group(group);
+      m = new HeadMemo(g, () => g.latest);
+      memos.set(group, m);
+    }
+    return m;
+  };
+
   const publish = async (
     req: FastifyRequest<{ Params: ListParams }>,
     reply: FastifyReply,
@@ -189,7 +202,7 @@ export const identityRoutes: FastifyPluginAsync<RouteContext> = async (api, { no
     Params: GroupParams;
     Body: { presentation: string; policy: VerifierPolicy & { statusVia?: 'ledger' | 'published' } };
   }>('/v1/groups/:group/credentials/verify', { schema: verifySchema }, async (req) => {
-    const g = node.group(req.params.group);
+    const g = verifierReader(req.params.group);
     const { statusVia, ...p } = req.body.policy;
     const policy: VerifierPolicy = {
       ...(opts.kbMaxAge === undefined ? {} : { kbMaxAge: opts.kbMaxAge }),
