@@ -66,9 +66,26 @@ export function vctOf(chainGroupPrefix: string, schemaId: number, version: numbe
   return `${chainGroupPrefix}:schema:${schemaId}:${version}`;
 }
 
-/** Parse `…:schema:<id>:<version>` from a vct. */
+/** Path of a schema's SD-JWT VC type metadata under a node's base URL (the `vct` as a URL). */
+export function vctPath(group: string, schemaId: number, version: number): string {
+  return `/v1/groups/${group}/identity/vct/${schemaId}/${version}`;
+}
+
+/**
+ * `vct` as an HTTPS URL on a node: GET on it returns the type's metadata document
+ * (draft-ietf-oauth-sd-jwt-vc, "Type Metadata", retrieved from the vct URL itself).
+ */
+export function vctUrl(baseUrl: string, group: string, schemaId: number, version: number): string {
+  return `${baseUrl.replace(/\/+$/, '')}${vctPath(group, schemaId, version)}`;
+}
+
+/** Parse `…:schema:<id>:<version>` (DID form) or `…/identity/vct/<id>/<version>` (URL form) from a vct. */
 export function schemaOfVct(vct: unknown): { schemaId: number; version: number } | undefined {
-  const m = typeof vct === 'string' ? /:schema:([0-9]{1,10}):([0-9]{1,6})$/.exec(vct) : null;
+  const m =
+    typeof vct === 'string'
+      ? (/:schema:([0-9]{1,10}):([0-9]{1,6})$/.exec(vct) ??
+        /^https?:\/\/[^?#]*\/identity\/vct\/([0-9]{1,10})\/([0-9]{1,6})$/.exec(vct))
+      : null;
   return m === null ? undefined : { schemaId: Number(m[1]), version: Number(m[2]) };
 }
 
@@ -161,6 +178,8 @@ export interface IssueInput {
   readonly schema: SchemaRef;
   /** `<did:gongzhi:chain:group>` prefix for the vct. */
   readonly vctPrefix: string;
+  /** The vct itself (a `vctUrl`, where wallets fetch the type metadata); default: the DID form from `vctPrefix`. */
+  readonly vct?: string;
   readonly claims: Readonly<Record<string, unknown>>;
   /** Claim names the holder may disclose selectively (others are always visible). Default: all. */
   readonly selective?: readonly string[];
@@ -192,7 +211,7 @@ export async function issueSdJwtVc(input: IssueInput): Promise<string> {
     sub: input.subject,
     iat: input.iat,
     exp: input.exp,
-    vct: vctOf(input.vctPrefix, input.schema.schemaId, input.schema.version),
+    vct: input.vct ?? vctOf(input.vctPrefix, input.schema.schemaId, input.schema.version),
     cnf: { jwk: publicJwk(input.holder) },
     ...(input.status === undefined ? {} : { status: statusClaim(iss, input.status) }),
     ...input.claims,

@@ -12,6 +12,8 @@ export {
   statusListUrl,
   validateClaims,
   vctOf,
+  vctPath,
+  vctUrl,
   verifySdJwtSignatures,
 } from './credentials.js';
 export {
@@ -64,6 +66,26 @@ export {
   type SigningKey,
 } from './keys.js';
 export {
+  CredentialIssuance,
+  type IssuanceEnv,
+  NONCE_TTL_SECONDS,
+  OAUTH_ERROR,
+  OFFER_TTL_SECONDS,
+  PRE_AUTHORIZED_GRANT,
+  PROOF_TYP,
+  TOKEN_TTL_SECONDS,
+} from './openid4vci.js';
+export {
+  type DcqlCredentialQuery,
+  type DcqlQuery,
+  type PresentationOutcome,
+  PresentationRequests,
+  parseDcql,
+  REQUEST_TTL_SECONDS,
+  type RequestPolicy,
+  type VerifierEnv,
+} from './openid4vp.js';
+export {
   bitstringStatusListCredential,
   parseStatusListUrl,
   readBitstringStatusList,
@@ -83,6 +105,7 @@ export {
   type PublishRequest,
   StatusPublisher,
 } from './status-publisher.js';
+export { type SchemaRecord, type TypeMetadata, typeMetadata } from './type-metadata.js';
 export {
   CHECK_CODES,
   type Check,
