@@ -161,6 +161,35 @@ describe.skipIf(!built)('gongzhi identity commands', () => {
     expect(JSON.parse(json.out.slice(0, json.out.lastIndexOf('}') + 1)).valid).toBe(false);
   });
 
+  it('takes --password-file like the rest of the CLI (no GONGZHI_PASSWORD); an empty file is CONFIG_INVALID', async () => {
+    const { GONGZHI_PASSWORD: _pw, ...noPassword } = env;
+    const saved = env;
+    env = noPassword;
+    try {
+      writeFileSync(f('pw.txt'), 'gongzhi-demo\n', { mode: 0o600 });
+      writeFileSync(f('empty.txt'), '', { mode: 0o600 });
+      const out = await cli('did', 'create', ...g, '--key', keys('bank'), '--password-file', f('pw.txt'));
+      expect(out.trim().split('\n').pop()).toMatch(/^did:gongzhi:gongzhi-demo:governance:gz[0-9a-f]{40}$/);
+      const empty = await cliFails(
+        'did',
+        'deactivate',
+        out.trim().split('\n').pop() ?? '',
+        ...g,
+        '--key',
+        keys('bank'),
+        '--password-file',
+        f('empty.txt'),
+      );
+      expect(empty.code).toBe(1);
+      expect(empty.out).toContain('CONFIG_INVALID');
+      // Refused before anything was sent: the DID is still active.
+      const r = JSON.parse(await cli('did', 'resolve', out.trim().split('\n').pop() ?? ''));
+      expect(r.didDocumentMetadata.deactivated).not.toBe(true);
+    } finally {
+      env = saved;
+    }
+  });
+
   it('bad input: an unsupported DID method prints the standard error and exits 1', async () => {
     const m = await cliFails('did', 'resolve', 'did:example:123');
     expect(m.code).toBe(1);

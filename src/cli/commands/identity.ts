@@ -14,7 +14,7 @@ import { GongzhiError } from '../../errors/index.js';
 import { formatVerification } from '../../ledger/index.js';
 import { formatDid, ISSUER_CATEGORIES, isExternalDid } from '../../modules/identity/index.js';
 import { type ClientOpts, clientContext } from '../client-context.js';
-import { action, DEFAULT_URL, int, loadKey, printJson, readBytes } from '../util.js';
+import { action, DEFAULT_URL, int, loadKey, passwordOptions, printJson, readBytes } from '../util.js';
 
 /**
  * `gongzhi did | issuer | schema | credential …`: the identity module and the credential flows
@@ -25,11 +25,12 @@ import { action, DEFAULT_URL, int, loadKey, printJson, readBytes } from '../util
 type Common = ClientOpts & { url: string };
 
 const common = (c: Command) =>
-  c
-    .option('--group <id>', 'group', 'main')
-    .option('--url <url>', 'node URL', DEFAULT_URL)
-    .option('--key <file>', 'signer keystore')
-    .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)');
+  passwordOptions(
+    c
+      .option('--group <id>', 'group', 'main')
+      .option('--url <url>', 'node URL', DEFAULT_URL)
+      .option('--key <file>', 'signer keystore'),
+  );
 
 /** Send one call and fail (exit 1, the receipt's message) unless it succeeded. */
 async function send(
@@ -300,17 +301,18 @@ function registerCredential(program: Command): void {
     }),
   );
   qrOpts(
-    cr
-      .command('present <file>')
-      .description(
-        'present an SD-JWT VC: disclose only some claims, bound to the verifier’s nonce and audience',
-      )
-      .requiredOption('--disclose <list>', 'comma list of claims to disclose')
-      .requiredOption('--nonce <n>', 'the verifier’s nonce')
-      .requiredOption('--aud <a>', 'the verifier (audience)')
-      .requiredOption('--key <file>', 'holder keystore')
-      .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)')
-      .option('--out <file>', 'write the presentation here'),
+    passwordOptions(
+      cr
+        .command('present <file>')
+        .description(
+          'present an SD-JWT VC: disclose only some claims, bound to the verifier’s nonce and audience',
+        )
+        .requiredOption('--disclose <list>', 'comma list of claims to disclose')
+        .requiredOption('--nonce <n>', 'the verifier’s nonce')
+        .requiredOption('--aud <a>', 'the verifier (audience)')
+        .requiredOption('--key <file>', 'holder keystore')
+        .option('--out <file>', 'write the presentation here'),
+    ),
   ).action(
     action(
       async (
@@ -321,6 +323,7 @@ function registerCredential(program: Command): void {
           aud: string;
           key: string;
           password?: string;
+          passwordFile?: string;
           out?: string;
           qr?: boolean;
           qrPng?: string;
