@@ -281,6 +281,26 @@ export async function presentSdJwtVc(
   return presentation;
 }
 
+/**
+ * Issuer signatures found valid, by signature: whether a signature over these bytes verifies with
+ * this key never changes, and every presentation of a credential carries the same issuer-signed
+ * JWT, so a verifier seeing a credential again checks the key binding only. Only successes are
+ * kept, with the key and the signed bytes compared in full on a hit; bounded.
+ */
+const verifiedIssuerSigs = new Map<string, { readonly key: string; readonly data: string }>();
+const MAX_VERIFIED = 4096;
+
+function issuerSignatureValid(jwk: unknown, data: string, sig: string): boolean {
+  const j = jwk as { crv?: unknown; x?: unknown; y?: unknown } | null;
+  const key = `${String(j?.crv)}|${String(j?.x)}|${String(j?.y)}`;
+  const hit = verifiedIssuerSigs.get(sig);
+  if (hit !== undefined && hit.key === key && hit.data === data) return true;
+  if (!jwsVerify(jwk, data, sig)) return false;
+  if (verifiedIssuerSigs.size >= MAX_VERIFIED) verifiedIssuerSigs.clear();
+  verifiedIssuerSigs.set(sig, { key, data });
+  return true;
+}
+
 /** Verify an SD-JWT VC presentation's signatures (and key binding when `nonce` is given) with an issuer JWK; no ledger. */
 export async function verifySdJwtSignatures(
   presentation: string,
@@ -299,7 +319,7 @@ export async function verifySdJwtSignatures(
   const sd = new SDJwtInstance({
     hasher,
     hashAlg: 'sha-256',
-    verifier: (data: string, sig: string) => jwsVerify(issuerJwk, data, sig),
+    verifier: (data: string, sig: string) => issuerSignatureValid(issuerJwk, data, sig),
     kbVerifier: (data: string, sig: string, payload) =>
       jwsVerify((payload as { cnf?: { jwk?: unknown } }).cnf?.jwk, data, sig),
   });
