@@ -64,6 +64,7 @@ export {
   jwsVerify,
   publicJwk,
   type SigningKey,
+  signCompact,
 } from './keys.js';
 export {
   CredentialIssuance,

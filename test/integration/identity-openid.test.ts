@@ -1,11 +1,15 @@
 import { createHash, webcrypto } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
+import { Command } from 'commander';
 import { compactVerify, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/server.js';
+import { registerIdentity } from '../../src/cli/commands/identity.js';
 import { signCompact } from '../../src/credentials/keys.js';
-import { getSuite } from '../../src/crypto/index.js';
+import { encryptKeystore, getSuite, writeKeystoreFile } from '../../src/crypto/index.js';
 import { IdentityNet } from '../../src/demos/health-pass.js';
 import { toBase64Url } from '../../src/encoding/index.js';
 import type { CredentialConfiguration, StatusSigner } from '../../src/node/index.js';
@@ -337,6 +341,53 @@ describe('OpenID4VCI issuance and OpenID4VP presentation with an outside wallet'
     expect(r.body.error.code).toBe('IDENTITY_OID4VCI_BAD_OFFER_REQUEST');
     const off = await offer({ name: 'X' });
     expect(off.body.error.code).toBe('IDENTITY_CLAIMS_INVALID');
+  });
+
+  it('`gongzhi credential offer` makes the offer from the command line; the wallet redeems it', async () => {
+    await writeKeystoreFile(
+      join(tmp.dir, 'uni.json'),
+      await encryptKeystore('ed25519', net.key('uni'), 'pw', { scryptN: 2 ** 10, weakForTests: true }),
+    );
+    writeFileSync(join(tmp.dir, 'pw.txt'), 'pw\n');
+    writeFileSync(join(tmp.dir, 'claims.json'), JSON.stringify({ name: 'Dee', degree: 'MSc' }));
+    const program = new Command().exitOverride();
+    registerIdentity(program);
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    try {
+      await program.parseAsync(
+        [
+          'credential',
+          'offer',
+          '--url',
+          server.url,
+          '--group',
+          'main',
+          '--key',
+          join(tmp.dir, 'uni.json'),
+          '--password-file',
+          join(tmp.dir, 'pw.txt'),
+          '--configuration',
+          'degree',
+          '--claims',
+          join(tmp.dir, 'claims.json'),
+        ],
+        { from: 'user' },
+      );
+    } finally {
+      write.mockRestore();
+    }
+    const uri = out.join('').trim();
+    expect(uri).toMatch(/^openid-credential-offer:\/\/\?credential_offer=/);
+    const { res } = await receive(uri);
+    expect(res.status).toBe(200);
+    const payload = JSON.parse(
+      Buffer.from((res.body.credentials[0].credential as string).split('.')[1] ?? '', 'base64url').toString(),
+    );
+    expect(payload.iss).toBe(net.did('uni'));
   });
 
   // --- OpenID4VP ---

@@ -4,8 +4,10 @@ import { toString as qrString, toFile } from 'qrcode';
 import {
   issueJwtVc,
   issueSdJwtVc,
+  joseAlg,
   presentSdJwtVc,
   type SigningKey,
+  signCompact,
   statusListUrl,
   type VerificationResult,
 } from '../../credentials/index.js';
@@ -299,6 +301,73 @@ function registerCredential(program: Command): void {
       else process.stdout.write(`${out}\n`);
       await qr(out, o);
     }),
+  );
+  qrOpts(
+    common(
+      cr
+        .command('offer')
+        .description(
+          'make an OpenID4VCI credential offer on the node (it issues the SD-JWT VC to the wallet that redeems it)',
+        )
+        .requiredOption(
+          '--configuration <id>',
+          'credential_configuration_id (the node’s identity.credentialConfigurations)',
+        )
+        .requiredOption('--claims <file>', 'claims JSON')
+        .option('--subject <did>', 'credential subject (default: did:jwk of the wallet’s key)')
+        .option('--status-list <name>', 'status list of the issuer')
+        .option('--status-index <n>', 'index in the status list', int)
+        .option('--purpose <p>', 'revocation | suspension', 'revocation')
+        .option('--tx-code <digits>', 'a transaction code the holder must type (given to her another way)')
+        .option('--fragment <f>', 'fragment of the issuer key signing the request', 'key-1'),
+    ),
+  ).action(
+    action(
+      async (
+        o: Common & {
+          configuration: string;
+          claims: string;
+          subject?: string;
+          statusList?: string;
+          statusIndex?: number;
+          purpose: string;
+          txCode?: string;
+          fragment: string;
+          qr?: boolean;
+          qrPng?: string;
+        },
+      ) => {
+        const { did, key } = await signerDid(o);
+        // The request is signed by the issuer DID's key: only the issuer makes the node sign in its name.
+        const request = signCompact(
+          key,
+          { alg: joseAlg(key.type), kid: `${did}#${o.fragment}` },
+          {
+            iss: did,
+            iat: Math.floor(Date.now() / 1000),
+            credential_configuration_id: o.configuration,
+            claims: JSON.parse(readFileSync(o.claims, 'utf8')) as Record<string, unknown>,
+            ...(o.subject === undefined ? {} : { sub: o.subject }),
+            ...(o.statusList === undefined
+              ? {}
+              : { status: { list: o.statusList, index: o.statusIndex ?? 0, purpose: o.purpose } }),
+            ...(o.txCode === undefined ? {} : { tx_code: o.txCode }),
+          },
+        );
+        const body = (await getJson(`${o.url.replace(/\/+$/, '')}/v1/openid4vci/offers`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ request }),
+        })) as { credential_offer_uri?: string };
+        if (body.credential_offer_uri === undefined) {
+          // The node's error (code, message, hint) as it answered; getJson set exit code 1.
+          printJson(body);
+          return;
+        }
+        process.stdout.write(`${body.credential_offer_uri}\n`);
+        await qr(body.credential_offer_uri, o);
+      },
+    ),
   );
   qrOpts(
     passwordOptions(
