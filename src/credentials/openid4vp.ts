@@ -181,9 +181,12 @@ export class PresentationRequests {
    * (vp_token not the DCQL shape), IDENTITY_OID4VP_NONCE_MISMATCH (a KB-JWT for another request:
    * the request stays pending, the wallet may answer again).
    */
-  async respond(form: Readonly<Record<string, string | undefined>>): Promise<PresentationOutcome> {
+  async respond(
+    group: string,
+    form: Readonly<Record<string, string | undefined>>,
+  ): Promise<PresentationOutcome> {
     const p = this.pending.get(form.state ?? '');
-    if (p === undefined || p.result !== undefined) {
+    if (p === undefined || p.result !== undefined || p.group !== group) {
       return bad('IDENTITY_OID4VP_UNKNOWN_REQUEST', 'no pending presentation request with this state');
     }
     let token: unknown;
@@ -227,9 +230,12 @@ export class PresentationRequests {
   }
 
   /** What the relying party reads: pending, or the outcome. */
-  result(state: string): { status: 'pending' } | ({ status: 'answered' } & PresentationOutcome) {
+  result(
+    group: string,
+    state: string,
+  ): { status: 'pending' } | ({ status: 'answered' } & PresentationOutcome) {
     const p = this.pending.get(state);
-    if (p === undefined)
+    if (p === undefined || p.group !== group)
       return bad('IDENTITY_OID4VP_UNKNOWN_REQUEST', 'no presentation request with this state');
     return p.result === undefined ? { status: 'pending' } : { status: 'answered', ...p.result };
   }

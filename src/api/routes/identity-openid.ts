@@ -248,7 +248,7 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     },
     async (req, reply) => {
       try {
-        await requests.respond(req.body);
+        await requests.respond(req.params.group, req.body);
         return reply.header('Cache-Control', 'no-store').send({});
       } catch (e) {
         return oauth(reply, e);
@@ -269,6 +269,6 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
         response: { 200: anyObject('{status, valid?, credentials?}'), ...errorResponses },
       },
     },
-    async (req) => requests.result(req.params.state),
+    async (req) => requests.result(req.params.group, req.params.state),
   );
 };
