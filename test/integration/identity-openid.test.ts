@@ -1,7 +1,9 @@
 import { createHash, webcrypto } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeSdJwt, getClaims } from '@sd-jwt/decode';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
+import { present } from '@sd-jwt/present';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { Command } from 'commander';
 import { compactVerify, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
@@ -437,6 +439,38 @@ describe('OpenID4VCI issuance and OpenID4VP presentation with an outside wallet'
     // `name` is not selectively disclosable in this configuration; `major` was not asked for.
     expect(out.credentials.degree.claims).toEqual({ name: 'Ana Lima', degree: 'BSc' });
     expect(out.credentials.degree.checks.map((c: { name: string }) => c.name)).toContain('status');
+  });
+
+  it('a wallet without the SD-JWT VC class: @sd-jwt/decode reads it, @sd-jwt/present picks disclosures, jose signs the KB-JWT', async () => {
+    const decoded = await decodeSdJwt(credential, hasher);
+    // `name` is always visible (not selective in this configuration); degree and major are disclosures.
+    expect(decoded.jwt.payload.name).toBe('Ana Lima');
+    expect(decoded.disclosures.map((d) => d.key).sort()).toEqual(['degree', 'major']);
+    expect(await getClaims(decoded.jwt.payload, decoded.disclosures, hasher)).toMatchObject({
+      degree: 'BSc',
+      major: 'Physics',
+    });
+    const req = await startRequest();
+    const q = new URL(req.request_link).searchParams;
+    const sdJwt = await present(credential, { degree: true }, hasher);
+    expect(sdJwt.endsWith('~')).toBe(true);
+    // RFC 9901 §4.3: the KB-JWT carries sd_hash over the presentation up to the last `~`.
+    const kb = await new SignJWT({
+      nonce: q.get('nonce') ?? '',
+      aud: q.get('client_id') ?? '',
+      iat: net.now(),
+      sd_hash: toBase64Url(hasher(sdJwt, 'sha-256')),
+    })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'kb+jwt' })
+      .sign(wallet.privateKey);
+    const form = new URLSearchParams({
+      vp_token: JSON.stringify({ degree: [`${sdJwt}${kb}`] }),
+      state: q.get('state') ?? '',
+    });
+    expect((await post(q.get('response_uri') ?? '', form.toString())).status).toBe(200);
+    const out = await getJson(`${server.url}/v1/groups/main/openid4vp/requests/${req.state}`);
+    expect(out.valid).toBe(true);
+    expect(out.credentials.degree.claims).toEqual({ name: 'Ana Lima', degree: 'BSc' });
   });
 
   it('refuses a response made for another request (nonce), and the request stays pending', async () => {
