@@ -66,32 +66,67 @@ export function vctOf(chainGroupPrefix: string, schemaId: number, version: numbe
   return `${chainGroupPrefix}:schema:${schemaId}:${version}`;
 }
 
-/** Parse `…:schema:<id>:<version>` from a vct. */
+/** Path of a schema's SD-JWT VC type metadata under a node's base URL (the `vct` as a URL). */
+export function vctPath(group: string, schemaId: number, version: number): string {
+  return `/v1/groups/${group}/identity/vct/${schemaId}/${version}`;
+}
+
+/**
+ * `vct` as an HTTPS URL on a node: GET on it returns the type's metadata document
+ * (draft-ietf-oauth-sd-jwt-vc, "Type Metadata", retrieved from the vct URL itself).
+ */
+export function vctUrl(baseUrl: string, group: string, schemaId: number, version: number): string {
+  return `${baseUrl.replace(/\/+$/, '')}${vctPath(group, schemaId, version)}`;
+}
+
+/** Parse `…:schema:<id>:<version>` (DID form) or `…/identity/vct/<id>/<version>` (URL form) from a vct. */
 export function schemaOfVct(vct: unknown): { schemaId: number; version: number } | undefined {
-  const m = typeof vct === 'string' ? /:schema:([0-9]{1,10}):([0-9]{1,6})$/.exec(vct) : null;
+  const m =
+    typeof vct === 'string'
+      ? (/:schema:([0-9]{1,10}):([0-9]{1,6})$/.exec(vct) ??
+        /^https?:\/\/[^?#]*\/identity\/vct\/([0-9]{1,10})\/([0-9]{1,6})$/.exec(vct))
+      : null;
   return m === null ? undefined : { schemaId: Number(m[1]), version: Number(m[2]) };
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 
 const MAX_COMPILED = 256;
-const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+type Validator = ReturnType<typeof ajv.compile>;
+const validators = new Map<string, Validator>();
+/** The same schema object again (a verifier's memoised query answer): no stringify at all. */
+const byObject = new WeakMap<object, { all?: Validator; disclosed?: Validator }>();
 
 /** A compiled validator per schema text: compiling costs far more than validating, and schemas are few. */
-function compiled(schema: unknown): ReturnType<typeof ajv.compile> {
-  const key = JSON.stringify(schema);
+function compiled(schema: unknown, disclosedOnly: boolean): Validator {
+  const known = typeof schema === 'object' && schema !== null ? byObject.get(schema) : undefined;
+  const hit = disclosedOnly ? known?.disclosed : known?.all;
+  if (hit !== undefined) return hit;
+  // Disclosed claims only: undisclosed required claims are not held against the holder.
+  const effective = disclosedOnly ? { ...(schema as object), required: [] } : schema;
+  const key = JSON.stringify(effective);
   let v = validators.get(key);
   if (v === undefined) {
-    v = ajv.compile(schema as object);
+    v = ajv.compile(effective as object);
     if (validators.size >= MAX_COMPILED) validators.clear();
     validators.set(key, v);
+  }
+  if (typeof schema === 'object' && schema !== null) {
+    byObject.set(schema, { ...known, [disclosedOnly ? 'disclosed' : 'all']: v });
   }
   return v;
 }
 
-/** Validate claims against a JSON Schema; IDENTITY_CLAIMS_INVALID with the errors otherwise. */
-export function validateClaims(schema: unknown, claims: Readonly<Record<string, unknown>>): void {
-  const validate = compiled(schema);
+/**
+ * Validate claims against a JSON Schema; IDENTITY_CLAIMS_INVALID with the errors otherwise.
+ * `disclosedOnly`: the claims are what a holder disclosed, so the schema's `required` is not applied.
+ */
+export function validateClaims(
+  schema: unknown,
+  claims: Readonly<Record<string, unknown>>,
+  disclosedOnly = false,
+): void {
+  const validate = compiled(schema, disclosedOnly);
   if (!validate(claims)) {
     throw new GongzhiError('IDENTITY_CLAIMS_INVALID', 'claims do not match the schema', {
       errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; '),
@@ -143,6 +178,8 @@ export interface IssueInput {
   readonly schema: SchemaRef;
   /** `<did:gongzhi:chain:group>` prefix for the vct. */
   readonly vctPrefix: string;
+  /** The vct itself (a `vctUrl`, where wallets fetch the type metadata); default: the DID form from `vctPrefix`. */
+  readonly vct?: string;
   readonly claims: Readonly<Record<string, unknown>>;
   /** Claim names the holder may disclose selectively (others are always visible). Default: all. */
   readonly selective?: readonly string[];
@@ -174,7 +211,7 @@ export async function issueSdJwtVc(input: IssueInput): Promise<string> {
     sub: input.subject,
     iat: input.iat,
     exp: input.exp,
-    vct: vctOf(input.vctPrefix, input.schema.schemaId, input.schema.version),
+    vct: input.vct ?? vctOf(input.vctPrefix, input.schema.schemaId, input.schema.version),
     cnf: { jwk: publicJwk(input.holder) },
     ...(input.status === undefined ? {} : { status: statusClaim(iss, input.status) }),
     ...input.claims,
@@ -244,6 +281,26 @@ export async function presentSdJwtVc(
   return presentation;
 }
 
+/**
+ * Issuer signatures found valid, by signature: whether a signature over these bytes verifies with
+ * this key never changes, and every presentation of a credential carries the same issuer-signed
+ * JWT, so a verifier seeing a credential again checks the key binding only. Only successes are
+ * kept, with the key and the signed bytes compared in full on a hit; bounded.
+ */
+const verifiedIssuerSigs = new Map<string, { readonly key: string; readonly data: string }>();
+const MAX_VERIFIED = 4096;
+
+function issuerSignatureValid(jwk: unknown, data: string, sig: string): boolean {
+  const j = jwk as { crv?: unknown; x?: unknown; y?: unknown } | null;
+  const key = `${String(j?.crv)}|${String(j?.x)}|${String(j?.y)}`;
+  const hit = verifiedIssuerSigs.get(sig);
+  if (hit !== undefined && hit.key === key && hit.data === data) return true;
+  if (!jwsVerify(jwk, data, sig)) return false;
+  if (verifiedIssuerSigs.size >= MAX_VERIFIED) verifiedIssuerSigs.clear();
+  verifiedIssuerSigs.set(sig, { key, data });
+  return true;
+}
+
 /** Verify an SD-JWT VC presentation's signatures (and key binding when `nonce` is given) with an issuer JWK; no ledger. */
 export async function verifySdJwtSignatures(
   presentation: string,
@@ -262,7 +319,7 @@ export async function verifySdJwtSignatures(
   const sd = new SDJwtInstance({
     hasher,
     hashAlg: 'sha-256',
-    verifier: (data: string, sig: string) => jwsVerify(issuerJwk, data, sig),
+    verifier: (data: string, sig: string) => issuerSignatureValid(issuerJwk, data, sig),
     kbVerifier: (data: string, sig: string, payload) =>
       jwsVerify((payload as { cnf?: { jwk?: unknown } }).cnf?.jwk, data, sig),
   });

@@ -12,6 +12,8 @@ export {
   statusListUrl,
   validateClaims,
   vctOf,
+  vctPath,
+  vctUrl,
   verifySdJwtSignatures,
 } from './credentials.js';
 export {
@@ -53,6 +55,7 @@ export {
   resolveDid,
   xmlDateTime,
 } from './did-resolver.js';
+export { HeadMemo } from './head-memo.js';
 export {
   decodeCompact,
   type JoseAlg,
@@ -61,7 +64,28 @@ export {
   jwsVerify,
   publicJwk,
   type SigningKey,
+  signCompact,
 } from './keys.js';
+export {
+  CredentialIssuance,
+  type IssuanceEnv,
+  NONCE_TTL_SECONDS,
+  OAUTH_ERROR,
+  OFFER_TTL_SECONDS,
+  PRE_AUTHORIZED_GRANT,
+  PROOF_TYP,
+  TOKEN_TTL_SECONDS,
+} from './openid4vci.js';
+export {
+  type DcqlCredentialQuery,
+  type DcqlQuery,
+  type PresentationOutcome,
+  PresentationRequests,
+  parseDcql,
+  REQUEST_TTL_SECONDS,
+  type RequestPolicy,
+  type VerifierEnv,
+} from './openid4vp.js';
 export {
   bitstringStatusListCredential,
   parseStatusListUrl,
@@ -82,6 +106,7 @@ export {
   type PublishRequest,
   StatusPublisher,
 } from './status-publisher.js';
+export { type SchemaRecord, type TypeMetadata, typeMetadata } from './type-metadata.js';
 export {
   CHECK_CODES,
   type Check,

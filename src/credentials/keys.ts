@@ -40,13 +40,32 @@ export function jwsSign(key: SigningKey, signingInput: string): string {
   return toBase64Url(getSuite(key.type).sign(key.secretKey, utf8(signingInput)));
 }
 
+/**
+ * Imported public keys by JWK coordinates. Importing checks that the point is on the curve,
+ * which costs more than the signature check itself, and a JWK's coordinates name one key for
+ * good, so a verifier seeing the same issuers and holders again imports each once.
+ */
+const imported = new Map<string, Uint8Array>();
+const MAX_IMPORTED = 4096;
+
+function publicKeyOfJwk(type: SuiteId, jwk: unknown): Uint8Array {
+  const j = jwk as Partial<Record<'x' | 'y', unknown>>;
+  const id = `${type}|${String(j.x)}|${String(j.y)}`;
+  let k = imported.get(id);
+  if (k === undefined) {
+    k = importJwk(type, jwk).publicKey;
+    if (imported.size >= MAX_IMPORTED) imported.clear();
+    imported.set(id, k);
+  }
+  return k;
+}
+
 /** Verify a JWS signature with a public JWK (EdDSA / ES256K). Never throws. */
 export function jwsVerify(jwk: unknown, signingInput: string, signature: string): boolean {
   const type = keyTypeOfJwk(jwk);
   if (type === undefined) return false;
   try {
-    const { publicKey } = importJwk(type, jwk);
-    return getSuite(type).verify(publicKey, utf8(signingInput), fromBase64Url(signature));
+    return getSuite(type).verify(publicKeyOfJwk(type, jwk), utf8(signingInput), fromBase64Url(signature));
   } catch {
     return false;
   }

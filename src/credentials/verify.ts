@@ -428,7 +428,7 @@ async function schemaChecks(
   try {
     s = (await q(reader, 'identity', 'schema', sref)) as typeof s;
     // Disclosed claims must match the schema; undisclosed required claims are not held against the holder.
-    validateClaims({ ...s.schema, required: p.format === 'vc+jwt' ? s.schema.required : [] }, claims);
+    validateClaims(s.schema, claims, p.format !== 'vc+jwt');
     add('schema', true, `schema ${sref.schemaId} v${sref.version}`);
   } catch (e) {
     add('schema', false, msg(e));

@@ -1,6 +1,16 @@
-import { credentialDigest, issueSdJwtVc, presentSdJwtVc, verifyPresentation } from '../credentials/index.js';
+import { startServer } from '../api/index.js';
+import {
+  credentialDigest,
+  issueSdJwtVc,
+  presentSdJwtVc,
+  statusListUrl,
+  type TypeMetadata,
+  vctUrl,
+  verifyPresentation,
+} from '../credentials/index.js';
 import { formatVerification } from '../ledger/index.js';
 import type { ResolutionJson } from '../modules/identity/index.js';
+import type { StatusSigner } from '../node/index.js';
 import type { Demo } from './demo.js';
 import { IdentityNet } from './health-pass.js';
 
@@ -27,19 +37,29 @@ const DEGREE_SCHEMA = {
 /**
  * Certificate digitalisation: a user agent creates a resident's DID (with her consent), the
  * identity bureau issues an identity credential, a university issues a degree and anchors its
- * digest, an employer verifies the degree disclosing only name and degree.
+ * digest, an employer verifies the degree disclosing only name and degree. The degree is open to
+ * outside verifiers: its `vct` is a URL on the node serving the type metadata, its status is in
+ * the university's published status list (a signed statuslist+jwt), and when the university
+ * revokes the degree the employer sees it through that published list alone.
  */
 export const certificatesDemo: Demo = {
   name: 'certificates',
   description:
     'Certificates: agent-created DID, identity and degree credentials, selective disclosure to an employer',
   async run(ctx) {
-    const net = await IdentityNet.start(ctx, 'macau', {
-      registrar: ['identity-registrar'],
-      'user-agent': ['identity-agent'],
-      bureau: [],
-      university: [],
-    });
+    const signers: StatusSigner[] = [];
+    const net = await IdentityNet.start(
+      ctx,
+      'macau',
+      {
+        registrar: ['identity-registrar'],
+        'user-agent': ['identity-agent'],
+        bureau: [],
+        university: [],
+      },
+      { statusSigners: signers },
+    );
+    const server = await startServer(net.node, { host: '127.0.0.1', port: 0 });
     try {
       await net.createDid('bureau');
       await net.createDid('university');
@@ -63,6 +83,20 @@ export const certificatesDemo: Demo = {
         issuer: net.id('university'),
         name: 'Degree',
         schema: JSON.stringify(DEGREE_SCHEMA),
+      });
+      // The node signs the university's published status lists with a key the university lists.
+      const statusKey = net.suite.generateKeyPair();
+      await net.ok('university', 'identity', 'addKey', {
+        id: net.id('university'),
+        fragment: 'status-1',
+        publicKey: statusKey.publicKey,
+        purposes: ['assertionMethod'],
+      });
+      signers.push({ did: net.did('university'), fragment: 'status-1', type: 'ed25519', ...statusKey });
+      await net.ok('university', 'identity', 'createStatusList', {
+        issuer: net.id('university'),
+        list: 'degrees',
+        purpose: 'revocation',
       });
       // The resident's phone makes her key; the user agent registers her DID with her consent.
       const resident = await net.createDidByAgent('user-agent', 'resident');
@@ -96,6 +130,13 @@ export const certificatesDemo: Demo = {
         },
         iat: now,
         exp: now + 50 * 365 * 86_400,
+        vct: vctUrl(server.url, 'main', 1200, 1),
+        status: {
+          list: 'degrees',
+          index: 77,
+          purpose: 'revocation',
+          uri: statusListUrl(server.url, 'main', net.id('university'), 'degrees'),
+        },
       });
       await net.ok('university', 'evidence', 'anchor', {
         digest: credentialDigest(degree),
@@ -117,8 +158,18 @@ export const certificatesDemo: Demo = {
         requireAnchor: true,
         now: net.now(),
       };
+      // The employer reads what the credential type is from its vct URL (SD-JWT VC type metadata).
+      const tm = (await (await fetch(vctUrl(server.url, 'main', 1200, 1))).json()) as TypeMetadata;
+      ctx.log(
+        `type metadata at the vct URL: ${tm.name}, claims ${tm.claims.map((c) => c.path[0]).join(', ')}`,
+      );
+      const published = {
+        statusVia: 'published' as const,
+        fetchStatus: async (uri: string) => (await fetch(uri)).text(),
+      };
       const vp = await presentSdJwtVc(degree, net.signingKey('resident'), { ...policy, iat: net.now() });
-      const r = await verifyPresentation(net.reader, vp, policy);
+      // Status through the university's published list (what a verifier off the ledger reads).
+      const r = await verifyPresentation(net.reader, vp, policy, published);
       ctx.log(
         `employer verified the degree: ${r.valid ? 'valid' : 'INVALID'}, saw ${Object.keys(r.claims).join(', ')}`,
       );
@@ -136,7 +187,29 @@ export const certificatesDemo: Demo = {
         category: 'identity-bureau',
         now: net.now(),
       });
+      // The university finds the degree was obtained by fraud and revokes it.
+      await net.ok('university', 'identity', 'setStatus', {
+        issuer: net.id('university'),
+        list: 'degrees',
+        indexes: [77],
+        value: true,
+      });
+      const again = { ...policy, nonce: 'employer-challenge-3', now: net.now() };
+      const revoked = await verifyPresentation(
+        net.reader,
+        await presentSdJwtVc(degree, net.signingKey('resident'), { ...again, iat: net.now() }),
+        again,
+        published,
+      );
+      const st = revoked.checks.find((c) => c.name === 'status');
+      ctx.log(
+        `after the university revoked the degree the employer sees: ${st?.detail ?? '?'} (${revoked.errors.join(', ')})`,
+      );
       return {
+        typeMetadataName: tm.name,
+        afterRevocationValid: revoked.valid,
+        afterRevocationErrors: revoked.errors,
+        afterRevocationStatus: st?.detail,
         residentDid: resident,
         createdBy: doc.didDocumentMetadata.createdBy,
         agent: net.id('user-agent'),
@@ -150,6 +223,7 @@ export const certificatesDemo: Demo = {
         identityDisclosed: idR.claims,
       };
     } finally {
+      await server.close();
       await net.stop();
     }
   },

@@ -103,8 +103,10 @@ export interface NodeConfigFile {
    */
   readonly logFormat?: 'auto' | 'json' | 'pretty';
   /** Identity services open to outsiders (./identity-options.ts); keystores and the CA path relative to this file. */
-  readonly identity?: Omit<IdentityNodeOptions, 'statusSigners' | 'ca'> & {
+  readonly identity?: Omit<IdentityNodeOptions, 'statusSigners' | 'credentialSigners' | 'ca'> & {
     readonly statusSigners?: readonly { did: string; fragment: string; keystore: string }[];
+    /** OpenID4VCI issuing keys, as status signers (each a keystore with the node's password). */
+    readonly credentialSigners?: readonly { did: string; fragment: string; keystore: string }[];
     readonly ca?: string;
   };
 }
@@ -187,19 +189,24 @@ async function loadIdentity(
   base: string,
   password: string,
 ): Promise<IdentityNodeOptions> {
-  const { statusSigners, ca, ...rest } = sec;
-  const signers = [];
-  for (const s of statusSigners ?? []) {
-    const ks = await readKeystoreFile(resolve(base, s.keystore));
-    const kp = await decryptKeystore(ks, password);
-    signers.push({
-      did: s.did,
-      fragment: s.fragment,
-      type: ks.suite,
-      secretKey: kp.secretKey,
-      publicKey: kp.publicKey,
-    });
-  }
+  const { statusSigners, credentialSigners, ca, ...rest } = sec;
+  const load = async (list: readonly { did: string; fragment: string; keystore: string }[] = []) => {
+    const out = [];
+    for (const s of list) {
+      const ks = await readKeystoreFile(resolve(base, s.keystore));
+      const kp = await decryptKeystore(ks, password);
+      out.push({
+        did: s.did,
+        fragment: s.fragment,
+        type: ks.suite,
+        secretKey: kp.secretKey,
+        publicKey: kp.publicKey,
+      });
+    }
+    return out;
+  };
+  const signers = await load(statusSigners);
+  const issuing = await load(credentialSigners);
   let caText: string | undefined;
   if (ca !== undefined) {
     try {
@@ -208,5 +215,10 @@ async function loadIdentity(
       throw new GongzhiError('CONFIG_INVALID', `cannot read identity.ca ${ca}: ${(e as Error).message}`);
     }
   }
-  return { ...rest, statusSigners: signers, ...(caText === undefined ? {} : { ca: caText }) };
+  return {
+    ...rest,
+    statusSigners: signers,
+    ...(issuing.length === 0 ? {} : { credentialSigners: issuing }),
+    ...(caText === undefined ? {} : { ca: caText }),
+  };
 }

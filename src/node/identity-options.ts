@@ -26,6 +26,29 @@ export interface IdentityNodeOptions {
   /** Verify route defaults: oldest KB-JWT accepted (s, default 300) and clock skew (s, default 60). */
   readonly kbMaxAge?: number;
   readonly clockSkew?: number;
+  /**
+   * Keys this node issues credentials with over OpenID4VCI: each an `assertionMethod` of the
+   * issuer's DID, as for status signers (the credential's `kid` is `<did>#<fragment>`).
+   */
+  readonly credentialSigners?: readonly StatusSigner[];
+  /** The credentials this node offers over OpenID4VCI (`credential_configurations_supported`). */
+  readonly credentialConfigurations?: readonly CredentialConfiguration[];
+}
+
+/** One credential a node issues over OpenID4VCI: an issuer's schema, as an SD-JWT VC. */
+export interface CredentialConfiguration {
+  /** The `credential_configuration_id` wallets ask for. */
+  readonly id: string;
+  /** The issuer (`did:gongzhi:<chain>:<group>:<id>`); a `credentialSigners` entry must hold its key. */
+  readonly did: string;
+  readonly schemaId: number;
+  readonly version: number;
+  /** Claims the holder may disclose selectively (default: all). */
+  readonly selective?: readonly string[];
+  /** Seconds the credential is valid (default one year). */
+  readonly validitySeconds?: number;
+  /** Name shown by wallets (default: the schema's name). */
+  readonly name?: string;
 }
 
 /** A status-list signing key of an issuer DID. */

@@ -13,7 +13,7 @@ export { FinalityTracker } from './finality.js';
 export { buildGenesisBlock, type GenesisBlock } from './genesis-block.js';
 export { DEFAULT_MODULES, GongzhiNode, type NodeInfo, type NodeOptions } from './gongzhi-node.js';
 export { type BlockEvent, GroupLedger, type SubmitResult } from './group-ledger.js';
-export type { IdentityNodeOptions, StatusSigner } from './identity-options.js';
+export type { CredentialConfiguration, IdentityNodeOptions, StatusSigner } from './identity-options.js';
 export type { AdmitResult, Mempool, MempoolUpdate, PendingTx, RemovedTx } from './mempool.js';
 export { NodeMetrics } from './metrics.js';
 export type { NetworkOptions } from './network-options.js';

@@ -159,6 +159,36 @@ describe.skipIf(!built)('gongzhi identity commands', () => {
     const json = await cliFails(...verify, '--published', '--json');
     // Through the published list: the node's own list, but no key of the issuer on this node.
     expect(JSON.parse(json.out.slice(0, json.out.lastIndexOf('}') + 1)).valid).toBe(false);
+    // About twenty CLI processes, each loading the CLI: ≈ 50 s on a loaded machine, over the 60 s default at load 20.
+  }, 150_000);
+
+  it('takes --password-file like the rest of the CLI (no GONGZHI_PASSWORD); an empty file is CONFIG_INVALID', async () => {
+    const { GONGZHI_PASSWORD: _pw, ...noPassword } = env;
+    const saved = env;
+    env = noPassword;
+    try {
+      writeFileSync(f('pw.txt'), 'gongzhi-demo\n', { mode: 0o600 });
+      writeFileSync(f('empty.txt'), '', { mode: 0o600 });
+      const out = await cli('did', 'create', ...g, '--key', keys('bank'), '--password-file', f('pw.txt'));
+      expect(out.trim().split('\n').pop()).toMatch(/^did:gongzhi:gongzhi-demo:governance:gz[0-9a-f]{40}$/);
+      const empty = await cliFails(
+        'did',
+        'deactivate',
+        out.trim().split('\n').pop() ?? '',
+        ...g,
+        '--key',
+        keys('bank'),
+        '--password-file',
+        f('empty.txt'),
+      );
+      expect(empty.code).toBe(1);
+      expect(empty.out).toContain('CONFIG_INVALID');
+      // Refused before anything was sent: the DID is still active.
+      const r = JSON.parse(await cli('did', 'resolve', out.trim().split('\n').pop() ?? ''));
+      expect(r.didDocumentMetadata.deactivated).not.toBe(true);
+    } finally {
+      env = saved;
+    }
   });
 
   it('bad input: an unsupported DID method prints the standard error and exits 1', async () => {

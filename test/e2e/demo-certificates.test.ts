@@ -21,6 +21,12 @@ describe('demo certificates', () => {
       expect(r.identityErrors).toEqual([]);
       expect(r.identityDisclosed).toEqual({ name: 'Leong Mei' });
       expect(steps.join('\n')).toMatch(/anchored its digest/);
+      // Open to outside verifiers: type metadata at the vct URL, status from the published list.
+      expect(r.typeMetadataName).toBe('Degree');
+      expect(r.checks).toContain('status:true');
+      expect(r.afterRevocationValid).toBe(false);
+      expect(r.afterRevocationErrors).toEqual(['IDENTITY_REVOKED']);
+      expect(r.afterRevocationStatus).toMatch(/^status list token: INVALID/);
     } finally {
       tmp.remove();
     }

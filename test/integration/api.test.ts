@@ -456,6 +456,17 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/identity/status-lists/{issuer}/{list}/bitstring', 'get'],
       ['/v1/groups/{group}/credentials/verify', 'post'],
       ['/1.0/identifiers/{*}', 'get'],
+      // OpenID4VCI / OpenID4VP and SD-JWT VC type metadata (src/api/routes/identity-openid.ts).
+      ['/.well-known/openid-credential-issuer', 'get'],
+      ['/.well-known/oauth-authorization-server', 'get'],
+      ['/v1/openid4vci/offers', 'post'],
+      ['/v1/openid4vci/token', 'post'],
+      ['/v1/openid4vci/nonce', 'post'],
+      ['/v1/openid4vci/credential', 'post'],
+      ['/v1/groups/{group}/identity/vct/{schemaId}/{version}', 'get'],
+      ['/v1/groups/{group}/openid4vp/requests', 'post'],
+      ['/v1/groups/{group}/openid4vp/response', 'post'],
+      ['/v1/groups/{group}/openid4vp/requests/{state}', 'get'],
     ];
     for (const p of Object.values(FUNDS_ROUTE_PATHS)) expected.push([p.replace(/:(\w+)/g, '{$1}'), 'get']);
     // Each module query also has its own documented path (test/integration/openapi.test.ts).

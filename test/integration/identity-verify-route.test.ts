@@ -274,4 +274,37 @@ describe('the credential verification route', () => {
       'IDENTITY_BAD_SIGNATURE',
     ]);
   });
+
+  it('the route’s read cache is dropped when a block commits: a key revoked after a good verification counts at once', async () => {
+    const k2 = getSuite('ed25519').generateKeyPair();
+    await net.ok('uni', 'identity', 'addKey', {
+      id: net.id('uni'),
+      fragment: 'key-2',
+      publicKey: k2.publicKey,
+      purposes: ['assertionMethod'],
+    });
+    const withKey2 = (iat: number) =>
+      issueSdJwtVc({
+        issuer: { type: 'ed25519', ...k2, kid: `${net.did('uni')}#key-2` },
+        subject: net.did('holder'),
+        holder: { type: 'ed25519', publicKey: net.key('holder').publicKey },
+        schema: { schemaId: 1500, version: 1, schema: SCHEMA },
+        vctPrefix: net.prefix,
+        claims: { name: 'Ana', degree: 'BSc' },
+        iat,
+        exp: iat + 3600,
+      });
+    // Verified twice: the second answer comes from the cache (same head).
+    const before = await present(await withKey2(net.now()));
+    expect((await post({ presentation: before, policy })).body.errors).toEqual([]);
+    expect((await post({ presentation: before, policy })).body.errors).toEqual([]);
+    await net.ok('uni', 'identity', 'revokeKey', { id: net.id('uni'), fragment: 'key-2' });
+    // Signed after the revocation (iat 2 s ahead, within the skew): the new key history applies.
+    const after = await present(await withKey2(net.now() + 2));
+    expect((await post({ presentation: after, policy })).body.errors).toEqual([
+      'IDENTITY_KEY_NOT_VALID_AT_ISSUANCE',
+    ]);
+    // Signed before it: the key was valid at issuance, as before.
+    expect((await post({ presentation: before, policy })).body.errors).toEqual([]);
+  });
 });

@@ -13,19 +13,16 @@ import {
   DID_JSON,
   DID_LD_JSON,
   dereferenceDidUrl,
-  fetchAllowed,
   RESOLUTION_MEDIA,
-  type ResolverEnv,
   resolveDid,
   StatusPublisher,
   statusListPath,
   type VerifierPolicy,
   verifyPresentation,
 } from '../../credentials/index.js';
-import { GongzhiError } from '../../errors/index.js';
-import type { GongzhiNode } from '../../node/gongzhi-node.js';
 import { StringEnum, T } from '../../wire/index.js';
 import { errorResponses, type GroupParams, groupParam, type RouteContext } from './context.js';
+import { baseUrl, identityEnv } from './identity-env.js';
 
 const listParams = T.Object(
   {
@@ -108,14 +105,6 @@ const resolveSchema = {
   },
 };
 
-/** The URL a list is published at: the configured public URL, else the one the request came to. */
-function baseUrl(node: GongzhiNode, req: FastifyRequest): string {
-  return (
-    node.opts.identity?.publicUrl?.replace(/\/+$/, '') ??
-    `${req.protocol}://${req.headers.host ?? 'localhost'}`
-  );
-}
-
 /** Which representation the client accepts: the bare document, or the resolution result. */
 function representation(accept: string | undefined): 'document-ld' | 'document' | 'result' | undefined {
   const a = (accept ?? '*/*').toLowerCase();
@@ -133,18 +122,8 @@ export const identityRoutes: FastifyPluginAsync<RouteContext> = async (api, { no
     ...(opts.statusTtlSeconds === undefined ? {} : { ttlSeconds: opts.statusTtlSeconds }),
     ...(opts.statusValiditySeconds === undefined ? {} : { validitySeconds: opts.statusValiditySeconds }),
   });
-  const fetchPolicy = {
-    ...(opts.allowHosts ? { allowHosts: opts.allowHosts } : {}),
-    ...(opts.ca ? { ca: opts.ca } : {}),
-  };
-  const env: ResolverEnv = {
-    ...fetchPolicy,
-    gongzhi: (chain, group) => {
-      if (!node.groupIds().includes(group)) return undefined;
-      const g = node.group(group);
-      return g.chain === chain ? g : undefined;
-    },
-  };
+  const ienv = identityEnv(node);
+  const env = ienv.resolver;
 
   const publish = async (
     req: FastifyRequest<{ Params: ListParams }>,
@@ -189,27 +168,10 @@ export const identityRoutes: FastifyPluginAsync<RouteContext> = async (api, { no
     Params: GroupParams;
     Body: { presentation: string; policy: VerifierPolicy & { statusVia?: 'ledger' | 'published' } };
   }>('/v1/groups/:group/credentials/verify', { schema: verifySchema }, async (req) => {
-    const g = node.group(req.params.group);
+    const g = ienv.reader(req.params.group);
     const { statusVia, ...p } = req.body.policy;
-    const policy: VerifierPolicy = {
-      ...(opts.kbMaxAge === undefined ? {} : { kbMaxAge: opts.kbMaxAge }),
-      ...(opts.clockSkew === undefined ? {} : { clockSkew: opts.clockSkew }),
-      ...p,
-      now: p.now ?? Math.floor(Date.now() / 1000),
-    };
-    return verifyPresentation(g, req.body.presentation, policy, {
-      fetchStatus: (uri, accept) => fetchAllowed(fetchPolicy, uri, accept),
-      // Issuers of other methods: did:key / did:jwk locally, did:web from allowed hosts only.
-      resolveDid: async (did) => {
-        const r = await resolveDid(did, env);
-        const m = r.result.didResolutionMetadata;
-        if (r.result.didDocument === null) {
-          throw new GongzhiError(m.code ?? 'IDENTITY_NOT_FOUND', m.detail ?? m.error ?? 'notFound');
-        }
-        return r.result.didDocument;
-      },
-      ...(statusVia === undefined ? {} : { statusVia }),
-    });
+    const policy = ienv.policy({ ...p, now: p.now ?? Math.floor(Date.now() / 1000) });
+    return verifyPresentation(g, req.body.presentation, policy, ienv.verifyOptions(statusVia));
   });
 
   api.get<{ Params: { '*': string }; Querystring: { versionId?: string; versionTime?: string } }>(

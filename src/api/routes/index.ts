@@ -7,6 +7,7 @@ import { docsRoutes } from './docs.js';
 import { eventRoutes } from './events.js';
 import { evidenceRoutes } from './evidence.js';
 import { fundsRoutes } from './funds.js';
+import { identityOpenIdRoutes } from './identity-openid.js';
 import { nodeRoutes } from './node.js';
 import { queryRoutes } from './query.js';
 import { syncRoutes } from './sync.js';
@@ -25,4 +26,5 @@ export const ROUTES: readonly FastifyPluginAsync<RouteContext>[] = [
   eventRoutes,
   datashareRoutes,
   fundsRoutes,
+  identityOpenIdRoutes,
 ];

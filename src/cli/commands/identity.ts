@@ -4,8 +4,10 @@ import { toString as qrString, toFile } from 'qrcode';
 import {
   issueJwtVc,
   issueSdJwtVc,
+  joseAlg,
   presentSdJwtVc,
   type SigningKey,
+  signCompact,
   statusListUrl,
   type VerificationResult,
 } from '../../credentials/index.js';
@@ -14,7 +16,7 @@ import { GongzhiError } from '../../errors/index.js';
 import { formatVerification } from '../../ledger/index.js';
 import { formatDid, ISSUER_CATEGORIES, isExternalDid } from '../../modules/identity/index.js';
 import { type ClientOpts, clientContext } from '../client-context.js';
-import { action, DEFAULT_URL, int, loadKey, printJson, readBytes } from '../util.js';
+import { action, DEFAULT_URL, int, loadKey, passwordOptions, printJson, readBytes } from '../util.js';
 
 /**
  * `gongzhi did | issuer | schema | credential …`: the identity module and the credential flows
@@ -25,11 +27,12 @@ import { action, DEFAULT_URL, int, loadKey, printJson, readBytes } from '../util
 type Common = ClientOpts & { url: string };
 
 const common = (c: Command) =>
-  c
-    .option('--group <id>', 'group', 'main')
-    .option('--url <url>', 'node URL', DEFAULT_URL)
-    .option('--key <file>', 'signer keystore')
-    .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)');
+  passwordOptions(
+    c
+      .option('--group <id>', 'group', 'main')
+      .option('--url <url>', 'node URL', DEFAULT_URL)
+      .option('--key <file>', 'signer keystore'),
+  );
 
 /** Send one call and fail (exit 1, the receipt's message) unless it succeeded. */
 async function send(
@@ -300,17 +303,85 @@ function registerCredential(program: Command): void {
     }),
   );
   qrOpts(
-    cr
-      .command('present <file>')
-      .description(
-        'present an SD-JWT VC: disclose only some claims, bound to the verifier’s nonce and audience',
-      )
-      .requiredOption('--disclose <list>', 'comma list of claims to disclose')
-      .requiredOption('--nonce <n>', 'the verifier’s nonce')
-      .requiredOption('--aud <a>', 'the verifier (audience)')
-      .requiredOption('--key <file>', 'holder keystore')
-      .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)')
-      .option('--out <file>', 'write the presentation here'),
+    common(
+      cr
+        .command('offer')
+        .description(
+          'make an OpenID4VCI credential offer on the node (it issues the SD-JWT VC to the wallet that redeems it)',
+        )
+        .requiredOption(
+          '--configuration <id>',
+          'credential_configuration_id (the node’s identity.credentialConfigurations)',
+        )
+        .requiredOption('--claims <file>', 'claims JSON')
+        .option('--subject <did>', 'credential subject (default: did:jwk of the wallet’s key)')
+        .option('--status-list <name>', 'status list of the issuer')
+        .option('--status-index <n>', 'index in the status list', int)
+        .option('--purpose <p>', 'revocation | suspension', 'revocation')
+        .option('--tx-code <digits>', 'a transaction code the holder must type (given to her another way)')
+        .option('--fragment <f>', 'fragment of the issuer key signing the request', 'key-1'),
+    ),
+  ).action(
+    action(
+      async (
+        o: Common & {
+          configuration: string;
+          claims: string;
+          subject?: string;
+          statusList?: string;
+          statusIndex?: number;
+          purpose: string;
+          txCode?: string;
+          fragment: string;
+          qr?: boolean;
+          qrPng?: string;
+        },
+      ) => {
+        const { did, key } = await signerDid(o);
+        // The request is signed by the issuer DID's key: only the issuer makes the node sign in its name.
+        const request = signCompact(
+          key,
+          { alg: joseAlg(key.type), kid: `${did}#${o.fragment}` },
+          {
+            iss: did,
+            iat: Math.floor(Date.now() / 1000),
+            credential_configuration_id: o.configuration,
+            claims: JSON.parse(readFileSync(o.claims, 'utf8')) as Record<string, unknown>,
+            ...(o.subject === undefined ? {} : { sub: o.subject }),
+            ...(o.statusList === undefined
+              ? {}
+              : { status: { list: o.statusList, index: o.statusIndex ?? 0, purpose: o.purpose } }),
+            ...(o.txCode === undefined ? {} : { tx_code: o.txCode }),
+          },
+        );
+        const body = (await getJson(`${o.url.replace(/\/+$/, '')}/v1/openid4vci/offers`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ request }),
+        })) as { credential_offer_uri?: string };
+        if (body.credential_offer_uri === undefined) {
+          // The node's error (code, message, hint) as it answered; getJson set exit code 1.
+          printJson(body);
+          return;
+        }
+        process.stdout.write(`${body.credential_offer_uri}\n`);
+        await qr(body.credential_offer_uri, o);
+      },
+    ),
+  );
+  qrOpts(
+    passwordOptions(
+      cr
+        .command('present <file>')
+        .description(
+          'present an SD-JWT VC: disclose only some claims, bound to the verifier’s nonce and audience',
+        )
+        .requiredOption('--disclose <list>', 'comma list of claims to disclose')
+        .requiredOption('--nonce <n>', 'the verifier’s nonce')
+        .requiredOption('--aud <a>', 'the verifier (audience)')
+        .requiredOption('--key <file>', 'holder keystore')
+        .option('--out <file>', 'write the presentation here'),
+    ),
   ).action(
     action(
       async (
@@ -321,6 +392,7 @@ function registerCredential(program: Command): void {
           aud: string;
           key: string;
           password?: string;
+          passwordFile?: string;
           out?: string;
           qr?: boolean;
           qrPng?: string;

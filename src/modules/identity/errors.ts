@@ -107,6 +107,59 @@ export const IDENTITY_ERRORS = defineErrors({
     404,
     'The DID has no version with this versionId, or did not exist at versionTime.',
   ],
+  // OpenID4VCI (issuance) and OpenID4VP (presentation) endpoints; the OAuth `error` each maps to is in src/credentials/openid4vci.ts.
+  IDENTITY_OID4VCI_BAD_OFFER_REQUEST: [
+    400,
+    'Sign the offer request (a compact JWS) with a current key of the issuer DID, for one of the issuer’s credential configurations, dated now.',
+  ],
+  IDENTITY_OID4VCI_UNKNOWN_CONFIGURATION: [
+    400,
+    'Ask for a credential_configuration_id the offer names (see /.well-known/openid-credential-issuer).',
+  ],
+  IDENTITY_OID4VCI_UNSUPPORTED_GRANT: [
+    400,
+    'Use grant_type urn:ietf:params:oauth:grant-type:pre-authorized_code (the only grant this issuer supports).',
+  ],
+  IDENTITY_OID4VCI_BAD_GRANT: [
+    400,
+    'The pre-authorised code is unknown or expired, or the tx_code is wrong; ask the issuer for a new offer.',
+  ],
+  IDENTITY_OID4VCI_CODE_USED: [
+    400,
+    'The pre-authorised code was redeemed already; each offer is redeemed once — ask for a new offer.',
+  ],
+  IDENTITY_OID4VCI_BAD_TOKEN: [
+    401,
+    'Send the access token from the token endpoint as `Authorization: Bearer …` before it expires.',
+  ],
+  IDENTITY_OID4VCI_BAD_PROOF: [
+    400,
+    'Send one proof JWT (typ openid4vci-proof+jwt, EdDSA or ES256K, the public key as `jwk`, aud = the credential issuer, iat now) signed by that key.',
+  ],
+  IDENTITY_OID4VCI_BAD_NONCE: [
+    400,
+    'The proof’s nonce is missing, unknown, expired or used; get a fresh c_nonce from the nonce endpoint.',
+  ],
+  IDENTITY_OID4VCI_BAD_REQUEST: [
+    400,
+    'Send {credential_configuration_id, proofs: {jwt: [one proof]}}; a token issues one credential.',
+  ],
+  IDENTITY_OID4VP_BAD_QUERY: [
+    400,
+    'Send a DCQL query: credentials [{id, format "dc+sd-jwt", meta.vct_values?, claims [{path: [name]}]}] (top-level claims; no credential_sets).',
+  ],
+  IDENTITY_OID4VP_UNKNOWN_REQUEST: [
+    400,
+    'No pending presentation request with this state (unknown, expired or answered); start a new request.',
+  ],
+  IDENTITY_OID4VP_BAD_RESPONSE: [
+    400,
+    'Post vp_token (a JSON object: credential query id → [presentation]) and state, form-encoded, one entry per query.',
+  ],
+  IDENTITY_OID4VP_NONCE_MISMATCH: [
+    400,
+    'The presentation’s key-binding JWT carries another nonce or audience than this request; present again for this request.',
+  ],
 });
 
 type Codes = { readonly [K in keyof typeof IDENTITY_ERRORS]: true };

@@ -1,0 +1,82 @@
+/**
+ * What the identity route plugins share: the node's identity options, the public base URL, one
+ * verifier read cache per group, and the options every verification runs with (published status
+ * lists and other DID methods fetched only from allowed hosts).
+ */
+import type { FastifyRequest } from 'fastify';
+import {
+  fetchAllowed,
+  HeadMemo,
+  type ResolverEnv,
+  resolveDid,
+  type VerifierPolicy,
+  type VerifyOptions,
+} from '../../credentials/index.js';
+import { GongzhiError } from '../../errors/index.js';
+import type { GongzhiNode } from '../../node/gongzhi-node.js';
+
+/** The URL outsiders reach the node at: the configured public URL, else the one the request came to. */
+export function baseUrl(node: GongzhiNode, req: FastifyRequest): string {
+  return (
+    node.opts.identity?.publicUrl?.replace(/\/+$/, '') ??
+    `${req.protocol}://${req.headers.host ?? 'localhost'}`
+  );
+}
+
+export interface IdentityEnv {
+  readonly resolver: ResolverEnv;
+  readonly fetchPolicy: { readonly allowHosts?: readonly string[]; readonly ca?: string };
+  /** The group's ledger behind a read cache emptied when its head moves (src/credentials/head-memo.ts). */
+  readonly reader: (group: string) => HeadMemo;
+  /** The node's policy defaults (kbMaxAge, clockSkew) under the caller's policy. */
+  readonly policy: (p: VerifierPolicy) => VerifierPolicy;
+  readonly verifyOptions: (statusVia?: 'ledger' | 'published') => VerifyOptions;
+}
+
+export function identityEnv(node: GongzhiNode): IdentityEnv {
+  const opts = node.opts.identity ?? {};
+  const fetchPolicy = {
+    ...(opts.allowHosts ? { allowHosts: opts.allowHosts } : {}),
+    ...(opts.ca ? { ca: opts.ca } : {}),
+  };
+  const resolver: ResolverEnv = {
+    ...fetchPolicy,
+    gongzhi: (chain, group) => {
+      if (!node.groupIds().includes(group)) return undefined;
+      const g = node.group(group);
+      return g.chain === chain ? g : undefined;
+    },
+  };
+  const memos = new Map<string, HeadMemo>();
+  return {
+    resolver,
+    fetchPolicy,
+    reader: (group) => {
+      let m = memos.get(group);
+      if (m === undefined) {
+        const g = node.group(group);
+        m = new HeadMemo(g, () => g.latest);
+        memos.set(group, m);
+      }
+      return m;
+    },
+    policy: (p) => ({
+      ...(opts.kbMaxAge === undefined ? {} : { kbMaxAge: opts.kbMaxAge }),
+      ...(opts.clockSkew === undefined ? {} : { clockSkew: opts.clockSkew }),
+      ...p,
+    }),
+    verifyOptions: (statusVia) => ({
+      fetchStatus: (uri, accept) => fetchAllowed(fetchPolicy, uri, accept),
+      // Issuers of other methods: did:key / did:jwk locally, did:web from allowed hosts only.
+      resolveDid: async (did) => {
+        const r = await resolveDid(did, resolver);
+        const m = r.result.didResolutionMetadata;
+        if (r.result.didDocument === null) {
+          throw new GongzhiError(m.code ?? 'IDENTITY_NOT_FOUND', m.detail ?? m.error ?? 'notFound');
+        }
+        return r.result.didDocument;
+      },
+      ...(statusVia === undefined ? {} : { statusVia }),
+    }),
+  };
+}

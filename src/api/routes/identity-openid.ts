@@ -1,0 +1,274 @@
+/**
+ * Identity routes a standard wallet talks to:
+ * - OpenID4VCI 1.0 (pre-authorised code flow, SD-JWT VC): Credential Issuer Metadata at
+ *   `/.well-known/openid-credential-issuer`, the issuer's OAuth metadata at
+ *   `/.well-known/oauth-authorization-server`, the token, nonce and credential endpoints, and
+ *   the issuer back office's offer endpoint (its request signed with a key of its DID);
+ * - SD-JWT VC Type Metadata at each credential's `vct` URL, built from the ledger's schema;
+ * - OpenID4VP 1.0 (DCQL, `direct_post`): a relying party asks for a request, the wallet posts
+ *   its `vp_token` to the response URI, the relying party reads the verification outcome.
+ * The wallet-facing endpoints answer errors in the OAuth shape `{error, error_description}`
+ * (RFC 6749 §5.2, OpenID4VCI §8.3.1) plus this API's `code` and `hint`.
+ */
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import {
+  CredentialIssuance,
+  OAUTH_ERROR,
+  PresentationRequests,
+  type RequestPolicy,
+  type SchemaRecord,
+  statusListUrl,
+  typeMetadata,
+  vctUrl,
+  verifyPresentation,
+} from '../../credentials/index.js';
+import { hintFor, httpStatusFor, isGongzhiError } from '../../errors/index.js';
+import { T } from '../../wire/index.js';
+import { errorResponses, type GroupParams, groupParam, type RouteContext } from './context.js';
+import { baseUrl, identityEnv } from './identity-env.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+const anyObject = (description: string) =>
+  T.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, description });
+const oauthError = anyObject('OAuth error: {error, error_description, code, hint}');
+const oauthResponses = (description: string) => ({
+  200: anyObject(description),
+  '4xx': oauthError,
+});
+const formBody = (props: Record<string, ReturnType<typeof T.String>>) =>
+  T.Object(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, T.Optional(v)])), {
+    additionalProperties: true,
+  });
+
+/** Answer a failure of a wallet-facing endpoint in the OAuth shape; anything else is rethrown. */
+function oauth(reply: FastifyReply, e: unknown): FastifyReply {
+  if (!isGongzhiError(e) || OAUTH_ERROR[e.code] === undefined) throw e;
+  const status = httpStatusFor(e.code);
+  if (status === 401) reply.header('WWW-Authenticate', `Bearer error="${OAUTH_ERROR[e.code]}"`);
+  return reply
+    .code(status)
+    .header('Cache-Control', 'no-store')
+    .send({ error: OAUTH_ERROR[e.code], error_description: e.message, code: e.code, hint: hintFor(e.code) });
+}
+
+export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api, { node }) => {
+  const opts = node.opts.identity ?? {};
+  const ienv = identityEnv(node);
+  // Token requests and direct_post responses are form-encoded (RFC 6749 §4.1.3, OpenID4VP §8.2).
+  api.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 262_144 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  const readerOf = (group: string) => (node.groupIds().includes(group) ? ienv.reader(group) : undefined);
+  const issuance = new CredentialIssuance({
+    configurations: opts.credentialConfigurations ?? [],
+    signers: opts.credentialSigners ?? [],
+    reader: readerOf,
+    vct: vctUrl,
+    statusUri: statusListUrl,
+  });
+  const requests = new PresentationRequests({
+    verify: (group, vp, policy) =>
+      verifyPresentation(ienv.reader(group), vp, ienv.policy(policy), ienv.verifyOptions()),
+  });
+
+  api.get(
+    '/.well-known/openid-credential-issuer',
+    {
+      schema: {
+        summary: 'OpenID4VCI Credential Issuer Metadata (the credentials this node issues)',
+        tags: ['identity'],
+        response: { 200: anyObject('Credential Issuer Metadata (OpenID4VCI 1.0 §12.2)') },
+      },
+    },
+    async (req) => issuance.metadata(baseUrl(node, req)),
+  );
+  api.get(
+    '/.well-known/oauth-authorization-server',
+    {
+      schema: {
+        summary: 'OAuth 2.0 Authorization Server Metadata of the issuer’s token endpoint (RFC 8414)',
+        tags: ['identity'],
+        response: { 200: anyObject('Authorization Server Metadata') },
+      },
+    },
+    async (req) => issuance.authorizationServer(baseUrl(node, req)),
+  );
+  api.post<{ Body: { request: string } }>(
+    '/v1/openid4vci/offers',
+    {
+      schema: {
+        summary: 'Make a Credential Offer (pre-authorised code) from the issuer’s signed request',
+        description:
+          'The body is `{request}`: a compact JWS signed by a current key of the issuer DID, payload ' +
+          '`{iss, iat, credential_configuration_id, claims, sub?, status?: {list, index, purpose?}, tx_code?}`.',
+        tags: ['identity'],
+        body: T.Object(
+          { request: T.String({ minLength: 1, maxLength: 65_536 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: anyObject('{credential_offer, credential_offer_uri, expires_in}'),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => issuance.createOffer(baseUrl(node, req), req.body.request),
+  );
+  api.post<{ Body: Record<string, string> }>(
+    '/v1/openid4vci/token',
+    {
+      schema: {
+        summary: 'OpenID4VCI token endpoint (pre-authorised code grant, form-encoded)',
+        tags: ['identity'],
+        consumes: [FORM],
+        body: formBody({
+          grant_type: T.String({ maxLength: 200 }),
+          'pre-authorized_code': T.String({ maxLength: 200 }),
+          tx_code: T.String({ maxLength: 20 }),
+        }),
+        response: oauthResponses('{access_token, token_type, expires_in}'),
+      },
+    },
+    async (req, reply) => {
+      try {
+        return reply.header('Cache-Control', 'no-store').send(issuance.token(req.body));
+      } catch (e) {
+        return oauth(reply, e);
+      }
+    },
+  );
+  api.post(
+    '/v1/openid4vci/nonce',
+    {
+      schema: {
+        summary: 'OpenID4VCI nonce endpoint: a fresh c_nonce for a proof',
+        tags: ['identity'],
+        response: { 200: anyObject('{c_nonce}') },
+      },
+    },
+    async (_req, reply) => reply.header('Cache-Control', 'no-store').send(issuance.nonce()),
+  );
+  api.post<{ Body: unknown }>(
+    '/v1/openid4vci/credential',
+    {
+      schema: {
+        summary: 'OpenID4VCI credential endpoint: the SD-JWT VC bound to the proof’s key',
+        tags: ['identity'],
+        body: anyObject('{credential_configuration_id, proofs: {jwt: [proof]}}'),
+        response: oauthResponses('{credentials: [{credential}]}'),
+      },
+    },
+    async (req, reply) => {
+      try {
+        return reply
+          .header('Cache-Control', 'no-store')
+          .send(await issuance.credential(req.headers.authorization, req.body));
+      } catch (e) {
+        return oauth(reply, e);
+      }
+    },
+  );
+
+  api.get<{ Params: GroupParams & { schemaId: string; version: string } }>(
+    '/v1/groups/:group/identity/vct/:schemaId/:version',
+    {
+      schema: {
+        summary: 'SD-JWT VC Type Metadata of a schema (the document at a credential’s vct URL)',
+        tags: ['identity'],
+        params: T.Object(
+          {
+            group: groupParam,
+            schemaId: T.String({ pattern: '^[0-9]{1,10}$' }),
+            version: T.String({ pattern: '^[0-9]{1,6}$' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: anyObject('Type Metadata document'), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { group, schemaId, version } = req.params;
+      const rec = ienv.reader(group).query('identity', 'schema', { schemaId, version }) as SchemaRecord;
+      // The issuer's configuration says which claims are selectively disclosable, when there is one.
+      const selective = (opts.credentialConfigurations ?? []).find(
+        (c) => c.schemaId === Number(schemaId) && c.version === Number(version),
+      )?.selective;
+      return typeMetadata(
+        vctUrl(baseUrl(node, req), group, Number(schemaId), Number(version)),
+        rec,
+        selective,
+      );
+    },
+  );
+
+  api.post<{ Params: GroupParams; Body: { dcql_query: unknown; policy?: RequestPolicy } }>(
+    '/v1/groups/:group/openid4vp/requests',
+    {
+      schema: {
+        summary: 'Start an OpenID4VP presentation request (DCQL, direct_post) verified on this ledger',
+        tags: ['identity'],
+        params: T.Object({ group: groupParam }, { additionalProperties: false }),
+        body: T.Object(
+          {
+            dcql_query: anyObject('DCQL query'),
+            policy: T.Optional(
+              T.Object(
+                {
+                  category: T.Optional(T.String({ maxLength: 64 })),
+                  schemaId: T.Optional(T.Integer({ minimum: 1 })),
+                  requireAnchor: T.Optional(T.Boolean()),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: anyObject('{state, request, request_link, expires_in}'), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { group } = req.params;
+      node.group(group);
+      const responseUri = `${baseUrl(node, req)}/v1/groups/${group}/openid4vp/response`;
+      return requests.create(group, responseUri, req.body.dcql_query, req.body.policy ?? {});
+    },
+  );
+  api.post<{ Params: GroupParams; Body: Record<string, string> }>(
+    '/v1/groups/:group/openid4vp/response',
+    {
+      schema: {
+        summary: 'OpenID4VP response URI: the wallet posts vp_token and state (direct_post)',
+        tags: ['identity'],
+        params: T.Object({ group: groupParam }, { additionalProperties: false }),
+        consumes: [FORM],
+        body: formBody({ vp_token: T.String({ maxLength: 200_000 }), state: T.String({ maxLength: 100 }) }),
+        response: oauthResponses('{} — the outcome is read by the relying party'),
+      },
+    },
+    async (req, reply) => {
+      try {
+        await requests.respond(req.params.group, req.body);
+        return reply.header('Cache-Control', 'no-store').send({});
+      } catch (e) {
+        return oauth(reply, e);
+      }
+    },
+  );
+  api.get<{ Params: GroupParams & { state: string } }>(
+    '/v1/groups/:group/openid4vp/requests/:state',
+    {
+      schema: {
+        summary:
+          'The outcome of an OpenID4VP request: pending, or one verification result per credential query',
+        tags: ['identity'],
+        params: T.Object(
+          { group: groupParam, state: T.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: anyObject('{status, valid?, credentials?}'), ...errorResponses },
+      },
+    },
+    async (req) => requests.result(req.params.group, req.params.state),
+  );
+};

@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encryptKeystore, getSuite, writeKeystoreFile } from '../../src/crypto/index.js';
+import { loadNodeConfig } from '../../src/node/config.js';
+import { tempDir, testConsortium } from '../helpers/fixtures.js';
+
+/** A node config file names OpenID4VCI issuing keys by keystore, as it does status-list keys. */
+describe('node config: identity.credentialSigners', () => {
+  const tmp = tempDir('gongzhi-identity-config-');
+  afterAll(() => tmp.remove());
+
+  it('decrypts each issuing keystore with the node password and keeps the configurations', async () => {
+    const suite = getSuite('ed25519');
+    const c = testConsortium({ orgs: 1 });
+    const nodeKey = c.nodeKeys[0];
+    if (nodeKey === undefined) throw new Error('no node key');
+    const issuing = suite.generateKeyPair();
+    const ks = (k: typeof issuing) =>
+      encryptKeystore('ed25519', k, 'pw', { scryptN: 2 ** 10, weakForTests: true });
+    await writeKeystoreFile(join(tmp.dir, 'node.json'), await ks(nodeKey));
+    await writeKeystoreFile(join(tmp.dir, 'issuing.json'), await ks(issuing));
+    writeFileSync(join(tmp.dir, 'genesis.json'), JSON.stringify(c.genesis[0]));
+    const did = `did:gongzhi:${c.genesis[0]?.chain}:main:gz${'1'.repeat(40)}`;
+    const configuration = { id: 'degree', did, schemaId: 1500, version: 1 };
+    writeFileSync(
+      join(tmp.dir, 'config.json'),
+      JSON.stringify({
+        nodeId: 'org0-node',
+        org: 'org0',
+        dataDir: 'data',
+        nodeKeystore: 'node.json',
+        genesis: ['genesis.json'],
+        identity: {
+          credentialSigners: [{ did, fragment: 'cred-1', keystore: 'issuing.json' }],
+          credentialConfigurations: [configuration],
+        },
+      }),
+    );
+    const loaded = await loadNodeConfig(join(tmp.dir, 'config.json'), 'pw');
+    const [signer] = loaded.identity?.credentialSigners ?? [];
+    expect(signer?.did).toBe(did);
+    expect(signer?.fragment).toBe('cred-1');
+    expect(signer?.type).toBe('ed25519');
+    expect(Buffer.from(signer?.publicKey ?? []).toString('hex')).toBe(
+      Buffer.from(issuing.publicKey).toString('hex'),
+    );
+    expect(loaded.identity?.credentialConfigurations).toEqual([configuration]);
+    // A wrong password refuses the whole config (the issuing keystore included).
+    await expect(loadNodeConfig(join(tmp.dir, 'config.json'), 'wrong')).rejects.toMatchObject({
+      code: expect.stringMatching(/^KEYSTORE_/),
+    });
+  });
+});
