@@ -11,7 +11,7 @@ import { initConsortium } from '../node/consortium.js';
 import { runConsoleBench } from './console.js';
 import { benchExecution } from './execution.js';
 import { benchFunds } from './funds.js';
-import { govchainReport } from './govchain.js';
+import { GOVCHAIN_FULL, govchainReport } from './govchain.js';
 import { benchIdentity } from './identity.js';
 import { reportVerifyRoute } from './identity-verify-route.js';
 import { benchNetwork } from './network.js';
@@ -304,8 +304,14 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--no-govchain'))
     report(
       ...(await govchainReport({
-        megabytes: arg('--govchain-mb', 100),
-        records: arg('--govchain-records', 1_000_000),
+        megabytes: arg(
+          '--govchain-mb',
+          process.argv.includes('--govchain-full') ? GOVCHAIN_FULL.megabytes : 20,
+        ),
+        records: arg(
+          '--govchain-records',
+          process.argv.includes('--govchain-full') ? GOVCHAIN_FULL.records : 100_000,
+        ),
       })),
     );
   if (!process.argv.includes('--no-funds')) {

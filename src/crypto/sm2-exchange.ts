@@ -1,5 +1,5 @@
-import { type WeierstrassPoint, weierstrassN } from '@noble/curves/abstract/weierstrass.js';
 import { randomBytes } from 'node:crypto';
+import { type WeierstrassPoint, weierstrassN } from '@noble/curves/abstract/weierstrass.js';
 import { badKey, bigIntTo32, bytesToBigInt } from './internal.js';
 import { digest } from './node-internal.js';
 import { SM2_CURVE, SM2_DEFAULT_USER_ID } from './sm2-core.js';
@@ -139,12 +139,7 @@ export function createSm2Exchange(
     const xV = bigIntTo32(xv);
     const yV = bigIntTo32(yv);
     const key = kdf(new Uint8Array([...xV, ...yV, ...zA, ...zB]), keyBytes);
-    const inner = sm3(
-      xV,
-      zA,
-      zB,
-      ...[RA?.x, RA?.y, RB?.x, RB?.y].map((c) => bigIntTo32(c as bigint)),
-    );
+    const inner = sm3(xV, zA, zB, ...[RA?.x, RA?.y, RB?.x, RB?.y].map((c) => bigIntTo32(c as bigint)));
     return { key, confirmB: sm3(TWO, yV, inner), confirmA: sm3(THREE, yV, inner) };
   };
 

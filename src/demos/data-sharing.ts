@@ -1,4 +1,4 @@
-import { fetchDelivery, placeVersion } from '../api/datashare-delivery.js';
+import { fetchDelivery, ownerNodeKeys, placeVersion } from '../api/datashare-delivery.js';
 import { startServer } from '../api/index.js';
 import { toHex, utf8 } from '../encoding/index.js';
 import { GongzhiError, isGongzhiError } from '../errors/index.js';
@@ -125,12 +125,17 @@ export const dataSharingDemo: Demo = {
       // 3. Delivery: logged on the ledger first, then served encrypted by the police node.
       await send('civil', 'deliver', { request: 1, version: 1 });
       const rec = net.group.query('datashare', 'delivery', { delivery: '1' }) as DeliveryJson;
+      const ownerNodes = ownerNodeKeys(
+        net.group.query('governance', 'nodes', {}) as { org: string; publicKey: string }[],
+        'police',
+      );
       const got = await fetchDelivery({
         url: api.url,
         group: 'main',
         suite: net.suite,
         key: net.key('civil'),
         delivery: rec,
+        ownerNodes,
       });
       const digestOk = toHex(net.suite.hash(got)) === toHex(digest);
       const mismatch = await statusOf(
@@ -147,6 +152,7 @@ export const dataSharingDemo: Demo = {
           suite: net.suite,
           key: net.key('civil'),
           delivery: rec,
+          ownerNodes,
         }),
       );
       const stranger = await statusOf(
@@ -156,6 +162,7 @@ export const dataSharingDemo: Demo = {
           suite: net.suite,
           key: net.key('social'),
           delivery: rec,
+          ownerNodes,
         }),
       );
       ctx.log(

@@ -67,7 +67,11 @@ describe('SM2 key exchange (GB/T 32918.3)', () => {
     expect(toHex(atA.key)).toBe(toHex(atB.key));
     expect(toHex(atA.confirmB)).toBe(toHex(atB.confirmB));
     // An impostor with B's ephemeral key but another static key cannot produce B's key or S_B.
-    const impostor = sm2Exchange.responder({ secretKey: s(), ephemeralSecret: b.ephemeralSecret }, view(a), 48);
+    const impostor = sm2Exchange.responder(
+      { secretKey: s(), ephemeralSecret: b.ephemeralSecret },
+      view(a),
+      48,
+    );
     expect(toHex(impostor.key)).not.toBe(toHex(atA.key));
     expect(toHex(impostor.confirmB)).not.toBe(toHex(atA.confirmB));
   });
@@ -76,7 +80,9 @@ describe('SM2 key exchange (GB/T 32918.3)', () => {
     const o = createECDH('SM2');
     o.generateKeys();
     const secret = new Uint8Array(o.getPrivateKey());
-    expect(toHex(sm2Exchange.publicKey(secret))).toBe(toHex(new Uint8Array(o.getPublicKey(null, 'compressed'))));
+    expect(toHex(sm2Exchange.publicKey(secret))).toBe(
+      toHex(new Uint8Array(o.getPublicKey(null, 'compressed'))),
+    );
     const other = sm2Exchange.ephemeral();
     const shared = o.computeSecret(Buffer.from(other.point));
     const p = createECDH('SM2');
@@ -92,7 +98,11 @@ describe('SM2 key exchange (GB/T 32918.3)', () => {
       expect.objectContaining({ code: 'CRYPTO_BAD_KEY' }),
     );
     expect(() =>
-      sm2Exchange.initiator({ secretKey: new Uint8Array(32), ephemeralSecret: k.secret }, { publicKey: k.point, ephemeral: k.point }, 16),
+      sm2Exchange.initiator(
+        { secretKey: new Uint8Array(32), ephemeralSecret: k.secret },
+        { publicKey: k.point, ephemeral: k.point },
+        16,
+      ),
     ).toThrow(expect.objectContaining({ code: 'CRYPTO_BAD_KEY' }));
   });
 });
