@@ -263,6 +263,21 @@ async function errorOf(res: IncomingMessage): Promise<GongzhiError> {
   );
 }
 
+/**
+ * POST the fetch request; the owner's node may not have committed the block with the delivery yet
+ * (it is another process of the network), so DATASHARE_NOT_FOUND is retried for a few seconds —
+ * nothing is used up on the owner's side before the delivery is found.
+ */
+async function answered(url: string, req: FetchRequest): Promise<IncomingMessage> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await post(url, req);
+    if (res.statusCode === 200) return res;
+    const e = await errorOf(res);
+    if (e.code !== 'DATASHARE_NOT_FOUND' || attempt >= 40) throw e;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 const header = (res: IncomingMessage, name: string): string => {
   const v = res.headers[name];
   return typeof v === 'string' ? v : '';
@@ -291,8 +306,7 @@ export async function fetchDelivery(o: {
     ephemeral: toHex(half.point),
     sig: toHex(suite.sign(o.key.secretKey, fetchMessage(suite, group, d.id, half.point))),
   };
-  const res = await post(`${o.url}/v1/groups/${group}/datashare/fetch`, req);
-  if (res.statusCode !== 200) throw await errorOf(res);
+  const res = await answered(`${o.url}/v1/groups/${group}/datashare/fetch`, req);
   const cipher = header(res, 'x-gongzhi-cipher') as DeliveryCipher;
   const iv = Buffer.from(fromHex(header(res, 'x-gongzhi-iv')));
   const nodeKey = header(res, 'x-gongzhi-node-key');

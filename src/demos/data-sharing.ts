@@ -3,6 +3,7 @@ import { startServer } from '../api/index.js';
 import { toHex, utf8 } from '../encoding/index.js';
 import { GongzhiError, isGongzhiError } from '../errors/index.js';
 import type { DeliveryJson, RequestJson } from '../modules/datashare/index.js';
+import { credentialAnswer } from './data-sharing-credential.js';
 import type { Demo } from './demo.js';
 import { IdentityNet } from './health-pass.js';
 import { hierarchyScenario } from './reports-scenario.js';
@@ -197,6 +198,19 @@ export const dataSharingDemo: Demo = {
         `police answered "no" without sharing records; social security verified it against the ledger: ${answerOk}`,
       );
 
+      // 5b. …or a verifiable credential: residence proved at the civil-affairs office without
+      // sending the citizen back to her police station, and without a register record moving.
+      await send('civil', 'request', {
+        dataset: 'household-register',
+        dept: 'civil',
+        kind: 'answer',
+        fields: ['district'],
+        purpose: 'marriage registration: proof of household registration',
+        legalBasis: 'Marriage Registration Regulations art. 5',
+        question: 'Is the applicant (her own DID) registered, and in which district?',
+      });
+      const vc = await credentialAnswer(net, ctx, 3);
+
       const audit = net.group.query('datashare', 'audit', { dept: 'police' }) as {
         total: number;
         deliveries: DeliveryJson[];
@@ -221,6 +235,7 @@ export const dataSharingDemo: Demo = {
         afterRevoke,
         requestStatus: req1.status,
         answerOk,
+        ...vc,
         auditTotal: audit.total,
         ...y,
       };
