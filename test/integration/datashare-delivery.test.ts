@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   fetchDelivery,
+  fetchMessage,
   placeVersion,
   sealHeaderFields,
   serveDelivery,
@@ -116,5 +117,60 @@ describe('datashare delivery: key agreement and ciphers over HTTP', () => {
   it('a node claiming the owner’s node key without its secret key fails the key confirmation', async () => {
     expect(await roundTrip('ed25519', { impostor: true })).toBe('DATASHARE_UNAUTHENTICATED');
     expect(await roundTrip('sm2', { impostor: true })).toBe('DATASHARE_UNAUTHENTICATED');
+  });
+});
+
+describe('datashare delivery: a malformed key agreement uses nothing up', () => {
+  it('an ephemeral key off the SM2 curve is API_BAD_REQUEST and the delivery can still be served', async () => {
+    const suite = getSuite('sm2');
+    const dir = mkdtempSync(join(tmpdir(), 'gz-ds-bad-'));
+    try {
+      const grantee = suite.generateKeyPair();
+      const data = utf8('idHash\n3f2a\n');
+      placeVersion(dir, 'main', 'reg', 1, data);
+      const delivery: DeliveryJson = {
+        id: 7,
+        request: 1,
+        dataset: 'reg',
+        version: 1,
+        digest: toHex(suite.hash(data)),
+        size: data.length,
+        owner: 'police',
+        grantee: 'civil',
+        account: suite.address(grantee.publicKey),
+        height: 5,
+        timestamp: 1,
+        tx: toHex(suite.hash(utf8('tx'))),
+      };
+      const request = { id: 1, status: 'granted' } as RequestJson;
+      const serve = (ephemeral: Uint8Array) =>
+        serveDelivery({
+          suite,
+          group: 'main',
+          dataDir: dir,
+          now: Date.now(),
+          node: { id: 'police-node', key: suite.generateKeyPair() },
+          ledger: { delivery: () => delivery, request: () => request },
+          body: {
+            delivery: 7,
+            publicKey: toHex(grantee.publicKey),
+            ephemeral: toHex(ephemeral),
+            sig: toHex(suite.sign(grantee.secretKey, fetchMessage(suite, 'main', 7, ephemeral))),
+          },
+        });
+      const offCurve = new Uint8Array(33).fill(5);
+      offCurve[0] = 2;
+      await expect(serve(offCurve)).rejects.toMatchObject({ code: 'API_BAD_REQUEST' });
+      const ok = await serve(suite.generateKeyPair().publicKey);
+      expect(ok.headers.cipher).toBe('sm2kx-sm4-ctr');
+      let sent = 0;
+      for await (const ch of ok.body) sent += (ch as Buffer).length;
+      expect(sent).toBe(data.length); // SM4-CTR: no tag
+      await expect(serve(suite.generateKeyPair().publicKey)).rejects.toMatchObject({
+        code: 'DATASHARE_SERVED',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
