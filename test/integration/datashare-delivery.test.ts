@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,6 +169,61 @@ describe('datashare delivery: a malformed key agreement uses nothing up', () => 
       await expect(serve(suite.generateKeyPair().publicKey)).rejects.toMatchObject({
         code: 'DATASHARE_SERVED',
       });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('datashare delivery: the owner node checks its file against the catalogue', () => {
+  it('a file changed on disk after it was served is refused mid-stream (DATASHARE_DIGEST_MISMATCH)', async () => {
+    const suite = getSuite('ed25519');
+    const dir = mkdtempSync(join(tmpdir(), 'gz-ds-file-'));
+    try {
+      const grantee = suite.generateKeyPair();
+      const data = utf8('idHash,district\n3f2a,1\n'.repeat(100));
+      const path = placeVersion(dir, 'main', 'reg', 1, data);
+      const record = (id: number): DeliveryJson => ({
+        id,
+        request: 1,
+        dataset: 'reg',
+        version: 1,
+        digest: toHex(suite.hash(data)),
+        size: data.length,
+        owner: 'police',
+        grantee: 'civil',
+        account: suite.address(grantee.publicKey),
+        height: 5,
+        timestamp: 1,
+        tx: toHex(suite.hash(utf8(`tx${id}`))),
+      });
+      const request = { id: 1, status: 'granted' } as RequestJson;
+      const serveAll = async (id: number) => {
+        const eph = new Uint8Array(32).fill(id + 1);
+        const s = await serveDelivery({
+          suite,
+          group: 'main',
+          dataDir: dir,
+          now: Date.now(),
+          node: { id: 'police-node', key: suite.generateKeyPair() },
+          ledger: { delivery: () => record(id), request: () => request },
+          body: {
+            delivery: id,
+            publicKey: toHex(grantee.publicKey),
+            ephemeral: toHex(eph),
+            sig: toHex(suite.sign(grantee.secretKey, fetchMessage(suite, 'main', id, eph))),
+          },
+        });
+        let n = 0;
+        for await (const ch of s.body) n += (ch as Buffer).length;
+        return n;
+      };
+      expect(await serveAll(1)).toBe(data.length + 16);
+      // Served again unchanged (the remembered check), then changed on disk: refused.
+      expect(await serveAll(2)).toBe(data.length + 16);
+      // One more byte: file timestamps are coarse (a same-size rewrite within one tick keeps mtime).
+      writeFileSync(path, Buffer.concat([Buffer.from(data), Buffer.from('x')]));
+      await expect(serveAll(3)).rejects.toMatchObject({ code: 'DATASHARE_DIGEST_MISMATCH' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
