@@ -38,7 +38,7 @@ async function statusOf(p: Promise<unknown>): Promise<string> {
 export const dataSharingDemo: Demo = {
   name: 'data-sharing',
   description:
-    'Government chain: data catalogue, grant, encrypted delivery, audit, revocation; yes/no answer; district → city → province reports with a correction and a proof',
+    'Government chain: data catalogue, grant, encrypted delivery, audit, revocation; yes/no and credential answers; district → city → province reports with a correction and a proof',
   async run(ctx) {
     const net = await IdentityNet.start(ctx, 'city-gov', {
       police: [],
