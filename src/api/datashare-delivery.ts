@@ -1,102 +1,84 @@
 /**
  * Off-ledger delivery of a granted dataset version (issue 11 X, item 3), both sides:
  * - the owner's node (`serveDelivery`, used by routes/datashare.ts) serves the bytes of a version
- *   only for a delivery the ledger logged, only to the account that opened it, and only while the
- *   grant is live; it checks the file against the catalogue digest before sending it;
- * - the grantee (`fetchDelivery`, used by the CLI and the demo) proves it holds the account key
- *   that opened the delivery, decrypts, and checks the digest against the ledger's record.
- *
- * Encryption to the grantee: the grantee sends a fresh X25519 public key inside its signed
- * request; the owner answers with its own fresh X25519 key; both derive the key with HKDF over
- * the shared secret, salted with the delivery's transaction hash. Ciphers: AES-256-GCM, or on
- * SM2 chains SM4-CTR with HMAC-SM3 (encrypt-then-MAC; this OpenSSL has no SM4-GCM). Each key is
- * used once. The owner is authenticated by what it sends: bytes whose digest is the one its own
- * department published on the ledger.
+ *   only for a delivery the ledger logged, only to the account that opened it (its signed request),
+ *   and only while the grant is live; it checks the file against the catalogue digest as it sends;
+ * - the grantee (`fetchDelivery`, used by the CLI and the demo) checks that the node that answered
+ *   is one of the owner department's nodes on the ledger and that it confirmed the key agreement
+ *   with that node key, decrypts, and checks the digest against the ledger's record.
+ * The key agreement and ciphers (SM2 key exchange + SM4 on SM2 chains, X25519 + AES-256-GCM
+ * otherwise) are in ./datashare-seal.ts. Each key is used once; each delivery is served once.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createHmac,
-  createPublicKey,
-  diffieHellman,
-  generateKeyPairSync,
-  hkdfSync,
-  type KeyObject,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   createReadStream,
   existsSync,
   mkdirSync,
   openSync,
+  readFileSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { CryptoSuite, KeyPair } from '../crypto/index.js';
 import { encodeCanonical, fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { DeliveryJson, RequestJson } from '../modules/datashare/index.js';
+import {
+  cipherFor,
+  type DeliveryCipher,
+  granteeStart,
+  openStream,
+  ownerAgree,
+  type SealContext,
+  sealStream,
+} from './datashare-seal.js';
+
+export { cipherFor, type DeliveryCipher } from './datashare-seal.js';
 
 /** What the grantee signs (canonical CBOR, hashed with the suite's hash). */
 export const FETCH_TYPE = 'gongzhi.datashare.fetch';
-
-export type DeliveryCipher = 'x25519-hkdf-aes-256-gcm' | 'x25519-hkdf-sm4-ctr-hmac-sm3';
 
 /** The signed request the grantee sends to the owner's node. */
 export interface FetchRequest {
   readonly delivery: number;
   /** The grantee account's public key (hex). */
   readonly publicKey: string;
-  /** The grantee's fresh X25519 public key (hex, 32 bytes). */
+  /** The grantee's fresh ephemeral public key (hex): X25519 (32 bytes) or an SM2 point (33 bytes). */
   readonly ephemeral: string;
   /** Signature (hex) over H(CBOR {type, group, delivery, ephemeral}). */
   readonly sig: string;
 }
 
-/** Headers of a delivery response (the body is ciphertext followed by the 16/32-byte tag). */
+/** Headers of a delivery response (the body is the ciphertext, then the tag for AES-GCM). */
 export interface SealHeaders {
   readonly cipher: DeliveryCipher;
-  /** The owner's fresh X25519 public key (hex). */
+  /** The owner node's fresh ephemeral public key (hex). */
   readonly ephemeral: string;
   /** IV (hex). */
   readonly iv: string;
+  /** The serving node's id and public key (hex), as in the genesis. */
+  readonly node: string;
+  readonly nodeKey: string;
+  /** S_B of the SM2 key exchange, or the node's signature over the X25519 transcript (hex). */
+  readonly confirm: string;
 }
 
-const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
-
-function x25519Public(raw: Uint8Array): KeyObject {
-  if (raw.length !== 32) throw new GongzhiError('API_BAD_REQUEST', 'ephemeral must be 32 bytes of hex', {});
-  return createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-}
-
-function rawPublic(k: KeyObject): Uint8Array {
-  return new Uint8Array(k.export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length));
-}
-
-export function cipherFor(suite: CryptoSuite): DeliveryCipher {
-  return suite.hashName === 'sm3' ? 'x25519-hkdf-sm4-ctr-hmac-sm3' : 'x25519-hkdf-aes-256-gcm';
-}
-
-/** 64 bytes of key material: the cipher key, then (SM4) the MAC key. */
-function deriveKeys(
-  shared: Buffer,
-  cipher: DeliveryCipher,
-  salt: Uint8Array,
-  group: string,
-  delivery: number,
-) {
-  const hash = cipher === 'x25519-hkdf-aes-256-gcm' ? 'sha256' : 'sm3';
-  const okm = Buffer.from(hkdfSync(hash, shared, salt, `gongzhi.datashare.v1|${group}|${delivery}`, 64));
-  return cipher === 'x25519-hkdf-aes-256-gcm'
-    ? { enc: okm.subarray(0, 32), mac: undefined }
-    : { enc: okm.subarray(0, 16), mac: okm.subarray(32, 64) };
+/** The response headers that carry `SealHeaders`. */
+export function sealHeaderFields(h: SealHeaders): Record<string, string> {
+  return {
+    'x-gongzhi-cipher': h.cipher,
+    'x-gongzhi-ephemeral': h.ephemeral,
+    'x-gongzhi-iv': h.iv,
+    'x-gongzhi-node': h.node,
+    'x-gongzhi-node-key': h.nodeKey,
+    'x-gongzhi-confirm': h.confirm,
+  };
 }
 
 const aad = (group: string, d: DeliveryJson) =>
@@ -107,6 +89,12 @@ const aad = (group: string, d: DeliveryJson) =>
     version: d.version,
     digest: fromHex(d.digest),
   });
+
+const sealContext = (group: string, d: DeliveryJson): SealContext => ({
+  group,
+  delivery: d.id,
+  tx: fromHex(d.tx),
+});
 
 /** The message the grantee signs. */
 export function fetchMessage(
@@ -162,6 +150,8 @@ export async function serveDelivery(o: {
   ledger: LedgerLookup;
   body: FetchRequest;
   now: number;
+  /** The serving node's id and key pair (the owner department's node in the genesis). */
+  node: { id: string; key: KeyPair };
 }): Promise<{ headers: SealHeaders; size: number; body: Readable }> {
   const { suite, group, body } = o;
   const d = o.ledger.delivery(body.delivery);
@@ -182,9 +172,7 @@ export async function serveDelivery(o: {
     throw new GongzhiError(
       q.status === 'revoked' ? 'DATASHARE_REVOKED' : 'DATASHARE_NOT_GRANTED',
       'no live grant',
-      {
-        request: q.id,
-      },
+      { request: q.id },
     );
   }
   if (q.expiresAt !== undefined && o.now >= q.expiresAt) {
@@ -197,6 +185,14 @@ export async function serveDelivery(o: {
       version: d.version,
     });
   }
+  // Agree before the served marker, so a malformed ephemeral key does not use the delivery up.
+  const agreed = ownerAgree({
+    suite,
+    nodeKey: o.node.key,
+    granteePublicKey: publicKey,
+    granteePoint: ephemeral,
+    context: sealContext(group, d),
+  });
   // Served once: the marker is created exclusively, so two concurrent fetches cannot both pass.
   const marker = join(o.dataDir, 'datashare', 'served', `${group}-${d.id}`);
   mkdirSync(dirname(marker), { recursive: true });
@@ -206,132 +202,107 @@ export async function serveDelivery(o: {
     throw new GongzhiError('DATASHARE_SERVED', 'this delivery was served already', { delivery: d.id });
   }
   const cipher = cipherFor(suite);
-  const mine = generateKeyPairSync('x25519');
-  const shared = diffieHellman({ privateKey: mine.privateKey, publicKey: x25519Public(ephemeral) });
-  const k = deriveKeys(shared, cipher, fromHex(d.tx), group, d.id);
   const iv = randomBytes(16);
-  const headers: SealHeaders = { cipher, ephemeral: toHex(rawPublic(mine.publicKey)), iv: toHex(iv) };
-  const size = statSync(path).size;
-  return {
-    headers,
-    size,
-    body: createReadStream(path).pipe(
-      sealStream(cipher, k, iv, aad(group, d), { hash: suite.hashName, digest: d.digest }),
-    ),
+  const headers: SealHeaders = {
+    cipher,
+    ephemeral: toHex(agreed.point),
+    iv: toHex(iv),
+    node: o.node.id,
+    nodeKey: toHex(o.node.key.publicKey),
+    confirm: toHex(agreed.confirm),
   };
+  // The file is checked against the catalogue while it is sent (one pass, not two): if it is not
+  // the published version the stream fails before its end, so the grantee gets nothing usable.
+  // A file that passed once is not hashed again while its size, mtime and inode stay the same (a
+  // version is typically delivered to many grantees); the grantee checks the digest in any case.
+  const st = statSync(path);
+  const stampPath = `${path}.checked`;
+  const stamp = `${d.digest} ${st.size} ${st.mtimeMs} ${st.ino}`;
+  const known = existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp;
+  const plain = known ? undefined : createHash(suite.hashName);
+  const sealed = sealStream(
+    cipher,
+    agreed.key,
+    iv,
+    aad(group, d),
+    (chunk) => plain?.update(chunk),
+    () => {
+      if (plain === undefined) return undefined;
+      if (plain.digest('hex') !== d.digest) {
+        return new GongzhiError(
+          'DATASHARE_DIGEST_MISMATCH',
+          'the stored file is not the catalogue version',
+          {},
+        );
+      }
+      writeFileSync(stampPath, stamp);
+      return undefined;
+    },
+  );
+  return { headers, size: st.size, body: createReadStream(path, { highWaterMark: 1 << 20 }).pipe(sealed) };
 }
 
-/** Encrypt a stream and append the tag (GCM) or the HMAC over aad ‖ iv ‖ ciphertext (SM4-CTR). */
-function sealStream(
-  cipher: DeliveryCipher,
-  k: { enc: Buffer; mac: Buffer | undefined },
-  iv: Buffer,
-  ad: Uint8Array,
-  expect: { hash: 'sha256' | 'sm3'; digest: string },
-): Transform {
-  // The file is checked against the catalogue while it is sent (one pass, not two): if it is not
-  // the published version the stream fails before the tag, so the grantee gets nothing usable.
-  const plain = createHash(expect.hash);
-  const checked = (last: Buffer, tag: () => Buffer, cb: (e?: Error | null, d?: Buffer) => void) => {
-    if (plain.digest('hex') !== expect.digest) {
-      cb(new GongzhiError('DATASHARE_DIGEST_MISMATCH', 'the stored file is not the catalogue version', {}));
-    } else cb(null, Buffer.concat([last, tag()]));
-  };
-  if (cipher === 'x25519-hkdf-aes-256-gcm') {
-    const c = createCipheriv('aes-256-gcm', k.enc, iv.subarray(0, 12));
-    c.setAAD(ad);
-    return new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        plain.update(chunk);
-        cb(null, c.update(chunk));
+/** POST a JSON body with node:http(s) (a streamed answer, less overhead than fetch for 100 MB). */
+function post(url: string, body: unknown): Promise<IncomingMessage> {
+  const u = new URL(url);
+  const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+  const payload = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = send(
+      u,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': payload.length },
       },
-      flush(cb) {
-        const last = c.final();
-        checked(last, () => c.getAuthTag(), cb);
-      },
-    });
-  }
-  const c = createCipheriv('sm4-ctr', k.enc, iv);
-  const mac = createHmac('sm3', k.mac as Buffer)
-    .update(ad)
-    .update(iv);
-  return new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      plain.update(chunk);
-      const out = c.update(chunk);
-      mac.update(out);
-      cb(null, out);
-    },
-    flush(cb) {
-      const last = c.final();
-      mac.update(last);
-      checked(last, () => mac.digest(), cb);
-    },
+      resolve,
+    );
+    req.on('error', reject);
+    req.end(payload);
   });
 }
 
-/**
- * Decrypt a sealed body (ciphertext ‖ tag) as it arrives, holding back the tag's bytes, and hash
- * the plaintext on the way; nothing is returned unless the tag verifies (any alteration in transit
- * is DATASHARE_DIGEST_MISMATCH).
- */
-async function openStream(
-  cipher: DeliveryCipher,
-  k: { enc: Buffer; mac: Buffer | undefined },
-  iv: Buffer,
-  ad: Uint8Array,
-  body: AsyncIterable<Uint8Array>,
-  hashName: 'sha256' | 'sm3',
-): Promise<{ plain: Buffer; digest: string }> {
-  const fail = (): never => {
-    throw new GongzhiError(
-      'DATASHARE_DIGEST_MISMATCH',
-      'the delivery does not decrypt: it was altered in transit',
-      {},
-    );
-  };
-  const gcm = cipher === 'x25519-hkdf-aes-256-gcm';
-  const tagLen = gcm ? 16 : 32;
-  const gcmD = gcm ? createDecipheriv('aes-256-gcm', k.enc, iv.subarray(0, 12)) : undefined;
-  gcmD?.setAAD(ad);
-  const d = gcmD ?? createDecipheriv('sm4-ctr', k.enc, iv);
-  const mac = gcm
-    ? undefined
-    : createHmac('sm3', k.mac as Buffer)
-        .update(ad)
-        .update(iv);
-  const h = createHash(hashName);
-  const out: Buffer[] = [];
-  let tail = Buffer.alloc(0);
-  const take = (c: Buffer) => {
-    mac?.update(c);
-    const p = d.update(c);
-    h.update(p);
-    out.push(p);
-  };
-  for await (const chunk of body) {
-    const all = tail.length === 0 ? Buffer.from(chunk) : Buffer.concat([tail, chunk]);
-    if (all.length > tagLen) take(all.subarray(0, all.length - tagLen));
-    tail = Buffer.from(all.subarray(Math.max(0, all.length - tagLen)));
-  }
-  if (tail.length < tagLen) return fail();
-  if (gcm) {
-    gcmD?.setAuthTag(tail);
-  } else if (!timingSafeEqual(mac?.digest() ?? Buffer.alloc(0), tail)) return fail();
+async function errorOf(res: IncomingMessage): Promise<GongzhiError> {
+  const parts: Buffer[] = [];
+  for await (const c of res) parts.push(c as Buffer);
+  let e: { code?: string; message?: string } = {};
   try {
-    const last = d.final();
-    h.update(last);
-    out.push(last);
+    e = (JSON.parse(Buffer.concat(parts).toString('utf8')) as { error?: typeof e }).error ?? {};
   } catch {
-    return fail();
+    // not a JSON error body
   }
-  return { plain: Buffer.concat(out), digest: h.digest('hex') };
+  return new GongzhiError(
+    (e.code ?? 'DATASHARE_UNAVAILABLE') as 'DATASHARE_UNAVAILABLE',
+    e.message ?? `owner node answered ${res.statusCode}`,
+    { status: res.statusCode },
+  );
 }
 
 /**
+ * POST the fetch request; the owner's node may not have committed the block with the delivery yet
+ * (it is another process of the network), so DATASHARE_NOT_FOUND is retried for a few seconds —
+ * nothing is used up on the owner's side before the delivery is found.
+ */
+async function answered(url: string, req: FetchRequest): Promise<IncomingMessage> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await post(url, req);
+    if (res.statusCode === 200) return res;
+    const e = await errorOf(res);
+    if (e.code !== 'DATASHARE_NOT_FOUND' || attempt >= 40) throw e;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const header = (res: IncomingMessage, name: string): string => {
+  const v = res.headers[name];
+  return typeof v === 'string' ? v : '';
+};
+
+/**
  * The grantee's side: ask the owner's node at `url` for delivery `d` (as recorded on the ledger),
- * decrypt, and check the bytes against the ledger's digest. Throws the owner's error code, or
- * DATASHARE_DIGEST_MISMATCH when what arrived is not the catalogue version.
+ * check the node is one of `ownerNodes` (the owner department's node keys on the ledger, hex) and
+ * that it confirmed the key agreement, decrypt, and check the bytes against the ledger's digest.
+ * Throws the owner's error code, DATASHARE_UNAUTHENTICATED when the answering node is not the
+ * owner's, or DATASHARE_DIGEST_MISMATCH when what arrived is not the catalogue version.
  */
 export async function fetchDelivery(o: {
   url: string;
@@ -339,63 +310,83 @@ export async function fetchDelivery(o: {
   suite: CryptoSuite;
   key: KeyPair;
   delivery: DeliveryJson;
+  ownerNodes: readonly string[];
 }): Promise<Uint8Array> {
   const { suite, group, delivery: d } = o;
-  const mine = generateKeyPairSync('x25519');
-  const eph = rawPublic(mine.publicKey);
+  const half = granteeStart(suite, o.key, sealContext(group, d));
   const req: FetchRequest = {
     delivery: d.id,
     publicKey: toHex(o.key.publicKey),
-    ephemeral: toHex(eph),
-    sig: toHex(suite.sign(o.key.secretKey, fetchMessage(suite, group, d.id, eph))),
+    ephemeral: toHex(half.point),
+    sig: toHex(suite.sign(o.key.secretKey, fetchMessage(suite, group, d.id, half.point))),
   };
-  const res = await fetch(`${o.url}/v1/groups/${group}/datashare/fetch`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(req),
-  });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-    const e = body.error ?? {};
-    throw new GongzhiError(
-      (e.code ?? 'DATASHARE_UNAVAILABLE') as 'DATASHARE_UNAVAILABLE',
-      e.message ?? `owner node answered ${res.status}`,
-      { status: res.status },
-    );
-  }
-  const cipher = res.headers.get('x-gongzhi-cipher') as DeliveryCipher;
-  const theirs = fromHex(res.headers.get('x-gongzhi-ephemeral') ?? '');
-  const iv = Buffer.from(fromHex(res.headers.get('x-gongzhi-iv') ?? ''));
+  const res = await answered(`${o.url}/v1/groups/${group}/datashare/fetch`, req);
+  const cipher = header(res, 'x-gongzhi-cipher') as DeliveryCipher;
+  const iv = Buffer.from(fromHex(header(res, 'x-gongzhi-iv')));
+  const nodeKey = header(res, 'x-gongzhi-node-key');
+  const fail = (code: 'DATASHARE_UNAUTHENTICATED' | 'DATASHARE_DIGEST_MISMATCH', message: string) => {
+    res.destroy();
+    return new GongzhiError(code, message, { delivery: d.id });
+  };
   if (cipher !== cipherFor(suite) || iv.length !== 16) {
-    throw new GongzhiError('DATASHARE_DIGEST_MISMATCH', 'unexpected cipher or IV from the owner node', {});
+    throw fail('DATASHARE_DIGEST_MISMATCH', 'unexpected cipher or IV from the owner node');
   }
-  const shared = diffieHellman({ privateKey: mine.privateKey, publicKey: x25519Public(theirs) });
-  const k = deriveKeys(shared, cipher, fromHex(d.tx), group, d.id);
-  if (res.body === null)
-    throw new GongzhiError('DATASHARE_UNAVAILABLE', 'empty answer from the owner node', {});
-  let opened: { plain: Buffer; digest: string };
+  if (!o.ownerNodes.includes(nodeKey)) {
+    throw fail('DATASHARE_UNAUTHENTICATED', `the answering node is not a node of department ${d.owner}`);
+  }
+  let key: Buffer;
   try {
-    opened = await openStream(
-      cipher,
-      k,
-      iv,
-      aad(group, d),
-      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-      suite.hashName,
-    );
+    key = half.finish({
+      nodePublicKey: fromHex(nodeKey),
+      point: fromHex(header(res, 'x-gongzhi-ephemeral')),
+      confirm: fromHex(header(res, 'x-gongzhi-confirm')),
+    });
   } catch (e) {
-    if (e instanceof GongzhiError) throw e;
-    // The owner's node aborts the stream when its file is not the catalogue version.
+    res.destroy();
+    throw e;
+  }
+  const opener = openStream(cipher, key, iv, aad(group, d));
+  const h = createHash(suite.hashName);
+  // The size is on the ledger: the plaintext goes straight into one buffer (no second copy).
+  const out = Buffer.allocUnsafe(d.size);
+  let n = 0;
+  const take = (p: Buffer) => {
+    if (n + p.length > out.length) throw new Error('longer than the catalogue size');
+    h.update(p);
+    p.copy(out, n);
+    n += p.length;
+  };
+  try {
+    for await (const chunk of res) take(opener.update(chunk as Buffer));
+  } catch (e) {
     throw new GongzhiError('DATASHARE_UNAVAILABLE', `the delivery was cut off: ${String(e)}`, {
       delivery: d.id,
     });
   }
-  const plain = opened.plain;
-  if (opened.digest !== d.digest) {
+  try {
+    take(opener.final());
+  } catch {
+    throw new GongzhiError(
+      'DATASHARE_DIGEST_MISMATCH',
+      'the delivery does not decrypt: it was altered in transit',
+      {
+        delivery: d.id,
+      },
+    );
+  }
+  if (n !== d.size || h.digest('hex') !== d.digest) {
     throw new GongzhiError('DATASHARE_DIGEST_MISMATCH', 'the bytes received are not the catalogue version', {
       delivery: d.id,
       expected: d.digest,
     });
   }
-  return new Uint8Array(plain);
+  return new Uint8Array(out.buffer, out.byteOffset, n);
+}
+
+/** The owner department's node keys (hex) from governance's `nodes` rows. */
+export function ownerNodeKeys(
+  nodes: readonly { readonly org: string; readonly publicKey: string }[],
+  owner: string,
+): string[] {
+  return nodes.filter((n) => n.org === owner).map((n) => n.publicKey);
 }

@@ -1,8 +1,9 @@
-import { fetchDelivery, placeVersion } from '../api/datashare-delivery.js';
+import { fetchDelivery, ownerNodeKeys, placeVersion } from '../api/datashare-delivery.js';
 import { startServer } from '../api/index.js';
 import { toHex, utf8 } from '../encoding/index.js';
 import { GongzhiError, isGongzhiError } from '../errors/index.js';
 import type { DeliveryJson, RequestJson } from '../modules/datashare/index.js';
+import { credentialAnswer } from './data-sharing-credential.js';
 import type { Demo } from './demo.js';
 import { IdentityNet } from './health-pass.js';
 import { hierarchyScenario } from './reports-scenario.js';
@@ -37,7 +38,7 @@ async function statusOf(p: Promise<unknown>): Promise<string> {
 export const dataSharingDemo: Demo = {
   name: 'data-sharing',
   description:
-    'Government chain: data catalogue, grant, encrypted delivery, audit, revocation; yes/no answer; district → city → province reports with a correction and a proof',
+    'Government chain: data catalogue, grant, encrypted delivery, audit, revocation; yes/no and credential answers; district → city → province reports with a correction and a proof',
   async run(ctx) {
     const net = await IdentityNet.start(ctx, 'city-gov', {
       police: [],
@@ -125,12 +126,17 @@ export const dataSharingDemo: Demo = {
       // 3. Delivery: logged on the ledger first, then served encrypted by the police node.
       await send('civil', 'deliver', { request: 1, version: 1 });
       const rec = net.group.query('datashare', 'delivery', { delivery: '1' }) as DeliveryJson;
+      const ownerNodes = ownerNodeKeys(
+        net.group.query('governance', 'nodes', {}) as { org: string; publicKey: string }[],
+        'police',
+      );
       const got = await fetchDelivery({
         url: api.url,
         group: 'main',
         suite: net.suite,
         key: net.key('civil'),
         delivery: rec,
+        ownerNodes,
       });
       const digestOk = toHex(net.suite.hash(got)) === toHex(digest);
       const mismatch = await statusOf(
@@ -147,6 +153,7 @@ export const dataSharingDemo: Demo = {
           suite: net.suite,
           key: net.key('civil'),
           delivery: rec,
+          ownerNodes,
         }),
       );
       const stranger = await statusOf(
@@ -156,6 +163,7 @@ export const dataSharingDemo: Demo = {
           suite: net.suite,
           key: net.key('social'),
           delivery: rec,
+          ownerNodes,
         }),
       );
       ctx.log(
@@ -190,6 +198,19 @@ export const dataSharingDemo: Demo = {
         `police answered "no" without sharing records; social security verified it against the ledger: ${answerOk}`,
       );
 
+      // 5b. …or a verifiable credential: residence proved at the civil-affairs office without
+      // sending the citizen back to her police station, and without a register record moving.
+      await send('civil', 'request', {
+        dataset: 'household-register',
+        dept: 'civil',
+        kind: 'answer',
+        fields: ['district'],
+        purpose: 'marriage registration: proof of household registration',
+        legalBasis: 'Marriage Registration Regulations art. 5',
+        question: 'Is the applicant (her own DID) registered, and in which district?',
+      });
+      const vc = await credentialAnswer(net, ctx, 3);
+
       const audit = net.group.query('datashare', 'audit', { dept: 'police' }) as {
         total: number;
         deliveries: DeliveryJson[];
@@ -214,6 +235,7 @@ export const dataSharingDemo: Demo = {
         afterRevoke,
         requestStatus: req1.status,
         answerOk,
+        ...vc,
         auditTotal: audit.total,
         ...y,
       };

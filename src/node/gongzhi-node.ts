@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { getSuite, type SuiteId, VerifyPool } from '../crypto/index.js';
+import { getSuite, type KeyPair, type SuiteId, VerifyPool } from '../crypto/index.js';
 import { toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { LedgerModule } from '../execution/index.js';
@@ -221,6 +221,18 @@ export class GongzhiNode {
 
   get logger(): Logger {
     return this.opts.logger;
+  }
+
+  /**
+   * The node's key pair (its identity in the genesis), for a protocol its own API runs as the node:
+   * the key agreement of a datashare delivery, which authenticates the owner's node to the grantee.
+   */
+  nodeKey(): KeyPair {
+    const suite = getSuite((this.opts.genesis[0] as Genesis).suite);
+    return {
+      secretKey: this.opts.nodeSecretKey,
+      publicKey: suite.publicKeyFromSecret(this.opts.nodeSecretKey),
+    };
   }
 
   info(): NodeInfo {

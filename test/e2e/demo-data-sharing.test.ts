@@ -11,7 +11,7 @@ const built = existsSync(CLI);
 const run = promisify(execFile);
 
 describe('demo data-sharing', () => {
-  it('grant, encrypted delivery, audit, refusal after revocation, answer, 3-level aggregation with a proof', async () => {
+  it('grant, encrypted delivery, audit, refusal after revocation, answer and credential, 3-level aggregation with a proof', async () => {
     const demo = findDemo('data-sharing');
     expect(demo).toBeDefined();
     const tmp = tempDir('gongzhi-demo-datashare-');
@@ -28,7 +28,12 @@ describe('demo data-sharing', () => {
         afterRevoke: 'DATASHARE_REVOKED',
         requestStatus: 'revoked',
         answerOk: true,
-        auditTotal: 2,
+        // The answer as a verifiable credential: presented by the citizen, checked on the ledger.
+        credentialValid: true,
+        disclosed: { registered: true, district: 'district-2' },
+        credentialLogged: true,
+        forgedValid: false,
+        auditTotal: 3,
         wrongSum: 'REPORTS_BAD_SUM',
         nonMember: 'REPORTS_NOT_MEMBER',
         staleCity: true,

@@ -1,22 +1,41 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fetchDelivery, placeVersion, serveDelivery } from '../../src/api/datashare-delivery.js';
-import { getSuite, type SuiteId } from '../../src/crypto/index.js';
+import {
+  fetchDelivery,
+  fetchMessage,
+  placeVersion,
+  sealHeaderFields,
+  serveDelivery,
+} from '../../src/api/datashare-delivery.js';
+import { getSuite, type KeyPair, type SuiteId } from '../../src/crypto/index.js';
 import { toHex, utf8 } from '../../src/encoding/index.js';
 import { isGongzhiError } from '../../src/errors/index.js';
 import type { DeliveryJson, RequestJson } from '../../src/modules/datashare/index.js';
 
+interface Case {
+  /** Flip one ciphertext byte in transit. */
+  readonly tamper?: boolean;
+  /** The owner department's node keys on the ledger do not include the serving node. */
+  readonly notOwners?: boolean;
+  /** The serving node claims the owner node's public key but holds another secret key. */
+  readonly impostor?: boolean;
+}
+
 /**
- * Both ciphers over real HTTP (node:http serving `serveDelivery`), with the ledger records as the
- * node would read them; `tamper` flips one ciphertext byte in transit.
+ * Both key agreements and ciphers over real HTTP (node:http serving `serveDelivery`), with the
+ * ledger records as the node would read them.
  */
-async function roundTrip(suiteId: SuiteId, tamper: boolean): Promise<string> {
+async function roundTrip(suiteId: SuiteId, c: Case = {}): Promise<string> {
   const suite = getSuite(suiteId);
   const dir = mkdtempSync(join(tmpdir(), 'gz-ds-'));
   const grantee = suite.generateKeyPair();
+  const ownerNode = suite.generateKeyPair();
+  const serving: KeyPair = c.impostor
+    ? { secretKey: suite.generateKeyPair().secretKey, publicKey: ownerNode.publicKey }
+    : ownerNode;
   const data = utf8('idHash,district\n3f2a,1\n'.repeat(2000));
   placeVersion(dir, 'main', 'reg', 1, data);
   const delivery: DeliveryJson = {
@@ -36,8 +55,8 @@ async function roundTrip(suiteId: SuiteId, tamper: boolean): Promise<string> {
   const request = { id: 1, status: 'granted', expiresAt: Date.now() + 60_000 } as RequestJson;
   const server: Server = createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
+    req.on('data', (ch: Buffer) => {
+      body += ch.toString();
     });
     req.on('end', async () => {
       try {
@@ -47,17 +66,14 @@ async function roundTrip(suiteId: SuiteId, tamper: boolean): Promise<string> {
           dataDir: dir,
           now: Date.now(),
           body: JSON.parse(body),
+          node: { id: 'police-node', key: serving },
           ledger: { delivery: () => delivery, request: () => request },
         });
         const chunks: Buffer[] = [];
-        for await (const c of s.body) chunks.push(c as Buffer);
+        for await (const ch of s.body) chunks.push(ch as Buffer);
         const all = Buffer.concat(chunks);
-        if (tamper) all[10] = (all[10] ?? 0) ^ 1;
-        res.writeHead(200, {
-          'x-gongzhi-cipher': s.headers.cipher,
-          'x-gongzhi-ephemeral': s.headers.ephemeral,
-          'x-gongzhi-iv': s.headers.iv,
-        });
+        if (c.tamper) all[10] = (all[10] ?? 0) ^ 1;
+        res.writeHead(200, sealHeaderFields(s.headers));
         res.end(all);
       } catch (e) {
         res.writeHead(403, { 'content-type': 'application/json' });
@@ -74,6 +90,7 @@ async function roundTrip(suiteId: SuiteId, tamper: boolean): Promise<string> {
       suite,
       key: grantee,
       delivery,
+      ownerNodes: c.notOwners ? [toHex(suite.generateKeyPair().publicKey)] : [toHex(ownerNode.publicKey)],
     });
     return toHex(suite.hash(got)) === delivery.digest ? 'ok' : 'wrong bytes';
   } catch (e) {
@@ -84,13 +101,131 @@ async function roundTrip(suiteId: SuiteId, tamper: boolean): Promise<string> {
   }
 }
 
-describe('datashare delivery ciphers over HTTP', () => {
-  it('AES-256-GCM (ed25519 chain) and SM4-CTR + HMAC-SM3 (sm2 chain) deliver the catalogue bytes', async () => {
-    expect(await roundTrip('ed25519', false)).toBe('ok');
-    expect(await roundTrip('sm2', false)).toBe('ok');
+describe('datashare delivery: key agreement and ciphers over HTTP', () => {
+  it('X25519 + AES-256-GCM (ed25519 chain) and the SM2 key exchange + SM4-CTR (sm2 chain) deliver the catalogue bytes', async () => {
+    expect(await roundTrip('ed25519')).toBe('ok');
+    expect(await roundTrip('sm2')).toBe('ok');
   });
   it('a byte altered in transit is refused by the grantee', async () => {
-    expect(await roundTrip('ed25519', true)).toBe('DATASHARE_DIGEST_MISMATCH');
-    expect(await roundTrip('sm2', true)).toBe('DATASHARE_DIGEST_MISMATCH');
+    expect(await roundTrip('ed25519', { tamper: true })).toBe('DATASHARE_DIGEST_MISMATCH');
+    expect(await roundTrip('sm2', { tamper: true })).toBe('DATASHARE_DIGEST_MISMATCH');
+  });
+  it('a node that is not the owner department’s is refused by the grantee', async () => {
+    expect(await roundTrip('ed25519', { notOwners: true })).toBe('DATASHARE_UNAUTHENTICATED');
+    expect(await roundTrip('sm2', { notOwners: true })).toBe('DATASHARE_UNAUTHENTICATED');
+  });
+  it('a node claiming the owner’s node key without its secret key fails the key confirmation', async () => {
+    expect(await roundTrip('ed25519', { impostor: true })).toBe('DATASHARE_UNAUTHENTICATED');
+    expect(await roundTrip('sm2', { impostor: true })).toBe('DATASHARE_UNAUTHENTICATED');
+  });
+});
+
+describe('datashare delivery: a malformed key agreement uses nothing up', () => {
+  it('an ephemeral key off the SM2 curve is API_BAD_REQUEST and the delivery can still be served', async () => {
+    const suite = getSuite('sm2');
+    const dir = mkdtempSync(join(tmpdir(), 'gz-ds-bad-'));
+    try {
+      const grantee = suite.generateKeyPair();
+      const data = utf8('idHash\n3f2a\n');
+      placeVersion(dir, 'main', 'reg', 1, data);
+      const delivery: DeliveryJson = {
+        id: 7,
+        request: 1,
+        dataset: 'reg',
+        version: 1,
+        digest: toHex(suite.hash(data)),
+        size: data.length,
+        owner: 'police',
+        grantee: 'civil',
+        account: suite.address(grantee.publicKey),
+        height: 5,
+        timestamp: 1,
+        tx: toHex(suite.hash(utf8('tx'))),
+      };
+      const request = { id: 1, status: 'granted' } as RequestJson;
+      const serve = (ephemeral: Uint8Array) =>
+        serveDelivery({
+          suite,
+          group: 'main',
+          dataDir: dir,
+          now: Date.now(),
+          node: { id: 'police-node', key: suite.generateKeyPair() },
+          ledger: { delivery: () => delivery, request: () => request },
+          body: {
+            delivery: 7,
+            publicKey: toHex(grantee.publicKey),
+            ephemeral: toHex(ephemeral),
+            sig: toHex(suite.sign(grantee.secretKey, fetchMessage(suite, 'main', 7, ephemeral))),
+          },
+        });
+      const offCurve = new Uint8Array(33).fill(5);
+      offCurve[0] = 2;
+      await expect(serve(offCurve)).rejects.toMatchObject({ code: 'API_BAD_REQUEST' });
+      const ok = await serve(suite.generateKeyPair().publicKey);
+      expect(ok.headers.cipher).toBe('sm2kx-sm4-ctr');
+      let sent = 0;
+      for await (const ch of ok.body) sent += (ch as Buffer).length;
+      expect(sent).toBe(data.length); // SM4-CTR: no tag
+      await expect(serve(suite.generateKeyPair().publicKey)).rejects.toMatchObject({
+        code: 'DATASHARE_SERVED',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('datashare delivery: the owner node checks its file against the catalogue', () => {
+  it('a file changed on disk after it was served is refused mid-stream (DATASHARE_DIGEST_MISMATCH)', async () => {
+    const suite = getSuite('ed25519');
+    const dir = mkdtempSync(join(tmpdir(), 'gz-ds-file-'));
+    try {
+      const grantee = suite.generateKeyPair();
+      const data = utf8('idHash,district\n3f2a,1\n'.repeat(100));
+      const path = placeVersion(dir, 'main', 'reg', 1, data);
+      const record = (id: number): DeliveryJson => ({
+        id,
+        request: 1,
+        dataset: 'reg',
+        version: 1,
+        digest: toHex(suite.hash(data)),
+        size: data.length,
+        owner: 'police',
+        grantee: 'civil',
+        account: suite.address(grantee.publicKey),
+        height: 5,
+        timestamp: 1,
+        tx: toHex(suite.hash(utf8(`tx${id}`))),
+      });
+      const request = { id: 1, status: 'granted' } as RequestJson;
+      const serveAll = async (id: number) => {
+        const eph = new Uint8Array(32).fill(id + 1);
+        const s = await serveDelivery({
+          suite,
+          group: 'main',
+          dataDir: dir,
+          now: Date.now(),
+          node: { id: 'police-node', key: suite.generateKeyPair() },
+          ledger: { delivery: () => record(id), request: () => request },
+          body: {
+            delivery: id,
+            publicKey: toHex(grantee.publicKey),
+            ephemeral: toHex(eph),
+            sig: toHex(suite.sign(grantee.secretKey, fetchMessage(suite, 'main', id, eph))),
+          },
+        });
+        let n = 0;
+        for await (const ch of s.body) n += (ch as Buffer).length;
+        return n;
+      };
+      expect(await serveAll(1)).toBe(data.length + 16);
+      // Served again unchanged (the remembered check), then changed on disk: refused.
+      expect(await serveAll(2)).toBe(data.length + 16);
+      // One more byte: file timestamps are coarse (a same-size rewrite within one tick keeps mtime).
+      writeFileSync(path, Buffer.concat([Buffer.from(data), Buffer.from('x')]));
+      await expect(serveAll(3)).rejects.toMatchObject({ code: 'DATASHARE_DIGEST_MISMATCH' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { fetchDelivery, placeVersion } from '../../api/datashare-delivery.js';
+import { fetchDelivery, ownerNodeKeys, placeVersion } from '../../api/datashare-delivery.js';
 import { GongzhiError } from '../../errors/index.js';
 import type { CborMap } from '../../ledger/index.js';
 import type { DeliveryJson } from '../../modules/datashare/index.js';
@@ -218,6 +218,11 @@ export function registerData(program: Command): void {
         suite: ctx.suite,
         key: await ctx.signer(),
         delivery,
+        // The owner department's node keys on the ledger: the answering node must be one of them.
+        ownerNodes: ownerNodeKeys(
+          await ctx.client.query<{ org: string; publicKey: string }[]>(o.group, 'governance', 'nodes', {}),
+          delivery.owner,
+        ),
       });
       writeFileSync(o.out, bytes);
       await ctx.send('datashare', 'confirm', { delivery: id, digest: ctx.suite.hash(bytes) });
