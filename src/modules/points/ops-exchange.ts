@@ -5,6 +5,7 @@ import { type Agreement, agreementCodec } from './agreement.js';
 import { readAmount, readId, readOptAddr, schemas } from './args.js';
 import type { Env } from './env.js';
 import { bookIdOf, keys } from './keys.js';
+import { backingCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import type { Program } from './types.js';
 
@@ -26,6 +27,28 @@ function checkBacker(env: Env, p: Program, backer: string): void {
     });
   }
   env.requireRole(p, 'sponsor', backer);
+}
+
+/**
+ * An exchange must not mint value: with money, `rateFrom` points of `from` are worth exactly
+ * `rateTo` points of `to` in fen (rateFrom × value_from = rateTo × value_to), so the backer of
+ * the arriving points reserves exactly what the source sponsors then owe it. Without money there
+ * is no common measure, so the rate is 1:1 — a time bank's hour is an hour in any bank.
+ */
+function assertValueNeutral(pa: Program, pb: Program, rateFrom: number, rateTo: number): void {
+  const neutral =
+    pa.value === 0
+      ? rateFrom === rateTo
+      : BigInt(rateFrom) * BigInt(pa.value) === BigInt(rateTo) * BigInt(pb.value);
+  if (!neutral) {
+    throw new GongzhiError(
+      'POINTS_BAD_CONFIG',
+      pa.value === 0
+        ? 'programs without money exchange 1:1 (one hour is one hour)'
+        : 'the rate is not value-neutral: rateFrom × value(from) must equal rateTo × value(to)',
+      { from: pa.id, to: pb.id, rateFrom, rateTo, valueFrom: pa.value, valueTo: pb.value },
+    );
+  }
 }
 
 const backerSchema = S.Optional(
@@ -77,6 +100,7 @@ const proposeExchange = pointsMethod<ProposeArgs>({
         { from: pa.id, to: pb.id },
       );
     }
+    assertValueNeutral(pa, pb, a.rateFrom, a.rateTo);
     if (env.has(keys.agreement(a.id))) {
       throw new GongzhiError('POINTS_EXISTS', `agreement ${a.id} exists`, { agreement: a.id });
     }
@@ -122,6 +146,58 @@ const acceptExchange = pointsMethod<{ id: string; backer: string }>({
     env.emit('exchangeAccepted', { agreement: x.id, a: x.a, b: x.b });
   },
 });
+
+/**
+ * The backer named for one side signs that its pool backs the points arriving there: without its
+ * signature (and while it is no longer a sponsor, or frozen) no conversion into that side runs.
+ */
+const backExchange = pointsMethod<{ agreement: string; program: string }>({
+  summary: 'Sign as the backer of the points arriving in one program of an agreement (that backer)',
+  args: S.Object(
+    { agreement: schemas.id('agreement id'), program: schemas.id('the side the caller backs') },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['agreement', 'program']);
+    return { agreement: readId(a, 'agreement'), program: readId(a, 'program') };
+  },
+  run: (env, a) => {
+    const x = readAgreement(env, a.agreement);
+    const backer = a.program === x.a ? x.backerA : a.program === x.b ? x.backerB : undefined;
+    if (backer === undefined) {
+      throw new GongzhiError('POINTS_NOT_FOUND', 'the agreement does not cover this program', {
+        agreement: x.id,
+        program: a.program,
+      });
+    }
+    const p = env.active(a.program);
+    if (backer !== env.sender) {
+      throw new GongzhiError('POINTS_WRONG_ROLE', 'only the named backer signs for this side', {
+        agreement: x.id,
+        program: p.id,
+      });
+    }
+    env.requireRole(p, 'sponsor');
+    const key = keys.backing(x.id, p.id);
+    if (env.has(key)) throw new GongzhiError('POINTS_ALREADY_SIGNED', 'already signed as backer');
+    env.write(key, backingCodec, env.height);
+    env.emit('exchangeBacked', { agreement: x.id, program: p.id, backer: env.sender });
+  },
+});
+
+/** The backer of arriving points signed, is still a sponsor there, and is not frozen. */
+function requireBacking(env: Env, x: Agreement, dst: Program, backer: string): void {
+  if (dst.value === 0) return;
+  if (!env.has(keys.backing(x.id, dst.id))) {
+    throw new GongzhiError('POINTS_NO_CONSENT', 'the backer has not signed this agreement (backExchange)', {
+      agreement: x.id,
+      program: dst.id,
+      backer,
+    });
+  }
+  env.requireRole(dst, 'sponsor', backer);
+  env.requireNotFrozen(dst, backer);
+}
 
 /** Either issuer ends the agreement. */
 const endExchange = pointsMethod<{ id: string }>({
@@ -189,6 +265,7 @@ const convert = pointsMethod<{ agreement: string; from: string; amount: number }
     if (out < 1 || !Number.isSafeInteger(out)) throw new GongzhiError('POINTS_BAD_AMOUNT', 'bad amount');
     env.requireMember(src, env.sender);
     env.requireMember(dst, env.sender);
+    requireBacking(env, x, dst, backer);
     moneyOf(dst, out);
     const sb = env.booksOf(src);
     sb.lots.prepareSpend(env.sender, a.amount, false);
@@ -218,4 +295,4 @@ const convert = pointsMethod<{ agreement: string; from: string; amount: number }
   },
 });
 
-export const exchangeMethods = { proposeExchange, acceptExchange, endExchange, convert };
+export const exchangeMethods = { proposeExchange, acceptExchange, backExchange, endExchange, convert };

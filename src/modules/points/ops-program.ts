@@ -9,6 +9,8 @@ import { bookIdOf, keys } from './keys.js';
 import { freezeMarkCodec, roleGrantCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { methodologyCodec, methodologyHash, methodologySchema, parseMethodologyDef } from './methodology.js';
+import { assertCompatible } from './roles.js';
+import { voteSupervisorChange } from './supervisors.js';
 import { type Program, ROLE_NAMES, type RoleName } from './types.js';
 
 const programArgs = S.Object({ program: schemas.id('program id') }, { additionalProperties: false });
@@ -37,6 +39,7 @@ function approveMethodologyVersion(env: Env, p: Program, version: number): Progr
     status: 'approved',
     approvedAt: env.height,
     approvedBy: env.sender,
+    effectiveFrom: env.ts,
   });
   env.emit('methodologyApproved', { program: p.id, version, hash: m.hash, by: env.sender });
   return version > p.methodology ? { ...p, methodology: version } : p;
@@ -50,6 +53,7 @@ const approveProgram = pointsMethod<{ program: string }>({
   run: (env, a) => {
     const p = env.program(a.program);
     env.requireRole(p, 'supervisor');
+    env.requireNotFrozen(p, env.sender);
     if (p.issuer === env.sender) {
       throw new GongzhiError('POINTS_WRONG_ROLE', 'the issuer cannot approve its own program', {
         program: p.id,
@@ -102,6 +106,7 @@ const proposeMethodology = pointsMethod<{ program: string; def: ReturnType<typeo
       proposedAt: env.height,
       approvedAt: 0,
       approvedBy: '',
+      effectiveFrom: 0,
     });
     env.putProgram({ ...p, latestMethodology: version });
     env.emit('methodologyProposed', { program: p.id, version, hash });
@@ -151,7 +156,7 @@ const roleArgs = S.Object(
   { additionalProperties: false },
 );
 
-/** The issuer manages distributors, sponsors and platforms; supervisors manage supervisors. */
+/** The issuer manages distributors, sponsors and platforms; supervisors manage supervisors (by a majority vote). */
 function requireRoleAuthority(env: Env, p: Program, role: RoleName): void {
   env.requireRole(p, role === 'supervisor' ? 'supervisor' : 'issuer');
 }
@@ -174,6 +179,11 @@ const grantRole = pointsMethod<RoleArgs>({
         role: a.role,
       });
     }
+    assertCompatible(env, p, a.account, a.role);
+    if (a.role === 'supervisor') {
+      voteSupervisorChange(env, p, 'grant', a.account);
+      return;
+    }
     env.write(keys.role(p.id, a.role, a.account), roleGrantCodec, { since: env.height, by: env.sender });
     env.emit('roleGranted', { program: p.id, role: a.role, account: a.account, by: env.sender });
   },
@@ -191,6 +201,10 @@ const revokeRole = pointsMethod<RoleArgs>({
         program: p.id,
         role: a.role,
       });
+    }
+    if (a.role === 'supervisor') {
+      voteSupervisorChange(env, p, 'revoke', a.account);
+      return;
     }
     env.delete(keys.role(p.id, a.role, a.account));
     env.emit('roleRevoked', { program: p.id, role: a.role, account: a.account, by: env.sender });
@@ -218,9 +232,11 @@ const freezeArgs = S.Object(
   { additionalProperties: false },
 );
 
+/** A supervisor's act on a program: a frozen supervisor does nothing (nor lifts its own freeze). */
 function supervisedProgram(env: Env, id: string): Program {
   const p = env.program(id);
   env.requireRole(p, 'supervisor');
+  env.requireNotFrozen(p, env.sender);
   if (p.status !== 'active') {
     throw new GongzhiError('POINTS_PROGRAM_NOT_APPROVED', `program ${id} is not approved yet`, {
       program: id,
