@@ -6,7 +6,13 @@ import type { PointsSandbox } from '../../src/testing/index.js';
  * confirms (`confirmFunding`); quota needs the sponsor's `consentQuota` before the issuer's
  * `allotQuota`. These helpers run both signed steps.
  */
-export function fundPool(sb: PointsSandbox, program: string, sponsor: string, bank: string, amount: number): void {
+export function fundPool(
+  sb: PointsSandbox,
+  program: string,
+  sponsor: string,
+  bank: string,
+  amount: number,
+): void {
   sb.ok(sponsor, 'fund', { program, amount });
   sb.ok(bank, 'confirmFunding', { program, sponsor: sb.addr(sponsor), amount });
 }

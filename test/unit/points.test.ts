@@ -461,7 +461,12 @@ describe('measurement and claims', () => {
     expect(ev.find((e) => e.name === 'awarded')?.data).toMatchObject({ points: 50, methodology: 1 });
     const from = sb.now + 1000;
     const claimTs = from + DAY_MS + 1000;
-    ev = sb.ok('device', 'claim', claimArgs(sb, 'alice', { periodStart: from, periodEnd: from + DAY_MS }), claimTs);
+    ev = sb.ok(
+      'device',
+      'claim',
+      claimArgs(sb, 'alice', { periodStart: from, periodEnd: from + DAY_MS }),
+      claimTs,
+    );
     const d = ev.find((e) => e.name === 'awarded')?.data as Record<string, unknown>;
     expect(d).toMatchObject({ points: 80, methodology: 2 });
     expect(toHex(d.methodologyHash as Uint8Array)).toBe(

@@ -202,7 +202,8 @@ export const createProgram = pointsMethod<CreateProgramArgs>({
         program: id,
       });
     }
-    if (a.config.clearing === env.sender || a.supervisors.includes(a.config.clearing)) {
+    const clearingClash = a.config.clearing === env.sender && a.config.value > 0;
+    if (clearingClash || a.supervisors.includes(a.config.clearing)) {
       throw new GongzhiError(
         'POINTS_ROLE_CONFLICT',
         'the clearing provider is neither the issuer nor a supervisor',

@@ -26,7 +26,8 @@ export const INCOMPATIBLE: Readonly<Record<Capacity, readonly Capacity[]>> = {
 export function capacitiesOf(env: Env, p: Program, account: string): Capacity[] {
   const out: Capacity[] = [];
   if (p.issuer === account) out.push('issuer');
-  if (p.clearing === account) out.push('clearing');
+  // without money the clearing provider only keeps the book (a time bank's centre is both)
+  if (p.clearing === account && p.value > 0) out.push('clearing');
   for (const r of ROLE_NAMES) if (env.hasRole(p, r, account)) out.push(r);
   if (p.status === 'active' && env.booksOf(p).lots.holder(account)?.member) out.push('member');
   return out;
