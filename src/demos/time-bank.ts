@@ -36,6 +36,7 @@ function timeBank(s: Scenario, id: string, name: string, center: string): CborMa
     closedLoop: true,
     claimWindowMs: 30 * DAY_MS,
     debtLimit: 2000,
+    serviceMaxMinutes: 1440,
     causes: [{ id: 'community-pot', beneficiary: s.addr(center), pot: true }],
     methodology: TIME_BANK_METHODOLOGY,
   };

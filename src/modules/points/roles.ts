@@ -8,17 +8,19 @@ export type Capacity = RoleName | 'issuer' | 'clearing' | 'member';
 /**
  * Separation of roles (docs/points.md, "Incompatible roles"): which capacities one party may not
  * combine in one program. The supervisor holds no other; the clearing provider (the bank) neither
- * issues, awards, backs, sells nor holds; whoever creates or awards points is never paid for them
- * (platform) nor holds them (member); a platform that is a member could award-and-redeem itself —
- * a cash-out channel. The table is symmetric.
+ * issues, awards, backs, sells nor holds; the issuer who creates points neither awards them, is paid
+ * for them (platform) nor holds them (member); whoever awards points does not hold them; a platform
+ * that is a member could receive points and redeem them at itself — a cash-out channel. A merchant
+ * may award and accept its own points (distributor + platform + sponsor: it pays itself). The
+ * table is symmetric.
  */
 export const INCOMPATIBLE: Readonly<Record<Capacity, readonly Capacity[]>> = {
   supervisor: ['issuer', 'clearing', 'distributor', 'sponsor', 'platform', 'member'],
   issuer: ['supervisor', 'clearing', 'distributor', 'platform', 'member'],
   clearing: ['supervisor', 'issuer', 'distributor', 'sponsor', 'platform', 'member'],
-  distributor: ['supervisor', 'issuer', 'clearing', 'platform', 'member'],
+  distributor: ['supervisor', 'issuer', 'clearing', 'member'],
   sponsor: ['supervisor', 'clearing'],
-  platform: ['supervisor', 'issuer', 'clearing', 'distributor', 'member'],
+  platform: ['supervisor', 'issuer', 'clearing', 'member'],
   member: ['supervisor', 'issuer', 'clearing', 'distributor', 'platform'],
 };
 
