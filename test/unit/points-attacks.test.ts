@@ -285,7 +285,13 @@ describe('4. freezes stop everything the frozen party does or backs', () => {
       'POINTS_FROZEN',
     );
     // nor can it act, and the issuer cannot allot against it
-    refused(sb, 's1', 'consentQuota', { program: P, distributor: sb.addr('dist'), amount: 5 }, 'POINTS_FROZEN');
+    refused(
+      sb,
+      's1',
+      'consentQuota',
+      { program: P, distributor: sb.addr('dist'), amount: 5 },
+      'POINTS_FROZEN',
+    );
     refused(
       sb,
       'issuer',
@@ -577,7 +583,49 @@ describe('9. exchange rates are value-neutral', () => {
       undefined,
       'tb1',
     );
-    tb.ok('center', 'proposeExchange', { id: 'y', from: 'tb1', to: 'tb2', rateFrom: 1, rateTo: 1 });
+    tb.ok('center', 'proposeExchange', {
+      id: 'y',
+      from: 'tb1',
+      to: 'tb2',
+      rateFrom: 1,
+      rateTo: 1,
+      positionLimit: 300,
+    });
+  });
+});
+
+describe('10. positions between time banks are bounded', () => {
+  it('refuses carrying puppets’ debt into another bank beyond the agreed position limit', () => {
+    const tb = new PointsSandbox({ timestamp: T0, sign: false });
+    for (const id of ['tb1', 'tb2']) {
+      tb.ok('center', 'createProgram', {
+        ...programArgs(tb, { id, currency: 'none', value: 0, debtLimit: 2000, serviceMaxMinutes: 480 }),
+        clearing: tb.addr('center'),
+        supervisors: [tb.addr('bureau')],
+        transfer: 'program',
+      } as CborMap);
+      tb.ok('bureau', 'approveProgram', { program: id });
+    }
+    const tbArgs = { id: 'y', from: 'tb1', to: 'tb2', rateFrom: 1, rateTo: 1 };
+    refused(tb, 'center', 'proposeExchange', tbArgs, 'POINTS_BAD_CONFIG', undefined, 'tb1');
+    tb.ok('center', 'proposeExchange', { ...tbArgs, positionLimit: 300 });
+    tb.ok('center', 'acceptExchange', { id: 'y' });
+    tb.ok('c', 'join', { program: 'tb1', consent: new Uint8Array(32) });
+    tb.ok('c', 'join', { program: 'tb2', consent: new Uint8Array(32) });
+    // three puppets each take 8 h of "services" from c: they sit at −8 h, c at +24 h in tb1
+    for (const p of ['p1', 'p2', 'p3']) {
+      tb.ok(p, 'join', { program: 'tb1', consent: new Uint8Array(32) });
+      const id = tb.suite.hash(utf8(`svc ${p}`));
+      tb.ok('c', 'logService', { program: 'tb1', id, recipient: tb.addr(p), minutes: 480, kind: 'service' });
+      tb.ok(p, 'confirmService', { program: 'tb1', id });
+    }
+    expect(balanceOf(tb, 'c', 'tb1')).toBe(2400);
+    tb.ok('c', 'convert', { agreement: 'y', from: 'tb1', amount: 300 });
+    refused(tb, 'c', 'convert', { agreement: 'y', from: 'tb1', amount: 1 }, 'POINTS_LIMIT', undefined, 'tb1');
+    // the position frees up as hours come back
+    tb.ok('c', 'convert', { agreement: 'y', from: 'tb2', amount: 100 });
+    tb.ok('c', 'convert', { agreement: 'y', from: 'tb1', amount: 100 });
+    expect(balanceOf(tb, 'c', 'tb2')).toBe(300);
   });
 });
 

@@ -156,7 +156,24 @@ describe('time bank: mutual credit', () => {
         rateTo: 1,
       }),
     ).toBe('POINTS_WRONG_ROLE');
-    sb.ok('tb1-center', 'proposeExchange', { id: 'tb1-tb2', from: 'tb1', to: 'tb2', rateFrom: 1, rateTo: 1 });
+    // without money a position limit is required: at most 3 h of tb1 out on net either way
+    expect(
+      sb.status('tb1-center', 'proposeExchange', {
+        id: 'tb1-tb2',
+        from: 'tb1',
+        to: 'tb2',
+        rateFrom: 1,
+        rateTo: 1,
+      }),
+    ).toBe('POINTS_BAD_CONFIG');
+    sb.ok('tb1-center', 'proposeExchange', {
+      id: 'tb1-tb2',
+      from: 'tb1',
+      to: 'tb2',
+      rateFrom: 1,
+      rateTo: 1,
+      positionLimit: 300,
+    });
     expect(sb.status('ann', 'convert', { agreement: 'tb1-tb2', from: 'tb1', amount: 50 })).toBe(
       'POINTS_INVALID_STATE',
     );

@@ -7,7 +7,7 @@ import type { Env } from './env.js';
 import { bookIdOf, keys } from './keys.js';
 import { backingCodec } from './marks.js';
 import { pointsMethod } from './method.js';
-import type { Program } from './types.js';
+import { MAX_AMOUNT, type Program } from './types.js';
 
 function readAgreement(env: Env, id: string): Agreement {
   const x = env.read(keys.agreement(id), agreementCodec);
@@ -62,6 +62,7 @@ interface ProposeArgs {
   readonly rateFrom: number;
   readonly rateTo: number;
   readonly backer: string;
+  readonly positionLimit: number;
 }
 
 const proposeExchange = pointsMethod<ProposeArgs>({
@@ -74,11 +75,18 @@ const proposeExchange = pointsMethod<ProposeArgs>({
       rateFrom: schemas.amount('minor units of `from`…'),
       rateTo: schemas.amount('…worth this many minor units of `to`'),
       backer: backerSchema,
+      positionLimit: S.Optional(
+        S.Integer({
+          minimum: 0,
+          maximum: 1e15,
+          description: 'most points of `from` out on net either way (required without money)',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),
   parse: (v) => {
-    const a = readArgs(v, ['id', 'from', 'to', 'rateFrom', 'rateTo', 'backer']);
+    const a = readArgs(v, ['id', 'from', 'to', 'rateFrom', 'rateTo', 'backer', 'positionLimit']);
     return {
       id: readId(a, 'id'),
       from: readId(a, 'from'),
@@ -86,6 +94,7 @@ const proposeExchange = pointsMethod<ProposeArgs>({
       rateFrom: readAmount(a, 'rateFrom'),
       rateTo: readAmount(a, 'rateTo'),
       backer: readOptAddr(a, 'backer'),
+      positionLimit: a.optUint('positionLimit', 0, MAX_AMOUNT),
     };
   },
   run: (env, a) => {
@@ -101,6 +110,16 @@ const proposeExchange = pointsMethod<ProposeArgs>({
       );
     }
     assertValueNeutral(pa, pb, a.rateFrom, a.rateTo);
+    if (pa.value === 0 && a.positionLimit === 0) {
+      throw new GongzhiError(
+        'POINTS_BAD_CONFIG',
+        'programs without money need a positionLimit between them',
+        {
+          from: pa.id,
+          to: pb.id,
+        },
+      );
+    }
     if (env.has(keys.agreement(a.id))) {
       throw new GongzhiError('POINTS_EXISTS', `agreement ${a.id} exists`, { agreement: a.id });
     }
@@ -116,6 +135,7 @@ const proposeExchange = pointsMethod<ProposeArgs>({
       status: 'proposed',
       proposedAt: env.height,
       acceptedAt: 0,
+      positionLimit: a.positionLimit,
     });
     env.emit('exchangeProposed', { agreement: a.id, a: pa.id, b: pb.id, rateA: a.rateFrom, rateB: a.rateTo });
   },
@@ -283,6 +303,15 @@ const convert = pointsMethod<{ agreement: string; from: string; amount: number }
     db.lots.give(env.sender, [db.lots.fresh(out, backer)]);
     db.journal.end();
     db.aggregates.add('exchangedIn', out);
+    // the net position, in A's minor units: A points that went to B minus those B sent back
+    const position = (forward ? sb : db).accounts.balance(`exchange:${x.b}`);
+    if (x.positionLimit > 0 && Math.abs(position) > x.positionLimit) {
+      throw new GongzhiError('POINTS_LIMIT', 'the conversion exceeds the agreement’s position limit', {
+        agreement: x.id,
+        position,
+        positionLimit: x.positionLimit,
+      });
+    }
     env.emit('converted', {
       agreement: x.id,
       user: env.sender,
