@@ -263,6 +263,67 @@ describe('2. one camera, several people', () => {
   });
 });
 
+describe('3. methodology governance', () => {
+  it('applies a version from its approval onward, within its validity, until retired', () => {
+    const sb = world();
+    const v2 = {
+      ...RULES,
+      name: 'v2',
+      rules: RULES.rules.map((r) =>
+        r.kind === 'parked-day'
+          ? { ...r, variants: { default: { ...r.variants.default, pointsPerBase: 80 } } }
+          : r,
+      ),
+    };
+    const day = BJ_MIDNIGHT - 2 * DAY_MS;
+    sb.ok('issuer', 'proposeMethodology', { program: P, methodology: v2, validUntil: T0 + 10 * DAY_MS });
+    sb.ok('bureau', 'approveMethodology', { program: P, version: 2 });
+    // a day before the approval is still measured by v1 (60), never retroactively by v2
+    const ev = sb.ok('dist', 'claim', claim(sb, 'alice', 'parked-day', 1, day, day + DAY_MS, 'car'));
+    expect(ev[0]?.data).toMatchObject({ points: 60, methodology: 1 });
+    // a day after the approval: v2 (80)
+    const next = BJ_MIDNIGHT + DAY_MS;
+    const ev2 = sb.ok(
+      'dist',
+      'claim',
+      claim(sb, 'alice', 'parked-day', 1, next, next + DAY_MS, 'car'),
+      next + DAY_MS + 1000,
+    );
+    expect(ev2[0]?.data).toMatchObject({ points: 80, methodology: 2 });
+    // retired: activities from the retirement on have no methodology; earlier ones keep theirs
+    refused(sb, 'issuer', 'retireMethodology', { program: P, version: 2 }, 'POINTS_WRONG_ROLE');
+    sb.ok('bureau', 'retireMethodology', { program: P, version: 2 }, next + 2 * DAY_MS);
+    refused(sb, 'bureau', 'retireMethodology', { program: P, version: 2 }, 'POINTS_INVALID_STATE');
+    const after = next + 3 * DAY_MS;
+    refused(
+      sb,
+      'dist',
+      'claim',
+      claim(sb, 'bob', 'parked-day', 1, after, after + DAY_MS, 'car2'),
+      'POINTS_OUTSIDE_WINDOW',
+      after + DAY_MS + 1000,
+    );
+    sb.ok('dist', 'claim', claim(sb, 'bob', 'parked-day', 1, next, next + DAY_MS, 'car2'));
+  });
+
+  it('measures nothing past a version’s validity', () => {
+    const sb = world();
+    sb.ok('issuer', 'proposeMethodology', { program: P, methodology: RULES, validUntil: T0 + 3 * DAY_MS });
+    sb.ok('bureau', 'approveMethodology', { program: P, version: 2 });
+    const d = BJ_MIDNIGHT + DAY_MS;
+    sb.ok('dist', 'claim', claim(sb, 'alice', 'parked-day', 1, d, d + DAY_MS, 'car'), d + DAY_MS + 1000);
+    const late = BJ_MIDNIGHT + 4 * DAY_MS;
+    refused(
+      sb,
+      'dist',
+      'claim',
+      claim(sb, 'alice', 'parked-day', 1, late, late + DAY_MS, 'car'),
+      'POINTS_OUTSIDE_WINDOW',
+      late + DAY_MS + 1000,
+    );
+  });
+});
+
 describe('4. freezes stop everything the frozen party does or backs', () => {
   it('a frozen sponsor’s quota is not awarded and its reserve not redeemed', () => {
     const sb = world();

@@ -238,6 +238,8 @@ export const createProgram = pointsMethod<CreateProgramArgs>({
       approvedAt: 0,
       approvedBy: '',
       effectiveFrom: 0,
+      validUntil: 0,
+      retiredAt: 0,
     });
     env.write(keys.supervisors(id), stringListCodec, [...a.supervisors]);
     for (const s of a.supervisors) {

@@ -195,6 +195,8 @@ export const methodologyCodec: Codec<Methodology> = defineCodec<Methodology>(
     'approvedAt',
     'approvedBy',
     'effectiveFrom',
+    'validUntil',
+    'retiredAt',
   ],
   (m) => ({
     ...methodologyBody(m.program, m.version, m),
@@ -204,6 +206,8 @@ export const methodologyCodec: Codec<Methodology> = defineCodec<Methodology>(
     approvedAt: m.approvedAt,
     approvedBy: m.approvedBy,
     effectiveFrom: m.effectiveFrom,
+    validUntil: m.validUntil,
+    retiredAt: m.retiredAt,
   }),
   (r) => ({
     ...readDef(r, STORED),
@@ -215,6 +219,8 @@ export const methodologyCodec: Codec<Methodology> = defineCodec<Methodology>(
     approvedAt: r.uint('approvedAt'),
     approvedBy: r.str('approvedBy', 128, 0),
     effectiveFrom: r.uint('effectiveFrom'),
+    validUntil: r.uint('validUntil'),
+    retiredAt: r.uint('retiredAt'),
   }),
 );
 
@@ -302,6 +308,8 @@ export function methodologyJson(m: Methodology, hex: (b: Uint8Array) => string):
     approvedAt: m.approvedAt,
     approvedBy: m.approvedBy,
     effectiveFrom: m.effectiveFrom,
+    validUntil: m.validUntil,
+    retiredAt: m.retiredAt,
     rules: m.rules.map((r) => ({ ...r, variants: { ...r.variants } })),
   };
 }

@@ -35,11 +35,24 @@ function methodologyVersion(env: Env, p: Program, version: number): Methodology 
  * approved with; the claim window and activeFrom bound how early they can be).
  */
 export function methodologyAt(env: Env, p: Program, periodStart: number): Methodology {
-  for (let v = p.methodology; v > 1; v--) {
-    const m = env.read(keys.methodology(p.id, v), methodologyCodec);
-    if (m?.status === 'approved' && m.effectiveFrom <= periodStart) return m;
+  let m: Methodology | undefined;
+  for (let v = p.methodology; v > 1 && m === undefined; v--) {
+    const x = env.read(keys.methodology(p.id, v), methodologyCodec);
+    if (x?.status === 'approved' && x.effectiveFrom <= periodStart) m = x;
   }
-  return methodologyVersion(env, p, 1);
+  m ??= methodologyVersion(env, p, 1);
+  // past its validity or retirement a version measures nothing: a newer one must be approved
+  const end = Math.min(m.validUntil || Number.MAX_SAFE_INTEGER, m.retiredAt || Number.MAX_SAFE_INTEGER);
+  if (periodStart >= end) {
+    throw new GongzhiError('POINTS_OUTSIDE_WINDOW', 'no methodology version is in force for this period', {
+      program: p.id,
+      version: m.version,
+      periodStart,
+      validUntil: m.validUntil,
+      retiredAt: m.retiredAt,
+    });
+  }
+  return m;
 }
 
 export interface ClaimArgs {

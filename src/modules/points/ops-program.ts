@@ -82,15 +82,27 @@ const approveProgram = pointsMethod<{ program: string }>({
   },
 });
 
-const proposeMethodology = pointsMethod<{ program: string; def: ReturnType<typeof parseMethodologyDef> }>({
+const proposeMethodology = pointsMethod<{
+  program: string;
+  def: ReturnType<typeof parseMethodologyDef>;
+  validUntil: number;
+}>({
   summary: 'Propose the next methodology version of an active program (the issuer)',
   args: S.Object(
-    { program: schemas.id('program id'), methodology: methodologySchema },
+    {
+      program: schemas.id('program id'),
+      methodology: methodologySchema,
+      validUntil: S.Optional(S.Uint('ms; activities from then on are not measured by it (0: open)')),
+    },
     { additionalProperties: false },
   ),
   parse: (v) => {
-    const a = readArgs(v, ['program', 'methodology']);
-    return { program: readId(a, 'program'), def: parseMethodologyDef(a.raw('methodology')) };
+    const a = readArgs(v, ['program', 'methodology', 'validUntil']);
+    return {
+      program: readId(a, 'program'),
+      def: parseMethodologyDef(a.raw('methodology')),
+      validUntil: a.optUint('validUntil', 0),
+    };
   },
   run: (env, a) => {
     const p = env.active(a.program);
@@ -107,6 +119,8 @@ const proposeMethodology = pointsMethod<{ program: string; def: ReturnType<typeo
       approvedAt: 0,
       approvedBy: '',
       effectiveFrom: 0,
+      validUntil: a.validUntil,
+      retiredAt: 0,
     });
     env.putProgram({ ...p, latestMethodology: version });
     env.emit('methodologyProposed', { program: p.id, version, hash });
@@ -127,6 +141,36 @@ const approveMethodology = pointsMethod<{ program: string; version: number }>({
     const p = env.active(a.program);
     env.requireRole(p, 'supervisor');
     env.putProgram(approveMethodologyVersion(env, p, a.version));
+  },
+});
+
+/** A supervisor retires an approved version: activities from now on are not measured by it. */
+const retireMethodology = pointsMethod<{ program: string; version: number }>({
+  summary: 'Retire an approved methodology version from now on (a supervisor)',
+  args: S.Object(
+    { program: schemas.id('program id'), version: S.Integer({ minimum: 1, maximum: 1e9 }) },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'version']);
+    return { program: readId(a, 'program'), version: a.uint('version', 1e9) };
+  },
+  run: (env, a) => {
+    const p = env.active(a.program);
+    env.requireRole(p, 'supervisor');
+    const key = keys.methodology(p.id, a.version);
+    const m = env.read(key, methodologyCodec);
+    if (m === undefined) {
+      throw new GongzhiError('POINTS_NOT_FOUND', `no methodology version ${a.version}`, { program: p.id });
+    }
+    if (m.status !== 'approved' || m.retiredAt !== 0) {
+      throw new GongzhiError('POINTS_INVALID_STATE', 'only an approved version in force can be retired', {
+        program: p.id,
+        version: a.version,
+      });
+    }
+    env.write(key, methodologyCodec, { ...m, retiredAt: env.ts });
+    env.emit('methodologyRetired', { program: p.id, version: a.version, by: env.sender });
   },
 });
 
@@ -293,6 +337,7 @@ export const programMethods = {
   approveProgram,
   proposeMethodology,
   approveMethodology,
+  retireMethodology,
   grantRole,
   revokeRole,
   freeze,

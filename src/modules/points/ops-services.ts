@@ -9,7 +9,7 @@ import { keys } from './keys.js';
 import { pointsMethod } from './method.js';
 import { measure } from './methodology.js';
 import { numMapCodec } from './num-map.js';
-import { currentMethodology } from './ops-earn.js';
+import { methodologyAt } from './ops-earn.js';
 import { type ServiceRecord, serviceCodec } from './service.js';
 import type { Program } from './types.js';
 
@@ -93,7 +93,7 @@ const logService = pointsMethod<{
     if (env.has(key)) {
       throw new GongzhiError('POINTS_DUPLICATE_CLAIM', 'this service is already logged', { program: p.id });
     }
-    const m = currentMethodology(env, p);
+    const m = methodologyAt(env, p, env.ts);
     measure(m, { kind: a.kind, variant: 'default', quantity: a.minutes, periodStart: 0, periodEnd: 1 });
     env.write(key, serviceCodec, {
       id: a.id,
@@ -154,7 +154,7 @@ const confirmService = pointsMethod<{ program: string; id: Uint8Array }>({
     }
     env.requireMember(p, s.recipient);
     env.requireMember(p, s.provider);
-    const m = currentMethodology(env, p);
+    const m = methodologyAt(env, p, env.ts);
     const { points } = measure(m, {
       kind: s.kind,
       variant: 'default',

@@ -95,6 +95,10 @@ export interface Methodology extends MethodologyDef {
   readonly approvedBy: string;
   /** Block time (ms) of the approval: the version applies to claims whose period starts then or later. */
   readonly effectiveFrom: number;
+  /** Activities starting at or after this time (ms) are not measured by this version (0: open). */
+  readonly validUntil: number;
+  /** Block time (ms) a supervisor retired the version (0: in force); later activities have no methodology. */
+  readonly retiredAt: number;
 }
 
 /** The issuer's configuration of a program. Amounts are integer minor units; 0 disables a limit. */
