@@ -430,6 +430,7 @@ describe('points manifest: argument and result schemas', () => {
     sb.ok('ann', 'donate', { program: 'tb', cause: 'pot', amount: 100 });
     sb.ok('steward', 'grant', { program: 'tb', cause: 'pot', to: sb.addr('ben'), amount: 100 });
     sb.ok('ben', 'leave', { program: 'tb' });
+    sb.ok('sup', 'retireMethodology', { program: 'green', version: 2 });
     const ajv = new Ajv({ strict: false, allErrors: true });
     const methods = new Set<string>();
     for (const [, method, args] of calls) {
