@@ -366,6 +366,7 @@ describe('4. freezes stop everything the frozen party does or backs', () => {
     const sb = world();
     const end = BJ_MIDNIGHT - DAY_MS;
     sb.ok('dist', 'claim', claim(sb, 'alice', 'walk', 40_000, end - 5 * HOUR, end, 'a', 's1'));
+    sb.ok('dist', 'claim', claim(sb, 'alice', 'walk', 40_000, end - 5 * HOUR, end, 'a2', 's1'));
     sb.ok('alice', 'redeem', { program: P, platform: sb.addr('shop'), item: 'gift', price: 100 });
     const owed = `payable:${sb.addr('s1')}:${sb.addr('shop')}`;
     expect(plain(sb, owed)).toBe(100);
@@ -379,6 +380,12 @@ describe('4. freezes stop everything the frozen party does or backs', () => {
     sb.ok('bureau', 'unfreeze', { program: P, account: sb.addr('bank'), reason: 'ok' });
     sb.ok('bank', 'closePeriod', { currency: 'CNY' });
     expect(plain(sb, owed)).toBe(0);
+    expect(plain(sb, `paid:${sb.addr('s1')}:${sb.addr('shop')}`)).toBe(100);
+    // a frozen programme's payables are held too
+    sb.ok('alice', 'redeem', { program: P, platform: sb.addr('shop'), item: 'gift', price: 100 });
+    sb.ok('bureau', 'freeze', { program: P, reason: 'programme audit' });
+    sb.ok('bank', 'closePeriod', { currency: 'CNY' });
+    expect(plain(sb, owed)).toBe(100);
     expect(plain(sb, `paid:${sb.addr('s1')}:${sb.addr('shop')}`)).toBe(100);
     expect(sb.audit(P).violations).toEqual([]);
   });
