@@ -696,14 +696,18 @@ describe('lots, expiry and spending', () => {
 });
 
 describe('membership', () => {
-  it('joins with consent once; leaves only with nothing left', () => {
+  it('joins with consent once; withdrawing consent keeps her points spendable, and nothing new arrives', () => {
     const sb = setup();
     expectCode(sb, 'alice', 'join', { program: P, consent: new Uint8Array(32) }, 'POINTS_EXISTS');
     sb.ok('device', 'claim', claimArgs(sb, 'alice'));
-    expectCode(sb, 'alice', 'leave', { program: P }, 'POINTS_BALANCE_NOT_ZERO');
-    sb.ok('alice', 'donate', { program: P, cause: 'trees', amount: 50 });
-    sb.ok('alice', 'leave', { program: P });
+    sb.ok('device', 'claim', claimArgs(sb, 'bob'));
+    const ev = sb.ok('alice', 'leave', { program: P });
+    expect(ev[0]?.data).toMatchObject({ kept: 50 });
     expectCode(sb, 'device', 'claim', claimArgs(sb, 'alice'), 'POINTS_NOT_MEMBER');
+    expectCode(sb, 'bob', 'transfer', { program: P, to: sb.addr('alice'), amount: 1 }, 'POINTS_NOT_MEMBER');
+    // what she holds is still hers to spend
+    sb.ok('alice', 'donate', { program: P, cause: 'trees', amount: 50 });
+    expectCode(sb, 'carol', 'donate', { program: P, cause: 'trees', amount: 1 }, 'POINTS_NOT_MEMBER');
     sb.ok('alice', 'join', { program: P, consent: sb.suite.hash(utf8('again')) });
     expect((sb.query('members', { program: P }) as { total: number }).total).toBe(2);
   });

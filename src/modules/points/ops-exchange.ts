@@ -283,7 +283,7 @@ const convert = pointsMethod<{ agreement: string; from: string; amount: number }
     }
     const out = Number(scaled / BigInt(rs));
     if (out < 1 || !Number.isSafeInteger(out)) throw new GongzhiError('POINTS_BAD_AMOUNT', 'bad amount');
-    env.requireMember(src, env.sender);
+    env.requireHolder(src, env.sender);
     env.requireMember(dst, env.sender);
     requireBacking(env, x, dst, backer);
     moneyOf(dst, out);

@@ -49,9 +49,13 @@ const join = pointsMethod<{ program: string; consent: Uint8Array }>({
 
 const programOnly = S.Object({ program: schemas.id('program id') }, { additionalProperties: false });
 
-/** A member leaves (withdrawing consent); she must first spend or donate her points and settle any debt. */
+/**
+ * A member leaves, withdrawing her consent to data use: no award or transfer reaches her from then
+ * on. She keeps the points she holds and may still spend, donate or convert them (PIPL: withdrawing
+ * consent is not conditional on emptying a balance); only a debt (mutual credit) must be repaid first.
+ */
 const leave = pointsMethod<{ program: string }>({
-  summary: 'Leave a program (withdraw consent) once nothing is left to spend and no debt remains',
+  summary: 'Leave a program (withdraw consent); points held stay spendable, a debt must be repaid first',
   args: programOnly,
   parse: (v) => ({ program: readId(readArgs(v, ['program']), 'program') }),
   run: (env, a) => {
@@ -59,17 +63,16 @@ const leave = pointsMethod<{ program: string }>({
     env.requireMember(p, env.sender);
     const books = env.booksOf(p);
     const pos = books.lots.position(env.sender);
-    if (pos.available > 0 || pos.debt > 0) {
-      throw new GongzhiError('POINTS_BALANCE_NOT_ZERO', 'spend, donate or repay before leaving', {
+    if (pos.debt > 0) {
+      throw new GongzhiError('POINTS_BALANCE_NOT_ZERO', 'repay the debt before leaving', {
         program: p.id,
-        available: pos.available,
         debt: pos.debt,
       });
     }
     books.lots.sweep(env.sender);
     const h = books.lots.holder(env.sender);
     if (h) books.lots.putHolder(env.sender, { ...h, member: false });
-    env.emit('left', { program: p.id, account: env.sender });
+    env.emit('left', { program: p.id, account: env.sender, kept: pos.available });
   },
 });
 

@@ -23,7 +23,7 @@ const transfer = pointsMethod<{ program: string; to: string; amount: number }>({
   },
   run: (env, a) => {
     const p = env.active(a.program);
-    env.requireMember(p, env.sender);
+    env.requireHolder(p, env.sender);
     if (a.to === env.sender) throw new GongzhiError('POINTS_BAD_AMOUNT', 'cannot transfer to oneself');
     const refuse = (why: string): never => {
       throw new GongzhiError('POINTS_TRANSFER_NOT_ALLOWED', why, { program: p.id, policy: p.transfer });
@@ -173,7 +173,7 @@ const redeem = pointsMethod<RedeemArgs>({
   },
   run: (env, a) => {
     const p = env.active(a.program);
-    env.requireMember(p, env.sender);
+    env.requireHolder(p, env.sender);
     env.requireRole(p, 'platform', a.platform);
     env.requireNotFrozen(p, a.platform);
     const key = keys.item(p.id, a.platform, a.item);
@@ -237,7 +237,7 @@ const donate = pointsMethod<{ program: string; cause: string; amount: number }>(
   },
   run: (env, a) => {
     const p = env.active(a.program);
-    env.requireMember(p, env.sender);
+    env.requireHolder(p, env.sender);
     const cause = causeOf(p, a.cause);
     const books = env.booksOf(p);
     books.lots.prepareSpend(env.sender, a.amount, false);
@@ -321,7 +321,7 @@ const cashOut = pointsMethod<{ program: string; amount: number }>({
         program: p.id,
       });
     }
-    env.requireMember(p, env.sender);
+    env.requireHolder(p, env.sender);
     const books = env.booksOf(p);
     books.lots.prepareSpend(env.sender, a.amount, false);
     books.journal.begin('cashout', env.sender);
