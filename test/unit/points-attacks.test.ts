@@ -688,6 +688,8 @@ describe('10. positions between time banks are bounded', () => {
       tb.ok(p, 'confirmService', { program: 'tb1', id });
     }
     expect(balanceOf(tb, 'c', 'tb1')).toBe(2400);
+    // a puppet in debt cannot walk away from it (13: leaving needs only the debt repaid)
+    refused(tb, 'p1', 'leave', { program: 'tb1' }, 'POINTS_BALANCE_NOT_ZERO', undefined, 'tb1');
     tb.ok('c', 'convert', { agreement: 'y', from: 'tb1', amount: 300 });
     refused(tb, 'c', 'convert', { agreement: 'y', from: 'tb1', amount: 1 }, 'POINTS_LIMIT', undefined, 'tb1');
     // the position frees up as hours come back

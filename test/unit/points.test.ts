@@ -785,6 +785,7 @@ afterAll(() => {
     'POINTS_ROLE_CONFLICT',
     'POINTS_PRICE_CHANGED',
     'POINTS_NO_CONSENT',
+    'POINTS_BALANCE_NOT_ZERO', // leaving with a debt: points-attacks.test.ts
   ];
   const missing = points.filter((c) => !seen.has(c) && !others.includes(c));
   expect(missing).toEqual([]);
