@@ -92,6 +92,7 @@ async function nodeRun(users: number, batch: number, verifyWorkers: number, log:
   const nodeKey = suite.generateKeyPair();
   const dist = suite.generateKeyPair();
   const sponsor = suite.generateKeyPair();
+  const bank = suite.generateKeyPair();
   const addr = (k: KeyPair) => suite.address(k.publicKey);
   const genesis: Genesis = {
     chain: 'bench-points',
@@ -148,11 +149,13 @@ async function nodeRun(users: number, batch: number, verifyWorkers: number, log:
   try {
     const P = 'bench';
     const setup: [KeyPair, string, CborMap][] = [
-      [issuer, 'createProgram', walkProgram(P, addr(sponsor), addr(bureau))],
+      [issuer, 'createProgram', walkProgram(P, addr(bank), addr(bureau))],
       [bureau, 'approveProgram', { program: P }],
       [issuer, 'grantRole', { program: P, role: 'distributor', account: addr(dist) }],
       [issuer, 'grantRole', { program: P, role: 'sponsor', account: addr(sponsor) }],
       [sponsor, 'fund', { program: P, amount: 1_000_000_000 }],
+      [bank, 'confirmFunding', { program: P, sponsor: addr(sponsor), amount: 1_000_000_000 }],
+      [sponsor, 'consentQuota', { program: P, distributor: addr(dist), amount: 500_000_000 }],
       [
         issuer,
         'allotQuota',
@@ -269,8 +272,10 @@ function settlementRun(lines: number, log: (m: string) => void) {
   ]);
   block([
     ...sponsors.map((s) => tx(s, 'fund', { program: P, amount: 1e13 })),
+    ...sponsors.map((s) => tx(s, 'consentQuota', { program: P, distributor: addr(dist), amount: 1e12 })),
     ...platforms.map((p) => tx(p, 'listItem', { program: P, item: 'gift', name: 'gift', price: 90 })),
   ]);
+  block(sponsors.map((s) => tx(bank, 'confirmFunding', { program: P, sponsor: addr(s), amount: 1e13 })));
   block(
     sponsors.map((s) =>
       tx(issuer, 'allotQuota', { program: P, distributor: addr(dist), amount: 1e12, sponsor: addr(s) }),
@@ -325,6 +330,7 @@ function settlementRun(lines: number, log: (m: string) => void) {
             program: P,
             platform: addr(platforms[((c + k) * 7 + r) % platforms.length] as KeyPair),
             item: 'gift',
+            price: 90,
           }),
         ),
       );

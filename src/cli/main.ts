@@ -12,6 +12,7 @@ import { registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
 import { registerModules } from './commands/modules.js';
 import { registerNetwork } from './commands/network.js';
+import { registerPoints } from './commands/points.js';
 import { registerReport } from './commands/report.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
@@ -44,5 +45,6 @@ registerData(program);
 registerReport(program);
 registerFund(program);
 registerIdentity(program);
+registerPoints(program);
 
 await program.parseAsync(process.argv);

@@ -96,6 +96,17 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         ['town-committee', 'grantRole', { program: PROGRAM, role: 'platform', account: s.addr('barber') }],
       ]);
       await s.call('town-fund', 'fund', { program: PROGRAM, amount: 50_000 });
+      await s.call('credit-union', 'confirmFunding', {
+        program: PROGRAM,
+        sponsor: s.addr('town-fund'),
+        amount: 50_000,
+      });
+      // the fund signs what quota it backs: 80 now and 200 later
+      await s.call('town-fund', 'consentQuota', {
+        program: PROGRAM,
+        distributor: s.addr('camera-net'),
+        amount: 280,
+      });
       await s.call('town-committee', 'allotQuota', {
         program: PROGRAM,
         distributor: s.addr('camera-net'),
@@ -103,7 +114,7 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         sponsor: s.addr('town-fund'),
       });
       s.log(
-        'town committee issues civic points (1 point = ¥0.05), approved by the street office; the camera network may award 80 points (its quota), backed by the development fund',
+        'town committee issues civic points (1 point = ¥0.05), approved by the street office; the development fund’s money is confirmed by the credit union, the fund signs the quota it backs; the camera network may award 80 points (its quota)',
       );
       const residents = ['wu', 'zheng', 'feng'];
       await s.all(
@@ -196,13 +207,23 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         ['grocery', 'listItem', { program: PROGRAM, item: 'eggs', name: 'Ten eggs', price: 25, stock: 50 }],
         ['barber', 'listItem', { program: PROGRAM, item: 'haircut', name: 'Haircut ¥2 off', price: 40 }],
       ]);
-      await s.call('wu', 'redeem', { program: PROGRAM, platform: s.addr('barber'), item: 'haircut' });
-      await s.call('feng', 'redeem', { program: PROGRAM, platform: s.addr('grocery'), item: 'eggs' });
+      await s.call('wu', 'redeem', {
+        program: PROGRAM,
+        platform: s.addr('barber'),
+        item: 'haircut',
+        price: 40,
+      });
+      await s.call('feng', 'redeem', {
+        program: PROGRAM,
+        platform: s.addr('grocery'),
+        item: 'eggs',
+        price: 25,
+      });
       refusals.push(
         await s.refused(
           'zheng',
           'redeem',
-          { program: PROGRAM, platform: s.addr('barber'), item: 'haircut' },
+          { program: PROGRAM, platform: s.addr('barber'), item: 'haircut', price: 40 },
           'POINTS_INSUFFICIENT_BALANCE',
         ),
       );

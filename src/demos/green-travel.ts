@@ -9,19 +9,27 @@ const KM = 1000;
 /**
  * The green-travel methodology (绿普惠). All figures are parameters on chain, never code.
  *
+ * Factors: car 273 g CO2e/km and subway 28.6 g CO2e/passenger-km are the mission figures; the bus
+ * factor (60 g/pkm) is an assumption. DB11/T 3043-2024's own factor table is not available to this
+ * project, so none of its values is entered here: they replace these once the table is at hand.
+ *
  * Parked days (车辆停驶): points per day follow Beijing's pay scale by displacement (≤1.6 L 0.5,
  * 1.6–2.5 L 0.6, >2.5 L 0.7, battery EV 0.2 yuan/day → 50/60/70/20 minor units of 0.01 point).
  * The reduction per parked day is the 22 km car commute avoided (5.98 kg CO2e for the 1.6–2.5 L
- * tier) minus the same commute by subway (1.35 kg): 4.63 kg. The other tiers scale the car's
- * emissions with the pay scale (×5/6, ×7/6, ×2/6) — a modelling assumption to replace with the
- * methodology's own tier factors.
+ * tier) minus the same commute by subway at the SAME factor trips use: 22 km × 28.6 g = 0.6292 kg
+ * (v1 of this demo used 1.35 kg, i.e. 61 g/pkm — the bus factor — inconsistent with its trips).
+ * The other tiers scale the car's emissions with the pay scale (×5/6, ×7/6, ×2/6) — a modelling
+ * assumption to replace with the methodology's own tier factors.
  *
- * Trips: reduction = distance × (car 273 g/km − mode's factor) per DB11/T 3043-2024's
- * "baseline − project"; subway 28.6 g/pkm (from the mission figures); bus 60 g/pkm (assumed until
- * the standard's table is entered); walking and cycling 0. Trips earn 0.10 point per kg CO2e.
+ * Trips: reduction = distance × (car 273 g/km − mode's factor), "baseline − project"; walking and
+ * cycling 0. Trips earn 0.10 point per kg CO2e. Plausibility: a parked day is one local day per car
+ * (cumulative per device and day, any split of the day included); trips have a speed limit
+ * (walk 10, cycle 30, bus and subway 100 km/h) and a daily distance limit per device.
  */
+const SUBWAY_COMMUTE_MG = 22 * 28_600;
+
 export const GREEN_TRAVEL_METHODOLOGY = {
-  name: 'Green travel v1 (parked days by displacement; trips by emission-factor difference)',
+  name: 'Green travel v2 (parked days by displacement; trips by emission-factor difference)',
   rules: [
     {
       kind: 'parked-day',
@@ -29,26 +37,28 @@ export const GREEN_TRAVEL_METHODOLOGY = {
       divisor: 1,
       roundTo: 0,
       maxPerDay: 1,
+      maxRatePerDay: 1,
       variants: {
-        le16: { baselineMg: 4_983_000, projectMg: 1_350_000, pointsPerBase: 50, pointsPerKg: 0 },
-        '16to25': { baselineMg: 5_980_000, projectMg: 1_350_000, pointsPerBase: 60, pointsPerKg: 0 },
-        gt25: { baselineMg: 6_977_000, projectMg: 1_350_000, pointsPerBase: 70, pointsPerKg: 0 },
-        bev: { baselineMg: 1_993_000, projectMg: 1_350_000, pointsPerBase: 20, pointsPerKg: 0 },
+        le16: { baselineMg: 4_983_000, projectMg: SUBWAY_COMMUTE_MG, pointsPerBase: 50, pointsPerKg: 0 },
+        '16to25': { baselineMg: 5_980_000, projectMg: SUBWAY_COMMUTE_MG, pointsPerBase: 60, pointsPerKg: 0 },
+        gt25: { baselineMg: 6_977_000, projectMg: SUBWAY_COMMUTE_MG, pointsPerBase: 70, pointsPerKg: 0 },
+        bev: { baselineMg: 1_993_000, projectMg: SUBWAY_COMMUTE_MG, pointsPerBase: 20, pointsPerKg: 0 },
       },
     },
     ...(
       [
-        ['subway', 28_600, 200],
-        ['bus', 60_000, 200],
-        ['walk', 0, 50],
-        ['cycle', 0, 100],
+        ['subway', 28_600, 200, 100],
+        ['bus', 60_000, 200, 100],
+        ['walk', 0, 50, 10],
+        ['cycle', 0, 100, 30],
       ] as const
-    ).map(([kind, projectMg, maxKm]) => ({
+    ).map(([kind, projectMg, maxKm, kmPerHour]) => ({
       kind,
       unit: 'm',
       divisor: 1000,
       roundTo: 0,
       maxPerDay: maxKm * KM,
+      maxRatePerDay: kmPerHour * 24 * KM,
       variants: { default: { baselineMg: 273_000, projectMg, pointsPerBase: 0, pointsPerKg: 10 } },
     })),
   ],
@@ -73,6 +83,7 @@ function programConfig(s: Scenario): CborMap {
     claimWindowMs: 30 * DAY_MS,
     capPerWindow: 500,
     capWindowMs: DAY_MS,
+    utcOffsetMin: 480,
     causes: [{ id: 'trees', beneficiary: s.addr('tree-fund'), pot: false }],
     methodology: GREEN_TRAVEL_METHODOLOGY,
   };
@@ -91,9 +102,13 @@ const DRIVERS: readonly Driver[] = [
   { name: 'sun', variant: '16to25', days: 2 },
 ];
 
+/** Beijing time (UTC+8), the program's time zone: a parked day runs from local midnight to midnight. */
+const BEIJING_MS = 8 * 3_600_000;
+
 /** A parked-day claim for `day` days ago, reported by the car's on-board device (only its digest). */
 function parkedDay(s: Scenario, d: Driver, day: number, sponsor: string): CborMap {
-  const start = Math.floor(Date.now() / DAY_MS) * DAY_MS - day * DAY_MS;
+  const today = Math.floor((Date.now() + BEIJING_MS) / DAY_MS);
+  const start = (today - day) * DAY_MS - BEIJING_MS;
   return {
     program: PROGRAM,
     user: s.addr(d.name),
@@ -101,7 +116,7 @@ function parkedDay(s: Scenario, d: Driver, day: number, sponsor: string): CborMa
     variant: d.variant,
     quantity: 1,
     periodStart: start,
-    periodEnd: start + DAY_MS - 1,
+    periodEnd: start + DAY_MS,
     device: s.digest(`OBD device of ${d.name}'s car`),
     evidence: s.digest(`OBD report ${d.name} day -${day}`),
     measuredBy: 'obd-box-v3',
@@ -173,9 +188,28 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
       s.log(
         'roles: green-travel platform = distributor; insurer, bank = sponsors; coupon mall = redemption platform',
       );
+      const dist = s.addr('green-platform');
       await s.all([
         ['insurer', 'fund', { program: PROGRAM, amount: 200_000 }],
         ['bank', 'fund', { program: PROGRAM, amount: 100_000 }],
+        ['insurer', 'consentQuota', { program: PROGRAM, distributor: dist, amount: 60_000 }],
+        ['bank', 'consentQuota', { program: PROGRAM, distributor: dist, amount: 30_000 }],
+      ]);
+      refusals.push(
+        await s.refused(
+          'carbon-exchange',
+          'allotQuota',
+          { program: PROGRAM, distributor: dist, amount: 60_000, sponsor: s.addr('insurer') },
+          'POINTS_INSUFFICIENT_FUNDS',
+        ),
+      );
+      await s.all([
+        [
+          'clearing-bank',
+          'confirmFunding',
+          { program: PROGRAM, sponsor: s.addr('insurer'), amount: 200_000 },
+        ],
+        ['clearing-bank', 'confirmFunding', { program: PROGRAM, sponsor: s.addr('bank'), amount: 100_000 }],
       ]);
       await s.call('carbon-exchange', 'allotQuota', {
         program: PROGRAM,
@@ -190,7 +224,7 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         sponsor: s.addr('bank'),
       });
       s.log(
-        'insurer funds ¥2,000 and bank ¥1,000; issuer allots the platform 600 CP (insurer-backed, parked days) + 300 CP (bank-backed, trips)',
+        'insurer asks to fund ¥2,000 and bank ¥1,000, and each signs how much quota it backs; before the clearing bank confirms the money arrived, an allotment is refused (POINTS_INSUFFICIENT_FUNDS); then the issuer allots the platform 600 CP (insurer-backed, parked days) + 300 CP (bank-backed, trips)',
       );
 
       const people = [...DRIVERS.map((d) => d.name), 'chen'];
@@ -227,8 +261,18 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
           'POINTS_OUTSIDE_WINDOW',
         ),
       );
+      // yesterday split into 3-hour "parked days" on sun's device: one day pays once
+      const split = parkedDay(s, DRIVERS[3] as Driver, 1, 'insurer');
+      refusals.push(
+        await s.refused(
+          'green-platform',
+          'claim',
+          { ...split, periodEnd: (split.periodStart as number) + 3 * 3_600_000 },
+          'POINTS_IMPLAUSIBLE_CLAIM',
+        ),
+      );
       s.log(
-        `parked days: ${DRIVERS.map((d) => `${d.name} ${d.days} (${d.variant})`).join(', ')}; a repeated day → POINTS_DUPLICATE_CLAIM, a 45-day-old day → POINTS_OUTSIDE_WINDOW`,
+        `parked days (Beijing local days): ${DRIVERS.map((d) => `${d.name} ${d.days} (${d.variant})`).join(', ')}; a repeated day → POINTS_DUPLICATE_CLAIM, a 45-day-old day → POINTS_OUTSIDE_WINDOW, a 3-hour "parked day" → POINTS_IMPLAUSIBLE_CLAIM`,
       );
 
       const trips: [string, number, number][] = [
@@ -258,9 +302,24 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
           { program: PROGRAM, item: 'bike-day', name: 'Bike-share day pass', price: 120, stock: 1000 },
         ],
       ]);
-      await s.call('li', 'redeem', { program: PROGRAM, platform: s.addr('coupon-mall'), item: 'coffee' });
-      await s.call('zhao', 'redeem', { program: PROGRAM, platform: s.addr('coupon-mall'), item: 'coffee' });
-      await s.call('chen', 'redeem', { program: PROGRAM, platform: s.addr('coupon-mall'), item: 'bike-day' });
+      await s.call('li', 'redeem', {
+        program: PROGRAM,
+        platform: s.addr('coupon-mall'),
+        item: 'coffee',
+        price: 100,
+      });
+      await s.call('zhao', 'redeem', {
+        program: PROGRAM,
+        platform: s.addr('coupon-mall'),
+        item: 'coffee',
+        price: 100,
+      });
+      await s.call('chen', 'redeem', {
+        program: PROGRAM,
+        platform: s.addr('coupon-mall'),
+        item: 'bike-day',
+        price: 120,
+      });
       await s.call('wang', 'donate', { program: PROGRAM, cause: 'trees', amount: 100 });
       refusals.push(
         await s.refused(
@@ -274,9 +333,20 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         await s.refused(
           'zhao',
           'redeem',
-          { program: PROGRAM, platform: s.addr('coupon-mall'), item: 'coffee' },
+          { program: PROGRAM, platform: s.addr('coupon-mall'), item: 'coffee', price: 100 },
           'POINTS_INSUFFICIENT_BALANCE',
         ),
+      );
+      refusals.push(
+        await s.refused(
+          'chen',
+          'redeem',
+          { program: PROGRAM, platform: s.addr('coupon-mall'), item: 'bike-day', price: 100 },
+          'POINTS_PRICE_CHANGED',
+        ),
+      );
+      s.log(
+        'a redemption carries the price the member saw: one at a stale price is refused (POINTS_PRICE_CHANGED)',
       );
       s.log(
         'li and zhao redeem coffee coupons (1.00 CP), chen a bike-share day pass (1.20 CP), wang donates 1 CP to tree planting; zhao has nothing left for a second coffee; li → chen transfer refused (not a listed relationship)',
@@ -291,7 +361,7 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         await s.refused(
           'wang',
           'redeem',
-          { program: PROGRAM, platform: s.addr('coupon-mall'), item: 'coffee' },
+          { program: PROGRAM, platform: s.addr('coupon-mall'), item: 'coffee', price: 100 },
           'POINTS_FROZEN',
         ),
       );
@@ -311,7 +381,8 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
       let walks = 0;
       while (s.group.latest.height < sunExpiry) {
         walks++;
-        await s.call('green-platform', 'claim', trip(s, 'walk', KM, 4 - walks / 20, 2));
+        // 0.8 km in 6 minutes (8 km/h, under the walking speed limit), one after the other
+        await s.call('green-platform', 'claim', trip(s, 'walk', 800, 8 - walks / 10, 6));
       }
       const swept = await s.call('clearing-bank', 'expire', {
         program: PROGRAM,
@@ -319,7 +390,7 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
       });
       const expiredPoints = swept[0]?.data.points as number;
       s.log(
-        `chen logs ${walks} more 1 km walks; lots older than ${EXPIRY_BLOCKS} blocks expire when the clearing bank sweeps: ${fmt(expiredPoints, 2)} CP (sun never spent; li's and wang's remainders) — the breakage returns to the insurer's pool`,
+        `chen logs ${walks} more 0.8 km walks; lots older than ${EXPIRY_BLOCKS} blocks expire when the clearing bank sweeps: ${fmt(expiredPoints, 2)} CP (sun never spent; li's and wang's remainders) — the breakage returns to the insurer's pool`,
       );
 
       const closed = await s.call('clearing-bank', 'closePeriod', { currency: 'CNY' });

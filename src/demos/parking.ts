@@ -30,7 +30,8 @@ function program(s: Scenario, id: string, name: string, methodology: object): Cb
     unit: id === PARK ? 'PP' : 'MP',
     precision: 0,
     currency: 'CNY',
-    value: 10, // 1 point = ¥0.10
+    // 1 PP = ¥0.10, 1 MP = ¥0.20: the agreed 2 PP = 1 MP is value-neutral (2 × 10 fen = 1 × 20 fen)
+    value: id === PARK ? 10 : 20,
     clearing: s.addr('bank'),
     supervisors: [s.addr('market-regulator')],
     expiry: { ms: 365 * DAY_MS },
@@ -125,7 +126,7 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         ['market-regulator', 'approveProgram', { program: MALL }],
       ]);
       s.log(
-        'parking points (1 PP per ¥1 of fees) and merchant points (1 MP per ¥10 spent), 1 point = ¥0.10, both cleared by the bank',
+        'parking points (1 PP per ¥1 of fees, 1 PP = ¥0.10) and merchant points (1 MP per ¥10 spent, 1 MP = ¥0.20), both cleared by the bank',
       );
       const operators = ['lot-east', 'lot-west'];
       const shops = ['cafe', 'bookstore'];
@@ -149,6 +150,21 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
       await s.all([
         ...operators.map((o) => [o, 'fund', { program: PARK, amount: 100_000 }] as const),
         ...shops.map((m) => [m, 'fund', { program: MALL, amount: 50_000 }] as const),
+        ...operators.map(
+          (o) => [o, 'consentQuota', { program: PARK, distributor: s.addr(o), amount: 5000 }] as const,
+        ),
+        ...shops.map(
+          (m) => [m, 'consentQuota', { program: MALL, distributor: s.addr(m), amount: 2000 }] as const,
+        ),
+      ]);
+      // the bank confirms each deposit arrived before it counts
+      await s.all([
+        ...operators.map(
+          (o) => ['bank', 'confirmFunding', { program: PARK, sponsor: s.addr(o), amount: 100_000 }] as const,
+        ),
+        ...shops.map(
+          (m) => ['bank', 'confirmFunding', { program: MALL, sponsor: s.addr(m), amount: 50_000 }] as const,
+        ),
       ]);
       await s.all([
         ...operators.map(
@@ -219,13 +235,24 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         ['lot-east', 'listItem', { program: MALL, item: 'hour', name: 'One hour parking', price: 20 }],
         ['lot-west', 'listItem', { program: MALL, item: 'hour', name: 'One hour parking', price: 20 }],
       ]);
-      await s.call('driver-1', 'redeem', { program: PARK, platform: s.addr('cafe'), item: 'coffee' });
-      await s.call('driver-3', 'redeem', { program: PARK, platform: s.addr('bookstore'), item: 'notebook' });
+      await s.call('driver-1', 'redeem', {
+        program: PARK,
+        platform: s.addr('cafe'),
+        item: 'coffee',
+        price: 30,
+      });
+      await s.call('driver-3', 'redeem', {
+        program: PARK,
+        platform: s.addr('bookstore'),
+        item: 'notebook',
+        price: 40,
+      });
       await s.call('driver-2', 'redeem', {
         program: MALL,
         platform: s.addr('lot-east'),
         item: 'hour',
         quantity: 2,
+        price: 20,
       });
       refusals.push(
         await s.refused(
@@ -248,6 +275,11 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         backer: s.addr('lot-east'),
       });
       await s.call('merchant-association', 'acceptExchange', { id: 'park-merchant', backer: s.addr('cafe') });
+      // each backer signs for the side whose arriving points its pool backs
+      await s.all([
+        ['lot-east', 'backExchange', { agreement: 'park-merchant', program: PARK }],
+        ['cafe', 'backExchange', { agreement: 'park-merchant', program: MALL }],
+      ]);
       refusals.push(
         await s.refused(
           'driver-3',

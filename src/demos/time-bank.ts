@@ -36,6 +36,7 @@ function timeBank(s: Scenario, id: string, name: string, center: string): CborMa
     closedLoop: true,
     claimWindowMs: 30 * DAY_MS,
     debtLimit: 2000,
+    serviceMaxMinutes: 1440,
     causes: [{ id: 'community-pot', beneficiary: s.addr(center), pot: true }],
     methodology: TIME_BANK_METHODOLOGY,
   };
@@ -160,6 +161,8 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         to: B,
         rateFrom: 1,
         rateTo: 1,
+        // no more than 10 h may be out on net between the two banks, either way
+        positionLimit: 1000,
       });
       await s.call('binjiang-center', 'acceptExchange', { id: 'xihu-binjiang' });
       await s.call('volunteer-xu', 'convert', { agreement: 'xihu-binjiang', from: A, amount: 100 });

@@ -32,10 +32,13 @@ describe('demo green-travel', () => {
       );
       expect(r.refusals).toEqual([
         'POINTS_PROGRAM_NOT_APPROVED',
+        'POINTS_INSUFFICIENT_FUNDS',
         'POINTS_DUPLICATE_CLAIM',
         'POINTS_OUTSIDE_WINDOW',
+        'POINTS_IMPLAUSIBLE_CLAIM',
         'POINTS_TRANSFER_NOT_ALLOWED',
         'POINTS_INSUFFICIENT_BALANCE',
+        'POINTS_PRICE_CHANGED',
         'POINTS_FROZEN',
       ]);
       expect(r.audit).toMatchObject({ balanced: true, problems: [] });

@@ -23,15 +23,16 @@ describe('demo parking', () => {
         ['lot-east', 4, 10_000, 100, 'agreed'],
         ['lot-west', 3, 6000, 60, 'agreed'],
       ]);
-      // east owes the café 300 (coffee) + 200 (converted points); the café owes east 320 (parking) → net 180
+      // east owes the café 300 (coffee) + 200 (20 PP converted at 10 fen); the café reserved 200 for the
+      // 10 MP it backs (20 fen each: value-neutral) and owes east 640 (32 MP of parking at 20 fen) → net 140
       const pairs = r.pairs as { payer: string; payee: string; net: number; aToB: number; bToA: number }[];
       expect(
         pairs
           .map((p) => [p.payer, p.payee, p.net, Math.max(p.aToB, p.bToA), Math.min(p.aToB, p.bToA)])
           .sort(),
       ).toEqual([
-        ['lot-east', 'bookstore', 20, 100, 80],
-        ['lot-east', 'cafe', 180, 500, 320],
+        ['bookstore', 'lot-east', 60, 160, 100],
+        ['cafe', 'lot-east', 140, 640, 500],
         ['lot-west', 'bookstore', 300, 300, 0],
       ]);
       expect(r.balances).toEqual({

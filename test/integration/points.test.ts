@@ -154,17 +154,20 @@ describe('points module on a real node', () => {
     await ok('bureau', 'approveProgram', { program: 'walk' });
     for (const [role, who] of [
       ['distributor', 'app'],
-      ['sponsor', 'bank'],
+      ['sponsor', 'insurer'],
       ['platform', 'shop'],
     ] as const) {
       await ok('issuer', 'grantRole', { program: 'walk', role, account: addr(who) });
     }
-    await ok('bank', 'fund', { program: 'walk', amount: 100_000 });
+    // the sponsor asks, the clearing bank confirms; the sponsor signs the quota it backs
+    await ok('insurer', 'fund', { program: 'walk', amount: 100_000 });
+    await ok('bank', 'confirmFunding', { program: 'walk', sponsor: addr('insurer'), amount: 100_000 });
+    await ok('insurer', 'consentQuota', { program: 'walk', distributor: addr('app'), amount: 50_000 });
     await ok('issuer', 'allotQuota', {
       program: 'walk',
       distributor: addr('app'),
       amount: 50_000,
-      sponsor: addr('bank'),
+      sponsor: addr('insurer'),
     });
     await ok('alice', 'join', { program: 'walk', consent: suite.hash(utf8('alice consent')) });
     const end = Date.now() - 3_600_000;
@@ -181,7 +184,7 @@ describe('points module on a real node', () => {
     });
     expect(award.events[0]?.data).toMatchObject({ points: 4200 });
     await ok('shop', 'listItem', { program: 'walk', item: 'tea', name: 'Tea', price: 1000 });
-    await ok('alice', 'redeem', { program: 'walk', platform: addr('shop'), item: 'tea' });
+    await ok('alice', 'redeem', { program: 'walk', platform: addr('shop'), item: 'tea', price: 1000 });
 
     const before = [
       ...['totals', 'journal'].map((q) => JSON.stringify(g.query('points', q, { program: 'walk' }))),
@@ -191,6 +194,7 @@ describe('points module on a real node', () => {
       platform: addr('shop'),
       item: 'tea',
       quantity: 5,
+      price: 1000,
     });
     expect(refused.status).toBe('POINTS_INSUFFICIENT_BALANCE');
     expect(refused.writes).toEqual([]);

@@ -3,6 +3,7 @@ import { toHex, utf8 } from '../../src/encoding/index.js';
 import type { CborMap } from '../../src/ledger/index.js';
 import { DAY_MS } from '../../src/modules/points/index.js';
 import { PointsSandbox } from '../../src/testing/index.js';
+import { allot, fundPool } from '../helpers/points-money.js';
 
 const T0 = Date.UTC(2026, 0, 10);
 
@@ -35,6 +36,7 @@ function timeBank(sb: PointsSandbox, id: string, over: Record<string, unknown> =
     closedLoop: true,
     claimWindowMs: 30 * DAY_MS,
     debtLimit: 1000,
+    serviceMaxMinutes: 720,
     causes: [{ id: 'community-pot', beneficiary: sb.addr(`${id}-steward`), pot: true }],
     methodology: SERVICE_METHODOLOGY,
     ...over,
@@ -154,7 +156,24 @@ describe('time bank: mutual credit', () => {
         rateTo: 1,
       }),
     ).toBe('POINTS_WRONG_ROLE');
-    sb.ok('tb1-center', 'proposeExchange', { id: 'tb1-tb2', from: 'tb1', to: 'tb2', rateFrom: 1, rateTo: 1 });
+    // without money a position limit is required: at most 3 h of tb1 out on net either way
+    expect(
+      sb.status('tb1-center', 'proposeExchange', {
+        id: 'tb1-tb2',
+        from: 'tb1',
+        to: 'tb2',
+        rateFrom: 1,
+        rateTo: 1,
+      }),
+    ).toBe('POINTS_BAD_CONFIG');
+    sb.ok('tb1-center', 'proposeExchange', {
+      id: 'tb1-tb2',
+      from: 'tb1',
+      to: 'tb2',
+      rateFrom: 1,
+      rateTo: 1,
+      positionLimit: 300,
+    });
     expect(sb.status('ann', 'convert', { agreement: 'tb1-tb2', from: 'tb1', amount: 50 })).toBe(
       'POINTS_INVALID_STATE',
     );
@@ -184,7 +203,7 @@ describe('time bank: mutual credit', () => {
 });
 
 /** Two programs in one book (same clearing bank, CNY): parking points and merchant points. */
-function parkingAndMerchants(): PointsSandbox {
+function parkingAndMerchants(mallValue = 10): PointsSandbox {
   const sb = new PointsSandbox({ timestamp: T0 });
   const base = {
     unit: 'PT',
@@ -212,7 +231,12 @@ function parkingAndMerchants(): PointsSandbox {
     },
   };
   sb.ok('park-issuer', 'createProgram', { ...base, id: 'park', name: 'Parking points' } as CborMap);
-  sb.ok('mall-issuer', 'createProgram', { ...base, id: 'mall', name: 'Merchant points' } as CborMap);
+  sb.ok('mall-issuer', 'createProgram', {
+    ...base,
+    id: 'mall',
+    name: 'Merchant points',
+    value: mallValue,
+  } as CborMap);
   for (const p of ['park', 'mall']) sb.ok('bureau', 'approveProgram', { program: p });
   // parking: the operator is distributor and sponsor; the café is a platform
   sb.ok('park-issuer', 'grantRole', { program: 'park', role: 'distributor', account: sb.addr('operator') });
@@ -222,20 +246,10 @@ function parkingAndMerchants(): PointsSandbox {
   sb.ok('mall-issuer', 'grantRole', { program: 'mall', role: 'distributor', account: sb.addr('cafe') });
   sb.ok('mall-issuer', 'grantRole', { program: 'mall', role: 'sponsor', account: sb.addr('cafe') });
   sb.ok('mall-issuer', 'grantRole', { program: 'mall', role: 'platform', account: sb.addr('operator') });
-  sb.ok('operator', 'fund', { program: 'park', amount: 100_000 });
-  sb.ok('cafe', 'fund', { program: 'mall', amount: 100_000 });
-  sb.ok('park-issuer', 'allotQuota', {
-    program: 'park',
-    distributor: sb.addr('operator'),
-    amount: 5000,
-    sponsor: sb.addr('operator'),
-  });
-  sb.ok('mall-issuer', 'allotQuota', {
-    program: 'mall',
-    distributor: sb.addr('cafe'),
-    amount: 5000,
-    sponsor: sb.addr('cafe'),
-  });
+  fundPool(sb, 'park', 'operator', 'bank', 100_000);
+  fundPool(sb, 'mall', 'cafe', 'bank', 100_000);
+  allot(sb, 'park-issuer', { program: 'park', distributor: 'operator', amount: 5000, sponsor: 'operator' });
+  allot(sb, 'mall-issuer', { program: 'mall', distributor: 'cafe', amount: 5000, sponsor: 'cafe' });
   sb.ok('cafe', 'listItem', { program: 'park', item: 'latte', name: 'Latte', price: 30 });
   sb.ok('operator', 'listItem', { program: 'mall', item: 'hour', name: 'One hour parking', price: 10 });
   for (const p of ['park', 'mall']) sb.ok('driver', 'join', { program: p, consent: new Uint8Array(32) });
@@ -261,8 +275,14 @@ describe('settlement', () => {
     const sb = parkingAndMerchants();
     sb.ok('operator', 'claim', fee(sb, 'park', 'operator', 5000, 1)); // 50 parking points
     sb.ok('cafe', 'claim', fee(sb, 'mall', 'cafe', 4000, 2)); // 40 merchant points
-    sb.ok('driver', 'redeem', { program: 'park', platform: sb.addr('cafe'), item: 'latte' }); // operator owes café 300
-    sb.ok('driver', 'redeem', { program: 'mall', platform: sb.addr('operator'), item: 'hour', quantity: 2 }); // café owes operator 200
+    sb.ok('driver', 'redeem', { program: 'park', platform: sb.addr('cafe'), item: 'latte', price: 30 }); // operator owes café 300
+    sb.ok('driver', 'redeem', {
+      program: 'mall',
+      platform: sb.addr('operator'),
+      item: 'hour',
+      quantity: 2,
+      price: 10,
+    }); // café owes operator 200
     expect(sb.status('bureau', 'closePeriod', { currency: 'CNY' })).toBe('POINTS_WRONG_ROLE');
     const closed = sb.ok('bank', 'closePeriod', { currency: 'CNY' });
     expect(closed[0]?.data).toMatchObject({ period: 1, pairs: 1, statements: 3 });
@@ -341,33 +361,40 @@ describe('settlement', () => {
   });
 
   it('converts between programs at the agreed rate; each side’s sponsors owe the other’s backer', () => {
-    const sb = parkingAndMerchants();
+    // a parking point is worth 10 fen, a merchant point 5: the value-neutral rate is 1 : 2
+    const sb = parkingAndMerchants(5);
     sb.ok('operator', 'claim', fee(sb, 'park', 'operator', 10_000, 1)); // 100 parking points
     sb.ok('park-issuer', 'proposeExchange', {
       id: 'park-mall',
       from: 'park',
       to: 'mall',
-      rateFrom: 2,
-      rateTo: 3,
+      rateFrom: 1,
+      rateTo: 2,
       backer: sb.addr('operator'),
     });
     expect(sb.status('mall-issuer', 'acceptExchange', { id: 'park-mall' })).toBe('EXEC_BAD_ARGS');
     sb.ok('mall-issuer', 'acceptExchange', { id: 'park-mall', backer: sb.addr('cafe') });
-    expect(sb.status('driver', 'convert', { agreement: 'park-mall', from: 'park', amount: 3 })).toBe(
+    // the backers sign for the side whose arriving points they back
+    expect(sb.status('driver', 'convert', { agreement: 'park-mall', from: 'park', amount: 40 })).toBe(
+      'POINTS_NO_CONSENT',
+    );
+    sb.ok('operator', 'backExchange', { agreement: 'park-mall', program: 'park' });
+    sb.ok('cafe', 'backExchange', { agreement: 'park-mall', program: 'mall' });
+    sb.ok('driver', 'convert', { agreement: 'park-mall', from: 'park', amount: 40 }); // → 80 merchant points
+    expect(balanceOf(sb, 'park', 'driver')).toBe(60);
+    expect(balanceOf(sb, 'mall', 'driver')).toBe(80);
+    expect(sb.status('driver', 'convert', { agreement: 'park-mall', from: 'mall', amount: 3 })).toBe(
       'POINTS_BAD_AMOUNT',
     );
-    sb.ok('driver', 'convert', { agreement: 'park-mall', from: 'park', amount: 40 }); // → 60 merchant points
-    expect(balanceOf(sb, 'park', 'driver')).toBe(60);
-    expect(balanceOf(sb, 'mall', 'driver')).toBe(60);
-    // the operator's backing (400) is now owed to the café, which reserved 600 for the new points
+    // the operator's backing (400 fen) is now owed to the café, which reserved exactly 400 for the new points
     const b = (p: string, acct: string) =>
       (sb.query('balance', { program: p, account: acct }) as { balance: number }).balance;
     expect(b('park', `payable:${sb.addr('operator')}:${sb.addr('cafe')}`)).toBe(400);
-    expect(b('mall', `reserve:${sb.addr('cafe')}`)).toBe(50_000 + 600);
+    expect(b('mall', `reserve:${sb.addr('cafe')}`)).toBe(25_000 + 400);
     expect(b('park', 'exchange:mall')).toBe(40);
-    expect(b('mall', 'exchange:park')).toBe(-60);
-    sb.ok('driver', 'convert', { agreement: 'park-mall', from: 'mall', amount: 30 }); // → 20 parking points
-    expect(b('mall', `payable:${sb.addr('cafe')}:${sb.addr('operator')}`)).toBe(300);
+    expect(b('mall', 'exchange:park')).toBe(-80);
+    sb.ok('driver', 'convert', { agreement: 'park-mall', from: 'mall', amount: 30 }); // → 15 parking points
+    expect(b('mall', `payable:${sb.addr('cafe')}:${sb.addr('operator')}`)).toBe(150);
     sb.ok('bank', 'closePeriod', { currency: 'CNY' });
     const period = sb.query('period', { currency: 'CNY', clearing: sb.addr('bank'), period: 1 }) as {
       statements: string[];
@@ -375,7 +402,7 @@ describe('settlement', () => {
     const pair = period.statements
       .map((d) => sb.query('statement', { digest: d }) as { kind: string; body: Record<string, unknown> })
       .find((s) => s.kind === 'pair');
-    expect(pair?.body).toMatchObject({ net: 100, netPayer: sb.addr('operator') });
+    expect(pair?.body).toMatchObject({ net: 250, netPayer: sb.addr('operator') });
     expect(sb.audit('park').violations).toEqual([]);
     expect(sb.audit('mall').violations).toEqual([]);
   });

@@ -15,6 +15,7 @@ import {
 import { MapSource, StateOverlay } from '../../src/state/index.js';
 import { PointsSandbox, type SandboxCall } from '../../src/testing/index.js';
 import { cborToJson } from '../../src/wire/index.js';
+import { fundPool, withdrawPool } from '../helpers/points-money.js';
 
 const T0 = Date.UTC(2026, 0, 10);
 
@@ -102,7 +103,9 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
     ] as const) {
       sb.ok('issuer', 'grantRole', { program: p, role, account: sb.addr(who) });
     }
-    sb.ok('s0', 'fund', { program: p, amount: 50_000 });
+    fundPool(sb, p, 's0', 'bank', 50_000);
+    // the sponsor consents to more than is allotted: an allowance stays on record
+    sb.ok('s0', 'consentQuota', { program: p, distributor: sb.addr('dist'), amount: 6000 });
     sb.ok('issuer', 'allotQuota', {
       program: p,
       distributor: sb.addr('dist'),
@@ -117,13 +120,17 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
     id: 'x',
     from: 'green',
     to: 'shop',
-    rateFrom: 2,
+    rateFrom: 1,
     rateTo: 1,
     backer: sb.addr('s0'),
   });
   sb.ok('issuer', 'acceptExchange', { id: 'x', backer: sb.addr('s1') });
-  if (o.fundBacker ?? true) sb.ok('s1', 'fund', { program: 'shop', amount: 5000 });
-  sb.ok('ann', 'redeem', { program: 'green', platform: sb.addr('plat'), item: 'gift' });
+  sb.ok('s0', 'backExchange', { agreement: 'x', program: 'green' });
+  sb.ok('s1', 'backExchange', { agreement: 'x', program: 'shop' });
+  if (o.fundBacker ?? true) fundPool(sb, 'shop', 's1', 'bank', 5000);
+  // a funding request the bank has not confirmed yet
+  sb.ok('s1', 'fund', { program: 'green', amount: 5 });
+  sb.ok('ann', 'redeem', { program: 'green', platform: sb.addr('plat'), item: 'gift', price: 70 });
   sb.ok('ann', 'donate', { program: 'shop', cause: 'charity', amount: 10 });
   sb.ok('ben', 'transfer', { program: 'green', to: sb.addr('ann'), amount: 5 });
   sb.ok('sup', 'freeze', { program: 'shop', account: sb.addr('plat'), reason: 'audit' });
@@ -135,10 +142,14 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
       value: 0,
       expiry: {},
       debtLimit: 300,
+      serviceMaxMinutes: 240,
       causes: [{ id: 'pot', beneficiary: sb.addr('steward'), pot: true }],
     }),
   );
   sb.ok('sup', 'approveProgram', { program: 'tb' });
+  // a second supervisor (one of one votes), then a pending vote for a third (one of two)
+  sb.ok('sup', 'grantRole', { program: 'tb', role: 'supervisor', account: sb.addr('sup2') });
+  sb.ok('sup', 'grantRole', { program: 'tb', role: 'supervisor', account: sb.addr('sup3') });
   for (const u of USERS) sb.ok(u, 'join', { program: 'tb', consent: new Uint8Array(32) });
   sb.ok('ann', 'relate', { program: 'tb', with: sb.addr('ben') });
   const svc = sb.suite.hash(utf8('svc-1'));
@@ -256,7 +267,7 @@ describe('points records: one strict codec per stored record type', () => {
     [
       'pool balance that is not a number',
       (sb) => [pointsKeys.balance('green', `pool:${sb.addr('s0')}`), bytesOf('100')],
-      () => ['s0', 'fund', { program: 'green', amount: 5 }],
+      () => ['s0', 'withdraw', { program: 'green', amount: 5 }],
     ],
     [
       'methodology with an extra field',
@@ -272,7 +283,7 @@ describe('points records: one strict codec per stored record type', () => {
     [
       'catalogue item that is not canonical CBOR',
       (sb) => [pointsKeys.item('green', sb.addr('plat'), 'gift'), new Uint8Array([0xff, 0x00])],
-      (sb) => ['ben', 'redeem', { program: 'green', platform: sb.addr('plat'), item: 'gift' }],
+      (sb) => ['ben', 'redeem', { program: 'green', platform: sb.addr('plat'), item: 'gift', price: 70 }],
     ],
     [
       'statement with a stranger’s signature',
@@ -403,7 +414,7 @@ describe('points manifest: argument and result schemas', () => {
     sb.ok('issuer', 'revokeRole', { program: 'green', role: 'sponsor', account: sb.addr('s1') });
     sb.ok('sup', 'unfreeze', { program: 'shop', account: sb.addr('plat'), reason: 'done' });
     sb.ok('ann', 'unrelate', { program: 'tb', with: sb.addr('ben') });
-    sb.ok('s0', 'withdraw', { program: 'green', amount: 10 });
+    withdrawPool(sb, 'green', 's0', 'bank', 10);
     sb.ok('issuer', 'revokeQuota', {
       program: 'green',
       distributor: sb.addr('dist'),
@@ -419,6 +430,7 @@ describe('points manifest: argument and result schemas', () => {
     sb.ok('ann', 'donate', { program: 'tb', cause: 'pot', amount: 100 });
     sb.ok('steward', 'grant', { program: 'tb', cause: 'pot', to: sb.addr('ben'), amount: 100 });
     sb.ok('ben', 'leave', { program: 'tb' });
+    sb.ok('sup', 'retireMethodology', { program: 'green', version: 2 });
     const ajv = new Ajv({ strict: false, allErrors: true });
     const methods = new Set<string>();
     for (const [, method, args] of calls) {

@@ -4,6 +4,7 @@ import { utf8 } from '../../src/encoding/index.js';
 import type { CborMap } from '../../src/ledger/index.js';
 import { DAY_MS } from '../../src/modules/points/index.js';
 import { PointsSandbox } from '../../src/testing/index.js';
+import { allot, fundPool } from '../helpers/points-money.js';
 
 const T0 = Date.UTC(2026, 0, 10);
 const USERS = ['u0', 'u1', 'u2', 'u3'];
@@ -65,13 +66,8 @@ function world(): PointsSandbox {
     ] as const) {
       sb.ok('issuer', 'grantRole', { program: id, role, account: sb.addr(who) });
     }
-    sb.ok('s0', 'fund', { program: id, amount: 20_000 });
-    sb.ok('issuer', 'allotQuota', {
-      program: id,
-      distributor: sb.addr('dist'),
-      amount: 5000,
-      sponsor: sb.addr('s0'),
-    });
+    fundPool(sb, id, 's0', 'bank', 20_000);
+    allot(sb, 'issuer', { program: id, distributor: 'dist', amount: 5000, sponsor: 's0' });
     sb.ok('plat', 'listItem', { program: id, item: 'gift', name: 'gift', price: 70, stock: 20 });
     for (const u of USERS) sb.ok(u, 'join', { program: id, consent: new Uint8Array(32) });
   }
@@ -84,7 +80,9 @@ function world(): PointsSandbox {
     backer: sb.addr('s0'),
   });
   sb.ok('issuer', 'acceptExchange', { id: 'x', backer: sb.addr('s1') });
-  sb.ok('s1', 'fund', { program: 'shop', amount: 5000 });
+  sb.ok('s0', 'backExchange', { agreement: 'x', program: 'green' });
+  sb.ok('s1', 'backExchange', { agreement: 'x', program: 'shop' });
+  fundPool(sb, 'shop', 's1', 'bank', 5000);
   sb.ok('issuer', 'createProgram', {
     ...base,
     id: 'tb',
@@ -93,6 +91,7 @@ function world(): PointsSandbox {
     value: 0,
     expiry: {},
     debtLimit: 300,
+    serviceMaxMinutes: 240,
     causes: [{ id: 'pot', beneficiary: sb.addr('steward'), pot: true }],
   } as CborMap);
   sb.ok('sup', 'approveProgram', { program: 'tb' });
@@ -165,7 +164,7 @@ const ops: fc.Arbitrary<Op>[] = [
   fc.tuple(moneyProgram, user, fc.integer({ min: 1, max: 3 })).map(([program, u, q]) => (sb) => [
     u,
     'redeem',
-    { program, platform: sb.addr('plat'), item: 'gift', quantity: q },
+    { program, platform: sb.addr('plat'), item: 'gift', quantity: q, price: 70 },
   ]),
   fc.tuple(anyProgram, user, amount).map(([program, u, n]) => () => [
     u,
@@ -183,21 +182,25 @@ const ops: fc.Arbitrary<Op>[] = [
     'expire',
     { program, accounts: us.map((u) => sb.addr(u)) },
   ]),
-  fc.tuple(moneyProgram, sponsor, fc.integer({ min: 1, max: 5000 })).map(([program, s, n]) => () => [
-    s,
-    'fund',
-    { program, amount: n },
-  ]),
-  fc.tuple(moneyProgram, sponsor, fc.integer({ min: 1, max: 5000 })).map(([program, s, n]) => () => [
-    s,
-    'withdraw',
-    { program, amount: n },
-  ]),
-  fc.tuple(moneyProgram, sponsor, fc.integer({ min: 1, max: 3000 })).map(([program, s, n]) => (sb) => [
-    'issuer',
-    'allotQuota',
-    { program, distributor: sb.addr('dist'), amount: n, sponsor: sb.addr(s) },
-  ]),
+  // money moves on the sponsor's request and the bank's confirmation (the bank may confirm less)
+  fc
+    .tuple(moneyProgram, sponsor, fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 5000 }))
+    .map(([program, s, n, c]) => (sb) => [
+      [s, 'fund', { program, amount: n }],
+      ['bank', 'confirmFunding', { program, sponsor: sb.addr(s), amount: Math.max(1, c) }],
+    ]),
+  fc
+    .tuple(moneyProgram, sponsor, fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 5000 }))
+    .map(([program, s, n, c]) => (sb) => [
+      [s, 'withdraw', { program, amount: n }],
+      ['bank', 'confirmWithdrawal', { program, sponsor: sb.addr(s), amount: Math.max(1, c) }],
+    ]),
+  fc
+    .tuple(moneyProgram, sponsor, fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 3000 }))
+    .map(([program, s, n, c]) => (sb) => [
+      [s, 'consentQuota', { program, distributor: sb.addr('dist'), amount: Math.max(1, c) }],
+      ['issuer', 'allotQuota', { program, distributor: sb.addr('dist'), amount: n, sponsor: sb.addr(s) }],
+    ]),
   fc.tuple(moneyProgram, sponsor, fc.integer({ min: 1, max: 3000 })).map(([program, s, n]) => (sb) => [
     'issuer',
     'revokeQuota',

@@ -19,6 +19,12 @@ export interface Agreement {
   readonly status: 'proposed' | 'active' | 'ended';
   readonly proposedAt: number;
   readonly acceptedAt: number;
+  /**
+   * Most points of A that may be out on net (A→B minus B→A, in A's minor units), either way; 0: no
+   * limit. Required between programs without money, where a member's debt could otherwise be
+   * carried into the other bank without bound.
+   */
+  readonly positionLimit: number;
 }
 
 function rate(r: ShapeReader, f: string): number {
@@ -36,7 +42,19 @@ function backer(r: ShapeReader, f: string): string {
 /** The one codec of an exchange agreement. */
 export const agreementCodec: Codec<Agreement> = defineCodec<Agreement>(
   'agreement',
-  ['id', 'a', 'b', 'rateA', 'rateB', 'backerA', 'backerB', 'status', 'proposedAt', 'acceptedAt'],
+  [
+    'id',
+    'a',
+    'b',
+    'rateA',
+    'rateB',
+    'backerA',
+    'backerB',
+    'status',
+    'proposedAt',
+    'acceptedAt',
+    'positionLimit',
+  ],
   (x) => ({
     id: x.id,
     a: x.a,
@@ -48,6 +66,7 @@ export const agreementCodec: Codec<Agreement> = defineCodec<Agreement>(
     status: x.status,
     proposedAt: x.proposedAt,
     acceptedAt: x.acceptedAt,
+    positionLimit: x.positionLimit,
   }),
   (r) => ({
     id: r.match('id', ID_RE, 'an agreement id', 48),
@@ -60,5 +79,6 @@ export const agreementCodec: Codec<Agreement> = defineCodec<Agreement>(
     status: r.oneOf('status', ['proposed', 'active', 'ended'] as const),
     proposedAt: r.uint('proposedAt'),
     acceptedAt: r.uint('acceptedAt'),
+    positionLimit: r.uint('positionLimit', MAX_AMOUNT),
   }),
 );

@@ -9,6 +9,7 @@ import { methodologyCodec, methodologyHash, methodologySchema, parseMethodologyD
 import {
   type Cause,
   CURRENCY_RE,
+  DEFAULT_UTC_OFFSET_MIN,
   type ExpiryPolicy,
   MAX_AMOUNT,
   MAX_CAUSES,
@@ -52,6 +53,8 @@ const PROGRAM_FIELDS = [
   'debtLimit',
   'causes',
   'methodology',
+  'utcOffsetMin',
+  'serviceMaxMinutes',
 ] as const;
 
 function parseExpiryArg(a: ShapeReader): ExpiryPolicy {
@@ -111,7 +114,12 @@ export function parseCreateProgram(v: CborMap): CreateProgramArgs {
     capTotal: a.optUint('capTotal', 0, MAX_AMOUNT),
     debtLimit: a.optUint('debtLimit', 0, MAX_AMOUNT),
     causes,
+    utcOffsetMin: a.has('utcOffsetMin') ? a.int('utcOffsetMin', -720, 840) : DEFAULT_UTC_OFFSET_MIN,
+    serviceMaxMinutes: a.optUint('serviceMaxMinutes', 0, 1440),
   };
+  if (config.serviceMaxMinutes > 0 && config.value > 0) {
+    configError('services (time bank) are for programs without money (value 0)');
+  }
   if (config.claimWindowMs < 1) configError('claimWindowMs must be ≥ 1');
   if (config.activeUntil !== 0 && config.activeUntil <= config.activeFrom) {
     configError('activeUntil must be after activeFrom');
@@ -172,6 +180,14 @@ export const createProgram = pointsMethod<CreateProgramArgs>({
         ),
       ),
       methodology: methodologySchema,
+      utcOffsetMin: S.Optional(
+        S.Integer({
+          minimum: -720,
+          maximum: 840,
+          description: 'scheme time zone, minutes east of UTC (480)',
+        }),
+      ),
+      serviceMaxMinutes: S.Optional(uint(1440, 'time bank: most minutes per service (0: no services)')),
     },
     { additionalProperties: false },
   ),
@@ -185,6 +201,16 @@ export const createProgram = pointsMethod<CreateProgramArgs>({
       throw new GongzhiError('POINTS_BAD_CONFIG', 'the issuer cannot supervise its own program', {
         program: id,
       });
+    }
+    const clearingClash = a.config.clearing === env.sender && a.config.value > 0;
+    if (clearingClash || a.supervisors.includes(a.config.clearing)) {
+      throw new GongzhiError(
+        'POINTS_ROLE_CONFLICT',
+        'the clearing provider is neither the issuer nor a supervisor',
+        {
+          program: id,
+        },
+      );
     }
     const list = env.read(keys.programs(), stringListCodec) ?? [];
     if (list.length >= MAX_PROGRAMS) throw new GongzhiError('POINTS_LIMIT', 'too many programs');
@@ -211,7 +237,11 @@ export const createProgram = pointsMethod<CreateProgramArgs>({
       proposedAt: env.height,
       approvedAt: 0,
       approvedBy: '',
+      effectiveFrom: 0,
+      validUntil: 0,
+      retiredAt: 0,
     });
+    env.write(keys.supervisors(id), stringListCodec, [...a.supervisors]);
     for (const s of a.supervisors) {
       env.write(keys.role(id, 'supervisor', s), roleGrantCodec, { since: env.height, by: env.sender });
     }

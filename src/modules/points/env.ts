@@ -104,6 +104,21 @@ export class Env extends PendingState {
     return p;
   }
 
+  /**
+   * A member, or a former member who still holds points (withdrawing consent never confiscates
+   * them: she may spend what she has, she earns and receives nothing new), not frozen.
+   */
+  requireHolder(p: Program, account: string): void {
+    const h = this.booksOf(p).lots.holder(account);
+    if (!h?.member && (h?.lots.length ?? 0) === 0) {
+      throw new GongzhiError('POINTS_NOT_MEMBER', `${account} holds nothing in program ${p.id}`, {
+        program: p.id,
+        account,
+      });
+    }
+    this.requireNotFrozen(p, account);
+  }
+
   /** A current member (joined, not left), not frozen. */
   requireMember(p: Program, account: string): void {
     const h = this.booksOf(p).lots.holder(account);

@@ -27,6 +27,15 @@ export const POINTS_ERRORS = defineErrors({
   POINTS_INVALID_STATE: [409, 'Not possible in the current state (period, offer or program status).'],
   POINTS_ALREADY_SIGNED: [409, 'This party already signed.'],
   POINTS_LIMIT: [409, 'A size or range limit was reached; see the message.'],
+  POINTS_ROLE_CONFLICT: [
+    409,
+    'One party cannot hold these two roles in one program (see the incompatible-roles table in docs/points.md).',
+  ],
+  POINTS_PRICE_CHANGED: [409, 'The price changed since you saw it; check the catalogue and redeem again.'],
+  POINTS_NO_CONSENT: [
+    403,
+    'The party who pays has not signed its consent (sponsor: consentQuota / backExchange; clearing: confirm).',
+  ],
 });
 
 type Codes = { readonly [K in keyof typeof POINTS_ERRORS]: true };

@@ -11,6 +11,11 @@ export const keys = {
   methodology: (program: string, version: number) => stateKey(MODULE, 'meth', program, String(version)),
   /** A role grant (marks.ts). */
   role: (program: string, role: string, account: string) => stateKey(MODULE, 'role', program, role, account),
+  /** The program's supervisors (string list, supervisors.ts). */
+  supervisors: (program: string) => stateKey(MODULE, 'sups', program),
+  /** Supervisors' votes for a change of supervisors (string list, supervisors.ts). */
+  supervisorVote: (program: string, action: string, account: string) =>
+    stateKey(MODULE, 'supvote', program, action, account),
   /** A freeze mark (marks.ts). */
   frozen: (program: string, account: string) => stateKey(MODULE, 'frozen', program, account),
   /** A member's holdings (holder.ts). */
@@ -21,6 +26,13 @@ export const keys = {
   relation: (program: string, from: string, to: string) => stateKey(MODULE, 'rel', program, from, to),
   /** A distributor's quota buckets by sponsor (number map). */
   quota: (program: string, distributor: string) => stateKey(MODULE, 'quota', program, distributor),
+  /** A sponsor's open funding / withdrawal requests (number map `{fund, withdraw}`, ops-funding.ts). */
+  fundRequest: (program: string, sponsor: string) => stateKey(MODULE, 'fundreq', program, sponsor),
+  /** Quota a sponsor consented to back for a distributor (marks.ts). */
+  allowance: (program: string, sponsor: string, distributor: string) =>
+    stateKey(MODULE, 'allow', program, sponsor, distributor),
+  /** A sponsor's consent to back the points arriving in `program` under an agreement (marks.ts). */
+  backing: (agreement: string, program: string) => stateKey(MODULE, 'xback', agreement, program),
   /** A plain account's balance (number). */
   balance: (program: string, account: string) => stateKey(MODULE, 'bal', program, account),
   /** Running totals with the open period's aggregate (number map, totals.ts). */
@@ -38,9 +50,12 @@ export const keys = {
   pairs: (program: string) => stateKey(MODULE, 'pairs', program),
   /** A claim (claim.ts). */
   claim: (program: string, idHex: string) => stateKey(MODULE, 'claim', program, idHex),
-  /** How far a device has claimed (marks.ts). */
-  highWater: (program: string, kind: string, deviceHex: string) =>
-    stateKey(MODULE, 'hwm', program, kind, deviceHex),
+  /** How far a device has claimed one kind for one member (marks.ts). */
+  highWater: (program: string, kind: string, deviceHex: string, user: string) =>
+    stateKey(MODULE, 'hwm', program, kind, deviceHex, user),
+  /** A device's claimed time and quantities for one member on one local day (number map, day-use.ts). */
+  dayUse: (program: string, deviceHex: string, user: string, day: number) =>
+    stateKey(MODULE, 'dayuse', program, deviceHex, user, String(day)),
   /** A catalogue item (item.ts). */
   item: (program: string, platform: string, item: string) =>
     stateKey(MODULE, 'item', program, platform, item),
@@ -48,6 +63,9 @@ export const keys = {
   itemList: (program: string) => stateKey(MODULE, 'items', program),
   /** A time-bank service (service.ts). */
   service: (program: string, idHex: string) => stateKey(MODULE, 'svc', program, idHex),
+  /** Minutes of services a provider logged on one local day (number map `{min}`). */
+  serviceDay: (program: string, provider: string, day: number) =>
+    stateKey(MODULE, 'svcday', program, provider, String(day)),
   /** An exchange agreement (agreement.ts). */
   agreement: (id: string) => stateKey(MODULE, 'xchg', id),
   /** A clearing book (book.ts). */

@@ -21,7 +21,12 @@ export interface Position {
   readonly debt: number;
 }
 
-/** Insert a lot keeping issue order (ts, height); merge with its predecessor when expiry and sponsor match. */
+/**
+ * Insert a lot keeping strict issue order (ts, height; arrival order among equals). It merges only
+ * with a predecessor issued in the same block with the same expiry and sponsor: merging a later
+ * lot into an older one would give its points the older issue time, so points issued later would
+ * be spent before ones issued earlier but received later — and the wrong sponsor would pay.
+ */
 function insertLot(lots: Lot[], l: Lot): void {
   let i = lots.length;
   while (i > 0) {
@@ -30,7 +35,13 @@ function insertLot(lots: Lot[], l: Lot): void {
     i--;
   }
   const prev = i > 0 ? lots[i - 1] : undefined;
-  if (prev && prev.exp === l.exp && prev.sponsor === l.sponsor) {
+  if (
+    prev &&
+    prev.ts === l.ts &&
+    prev.height === l.height &&
+    prev.exp === l.exp &&
+    prev.sponsor === l.sponsor
+  ) {
     lots[i - 1] = { ...prev, amount: prev.amount + l.amount };
     return;
   }

@@ -44,6 +44,12 @@ const uintRecord = (what: string): Codec<number> =>
 /** A listed relationship: the height it was listed at. */
 export const relationCodec: Codec<number> = uintRecord('relationship');
 
+/** Points of quota a sponsor consented to back for one distributor (what is left of it). */
+export const allowanceCodec: Codec<number> = uintRecord('quota allowance');
+
+/** A sponsor's signature backing one side of an exchange agreement: the height it signed at. */
+export const backingCodec: Codec<number> = uintRecord('exchange backing');
+
 /** How far (periodEnd, ms) a device has claimed one activity kind. */
 export const highWaterCodec: Codec<number> = uintRecord('claim high-water mark');
 

@@ -43,7 +43,7 @@ function parseVariant(v: CborValue | undefined, c: DefCodes): Variant {
 function parseRule(v: CborValue | undefined, c: DefCodes): Rule {
   const r = ShapeReader.of(
     v,
-    ['kind', 'unit', 'divisor', 'roundTo', 'maxPerDay', 'variants'],
+    ['kind', 'unit', 'divisor', 'roundTo', 'maxPerDay', 'maxRatePerDay', 'variants'],
     c.code,
     'rule',
   );
@@ -74,6 +74,7 @@ function parseRule(v: CborValue | undefined, c: DefCodes): Rule {
     divisor,
     roundTo: r.uint('roundTo', MAX_PARAM),
     maxPerDay: r.uint('maxPerDay', MAX_PARAM),
+    maxRatePerDay: r.optUint('maxRatePerDay', 0, MAX_PARAM),
     variants,
   };
 }
@@ -106,12 +107,14 @@ function ruleValue(r: Rule): CborMap {
       pointsPerKg: v.pointsPerKg,
     };
   }
+  // maxRatePerDay is part of the hashed body only when set, so versions without it keep their hash
   return {
     kind: r.kind,
     unit: r.unit,
     divisor: r.divisor,
     roundTo: r.roundTo,
     maxPerDay: r.maxPerDay,
+    ...(r.maxRatePerDay > 0 ? { maxRatePerDay: r.maxRatePerDay } : {}),
     variants,
   };
 }
@@ -142,7 +145,18 @@ export const methodologySchema = S.Object(
           unit: S.String({ minLength: 1, maxLength: 16, description: 'unit of the quantity, informative' }),
           divisor: S.Integer({ minimum: 1, maximum: MAX_PARAM, description: 'quantity units per base unit' }),
           roundTo: S.Integer({ minimum: 0, maximum: MAX_PARAM, description: 'round half-up to (0: none)' }),
-          maxPerDay: S.Integer({ minimum: 0, maximum: MAX_PARAM, description: 'plausibility (0: none)' }),
+          maxPerDay: S.Integer({
+            minimum: 0,
+            maximum: MAX_PARAM,
+            description: 'most quantity per device, member and local day, cumulative (0: none)',
+          }),
+          maxRatePerDay: S.Optional(
+            S.Integer({
+              minimum: 0,
+              maximum: MAX_PARAM,
+              description: 'speed limit: most quantity per 24 h of the claimed period (0: none)',
+            }),
+          ),
           variants: S.Record(
             S.String({ pattern: '^[a-z0-9][a-z0-9-]{0,47}$' }),
             S.Object(
@@ -170,7 +184,20 @@ const STORED: DefCodes = { code: 'CHAIN_INVALID', meaning: 'CHAIN_INVALID' };
 /** The one codec of a methodology version (`meth/<program>/<version>`): the hashed body plus its status. */
 export const methodologyCodec: Codec<Methodology> = defineCodec<Methodology>(
   'methodology',
-  ['program', 'version', 'name', 'rules', 'hash', 'status', 'proposedAt', 'approvedAt', 'approvedBy'],
+  [
+    'program',
+    'version',
+    'name',
+    'rules',
+    'hash',
+    'status',
+    'proposedAt',
+    'approvedAt',
+    'approvedBy',
+    'effectiveFrom',
+    'validUntil',
+    'retiredAt',
+  ],
   (m) => ({
     ...methodologyBody(m.program, m.version, m),
     hash: m.hash,
@@ -178,6 +205,9 @@ export const methodologyCodec: Codec<Methodology> = defineCodec<Methodology>(
     proposedAt: m.proposedAt,
     approvedAt: m.approvedAt,
     approvedBy: m.approvedBy,
+    effectiveFrom: m.effectiveFrom,
+    validUntil: m.validUntil,
+    retiredAt: m.retiredAt,
   }),
   (r) => ({
     ...readDef(r, STORED),
@@ -188,6 +218,9 @@ export const methodologyCodec: Codec<Methodology> = defineCodec<Methodology>(
     proposedAt: r.uint('proposedAt'),
     approvedAt: r.uint('approvedAt'),
     approvedBy: r.str('approvedBy', 128, 0),
+    effectiveFrom: r.uint('effectiveFrom'),
+    validUntil: r.uint('validUntil'),
+    retiredAt: r.uint('retiredAt'),
   }),
 );
 
@@ -228,21 +261,12 @@ export function ruleFor(m: MethodologyDef, kind: string, variant: string): { rul
  * counted = quantity rounded half-up to `roundTo`;
  * reductionG = ⌊counted × (baselineMg − projectMg) / (divisor × 1000)⌋;
  * points = ⌊counted × pointsPerBase / divisor⌋ + ⌊reductionG × pointsPerKg / 1000⌋.
- * POINTS_IMPLAUSIBLE_CLAIM when the quantity exceeds maxPerDay over the period or a result overflows.
+ * POINTS_IMPLAUSIBLE_CLAIM when a result overflows. The plausibility of a claim (speed, the per-day
+ * limits) is checked by `assertPlausible` and the day ledger (day-use.ts), not here.
  */
 export function measure(m: MethodologyDef, a: Activity): Measurement {
   const { rule, variant } = ruleFor(m, a.kind, a.variant);
   const q = BigInt(a.quantity);
-  if (rule.maxPerDay > 0) {
-    const span = BigInt(Math.max(DAY_MS, a.periodEnd - a.periodStart));
-    if (q * BigInt(DAY_MS) > BigInt(rule.maxPerDay) * span) {
-      throw new GongzhiError('POINTS_IMPLAUSIBLE_CLAIM', 'quantity is implausible for the period', {
-        kind: a.kind,
-        quantity: a.quantity,
-        maxPerDay: rule.maxPerDay,
-      });
-    }
-  }
   const step = BigInt(rule.roundTo);
   const counted = step > 1n ? ((2n * q + step) / (2n * step)) * step : q;
   const divisor = BigInt(rule.divisor);
@@ -258,6 +282,20 @@ export function measure(m: MethodologyDef, a: Activity): Measurement {
   return { counted: Number(counted), reductionG: Number(reduction), points: Number(points) };
 }
 
+/** POINTS_IMPLAUSIBLE_CLAIM when the quantity is faster than the rule's speed limit over the period. */
+export function assertPlausible(rule: Rule, a: Activity): void {
+  if (rule.maxRatePerDay === 0) return;
+  const span = BigInt(a.periodEnd - a.periodStart);
+  if (BigInt(a.quantity) * BigInt(DAY_MS) > BigInt(rule.maxRatePerDay) * span) {
+    throw new GongzhiError('POINTS_IMPLAUSIBLE_CLAIM', 'quantity is implausible for the period (too fast)', {
+      kind: a.kind,
+      quantity: a.quantity,
+      periodMs: a.periodEnd - a.periodStart,
+      maxRatePerDay: rule.maxRatePerDay,
+    });
+  }
+}
+
 /** JSON form of a methodology. */
 export function methodologyJson(m: Methodology, hex: (b: Uint8Array) => string): unknown {
   return {
@@ -269,6 +307,9 @@ export function methodologyJson(m: Methodology, hex: (b: Uint8Array) => string):
     proposedAt: m.proposedAt,
     approvedAt: m.approvedAt,
     approvedBy: m.approvedBy,
+    effectiveFrom: m.effectiveFrom,
+    validUntil: m.validUntil,
+    retiredAt: m.retiredAt,
     rules: m.rules.map((r) => ({ ...r, variants: { ...r.variants } })),
   };
 }

@@ -2,23 +2,54 @@ import { encodeCanonical, toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import { readArgs, S } from '../../execution/index.js';
 import type { CborMap } from '../../ledger/index.js';
-import { readAddr, readAmount, readId, schemas } from './args.js';
+import { readAddr, readId, schemas } from './args.js';
 import { claimCodec } from './claim.js';
+import { addDayUse } from './day-use.js';
 import type { Env } from './env.js';
 import { keys } from './keys.js';
 import { highWaterCodec } from './marks.js';
 import { pointsMethod } from './method.js';
-import { type Measurement, measure, methodologyCodec } from './methodology.js';
-import { type ServiceRecord, serviceCodec } from './service.js';
-import { MAX_AMOUNT, type Methodology, type Program } from './types.js';
+import { assertPlausible, type Measurement, measure, methodologyCodec, ruleFor } from './methodology.js';
+import { MAX_AMOUNT, type Methodology, MINUTE_MS, type Program } from './types.js';
 
 /** The methodology in force. An active program always has one: its absence is damaged state. */
 export function currentMethodology(env: Env, p: Program): Methodology {
-  const m = env.read(keys.methodology(p.id, p.methodology), methodologyCodec);
+  return methodologyVersion(env, p, p.methodology);
+}
+
+function methodologyVersion(env: Env, p: Program, version: number): Methodology {
+  const m = env.read(keys.methodology(p.id, version), methodologyCodec);
   if (m === undefined) {
     throw new GongzhiError('CHAIN_INVALID', 'program has no approved methodology', {
       program: p.id,
-      version: p.methodology,
+      version,
+    });
+  }
+  return m;
+}
+
+/**
+ * The methodology that applies to an activity starting at `periodStart`: the newest approved
+ * version whose approval (block time) came no later — a version never applies to earlier days.
+ * Activities before the first approval are measured by version 1 (the one the program was
+ * approved with; the claim window and activeFrom bound how early they can be).
+ */
+export function methodologyAt(env: Env, p: Program, periodStart: number): Methodology {
+  let m: Methodology | undefined;
+  for (let v = p.methodology; v > 1 && m === undefined; v--) {
+    const x = env.read(keys.methodology(p.id, v), methodologyCodec);
+    if (x?.status === 'approved' && x.effectiveFrom <= periodStart) m = x;
+  }
+  m ??= methodologyVersion(env, p, 1);
+  // past its validity or retirement a version measures nothing: a newer one must be approved
+  const end = Math.min(m.validUntil || Number.MAX_SAFE_INTEGER, m.retiredAt || Number.MAX_SAFE_INTEGER);
+  if (periodStart >= end) {
+    throw new GongzhiError('POINTS_OUTSIDE_WINDOW', 'no methodology version is in force for this period', {
+      program: p.id,
+      version: m.version,
+      periodStart,
+      validUntil: m.validUntil,
+      retiredAt: m.retiredAt,
     });
   }
   return m;
@@ -109,7 +140,8 @@ function assertInWindow(env: Env, p: Program, a: ClaimArgs): void {
 /** Points the user may still be awarded now under the caps (Infinity when uncapped). */
 function capRoom(env: Env, p: Program, user: string): { room: number; bucket: number; used: number } {
   const h = env.booksOf(p).lots.holder(user);
-  const bucket = p.capWindowMs > 0 ? Math.floor(env.ts / p.capWindowMs) : 0;
+  // windows align to local midnight (a daily cap resets at 00:00 in the scheme's time zone)
+  const bucket = p.capWindowMs > 0 ? Math.floor((env.ts + p.utcOffsetMin * MINUTE_MS) / p.capWindowMs) : 0;
   const used = h && h.capBucket === bucket ? h.capUsed : 0;
   let room = Number.POSITIVE_INFINITY;
   if (p.capPerWindow > 0) room = Math.min(room, p.capPerWindow - used);
@@ -151,7 +183,8 @@ const claim = pointsMethod<ClaimArgs>({
     env.requireMember(p, a.user);
     assertInWindow(env, p, a);
     const deviceHex = toHex(a.device);
-    const hwKey = keys.highWater(p.id, a.kind, deviceHex);
+    // per device AND member: one camera may record simultaneous acts of different people
+    const hwKey = keys.highWater(p.id, a.kind, deviceHex, a.user);
     const hw = env.read(hwKey, highWaterCodec);
     const id = claimId(env, a);
     if (hw !== undefined && a.periodStart < hw) {
@@ -162,8 +195,10 @@ const claim = pointsMethod<ClaimArgs>({
         periodStart: a.periodStart,
       });
     }
-    const m = currentMethodology(env, p);
+    const m = methodologyAt(env, p, a.periodStart);
+    assertPlausible(ruleFor(m, a.kind, a.variant).rule, a);
     const measured: Measurement = measure(m, a);
+    addDayUse(env, p, ruleFor(m, a.kind, a.variant).rule, { ...a, deviceHex });
     const cap = capRoom(env, p, a.user);
     const points = Math.min(measured.points, cap.room);
     if (measured.points > 0 && points === 0) {
@@ -236,166 +271,4 @@ const claim = pointsMethod<ClaimArgs>({
   },
 });
 
-// ---- services (time bank): logged by the provider, confirmed by the recipient ------------------
-
-/** The provider logs a service given to another member (first of the two confirmations). */
-const logService = pointsMethod<{
-  program: string;
-  id: Uint8Array;
-  recipient: string;
-  minutes: number;
-  kind: string;
-}>({
-  summary: 'Log a service given to another member, to be confirmed by her (time bank; the provider)',
-  args: S.Object(
-    {
-      program: schemas.id('program id'),
-      id: schemas.digest('the service’s id, chosen by the provider'),
-      recipient: schemas.addr('the member served'),
-      minutes: schemas.amount('duration in minutes'),
-      kind: schemas.id('activity kind of the methodology'),
-    },
-    { additionalProperties: false },
-  ),
-  parse: (v) => {
-    const a = readArgs(v, ['program', 'id', 'recipient', 'minutes', 'kind']);
-    return {
-      program: readId(a, 'program'),
-      id: a.digest('id'),
-      recipient: readAddr(a, 'recipient'),
-      minutes: readAmount(a, 'minutes'),
-      kind: readId(a, 'kind'),
-    };
-  },
-  run: (env, a) => {
-    const p = env.active(a.program);
-    env.requireMember(p, env.sender);
-    env.requireMember(p, a.recipient);
-    if (a.recipient === env.sender) {
-      throw new GongzhiError('POINTS_BAD_AMOUNT', 'a service needs two different members');
-    }
-    const key = keys.service(p.id, toHex(a.id));
-    if (env.has(key)) {
-      throw new GongzhiError('POINTS_DUPLICATE_CLAIM', 'this service is already logged', { program: p.id });
-    }
-    const m = currentMethodology(env, p);
-    measure(m, { kind: a.kind, variant: 'default', quantity: a.minutes, periodStart: 0, periodEnd: 1 });
-    env.write(key, serviceCodec, {
-      id: a.id,
-      provider: env.sender,
-      recipient: a.recipient,
-      kind: a.kind,
-      minutes: a.minutes,
-      status: 'logged',
-      loggedAt: env.height,
-      closedAt: 0,
-      credits: 0,
-      methodology: 0,
-      methodologyHash: new Uint8Array(0),
-    });
-    env.emit('serviceLogged', {
-      program: p.id,
-      id: a.id,
-      provider: env.sender,
-      recipient: a.recipient,
-      minutes: a.minutes,
-    });
-  },
-});
-
-const serviceArgs = S.Object(
-  { program: schemas.id('program id'), id: schemas.digest('the service’s id') },
-  { additionalProperties: false },
-);
-
-function parseServiceArgs(v: CborMap): { program: string; id: Uint8Array } {
-  const a = readArgs(v, ['program', 'id']);
-  return { program: readId(a, 'program'), id: a.digest('id') };
-}
-
-function loggedService(env: Env, p: Program, id: Uint8Array): ServiceRecord {
-  const s = env.read(keys.service(p.id, toHex(id)), serviceCodec);
-  if (s === undefined) throw new GongzhiError('POINTS_NOT_FOUND', 'no such service', { program: p.id });
-  if (s.status !== 'logged') {
-    throw new GongzhiError('POINTS_INVALID_STATE', `service is ${s.status}`, { program: p.id });
-  }
-  return s;
-}
-
-/**
- * The recipient confirms: the methodology turns minutes into credits (e.g. quarter-hour rounding,
- * 1 h = 1 credit) and they move from the recipient to the provider — into debt down to the
- * program's debt limit (mutual credit: the members' sum stays zero).
- */
-const confirmService = pointsMethod<{ program: string; id: Uint8Array }>({
-  summary: 'Confirm a logged service: its credits move from the recipient to the provider (the recipient)',
-  args: serviceArgs,
-  parse: parseServiceArgs,
-  run: (env, a) => {
-    const p = env.active(a.program);
-    const s = loggedService(env, p, a.id);
-    if (s.recipient !== env.sender) {
-      throw new GongzhiError('POINTS_WRONG_ROLE', 'only the recipient confirms a service', { program: p.id });
-    }
-    env.requireMember(p, s.recipient);
-    env.requireMember(p, s.provider);
-    const m = currentMethodology(env, p);
-    const { points } = measure(m, {
-      kind: s.kind,
-      variant: 'default',
-      quantity: s.minutes,
-      periodStart: 0,
-      periodEnd: 1,
-    });
-    const books = env.booksOf(p);
-    if (points > 0) {
-      books.lots.prepareSpend(s.recipient, points, true);
-      books.journal.begin('service', toHex(a.id));
-      books.lots.give(s.provider, books.lots.take(s.recipient, points));
-      books.journal.end();
-    }
-    env.write(keys.service(p.id, toHex(a.id)), serviceCodec, {
-      ...s,
-      status: 'confirmed',
-      closedAt: env.height,
-      credits: points,
-      methodology: m.version,
-      methodologyHash: m.hash,
-    });
-    books.aggregates.add('services', 1);
-    books.aggregates.add('transferred', points);
-    env.emit('serviceConfirmed', {
-      program: p.id,
-      id: a.id,
-      provider: s.provider,
-      recipient: s.recipient,
-      credits: points,
-      methodology: m.version,
-      methodologyHash: m.hash,
-    });
-  },
-});
-
-/** Either side withdraws a logged, unconfirmed service. */
-const rejectService = pointsMethod<{ program: string; id: Uint8Array }>({
-  summary: 'Withdraw a logged, unconfirmed service (either side)',
-  args: serviceArgs,
-  parse: parseServiceArgs,
-  run: (env, a) => {
-    const p = env.active(a.program);
-    const s = loggedService(env, p, a.id);
-    if (s.recipient !== env.sender && s.provider !== env.sender) {
-      throw new GongzhiError('POINTS_WRONG_ROLE', 'only the two sides may reject a service', {
-        program: p.id,
-      });
-    }
-    env.write(keys.service(p.id, toHex(a.id)), serviceCodec, {
-      ...s,
-      status: 'rejected',
-      closedAt: env.height,
-    });
-    env.emit('serviceRejected', { program: p.id, id: a.id, by: env.sender });
-  },
-});
-
-export const earnMethods = { claim, logService, confirmService, rejectService };
+export const earnMethods = { claim };

@@ -5,8 +5,9 @@ import { type Agreement, agreementCodec } from './agreement.js';
 import { readAmount, readId, readOptAddr, schemas } from './args.js';
 import type { Env } from './env.js';
 import { bookIdOf, keys } from './keys.js';
+import { backingCodec } from './marks.js';
 import { pointsMethod } from './method.js';
-import type { Program } from './types.js';
+import { MAX_AMOUNT, type Program } from './types.js';
 
 function readAgreement(env: Env, id: string): Agreement {
   const x = env.read(keys.agreement(id), agreementCodec);
@@ -28,6 +29,28 @@ function checkBacker(env: Env, p: Program, backer: string): void {
   env.requireRole(p, 'sponsor', backer);
 }
 
+/**
+ * An exchange must not mint value: with money, `rateFrom` points of `from` are worth exactly
+ * `rateTo` points of `to` in fen (rateFrom × value_from = rateTo × value_to), so the backer of
+ * the arriving points reserves exactly what the source sponsors then owe it. Without money there
+ * is no common measure, so the rate is 1:1 — a time bank's hour is an hour in any bank.
+ */
+function assertValueNeutral(pa: Program, pb: Program, rateFrom: number, rateTo: number): void {
+  const neutral =
+    pa.value === 0
+      ? rateFrom === rateTo
+      : BigInt(rateFrom) * BigInt(pa.value) === BigInt(rateTo) * BigInt(pb.value);
+  if (!neutral) {
+    throw new GongzhiError(
+      'POINTS_BAD_CONFIG',
+      pa.value === 0
+        ? 'programs without money exchange 1:1 (one hour is one hour)'
+        : 'the rate is not value-neutral: rateFrom × value(from) must equal rateTo × value(to)',
+      { from: pa.id, to: pb.id, rateFrom, rateTo, valueFrom: pa.value, valueTo: pb.value },
+    );
+  }
+}
+
 const backerSchema = S.Optional(
   schemas.addr('the sponsor of the caller’s program that backs arriving points (with money)'),
 );
@@ -39,6 +62,7 @@ interface ProposeArgs {
   readonly rateFrom: number;
   readonly rateTo: number;
   readonly backer: string;
+  readonly positionLimit: number;
 }
 
 const proposeExchange = pointsMethod<ProposeArgs>({
@@ -51,11 +75,18 @@ const proposeExchange = pointsMethod<ProposeArgs>({
       rateFrom: schemas.amount('minor units of `from`…'),
       rateTo: schemas.amount('…worth this many minor units of `to`'),
       backer: backerSchema,
+      positionLimit: S.Optional(
+        S.Integer({
+          minimum: 0,
+          maximum: 1e15,
+          description: 'most points of `from` out on net either way (required without money)',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),
   parse: (v) => {
-    const a = readArgs(v, ['id', 'from', 'to', 'rateFrom', 'rateTo', 'backer']);
+    const a = readArgs(v, ['id', 'from', 'to', 'rateFrom', 'rateTo', 'backer', 'positionLimit']);
     return {
       id: readId(a, 'id'),
       from: readId(a, 'from'),
@@ -63,6 +94,7 @@ const proposeExchange = pointsMethod<ProposeArgs>({
       rateFrom: readAmount(a, 'rateFrom'),
       rateTo: readAmount(a, 'rateTo'),
       backer: readOptAddr(a, 'backer'),
+      positionLimit: a.optUint('positionLimit', 0, MAX_AMOUNT),
     };
   },
   run: (env, a) => {
@@ -75,6 +107,17 @@ const proposeExchange = pointsMethod<ProposeArgs>({
         'POINTS_BAD_CONFIG',
         'programs with money exchange only within one book (same clearing provider and currency)',
         { from: pa.id, to: pb.id },
+      );
+    }
+    assertValueNeutral(pa, pb, a.rateFrom, a.rateTo);
+    if (pa.value === 0 && a.positionLimit === 0) {
+      throw new GongzhiError(
+        'POINTS_BAD_CONFIG',
+        'programs without money need a positionLimit between them',
+        {
+          from: pa.id,
+          to: pb.id,
+        },
       );
     }
     if (env.has(keys.agreement(a.id))) {
@@ -92,6 +135,7 @@ const proposeExchange = pointsMethod<ProposeArgs>({
       status: 'proposed',
       proposedAt: env.height,
       acceptedAt: 0,
+      positionLimit: a.positionLimit,
     });
     env.emit('exchangeProposed', { agreement: a.id, a: pa.id, b: pb.id, rateA: a.rateFrom, rateB: a.rateTo });
   },
@@ -122,6 +166,58 @@ const acceptExchange = pointsMethod<{ id: string; backer: string }>({
     env.emit('exchangeAccepted', { agreement: x.id, a: x.a, b: x.b });
   },
 });
+
+/**
+ * The backer named for one side signs that its pool backs the points arriving there: without its
+ * signature (and while it is no longer a sponsor, or frozen) no conversion into that side runs.
+ */
+const backExchange = pointsMethod<{ agreement: string; program: string }>({
+  summary: 'Sign as the backer of the points arriving in one program of an agreement (that backer)',
+  args: S.Object(
+    { agreement: schemas.id('agreement id'), program: schemas.id('the side the caller backs') },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['agreement', 'program']);
+    return { agreement: readId(a, 'agreement'), program: readId(a, 'program') };
+  },
+  run: (env, a) => {
+    const x = readAgreement(env, a.agreement);
+    const backer = a.program === x.a ? x.backerA : a.program === x.b ? x.backerB : undefined;
+    if (backer === undefined) {
+      throw new GongzhiError('POINTS_NOT_FOUND', 'the agreement does not cover this program', {
+        agreement: x.id,
+        program: a.program,
+      });
+    }
+    const p = env.active(a.program);
+    if (backer !== env.sender) {
+      throw new GongzhiError('POINTS_WRONG_ROLE', 'only the named backer signs for this side', {
+        agreement: x.id,
+        program: p.id,
+      });
+    }
+    env.requireRole(p, 'sponsor');
+    const key = keys.backing(x.id, p.id);
+    if (env.has(key)) throw new GongzhiError('POINTS_ALREADY_SIGNED', 'already signed as backer');
+    env.write(key, backingCodec, env.height);
+    env.emit('exchangeBacked', { agreement: x.id, program: p.id, backer: env.sender });
+  },
+});
+
+/** The backer of arriving points signed, is still a sponsor there, and is not frozen. */
+function requireBacking(env: Env, x: Agreement, dst: Program, backer: string): void {
+  if (dst.value === 0) return;
+  if (!env.has(keys.backing(x.id, dst.id))) {
+    throw new GongzhiError('POINTS_NO_CONSENT', 'the backer has not signed this agreement (backExchange)', {
+      agreement: x.id,
+      program: dst.id,
+      backer,
+    });
+  }
+  env.requireRole(dst, 'sponsor', backer);
+  env.requireNotFrozen(dst, backer);
+}
 
 /** Either issuer ends the agreement. */
 const endExchange = pointsMethod<{ id: string }>({
@@ -187,8 +283,9 @@ const convert = pointsMethod<{ agreement: string; from: string; amount: number }
     }
     const out = Number(scaled / BigInt(rs));
     if (out < 1 || !Number.isSafeInteger(out)) throw new GongzhiError('POINTS_BAD_AMOUNT', 'bad amount');
-    env.requireMember(src, env.sender);
+    env.requireHolder(src, env.sender);
     env.requireMember(dst, env.sender);
+    requireBacking(env, x, dst, backer);
     moneyOf(dst, out);
     const sb = env.booksOf(src);
     sb.lots.prepareSpend(env.sender, a.amount, false);
@@ -206,6 +303,15 @@ const convert = pointsMethod<{ agreement: string; from: string; amount: number }
     db.lots.give(env.sender, [db.lots.fresh(out, backer)]);
     db.journal.end();
     db.aggregates.add('exchangedIn', out);
+    // the net position, in A's minor units: A points that went to B minus those B sent back
+    const position = (forward ? sb : db).accounts.balance(`exchange:${x.b}`);
+    if (x.positionLimit > 0 && Math.abs(position) > x.positionLimit) {
+      throw new GongzhiError('POINTS_LIMIT', 'the conversion exceeds the agreement’s position limit', {
+        agreement: x.id,
+        position,
+        positionLimit: x.positionLimit,
+      });
+    }
     env.emit('converted', {
       agreement: x.id,
       user: env.sender,
@@ -218,4 +324,4 @@ const convert = pointsMethod<{ agreement: string; from: string; amount: number }
   },
 });
 
-export const exchangeMethods = { proposeExchange, acceptExchange, endExchange, convert };
+export const exchangeMethods = { proposeExchange, acceptExchange, backExchange, endExchange, convert };

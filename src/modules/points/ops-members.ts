@@ -6,6 +6,8 @@ import type { Env } from './env.js';
 import { keys } from './keys.js';
 import { memberEntryCodec, relationCodec } from './marks.js';
 import { pointsMethod } from './method.js';
+import { spendAllowance } from './ops-funding.js';
+import { assertCompatible } from './roles.js';
 import type { Program } from './types.js';
 
 /** A user joins voluntarily, recording the digest of the consent (data-use authorisation) she gave. */
@@ -26,6 +28,7 @@ const join = pointsMethod<{ program: string; consent: Uint8Array }>({
     if (h?.member) {
       throw new GongzhiError('POINTS_EXISTS', 'already a member', { program: p.id, account: env.sender });
     }
+    assertCompatible(env, p, env.sender, 'member');
     if (h === undefined) {
       env.write(keys.member(p.id, books.totals.get('members')), memberEntryCodec, env.sender);
       books.totals.bump('members', 1);
@@ -46,9 +49,13 @@ const join = pointsMethod<{ program: string; consent: Uint8Array }>({
 
 const programOnly = S.Object({ program: schemas.id('program id') }, { additionalProperties: false });
 
-/** A member leaves (withdrawing consent); she must first spend or donate her points and settle any debt. */
+/**
+ * A member leaves, withdrawing her consent to data use: no award or transfer reaches her from then
+ * on. She keeps the points she holds and may still spend, donate or convert them (PIPL: withdrawing
+ * consent is not conditional on emptying a balance); only a debt (mutual credit) must be repaid first.
+ */
 const leave = pointsMethod<{ program: string }>({
-  summary: 'Leave a program (withdraw consent) once nothing is left to spend and no debt remains',
+  summary: 'Leave a program (withdraw consent); points held stay spendable, a debt must be repaid first',
   args: programOnly,
   parse: (v) => ({ program: readId(readArgs(v, ['program']), 'program') }),
   run: (env, a) => {
@@ -56,17 +63,16 @@ const leave = pointsMethod<{ program: string }>({
     env.requireMember(p, env.sender);
     const books = env.booksOf(p);
     const pos = books.lots.position(env.sender);
-    if (pos.available > 0 || pos.debt > 0) {
-      throw new GongzhiError('POINTS_BALANCE_NOT_ZERO', 'spend, donate or repay before leaving', {
+    if (pos.debt > 0) {
+      throw new GongzhiError('POINTS_BALANCE_NOT_ZERO', 'repay the debt before leaving', {
         program: p.id,
-        available: pos.available,
         debt: pos.debt,
       });
     }
     books.lots.sweep(env.sender);
     const h = books.lots.holder(env.sender);
     if (h) books.lots.putHolder(env.sender, { ...h, member: false });
-    env.emit('left', { program: p.id, account: env.sender });
+    env.emit('left', { program: p.id, account: env.sender, kept: pos.available });
   },
 });
 
@@ -112,70 +118,6 @@ const unrelate = pointsMethod<RelateArgs>({
     if (!env.has(k)) throw new GongzhiError('POINTS_NOT_FOUND', 'no such relationship');
     env.delete(k);
     env.emit('unrelated', { program: p.id, from: env.sender, to: a.with });
-  },
-});
-
-function requireMoney(p: Program): void {
-  if (p.value === 0) {
-    throw new GongzhiError('POINTS_INVALID_STATE', 'this program has no settlement currency', {
-      program: p.id,
-    });
-  }
-}
-
-function amountArgs(v: CborMap): { program: string; amount: number } {
-  const a = readArgs(v, ['program', 'amount']);
-  return { program: readId(a, 'program'), amount: readAmount(a, 'amount') };
-}
-
-const amountSchema = S.Object(
-  { program: schemas.id('program id'), amount: schemas.amount('currency minor units') },
-  { additionalProperties: false },
-);
-
-/** A sponsor funds its pool in the program's settlement currency (minor units). */
-const fund = pointsMethod<{ program: string; amount: number }>({
-  summary: 'Fund the sponsor’s pool that backs points (a sponsor; settlement currency minor units)',
-  args: amountSchema,
-  parse: amountArgs,
-  run: (env, a) => {
-    const p = env.active(a.program);
-    env.requireRole(p, 'sponsor');
-    requireMoney(p);
-    const books = env.booksOf(p);
-    books.journal.begin('fund', env.sender);
-    books.accounts.post(`funding:${env.sender}`, -a.amount);
-    books.accounts.post(`pool:${env.sender}`, a.amount);
-    books.journal.end();
-    books.aggregates.add('funded', a.amount);
-    env.emit('funded', { program: p.id, sponsor: env.sender, amount: a.amount });
-  },
-});
-
-/** A sponsor withdraws unreserved funds. */
-const withdraw = pointsMethod<{ program: string; amount: number }>({
-  summary: 'Withdraw unreserved funds from the sponsor’s pool (a sponsor)',
-  args: amountSchema,
-  parse: amountArgs,
-  run: (env, a) => {
-    const p = env.active(a.program);
-    env.requireRole(p, 'sponsor');
-    requireMoney(p);
-    const books = env.booksOf(p);
-    const pool = books.accounts.balance(`pool:${env.sender}`);
-    if (pool < a.amount) {
-      throw new GongzhiError('POINTS_INSUFFICIENT_FUNDS', 'not that much unreserved in the pool', {
-        program: p.id,
-        pool,
-        amount: a.amount,
-      });
-    }
-    books.journal.begin('withdraw', env.sender);
-    books.accounts.post(`pool:${env.sender}`, -a.amount);
-    books.accounts.post(`funding:${env.sender}`, a.amount);
-    books.journal.end();
-    books.aggregates.add('withdrawn', a.amount);
-    env.emit('withdrawn', { program: p.id, sponsor: env.sender, amount: a.amount });
   },
 });
 
@@ -239,6 +181,7 @@ const allotQuota = pointsMethod<QuotaArgs>({
     env.requireRole(p, 'distributor', a.distributor);
     env.requireNotFrozen(p, a.distributor);
     checkQuotaSponsor(env, p, a.sponsor);
+    if (a.sponsor !== '') spendAllowance(env, p, a.sponsor, a.distributor, a.amount);
     const books = env.booksOf(p);
     books.journal.begin('allot', a.distributor);
     books.accounts.post('issuance', -a.amount);
@@ -289,4 +232,4 @@ const revokeQuota = pointsMethod<QuotaArgs>({
   },
 });
 
-export const memberMethods = { join, leave, relate, unrelate, fund, withdraw, allotQuota, revokeQuota };
+export const memberMethods = { join, leave, relate, unrelate, allotQuota, revokeQuota };

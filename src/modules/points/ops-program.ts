@@ -9,6 +9,8 @@ import { bookIdOf, keys } from './keys.js';
 import { freezeMarkCodec, roleGrantCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { methodologyCodec, methodologyHash, methodologySchema, parseMethodologyDef } from './methodology.js';
+import { assertCompatible } from './roles.js';
+import { voteSupervisorChange } from './supervisors.js';
 import { type Program, ROLE_NAMES, type RoleName } from './types.js';
 
 const programArgs = S.Object({ program: schemas.id('program id') }, { additionalProperties: false });
@@ -37,6 +39,7 @@ function approveMethodologyVersion(env: Env, p: Program, version: number): Progr
     status: 'approved',
     approvedAt: env.height,
     approvedBy: env.sender,
+    effectiveFrom: env.ts,
   });
   env.emit('methodologyApproved', { program: p.id, version, hash: m.hash, by: env.sender });
   return version > p.methodology ? { ...p, methodology: version } : p;
@@ -50,6 +53,7 @@ const approveProgram = pointsMethod<{ program: string }>({
   run: (env, a) => {
     const p = env.program(a.program);
     env.requireRole(p, 'supervisor');
+    env.requireNotFrozen(p, env.sender);
     if (p.issuer === env.sender) {
       throw new GongzhiError('POINTS_WRONG_ROLE', 'the issuer cannot approve its own program', {
         program: p.id,
@@ -78,15 +82,27 @@ const approveProgram = pointsMethod<{ program: string }>({
   },
 });
 
-const proposeMethodology = pointsMethod<{ program: string; def: ReturnType<typeof parseMethodologyDef> }>({
+const proposeMethodology = pointsMethod<{
+  program: string;
+  def: ReturnType<typeof parseMethodologyDef>;
+  validUntil: number;
+}>({
   summary: 'Propose the next methodology version of an active program (the issuer)',
   args: S.Object(
-    { program: schemas.id('program id'), methodology: methodologySchema },
+    {
+      program: schemas.id('program id'),
+      methodology: methodologySchema,
+      validUntil: S.Optional(S.Uint('ms; activities from then on are not measured by it (0: open)')),
+    },
     { additionalProperties: false },
   ),
   parse: (v) => {
-    const a = readArgs(v, ['program', 'methodology']);
-    return { program: readId(a, 'program'), def: parseMethodologyDef(a.raw('methodology')) };
+    const a = readArgs(v, ['program', 'methodology', 'validUntil']);
+    return {
+      program: readId(a, 'program'),
+      def: parseMethodologyDef(a.raw('methodology')),
+      validUntil: a.optUint('validUntil', 0),
+    };
   },
   run: (env, a) => {
     const p = env.active(a.program);
@@ -102,6 +118,9 @@ const proposeMethodology = pointsMethod<{ program: string; def: ReturnType<typeo
       proposedAt: env.height,
       approvedAt: 0,
       approvedBy: '',
+      effectiveFrom: 0,
+      validUntil: a.validUntil,
+      retiredAt: 0,
     });
     env.putProgram({ ...p, latestMethodology: version });
     env.emit('methodologyProposed', { program: p.id, version, hash });
@@ -122,6 +141,36 @@ const approveMethodology = pointsMethod<{ program: string; version: number }>({
     const p = env.active(a.program);
     env.requireRole(p, 'supervisor');
     env.putProgram(approveMethodologyVersion(env, p, a.version));
+  },
+});
+
+/** A supervisor retires an approved version: activities from now on are not measured by it. */
+const retireMethodology = pointsMethod<{ program: string; version: number }>({
+  summary: 'Retire an approved methodology version from now on (a supervisor)',
+  args: S.Object(
+    { program: schemas.id('program id'), version: S.Integer({ minimum: 1, maximum: 1e9 }) },
+    { additionalProperties: false },
+  ),
+  parse: (v) => {
+    const a = readArgs(v, ['program', 'version']);
+    return { program: readId(a, 'program'), version: a.uint('version', 1e9) };
+  },
+  run: (env, a) => {
+    const p = env.active(a.program);
+    env.requireRole(p, 'supervisor');
+    const key = keys.methodology(p.id, a.version);
+    const m = env.read(key, methodologyCodec);
+    if (m === undefined) {
+      throw new GongzhiError('POINTS_NOT_FOUND', `no methodology version ${a.version}`, { program: p.id });
+    }
+    if (m.status !== 'approved' || m.retiredAt !== 0) {
+      throw new GongzhiError('POINTS_INVALID_STATE', 'only an approved version in force can be retired', {
+        program: p.id,
+        version: a.version,
+      });
+    }
+    env.write(key, methodologyCodec, { ...m, retiredAt: env.ts });
+    env.emit('methodologyRetired', { program: p.id, version: a.version, by: env.sender });
   },
 });
 
@@ -151,7 +200,7 @@ const roleArgs = S.Object(
   { additionalProperties: false },
 );
 
-/** The issuer manages distributors, sponsors and platforms; supervisors manage supervisors. */
+/** The issuer manages distributors, sponsors and platforms; supervisors manage supervisors (by a majority vote). */
 function requireRoleAuthority(env: Env, p: Program, role: RoleName): void {
   env.requireRole(p, role === 'supervisor' ? 'supervisor' : 'issuer');
 }
@@ -174,6 +223,11 @@ const grantRole = pointsMethod<RoleArgs>({
         role: a.role,
       });
     }
+    assertCompatible(env, p, a.account, a.role);
+    if (a.role === 'supervisor') {
+      voteSupervisorChange(env, p, 'grant', a.account);
+      return;
+    }
     env.write(keys.role(p.id, a.role, a.account), roleGrantCodec, { since: env.height, by: env.sender });
     env.emit('roleGranted', { program: p.id, role: a.role, account: a.account, by: env.sender });
   },
@@ -191,6 +245,10 @@ const revokeRole = pointsMethod<RoleArgs>({
         program: p.id,
         role: a.role,
       });
+    }
+    if (a.role === 'supervisor') {
+      voteSupervisorChange(env, p, 'revoke', a.account);
+      return;
     }
     env.delete(keys.role(p.id, a.role, a.account));
     env.emit('roleRevoked', { program: p.id, role: a.role, account: a.account, by: env.sender });
@@ -218,9 +276,11 @@ const freezeArgs = S.Object(
   { additionalProperties: false },
 );
 
+/** A supervisor's act on a program: a frozen supervisor does nothing (nor lifts its own freeze). */
 function supervisedProgram(env: Env, id: string): Program {
   const p = env.program(id);
   env.requireRole(p, 'supervisor');
+  env.requireNotFrozen(p, env.sender);
   if (p.status !== 'active') {
     throw new GongzhiError('POINTS_PROGRAM_NOT_APPROVED', `program ${id} is not approved yet`, {
       program: id,
@@ -277,6 +337,7 @@ export const programMethods = {
   approveProgram,
   proposeMethodology,
   approveMethodology,
+  retireMethodology,
   grantRole,
   revokeRole,
   freeze,

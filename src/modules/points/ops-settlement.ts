@@ -71,6 +71,8 @@ const closePeriod = pointsMethod<{ currency: string }>({
         currency: a.currency,
       });
     }
+    // a clearing provider frozen in any program of its book closes nothing until unfrozen
+    for (const id of book.programs) env.requireNotFrozen(env.program(id), env.sender);
     const n = book.period;
     const window = {
       fromHeight: book.openedHeight,
@@ -86,11 +88,16 @@ const closePeriod = pointsMethod<{ currency: string }>({
       const books = env.booksOf(p);
       const pairs = [...books.accounts.pairList()].sort(cmp);
       let settled = 0;
+      // payables of a frozen program, or owed by or to a frozen party, stay open (held) until unfrozen
+      const held = pairs.filter((acct) => {
+        const [, payer, payee] = acct.split(':') as [string, string, string];
+        return p.frozen || env.isFrozen(p, payer) || env.isFrozen(p, payee);
+      });
       if (pairs.length > 0) {
         books.journal.begin('settle', `${bookId}/${n}`);
         for (const acct of pairs) {
           const amount = books.accounts.balance(acct);
-          if (amount === 0) continue;
+          if (amount === 0 || held.includes(acct)) continue;
           const [, payer, payee] = acct.split(':') as [string, string, string];
           books.accounts.post(acct, -amount);
           books.accounts.post(`paid:${payer}:${payee}`, amount);
@@ -98,7 +105,7 @@ const closePeriod = pointsMethod<{ currency: string }>({
           settled += amount;
         }
         books.journal.end();
-        books.accounts.clearPairs();
+        books.accounts.clearPairs(held);
       }
       const agg = books.aggregates.roll();
       const t = books.totals;

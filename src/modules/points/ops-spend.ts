@@ -23,7 +23,7 @@ const transfer = pointsMethod<{ program: string; to: string; amount: number }>({
   },
   run: (env, a) => {
     const p = env.active(a.program);
-    env.requireMember(p, env.sender);
+    env.requireHolder(p, env.sender);
     if (a.to === env.sender) throw new GongzhiError('POINTS_BAD_AMOUNT', 'cannot transfer to oneself');
     const refuse = (why: string): never => {
       throw new GongzhiError('POINTS_TRANSFER_NOT_ALLOWED', why, { program: p.id, policy: p.transfer });
@@ -118,7 +118,31 @@ const delistItem = pointsMethod<{ program: string; item: string }>({
  * first) and, with money, each lot's backing moves from its sponsor's reserve to what the sponsor
  * owes the platform this period.
  */
-const redeem = pointsMethod<{ program: string; platform: string; item: string; quantity: number }>({
+interface RedeemArgs {
+  readonly program: string;
+  readonly platform: string;
+  readonly item: string;
+  readonly quantity: number;
+  /** The unit price the member saw (exact). */
+  readonly price?: number;
+  /** The most points the member agreed to pay in all. */
+  readonly maxPoints?: number;
+}
+
+/** POINTS_PRICE_CHANGED unless the cost is what the member agreed to (a re-price in between shows). */
+function assertAgreedPrice(a: RedeemArgs, price: number, cost: number): void {
+  if ((a.price !== undefined && a.price !== price) || (a.maxPoints !== undefined && cost > a.maxPoints)) {
+    throw new GongzhiError('POINTS_PRICE_CHANGED', 'the item’s price is not the one agreed', {
+      item: a.item,
+      price,
+      cost,
+      ...(a.price === undefined ? {} : { seen: a.price }),
+      ...(a.maxPoints === undefined ? {} : { maxPoints: a.maxPoints }),
+    });
+  }
+}
+
+const redeem = pointsMethod<RedeemArgs>({
   summary: 'Redeem points for a catalogue item; with money, the sponsors then owe the platform',
   args: S.Object(
     {
@@ -126,21 +150,30 @@ const redeem = pointsMethod<{ program: string; platform: string; item: string; q
       platform: schemas.addr('the platform that listed the item'),
       item: schemas.id('item id'),
       quantity: S.Optional(schemas.amount('how many (default 1)')),
+      price: S.Optional(schemas.amount('the unit price seen (refused if it changed)')),
+      maxPoints: S.Optional(schemas.amount('the most points to pay in all')),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, description: 'give price, maxPoints or both' },
   ),
   parse: (v) => {
-    const a = readArgs(v, ['program', 'platform', 'item', 'quantity']);
+    const a = readArgs(v, ['program', 'platform', 'item', 'quantity', 'price', 'maxPoints']);
+    if (!a.has('price') && !a.has('maxPoints')) {
+      throw new GongzhiError('EXEC_BAD_ARGS', 'args.price (the price seen) or args.maxPoints is required', {
+        field: 'price',
+      });
+    }
     return {
       program: readId(a, 'program'),
       platform: readAddr(a, 'platform'),
       item: readId(a, 'item'),
       quantity: a.has('quantity') ? readAmount(a, 'quantity') : 1,
+      ...(a.has('price') ? { price: readAmount(a, 'price') } : {}),
+      ...(a.has('maxPoints') ? { maxPoints: readAmount(a, 'maxPoints') } : {}),
     };
   },
   run: (env, a) => {
     const p = env.active(a.program);
-    env.requireMember(p, env.sender);
+    env.requireHolder(p, env.sender);
     env.requireRole(p, 'platform', a.platform);
     env.requireNotFrozen(p, a.platform);
     const key = keys.item(p.id, a.platform, a.item);
@@ -158,6 +191,7 @@ const redeem = pointsMethod<{ program: string; platform: string; item: string; q
     if (!Number.isSafeInteger(cost) || cost > MAX_AMOUNT) {
       throw new GongzhiError('POINTS_BAD_AMOUNT', 'cost exceeds the amount limit');
     }
+    assertAgreedPrice(a, item.price, cost);
     const books = env.booksOf(p);
     books.lots.prepareSpend(env.sender, cost, false);
     books.journal.begin('redeem', `${a.platform}/${a.item}`);
@@ -203,7 +237,7 @@ const donate = pointsMethod<{ program: string; cause: string; amount: number }>(
   },
   run: (env, a) => {
     const p = env.active(a.program);
-    env.requireMember(p, env.sender);
+    env.requireHolder(p, env.sender);
     const cause = causeOf(p, a.cause);
     const books = env.booksOf(p);
     books.lots.prepareSpend(env.sender, a.amount, false);
@@ -287,7 +321,7 @@ const cashOut = pointsMethod<{ program: string; amount: number }>({
         program: p.id,
       });
     }
-    env.requireMember(p, env.sender);
+    env.requireHolder(p, env.sender);
     const books = env.booksOf(p);
     books.lots.prepareSpend(env.sender, a.amount, false);
     books.journal.begin('cashout', env.sender);

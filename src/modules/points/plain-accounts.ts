@@ -52,9 +52,20 @@ export class PlainAccounts {
   }
 
   /** Reserve the backing of `points` from the sponsor's pool. POINTS_INSUFFICIENT_FUNDS when short. */
+  /** POINTS_FROZEN if a supervisor froze `account` in this program (it neither backs nor is paid). */
+  private requireNotFrozen(account: string, as: string): void {
+    if (this.store.has(keys.frozen(this.program.id, account))) {
+      throw new GongzhiError('POINTS_FROZEN', `${as} ${account} is frozen in program ${this.program.id}`, {
+        program: this.program.id,
+        account,
+      });
+    }
+  }
+
   reserve(sponsor: string, points: number): number {
     const m = moneyOf(this.program, points);
     if (m === 0) return 0;
+    this.requireNotFrozen(sponsor, 'sponsor');
     const pool = this.balance(`pool:${sponsor}`);
     if (pool < m) {
       throw new GongzhiError('POINTS_INSUFFICIENT_FUNDS', 'the sponsor’s pool cannot back these points', {
@@ -76,9 +87,16 @@ export class PlainAccounts {
     for (const p of pieces) bySponsor.set(p.sponsor, (bySponsor.get(p.sponsor) ?? 0) + p.amount);
     let total = 0;
     for (const [s, pts] of [...bySponsor].sort(([a], [b]) => cmp(a, b))) {
+      const target = to(s);
+      // spending a frozen sponsor's reserve, or paying a frozen party, waits for the supervisor;
+      // breakage back to the sponsor's own pool does not
+      if (target.startsWith('payable:')) {
+        this.requireNotFrozen(s, 'sponsor');
+        this.requireNotFrozen(target.split(':')[2] ?? '', 'payee');
+      }
       const m = moneyOf(this.program, pts);
       this.post(`reserve:${s}`, -m);
-      this.post(to(s), m);
+      this.post(target, m);
       total += m;
     }
     return total;
@@ -90,9 +108,9 @@ export class PlainAccounts {
     return this.pairs;
   }
 
-  /** Forget the payable pairs (after a period close moved them all to `paid`). */
-  clearPairs(): void {
-    this.pairs = [];
+  /** Forget the payable pairs (after a period close moved them to `paid`), keeping the `held` ones. */
+  clearPairs(held: readonly string[] = []): void {
+    this.pairs = [...held];
     this.pairsDirty = true;
   }
 

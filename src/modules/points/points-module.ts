@@ -2,8 +2,10 @@ import { defineModule, type LedgerModule } from '../../execution/index.js';
 import { POINTS_ERRORS } from './errors.js';
 import { earnMethods } from './ops-earn.js';
 import { exchangeMethods } from './ops-exchange.js';
+import { fundingMethods } from './ops-funding.js';
 import { memberMethods } from './ops-members.js';
 import { programMethods } from './ops-program.js';
+import { serviceMethods } from './ops-services.js';
 import { settlementMethods } from './ops-settlement.js';
 import { spendMethods } from './ops-spend.js';
 import { programQueries } from './queries.js';
@@ -13,7 +15,9 @@ import { MODULE } from './types.js';
 const methods = {
   ...programMethods,
   ...memberMethods,
+  ...fundingMethods,
   ...earnMethods,
+  ...serviceMethods,
   ...spendMethods,
   ...exchangeMethods,
   ...settlementMethods,

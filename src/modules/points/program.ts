@@ -38,6 +38,8 @@ const PROGRAM_FIELDS = [
   'causes',
   'methodology',
   'latestMethodology',
+  'utcOffsetMin',
+  'serviceMaxMinutes',
 ] as const;
 
 /** Stored form of an expiry policy: `{kind: 'none'}` or `{kind, n}`. */
@@ -97,6 +99,8 @@ export const programCodec: Codec<Program> = defineCodec<Program>(
     causes: p.causes.map((c) => ({ id: c.id, beneficiary: c.beneficiary, pot: c.pot })),
     methodology: p.methodology,
     latestMethodology: p.latestMethodology,
+    utcOffsetMin: p.utcOffsetMin,
+    serviceMaxMinutes: p.serviceMaxMinutes,
   }),
   (r) => ({
     id: r.match('id', ID_RE, 'a program id', 48),
@@ -125,5 +129,7 @@ export const programCodec: Codec<Program> = defineCodec<Program>(
     causes: r.list('causes', MAX_CAUSES, (v, at) => readCause(r, v, at)),
     methodology: r.uint('methodology'),
     latestMethodology: r.uint('latestMethodology'),
+    utcOffsetMin: r.int('utcOffsetMin', -720, 840),
+    serviceMaxMinutes: r.uint('serviceMaxMinutes', 1440),
   }),
 );

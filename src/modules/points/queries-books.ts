@@ -266,6 +266,7 @@ const agreement = defineQuery({
     status: S.String(),
     proposedAt: S.Integer(),
     acceptedAt: S.Integer(),
+    positionLimit: S.Integer({ description: 'most points of a out on net either way (0: none)' }),
   }),
   run: ({ state }, q) =>
     found(state, keys.agreement(idParam(q, 'id', 'an agreement id')), agreementCodec, 'agreement'),

@@ -52,7 +52,17 @@ export class Quotas {
    * buckets in key order. POINTS_OVER_QUOTA when short.
    */
   take(distributor: string, amount: number, only?: string): Lot[] {
-    const have = only === undefined ? this.total(distributor) : (this.of(distributor)[only] ?? 0);
+    // a frozen sponsor backs nothing new: its buckets are skipped (or refused when named)
+    const frozen = (s: string) => s !== '' && this.store.has(keys.frozen(this.program.id, s));
+    if (only !== undefined && frozen(only)) {
+      throw new GongzhiError('POINTS_FROZEN', `sponsor ${only} is frozen in program ${this.program.id}`, {
+        program: this.program.id,
+        account: only,
+      });
+    }
+    const q0 = this.of(distributor);
+    const usable = (only === undefined ? Object.keys(q0).sort() : [only]).filter((s) => !frozen(s));
+    const have = usable.reduce((n, s) => n + (q0[s] ?? 0), 0);
     if (have < amount) {
       throw new GongzhiError('POINTS_OVER_QUOTA', 'the award exceeds the distributor’s quota', {
         program: this.program.id,
@@ -65,7 +75,7 @@ export class Quotas {
     const q = this.of(distributor);
     const pieces: Lot[] = [];
     let left = amount;
-    for (const s of only === undefined ? Object.keys(q).sort() : [only]) {
+    for (const s of usable) {
       if (left === 0) break;
       const n = Math.min(left, q[s] ?? 0);
       if (n === 0) continue;

@@ -5,7 +5,15 @@ import { claimCodec } from './claim.js';
 import { holderCodec } from './holder.js';
 import { itemCodec } from './item.js';
 import { journalCodec } from './journal.js';
-import { freezeMarkCodec, highWaterCodec, memberEntryCodec, relationCodec, roleGrantCodec } from './marks.js';
+import {
+  allowanceCodec,
+  backingCodec,
+  freezeMarkCodec,
+  highWaterCodec,
+  memberEntryCodec,
+  relationCodec,
+  roleGrantCodec,
+} from './marks.js';
 import { methodologyCodec } from './methodology.js';
 import { balanceCodec, numMapCodec } from './num-map.js';
 import { periodCodec } from './period.js';
@@ -23,11 +31,16 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   program: programCodec,
   meth: methodologyCodec,
   role: roleGrantCodec,
+  sups: stringListCodec,
+  supvote: stringListCodec,
   frozen: freezeMarkCodec,
   user: holderCodec,
   member: memberEntryCodec,
   rel: relationCodec,
   quota: numMapCodec,
+  fundreq: numMapCodec,
+  allow: allowanceCodec,
+  xback: backingCodec,
   bal: balanceCodec,
   totals: numMapCodec,
   journal: journalCodec,
@@ -37,6 +50,8 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   pairs: stringListCodec,
   claim: claimCodec,
   hwm: highWaterCodec,
+  dayuse: numMapCodec,
+  svcday: numMapCodec,
   item: itemCodec,
   items: stringListCodec,
   svc: serviceCodec,

@@ -13,6 +13,11 @@ export const MAX_AMOUNT = 1_000_000_000_000_000;
 /** Largest methodology parameter. */
 export const MAX_PARAM = 1_000_000_000_000;
 export const DAY_MS = 86_400_000;
+export const MINUTE_MS = 60_000;
+/** Default scheme time zone: China Standard Time (UTC+8). */
+export const DEFAULT_UTC_OFFSET_MIN = 480;
+/** Most local days one claim may span. */
+export const MAX_CLAIM_DAYS = 32;
 /** Most supervisors, causes and rules of a program / methodology. */
 export const MAX_SUPERVISORS = 16;
 export const MAX_CAUSES = 32;
@@ -66,6 +71,11 @@ export interface Rule {
   readonly roundTo: number;
   /** Plausibility: quantity ≤ maxPerDay × max(1 day, period length) (0: unchecked). */
   readonly maxPerDay: number;
+  /**
+   * Plausibility as a speed: quantity ≤ maxRatePerDay × (period length / 24 h) — e.g. 240,000 m
+   * for walking (10 km/h), 1 for a parked day (0: unchecked).
+   */
+  readonly maxRatePerDay: number;
   readonly variants: Readonly<Record<string, Variant>>;
 }
 
@@ -83,6 +93,12 @@ export interface Methodology extends MethodologyDef {
   readonly proposedAt: number;
   readonly approvedAt: number;
   readonly approvedBy: string;
+  /** Block time (ms) of the approval: the version applies to claims whose period starts then or later. */
+  readonly effectiveFrom: number;
+  /** Activities starting at or after this time (ms) are not measured by this version (0: open). */
+  readonly validUntil: number;
+  /** Block time (ms) a supervisor retired the version (0: in force); later activities have no methodology. */
+  readonly retiredAt: number;
 }
 
 /** The issuer's configuration of a program. Amounts are integer minor units; 0 disables a limit. */
@@ -113,6 +129,13 @@ export interface ProgramConfig {
   /** Mutual credit: how far below zero a member may go by paying for services / transfers. */
   readonly debtLimit: number;
   readonly causes: readonly Cause[];
+  /**
+   * The scheme's time zone as minutes east of UTC (480: Beijing). Local days — per-device daily
+   * limits and day-aligned cap windows — start at local midnight, never at UTC midnight.
+   */
+  readonly utcOffsetMin: number;
+  /** Time-bank services: most minutes one service may log (0: the program takes no services). */
+  readonly serviceMaxMinutes: number;
 }
 
 /** A program as stored. */

@@ -1,0 +1,174 @@
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../src/api/index.js';
+import { encryptKeystore, writeKeystoreFile } from '../../src/crypto/index.js';
+import { Scenario } from '../../src/demos/points-kit.js';
+import { DAY_MS } from '../../src/modules/points/index.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const run = promisify(execFile);
+const PEOPLE = ['issuer', 'bureau', 'bank', 'dist', 'insurer', 'shop', 'alice'];
+
+/** `gongzhi points …` against a real node over HTTP (built CLI, real keystores and signatures). */
+describe.skipIf(!existsSync(CLI))('gongzhi points', () => {
+  const tmp = tempDir('gongzhi-cli-points-');
+  let s: Scenario | undefined;
+  let server: RunningServer | undefined;
+  let env: NodeJS.ProcessEnv = process.env;
+  const keyOf = (who: string) => join(tmp.dir, `${who}.json`);
+  const addr = (who: string) => (s as Scenario).addr(who);
+  // every child is killed after a bounded wait, even if a hook times out
+  const opts = () => ({ env, timeout: 60_000, killSignal: 'SIGKILL' as const });
+  const cli = async (who: string | undefined, ...args: string[]) =>
+    (await run(process.execPath, [CLI, 'points', ...args, ...(who ? ['--key', keyOf(who)] : [])], opts()))
+      .stdout;
+  const fails = async (who: string, ...args: string[]) => {
+    try {
+      await run(process.execPath, [CLI, 'points', ...args, '--key', keyOf(who)], opts());
+    } catch (e) {
+      return e as { code: number; stdout: string; stderr: string };
+    }
+    throw new Error('command succeeded but should have failed');
+  };
+
+  beforeAll(async () => {
+    s = await Scenario.start({ dataDir: join(tmp.dir, 'node'), log: () => {} }, 'cli-points', [
+      { id: 'issuer', name: 'Issuer', roles: ['points-issuer'] },
+      { id: 'bureau', name: 'Supervisor', roles: ['points-supervisor'] },
+    ]);
+    server = await startServer(s.node, { host: '127.0.0.1', port: 0 });
+    for (const who of PEOPLE) {
+      await writeKeystoreFile(
+        keyOf(who),
+        await encryptKeystore('ed25519', s.key(who), 'pw', { scryptN: 1024 }),
+      );
+    }
+    env = { ...process.env, GONGZHI_URL: server.url, GONGZHI_PASSWORD: 'pw' };
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await s?.close();
+    tmp.remove();
+  });
+
+  it('shows every flow’s argument names in --help', async () => {
+    const help = await cli(undefined, '--help');
+    for (const c of [
+      'create',
+      'approve',
+      'grant',
+      'fund',
+      'confirm-funding',
+      'consent-quota',
+      'allot',
+      'join',
+      'claim',
+      'redeem',
+      'close-period',
+    ])
+      expect(help).toContain(c);
+    const claim = await cli(undefined, 'claim', '--help');
+    for (const o of [
+      '--user',
+      '--kind',
+      '--quantity',
+      '--from',
+      '--to',
+      '--device',
+      '--evidence',
+      '--measured-by',
+    ])
+      expect(claim).toContain(o);
+  });
+
+  it('runs a programme: create, approve, roles, bank-confirmed funding, consented quota, award, redeem, settle', async () => {
+    const programFile = join(tmp.dir, 'program.json');
+    writeFileSync(
+      programFile,
+      JSON.stringify({
+        id: 'green',
+        name: 'Green travel',
+        unit: 'CP',
+        precision: 2,
+        currency: 'CNY',
+        value: 1,
+        clearing: addr('bank'),
+        supervisors: [addr('bureau')],
+        expiry: {},
+        transfer: 'none',
+        closedLoop: true,
+        claimWindowMs: 7 * DAY_MS,
+        methodology: {
+          name: 'walking',
+          rules: [
+            {
+              kind: 'walk',
+              unit: 'm',
+              divisor: 1000,
+              roundTo: 0,
+              maxPerDay: 50_000,
+              maxRatePerDay: 240_000,
+              variants: {
+                default: { baselineMg: 273_000, projectMg: 0, pointsPerBase: 0, pointsPerKg: 100 },
+              },
+            },
+          ],
+        },
+      }),
+    );
+    await cli('issuer', 'create', `@${programFile}`);
+    await cli('bureau', 'approve', 'green');
+    await cli('issuer', 'grant', 'green', 'distributor', addr('dist'));
+    await cli('issuer', 'grant', 'green', 'sponsor', addr('insurer'));
+    await cli('issuer', 'grant', 'green', 'platform', addr('shop'));
+    await cli('insurer', 'fund', 'green', '100000');
+    await cli('bank', 'confirm-funding', 'green', addr('insurer'), '100000');
+    await cli('insurer', 'consent-quota', 'green', addr('dist'), '5000');
+    await cli('issuer', 'allot', 'green', addr('dist'), '5000', '--sponsor', addr('insurer'));
+    await cli('alice', 'join', 'green', '--consent', 'alice consents to trip data use, v1');
+    const end = Date.now() - 3_600_000;
+    await cli(
+      'dist',
+      'claim',
+      'green',
+      '--user',
+      addr('alice'),
+      '--kind',
+      'walk',
+      '--quantity',
+      '4000',
+      '--from',
+      String(end - 3_600_000),
+      '--to',
+      String(end),
+      '--device',
+      'alice phone',
+      '--evidence',
+      'gps trace 1',
+      '--measured-by',
+      'phone-gps',
+    );
+    await cli('shop', 'list-item', 'green', 'gift', '--name', 'Gift', '--price', '50');
+    const balance = async () =>
+      (JSON.parse(await cli(undefined, 'balance', 'green', addr('alice'))) as { balance: number }).balance;
+    // 4 km × 273 g = 1.092 kg → 109 points (0.01 CP units)
+    expect(await balance()).toBe(109);
+    // a stale price is refused with its code; nothing changes
+    const stale = await fails('alice', 'redeem', 'green', addr('shop'), 'gift', '--price', '40');
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('POINTS_PRICE_CHANGED');
+    expect(await balance()).toBe(109);
+    await cli('alice', 'redeem', 'green', addr('shop'), 'gift', '--price', '50');
+    expect(await balance()).toBe(59);
+    await cli('bank', 'close-period', 'CNY');
+    const period = JSON.parse(await cli(undefined, 'period', 'CNY', addr('bank'), '1')) as {
+      programs: { settledMoney: number }[];
+    };
+    expect(period.programs[0]?.settledMoney).toBe(50);
+  }, 120_000);
+});
