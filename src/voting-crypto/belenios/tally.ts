@@ -1,5 +1,13 @@
 import type { CheckedBallot } from './ballot.js';
-import { BeleniosError, div, gpow, modq, mul, pow, Q } from './group.js';
+import { BeleniosError, div, gpow, modq, mul, pow, Q, readElement } from './group.js';
+
+/** Item `i` of what must be an array (BAD_SHAPE otherwise). */
+const at = (v: unknown, i: number): unknown => {
+  if (!Array.isArray(v))
+    throw new BeleniosError('BAD_SHAPE', 'partial decryption: arrays of arrays expected');
+  return v[i];
+};
+
 import { type ProofJson, proofJson, proveFactor, type Rand, readProof, verifyFactor } from './proofs.js';
 
 export interface Ct {
@@ -55,10 +63,13 @@ export function checkPartialDecryption(
   tally: readonly (readonly Ct[])[],
   pd: PartialDecryptionJson,
 ): bigint[][] {
+  if (!Array.isArray(pd.decryption_factors) || pd.decryption_factors.length !== tally.length) {
+    throw new BeleniosError('BAD_SHAPE', `partial decryption: ${tally.length} questions expected`);
+  }
   return tally.map((q, qi) =>
     q.map((c, ai) => {
-      const f = BigInt((pd.decryption_factors[qi] ?? [])[ai] ?? '0');
-      const p = readProof((pd.decryption_proofs[qi] ?? [])[ai], 'decryption proof');
+      const f = readElement(at(at(pd.decryption_factors, qi), ai), `decryption factor ${qi}.${ai}`);
+      const p = readProof(at(at(pd.decryption_proofs, qi), ai), `decryption proof ${qi}.${ai}`);
       if (!verifyFactor(fp, X, c.alpha, f, p)) {
         throw new BeleniosError('BAD_PROOF', `decryption factor ${qi}.${ai} does not verify`);
       }
@@ -100,6 +111,25 @@ export function combineFactors(parts: readonly (readonly (readonly bigint[])[])[
   );
 }
 
+/** `m` with `g^m = target`, 0 ≤ m ≤ bound (baby-step giant-step: √bound multiplications each way). */
+export function dlog(target: bigint, bound: number): number | undefined {
+  const m = Math.max(1, Math.ceil(Math.sqrt(bound + 1)));
+  const baby = new Map<bigint, number>();
+  let acc = 1n;
+  for (let j = 0; j < m; j++) {
+    if (!baby.has(acc)) baby.set(acc, j);
+    acc = mul(acc, gpow(1n));
+  }
+  const giant = pow(gpow(BigInt(m)), Q - 1n);
+  let y = target;
+  for (let i = 0; i * m <= bound; i++) {
+    const j = baby.get(y);
+    if (j !== undefined && i * m + j <= bound) return i * m + j;
+    y = mul(y, giant);
+  }
+  return undefined;
+}
+
 /** `log_g(β / F)` bounded by the total weight: the result of a homomorphic question. */
 export function decryptResult(
   tally: readonly (readonly Ct[])[],
@@ -108,13 +138,9 @@ export function decryptResult(
 ): number[][] {
   return tally.map((q, qi) =>
     q.map((c, ai) => {
-      const target = div(c.beta, (F[qi] as bigint[])[ai] as bigint);
-      let acc = 1n;
-      for (let m = 0; m <= bound; m++) {
-        if (acc === target) return m;
-        acc = mul(acc, gpow(1n));
-      }
-      throw new BeleniosError('NO_DLOG', `answer ${qi}.${ai}: no count up to ${bound}`);
+      const m = dlog(div(c.beta, (F[qi] as bigint[])[ai] as bigint), bound);
+      if (m === undefined) throw new BeleniosError('NO_DLOG', `answer ${qi}.${ai}: no count up to ${bound}`);
+      return m;
     }),
   );
 }
