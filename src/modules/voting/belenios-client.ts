@@ -176,3 +176,79 @@ export function beleniosResult(
     plain: solve(ctsOf(rec.headcount), plainPartials, rec.tally.numTallied),
   };
 }
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (o: Record<string, unknown>, k: string): string | undefined => {
+  const v = o[k];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new Error(`${k}: a string expected`);
+  return v;
+};
+const need = (o: Record<string, unknown>, k: string): string => {
+  const v = str(o, k);
+  if (v === undefined) throw new Error(`${k} missing`);
+  return v;
+};
+const num = (o: Record<string, unknown>, k: string): number => {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`${k}: an integer expected`);
+  return v;
+};
+const list = (o: Record<string, unknown>, k: string): unknown[] => {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new Error(`${k}: a list expected`);
+  return v;
+};
+/** `o` without its undefined fields, typed as optional ones (exactOptionalPropertyTypes). */
+type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+const defined = <T extends Record<string, unknown>>(o: T): Defined<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Defined<T>;
+
+/** The `beleniosTrustees` answer, shape-checked (an SDK/CLI reads it from JSON). */
+export function readBelTrusteesView(v: unknown): BelTrusteesView {
+  if (!isObj(v)) throw new Error('beleniosTrustees: an object expected');
+  return {
+    uuid: need(v, 'uuid'),
+    threshold: num(v, 'threshold'),
+    trustees: list(v, 'trustees').map((t) => {
+      if (!isObj(t)) throw new Error('trustee: an object expected');
+      const secrets = t.secrets === undefined ? undefined : list(t, 'secrets').map(String);
+      return defined({
+        index: num(t, 'index'),
+        cert: str(t, 'cert'),
+        coefexps: str(t, 'coefexps'),
+        secrets,
+        vkey: str(t, 'vkey'),
+        plain: str(t, 'plain'),
+      });
+    }),
+  };
+}
+
+/** The `belenios` answer, shape-checked. */
+export function readBelRecordView(v: unknown): BelRecordView {
+  if (!isObj(v)) throw new Error('belenios: an object expected');
+  const t = v.tally;
+  return defined({
+    election: need(v, 'election'),
+    trustees: need(v, 'trustees'),
+    credentials: need(v, 'credentials'),
+    ballots: list(v, 'ballots').map(String),
+    tally: isObj(t)
+      ? {
+          encrypted: need(t, 'encrypted'),
+          numTallied: num(t, 'numTallied'),
+          totalWeight: num(t, 'totalWeight'),
+        }
+      : undefined,
+    partials: list(v, 'partials').map((p) => {
+      if (!isObj(p)) throw new Error('partial: an object expected');
+      return { owner: num(p, 'owner'), json: need(p, 'json') };
+    }),
+    result: str(v, 'result'),
+    headcount: str(v, 'headcount'),
+  });
+}

@@ -8,6 +8,8 @@ export {
   beleniosResult,
   beleniosTrusteeArgs,
   credentialStringFromSeed,
+  readBelRecordView,
+  readBelTrusteesView,
 } from './belenios-client.js';
 export { readBeleniosRecord } from './belenios-record.js';
 export { beleniosUuid, bytesElement, elementBytes } from './belenios-state.js';

@@ -1,4 +1,4 @@
-import { ArchiveWriter } from './archive.js';
+import { ArchiveWriter, readTar } from './archive.js';
 import {
   type BallotJson,
   type CheckedBallot,
@@ -6,7 +6,7 @@ import {
   type ElectionJson,
   type QuestionJson,
 } from './ballot.js';
-import { BELENIOS_GROUP, BeleniosError, hashJson, mul, pow, readElement } from './group.js';
+import { BELENIOS_GROUP, BeleniosError, hashJson, mul, pow, readElement, sha256Hex } from './group.js';
 import {
   type Ct,
   type CtsJson,
@@ -212,4 +212,70 @@ function combine(
     );
   });
   return combineFactors(parts);
+}
+
+/**
+ * The record inside a `.bel` archive (ours or Belenios'): walks the event chain from `Setup`,
+ * checking each file's name is the SHA-256 of its bytes and each event's parent and height.
+ */
+export function readArchive(bytes: Uint8Array): BeleniosRecord {
+  const dec = new TextDecoder();
+  const files = new Map<string, string>();
+  let timestamp = 0;
+  const events: { type: string; payload?: string }[] = [];
+  let parent: string | undefined;
+  for (const m of readTar(bytes)) {
+    const text = dec.decode(m.content);
+    if (m.name === 'BELENIOS') {
+      timestamp = Number((JSON.parse(text) as { timestamp?: unknown }).timestamp ?? 0);
+      continue;
+    }
+    const h = sha256Hex(m.content);
+    if (!m.name.startsWith(h))
+      throw new BeleniosError('BAD_SHAPE', `${m.name}: name is not the SHA-256 of its content`);
+    files.set(h, text);
+    if (m.name.endsWith('.event.json')) {
+      const e = JSON.parse(text) as { parent?: string; height: number; type: string; payload?: string };
+      if (e.parent !== parent || e.height !== events.length)
+        throw new BeleniosError('BAD_SHAPE', `event ${h}: broken chain`);
+      parent = h;
+      events.push({ type: e.type, ...(e.payload === undefined ? {} : { payload: e.payload }) });
+    }
+  }
+  const get = (h: string | undefined): string => {
+    const s = h === undefined ? undefined : files.get(h);
+    if (s === undefined) throw new BeleniosError('BAD_SHAPE', `payload ${h} missing`);
+    return s;
+  };
+  const setup = events[0];
+  if (setup?.type !== 'Setup') throw new BeleniosError('BAD_SHAPE', 'the first event is not Setup');
+  const sd = JSON.parse(get(setup.payload)) as { election: string; trustees: string; credentials: string };
+  const ballots: string[] = [];
+  const partials: { owner: number; json: string }[] = [];
+  let tally: BeleniosRecord['tally'];
+  let result: string | undefined;
+  for (const e of events.slice(1)) {
+    if (e.type === 'Ballot') ballots.push(get(e.payload));
+    else if (e.type === 'EncryptedTally') {
+      const s = JSON.parse(get(e.payload)) as {
+        num_tallied: number;
+        total_weight: number;
+        encrypted_tally: string;
+      };
+      tally = { encrypted: get(s.encrypted_tally), numTallied: s.num_tallied, totalWeight: s.total_weight };
+    } else if (e.type === 'PartialDecryption') {
+      const o = JSON.parse(get(e.payload)) as { owner: number; payload: string };
+      partials.push({ owner: o.owner, json: get(o.payload) });
+    } else if (e.type === 'Result') result = get(e.payload);
+  }
+  return {
+    timestamp,
+    election: get(sd.election),
+    trustees: get(sd.trustees),
+    credentials: get(sd.credentials),
+    ballots,
+    ...(tally === undefined ? {} : { tally }),
+    partials,
+    ...(result === undefined ? {} : { result }),
+  };
 }
