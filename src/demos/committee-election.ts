@@ -1,3 +1,4 @@
+import { GongzhiError } from '../errors/index.js';
 import {
   castArgs,
   computeResult,
@@ -6,7 +7,6 @@ import {
   trusteeKeyArgs,
   trusteeSharesArgs,
 } from '../modules/voting/index.js';
-import { GongzhiError } from '../errors/index.js';
 import { committeeElectionBelenios } from './committee-election-belenios.js';
 import type { Demo } from './demo.js';
 import { freshSeed, VoteNet } from './vote-net.js';

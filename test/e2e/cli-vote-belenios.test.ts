@@ -11,7 +11,10 @@ const run = promisify(execFile);
 /** Debian's independent verifier (`apt-get install belenios-tool`); CI installs it. */
 const BELENIOS_TOOL = '/usr/bin/belenios-tool';
 const haveTool = existsSync(BELENIOS_TOOL);
-if (!haveTool) console.warn('cli-vote-belenios: belenios-tool is not installed (apt-get install belenios-tool); its checks are skipped');
+if (!haveTool)
+  console.warn(
+    'cli-vote-belenios: belenios-tool is not installed (apt-get install belenios-tool); its checks are skipped',
+  );
 
 const beleniosVerify = (dir: string) =>
   spawnSync(BELENIOS_TOOL, ['election', 'verify', '--dir', dir], { encoding: 'utf8', timeout: 120_000 });
@@ -41,7 +44,10 @@ describe.skipIf(!built)('BELENIOS-2048 committee election: the .bel export and b
     expect(v.valid).toBe(true);
     expect(v.ballots).toBe(7);
     // Final ballots: owner 3's re-vote replaced [1,0,0,1],[0].
-    expect(v.result).toEqual([[90 + 98 + 65, 90 + 120 + 143 + 98, 120 + 110, 75 + 110], [90 + 120 + 75 + 143 + 110 + 65]]);
+    expect(v.result).toEqual([
+      [90 + 98 + 65, 90 + 120 + 75 + 143 + 98, 120 + 110, 75 + 110],
+      [90 + 120 + 75 + 143 + 110 + 65],
+    ]);
   });
 
   it.skipIf(!haveTool)('belenios-tool election verify: all checks passed', () => {
@@ -55,8 +61,14 @@ describe.skipIf(!built)('BELENIOS-2048 committee election: the .bel export and b
     const text = bytes.toString('latin1');
     // One digit of the first ballot's first proof response, and the result's first count.
     const edits: [string, (s: string) => string][] = [
-      ['ballot', (s) => s.replace(/"response":"(\d)/, (_m, d: string) => `"response":"${d === '1' ? '2' : '1'}`)],
-      ['result', (s) => s.replace(/\{"result":\[\[(\d)/, (_m, d: string) => `{"result":[[${d === '1' ? '2' : '1'}`)],
+      [
+        'ballot',
+        (s) => s.replace(/"response":"(\d)/, (_m, d: string) => `"response":"${d === '1' ? '2' : '1'}`),
+      ],
+      [
+        'result',
+        (s) => s.replace(/\{"result":\[\[(\d)/, (_m, d: string) => `{"result":[[${d === '1' ? '2' : '1'}`),
+      ],
     ];
     for (const [name, edit] of edits) {
       const d = join(tmp.dir, `bad-${name}`);
