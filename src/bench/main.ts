@@ -18,6 +18,7 @@ import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
 import { benchTrace } from './trace.js';
 import { benchVoting } from './voting.js';
+import { reportVotingBelenios } from './voting-belenios.js';
 
 const json = process.argv.includes('--json');
 const arg = (name: string, dflt: number): number => {
@@ -284,6 +285,7 @@ async function main(): Promise<void> {
         `tally ${v.tallyMs} ms, full record verification ${v.verifyMs} ms`,
     );
   }
+  if (process.argv.includes('--voting-belenios')) await reportVotingBelenios(report, arg, progress);
   if (process.argv.includes('--identity-route')) await reportVerifyRoute(report, arg, progress);
   if (!process.argv.includes('--no-identity')) {
     const id = await benchIdentity({

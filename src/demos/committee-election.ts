@@ -1,3 +1,4 @@
+import { GongzhiError } from '../errors/index.js';
 import {
   castArgs,
   computeResult,
@@ -6,6 +7,7 @@ import {
   trusteeKeyArgs,
   trusteeSharesArgs,
 } from '../modules/voting/index.js';
+import { committeeElectionBelenios } from './committee-election-belenios.js';
 import type { Demo } from './demo.js';
 import { freshSeed, VoteNet } from './vote-net.js';
 
@@ -24,6 +26,11 @@ export const committeeElectionDemo: Demo = {
   description:
     'Owners’ committee election by secret ballot: 2-of-3 trustees, re-vote, weighted + head-count tally',
   async run(ctx) {
+    const group = ctx.options?.voteGroup ?? 'ed25519';
+    if (group === 'BELENIOS-2048') return committeeElectionBelenios(ctx);
+    if (group !== 'ed25519') {
+      throw new GongzhiError('CONFIG_INVALID', `--vote-group ${group}: ed25519 or BELENIOS-2048`);
+    }
     const v = await VoteNet.start(ctx, {
       'housing-bureau': ['voting-registrar'],
       'street-office': [],

@@ -4,6 +4,8 @@ export interface DemoContext {
   readonly dataDir: string;
   /** Print one step of the scenario (the CLI prints it; tests collect it). */
   log(step: string): void;
+  /** Scenario options from the command line (e.g. `voteGroup` for the voting demos). */
+  readonly options?: Readonly<Record<string, string>>;
 }
 
 /** A runnable end-to-end scenario (`gongzhi demo <name>`). */

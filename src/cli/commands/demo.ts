@@ -15,8 +15,12 @@ export function registerDemo(program: Command): void {
       '--data <dir>',
       'keep the scenario node data here (default: a temporary directory, removed after)',
     )
+    .option(
+      '--vote-group <g>',
+      'committee-election: ed25519 (default) or BELENIOS-2048 (leaves DIR/belenios/*.bel)',
+    )
     .action(
-      action(async (name: string | undefined, o: { data?: string }) => {
+      action(async (name: string | undefined, o: { data?: string; voteGroup?: string }) => {
         if (name === undefined) {
           for (const d of DEMOS) process.stdout.write(`${d.name.padEnd(16)} ${d.description}\n`);
           return;
@@ -33,6 +37,7 @@ export function registerDemo(program: Command): void {
         try {
           const result = await demo.run({
             dataDir,
+            ...(o.voteGroup === undefined ? {} : { options: { voteGroup: o.voteGroup } }),
             log: (s) => process.stdout.write(`${String(++step).padStart(2)}. ${s}\n`),
           });
           printJson(result);

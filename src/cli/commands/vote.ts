@@ -18,6 +18,7 @@ import {
 } from '../../modules/voting/index.js';
 import { clientContext } from '../client-context.js';
 import { action, DEFAULT_URL, int, printJson } from '../util.js';
+import { registerVoteBelenios } from './vote-belenios.js';
 
 interface Common {
   group: string;
@@ -92,7 +93,8 @@ export function registerVote(program: Command): void {
       .option('--questions <file>', 'JSON list of {question, answers, min, max}')
       .option('--trustees <addrs>', 'comma-separated trustee accounts')
       .option('--threshold <n>', 'trustees needed to decrypt', int)
-      .option('--max-weight <n>', 'largest weight of one voter', int),
+      .option('--max-weight <n>', 'largest weight of one voter', int)
+      .option('--vote-group <g>', 'ed25519 (default) | BELENIOS-2048 (Belenios 2.0, `vote belenios …`)'),
   ).action(
     action(async (id: string, o: Common & Record<string, string | number | undefined>) => {
       const args: CborMap = {
@@ -106,6 +108,7 @@ export function registerVote(program: Command): void {
         ...(o.trustees === undefined ? {} : { trustees: String(o.trustees).split(',') }),
         ...(o.threshold === undefined ? {} : { threshold: Number(o.threshold) }),
         ...(o.maxWeight === undefined ? {} : { maxWeight: Number(o.maxWeight) }),
+        ...(o.voteGroup === undefined ? {} : { group: String(o.voteGroup) }),
       };
       await send(o, 'create', args);
     }),
@@ -236,4 +239,5 @@ export function registerVote(program: Command): void {
         if (!v.valid) process.exitCode = 1;
       }),
     );
+  registerVoteBelenios(vote, common, send);
 }

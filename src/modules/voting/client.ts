@@ -17,9 +17,8 @@ import {
   proveTrusteeKey,
   signOpenVote,
   trusteeKeyFromSeed,
-  voteGroup,
 } from '../../voting-crypto/index.js';
-import { factorAt } from './common.js';
+import { factorAt, groupOf } from './common.js';
 import { ballotContext } from './fingerprint.js';
 import type { ElectionRecord } from './record.js';
 import type { Election, EncryptedTally, TrusteeRecord } from './types.js';
@@ -31,11 +30,11 @@ import type { Election, EncryptedTally, TrusteeRecord } from './types.js';
  */
 
 type G = unknown;
-const grpOf = (e: Election): AnyGroup => voteGroup(e.group);
+const grpOf = (e: Election): AnyGroup => groupOf(e);
 
 /** A voting credential (secret scalar and public key) from its seed. */
 export const credential = (e: Pick<Election, 'group'>, seed: Uint8Array) =>
-  credentialFromSeed(voteGroup(e.group), seed);
+  credentialFromSeed(groupOf(e), seed);
 
 /** `voting.vote` arguments for an open resolution. */
 export function voteArgs(

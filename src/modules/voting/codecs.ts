@@ -2,10 +2,11 @@ import type { CborValue } from '../../encoding/index.js';
 import { defineCodec, readStored, stateKey, uintCodec } from '../../execution/index.js';
 import type { CborMap, ShapeReader } from '../../ledger/index.js';
 import type { StateReader } from '../../state/index.js';
-import { type AnswerWire, type BallotWire, ballotValue, VOTE_GROUPS } from '../../voting-crypto/index.js';
+import { type AnswerWire, type BallotWire, ballotValue } from '../../voting-crypto/index.js';
 import { type Fraction, MATTERS, type MajorityRule, type Outcome, type Tally } from './rules.js';
 import {
   type At,
+  ELECTION_GROUPS,
   type Election,
   type EncryptedTally,
   KINDS,
@@ -130,13 +131,14 @@ export const electionCodec = defineCodec<Election>(
   }),
   (r) => {
     const el = r.nested('electorate', ['count', 'totalWeight', 'root']);
+    const group = r.oneOf('group', ELECTION_GROUPS);
     return {
       id: r.id('id'),
       kind: r.oneOf('kind', KINDS),
       title: r.str('title', LIMITS.title),
       registrar: r.str('registrar', 128),
       ledger: readLedger(r),
-      group: r.oneOf('group', VOTE_GROUPS),
+      group,
       maxWeight: r.uint('maxWeight', LIMITS.maxWeight),
       ...(r.has('matter') ? { matter: r.oneOf('matter', MATTERS) } : {}),
       ...(r.has('rule') ? { rule: readRule(r, 'rule') } : {}),
@@ -147,7 +149,8 @@ export const electionCodec = defineCodec<Election>(
       electorate: { count: el.uint('count'), totalWeight: el.uint('totalWeight'), root: el.digest('root') },
       created: readAt(r, 'created'),
       ...(r.has('fingerprint') ? { fingerprint: r.digest('fingerprint') } : {}),
-      ...(r.has('publicKey') ? { publicKey: r.bytes('publicKey', 32) } : {}),
+      // ristretto255 keys are 32 bytes, BELENIOS-2048 elements 256 (big-endian).
+      ...(r.has('publicKey') ? { publicKey: r.bytes('publicKey', group === 'ed25519' ? 32 : 256) } : {}),
     };
   },
 );
@@ -156,7 +159,12 @@ export const voterCodec = defineCodec<Voter>(
   'voter',
   ['index', 'credential', 'weight'],
   (v) => ({ index: v.index, credential: v.credential, weight: v.weight }),
-  (r) => ({ index: r.uint('index'), credential: r.bytes('credential', 32), weight: r.uint('weight') }),
+  (r) => {
+    // 32 bytes (ristretto255) or 256 (a BELENIOS-2048 element); the election's group says which.
+    const credential = r.bytes('credential', undefined, 256);
+    if (credential.length !== 32 && credential.length !== 256) r.fail('credential', '32 or 256 bytes');
+    return { index: r.uint('index'), credential, weight: r.uint('weight') };
+  },
 );
 
 export const openVoteCodec = defineCodec<OpenVote>(

@@ -75,7 +75,19 @@ export function enrolledVoter(state: StateReader, e: Election, credential: Uint8
   return v;
 }
 
-export const groupOf = (e: Election): AnyGroup => voteGroup(e.group);
+/** The ristretto255 protocol's group (VOTING_WRONG_GROUP for an election in Belenios' group). */
+export function groupOf(e: Pick<Election, 'group'> & { readonly id?: string }): AnyGroup {
+  if (e.group === 'BELENIOS-2048') {
+    throw new GongzhiError(
+      'VOTING_WRONG_GROUP',
+      'this election runs in BELENIOS-2048: use the belenios* methods',
+      {
+        id: e.id,
+      },
+    );
+  }
+  return voteGroup(e.group);
+}
 
 /** Run a crypto check, turning its failure into the module's code for it. */
 export function cryptoCheck<T>(what: string, f: () => T): T {

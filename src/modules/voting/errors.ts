@@ -49,6 +49,10 @@ export const VOTING_ERRORS = defineErrors({
   VOTING_ALREADY_POSTED: [409, 'This trustee already posted this message; it cannot be replaced.'],
   VOTING_BAD_PHASE: [409, 'The election is not in the phase this step needs (see `gongzhi vote show`).'],
   VOTING_WRONG_RESULT: [400, 'The claimed counts do not match the decrypted tally: recompute them.'],
+  VOTING_WRONG_GROUP: [
+    409,
+    'This election runs in the other group: BELENIOS-2048 elections take the belenios* methods (`gongzhi vote … --belenios`), ed25519 ones the others.',
+  ],
   VOTING_BAD_RULE: [400, 'A majority rule is a fraction num/den with 0 < num ≤ den ≤ 1000.'],
 });
 

@@ -1,14 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { encodeCanonical } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
-import {
-  type AnyGroup,
-  type BallotContext,
-  DOMAIN,
-  preparedKey,
-  voteGroup,
-} from '../../voting-crypto/index.js';
+import { type AnyGroup, type BallotContext, DOMAIN, preparedKey } from '../../voting-crypto/index.js';
 import { electionCodec } from './codecs.js';
+import { groupOf } from './common.js';
 import type { Election } from './types.js';
 
 /** The electorate's hash chain step: `SHA-256(CBOR [DOMAIN, "electorate", root, credential, weight])`. */
@@ -39,7 +34,7 @@ export function positions(e: Election): number {
 
 /** What a ballot of an open election is checked against. */
 export function ballotContext(e: Election): BallotContext<unknown> {
-  const grp: AnyGroup = voteGroup(e.group);
+  const grp: AnyGroup = groupOf(e);
   if (e.fingerprint === undefined || e.publicKey === undefined) {
     throw new GongzhiError('VOTING_BAD_PHASE', 'the election has not opened', { id: e.id });
   }

@@ -1,3 +1,19 @@
+export { beleniosCast, beleniosDecrypt, beleniosTally } from './belenios-cast.js';
+export {
+  type BelRecordView,
+  type BelTrusteesView,
+  beleniosCastArgs,
+  beleniosCredential,
+  beleniosDecryptArgs,
+  beleniosResult,
+  beleniosTrusteeArgs,
+  credentialStringFromSeed,
+  readBelRecordView,
+  readBelTrusteesView,
+} from './belenios-client.js';
+export { readBeleniosRecord } from './belenios-record.js';
+export { beleniosUuid, bytesElement, elementBytes } from './belenios-state.js';
+export { BEL_STEPS, type BelStep, type BelTrusteeArgs } from './belenios-trustee.js';
 export type { CastArgs, VoteArgs } from './cast.js';
 export {
   castArgs,

@@ -1,6 +1,8 @@
 import { GongzhiError } from '../../errors/index.js';
 import { defineMethod, readArgs, readStored, S, writeStored } from '../../execution/index.js';
 import { electionKey, encodeCt } from '../../voting-crypto/index.js';
+import { type BelTally, isBelenios } from './belenios-state.js';
+import { openBelenios, writeOpenBelenios } from './belenios-trustee.js';
 import { countsCodec, electionCodec, keys, resultCodec, tallyCodec } from './codecs.js';
 import { assertRegistrar, at, groupOf, loadElection } from './common.js';
 import { fingerprintOf, positions } from './fingerprint.js';
@@ -21,6 +23,7 @@ export function participation(c: OpenCounts): Tally {
 interface Opened {
   readonly election: Election;
   readonly tally?: { ballots: number; weight: number; plain: Uint8Array[]; weighted: Uint8Array[] };
+  readonly belenios?: { readonly belenios: { election: string }; readonly tally: BelTally };
 }
 
 /**
@@ -40,6 +43,10 @@ export const open = defineMethod<{ election: string }, Opened>({
       throw new GongzhiError('VOTING_BAD_PHASE', `the election is ${e.phase}`, { id: e.id });
     if (e.kind === 'resolution') {
       return { election: { ...e, phase: 'open', fingerprint: fingerprintOf(e, []) } };
+    }
+    if (isBelenios(e)) {
+      const b = openBelenios(ctx.state, e);
+      return { election: b.election, belenios: b };
     }
     const ts = trusteeRecords(ctx.state, e);
     const msgs = ts.map((t) => t?.shares);
@@ -65,7 +72,8 @@ export const open = defineMethod<{ election: string }, Opened>({
   },
   apply: (ctx, a, p) => {
     writeStored(ctx.state, keys.election(a.election), electionCodec, p.election);
-    if (p.tally === undefined) {
+    if (p.belenios !== undefined) writeOpenBelenios(ctx, a.election, p.belenios);
+    else if (p.tally === undefined) {
       writeStored(ctx.state, keys.counts(a.election), countsCodec, { yes: ZERO, no: ZERO, abstain: ZERO });
     } else writeStored(ctx.state, keys.tally(a.election), tallyCodec, p.tally);
     ctx.emit('opened', { id: a.election, fingerprint: p.election.fingerprint ?? new Uint8Array(32) });

@@ -1,7 +1,9 @@
 import { toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import { defineMethod, readArgs, S, writeStored } from '../../execution/index.js';
-import { VOTE_GROUPS, VoteCryptoError, type VoteGroupName } from '../../voting-crypto/index.js';
+import { isElement } from '../../voting-crypto/belenios/index.js';
+import { VoteCryptoError } from '../../voting-crypto/index.js';
+import { bytesElement } from './belenios-state.js';
 import {
   electionCodec,
   keys,
@@ -15,14 +17,23 @@ import {
 import { assertRegistrar, at, groupOf, loadElection } from './common.js';
 import { EMPTY_ROOT, electorateStep } from './fingerprint.js';
 import { ART_278, MATTERS, type MajorityRule, type Matter } from './rules.js';
-import { type Election, type ElectionKind, KINDS, LIMITS, type Question, type Voter } from './types.js';
+import {
+  ELECTION_GROUPS,
+  type Election,
+  type ElectionGroup,
+  type ElectionKind,
+  KINDS,
+  LIMITS,
+  type Question,
+  type Voter,
+} from './types.js';
 
 /** Arguments of `voting.create`. */
 export interface CreateArgs {
   readonly id: string;
   readonly kind: ElectionKind;
   readonly title: string;
-  readonly group: VoteGroupName;
+  readonly group: ElectionGroup;
   readonly maxWeight: number;
   readonly matter?: Matter;
   readonly rule?: MajorityRule;
@@ -59,8 +70,8 @@ export const create = defineMethod<CreateArgs>({
       title: S.String({ maxLength: LIMITS.title }),
       group: S.Optional(
         S.Union(
-          VOTE_GROUPS.map((g) => S.Literal(g)),
-          { description: 'default ed25519' },
+          ELECTION_GROUPS.map((g) => S.Literal(g)),
+          { description: 'default ed25519; BELENIOS-2048 runs Belenios 2.0’s protocol (exportable as .bel)' },
         ),
       ),
       maxWeight: S.Optional(S.Integer({ minimum: 1, maximum: LIMITS.maxWeight })),
@@ -105,7 +116,7 @@ export const create = defineMethod<CreateArgs>({
       id: r.id('id'),
       kind,
       title: r.str('title', LIMITS.title),
-      group: r.has('group') ? r.oneOf('group', VOTE_GROUPS) : ('ed25519' as const),
+      group: r.has('group') ? r.oneOf('group', ELECTION_GROUPS) : ('ed25519' as const),
       maxWeight: r.has('maxWeight') ? r.uint('maxWeight', LIMITS.maxWeight) : LIMITS.defaultMaxWeight,
     };
     if (base.maxWeight < 1) r.fail('maxWeight', `1..${LIMITS.maxWeight}`);
@@ -118,6 +129,7 @@ export const create = defineMethod<CreateArgs>({
     }
     const extra = { ...(matter === undefined ? {} : { matter }), ...(rule === undefined ? {} : { rule }) };
     if (kind === 'resolution') {
+      if (base.group !== 'ed25519') r.fail('group', 'ed25519 for a resolution (its votes are open)');
       if (rule === undefined) r.fail('matter', 'ordinary or major (or give a rule) for a resolution');
       for (const f of ['questions', 'trustees', 'threshold'])
         if (r.has(f)) r.fail(f, 'absent for a resolution');
@@ -171,7 +183,13 @@ export const enrol = defineMethod<EnrolArgs, { election: Election; voters: Voter
     {
       election: S.Id(),
       voters: S.Array(
-        S.Object({ credential: S.Hex(32, 'ristretto255 public key'), weight: S.Uint('weight units') }),
+        S.Object({
+          credential: S.Hex(
+            undefined,
+            'ristretto255 public key (32 bytes) or BELENIOS-2048 g^s (256 bytes, big-endian)',
+          ),
+          weight: S.Uint('weight units'),
+        }),
         {
           minItems: 1,
           maxItems: LIMITS.enrolBatch,
@@ -185,8 +203,8 @@ export const enrol = defineMethod<EnrolArgs, { election: Election; voters: Voter
     const voters = r.list('voters', LIMITS.enrolBatch, (x, p) => {
       const s = r.sub(x, p, ['credential', 'weight']);
       const credential = s.raw('credential');
-      if (!(credential instanceof Uint8Array) || credential.length !== 32) {
-        throw new GongzhiError('VOTING_BAD_CREDENTIAL', `${p}.credential must be 32 bytes`, {
+      if (!(credential instanceof Uint8Array) || (credential.length !== 32 && credential.length !== 256)) {
+        throw new GongzhiError('VOTING_BAD_CREDENTIAL', `${p}.credential must be 32 (or 256) bytes`, {
           field: 'credential',
         });
       }
@@ -200,17 +218,27 @@ export const enrol = defineMethod<EnrolArgs, { election: Election; voters: Voter
     assertRegistrar(ctx, e);
     if (e.phase !== 'setup')
       throw new GongzhiError('VOTING_FROZEN', 'the electorate is frozen', { id: e.id });
-    const grp = groupOf(e);
+    const valid =
+      e.group === 'BELENIOS-2048'
+        ? (c: Uint8Array) => c.length === 256 && isElement(bytesElement(c))
+        : (c: Uint8Array) => {
+            try {
+              groupOf(e).decode(c);
+              return true;
+            } catch (err) {
+              if (!(err instanceof VoteCryptoError)) throw err;
+              return false;
+            }
+          };
     const seen = new Set<string>();
     let { count, totalWeight, root } = e.electorate;
     const voters: Voter[] = [];
     for (const v of a.voters) {
       const hex = toHex(v.credential);
-      try {
-        grp.decode(v.credential);
-      } catch (err) {
-        if (!(err instanceof VoteCryptoError)) throw err;
-        throw new GongzhiError('VOTING_BAD_CREDENTIAL', 'not a group element', { credential: hex });
+      if (!valid(v.credential)) {
+        throw new GongzhiError('VOTING_BAD_CREDENTIAL', `not a ${e.group} group element`, {
+          credential: hex,
+        });
       }
       if (v.weight < 1 || v.weight > e.maxWeight) {
         throw new GongzhiError('VOTING_BAD_WEIGHT', `weight must be 1..${e.maxWeight}`, {

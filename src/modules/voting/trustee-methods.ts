@@ -16,6 +16,7 @@ function setupElection(state: StateReader, id: string): Election {
   if (e.kind !== 'election')
     throw new GongzhiError('VOTING_WRONG_KIND', 'a resolution has no trustees', { id });
   assertPhase(e, 'setup', 'frozen');
+  groupOf(e);
   return e;
 }
 

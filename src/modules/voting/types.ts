@@ -1,4 +1,4 @@
-import type { VoteGroupName } from '../../voting-crypto/index.js';
+import { VOTE_GROUPS } from '../../voting-crypto/index.js';
 import type { MajorityRule, Matter, Outcome, Tally } from './rules.js';
 
 /** Module name, also the state key prefix. */
@@ -21,6 +21,13 @@ export const LIMITS = {
   maxWeight: 1_000_000_000,
   voters: 1_000_000,
 } as const;
+
+/**
+ * The group an election runs in: `ed25519` (ristretto255, our protocol) or `BELENIOS-2048`
+ * (Belenios 2.0's finite-field group and its protocol, exportable as a `.bel` archive).
+ */
+export const ELECTION_GROUPS = [...VOTE_GROUPS, 'BELENIOS-2048'] as const;
+export type ElectionGroup = (typeof ELECTION_GROUPS)[number];
 
 export const KINDS = ['resolution', 'election'] as const;
 /** `resolution`: an open yes/no/abstain vote; `election`: secret ballots with trustees. */
@@ -63,7 +70,7 @@ export interface Election {
   readonly registrar: string;
   /** The ledger it lives on (bound into the fingerprint). */
   readonly ledger: { readonly chain: string; readonly group: string };
-  readonly group: VoteGroupName;
+  readonly group: ElectionGroup;
   readonly maxWeight: number;
   /** Resolutions: the matter and its rule. Elections: an optional rule applied to each answer. */
   readonly matter?: Matter;

@@ -15,9 +15,8 @@ import {
   verifyPartial,
   verifyTrusteeKey,
   verifyTrusteeShares,
-  voteGroup,
 } from '../../voting-crypto/index.js';
-import { factorAt } from './common.js';
+import { factorAt, groupOf } from './common.js';
 import { EMPTY_ROOT, electorateStep, fingerprintOf } from './fingerprint.js';
 import type { ElectionRecord } from './record.js';
 import { decide, type Outcome, type Tally } from './rules.js';
@@ -37,7 +36,7 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 export function verifyElectionRecord(rec: ElectionRecord): VerificationResult {
   const c = new Checks();
   const e = rec.election;
-  const grp: AnyGroup = voteGroup(e.group);
+  const grp: AnyGroup = groupOf(e);
   const byCred = new Map<string, Voter>();
   c.check('electorate', 'CHAIN_INVALID', () => {
     let root: Uint8Array = EMPTY_ROOT;

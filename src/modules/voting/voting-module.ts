@@ -1,4 +1,7 @@
 import { defineModule, type LedgerModule } from '../../execution/index.js';
+import { beleniosCast, beleniosDecrypt, beleniosTally } from './belenios-cast.js';
+import { belenios, beleniosTrustees } from './belenios-record.js';
+import { beleniosTrustee } from './belenios-trustee.js';
 import { cast, vote } from './cast.js';
 import { decrypt, tally } from './decrypt.js';
 import { VOTING_ERRORS } from './errors.js';
@@ -16,8 +19,24 @@ import { MODULE, REGISTRAR_ROLE } from './types.js';
 export const votingModule: LedgerModule = defineModule({
   name: MODULE,
   summary: 'Owners’ resolutions (art. 278 double majority) and secret elections with threshold trustees',
-  methods: { create, enrol, freeze, open, close, vote, cast, trusteeKey, trusteeShares, decrypt, tally },
-  queries: { get, voter, record },
+  methods: {
+    create,
+    enrol,
+    freeze,
+    open,
+    close,
+    vote,
+    cast,
+    trusteeKey,
+    trusteeShares,
+    decrypt,
+    tally,
+    beleniosTrustee,
+    beleniosCast,
+    beleniosDecrypt,
+    beleniosTally,
+  },
+  queries: { get, voter, record, belenios, beleniosTrustees },
   // Registrars (organisations given the role by the committee) run elections; the module itself
   // checks that the sender is this election's registrar or trustee. Votes and ballots count by
   // their credential's signature, so anyone may carry them (no account links a ballot to a person).
@@ -33,6 +52,10 @@ export const votingModule: LedgerModule = defineModule({
     trusteeShares: ['*'],
     decrypt: ['*'],
     tally: ['*'],
+    beleniosTrustee: ['*'],
+    beleniosCast: ['*'],
+    beleniosDecrypt: ['*'],
+    beleniosTally: ['*'],
   },
   errors: VOTING_ERRORS,
 });
