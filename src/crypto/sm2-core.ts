@@ -42,6 +42,12 @@ export interface Sm2Primitives {
   hmacSm3(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array;
   /** `n` bytes from a CSPRNG (key generation only: signing is deterministic). */
   randomBytes(n: number): Uint8Array;
+  /**
+   * Optional faster arithmetic for verification (the node suite's native addon): given the
+   * validated key uncompressed, e and r || s, it applies the same range checks and equation as
+   * the code below. Absent in the portable suite.
+   */
+  verifyPrehashed?: ((publicKey65: Uint8Array, e: Uint8Array, signature: Uint8Array) => boolean) | undefined;
 }
 
 /** SM2 sign/verify with an explicit user ID, and the suite (default user ID). */
@@ -153,11 +159,13 @@ interface PublicKeyEntry {
   /** Z for the default user ID. */
   readonly z: Uint8Array;
   uses: number;
+  /** 0x04 || x || y, made on first use by `verifyPrehashed`. */
+  uncompressed?: Uint8Array;
 }
 
 /** SM2 on the given SM3 / HMAC-SM3 / random source; each instance has its own key caches. */
 export function createSm2(prim: Sm2Primitives): Sm2 {
-  const { sm3, hmacSm3 } = prim;
+  const { sm3, hmacSm3, verifyPrehashed } = prim;
   const publicKeys = new BoundedCache<PublicKeyEntry>(PUBLIC_KEY_CACHE_SIZE);
   const precomputed = new BoundedCache<SmPoint>(PRECOMPUTED_KEYS);
 
@@ -236,6 +244,14 @@ export function createSm2(prim: Sm2Primitives): Sm2 {
   ): boolean => {
     try {
       if (signature.length !== 64) return false;
+      if (verifyPrehashed !== undefined) {
+        const found = cachedPublicKey(publicKey);
+        if (found === undefined) return false;
+        const { entry } = found;
+        const z = userId === SM2_DEFAULT_USER_ID ? entry.z : zValue(entry.point, zPrefix(userId));
+        entry.uncompressed ??= entry.point.toBytes(false);
+        return verifyPrehashed(entry.uncompressed, sm3(z, message), signature);
+      }
       const r = bytesToBigInt(signature.subarray(0, 32));
       const s = bytesToBigInt(signature.subarray(32));
       if (r < 1n || r >= N || s < 1n || s >= N) return false;
