@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { Sm2NativeArithmetic } from './sm2-core.js';
 
 /**
  * The optional native SM2 verifier (native/sm2/sm2_verify.c), built at install time by
@@ -10,11 +11,8 @@ import { fileURLToPath } from 'node:url';
  *
  * Never required: when the addon is absent, fails to load, fails its self-check or
  * GONGZHI_SM2_NATIVE=0 is set, `loadSm2Native()` answers undefined and the portable arithmetic
- * (@noble/curves) is used — the same answers, about three times slower.
+ * (@noble/curves) is used — the same answers, several times slower.
  */
-
-/** verify(uncompressed 65-byte key, 32-byte e, 64-byte r || s) → valid. */
-export type Sm2PrehashedVerify = (publicKey65: Uint8Array, e: Uint8Array, signature: Uint8Array) => boolean;
 
 /** The addon's path: native/ sits beside src/ and dist/, two levels above this file in either. */
 export const SM2_NATIVE_PATH = fileURLToPath(
@@ -24,10 +22,10 @@ export const SM2_NATIVE_PATH = fileURLToPath(
 /** Why the native verifier is not in use (undefined when it is); for logs and the bench. */
 export let sm2NativeUnavailableReason: string | undefined;
 
-let loaded: Sm2PrehashedVerify | null | undefined;
+let loaded: Sm2NativeArithmetic | null | undefined;
 
-/** The native verifier, or undefined when it cannot be used here. Loaded once per thread. */
-export function loadSm2Native(): Sm2PrehashedVerify | undefined {
+/** The native arithmetic, or undefined when it cannot be used here. Loaded once per thread. */
+export function loadSm2Native(): Sm2NativeArithmetic | undefined {
   if (loaded !== undefined) return loaded ?? undefined;
   loaded = null;
   if (process.env.GONGZHI_SM2_NATIVE === '0') {
@@ -39,12 +37,15 @@ export function loadSm2Native(): Sm2PrehashedVerify | undefined {
     return undefined;
   }
   try {
-    const mod = createRequire(import.meta.url)(SM2_NATIVE_PATH) as { verify?: unknown };
-    if (typeof mod.verify !== 'function') throw new Error('addon has no verify function');
-    const verify = mod.verify as Sm2PrehashedVerify;
-    if (!selfCheck(verify)) throw new Error('addon failed its self-check');
-    loaded = verify;
-    return verify;
+    const mod = createRequire(import.meta.url)(SM2_NATIVE_PATH) as Partial<Sm2NativeArithmetic>;
+    const { verify, prepare, release } = mod;
+    if (typeof verify !== 'function' || typeof prepare !== 'function' || typeof release !== 'function') {
+      throw new Error('addon lacks verify/prepare/release');
+    }
+    const arithmetic: Sm2NativeArithmetic = { verify, prepare, release };
+    if (!selfCheck(arithmetic)) throw new Error('addon failed its self-check');
+    loaded = arithmetic;
+    return arithmetic;
   } catch (e) {
     sm2NativeUnavailableReason = `cannot load: ${e instanceof Error ? e.message : String(e)}`;
     return undefined;
@@ -70,9 +71,16 @@ const CHECK_SIG = hex(
     'a8662cf6e710ce3cf4f9549561e679bf7a3663286398597f58880090d4269069',
 );
 
-function selfCheck(verify: Sm2PrehashedVerify): boolean {
-  if (verify(CHECK_KEY, CHECK_E, CHECK_SIG) !== true) return false;
+function selfCheck(native: Sm2NativeArithmetic): boolean {
   const tampered = Uint8Array.from(CHECK_SIG);
   tampered[63] = (tampered[63] as number) ^ 1;
-  return verify(CHECK_KEY, CHECK_E, tampered) === false;
+  const key = native.prepare(CHECK_KEY);
+  if (key === undefined) return false;
+  const ok =
+    native.verify(CHECK_KEY, CHECK_E, CHECK_SIG) === true &&
+    native.verify(CHECK_KEY, CHECK_E, tampered) === false &&
+    native.verify(key, CHECK_E, CHECK_SIG) === true &&
+    native.verify(key, CHECK_E, tampered) === false;
+  native.release(key);
+  return ok && native.verify(key, CHECK_E, CHECK_SIG) === false;
 }

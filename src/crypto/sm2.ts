@@ -25,7 +25,7 @@ const nodeSm2 = createSm2({
     return plainBytes(h.digest());
   },
   randomBytes: (n) => plainBytes(randomBytes(n)),
-  verifyPrehashed: loadSm2Native(),
+  native: loadSm2Native(),
 });
 
 /**

@@ -142,24 +142,61 @@ describe.skipIf(native === undefined)(
     });
 
     it('the addon itself never throws and reads views at their offset', () => {
-      const verify = native as NonNullable<typeof native>;
+      const arith = native as NonNullable<typeof native>;
       const pub = sm2DecompressPoint(fromHex(vector.publicKey));
       const e = fromHex('c9c34ecfafea76f9a3a2b04616564d8bfc341caa7fdf45609602df07f01f6f9a');
       const s = fromHex(vector.signature);
-      expect(verify(pub, e, s)).toBe(true);
+      expect(arith.verify(pub, e, s)).toBe(true);
       // The same bytes inside larger buffers.
       const host = new Uint8Array(300);
       host.set(pub, 7);
       host.set(e, 90);
       host.set(s, 150);
-      expect(verify(host.subarray(7, 72), host.subarray(90, 122), host.subarray(150, 214))).toBe(true);
-      expect(verify(pub.subarray(1), e, s)).toBe(false);
-      expect(verify(pub, e.subarray(1), s)).toBe(false);
-      expect(verify(pub, e, s.subarray(1))).toBe(false);
+      expect(arith.verify(host.subarray(7, 72), host.subarray(90, 122), host.subarray(150, 214))).toBe(true);
+      expect(arith.verify(pub.subarray(1), e, s)).toBe(false);
+      expect(arith.verify(pub, e.subarray(1), s)).toBe(false);
+      expect(arith.verify(pub, e, s.subarray(1))).toBe(false);
       // Wrong argument types, as plain JavaScript could pass them.
+      const verify = arith.verify;
       expect(Reflect.apply(verify, undefined, [])).toBe(false);
       expect(Reflect.apply(verify, undefined, ['x', e, s])).toBe(false);
       expect(Reflect.apply(verify, undefined, [new Uint16Array(65), e, s])).toBe(false);
+      expect(Reflect.apply(verify, undefined, [{}, e, s])).toBe(false);
+    });
+
+    it('prepared keys: same answers, nothing for off-curve keys, nothing once released', () => {
+      const arith = native as NonNullable<typeof native>;
+      const pub = sm2DecompressPoint(fromHex(vector.publicKey));
+      const e = fromHex('c9c34ecfafea76f9a3a2b04616564d8bfc341caa7fdf45609602df07f01f6f9a');
+      const s = fromHex(vector.signature);
+      const key = arith.prepare(pub);
+      expect(key).toBeDefined();
+      if (key === undefined) return;
+      expect(arith.verify(key, e, s)).toBe(true);
+      const bad = Uint8Array.from(s);
+      bad[0] = (bad[0] as number) ^ 0x80;
+      expect(arith.verify(key, e, bad)).toBe(false);
+      expect(arith.verify(key, Uint8Array.from(e).fill(0), s)).toBe(false);
+      arith.release(key);
+      arith.release(key);
+      expect(arith.verify(key, e, s)).toBe(false);
+      const offCurve = Uint8Array.from(pub);
+      offCurve[64] = (offCurve[64] as number) ^ 1;
+      expect(arith.prepare(offCurve)).toBeUndefined();
+      expect(arith.prepare(pub.subarray(1))).toBeUndefined();
+      expect(Reflect.apply(arith.prepare, undefined, ['x'])).toBeUndefined();
+    });
+
+    it('more keys than the table cache holds: answers stay right as tables are evicted', () => {
+      const keys = Array.from({ length: 300 }, () => sm2Suite.generateKeyPair());
+      const msg = new TextEncoder().encode('eviction');
+      const sigs = keys.map((k) => sm2Suite.sign(k.secretKey, msg));
+      for (let round = 0; round < 2; round++) {
+        keys.forEach((k, i) => {
+          expect(sm2Suite.verify(k.publicKey, msg, sigs[i] as Uint8Array)).toBe(true);
+          expect(sm2Suite.verify(k.publicKey, msg, sigs[(i + 1) % keys.length] as Uint8Array)).toBe(false);
+        });
+      }
     });
   },
 );
