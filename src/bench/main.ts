@@ -8,6 +8,7 @@ import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
+import { reportCityDay } from './city-day.js';
 import { runConsoleBench } from './console.js';
 import { benchExecution } from './execution.js';
 import { benchFunds } from './funds.js';
@@ -285,6 +286,7 @@ async function main(): Promise<void> {
     );
   }
   if (process.argv.includes('--identity-route')) await reportVerifyRoute(report, arg, progress);
+  if (process.argv.includes('--city-day')) await reportCityDay(report, arg, progress);
   if (!process.argv.includes('--no-identity')) {
     const id = await benchIdentity({
       verifications: arg('--identity-verifications', 2000),
@@ -339,4 +341,6 @@ await (process.argv.includes('--network')
   ? mainNetwork()
   : process.argv.includes('--only-trace')
     ? reportTrace()
-    : main());
+    : process.argv.includes('--only-city-day')
+      ? reportCityDay(report, arg, progress)
+      : main());
