@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getSuite, measureVerifyRate, type SuiteId } from '../crypto/index.js';
+import { getSuite, measureVerifyRate, type SuiteId, sm2VerifyBackend } from '../crypto/index.js';
 import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
@@ -253,8 +253,14 @@ async function main(): Promise<void> {
   );
   const verifySm2 = measureVerifyRate('sm2', 1000);
   report(
-    { bench: 'verify', suite: 'sm2', perSecond: Math.round(verifySm2), threads: 1 },
-    `SM2 verify, one core: ${Math.round(verifySm2)}/s`,
+    {
+      bench: 'verify',
+      suite: 'sm2',
+      perSecond: Math.round(verifySm2),
+      threads: 1,
+      backend: sm2VerifyBackend(),
+    },
+    `SM2 verify, one core (${sm2VerifyBackend()} arithmetic): ${Math.round(verifySm2)}/s`,
   );
   if (!process.argv.includes('--no-exec')) {
     const x = benchExecution({ txs: arg('--exec-txs', 20_000) });
