@@ -327,7 +327,8 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
       dbBytes,
       dbBytesPerTx: Math.round(dbBytes / committedTxs),
       rssMb: Math.round(mem.rss / 1e6),
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1e3),
+      // maxRSS is in KiB.
+      peakRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6),
       queryMs,
     };
   } finally {
