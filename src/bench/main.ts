@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getSuite, measureVerifyRate, type SuiteId } from '../crypto/index.js';
+import { getSuite, measureVerifyRate, type SuiteId, sm2VerifyBackend } from '../crypto/index.js';
 import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
+import { reportCityDay } from './city-day.js';
 import { runConsoleBench } from './console.js';
 import { benchExecution } from './execution.js';
 import { benchFunds } from './funds.js';
@@ -253,8 +254,14 @@ async function main(): Promise<void> {
   );
   const verifySm2 = measureVerifyRate('sm2', 1000);
   report(
-    { bench: 'verify', suite: 'sm2', perSecond: Math.round(verifySm2), threads: 1 },
-    `SM2 verify, one core: ${Math.round(verifySm2)}/s`,
+    {
+      bench: 'verify',
+      suite: 'sm2',
+      perSecond: Math.round(verifySm2),
+      threads: 1,
+      backend: sm2VerifyBackend(),
+    },
+    `SM2 verify, one core (${sm2VerifyBackend()} arithmetic): ${Math.round(verifySm2)}/s`,
   );
   if (!process.argv.includes('--no-exec')) {
     const x = benchExecution({ txs: arg('--exec-txs', 20_000) });
@@ -287,6 +294,7 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--voting-belenios')) await reportVotingBelenios(report, arg, progress);
   if (process.argv.includes('--identity-route')) await reportVerifyRoute(report, arg, progress);
+  if (process.argv.includes('--city-day')) await reportCityDay(report, arg, progress);
   if (!process.argv.includes('--no-identity')) {
     const id = await benchIdentity({
       verifications: arg('--identity-verifications', 2000),
@@ -348,4 +356,6 @@ await (process.argv.includes('--network')
     ? reportTrace()
     : process.argv.includes('--only-govchain')
       ? reportGovchain()
-      : main());
+      : process.argv.includes('--only-city-day')
+        ? reportCityDay(report, arg, progress)
+        : main());

@@ -5,9 +5,12 @@
 export class BoundedCache<V> {
   readonly #map = new Map<string, V>();
   readonly #max: number;
+  readonly #onEvict: ((value: V) => void) | undefined;
 
-  constructor(maxEntries: number) {
+  /** `onEvict` sees each value pushed out by `set` (to free what the collector does not see). */
+  constructor(maxEntries: number, onEvict?: (value: V) => void) {
     this.#max = Math.max(1, Math.floor(maxEntries));
+    this.#onEvict = onEvict;
   }
 
   /** Value for `key`, refreshing its recency. */
@@ -25,8 +28,11 @@ export class BoundedCache<V> {
   set(key: string, value: V): void {
     if (this.#map.has(key)) this.#map.delete(key);
     else if (this.#map.size >= this.#max) {
-      const oldest = this.#map.keys().next();
-      if (!oldest.done) this.#map.delete(oldest.value);
+      const oldest = this.#map.entries().next();
+      if (!oldest.done) {
+        this.#map.delete(oldest.value[0]);
+        this.#onEvict?.(oldest.value[1]);
+      }
     }
     this.#map.set(key, value);
   }

@@ -50,6 +50,7 @@ export {
   sm2Suite,
   sm2Verify,
 } from './sm2.js';
+export { sm2NativeUnavailableReason, sm2VerifyBackend } from './sm2-native.js';
 export { hmacSm3, Sm3, sm3 } from './sm3.js';
 export { type CryptoSuite, isSuiteId, type KeyPair, SUITE_IDS, type SuiteId } from './suite.js';
 export { getSuite } from './suites.js';

@@ -2,10 +2,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { plainBytes } from './internal.js';
 import { digest } from './node-internal.js';
 import { createSm2 } from './sm2-core.js';
+import { loadSm2Native } from './sm2-native.js';
 
 /**
  * The node SM2 suite: the shared SM2 code (`sm2-core.ts`) with SM3, HMAC-SM3 and randomness
  * from node:crypto. Signatures are identical to the portable suite's (deterministic k).
+ * Verification uses the native addon (sm2-native.ts) when it was built, else @noble's arithmetic.
  */
 
 export {
@@ -23,6 +25,7 @@ const nodeSm2 = createSm2({
     return plainBytes(h.digest());
   },
   randomBytes: (n) => plainBytes(randomBytes(n)),
+  native: loadSm2Native(),
 });
 
 /**

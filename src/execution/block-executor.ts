@@ -75,6 +75,17 @@ export class BlockExecutor {
     const blockNonces: NonceIndex = {
       has: (s, n) => seen.has(nonceKey(s, n)) || nonces.has(s, n),
     };
+    // Digest of each written value by identity: the block's write set (state root) reuses the values
+    // (same objects) whose digests the receipts computed, so each value is hashed once.
+    const digests = new Map<Uint8Array, Uint8Array>();
+    const digestOf = (v: Uint8Array): Uint8Array => {
+      let d = digests.get(v);
+      if (d === undefined) {
+        d = suite.hash(v);
+        digests.set(v, d);
+      }
+      return d;
+    };
     const included: CandidateTx[] = [];
     const receipts: Receipt[] = [];
     const dropped: DroppedTx[] = [];
@@ -127,7 +138,7 @@ export class BlockExecutor {
           index,
           status: 'ok',
           events,
-          writes: writeEntries(suite, txState.writes()),
+          writes: writeEntries(suite, txState.writes(), digestOf),
         });
       } catch (e) {
         const err = asGongzhi(e);
@@ -150,7 +161,7 @@ export class BlockExecutor {
         suite.hash,
         receiptBytes.map((b) => leafHash(suite.hash, suite.hash(b))),
       ),
-      stateRoot: nextStateRoot(suite, parent.stateRoot, writeEntries(suite, block.writes())),
+      stateRoot: nextStateRoot(suite, parent.stateRoot, writeEntries(suite, block.writes(), digestOf)),
       order: input.order,
     };
     return {

@@ -3,12 +3,20 @@ import { encodeCanonical } from '../encoding/index.js';
 import type { WriteEntry } from '../ledger/receipt.js';
 import type { PendingWrite } from './state-view.js';
 
-/** Sorted (key, H(value)|null) list of a write set: the form receipts and the state root use. */
-export function writeEntries(suite: CryptoSuite, writes: ReadonlyMap<string, PendingWrite>): WriteEntry[] {
+/**
+ * Sorted (key, H(value)|null) list of a write set: the form receipts and the state root use.
+ * `hash` defaults to the suite's; the block executor passes one that remembers each value's digest,
+ * since a block's write set holds the very values its transactions' receipts already hashed.
+ */
+export function writeEntries(
+  suite: CryptoSuite,
+  writes: ReadonlyMap<string, PendingWrite>,
+  hash: (value: Uint8Array) => Uint8Array = suite.hash,
+): WriteEntry[] {
   const keys = [...writes.keys()].sort(compareKeys);
   return keys.map((k) => {
     const v = writes.get(k) ?? null;
-    return [k, v === null ? null : suite.hash(v)];
+    return [k, v === null ? null : hash(v)];
   });
 }
 

@@ -142,16 +142,17 @@ export class GroupStore implements StateSource, NonceIndex {
     this.q = {
       meta: db.prepare<[string], { value: Buffer }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
-      state: db.prepare<[string], { value: Buffer }>('SELECT value FROM state WHERE key = ?'),
+      // pluck: the hot point reads return the column itself, not a row object per read.
+      state: db.prepare<[string], Buffer>('SELECT value FROM state WHERE key = ?').pluck(),
       putState: db.prepare('INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)'),
       delState: db.prepare('DELETE FROM state WHERE key = ?'),
       putWrite: db.prepare('INSERT INTO state_writes (height, key, value) VALUES (?, ?, ?)'),
       stateAt: db.prepare<[string, number], { value: Buffer | null }>(
         'SELECT value FROM state_writes WHERE key = ? AND height <= ? ORDER BY height DESC LIMIT 1',
       ),
-      nonce: db.prepare<[string, string], { valid_until: number }>(
-        'SELECT valid_until FROM nonces WHERE sender = ? AND nonce = ?',
-      ),
+      nonce: db
+        .prepare<[string, string], number>('SELECT 1 FROM nonces WHERE sender = ? AND nonce = ?')
+        .pluck(),
       putNonce: db.prepare('INSERT INTO nonces (sender, nonce, valid_until) VALUES (?, ?, ?)'),
       pruneNonces: db.prepare('DELETE FROM nonces WHERE valid_until < ?'),
       putBlock: db.prepare(
@@ -201,8 +202,8 @@ export class GroupStore implements StateSource, NonceIndex {
 
   /** Current committed state value. */
   getRaw(key: string): Uint8Array | undefined {
-    const r = this.q.state.get(key);
-    return r ? u8(r.value) : undefined;
+    const v = this.q.state.get(key);
+    return v === undefined ? undefined : u8(v);
   }
 
   /** State value as it was after block `height` (from the write history). */
