@@ -14,7 +14,10 @@ import type { CborMap } from '../ledger/index.js';
 import type {
   BatchResultEntry,
   BlockEventView,
+  BlockHeaderResponse,
+  BlockListResponse,
   BlockResponse,
+  BlockTxsResponse,
   GroupsResponse,
   HealthResponse,
   JsonValue,
@@ -410,6 +413,33 @@ export class GongzhiClient {
   /** A block by height, hash (hex) or 'latest'. */
   block(group: string, id: number | string = 'latest'): Promise<BlockResponse> {
     return this.request('GET', this.groupPath(group, `/blocks/${encodeURIComponent(String(id))}`));
+  }
+
+  /** A page of block headers (no transaction lists), newest first, at or below `before`. */
+  async blocks(
+    group: string,
+    page: { before?: number; limit?: number } = {},
+  ): Promise<BlockHeaderResponse[]> {
+    const r = await this.request<BlockListResponse>('GET', this.groupPath(group, '/blocks'), {
+      query: { before: page.before, limit: page.limit },
+    });
+    return r.blocks;
+  }
+
+  /** A block's header by height or hash, without its transaction list. */
+  blockHeader(group: string, id: number | string): Promise<BlockHeaderResponse> {
+    return this.request('GET', this.groupPath(group, `/blocks/${encodeURIComponent(String(id))}/header`));
+  }
+
+  /** A page of a block's transactions in block order (`next` continues, null after the last). */
+  blockTxs(
+    group: string,
+    id: number | string,
+    page: { from?: number; limit?: number } = {},
+  ): Promise<BlockTxsResponse> {
+    return this.request('GET', this.groupPath(group, `/blocks/${encodeURIComponent(String(id))}/txs`), {
+      query: { from: page.from, limit: page.limit },
+    });
   }
 
   /** The modules a group runs: methods (argument schemas, default roles) and queries (parameter and result schemas). */
