@@ -78,5 +78,6 @@ export {
   type VerifiedInclusion,
   verifyTxInclusion,
 } from './inclusion.js';
+export { type Keystore, parseKeystore, type UnlockedKey, unlockKeystore } from './keystore.js';
 export { type CryptoSuite, getSuite, isSuiteId, type KeyPair, SUITE_IDS, type SuiteId } from './suite.js';
 export { type BuildTxInput, type BuiltTx, buildTx, randomNonce } from './tx-builder.js';
