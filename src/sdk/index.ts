@@ -3,7 +3,15 @@
  * Browser-safe: depends only on the errors, encoding, portable crypto and ledger layers — no
  * node: imports and no Buffer (test/unit/sdk-browser-bundle.test.ts bundles it for browsers).
  */
-export { bytesEqual, fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from '../encoding/index.js';
+export {
+  bytesEqual,
+  type CborValue,
+  fromBase64Url,
+  fromHex,
+  toBase64Url,
+  toHex,
+  utf8,
+} from '../encoding/index.js';
 export { type ErrorCode, GongzhiError, hintFor, isGongzhiError } from '../errors/index.js';
 // The wire layer: the JSON bodies of the node API and the JSON views of ledger structures.
 export {
