@@ -60,6 +60,13 @@ export const zhActions = {
   haltedGroups: '已停止的群组',
   noneHalted: '没有停止的群组',
   nodeKey: '节点公钥',
+  verifyPresentationTitle: '核验凭证出示',
+  presentationText: '粘贴凭证出示（SD-JWT VC 或 VC-JWT）',
+  policyDisclose: '必须披露的字段（逗号分隔）',
+  policyNonce: '挑战值（nonce）',
+  policyAud: '核验方标识（aud）',
+  policyAnchor: '要求签发已在链上存证',
+  verifyPresentation: '核验',
 };
 
 export type ActionKey = keyof typeof zhActions;
@@ -120,4 +127,11 @@ export const enActions: Record<ActionKey, string> = {
   haltedGroups: 'Halted groups',
   noneHalted: 'No group has halted',
   nodeKey: 'Node key',
+  verifyPresentationTitle: 'Verify a presentation',
+  presentationText: 'Paste the presentation (SD-JWT VC or VC-JWT)',
+  policyDisclose: 'Claims that must be disclosed (comma-separated)',
+  policyNonce: 'Challenge (nonce)',
+  policyAud: 'Verifier id (aud)',
+  policyAnchor: 'Require the issuance to be anchored on the ledger',
+  verifyPresentation: 'Verify',
 };

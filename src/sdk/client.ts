@@ -212,6 +212,21 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** What a verifier asks of a presentation (the body's `policy` of the credential verify route). */
+export interface PresentationPolicy {
+  /** Claims the holder must disclose. */
+  readonly disclose: readonly string[];
+  /** The verifier's challenge, bound into the key-binding JWT. */
+  readonly nonce: string;
+  /** The verifier's identifier (the KB-JWT audience). */
+  readonly aud: string;
+  /** Issuer category the issuer must be recognised for. */
+  readonly category?: string;
+  readonly schemaId?: number;
+  readonly requireAnchor?: boolean;
+  readonly statusVia?: 'ledger' | 'published';
+}
+
 /** Client of one node's HTTP API. */
 export class GongzhiClient {
   readonly url: string;
@@ -460,6 +475,27 @@ export class GongzhiClient {
       { query: args },
     );
     return r.result;
+  }
+
+  /**
+   * Verify an SD-JWT VC presentation or a VC-JWT against the group's ledger under a verifier
+   * policy (POST /v1/groups/{group}/credentials/verify); answers the verification result
+   * (`valid`, `checks`, `errors`) whether or not the credential is valid.
+   */
+  verifyPresentation(
+    group: string,
+    presentation: string,
+    policy: PresentationPolicy,
+  ): Promise<
+    {
+      valid: boolean;
+      checks: { name: string; ok: boolean; detail: string; code?: string }[];
+      errors: string[];
+    } & Record<string, JsonValue>
+  > {
+    return this.request('POST', this.groupPath(group, '/credentials/verify'), {
+      json: { presentation, policy },
+    });
   }
 
   /** The evidence certificate of an anchored digest (verify with `verifyCertificate`). */

@@ -63,6 +63,7 @@ export {
   errorFromResponse,
   GongzhiClient,
   type GovActionInput,
+  type PresentationPolicy,
   type SendOptions,
   type SubmitOptions,
   type SubscribeOptions,

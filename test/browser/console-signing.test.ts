@@ -163,6 +163,22 @@ describe.skipIf(SKIP_REASON !== undefined)('signed actions in the web console', 
     expect(res.status).toBe(200);
   });
 
+  it('verifies a pasted presentation under the policy set on the page; a forged one fails with codes', async () => {
+    await page.click('[data-testid=nav-identity]');
+    const form = page.locator('[data-testid=verify-presentation]');
+    await form.locator('#vp-text').fill('eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJmb3JnZWQifQ.c2ln~');
+    await form.locator('#vp-disclose').fill('name, birthDate');
+    await form.locator('#vp-nonce').fill('n-42');
+    await form.locator('#vp-aud').fill('https://clinic.example');
+    await form.locator('[data-testid=verify-button]').click();
+    await expect
+      .poll(() => form.locator('[data-testid=vp-verdict]').textContent(), { timeout: 20_000 })
+      .toMatch(/^✗ Invalid: [A-Z_]+/);
+    const failed = await form.locator('.check-bad').allTextContents();
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.join(' ')).toMatch(/[A-Z]+_[A-Z_]+/);
+  });
+
   it('never sent the password or a secret key to the node', async () => {
     const secrets = [DEMO_PASSWORD];
     for (const org of ['community', 'court']) {

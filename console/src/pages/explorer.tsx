@@ -220,7 +220,9 @@ function BlockView({ group, id }: { group: string; id: string }) {
             <h3>
               {t('transactions')} ({b.header.txCount})
             </h3>
-            {b.header.txCount > 0 && <BlockTxs key={`${group}:${b.height}`} group={group} height={b.height} />}
+            {b.header.txCount > 0 && (
+              <BlockTxs key={`${group}:${b.height}`} group={group} height={b.height} />
+            )}
           </>
         )}
       </Show>
