@@ -6,14 +6,17 @@ import type { ReactNode } from 'react';
 import { client } from './api.js';
 import { Show, useLoad } from './components.js';
 import { I18nProvider, type MessageKey, useI18n } from './i18n.js';
+import { AccountPage } from './pages/account.js';
 import { EvidencePage } from './pages/evidence.js';
 import { ExplorerPage } from './pages/explorer.js';
 import { GovernancePage } from './pages/governance.js';
 import { IdentityPage } from './pages/identity.js';
 import { ModulesPage } from './pages/modules.js';
+import { OperatorPage } from './pages/operator.js';
 import { OverviewPage } from './pages/overview.js';
 import { PointsPage } from './pages/points.js';
 import { href, Link, RouterProvider, useRouter } from './router.js';
+import { useWallet, WalletProvider } from './wallet.js';
 
 export interface PageProps {
   readonly group: string;
@@ -29,10 +32,13 @@ const PAGES: readonly { path: string; label: MessageKey; page: (p: PageProps) =>
   { path: 'identity', label: 'navIdentity', page: IdentityPage },
   { path: 'points', label: 'navPoints', page: PointsPage },
   { path: 'modules', label: 'navModules', page: ModulesPage },
+  { path: 'operator', label: 'navOperator', page: OperatorPage },
+  { path: 'account', label: 'navAccount', page: AccountPage },
 ];
 
 function Frame() {
   const { t, lang, setLang } = useI18n();
+  const wallet = useWallet();
   const { loc, navigate } = useRouter();
   const [groups, reload] = useLoad(() => client.groups(), []);
   const section = loc.parts[0] ?? '';
@@ -63,11 +69,19 @@ function Frame() {
               </select>
             </label>
           )}
+          <Link
+            to={href('/account', loc.params.get('g') ?? undefined)}
+            className={`account-chip ${wallet.key ? 'unlocked' : ''}`}
+            testId="account-chip"
+          >
+            {wallet.key ? `${t('signedInAs')}: ${wallet.key.address.slice(0, 8)}…` : t('notSignedIn')}
+          </Link>
           <button
             type="button"
             className="lang"
             data-testid="lang-switch"
-            aria-label={t('language')}
+            lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}
+            title={t('language')}
             onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
           >
             {t('switchLang')}
@@ -118,7 +132,9 @@ export function App() {
   return (
     <I18nProvider>
       <RouterProvider>
-        <Frame />
+        <WalletProvider>
+          <Frame />
+        </WalletProvider>
       </RouterProvider>
     </I18nProvider>
   );

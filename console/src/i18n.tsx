@@ -4,6 +4,7 @@
  * as the ledger holds it). The choice is kept in localStorage.
  */
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
+import { type ActionKey, enActions, zhActions } from './i18n-actions.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -173,9 +174,9 @@ const zh = {
   footer: '只使用节点的公开 API；私钥不会离开浏览器。',
 };
 
-export type MessageKey = keyof typeof zh;
+export type MessageKey = keyof typeof zh | ActionKey;
 
-const en: Record<MessageKey, string> = {
+const en: Record<keyof typeof zh, string> = {
   appName: 'Gongzhi Console',
   navOverview: 'Overview',
   navExplorer: 'Blocks & transactions',
@@ -335,7 +336,10 @@ const en: Record<MessageKey, string> = {
   footer: "Uses only the node's public API; keys never leave the browser.",
 };
 
-const TABLES: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };
+const TABLES: Record<Lang, Record<MessageKey, string>> = {
+  'zh-CN': { ...zh, ...zhActions },
+  en: { ...en, ...enActions },
+};
 
 export type Translate = (key: MessageKey) => string;
 

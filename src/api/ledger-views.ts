@@ -5,9 +5,10 @@ import { fromHex, toBase64Url, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { decodeReceipt, decodeTx, leafHash, merkleProof } from '../ledger/index.js';
 import type { GroupLedger } from '../node/group-ledger.js';
-import type { StoredBlock, StoredTx } from '../storage/index.js';
+import type { StoredBlock, StoredTxEntry } from '../storage/index.js';
 import {
   type BlockEventView,
+  type BlockHeaderResponse,
   type BlockResponse,
   blockEventView,
   headerView,
@@ -25,6 +26,18 @@ export function findBlock(g: GroupLedger, id: string): StoredBlock {
   if (!b)
     throw new GongzhiError('BLOCK_NOT_FOUND', `no block ${id} in group ${g.group}`, { id, group: g.group });
   return b;
+}
+
+/** A block without its transaction list: only the blocks row is read. */
+export function blockHeaderResponse(g: GroupLedger, b: StoredBlock): BlockHeaderResponse {
+  return {
+    height: b.height,
+    hash: toHex(b.hash),
+    header: headerView(b.header),
+    headerRaw: toBase64Url(b.headerBytes),
+    signatures: signaturesView(b.signatures),
+    final: g.isFinal(b.height),
+  };
 }
 
 export function blockResponse(g: GroupLedger, b: StoredBlock): BlockResponse {
@@ -101,7 +114,7 @@ export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
   };
 }
 
-export function txIndexEntry(t: StoredTx): TxIndexEntry {
+export function txIndexEntry(t: StoredTxEntry): TxIndexEntry {
   return {
     hash: toHex(t.hash),
     height: t.height,

@@ -14,6 +14,7 @@ import type { GongzhiNode } from '../node/gongzhi-node.js';
 import { settleWithin } from '../ordering/index.js';
 import { ApiErrorBodySchema } from '../wire/index.js';
 import { BatchBudget } from './batch-body.js';
+import { registerCors } from './cors.js';
 import { sendError, toApiError } from './errors.js';
 import { Lifecycle } from './lifecycle.js';
 import { swaggerOptions } from './openapi.js';
@@ -32,6 +33,8 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Ceiling on a batch body (`limits.batchBodyBytes`, never below `bodyLimit`). */
   readonly batchBodyLimit?: number;
+  /** Web origins allowed to call the API from their pages (CORS); none by default. */
+  readonly corsOrigins?: readonly string[];
   /** `true` for Fastify's own pino logger, or a pino logger to use (default: no logging). */
   readonly logger?: boolean | Logger;
 }
@@ -114,6 +117,7 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
     ),
   );
 
+  registerCors(app, opts.corsOrigins ?? []);
   app.addHook('onRequest', async (req, reply) => {
     if (req.url === '/health') return;
     if (life.closing) {

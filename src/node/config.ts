@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { decryptKeystore, readKeystoreFile } from '../crypto/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { Genesis } from '../ledger/index.js';
+import { parseCorsOrigins } from './cors-config.js';
 import type { IdentityNodeOptions } from './identity-options.js';
 import type { NetworkOptions } from './network-options.js';
 
@@ -86,7 +87,13 @@ export interface NodeConfigFile {
   readonly dataDir: string;
   readonly nodeKeystore: string;
   readonly genesis: readonly string[];
-  readonly api: { readonly host: string; readonly port: number; readonly limits?: Partial<ApiLimits> };
+  readonly api: {
+    readonly host: string;
+    readonly port: number;
+    readonly limits?: Partial<ApiLimits>;
+    /** Web origins whose pages may call the API (CORS, ./cors-config.ts); none by default. */
+    readonly corsOrigins?: readonly string[];
+  };
   readonly mempoolLimit?: number;
   /** Most transactions of one sender pending at once (default 1000). */
   readonly mempoolSenderLimit?: number;
@@ -122,6 +129,8 @@ export interface LoadedConfig {
   readonly network?: NetworkOptions;
   /** `api.limits` over the defaults. */
   readonly apiLimits: ApiLimits;
+  /** `api.corsOrigins`, validated (empty: no cross-origin access). */
+  readonly corsOrigins: readonly string[];
   /** The identity section with its signing keys decrypted (same password) and the CA read. */
   readonly identity?: IdentityNodeOptions;
 }
@@ -146,6 +155,7 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
     throw new GongzhiError('CONFIG_INVALID', 'config field genesis must list genesis files', { path });
   }
   const apiLimits = resolveApiLimits(file.api?.limits ?? {}, abs);
+  const corsOrigins = parseCorsOrigins(file.api?.corsOrigins, abs);
   const sl = file.mempoolSenderLimit;
   if (sl !== undefined && (typeof sl !== 'number' || !Number.isSafeInteger(sl) || sl < 1)) {
     throw new GongzhiError('CONFIG_INVALID', 'config field mempoolSenderLimit must be an integer ≥ 1', {
@@ -177,6 +187,7 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
     file,
     path: abs,
     apiLimits,
+    corsOrigins,
     dataDir: resolve(base, file.dataDir),
     genesis: file.genesis.map((g) => readJson(resolve(base, g)) as Genesis),
     nodeSecretKey: ks.secretKey,

@@ -14,7 +14,10 @@ import type { CborMap } from '../ledger/index.js';
 import type {
   BatchResultEntry,
   BlockEventView,
+  BlockHeaderResponse,
+  BlockListResponse,
   BlockResponse,
+  BlockTxsResponse,
   GroupsResponse,
   HealthResponse,
   JsonValue,
@@ -207,6 +210,21 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done);
   });
+}
+
+/** What a verifier asks of a presentation (the body's `policy` of the credential verify route). */
+export interface PresentationPolicy {
+  /** Claims the holder must disclose. */
+  readonly disclose: readonly string[];
+  /** The verifier's challenge, bound into the key-binding JWT. */
+  readonly nonce: string;
+  /** The verifier's identifier (the KB-JWT audience). */
+  readonly aud: string;
+  /** Issuer category the issuer must be recognised for. */
+  readonly category?: string;
+  readonly schemaId?: number;
+  readonly requireAnchor?: boolean;
+  readonly statusVia?: 'ledger' | 'published';
 }
 
 /** Client of one node's HTTP API. */
@@ -412,6 +430,33 @@ export class GongzhiClient {
     return this.request('GET', this.groupPath(group, `/blocks/${encodeURIComponent(String(id))}`));
   }
 
+  /** A page of block headers (no transaction lists), newest first, at or below `before`. */
+  async blocks(
+    group: string,
+    page: { before?: number; limit?: number } = {},
+  ): Promise<BlockHeaderResponse[]> {
+    const r = await this.request<BlockListResponse>('GET', this.groupPath(group, '/blocks'), {
+      query: { before: page.before, limit: page.limit },
+    });
+    return r.blocks;
+  }
+
+  /** A block's header by height or hash, without its transaction list. */
+  blockHeader(group: string, id: number | string): Promise<BlockHeaderResponse> {
+    return this.request('GET', this.groupPath(group, `/blocks/${encodeURIComponent(String(id))}/header`));
+  }
+
+  /** A page of a block's transactions in block order (`next` continues, null after the last). */
+  blockTxs(
+    group: string,
+    id: number | string,
+    page: { from?: number; limit?: number } = {},
+  ): Promise<BlockTxsResponse> {
+    return this.request('GET', this.groupPath(group, `/blocks/${encodeURIComponent(String(id))}/txs`), {
+      query: { from: page.from, limit: page.limit },
+    });
+  }
+
   /** The modules a group runs: methods (argument schemas, default roles) and queries (parameter and result schemas). */
   modules(group: string): Promise<ModulesResponse> {
     return this.request('GET', this.groupPath(group, '/modules'));
@@ -430,6 +475,27 @@ export class GongzhiClient {
       { query: args },
     );
     return r.result;
+  }
+
+  /**
+   * Verify an SD-JWT VC presentation or a VC-JWT against the group's ledger under a verifier
+   * policy (POST /v1/groups/{group}/credentials/verify); answers the verification result
+   * (`valid`, `checks`, `errors`) whether or not the credential is valid.
+   */
+  verifyPresentation(
+    group: string,
+    presentation: string,
+    policy: PresentationPolicy,
+  ): Promise<
+    {
+      valid: boolean;
+      checks: { name: string; ok: boolean; detail: string; code?: string }[];
+      errors: string[];
+    } & Record<string, JsonValue>
+  > {
+    return this.request('POST', this.groupPath(group, '/credentials/verify'), {
+      json: { presentation, policy },
+    });
   }
 
   /** The evidence certificate of an anchored digest (verify with `verifyCertificate`). */

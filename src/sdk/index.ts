@@ -3,7 +3,15 @@
  * Browser-safe: depends only on the errors, encoding, portable crypto and ledger layers — no
  * node: imports and no Buffer (test/unit/sdk-browser-bundle.test.ts bundles it for browsers).
  */
-export { bytesEqual, fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from '../encoding/index.js';
+export {
+  bytesEqual,
+  type CborValue,
+  fromBase64Url,
+  fromHex,
+  toBase64Url,
+  toHex,
+  utf8,
+} from '../encoding/index.js';
 export { type ErrorCode, GongzhiError, hintFor, isGongzhiError } from '../errors/index.js';
 // The wire layer: the JSON bodies of the node API and the JSON views of ledger structures.
 export {
@@ -13,7 +21,10 @@ export {
   type BatchResultEntry,
   type BlockEventTx,
   type BlockEventView,
+  type BlockHeaderResponse,
+  type BlockListResponse,
   type BlockResponse,
+  type BlockTxsResponse,
   blockEventView,
   cborMapToJson,
   cborToJson,
@@ -52,6 +63,7 @@ export {
   errorFromResponse,
   GongzhiClient,
   type GovActionInput,
+  type PresentationPolicy,
   type SendOptions,
   type SubmitOptions,
   type SubscribeOptions,
@@ -75,5 +87,6 @@ export {
   type VerifiedInclusion,
   verifyTxInclusion,
 } from './inclusion.js';
+export { type Keystore, parseKeystore, type UnlockedKey, unlockKeystore } from './keystore.js';
 export { type CryptoSuite, getSuite, isSuiteId, type KeyPair, SUITE_IDS, type SuiteId } from './suite.js';
 export { type BuildTxInput, type BuiltTx, buildTx, randomNonce } from './tx-builder.js';

@@ -60,6 +60,19 @@ interface TxRow {
   receipt: Buffer;
 }
 
+/** A transaction's index columns (no tx or receipt bytes): one line of a block's transaction list. */
+export interface StoredTxEntry {
+  readonly hash: Uint8Array;
+  readonly height: number;
+  readonly index: number;
+  readonly sender: string;
+  readonly module: string;
+  readonly method: string;
+  readonly status: string;
+}
+
+type TxEntryRow = Omit<TxRow, 'tx' | 'receipt'>;
+
 interface BlockRow {
   height: number;
   hash: Buffer;
@@ -179,6 +192,12 @@ export class GroupStore implements StateSource, NonceIndex {
       txsByModule: db.prepare<[string, number, number], TxRow>(
         'SELECT * FROM txs WHERE module = ? AND height <= ? ORDER BY height DESC, idx DESC LIMIT ?',
       ),
+      blocksBefore: db.prepare<[number, number], BlockRow>(
+        'SELECT height, hash, header, signatures FROM blocks WHERE height <= ? ORDER BY height DESC LIMIT ?',
+      ),
+      txEntriesOfBlock: db.prepare<[number, number, number], TxEntryRow>(
+        'SELECT hash, height, idx, sender, module, method, status FROM txs WHERE height = ? AND idx >= ? ORDER BY idx LIMIT ?',
+      ),
       counts: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM txs'),
     };
     const v = this.getMeta('schemaVersion');
@@ -238,6 +257,27 @@ export class GroupStore implements StateSource, NonceIndex {
 
   txsOfBlock(height: number): StoredTx[] {
     return this.q.txsOfBlock.all(height).map(toTx);
+  }
+
+  /** Up to `limit` blocks at or below `beforeHeight`, newest first: headers only (by primary key). */
+  blocksBefore(beforeHeight: number, limit: number): StoredBlock[] {
+    return this.q.blocksBefore.all(beforeHeight, limit).map(toBlock);
+  }
+
+  /**
+   * Up to `limit` index entries of block `height` from position `from` on, by the (height, idx)
+   * index; the tx and receipt bytes are not read, so a page costs the same in a block of any size.
+   */
+  txEntriesOfBlock(height: number, from: number, limit: number): StoredTxEntry[] {
+    return this.q.txEntriesOfBlock.all(height, from, limit).map((r) => ({
+      hash: u8(r.hash),
+      height: r.height,
+      index: r.idx,
+      sender: r.sender,
+      module: r.module,
+      method: r.method,
+      status: r.status,
+    }));
   }
 
   txsBySender(sender: string, limit: number, beforeHeight = Number.MAX_SAFE_INTEGER): StoredTx[] {

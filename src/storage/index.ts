@@ -1,4 +1,10 @@
 export { assertEmptyDir, restrictConsortiumFiles } from './files.js';
-export { GroupStore, type GroupStoreOptions, type StoredBlock, type StoredTx } from './group-store.js';
+export {
+  GroupStore,
+  type GroupStoreOptions,
+  type StoredBlock,
+  type StoredTx,
+  type StoredTxEntry,
+} from './group-store.js';
 export { asStorageError, checkStoreIntegrity, type IntegrityReport } from './integrity.js';
 export { type StoredTraceEvent, TRACE_DOCUMENTS_FILE, TraceDocumentStore } from './trace-documents.js';

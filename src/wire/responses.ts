@@ -193,6 +193,32 @@ export type TxIndexEntry = Static<typeof TxIndexEntrySchema>;
 export const TxListResponseSchema = T.Object({ txs: T.Array(TxIndexEntrySchema) });
 export type TxListResponse = Static<typeof TxListResponseSchema>;
 
+/** A block without its transaction list: one entry of GET /v1/groups/:group/blocks, or /blocks/:id/header. */
+export const BlockHeaderResponseSchema = T.Object({
+  height: int(),
+  hash: str(),
+  header: HeaderViewSchema,
+  headerRaw: T.String({ description: 'base64url of the canonical CBOR header' }),
+  signatures: SignaturesSchema,
+  final: T.Boolean({ description: 'true once nodes of a quorum of organisations signed this header' }),
+});
+export type BlockHeaderResponse = Static<typeof BlockHeaderResponseSchema>;
+
+export const BlockListResponseSchema = T.Object({
+  blocks: T.Array(BlockHeaderResponseSchema, { description: 'newest first' }),
+});
+/** GET /v1/groups/:group/blocks?before=&limit= */
+export type BlockListResponse = Static<typeof BlockListResponseSchema>;
+
+export const BlockTxsResponseSchema = T.Object({
+  height: int(),
+  txCount: int(),
+  txs: T.Array(TxIndexEntrySchema, { description: 'in block order, from position `from`' }),
+  next: Nullable(int()),
+});
+/** GET /v1/groups/:group/blocks/:id/txs?from=&limit= */
+export type BlockTxsResponse = Static<typeof BlockTxsResponseSchema>;
+
 export const QueryResponseSchema = T.Object({ result: jsonValueSchema('Query result (JSON)') });
 /** GET /v1/groups/:group/query/:module/:name */
 export type QueryResponse = Static<typeof QueryResponseSchema>;

@@ -5,11 +5,12 @@
  * of the dropped genesis (or, failing that, the keys the node reports — said so on the page).
  * Each check is shown with ✓/✗, and a failed one with its code and what it means.
  */
-import { type DragEvent, useState } from 'react';
+import { type DragEvent, type FormEvent, useState } from 'react';
 import {
   CERTIFICATE_TYPE,
   type CertificateVerification,
   fileDigest,
+  fromHex,
   hintFor,
   type TrustedNode,
   toHex,
@@ -19,6 +20,8 @@ import { client, type ErrorInfo, errorInfo } from '../api.js';
 import type { PageProps } from '../app.js';
 import { ErrorBox, Fields, Hex, Json, Mark, Section } from '../components.js';
 import { formatTime, useI18n } from '../i18n.js';
+import { SendOutcome, UnlockFirst, useSend } from '../signed-form.js';
+import { useWallet } from '../wallet.js';
 
 interface Outcome {
   readonly fileName: string;
@@ -34,6 +37,8 @@ interface Outcome {
 interface Dropped {
   readonly name: string;
   readonly bytes: Uint8Array;
+  /** The file's own modification time (ms), the best "captured at" the page knows. */
+  readonly lastModified: number;
 }
 
 /** A JSON file's parsed value, or undefined when it is not JSON. */
@@ -68,7 +73,11 @@ function genesisNodes(v: unknown): TrustedNode[] | undefined {
 async function readFiles(list: FileList | null): Promise<Dropped[]> {
   const files = list === null ? [] : Array.from(list);
   return Promise.all(
-    files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+    files.map(async (f) => ({
+      name: f.name,
+      bytes: new Uint8Array(await f.arrayBuffer()),
+      lastModified: f.lastModified,
+    })),
   );
 }
 
@@ -79,6 +88,7 @@ export function EvidencePage({ group }: PageProps) {
   const [genesis, setGenesis] = useState<{ name: string; nodes: TrustedNode[] } | undefined>();
   const [outcome, setOutcome] = useState<Outcome | undefined>();
   const [error, setError] = useState<ErrorInfo | undefined>();
+  const [lastFile, setLastFile] = useState<Dropped | undefined>();
 
   const handle = async (dropped: Dropped[]) => {
     setError(undefined);
@@ -94,6 +104,7 @@ export function EvidencePage({ group }: PageProps) {
     }
     if (trusted !== genesis) setGenesis(trusted);
     if (file === undefined) return;
+    setLastFile(file);
     setBusy(true);
     try {
       const suite = await client.suite();
@@ -194,6 +205,14 @@ export function EvidencePage({ group }: PageProps) {
                 <Mark ok={false} /> {t('notAnchored')}
               </p>
               <ErrorBox error={outcome.lookupError} />
+              {lastFile !== undefined && (
+                <AnchorForm
+                  group={group}
+                  file={lastFile}
+                  digest={outcome.digest}
+                  onAnchored={() => handle([lastFile])}
+                />
+              )}
             </>
           )}
           {v && (
@@ -260,5 +279,65 @@ export function EvidencePage({ group }: PageProps) {
         </Section>
       )}
     </div>
+  );
+}
+
+/**
+ * Anchor the dropped file as the unlocked account: its digest (computed here) and the signer's
+ * own description of it. The file itself never leaves the page.
+ */
+function AnchorForm({
+  group,
+  file,
+  digest,
+  onAnchored,
+}: {
+  group: string;
+  file: Dropped;
+  digest: string;
+  onAnchored: () => void;
+}) {
+  const { t } = useI18n();
+  const wallet = useWallet();
+  const [type, setType] = useState('document');
+  const [ref, setRef] = useState('');
+  const [state, send] = useSend();
+  if (wallet.key === undefined) return <UnlockFirst group={group} />;
+  const key = wallet.key;
+  const anchor = async (e: FormEvent) => {
+    e.preventDefault();
+    await send(async () => {
+      const suite = await client.suite();
+      const r = await wallet.send(group, 'evidence', 'anchor', {
+        digest: fromHex(digest),
+        alg: suite.hashName,
+        meta: {
+          type,
+          capturedBy: key.address,
+          capturedAt: file.lastModified,
+          method: 'web-console',
+          ...(ref.trim() === '' ? {} : { ref: ref.trim() }),
+        },
+      });
+      onAnchored();
+      return r;
+    });
+  };
+  return (
+    <form className="query-form" onSubmit={anchor} data-testid="anchor-form">
+      <h3>{t('anchorTitle')}</h3>
+      <div className="form-row">
+        <label htmlFor="anchor-type">{t('anchorType')}</label>
+        <input id="anchor-type" value={type} onChange={(e) => setType(e.target.value)} />
+      </div>
+      <div className="form-row">
+        <label htmlFor="anchor-ref">{t('anchorRef')}</label>
+        <input id="anchor-ref" value={ref} onChange={(e) => setRef(e.target.value)} />
+      </div>
+      <button type="submit" data-testid="anchor-button" disabled={state !== undefined && 'busy' in state}>
+        {t('anchorButton')}
+      </button>
+      <SendOutcome state={state} group={group} />
+    </form>
   );
 }

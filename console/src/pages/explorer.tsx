@@ -1,12 +1,14 @@
 /**
  * Block and transaction explorer. Every view asks the node only for what it shows, through the
- * indexed routes: a page of blocks is PAGE_BLOCKS lookups by height, an account's or a module's
- * transactions come from the paged index route (`limit` + `before`), a transaction is one lookup
- * by hash — so pages stay as fast with millions of transactions as with ten.
+ * indexed routes: a page of blocks is one header-only page (`GET …/blocks?before=&limit=`), a
+ * block is its header plus one page of its transactions (`…/blocks/{id}/txs?from=&limit=`), an
+ * account's or a module's transactions come from the paged index route (`limit` + `before`), a
+ * transaction is one lookup by hash — so pages stay as fast with millions of transactions, and
+ * with blocks of thousands, as with ten.
  */
 import { type FormEvent, useState } from 'react';
 import {
-  type BlockResponse,
+  type BlockHeaderResponse,
   type TxIndexEntry,
   type TxResponse,
   verifyTxInclusion,
@@ -19,8 +21,8 @@ import { href, Link, useRouter } from '../router.js';
 
 const PAGE_BLOCKS = 10;
 const PAGE_TXS = 20;
-/** Transaction hashes of one block shown before "show more". */
-const BLOCK_TXS_SHOWN = 50;
+/** Transactions of one block per page ("show more" asks for the next). */
+const BLOCK_TXS_PAGE = 50;
 
 export function ExplorerPage({ group, rest }: PageProps) {
   const [kind, id] = rest;
@@ -90,12 +92,11 @@ function LatestBlocks({ group }: { group: string }) {
   const { loc, navigate } = useRouter();
   const at = loc.params.get('at');
   const [v, reload] = useLoad(async () => {
-    const latest = await client.block(group, 'latest');
-    const top = at !== null && /^[0-9]+$/.test(at) ? Math.min(Number(at), latest.height) : latest.height;
-    const heights: number[] = [];
-    for (let h = top; h > top - PAGE_BLOCKS && h >= 0; h--) heights.push(h);
-    const blocks = await Promise.all(heights.map((h) => client.block(group, h)));
-    return { latest: latest.height, top, blocks };
+    const newest = await client.blocks(group, { limit: 1 });
+    const latest = newest[0]?.height ?? 0;
+    const top = at !== null && /^[0-9]+$/.test(at) ? Math.min(Number(at), latest) : latest;
+    const blocks = await client.blocks(group, { before: top, limit: PAGE_BLOCKS });
+    return { latest, top, blocks };
   }, [group, at]);
   const page = (top: number) => navigate(`${href('/explorer', group)}&at=${top}`);
   return (
@@ -177,11 +178,8 @@ function ModuleBrowse({ group }: { group: string }) {
 
 function BlockView({ group, id }: { group: string; id: string }) {
   const { t, lang } = useI18n();
-  const [shown, setShown] = useState(BLOCK_TXS_SHOWN);
-  const [v, reload] = useLoad<BlockResponse>(
-    () => client.block(group, /^[0-9]+$/.test(id) ? Number(id) : id),
-    [group, id],
-  );
+  const blockId = /^[0-9]+$/.test(id) ? Number(id) : id;
+  const [v, reload] = useLoad<BlockHeaderResponse>(() => client.blockHeader(group, blockId), [group, id]);
   return (
     <Section title={`${t('block')} ${id.length > 15 ? '' : id}`} testId="block-view">
       <Show v={v} onRetry={reload}>
@@ -220,26 +218,76 @@ function BlockView({ group, id }: { group: string; id: string }) {
               ]}
             />
             <h3>
-              {t('transactions')} ({b.txs.length})
+              {t('transactions')} ({b.header.txCount})
             </h3>
-            <ul className="hash-list">
-              {b.txs.slice(0, shown).map((h) => (
-                <li key={h}>
-                  <Link to={href(`/explorer/tx/${h}`, group)} testId="block-tx">
-                    <Hex value={h} keep={16} />
-                  </Link>
-                </li>
-              ))}
-            </ul>
-            {b.txs.length > shown && (
-              <button type="button" onClick={() => setShown((n) => n + BLOCK_TXS_SHOWN)}>
-                {t('showMore')}
-              </button>
+            {b.header.txCount > 0 && (
+              <BlockTxs key={`${group}:${b.height}`} group={group} height={b.height} />
             )}
           </>
         )}
       </Show>
     </Section>
+  );
+}
+
+/** A block's transactions, BLOCK_TXS_PAGE at a time from the paged route; "show more" appends. */
+function BlockTxs({ group, height }: { group: string; height: number }) {
+  const { t } = useI18n();
+  const [rows, setRows] = useState<TxIndexEntry[]>([]);
+  const [next, setNext] = useState<number | null>(0);
+  const [more, setMore] = useState(0);
+  const [v, reload] = useLoad(async () => {
+    const from = next ?? 0;
+    const page = await client.blockTxs(group, height, { from, limit: BLOCK_TXS_PAGE });
+    // Appended once per page, even if the same page is answered twice.
+    setRows((r) => (r.length === from ? [...r, ...page.txs] : r));
+    setNext(page.next);
+    return page;
+  }, [group, height, more]);
+  return (
+    <>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t('index')}</th>
+              <th>{t('hash')}</th>
+              <th>{t('method')}</th>
+              <th>{t('sender')}</th>
+              <th>{t('status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((x) => (
+              <tr key={x.hash}>
+                <td>{x.index}</td>
+                <td>
+                  <Link to={href(`/explorer/tx/${x.hash}`, group)} testId="block-tx">
+                    <Hex value={x.hash} keep={8} />
+                  </Link>
+                </td>
+                <td>
+                  {x.module}.{x.method}
+                </td>
+                <td>
+                  <Link to={href(`/explorer/account/${x.sender}`, group)}>
+                    <Hex value={x.sender} keep={6} />
+                  </Link>
+                </td>
+                <td className={x.status === 'ok' ? 'ok' : 'bad'}>{x.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {v.state === 'error' && <ErrorBox error={v.error} onRetry={reload} />}
+      {v.state === 'loading' && <p className="muted">{t('loading')}</p>}
+      {v.state === 'ok' && next !== null && (
+        <button type="button" data-testid="block-txs-more" onClick={() => setMore((n) => n + 1)}>
+          {t('showMore')}
+        </button>
+      )}
+    </>
   );
 }
 

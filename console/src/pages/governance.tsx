@@ -4,11 +4,15 @@
  * chain parameters, the permission table (method → roles) and every proposal with its votes.
  * All from the governance module's queries.
  */
+import { type FormEvent, useState } from 'react';
+import type { CborValue } from '../../../src/sdk/index.js';
 import { client } from '../api.js';
 import type { PageProps } from '../app.js';
 import { Hex, Json, Section, Show, useLoad } from '../components.js';
 import { useI18n } from '../i18n.js';
 import { href, Link } from '../router.js';
+import { SendOutcome, UnlockFirst, useSend } from '../signed-form.js';
+import { useWallet } from '../wallet.js';
 
 interface Org {
   id: string;
@@ -46,7 +50,21 @@ export function GovernancePage({ group }: PageProps) {
     () => client.query<Record<string, string[]>>(group, 'governance', 'permissions'),
     [group],
   );
-  const [proposals] = useLoad(() => client.query<Proposal[]>(group, 'governance', 'proposals'), [group]);
+  const [proposals, reloadProposals] = useLoad(
+    () => client.query<Proposal[]>(group, 'governance', 'proposals'),
+    [group],
+  );
+  const wallet = useWallet();
+  const [voteState, sendVote] = useSend();
+  const [voted, setVoted] = useState<number | undefined>();
+  const vote = (id: number, approve: boolean) => {
+    setVoted(id);
+    void sendVote(async () => {
+      const r = await wallet.send(group, 'governance', 'vote', { id, approve });
+      reloadProposals();
+      return r;
+    });
+  };
   const account = (a: string) => (
     <Link to={href(`/explorer/account/${a}`, group)}>
       <Hex value={a} keep={8} />
@@ -179,6 +197,9 @@ export function GovernancePage({ group }: PageProps) {
           )}
         </Show>
       </Section>
+      <Section title={t('proposeTitle')} testId="propose">
+        <ProposeForm group={group} onProposed={reloadProposals} />
+      </Section>
       <Section title={t('proposals')} testId="proposals">
         <Show v={proposals}>
           {(list) =>
@@ -204,6 +225,10 @@ export function GovernancePage({ group }: PageProps) {
                       <p>
                         {t('votes')}: {yes} {t('approve')} / {votes.length - yes} {t('reject')}
                       </p>
+                      <div className="vote" data-testid={`vote-${p.id}`}>
+                        {p.status === 'open' && <VoteButtons id={p.id} onVote={vote} />}
+                        {voted === p.id && <SendOutcome state={voteState} group={group} />}
+                      </div>
                       <details>
                         <summary>
                           {t('action')}: {p.action.type}
@@ -225,5 +250,60 @@ export function GovernancePage({ group }: PageProps) {
         </Show>
       </Section>
     </div>
+  );
+}
+
+/**
+ * Approve or reject an open proposal as the unlocked account (a committee member). The outcome
+ * lives in the page (`state`), not here: the proposal list reloads after a vote.
+ */
+function VoteButtons({ id, onVote }: { id: number; onVote: (id: number, approve: boolean) => void }) {
+  const { t } = useI18n();
+  const wallet = useWallet();
+  if (wallet.key === undefined) return null;
+  return (
+    <>
+      <button type="button" data-testid="vote-approve" onClick={() => onVote(id, true)}>
+        {t('voteApprove')}
+      </button>{' '}
+      <button type="button" data-testid="vote-reject" onClick={() => onVote(id, false)}>
+        {t('voteReject')}
+      </button>
+    </>
+  );
+}
+
+const EXAMPLE_ACTION = '{"type": "setParam", "name": "maxBlockTxs", "value": 2000}';
+
+/** A proposal's action as JSON (the governance module's action schema), signed and sent. */
+function ProposeForm({ group, onProposed }: { group: string; onProposed: () => void }) {
+  const { t } = useI18n();
+  const wallet = useWallet();
+  const [text, setText] = useState(EXAMPLE_ACTION);
+  const [state, send] = useSend();
+  if (wallet.key === undefined) return <UnlockFirst group={group} />;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void send(async () => {
+      let action: CborValue;
+      try {
+        action = JSON.parse(text) as CborValue;
+      } catch {
+        throw new Error(`action: ${t('badJson')}`);
+      }
+      const r = await wallet.send(group, 'governance', 'propose', { action });
+      onProposed();
+      return r;
+    });
+  };
+  return (
+    <form className="query-form" onSubmit={submit} data-testid="propose-form">
+      <label htmlFor="propose-action">{t('proposeIntro')}</label>
+      <textarea id="propose-action" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
+      <button type="submit" data-testid="propose-button" disabled={state !== undefined && 'busy' in state}>
+        {t('signAndSend')}
+      </button>
+      <SendOutcome state={state} group={group} />
+    </form>
   );
 }

@@ -8,6 +8,7 @@ import { client } from '../api.js';
 import type { PageProps } from '../app.js';
 import { Json, Section, Show, useLoad } from '../components.js';
 import { useI18n } from '../i18n.js';
+import { PresentationForm } from '../presentation-form.js';
 import { Qr } from '../qr.js';
 import { QueryForm } from '../query-form.js';
 
@@ -49,6 +50,9 @@ export function IdentityPage({ group }: PageProps) {
               </Section>
               <Section title={t('issuers')} testId="issuers">
                 <QueryForm group={group} module="identity" query="issuers" args={q('issuers')} />
+              </Section>
+              <Section title={t('verifyPresentationTitle')} testId="presentation">
+                <PresentationForm group={group} />
               </Section>
               <Section title={t('statusList')} testId="status-list">
                 <QueryForm group={group} module="identity" query="statusList" args={q('statusList')} />

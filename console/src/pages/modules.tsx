@@ -10,6 +10,7 @@ import { type Translate, useI18n } from '../i18n.js';
 import { QueryForm } from '../query-form.js';
 import { href, Link } from '../router.js';
 import { fieldsOf } from '../schema.js';
+import { MethodForm } from '../signed-form.js';
 
 function FieldTable({ schema, t }: { schema: unknown; t: Translate }) {
   const fields = fieldsOf(schema);
@@ -89,7 +90,7 @@ export function ModulesPage({ group, rest }: PageProps) {
                     {t('methodsTitle')} ({x.methods.length})
                   </h3>
                   {x.methods.map((me) => (
-                    <details key={me.name} className="op">
+                    <details key={me.name} className="op" data-testid={`method-card-${x.name}.${me.name}`}>
                       <summary>
                         <code>{me.name}</code> <span className="muted">{me.summary}</span>
                       </summary>
@@ -97,6 +98,7 @@ export function ModulesPage({ group, rest }: PageProps) {
                         {t('defaultRoles')}: {me.roles.map((r) => (r === '*' ? t('anyone') : r)).join(', ')}
                       </p>
                       <FieldTable schema={me.args} t={t} />
+                      <MethodForm group={group} module={x.name} method={me.name} args={me.args} />
                     </details>
                   ))}
                 </Section>

@@ -120,7 +120,13 @@ export function registerStart(program: Command): void {
         const port = o.port ?? cfg.file.api.port;
         let server: Awaited<ReturnType<typeof startServer>>;
         try {
-          server = await startServer(node, { host, port, logger, limits: cfg.apiLimits });
+          server = await startServer(node, {
+            host,
+            port,
+            logger,
+            limits: cfg.apiLimits,
+            corsOrigins: cfg.corsOrigins,
+          });
         } catch (e) {
           await cosigners?.close();
           await node.close();
