@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { decryptKeystore, readKeystoreFile } from '../crypto/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { Genesis } from '../ledger/index.js';
+import { type HealthThresholds, resolveHealthThresholds } from './health.js';
 import type { IdentityNodeOptions } from './identity-options.js';
 import type { NetworkOptions } from './network-options.js';
 
@@ -95,6 +96,8 @@ export interface NodeConfigFile {
   readonly cutWhenIdle?: boolean;
   /** Present: order through the consortium's NATS JetStream cluster (TLS paths relative to this file). */
   readonly network?: NetworkOptions;
+  /** When GET /health calls a group degraded (./health.ts, DEFAULT_HEALTH_THRESHOLDS). */
+  readonly health?: Partial<HealthThresholds>;
   /** Log level (pino: trace … fatal); `--log-level` overrides it. Default info. */
   readonly logLevel?: string;
   /**
@@ -120,6 +123,8 @@ export interface LoadedConfig {
   readonly network?: NetworkOptions;
   /** `api.limits` over the defaults. */
   readonly apiLimits: ApiLimits;
+  /** `health` over the defaults. */
+  readonly health: HealthThresholds;
   /** The identity section with its signing keys decrypted (same password) and the CA read. */
   readonly identity?: IdentityNodeOptions;
 }
@@ -144,6 +149,7 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
     throw new GongzhiError('CONFIG_INVALID', 'config field genesis must list genesis files', { path });
   }
   const apiLimits = resolveApiLimits(file.api?.limits ?? {}, abs);
+  const health = resolveHealthThresholds(file.health ?? {}, abs);
   const sl = file.mempoolSenderLimit;
   if (sl !== undefined && (typeof sl !== 'number' || !Number.isSafeInteger(sl) || sl < 1)) {
     throw new GongzhiError('CONFIG_INVALID', 'config field mempoolSenderLimit must be an integer ≥ 1', {
@@ -175,6 +181,7 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
     file,
     path: abs,
     apiLimits,
+    health,
     dataDir: resolve(base, file.dataDir),
     genesis: file.genesis.map((g) => readJson(resolve(base, g)) as Genesis),
     nodeSecretKey: ks.secretKey,
