@@ -40,7 +40,10 @@ export interface NodeOptions {
   readonly verifyWorkers?: number;
   readonly logger: Logger;
   readonly modules?: readonly LedgerModule[];
-  /** Solo orderer: cut at once when idle (default true) instead of waiting blockIntervalMs. */
+  /**
+   * Cut at once when idle (default true) instead of waiting blockIntervalMs: the solo orderer when
+   * nothing is in flight, the JetStream orderer when the last block closed an interval ago or more.
+   */
   readonly cutWhenIdle?: boolean;
   /** Order through NATS JetStream with the other organisations' nodes instead of in process. */
   readonly network?: NetworkOptions;
@@ -130,6 +133,7 @@ export class GongzhiNode {
             seal: ctx.seal,
             isMemberSeal: ctx.isMemberSeal,
             ...(net.publishBudgetMs === undefined ? {} : { publishBudgetMs: net.publishBudgetMs }),
+            ...(opts.cutWhenIdle === undefined ? {} : { cutWhenIdle: opts.cutWhenIdle }),
             logger: opts.logger.child({ group: ctx.group, component: 'jetstream' }),
           });
       }

@@ -50,6 +50,14 @@ export interface JetStreamOrdererOptions {
    * DEFAULT_PUBLISH_BUDGET_MS). Cut markers are retried for as long as their block is open.
    */
   readonly publishBudgetMs?: number;
+  /**
+   * Post the cut marker at once when the last block closed more than `blockIntervalMs` ago (an idle
+   * group), instead of always waiting the interval after the block opened (default true). Blocks
+   * still close at most about once per interval under load; only the time a lone transaction waits
+   * changes. Safe for determinism: every node cuts at the marker's place in the stream, whoever
+   * posted it and whenever.
+   */
+  readonly cutWhenIdle?: boolean;
 }
 
 /** How often the orderer checks that an open block has a cut marker coming, and probes the stream. */
@@ -156,6 +164,8 @@ export class JetStreamOrderer implements Orderer {
   private cutPosting: number | undefined;
   private check: NodeJS.Timeout | undefined;
   private ticks = 0;
+  /** Date.now() when the last block closed (0: none since start, so the first cut is not held). */
+  private lastCloseAt = 0;
   private probing = false;
   private state: { reachable: boolean; lastOkAt: number | undefined; error?: string; leader?: string } = {
     reachable: true,
@@ -253,6 +263,7 @@ export class JetStreamOrderer implements Orderer {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    this.lastCloseAt = Date.now();
     const txs: CandidateTx[] = [];
     for (const e of b.entries) {
       const c = this.opts.toCandidate(e.bytes);
@@ -265,10 +276,13 @@ export class JetStreamOrderer implements Orderer {
     if (this.timer && this.timerHeight === height) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerHeight = height;
+    const interval = this.opts.blockIntervalMs();
+    const delay =
+      this.opts.cutWhenIdle === false ? interval : Math.max(0, this.lastCloseAt + interval - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.postCut(height);
-    }, this.opts.blockIntervalMs());
+    }, delay);
   }
 
   /** Whether block `height` is still open (not cut yet, and holding transactions). */
