@@ -135,6 +135,8 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       const done = Promise.all(orgs.map((o) => worker(o)));
       return {
         acked,
+        commitsAfter: (t: number) => commitTimes.filter((x) => x >= t).length,
+        firstCommitAfter: (t: number) => commitTimes.find((x) => x >= t) ?? Number.NaN,
         /** Longest gap between two acknowledged commits (ms). */
         gap: () => commitTimes.slice(1).reduce((m, t, i) => Math.max(m, t - (commitTimes[i] as number)), 0),
         stop: async () => {
@@ -317,11 +319,17 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       );
       expect(main(degraded).ordering?.reachable).toBe(false);
       await sleep(10_000);
+      const upAt = Date.now();
       await cli('network', 'up', dir, '--timeout', '90000');
+      const backAt = Date.now();
       for (const e of readPids(dir)?.nats ?? []) killOnExit(e.pid);
-      await sleep(3000);
+      await eventually(async () => (l.commitsAfter(backAt) > 0 ? true : undefined), 60_000, 'a commit after');
+      await sleep(1000);
       await l.stop();
-      console.info(`[faults] majority loss 10 s: longest gap between commits ${l.gap()} ms`);
+      console.info(
+        `[faults] majority loss 10 s: longest gap between commits ${l.gap()} ms; ` +
+          `network up took ${backAt - upAt} ms; first commit ${l.firstCommitAfter(backAt) - backAt} ms after it`,
+      );
       await afterChecks(l.acked);
     }, 240_000);
   },

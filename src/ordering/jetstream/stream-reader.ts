@@ -60,6 +60,7 @@ export class StreamReader {
 
   private async run(handle: MessageHandler): Promise<void> {
     const js = jetstream(this.nc);
+    let failures = 0;
     while (!this.stopping) {
       try {
         const consumer = await js.consumers.get(this.stream, {
@@ -81,9 +82,12 @@ export class StreamReader {
           this.nextSeq = m.seq + 1;
           this.lastProgress = Date.now();
         }
+        failures = 0;
       } catch (e) {
         if (this.stopping) return;
-        this.logger.warn({ err: e, stream: this.stream }, 'stream consumer failed; recreating');
+        // Every 250 ms while the cluster is away: the first failure and every 40th are enough to log.
+        if (failures++ % 40 === 0)
+          this.logger.warn({ err: e, stream: this.stream, failures }, 'stream consumer failed; recreating');
       }
       if (!this.stopping) await new Promise((r) => setTimeout(r, 250));
     }
