@@ -3,6 +3,13 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 /** How long a publish keeps retrying by default (ms): a stream leader election takes 4–8 s, a restart longer. */
 export const DEFAULT_PUBLISH_BUDGET_MS = 30_000;
 
+/**
+ * How long one attempt waits for the stream's acknowledgement. A publish in flight when the stream
+ * leader dies is only retried after this, so it is short (it was 5 s); a retry of a slow but
+ * stored publish is harmless (same message id, deduplicated).
+ */
+const ACK_TIMEOUT_MS = 2000;
+
 /** Longest pause between two attempts: once the stream answers again, the next attempt is at most this far off. */
 const MAX_RETRY_PAUSE_MS = 500;
 
@@ -25,7 +32,7 @@ export async function publishWithRetry(
   let delay = 100;
   for (let attempt = 1; ; attempt++) {
     try {
-      await js.publish(subject, data, { msgID, timeout: 5000 });
+      await js.publish(subject, data, { msgID, timeout: ACK_TIMEOUT_MS });
       return;
     } catch (e) {
       onFail?.(e, attempt);

@@ -67,8 +67,9 @@ export class StreamReader {
           deliver_policy: DeliverPolicy.StartSequence,
           opt_start_seq: Math.max(1, this.nextSeq),
         });
-        // Short pulls: a consumer whose server died is noticed within seconds, not the default 30 s.
-        const messages = await consumer.consume({ expires: 5000 });
+        // Short pulls and 1 s heartbeats: a consumer whose server died is noticed after two missed
+        // heartbeats (~2 s; the default, half of `expires`, took ~5 s), not the default 30 s.
+        const messages = await consumer.consume({ expires: 5000, idle_heartbeat: 1000 });
         this.messages = messages;
         void this.watch(messages);
         for await (const m of messages) {
