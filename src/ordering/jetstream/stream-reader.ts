@@ -19,6 +19,8 @@ export class StreamReader {
   private messages: { stop(): void } | undefined;
   private loop: Promise<void> | undefined;
   private handling = false;
+  /** Messages handled since start (a gap before the first one is retention, not a skip). */
+  private handled = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -74,6 +76,20 @@ export class StreamReader {
         void this.watch(messages);
         for await (const m of messages) {
           if (this.stopping) break;
+          // Sequences only grow: one at or below what was handled is a redelivery (a consumer
+          // reset racing this one) and must not be handled twice — the cutter would count it again.
+          if (m.seq < this.nextSeq) {
+            this.logger.warn(
+              { stream: this.stream, seq: m.seq, next: this.nextSeq },
+              'skipped a redelivered message',
+            );
+            continue;
+          }
+          if (m.seq > this.nextSeq && this.handled > 0) {
+            // Nothing is ever deleted from these streams: a hole means the consumer skipped messages.
+            this.logger.warn({ stream: this.stream, seq: m.seq, next: this.nextSeq }, 'stream sequence gap');
+          }
+          this.handled++;
           this.handling = true;
           try {
             await handle(m);
