@@ -1,13 +1,24 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { GroupHealth } from './health.js';
+
+/** What the health gauges read of each group (HealthReading of ./health.ts fits; declared here so metrics imports nothing of the node). */
+export interface HealthReading {
+  readonly id: string;
+  readonly ordering: { readonly reachable: boolean };
+  readonly lastCutAgeMs: number;
+  readonly cutStallMs: number;
+  readonly finalHeight: number;
+  readonly finalLag?: number;
+  readonly degraded: readonly string[];
+  readonly halted?: string;
+}
 
 /** A gauge per group filled from the health report at each scrape. */
 function healthGauge(
   registry: Registry,
   name: string,
   help: string,
-  source: () => readonly GroupHealth[],
-  value: (h: GroupHealth) => number | undefined,
+  source: () => readonly HealthReading[],
+  value: (h: HealthReading) => number | undefined,
 ): Gauge {
   return new Gauge({
     name,
@@ -64,10 +75,10 @@ export class NodeMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5],
     registers: [this.registry],
   });
-  private healthSource: () => readonly GroupHealth[] = () => [];
+  private healthSource: () => readonly HealthReading[] = () => [];
 
   /** Where the health gauges read from (the node, once it has groups). */
-  setHealthSource(source: () => readonly GroupHealth[]): void {
+  setHealthSource(source: () => readonly HealthReading[]): void {
     this.healthSource = source;
   }
 
