@@ -28,7 +28,12 @@ interface Health {
 }
 
 async function health(url: string): Promise<Health> {
-  return (await (await fetch(`${url}/health`)).json()) as Health;
+  try {
+    return (await (await fetch(`${url}/health`)).json()) as Health;
+  } catch {
+    // A pooled keep-alive socket the node closed meanwhile ("other side closed"): once more, fresh.
+    return (await (await fetch(`${url}/health`, { headers: { connection: 'close' } })).json()) as Health;
+  }
 }
 
 /**
