@@ -57,7 +57,9 @@ export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
   const suite = g.suite;
   const stored = g.store.tx(fromHex(hashHex));
   if (!stored) {
-    if (!g.isPending(hashHex)) {
+    const pending = g.isPending(hashHex);
+    const drop = pending ? undefined : g.dropped(hashHex);
+    if (!pending && !drop) {
       throw new GongzhiError('TX_NOT_FOUND', 'transaction is neither pending nor committed', {
         hash: hashHex,
         group: g.group,
@@ -65,7 +67,12 @@ export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
     }
     return {
       hash: hashHex,
-      status: 'pending',
+      ...(drop
+        ? {
+            status: 'dropped' as const,
+            reason: { code: drop.error.code, message: drop.error.message, at: drop.at },
+          }
+        : { status: 'pending' as const, ordered: g.isOrdered(hashHex) }),
       suite: suite.id,
       height: null,
       index: null,

@@ -218,12 +218,17 @@ async function mainNetwork(): Promise<void> {
   const embedded = await endToEnd('ed25519', arg('--txs', 20_000), 1000, 1000, 4);
   const verifyEd = measureVerifyRate('ed25519', 1000);
   reportEndToEnd('ed25519', embedded, verifyEd, 1000);
-  const net = await benchNetwork({ txs: arg('--txs', 20_000), progress });
+  const net = await benchNetwork({
+    txs: arg('--txs', 20_000),
+    progress,
+    cutTimer: process.argv.includes('--cut-timer'),
+  });
   const r = (x: number) => Math.round(x);
   report(
     {
       bench: 'network-e2e',
       suite: 'ed25519',
+      cutWhenIdle: !process.argv.includes('--cut-timer'),
       nodes: net.nodes,
       natsServers: net.natsServers,
       txs: net.committed,

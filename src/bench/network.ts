@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getSuite } from '../crypto/index.js';
@@ -28,7 +28,12 @@ interface Health {
 }
 
 async function health(url: string): Promise<Health> {
-  return (await (await fetch(`${url}/health`)).json()) as Health;
+  try {
+    return (await (await fetch(`${url}/health`)).json()) as Health;
+  } catch {
+    // A pooled keep-alive socket the node closed meanwhile ("other side closed"): once more, fresh.
+    return (await (await fetch(`${url}/health`, { headers: { connection: 'close' } })).json()) as Health;
+  }
 }
 
 /**
@@ -36,7 +41,12 @@ async function health(url: string): Promise<Health> {
  * final transactions per second (batches submitted round-robin to the four nodes), submit → final
  * latency one transaction at a time, and CPU per node.
  */
-export async function benchNetwork(o: { txs: number; progress: (m: string) => void }) {
+export async function benchNetwork(o: {
+  txs: number;
+  progress: (m: string) => void;
+  /** Nodes always wait blockIntervalMs before cutting (cutWhenIdle false), for the before/after figure. */
+  cutTimer?: boolean;
+}) {
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-net-'));
   const password = 'bench';
   const suite = getSuite('ed25519');
@@ -55,6 +65,15 @@ export async function benchNetwork(o: { txs: number; progress: (m: string) => vo
       timestamp: 1_700_000_000_000,
       permissions: { 'evidence.anchor': ['*'] },
     });
+    if (o.cutTimer === true) {
+      for (const n of init.network.nodes) {
+        const path = join(dir, n.config);
+        writeFileSync(
+          path,
+          JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), cutWhenIdle: false }),
+        );
+      }
+    }
     o.progress(`network in ${dir}: starting 3 NATS servers and 4 nodes`);
     const up = await networkUp(dir, { password, logLevel: 'warn' });
     const urls = up.nodes.map((n) => n.url);

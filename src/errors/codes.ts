@@ -52,6 +52,14 @@ export const CORE_ERRORS = {
   TX_NONCE_REPLAYED: s(409, 'Use a fresh nonce; the SDK picks one for each transaction.'),
   TX_DUPLICATE: s(409, 'This transaction is already pending or committed; look it up by hash.'),
   TX_NOT_FOUND: s(404, 'Check the hash, or wait for the transaction to commit.'),
+  TX_PENDING_ORDERED: s(
+    504,
+    'In the ordering stream: it will commit. Do not rebuild it; poll GET /v1/groups/{group}/txs/{hash}.',
+  ),
+  TX_PENDING_NOT_ORDERED: s(
+    504,
+    'Admitted, not yet taken by the ordering service: poll GET /v1/groups/{group}/txs/{hash}; if it says dropped, resubmit the same signed transaction.',
+  ),
   TX_SUITE_MISMATCH: s(400, 'Sign with a key of the chain’s suite.'),
   // execution (recorded in receipts)
   EXEC_UNKNOWN_MODULE: s(400, 'List the modules with GET /v1/groups/{group}/modules or /openapi.json.'),

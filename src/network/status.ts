@@ -8,6 +8,13 @@ export interface GroupStatus {
   /** Only when the node's API reports it. */
   readonly finalHeight?: number;
   readonly mempool?: number;
+  /** From /health: whether the node reaches the ordering service, and the stream's leader. */
+  readonly ordering?: { readonly reachable: boolean; readonly leader?: string };
+  /** From /health: ms since the node committed a block, and head minus final height. */
+  readonly lastCutAgeMs?: number;
+  readonly finalLag?: number;
+  /** From /health: what makes the group degraded (empty or absent when healthy). */
+  readonly degraded?: readonly string[];
 }
 
 export interface NodeStatus {
@@ -17,7 +24,7 @@ export interface NodeStatus {
   readonly pid?: number;
   /** Whether the recorded process runs ('unrecorded' when `network up` did not start it). */
   readonly process: 'running' | 'stopped' | 'unrecorded';
-  /** GET /health: 'ok', 'shutting-down', or 'down' when it does not answer. */
+  /** GET /health: 'ok', 'degraded', 'halted', 'shutting-down', or 'down' when it does not answer. */
   readonly health: string;
   readonly nodeId?: string;
   readonly groups: GroupStatus[];
@@ -62,7 +69,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : und
 
 /** Merge the group lists of /health (height, mempool) and /v1/node (height, maybe finalHeight). */
 function mergeGroups(health: unknown, info: unknown): GroupStatus[] {
-  const byId = new Map<string, { id: string; height: number; finalHeight?: number; mempool?: number }>();
+  const byId = new Map<string, GroupStatus>();
   for (const src of [info, health]) {
     const list = isObj(src) && Array.isArray(src.groups) ? src.groups : [];
     for (const g of list) {
@@ -71,11 +78,28 @@ function mergeGroups(health: unknown, info: unknown): GroupStatus[] {
       const height = num(g.height);
       const fin = num(g.finalHeight);
       const mempool = num(g.mempool);
+      const lastCutAgeMs = num(g.lastCutAgeMs);
+      const finalLag = num(g.finalLag);
+      const o = isObj(g.ordering) && typeof g.ordering.reachable === 'boolean' ? g.ordering : undefined;
+      const degraded = Array.isArray(g.degraded)
+        ? g.degraded.filter((d) => typeof d === 'string')
+        : undefined;
       byId.set(g.id, {
         ...cur,
         ...(height === undefined ? {} : { height: Math.max(cur.height, height) }),
         ...(fin === undefined ? {} : { finalHeight: fin }),
         ...(mempool === undefined ? {} : { mempool }),
+        ...(lastCutAgeMs === undefined ? {} : { lastCutAgeMs }),
+        ...(finalLag === undefined ? {} : { finalLag }),
+        ...(o
+          ? {
+              ordering: {
+                reachable: o.reachable === true,
+                ...(typeof o.leader === 'string' ? { leader: o.leader } : {}),
+              },
+            }
+          : {}),
+        ...(degraded ? { degraded } : {}),
       });
     }
   }
@@ -152,11 +176,24 @@ export function formatStatus(s: NetworkStatus): string {
       .join('\n');
   };
   const nodeRows: string[][] = [
-    ['NODE', 'URL', 'PID', 'PROCESS', 'HEALTH', 'GROUP', 'HEIGHT', 'FINAL', 'MEMPOOL'],
+    [
+      'NODE',
+      'URL',
+      'PID',
+      'PROCESS',
+      'HEALTH',
+      'GROUP',
+      'HEIGHT',
+      'FINAL',
+      'MEMPOOL',
+      'ORDERING',
+      'LAST CUT',
+    ],
   ];
+  const problems: string[] = [];
   for (const n of s.nodes) {
     const base = [n.org, n.url, n.pid?.toString() ?? '-', n.process, n.health];
-    if (n.groups.length === 0) nodeRows.push([...base, '-', '-', '-', '-']);
+    if (n.groups.length === 0) nodeRows.push([...base, '-', '-', '-', '-', '-', '-']);
     n.groups.forEach((g, i) => {
       nodeRows.push([
         ...(i === 0 ? base : ['', '', '', '', '']),
@@ -164,10 +201,18 @@ export function formatStatus(s: NetworkStatus): string {
         String(g.height),
         g.finalHeight?.toString() ?? '-',
         g.mempool?.toString() ?? '-',
+        g.ordering
+          ? g.ordering.reachable
+            ? `ok${g.ordering.leader ? ` (${g.ordering.leader})` : ''}`
+            : 'UNREACHABLE'
+          : '-',
+        g.lastCutAgeMs === undefined ? '-' : `${(g.lastCutAgeMs / 1000).toFixed(1)} s ago`,
       ]);
+      for (const d of g.degraded ?? []) problems.push(`${n.org}/${g.id}: ${d}`);
     });
   }
-  return `${table(rows)}\n\n${table(nodeRows)}\n`;
+  const notes = problems.length > 0 ? `\n\ndegraded:\n${problems.map((p) => `  ${p}`).join('\n')}` : '';
+  return `${table(rows)}\n\n${table(nodeRows)}${notes}\n`;
 }
 
 /** The servers and nodes that are not healthy (empty: the whole network answers `ok`). */

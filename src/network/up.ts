@@ -216,7 +216,13 @@ export async function createStreams(dir: string, o: UpOptions = {}): Promise<str
 export async function health(url: string, timeoutMs = 2000): Promise<unknown> {
   try {
     const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    return r.status === 200 ? await r.json() : undefined;
+    if (r.status === 200) return await r.json();
+    // Degraded is up: the node serves, and what it reports (e.g. finality waiting on other
+    // organisations' nodes) is for `network status`, not a reason to call the start failed.
+    const body: unknown = r.status === 503 ? await r.json() : undefined;
+    return typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'degraded'
+      ? body
+      : undefined;
   } catch {
     return undefined;
   }

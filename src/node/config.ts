@@ -4,6 +4,7 @@ import { decryptKeystore, readKeystoreFile } from '../crypto/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { Genesis } from '../ledger/index.js';
 import { parseCorsOrigins } from './cors-config.js';
+import { type HealthThresholds, resolveHealthThresholds } from './health.js';
 import type { IdentityNodeOptions } from './identity-options.js';
 import type { NetworkOptions } from './network-options.js';
 
@@ -102,6 +103,8 @@ export interface NodeConfigFile {
   readonly cutWhenIdle?: boolean;
   /** Present: order through the consortium's NATS JetStream cluster (TLS paths relative to this file). */
   readonly network?: NetworkOptions;
+  /** When GET /health calls a group degraded (./health.ts, DEFAULT_HEALTH_THRESHOLDS). */
+  readonly health?: Partial<HealthThresholds>;
   /** Log level (pino: trace … fatal); `--log-level` overrides it. Default info. */
   readonly logLevel?: string;
   /**
@@ -131,6 +134,8 @@ export interface LoadedConfig {
   readonly apiLimits: ApiLimits;
   /** `api.corsOrigins`, validated (empty: no cross-origin access). */
   readonly corsOrigins: readonly string[];
+  /** `health` over the defaults. */
+  readonly health: HealthThresholds;
   /** The identity section with its signing keys decrypted (same password) and the CA read. */
   readonly identity?: IdentityNodeOptions;
 }
@@ -156,6 +161,7 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
   }
   const apiLimits = resolveApiLimits(file.api?.limits ?? {}, abs);
   const corsOrigins = parseCorsOrigins(file.api?.corsOrigins, abs);
+  const health = resolveHealthThresholds(file.health ?? {}, abs);
   const sl = file.mempoolSenderLimit;
   if (sl !== undefined && (typeof sl !== 'number' || !Number.isSafeInteger(sl) || sl < 1)) {
     throw new GongzhiError('CONFIG_INVALID', 'config field mempoolSenderLimit must be an integer ≥ 1', {
@@ -188,6 +194,7 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
     path: abs,
     apiLimits,
     corsOrigins,
+    health,
     dataDir: resolve(base, file.dataDir),
     genesis: file.genesis.map((g) => readJson(resolve(base, g)) as Genesis),
     nodeSecretKey: ks.secretKey,

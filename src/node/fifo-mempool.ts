@@ -1,6 +1,6 @@
 import type { VerifyPool } from '../crypto/index.js';
 import { toHex } from '../encoding/index.js';
-import { GongzhiError } from '../errors/index.js';
+import { type ErrorDetails, GongzhiError } from '../errors/index.js';
 import {
   type AdmissionScope,
   assertAdmissible,
@@ -22,6 +22,8 @@ export interface FifoMempoolOptions {
   readonly committedNonces: NonceIndex;
   /** Whether a transaction with this hash is committed (to tell a resubmission from a replay). */
   readonly isCommitted: (hash: Uint8Array) => boolean;
+  /** Where a committed transaction is (height, index, receipt status, its URL path), for the TX_DUPLICATE answer. */
+  readonly committedDetails?: (hashHex: string) => ErrorDetails;
   /** Verify signatures in batches on worker threads; without it admission verifies inline. */
   readonly verifier?: SignatureVerifier | undefined;
   /** Told the code of each refusal counted in the `rejected` metric. */
@@ -75,6 +77,12 @@ export class FifoMempool implements Mempool {
 
   get size(): number {
     return this.pending.size;
+  }
+
+  /** The first entry of the map: insertion order is admission order. */
+  oldest(): PendingTx | undefined {
+    for (const p of this.pending.values()) return p;
+    return undefined;
   }
 
   get(hashHex: string): PendingTx | undefined {
@@ -213,7 +221,11 @@ export class FifoMempool implements Mempool {
     } catch (e) {
       // A used nonce is checked before any hash lookup; only then tell a replay from a resubmission.
       if (e instanceof GongzhiError && e.code === 'TX_NONCE_REPLAYED' && this.opts.isCommitted(hash)) {
-        throw new GongzhiError('TX_DUPLICATE', 'transaction already committed', { hash: hex });
+        throw new GongzhiError('TX_DUPLICATE', 'transaction already committed', {
+          hash: hex,
+          committed: true,
+          ...this.opts.committedDetails?.(hex),
+        });
       }
       throw e;
     }

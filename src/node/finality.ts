@@ -92,18 +92,31 @@ export class FinalityTracker {
     const own = ledger.store.blockByHeight(e.height)?.signatures.find((s) => s.node === ledger.nodeId);
     if (!own) return;
     this.record({ height: e.height, hash: e.hash, node: own.node, sig: own.sig });
-    await this.publish({ height: e.height, hash: e.hash, node: own.node, sig: own.sig }).catch(
-      (err: unknown) => this.opts.logger.warn({ err, height: e.height }, 'could not publish block signature'),
+    // Retried until acknowledged (or the node stops): finalHeight only moves over a contiguous run,
+    // so one signature lost in a NATS outage would hold every later block back from being final.
+    await this.publish(
+      { height: e.height, hash: e.hash, node: own.node, sig: own.sig },
+      Number.POSITIVE_INFINITY,
+    ).catch((err: unknown) =>
+      this.opts.logger.warn({ err, height: e.height }, 'could not publish block signature'),
     );
   }
 
-  private async publish(s: SignatureMessage): Promise<void> {
+  private async publish(s: SignatureMessage, budgetMs?: number): Promise<void> {
     await publishWithRetry(
       jetstream(this.opts.nc),
       this.names.sigSubject,
       encodeCanonical({ ...s }),
       `sig-${s.node}-${s.height}-${toHex(s.hash).slice(0, 16)}`,
       () => this.stopped,
+      budgetMs,
+      (err, attempt) => {
+        if (attempt === 1 || attempt % 20 === 0)
+          this.opts.logger.warn(
+            { err, height: s.height, attempt },
+            'block signature not acknowledged yet; retrying',
+          );
+      },
     );
   }
 

@@ -11,6 +11,7 @@ import { BUILTIN_MODULES } from '../modules/index.js';
 import { ensureOrderingStream, JetStreamOrderer, settleWithin, streamNames } from '../ordering/index.js';
 import { FinalityTracker } from './finality.js';
 import { GroupLedger, type GroupLedgerOptions } from './group-ledger.js';
+import { DEFAULT_HEALTH_THRESHOLDS, type GroupHealth, groupHealth, type HealthThresholds } from './health.js';
 import type { IdentityNodeOptions } from './identity-options.js';
 import { connectNats } from './nats-connect.js';
 import type { NetworkOptions } from './network-options.js';
@@ -39,12 +40,17 @@ export interface NodeOptions {
   readonly verifyWorkers?: number;
   readonly logger: Logger;
   readonly modules?: readonly LedgerModule[];
-  /** Solo orderer: cut at once when idle (default true) instead of waiting blockIntervalMs. */
+  /**
+   * Cut at once when idle (default true) instead of waiting blockIntervalMs: the solo orderer when
+   * nothing is in flight, the JetStream orderer when the last block closed an interval ago or more.
+   */
   readonly cutWhenIdle?: boolean;
   /** Order through NATS JetStream with the other organisations' nodes instead of in process. */
   readonly network?: NetworkOptions;
   /** Identity services open to outsiders (published status lists, fetch allow-list); see ./identity-options.ts. */
   readonly identity?: IdentityNodeOptions;
+  /** When /health calls a group degraded (default DEFAULT_HEALTH_THRESHOLDS). */
+  readonly health?: HealthThresholds;
 }
 
 /** Public facts about the node. */
@@ -66,7 +72,15 @@ export class GongzhiNode {
   private nc: NatsConnection | undefined;
   private readonly trackers: FinalityTracker[] = [];
 
-  private constructor(readonly opts: NodeOptions) {}
+  private constructor(readonly opts: NodeOptions) {
+    this.metrics.setHealthSource(() => this.health());
+  }
+
+  /** Every group's health against the configured thresholds (what GET /health and the metrics report). */
+  health(): GroupHealth[] {
+    const t = this.opts.health ?? DEFAULT_HEALTH_THRESHOLDS;
+    return [...this.groups.values()].map((g) => groupHealth(g, t, this.opts.network !== undefined));
+  }
 
   /** Open every group's ledger (creating genesis blocks on first start). */
   static async start(opts: NodeOptions): Promise<GongzhiNode> {
@@ -118,6 +132,8 @@ export class GongzhiNode {
             toCandidate: ctx.toCandidate,
             seal: ctx.seal,
             isMemberSeal: ctx.isMemberSeal,
+            ...(net.publishBudgetMs === undefined ? {} : { publishBudgetMs: net.publishBudgetMs }),
+            ...(opts.cutWhenIdle === undefined ? {} : { cutWhenIdle: opts.cutWhenIdle }),
             logger: opts.logger.child({ group: ctx.group, component: 'jetstream' }),
           });
       }

@@ -25,7 +25,7 @@ import {
   txHashFromBytes,
 } from '../ledger/index.js';
 import { governanceAuthorizer, listNodes, readParams } from '../modules/governance/index.js';
-import type { OrderedBatch, Orderer, StreamPosition, StreamSeal } from '../ordering/index.js';
+import type { OrderedBatch, Orderer, OrderingHealth, StreamPosition, StreamSeal } from '../ordering/index.js';
 import { SoloOrderer, settleWithin } from '../ordering/index.js';
 import type { StateReader } from '../state/index.js';
 import { GroupStore, type StoredBlock } from '../storage/index.js';
@@ -34,6 +34,7 @@ import { FifoMempool } from './fifo-mempool.js';
 import { buildGenesisBlock } from './genesis-block.js';
 import type { AdmitResult, Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
+import { type DropRecord, RecentDrops } from './recent-drops.js';
 
 export type { CommitInfo } from './commit-waiters.js';
 
@@ -116,6 +117,10 @@ export class GroupLedger {
   /** Final heights above `final` (certificates that arrived out of order). */
   private readonly finalAbove = new Set<number>();
   private readonly log: Logger;
+  /** process.hrtime of the last block this node committed (or of opening the group). */
+  private lastCutAt = process.hrtime.bigint();
+  /** Transactions that left without a block, and why: GET /txs/:hash answers "dropped" with the reason. */
+  private readonly drops = new RecentDrops();
 
   private constructor(
     private readonly opts: GroupLedgerOptions,
@@ -136,6 +141,17 @@ export class GroupLedger {
       limit: opts.mempoolLimit,
       committedNonces: store,
       isCommitted: (hash) => store.tx(hash) !== undefined,
+      committedDetails: (hex) => {
+        const c = this.committed(hex);
+        return c
+          ? {
+              height: c.height,
+              index: c.index,
+              status: c.receipt.status,
+              location: `/v1/groups/${this.group}/txs/${hex}`,
+            }
+          : {};
+      },
       verifier: opts.verifyPool,
       onReject: (code) => opts.metrics.rejected.inc({ group: this.group, code }),
       ...(opts.mempoolSenderLimit === undefined ? {} : { senderLimit: opts.mempoolSenderLimit }),
@@ -215,7 +231,51 @@ export class GroupLedger {
         this.drop(txs, err);
         opts.metrics.mempool.set({ group: this.group }, this.mempool.size);
       },
+      (txs) => {
+        for (const c of txs) {
+          const p = this.mempool.get(toHex(c.hash));
+          if (p) p.ordered = true;
+        }
+      },
     );
+  }
+
+  /** The ordering service as the orderer sees it; unreachable while the node is still catching up. */
+  orderingHealth(): OrderingHealth {
+    if (!this.orderer)
+      return { reachable: false, lastOkAt: undefined, error: 'ordering not started (catching up)' };
+    return this.orderer.health?.() ?? { reachable: true, lastOkAt: Date.now() };
+  }
+
+  /** How long ago this node committed its last block (or opened the group), ms. */
+  lastCutAgeMs(now = process.hrtime.bigint()): number {
+    return Number((now - this.lastCutAt) / 1_000_000n);
+  }
+
+  /**
+   * How long the oldest pending transaction has waited without any block being cut, ms (0 when
+   * nothing of ours is pending): a block that should have been cut and was not.
+   */
+  cutStallMs(now = process.hrtime.bigint()): number {
+    const oldest = this.mempool.oldest?.();
+    if (!oldest) return 0;
+    const since = oldest.admittedAt > this.lastCutAt ? oldest.admittedAt : this.lastCutAt;
+    return Number((now - since) / 1_000_000n);
+  }
+
+  /** Transactions waiting for a block: ours in the pool, and any the orderer holds. */
+  get pendingInOrderer(): number {
+    return this.orderer?.pending ?? 0;
+  }
+
+  /** Why a transaction that is neither pending nor committed left this node, if it was seen leaving recently. */
+  dropped(hashHex: string): DropRecord | undefined {
+    return this.drops.get(hashHex);
+  }
+
+  /** Whether the ordering service acknowledged this pending transaction. */
+  isOrdered(hashHex: string): boolean {
+    return this.mempool.get(hashHex)?.ordered === true;
   }
 
   /**
@@ -469,9 +529,29 @@ export class GroupLedger {
     const done = this.committed(hashHex);
     if (done) return Promise.resolve(done);
     if (!this.mempool.has(hashHex)) {
-      return Promise.reject(new GongzhiError('TX_NOT_FOUND', 'transaction is neither pending nor committed'));
+      const d = this.drops.get(hashHex);
+      return Promise.reject(
+        d ? d.error : new GongzhiError('TX_NOT_FOUND', 'transaction is neither pending nor committed'),
+      );
     }
-    return this.waiters.wait(hashHex, timeoutMs);
+    return this.waiters.wait(hashHex, timeoutMs).catch((e: unknown) => {
+      if (!(e instanceof GongzhiError) || e.code !== 'NODE_TIMEOUT' || !this.mempool.has(hashHex)) throw e;
+      if (e.details.limit !== undefined) throw e; // too many waits: not about this transaction
+      // Timed out while still pending: say whether the ordering service holds it (it will commit) or not yet.
+      throw this.isOrdered(hashHex)
+        ? new GongzhiError(
+            'TX_PENDING_ORDERED',
+            'not committed within the wait time; it is in the ordering stream and will commit',
+            {
+              hash: hashHex,
+            },
+          )
+        : new GongzhiError(
+            'TX_PENDING_NOT_ORDERED',
+            'not committed within the wait time; the ordering service has not acknowledged it yet',
+            { hash: hashHex },
+          );
+    });
   }
 
   private async onBatch(batch: OrderedBatch): Promise<void> {
@@ -492,6 +572,7 @@ export class GroupLedger {
       const head = this.store.blockByHeight(result.header.height);
       if (!head) throw new GongzhiError('STORAGE_FAILURE', 'committed block not found');
       this.head = head;
+      this.lastCutAt = process.hrtime.bigint();
     } catch (e) {
       const err = e instanceof GongzhiError ? e : new GongzhiError('STORAGE_FAILURE', String(e));
       // Skipping the block would put this node's chain out of step with the ordered stream: stop instead.
@@ -515,7 +596,11 @@ export class GroupLedger {
       m.txs.inc({ group: this.group, status: receipt.status });
       this.waiters.resolve(hex, { hash: hex, height: result.header.height, index: i, receipt });
     });
-    for (const r of update.removed) this.waiters.reject(r.tx.hex, r.error);
+    for (const d of result.dropped) this.drops.add(toHex(d.hash), d.error);
+    for (const r of update.removed) {
+      this.drops.add(r.tx.hex, r.error);
+      this.waiters.reject(r.tx.hex, r.error);
+    }
     m.mempool.set({ group: this.group }, this.mempool.size);
     this.log.debug({ height: result.header.height, txs: result.included.length }, 'block committed');
     const event: BlockEvent = {
@@ -537,7 +622,10 @@ export class GroupLedger {
   private drop(txs: readonly CandidateTx[], err: GongzhiError): void {
     const hashes = txs.map((c) => toHex(c.hash));
     this.mempool.remove(hashes);
-    for (const hex of hashes) this.waiters.reject(hex, err);
+    for (const hex of hashes) {
+      this.drops.add(hex, err);
+      this.waiters.reject(hex, err);
+    }
   }
 
   /**

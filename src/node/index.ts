@@ -13,6 +13,13 @@ export { FinalityTracker } from './finality.js';
 export { buildGenesisBlock, type GenesisBlock } from './genesis-block.js';
 export { DEFAULT_MODULES, GongzhiNode, type NodeInfo, type NodeOptions } from './gongzhi-node.js';
 export { type BlockEvent, GroupLedger, type SubmitResult } from './group-ledger.js';
+export {
+  DEFAULT_HEALTH_THRESHOLDS,
+  type GroupHealth,
+  groupHealth,
+  type HealthThresholds,
+  resolveHealthThresholds,
+} from './health.js';
 export type { CredentialConfiguration, IdentityNodeOptions, StatusSigner } from './identity-options.js';
 export type { AdmitResult, Mempool, MempoolUpdate, PendingTx, RemovedTx } from './mempool.js';
 export { NodeMetrics } from './metrics.js';

@@ -14,6 +14,8 @@ export interface PendingTx {
   readonly candidate: CandidateTx;
   /** process.hrtime of admission, for the commit-latency metric. */
   readonly admittedAt: bigint;
+  /** Set once the ordering service acknowledged it: it is in the ordered stream and will be cut into a block. */
+  ordered?: boolean;
 }
 
 /** A pending transaction that left the pool without being committed, and why. */
@@ -57,6 +59,8 @@ export interface Mempool {
   update(height: number, included: readonly CandidateTx[], dropped: readonly DroppedTx[]): MempoolUpdate;
   /** Take transactions out without a block (the orderer could not order them, the group halted). */
   remove(hashes: readonly string[]): PendingTx[];
+  /** The pending transaction admitted longest ago, if any. */
+  oldest?(): PendingTx | undefined;
   /** The pending transaction with this hash, if any. */
   get(hashHex: string): PendingTx | undefined;
   has(hashHex: string): boolean;

@@ -1,5 +1,40 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** What the health gauges read of each group (HealthReading of ./health.ts fits; declared here so metrics imports nothing of the node). */
+export interface HealthReading {
+  readonly id: string;
+  readonly ordering: { readonly reachable: boolean };
+  readonly lastCutAgeMs: number;
+  readonly cutStallMs: number;
+  readonly finalHeight: number;
+  readonly finalLag?: number;
+  readonly degraded: readonly string[];
+  readonly halted?: string;
+}
+
+/** A gauge per group filled from the health report at each scrape. */
+function healthGauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  source: () => readonly HealthReading[],
+  value: (h: HealthReading) => number | undefined,
+): Gauge {
+  return new Gauge({
+    name,
+    help,
+    labelNames: ['group'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const h of source()) {
+        const v = value(h);
+        if (v !== undefined) this.set({ group: h.id }, v);
+      }
+    },
+  });
+}
+
 /** Prometheus metrics of one node (a registry per node, so several nodes can share a process in tests). */
 export class NodeMetrics {
   readonly registry = new Registry();
@@ -40,6 +75,57 @@ export class NodeMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5],
     registers: [this.registry],
   });
+  private healthSource: () => readonly HealthReading[] = () => [];
+
+  /** Where the health gauges read from (the node, once it has groups). */
+  setHealthSource(source: () => readonly HealthReading[]): void {
+    this.healthSource = source;
+  }
+
+  private readonly health = () => this.healthSource();
+
+  readonly orderingReachable = healthGauge(
+    this.registry,
+    'gongzhi_ordering_reachable',
+    '1 while the ordering service answers, 0 while it does not',
+    this.health,
+    (h) => (h.ordering.reachable ? 1 : 0),
+  );
+  readonly lastCutAge = healthGauge(
+    this.registry,
+    'gongzhi_last_cut_age_seconds',
+    'Seconds since this node committed a block',
+    this.health,
+    (h) => h.lastCutAgeMs / 1000,
+  );
+  readonly cutStall = healthGauge(
+    this.registry,
+    'gongzhi_cut_stall_seconds',
+    'Seconds the oldest pending transaction has waited with no block cut (0 when none pends)',
+    this.health,
+    (h) => h.cutStallMs / 1000,
+  );
+  readonly finalHeight = healthGauge(
+    this.registry,
+    'gongzhi_final_height',
+    'Highest block up to which every block is final',
+    this.health,
+    (h) => h.finalHeight,
+  );
+  readonly finalLag = healthGauge(
+    this.registry,
+    'gongzhi_final_lag_blocks',
+    'Head height minus final height (networked groups)',
+    this.health,
+    (h) => h.finalLag,
+  );
+  readonly degraded = healthGauge(
+    this.registry,
+    'gongzhi_degraded',
+    '1 while the group is degraded (see GET /health), else 0',
+    this.health,
+    (h) => (h.degraded.length > 0 || h.halted !== undefined ? 1 : 0),
+  );
   readonly blockExecution = new Histogram({
     name: 'gongzhi_block_execution_seconds',
     help: 'Time to execute and commit one block',

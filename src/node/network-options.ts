@@ -19,4 +19,10 @@ export interface NetworkOptions {
   readonly peers?: readonly string[];
   /** Organisations (percent) whose signatures make a block final (default 67). */
   readonly quorumPercent?: number;
+  /**
+   * How long a pack of admitted transactions is retried against the ordering service before its
+   * transactions are dropped (ORDERING_UNAVAILABLE), ms (default 30 s). Cut markers and block
+   * signatures are retried for as long as they are needed, whatever this says.
+   */
+  readonly publishBudgetMs?: number;
 }

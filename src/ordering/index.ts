@@ -21,7 +21,15 @@ export {
   type StreamSeal,
   sealStreamMessage,
 } from './jetstream/messages.js';
-export { publishWithRetry } from './jetstream/publish.js';
+export { DEFAULT_PUBLISH_BUDGET_MS, publishWithRetry } from './jetstream/publish.js';
 export { type MessageHandler, StreamReader } from './jetstream/stream-reader.js';
-export { type BatchSink, type DropSink, type OrderedBatch, type Orderer, settleWithin } from './orderer.js';
+export {
+  type BatchSink,
+  type DropSink,
+  type OrderedBatch,
+  type OrderedSink,
+  type Orderer,
+  type OrderingHealth,
+  settleWithin,
+} from './orderer.js';
 export { SoloOrderer, type SoloOrdererOptions } from './solo-orderer.js';

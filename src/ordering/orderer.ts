@@ -18,16 +18,36 @@ export type BatchSink = (batch: OrderedBatch) => Promise<void> | void;
 export type DropSink = (txs: readonly CandidateTx[], error: GongzhiError) => void;
 
 /**
+ * Told about admitted transactions the ordering service has taken (JetStream acknowledged them):
+ * they are in the ordered stream and will be cut into a block on every node.
+ */
+export type OrderedSink = (txs: readonly CandidateTx[]) => void;
+
+/** What the orderer knows of the ordering service's health. */
+export interface OrderingHealth {
+  /** Whether the ordering service answered its last check (or its last publish). */
+  readonly reachable: boolean;
+  /** Date.now() of its last good answer; undefined before the first. */
+  readonly lastOkAt: number | undefined;
+  /** The last error when unreachable. */
+  readonly error?: string;
+  /** The server leading the ordering stream, when the service says (JetStream cluster metadata). */
+  readonly leader?: string;
+}
+
+/**
  * Ordering is a replaceable component: the node hands it admitted transactions and receives
  * ordered batches back. Execution never depends on which orderer runs.
  */
 export interface Orderer {
   /** Start delivering batches to `sink`, after the block with timestamp `lastTimestamp`. */
-  start(sink: BatchSink, lastTimestamp: number, onDrop?: DropSink): void;
+  start(sink: BatchSink, lastTimestamp: number, onDrop?: DropSink, onOrdered?: OrderedSink): void;
   /** Queue admitted transactions for ordering. */
   submit(txs: readonly CandidateTx[]): void;
   /** Transactions accepted but not yet delivered. */
   readonly pending: number;
+  /** The ordering service's health (absent: treated as reachable, e.g. in process). */
+  health?(): OrderingHealth;
   /** Deliver what is queued, wait for the batch in flight, then stop. */
   stop(): Promise<void>;
 }

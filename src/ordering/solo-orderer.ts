@@ -1,5 +1,5 @@
 import type { CandidateTx } from '../execution/index.js';
-import type { BatchSink, Orderer } from './orderer.js';
+import type { BatchSink, OrderedSink, Orderer, OrderingHealth } from './orderer.js';
 
 export interface SoloOrdererOptions {
   /** Cut at most this long after the first queued transaction. */
@@ -29,6 +29,7 @@ export class SoloOrderer implements Orderer {
   private lastTimestamp = 0;
   private stopped = false;
   private readonly now: () => number;
+  private onOrdered: OrderedSink | undefined;
 
   constructor(private readonly opts: SoloOrdererOptions) {
     this.now = opts.now ?? Date.now;
@@ -38,15 +39,22 @@ export class SoloOrderer implements Orderer {
     return this.queue.length;
   }
 
-  start(sink: BatchSink, lastTimestamp: number): void {
+  start(sink: BatchSink, lastTimestamp: number, _onDrop?: unknown, onOrdered?: OrderedSink): void {
     this.sink = sink;
+    this.onOrdered = onOrdered;
     this.lastTimestamp = lastTimestamp;
     this.schedule();
   }
 
   submit(txs: readonly CandidateTx[]): void {
     for (const t of txs) this.queue.push(t);
+    // In process, queued is ordered: nothing between here and the block can lose it.
+    this.onOrdered?.(txs);
     this.schedule();
+  }
+
+  health(): OrderingHealth {
+    return { reachable: true, lastOkAt: this.now() };
   }
 
   private schedule(): void {

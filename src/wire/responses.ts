@@ -55,8 +55,27 @@ const HealthGroupSchema = T.Object({
   mempool: int(),
   /** Why the group stopped, when it did. */
   halted: T.Optional(str()),
+  /** The ordering service as this node sees it (in process: always reachable). */
+  ordering: T.Optional(
+    T.Object({
+      reachable: T.Boolean(),
+      /** ms since it last answered. */
+      lastOkAgeMs: T.Optional(int()),
+      /** The server leading the ordering stream (JetStream cluster metadata). */
+      leader: T.Optional(str()),
+      error: T.Optional(str()),
+    }),
+  ),
+  /** ms since this node committed a block. */
+  lastCutAgeMs: T.Optional(int()),
+  /** ms the oldest pending transaction has waited with no block cut (0 when none pends). */
+  cutStallMs: T.Optional(int()),
+  /** Head height minus final height (networked groups only). */
+  finalLag: T.Optional(int()),
+  /** What makes the group degraded, one phrase each (thresholds: node config `health`). */
+  degraded: T.Optional(T.Array(str())),
 });
-export const HealthStatusSchema = StringEnum(['ok', 'shutting-down', 'halted']);
+export const HealthStatusSchema = StringEnum(['ok', 'degraded', 'shutting-down', 'halted']);
 export const HealthResponseSchema = T.Object({
   status: HealthStatusSchema,
   groups: T.Array(HealthGroupSchema),
@@ -145,7 +164,16 @@ export type InclusionBlock = Static<typeof InclusionBlockSchema>;
 
 export const TxResponseSchema = T.Object({
   hash: str(),
-  status: StringEnum(['pending', 'committed']),
+  /**
+   * `pending`: admitted, not in a block yet (see `ordered`); `committed`: in a block (receipt and
+   * proofs follow); `dropped`: this node let it go without a block (see `reason`) — resubmitting the
+   * same signed transaction is safe.
+   */
+  status: StringEnum(['pending', 'committed', 'dropped']),
+  /** Pending only: true once the ordering service holds it (it will be cut into a block). */
+  ordered: T.Optional(T.Boolean()),
+  /** Dropped only: why, and when (ms since epoch). */
+  reason: T.Optional(T.Object({ code: str(), message: str(), at: int() })),
   suite: SuiteIdSchema,
   height: Nullable(int()),
   index: Nullable(int()),

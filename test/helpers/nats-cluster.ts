@@ -66,6 +66,18 @@ export class NatsCluster {
     this.procs[i] = undefined;
   }
 
+  /** Signal server i (SIGSTOP freezes it, SIGCONT thaws it); false when it is not running. */
+  signal(i: number, sig: NodeJS.Signals): boolean {
+    return this.procs[i]?.kill(sig) ?? false;
+  }
+
+  /** Index of the server named `name` (n0, n1, …), as JetStream's cluster metadata names them. */
+  indexOf(name: string): number {
+    const i = Number(/^n(\d+)$/.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isInteger(i) || i < 0 || i >= this.n) throw new Error(`no server ${name}`);
+    return i;
+  }
+
   /** Start server i again with its store. */
   async restart(i: number): Promise<void> {
     this.spawn(i);

@@ -16,7 +16,7 @@ import { errorResponses, type RouteContext } from './context.js';
 const healthSchema = {
   summary: 'Liveness and per-group status',
   description:
-    'Answers 503 with status "shutting-down" while the server is closing, or "halted" when a group stopped (its block diverged from the quorum\'s, or could not be committed).',
+    'Answers 503 with status "shutting-down" while the server is closing, "halted" when a group stopped (its block diverged from the quorum\'s, or could not be committed), or "degraded" when a group is past a threshold of the node config `health`: the ordering service has not answered for `maxOrderingSilenceMs`, a pending transaction waited `maxCutStallMs` with no block cut, or the head is more than `maxFinalLag` blocks above the final height. Each group lists what is wrong in `degraded`.',
   tags: ['node'],
   response: {
     200: HealthResponseSchema,
@@ -45,17 +45,12 @@ const groupsSchema = {
 
 export const nodeRoutes: FastifyPluginAsync<RouteContext> = async (api, { node, life }) => {
   api.get('/health', { schema: healthSchema }, async (_req, reply) => {
-    const groups = node.groupIds().map((id) => node.group(id));
+    const groups = node.health();
     const halted = groups.some((g) => g.halted !== undefined);
+    const degraded = groups.some((g) => g.degraded.length > 0);
     const body: HealthResponse = {
-      status: life.closing ? 'shutting-down' : halted ? 'halted' : 'ok',
-      groups: groups.map((g) => ({
-        id: g.group,
-        height: g.latest.height,
-        finalHeight: g.finalHeight,
-        mempool: g.mempoolSize,
-        ...(g.halted ? { halted: `${g.halted.code}: ${g.halted.message}` } : {}),
-      })),
+      status: life.closing ? 'shutting-down' : halted ? 'halted' : degraded ? 'degraded' : 'ok',
+      groups: groups.map((g) => ({ ...g, ordering: { ...g.ordering }, degraded: [...g.degraded] })),
     };
     return reply.code(body.status === 'ok' ? 200 : 503).send(body);
   });

@@ -92,6 +92,7 @@ export function registerStart(program: Command): void {
             ...(cfg.file.cutWhenIdle === undefined ? {} : { cutWhenIdle: cfg.file.cutWhenIdle }),
             ...(cfg.network ? { network: cfg.network } : {}),
             ...(cfg.identity ? { identity: cfg.identity } : {}),
+            health: cfg.health,
             logger,
           });
         const log = (m: string) => logger.info(m);

@@ -13,7 +13,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { GongzhiError } from '../../errors/index.js';
 import type { CandidateTx } from '../../execution/index.js';
-import type { BatchSink, DropSink, Orderer } from '../orderer.js';
+import type { BatchSink, DropSink, OrderedSink, Orderer, OrderingHealth } from '../orderer.js';
 import { BlockCutter, type CutBlock, type StreamPosition } from './block-cutter.js';
 import {
   decodeStreamMessage,
@@ -22,7 +22,7 @@ import {
   type StreamSeal,
   sealStreamMessage,
 } from './messages.js';
-import { publishWithRetry } from './publish.js';
+import { DEFAULT_PUBLISH_BUDGET_MS, publishWithRetry } from './publish.js';
 import { StreamReader } from './stream-reader.js';
 
 export interface JetStreamOrdererOptions {
@@ -45,7 +45,24 @@ export interface JetStreamOrdererOptions {
    */
   readonly isMemberSeal: (message: Uint8Array, seal: StreamSeal) => boolean;
   readonly logger: Logger;
+  /**
+   * How long a transaction pack is retried before its transactions are dropped (default
+   * DEFAULT_PUBLISH_BUDGET_MS). Cut markers are retried for as long as their block is open.
+   */
+  readonly publishBudgetMs?: number;
+  /**
+   * Post the cut marker at once when the last block closed more than `blockIntervalMs` ago (an idle
+   * group), instead of always waiting the interval after the block opened (default true). Blocks
+   * still close at most about once per interval under load; only the time a lone transaction waits
+   * changes. Safe for determinism: every node cuts at the marker's place in the stream, whoever
+   * posted it and whenever.
+   */
+  readonly cutWhenIdle?: boolean;
 }
+
+/** How often the orderer checks that an open block has a cut marker coming, and probes the stream. */
+const CHECK_MS = 1000;
+const PROBE_EVERY = 2;
 
 /** Stream and subject names of a group. */
 export function streamNames(group: string): {
@@ -139,7 +156,21 @@ export class JetStreamOrderer implements Orderer {
   private timerHeight = 0;
   private reader: StreamReader | undefined;
   private onDrop: DropSink | undefined;
+  private onOrdered: OrderedSink | undefined;
   private publishing = 0;
+  /** The last message read left nothing pending in the stream: this node has seen everything. */
+  private caughtUp = false;
+  /** Height whose cut marker is being posted (retried until acknowledged or the block closes). */
+  private cutPosting: number | undefined;
+  private check: NodeJS.Timeout | undefined;
+  private ticks = 0;
+  /** Date.now() when the last block closed (0: none since start, so the first cut is not held). */
+  private lastCloseAt = 0;
+  private probing = false;
+  private state: { reachable: boolean; lastOkAt: number | undefined; error?: string; leader?: string } = {
+    reachable: true,
+    lastOkAt: undefined,
+  };
 
   constructor(private readonly opts: JetStreamOrdererOptions) {
     this.js = jetstream(opts.nc);
@@ -150,9 +181,17 @@ export class JetStreamOrderer implements Orderer {
     return (this.cutter?.pending ?? 0) + this.publishing;
   }
 
-  start(sink: BatchSink, lastTimestamp: number, onDrop?: DropSink): void {
+  health(): OrderingHealth {
+    return { ...this.state };
+  }
+
+  start(sink: BatchSink, lastTimestamp: number, onDrop?: DropSink, onOrdered?: OrderedSink): void {
     this.onDrop = onDrop;
+    this.onOrdered = onOrdered;
     this.cutter = new BlockCutter(this.opts.nextHeight, lastTimestamp, this.opts.resumeAfter);
+    this.check = setInterval(() => this.tick(), CHECK_MS);
+    this.check.unref();
+    void this.probe();
     void this.run(sink);
   }
 
@@ -166,6 +205,7 @@ export class JetStreamOrderer implements Orderer {
     );
     this.reader.start(async (m) => {
       const ts = Number(m.info.timestampNanos / 1_000_000);
+      this.caughtUp = m.info.pending === 0;
       let msg: ReturnType<typeof decodeStreamMessage>;
       try {
         const env = openStreamEnvelope(m.data);
@@ -184,8 +224,38 @@ export class JetStreamOrderer implements Orderer {
         }
       }
       // Caught up with the stream and a block is open: arm the timer for its cut marker.
-      if (cutter.pending > 0 && m.info.pending === 0) this.arm(cutter.height);
+      if (cutter.pending > 0 && this.caughtUp) this.arm(cutter.height);
     });
+  }
+
+  /**
+   * Once a second: a block that is open while this node has read the whole stream must get a cut
+   * marker, whatever happened to the last attempt (it may have failed through a long NATS outage,
+   * with no new message since to arm the timer again). Every other tick, probe the stream.
+   */
+  private tick(): void {
+    if (this.stopping) return;
+    const c = this.cutter;
+    if (c && c.pending > 0 && this.caughtUp && !this.timer && this.cutPosting !== c.height) {
+      this.arm(c.height);
+    }
+    if (++this.ticks % PROBE_EVERY === 0) void this.probe();
+  }
+
+  /** Ask the ordering stream for its info: it answers only while it has a leader (a quorum of servers). */
+  private async probe(): Promise<void> {
+    if (this.probing || this.stopping) return;
+    this.probing = true;
+    try {
+      const jsm = await jetstreamManager(this.opts.nc, { timeout: 2000, checkAPI: false });
+      const info = await jsm.streams.info(this.names.stream);
+      const leader = info.cluster?.leader;
+      this.state = { reachable: true, lastOkAt: Date.now(), ...(leader ? { leader } : {}) };
+    } catch (e) {
+      this.state = { reachable: false, lastOkAt: this.state.lastOkAt, error: (e as Error).message };
+    } finally {
+      this.probing = false;
+    }
   }
 
   private async deliver(sink: BatchSink, b: CutBlock): Promise<void> {
@@ -193,6 +263,7 @@ export class JetStreamOrderer implements Orderer {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    this.lastCloseAt = Date.now();
     const txs: CandidateTx[] = [];
     for (const e of b.entries) {
       const c = this.opts.toCandidate(e.bytes);
@@ -205,14 +276,46 @@ export class JetStreamOrderer implements Orderer {
     if (this.timer && this.timerHeight === height) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerHeight = height;
+    const interval = this.opts.blockIntervalMs();
+    const delay =
+      this.opts.cutWhenIdle === false ? interval : Math.max(0, this.lastCloseAt + interval - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.stopping || this.cutter?.height !== height || this.cutter.pending === 0) return;
-      // Every node may post it; the message id makes JetStream keep one, and the cutter ignores stale ones.
-      this.publish(encodeStreamMessage({ kind: 'cut', height }), `cut-${this.opts.group}-${height}`).catch(
-        (e: unknown) => this.opts.logger.warn({ err: e, height }, 'could not post cut marker'),
-      );
-    }, this.opts.blockIntervalMs());
+      this.postCut(height);
+    }, delay);
+  }
+
+  /** Whether block `height` is still open (not cut yet, and holding transactions). */
+  private isOpen(height: number): boolean {
+    return !this.stopping && this.cutter?.height === height && this.cutter.pending > 0;
+  }
+
+  /**
+   * Post "cut height" and retry it for as long as that block is open: an open block must never be
+   * left uncut because the ordering service was away longer than a retry budget. Every node may
+   * post it; the message id makes JetStream keep one, and the cutter ignores stale ones.
+   */
+  private postCut(height: number): void {
+    if (!this.isOpen(height) || this.cutPosting === height) return;
+    this.cutPosting = height;
+    const log = this.opts.logger;
+    this.publish(
+      encodeStreamMessage({ kind: 'cut', height }),
+      `cut-${this.opts.group}-${height}`,
+      () => !this.isOpen(height),
+      Number.POSITIVE_INFINITY,
+      (err, attempt) => {
+        if (attempt === 1 || attempt % 20 === 0)
+          log.warn(
+            { err, height, attempt },
+            'cut marker not acknowledged yet; retrying while the block is open',
+          );
+      },
+    )
+      .catch(() => undefined) // the block closed (or the node stops): nothing left to post
+      .finally(() => {
+        if (this.cutPosting === height) this.cutPosting = undefined;
+      });
   }
 
   submit(txs: readonly CandidateTx[]): void {
@@ -229,12 +332,18 @@ export class JetStreamOrderer implements Orderer {
       this.publish(
         encodeStreamMessage({ kind: 'txs', txs: batch.map((c) => c.bytes) }),
         `txs-${id.digest('hex')}`,
+        () => this.stopping,
+        this.opts.publishBudgetMs ?? DEFAULT_PUBLISH_BUDGET_MS,
       )
+        .then(() => this.onOrdered?.(batch))
         .catch((e: unknown) => {
           this.opts.logger.warn({ err: e, txs: batch.length }, 'could not publish transactions');
           this.onDrop?.(
             batch,
-            new GongzhiError('ORDERING_UNAVAILABLE', 'ordering service unavailable; resubmit'),
+            new GongzhiError(
+              'ORDERING_UNAVAILABLE',
+              'the ordering service did not acknowledge the transaction in time; resubmit the same signed transaction',
+            ),
           );
         })
         .finally(() => {
@@ -249,15 +358,24 @@ export class JetStreamOrderer implements Orderer {
     flush();
   }
 
-  private publish(message: Uint8Array, msgID: string): Promise<void> {
+  private async publish(
+    message: Uint8Array,
+    msgID: string,
+    stopped: () => boolean,
+    budgetMs: number,
+    onFail?: (e: unknown, attempt: number) => void,
+  ): Promise<void> {
     const data = sealStreamMessage(message, this.opts.seal(message));
-    return publishWithRetry(this.js, this.names.subject, data, msgID, () => this.stopping);
+    await publishWithRetry(this.js, this.names.subject, data, msgID, stopped, budgetMs, onFail);
+    this.state = { ...this.state, reachable: true, lastOkAt: Date.now() };
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.check) clearInterval(this.check);
+    this.check = undefined;
     await this.reader?.stop();
   }
 }

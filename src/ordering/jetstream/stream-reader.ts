@@ -19,6 +19,8 @@ export class StreamReader {
   private messages: { stop(): void } | undefined;
   private loop: Promise<void> | undefined;
   private handling = false;
+  /** Messages handled since start (a gap before the first one is retention, not a skip). */
+  private handled = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -60,18 +62,34 @@ export class StreamReader {
 
   private async run(handle: MessageHandler): Promise<void> {
     const js = jetstream(this.nc);
+    let failures = 0;
     while (!this.stopping) {
       try {
         const consumer = await js.consumers.get(this.stream, {
           deliver_policy: DeliverPolicy.StartSequence,
           opt_start_seq: Math.max(1, this.nextSeq),
         });
-        // Short pulls: a consumer whose server died is noticed within seconds, not the default 30 s.
-        const messages = await consumer.consume({ expires: 5000 });
+        // Short pulls and 1 s heartbeats: a consumer whose server died is noticed after two missed
+        // heartbeats (~2 s; the default, half of `expires`, took ~5 s), not the default 30 s.
+        const messages = await consumer.consume({ expires: 5000, idle_heartbeat: 1000 });
         this.messages = messages;
         void this.watch(messages);
         for await (const m of messages) {
           if (this.stopping) break;
+          // Sequences only grow: one at or below what was handled is a redelivery (a consumer
+          // reset racing this one) and must not be handled twice — the cutter would count it again.
+          if (m.seq < this.nextSeq) {
+            this.logger.warn(
+              { stream: this.stream, seq: m.seq, next: this.nextSeq },
+              'skipped a redelivered message',
+            );
+            continue;
+          }
+          if (m.seq > this.nextSeq && this.handled > 0) {
+            // Nothing is ever deleted from these streams: a hole means the consumer skipped messages.
+            this.logger.warn({ stream: this.stream, seq: m.seq, next: this.nextSeq }, 'stream sequence gap');
+          }
+          this.handled++;
           this.handling = true;
           try {
             await handle(m);
@@ -81,9 +99,12 @@ export class StreamReader {
           this.nextSeq = m.seq + 1;
           this.lastProgress = Date.now();
         }
+        failures = 0;
       } catch (e) {
         if (this.stopping) return;
-        this.logger.warn({ err: e, stream: this.stream }, 'stream consumer failed; recreating');
+        // Every 250 ms while the cluster is away: the first failure and every 40th are enough to log.
+        if (failures++ % 40 === 0)
+          this.logger.warn({ err: e, stream: this.stream, failures }, 'stream consumer failed; recreating');
       }
       if (!this.stopping) await new Promise((r) => setTimeout(r, 250));
     }

@@ -1,0 +1,336 @@
+/**
+ * Issue 18, item 5: faults on a real `network init`/`up` consortium (4 organisations, 3 NATS
+ * servers) under steady `?wait=commit` load — SIGKILL of the ordering stream's leader (named by
+ * JetStream's own metadata, which /health reports), SIGSTOP of one node and of two nodes, and a
+ * NATS majority loss of 10 s. After each: every acknowledged transaction on every node at the same
+ * height in the same block, no (sender, nonce) executed twice, `chain verify` passing on every
+ * node, and the final height reaching the head with every node healthy again.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decryptKeystore, getSuite, type KeyPair, readKeystoreFile } from '../../src/crypto/index.js';
+import { toBase64Url, toHex, utf8 } from '../../src/encoding/index.js';
+import { decodeTx } from '../../src/ledger/index.js';
+import {
+  isAlive,
+  type NetworkFile,
+  networkDown,
+  opensslAvailable,
+  portFree,
+  readPids,
+} from '../../src/network/index.js';
+import { makeTx, tempDir } from '../helpers/fixtures.js';
+import { natsServerAvailable } from '../helpers/nats-cluster.js';
+import { isAliveSafe, killOnExit, killPid, release, settle } from '../helpers/processes.js';
+
+const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const built = existsSync(CLI);
+const run = promisify(execFile);
+const PASSWORD = 'network-faults-test';
+const ORGS = ['a', 'b', 'c', 'd'] as const;
+
+async function freeBase(offsets: readonly number[]): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 11_500);
+    const free = await Promise.all(offsets.map((d) => portFree('127.0.0.1', base + d)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free port range');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+interface HealthGroup {
+  id: string;
+  height: number;
+  finalHeight: number;
+  mempool: number;
+  ordering?: { reachable: boolean; leader?: string };
+  degraded?: string[];
+}
+interface Health {
+  status: string;
+  groups: HealthGroup[];
+}
+
+describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
+  'network under faults (CLI network)',
+  () => {
+    const tmp = tempDir('gongzhi-faults-');
+    const dir = join(tmp.dir, 'net');
+    const env = { ...process.env, GONGZHI_PASSWORD: PASSWORD };
+    const suite = getSuite('ed25519');
+    let net: NetworkFile;
+    const admins = new Map<string, KeyPair>();
+    const url = (org: string) => net.nodes.find((n) => n.org === org)?.apiUrl as string;
+
+    const cli = async (...args: string[]) => {
+      try {
+        return (await run(process.execPath, [CLI, ...args], { env, cwd: tmp.dir })).stdout;
+      } catch (e) {
+        const err = e as Error & { stderr?: string };
+        throw new Error(`gongzhi ${args.slice(0, 2).join(' ')} failed: ${err.stderr ?? err.message}`);
+      }
+    };
+    const getJson = async <T>(u: string): Promise<T> => {
+      const r = await fetch(u, { signal: AbortSignal.timeout(3000) });
+      return (await r.json()) as T;
+    };
+    const health = (org: string) => getJson<Health>(`${url(org)}/health`);
+    const main = (h: Health) => h.groups.find((g) => g.id === 'main') as HealthGroup;
+
+    /** Steady `wait=commit` load from the given organisations' admins, one request at a time each. */
+    const load = (orgs: readonly string[]) => {
+      const acked: string[] = [];
+      const commitTimes: number[] = [];
+      let stop = false;
+      let k = 0;
+      const worker = async (org: string) => {
+        const height = main(await health(org)).height;
+        while (!stop) {
+          const t = makeTx(
+            suite,
+            admins.get(org) as KeyPair,
+            { chain: 'faults', group: 'main' },
+            'evidence',
+            'anchor',
+            {
+              digest: suite.hash(utf8(`fault-${org}-${k++}-${Math.random()}`)),
+              alg: 'sha256',
+              meta: { type: 'doc', capturedBy: org, capturedAt: k, method: 'test' },
+            },
+            { validUntil: height + 900 },
+          );
+          try {
+            const r = await fetch(`${url(org)}/v1/groups/main/txs?wait=commit&timeoutMs=15000`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ tx: toBase64Url(t.bytes) }),
+              signal: AbortSignal.timeout(20_000),
+            });
+            if (r.status === 200) {
+              acked.push(t.hash);
+              commitTimes.push(Date.now());
+            }
+          } catch {
+            // no answer (frozen node, reset connection): not acknowledged
+          }
+          await sleep(50);
+        }
+      };
+      const done = Promise.all(orgs.map((o) => worker(o)));
+      return {
+        acked,
+        commitsAfter: (t: number) => commitTimes.filter((x) => x >= t).length,
+        firstCommitAfter: (t: number) => commitTimes.find((x) => x >= t) ?? Number.NaN,
+        /** Longest gap between two acknowledged commits (ms). */
+        gap: () => commitTimes.slice(1).reduce((m, t, i) => Math.max(m, t - (commitTimes[i] as number)), 0),
+        stop: async () => {
+          stop = true;
+          await done;
+        },
+      };
+    };
+
+    /** The after-checks of every fault. */
+    const afterChecks = async (acked: readonly string[]) => {
+      expect(acked.length).toBeGreaterThan(0);
+      await eventually(
+        async () => {
+          const hs = await Promise.all(ORGS.map(health));
+          const head = main(hs[0] as Health).height;
+          return hs.every((h) => h.status === 'ok' && main(h).height === head && main(h).finalHeight === head)
+            ? true
+            : undefined;
+        },
+        90_000,
+        'every node healthy with the final height at one head',
+      );
+      for (const hash of acked) {
+        const views = await Promise.all(
+          ORGS.map((o) =>
+            getJson<{ status: string; height: number; block: { hash: string } }>(
+              `${url(o)}/v1/groups/main/txs/${hash}`,
+            ),
+          ),
+        );
+        expect(views.map((v) => v.status)).toEqual(['committed', 'committed', 'committed', 'committed']);
+        expect(new Set(views.map((v) => `${v.height}/${v.block.hash}`)).size).toBe(1);
+      }
+      for (const org of ORGS) {
+        const db = new Database(join(dir, 'data', org, 'main.sqlite'), {
+          readonly: true,
+          fileMustExist: true,
+        });
+        try {
+          const seen = new Set<string>();
+          for (const r of db.prepare('SELECT tx FROM txs').all() as { tx: Buffer }[]) {
+            const b = decodeTx(new Uint8Array(r.tx)).body;
+            const key = `${toHex(b.sender)}/${b.nonce}`;
+            expect(seen.has(key), `(sender, nonce) twice on ${org}`).toBe(false);
+            seen.add(key);
+          }
+        } finally {
+          db.close();
+        }
+        const report = JSON.parse(await cli('chain', 'verify', '--data', join(dir, 'data', org))) as {
+          ok: boolean;
+        };
+        expect(report.ok).toBe(true);
+      }
+    };
+
+    const pidOf = (kind: 'nats' | 'nodes', name: string) => {
+      const e = readPids(dir)?.[kind].find((x) => x.name === name);
+      if (!e) throw new Error(`no recorded pid for ${name}`);
+      return e.pid;
+    };
+
+    beforeAll(async () => {
+      const natsBase = await freeBase([0, 1, 2, 100, 101, 102, 200, 201, 202, 300, 301, 302, 303]);
+      await cli(
+        'network',
+        'init',
+        dir,
+        '--orgs',
+        ORGS.join(','),
+        '--nats',
+        '3',
+        '--chain',
+        'faults',
+        '--base-port',
+        String(natsBase + 300),
+        '--nats-base-port',
+        String(natsBase),
+      );
+      net = JSON.parse(readFileSync(join(dir, 'network.json'), 'utf8')) as NetworkFile;
+      await cli('network', 'up', dir, '--timeout', '90000');
+      for (const e of [...(readPids(dir)?.nats ?? []), ...(readPids(dir)?.nodes ?? [])]) killOnExit(e.pid);
+      for (const org of ORGS) {
+        admins.set(
+          org,
+          await decryptKeystore(await readKeystoreFile(join(dir, 'keys', `${org}-admin.json`)), PASSWORD),
+        );
+      }
+    }, 180_000);
+
+    afterAll(async () => {
+      const pids = readPids(dir);
+      const all = [...(pids?.nats ?? []), ...(pids?.nodes ?? [])];
+      for (const e of all) {
+        killOnExit(e.pid);
+        try {
+          process.kill(e.pid, 'SIGCONT'); // a frozen process cannot act on SIGTERM
+        } catch {
+          // gone
+        }
+      }
+      await settle(networkDown(dir, { timeoutMs: 10_000 }), 30_000);
+      for (const e of all) if (isAliveSafe(e.pid)) killPid(e.pid);
+      release(all.map((e) => e.pid).filter((pid) => !isAliveSafe(pid)));
+      tmp.remove();
+    }, 60_000);
+
+    it('SIGKILL of the ordering stream leader (from JetStream metadata) under load', async () => {
+      const leader = await eventually(async () => main(await health('a')).ordering?.leader, 20_000, 'leader');
+      const l = load(ORGS);
+      await sleep(2000);
+      const pid = pidOf('nats', leader);
+      process.kill(pid, 'SIGKILL');
+      await eventually(async () => (isAlive(pid) ? undefined : true), 10_000, 'leader to die');
+      await sleep(12_000);
+      await cli('network', 'up', dir, '--timeout', '90000'); // starts the killed server again
+      for (const e of readPids(dir)?.nats ?? []) killOnExit(e.pid);
+      await sleep(2000);
+      await l.stop();
+      console.info(`[faults] leader ${leader} SIGKILL: longest gap between commits ${l.gap()} ms`);
+      await afterChecks(l.acked);
+    }, 240_000);
+
+    it('SIGSTOP of one node: the others commit and finalise; it catches up after SIGCONT', async () => {
+      const pid = pidOf('nodes', 'd');
+      const l = load(['a', 'b', 'c']);
+      await sleep(1000);
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const before = main(await health('a'));
+        await eventually(
+          async () => (main(await health('a')).finalHeight > before.height ? true : undefined),
+          30_000,
+          'finality with one node frozen',
+        );
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      await sleep(1000);
+      await l.stop();
+      console.info(`[faults] one node SIGSTOP: longest gap between commits ${l.gap()} ms`);
+      await afterChecks(l.acked);
+    }, 240_000);
+
+    it('SIGSTOP of two nodes: commits go on, finality waits without forking, then reaches the head', async () => {
+      const pids = [pidOf('nodes', 'c'), pidOf('nodes', 'd')];
+      const l = load(['a', 'b']);
+      await sleep(1000);
+      for (const p of pids) process.kill(p, 'SIGSTOP');
+      try {
+        await sleep(2000);
+        const frozenAt = main(await health('a'));
+        await sleep(5000);
+        const later = main(await health('a'));
+        // Blocks are still cut (ordering needs no quorum of nodes), but none of them becomes final.
+        expect(later.height).toBeGreaterThan(frozenAt.height);
+        expect(later.finalHeight).toBeLessThanOrEqual(frozenAt.height);
+      } finally {
+        for (const p of pids) process.kill(p, 'SIGCONT');
+      }
+      await sleep(1000);
+      await l.stop();
+      await afterChecks(l.acked);
+    }, 240_000);
+
+    it('NATS majority lost for 10 s under load: health says so, and everything acknowledged commits after', async () => {
+      const l = load(ORGS);
+      await sleep(1500);
+      const victims = ['n1', 'n2'].map((n) => pidOf('nats', n));
+      for (const p of victims) process.kill(p, 'SIGKILL');
+      const degraded = await eventually(
+        async () => {
+          const h = await fetch(`${url('a')}/health`, { signal: AbortSignal.timeout(3000) });
+          const body = (await h.json()) as Health;
+          return h.status === 503 && body.status === 'degraded' ? body : undefined;
+        },
+        15_000,
+        'health to report degraded',
+      );
+      expect(main(degraded).ordering?.reachable).toBe(false);
+      await sleep(10_000);
+      const upAt = Date.now();
+      await cli('network', 'up', dir, '--timeout', '90000');
+      const backAt = Date.now();
+      for (const e of readPids(dir)?.nats ?? []) killOnExit(e.pid);
+      await eventually(async () => (l.commitsAfter(backAt) > 0 ? true : undefined), 60_000, 'a commit after');
+      await sleep(1000);
+      await l.stop();
+      console.info(
+        `[faults] majority loss 10 s: longest gap between commits ${l.gap()} ms; ` +
+          `network up took ${backAt - upAt} ms; first commit ${l.firstCommitAfter(backAt) - backAt} ms after it`,
+      );
+      await afterChecks(l.acked);
+    }, 240_000);
+  },
+);
