@@ -53,6 +53,10 @@ export const FUNDS_ERRORS = defineErrors({
     409,
     'The owners’ resolution is not closed yet, or it did not pass: nothing can be spent (or amended) on it.',
   ],
+  FUNDS_AMENDMENT_STALE: [
+    409,
+    'The fund’s rules changed since this amendment was proposed: propose it again on the current rules.',
+  ],
   FUNDS_EMERGENCY_LIMIT: [
     409,
     'The supervisor’s fast track covers amounts up to the fund’s emergency limit only.',

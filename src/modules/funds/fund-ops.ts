@@ -90,8 +90,11 @@ export function parseCreateFund(v: Parameters<typeof readArgs>[0]): CreateFundAr
   };
 }
 
-const memberSchema = S.Object({ account: S.String({ maxLength: 128 }), weight: S.Integer({ minimum: 1 }) });
-const tierSchema = S.Object({
+export const memberSchema = S.Object({
+  account: S.String({ maxLength: 128 }),
+  weight: S.Integer({ minimum: 1 }),
+});
+export const tierSchema = S.Object({
   from: S.Uint('smallest amount (minor units) of this tier'),
   rule: S.Union([S.Literal('committee'), S.Literal('resolution')]),
   weight: S.Uint('committee weight needed (0 for a resolution tier)'),
