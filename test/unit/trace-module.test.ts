@@ -183,9 +183,15 @@ describe('trace.record: the season', () => {
     expect(t.id).toBe(tinKey(1));
     expect(t.events.map((e) => e.recorder)).toEqual([
       'shifeng-coop',
+      'shifeng-coop',
+      'longjing-factory',
+      'longjing-factory',
       'longjing-factory',
       'xihu-packing',
       'xihu-packing',
+      'xihu-packing',
+      'xihu-packing',
+      'zj-express',
       'zj-express',
       'hefang-shop',
       'hefang-shop',
@@ -194,7 +200,11 @@ describe('trace.record: the season', () => {
     const garden = (c.query('participants') as { gardens: { harvested: unknown }[] }).gardens[0];
     expect(garden?.harvested).toEqual([{ season: TEA.season, grams: 48_000 }]);
     expect((c.query('lots') as { lots: string[] }).lots).toEqual([freshKey, dryKey]);
-    expect((c.query('events') as { total: number }).total).toBe(7);
+    expect((c.query('events') as { total: number }).total).toBe(13);
+    // Custody followed the hand-overs: the case (and the tins in it) is the shop's.
+    const box = c.query('item', { id: `00/${TEA.sscc}` }) as { item: { custodian: string; packed: boolean } };
+    expect(box.item).toMatchObject({ custodian: 'hefang-shop', packed: false });
+    expect(tin.item).toMatchObject({ custodian: 'hefang-shop', packed: true });
   });
 
   it('stores the canonical hash: the event query answers by ni URI', async () => {
@@ -251,7 +261,7 @@ describe('trace.record: the rules catch fraud (each refused with its code, nothi
 
   it('more dry tea than the leaf allows at 4:1: TRACE_OVER_RATIO', async () => {
     const c = await TeaChain.registered();
-    c.record('garden', pickingEvent({ lot: TEA.lots.fresh, kg: 48, time: '2025-04-02T06:30:00+08:00' }));
+    for (const [who, e] of teaSeason().slice(0, 3)) c.record(who, e); // picked, shipped, received
     const firing = firingEvent({ inKg: 48, outKg: 12.001, time: '2025-04-02T14:00:00+08:00' });
     c.refused('factory', 'record', TeaChain.args(firing), 'TRACE_OVER_RATIO');
     const exact = firingEvent({ inKg: 48, outKg: 12, time: '2025-04-02T14:00:00+08:00' });
@@ -260,9 +270,8 @@ describe('trace.record: the rules catch fraud (each refused with its code, nothi
 
   it('more tins than the dry tea fills: TRACE_OVER_RATIO; more input than remains: TRACE_INSUFFICIENT', async () => {
     const c = await TeaChain.registered();
-    const [pick, fire] = teaSeason();
-    c.record('garden', pick?.[1] as Record<string, unknown>);
-    c.record('factory', fire?.[1] as Record<string, unknown>);
+    // Picked, fired, and the dry tea handed over to the packer.
+    for (const [who, e] of teaSeason().slice(0, 6)) c.record(who, e);
     const tooMany = tinningEvent({ inKg: 10, tins: 41, time: '2025-04-05T09:00:00+08:00' });
     c.refused('packer', 'record', TeaChain.args(tooMany), 'TRACE_OVER_RATIO');
     const overdraw = tinningEvent({ inKg: 12, tins: 48, time: '2025-04-05T09:00:00+08:00' });
@@ -271,7 +280,7 @@ describe('trace.record: the rules catch fraud (each refused with its code, nothi
 
   it('a serial commissioned twice: TRACE_DUPLICATE_COMMISSION (and a lot)', async () => {
     const c = await TeaChain.registered();
-    for (const [who, e] of teaSeason().slice(0, 3)) c.record(who, e);
+    for (const [who, e] of teaSeason().slice(0, 7)) c.record(who, e); // through the tinning
     const again = tinningEvent({ inKg: 0.25, tins: 1, time: '2025-04-06T09:00:00+08:00', first: 7 });
     c.refused('packer', 'record', TeaChain.args(again), 'TRACE_DUPLICATE_COMMISSION');
     const relot = pickingEvent({ lot: TEA.lots.fresh, kg: 5, time: '2025-04-03T06:30:00+08:00' });
