@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getSuite, type KeyPair } from '../../src/crypto/index.js';
 import {
@@ -5,6 +6,7 @@ import {
   casingEvent,
   epcisDocument,
   firingEvent,
+  handoverEvent,
   pickingEvent,
   saleEvent,
   TEA,
@@ -364,5 +366,198 @@ describe('trace.scan', () => {
   it('a code that is not on the ledger: TRACE_UNKNOWN_ID', async () => {
     const c = await TeaChain.registered();
     c.refused('shop', 'scan', { key: tinKey(99), place: 'x' }, 'TRACE_UNKNOWN_ID');
+  });
+});
+
+/** A tin taken out of the case (AggregationEvent DELETE, unpacking) by `step`'s recorder. */
+const unpackEvent = (tin: number, time: string) => ({
+  type: 'AggregationEvent',
+  eventTime: time,
+  eventTimeZoneOffset: '+08:00',
+  action: 'DELETE',
+  bizStep: 'unpacking',
+  readPoint: { id: `https://id.gs1.org/414/${TEA.gln.shop}` },
+  parentID: `https://id.gs1.org/00/${TEA.sscc}`,
+  childEPCs: [tinUri(tin)],
+});
+const season = teaSeason();
+const recordedUpTo = new WeakMap<TeaChain, number>();
+/** Record the season's events up to (not including) index `n`, from where the chain is. */
+const upTo = (c: TeaChain, n: number) => {
+  for (const [who, e] of season.slice(recordedUpTo.get(c) ?? 0, n)) {
+    const r = c.record(who, e);
+    expect(r.receipts[0]?.status, r.receipts[0]?.message).toBe('ok');
+  }
+  recordedUpTo.set(c, n);
+};
+const ship = (step: 'shipping' | 'receiving', time: string) =>
+  handoverEvent({
+    step,
+    gtin: TEA.gtin.fresh,
+    lot: TEA.lots.fresh,
+    kg: 48,
+    from: 'garden',
+    to: 'factory',
+    time,
+  });
+
+describe('trace.record: chain of custody (each refused with its code, nothing written)', () => {
+  it('only the holder transforms; receiving needs a shipment; shipped goods are not the shipper’s to use', async () => {
+    const c = await TeaChain.registered();
+    upTo(c, 1); // picked: the garden holds the fresh lot
+    const fire = season[3]?.[1] as Record<string, unknown>;
+    const r0 = c.call('factory', 'record', TeaChain.args(fire));
+    expect(r0.receipts[0]?.status).toBe('TRACE_NOT_CUSTODIAN');
+    c.refused('factory', 'record', TeaChain.args(fire), 'TRACE_NOT_CUSTODIAN');
+    c.refused(
+      'factory',
+      'record',
+      TeaChain.args(ship('receiving', '2025-04-02T08:00:00+08:00')),
+      'TRACE_NOT_SHIPPED',
+    );
+    c.refused(
+      'logistics',
+      'record',
+      TeaChain.args(ship('shipping', '2025-04-02T08:30:00+08:00')),
+      'TRACE_NOT_CUSTODIAN',
+    );
+    upTo(c, 2); // shipped by the garden
+    c.refused(
+      'garden',
+      'record',
+      TeaChain.args(ship('shipping', '2025-04-02T09:30:00+08:00')),
+      'TRACE_IN_TRANSIT',
+    );
+    c.refused('factory', 'record', TeaChain.args(fire), 'TRACE_NOT_CUSTODIAN');
+    // An observation needs no custody.
+    const look = { ...ship('shipping', '2025-04-02T09:40:00+08:00'), bizStep: 'inspecting' };
+    expect(c.record('garden', look).receipts[0]?.status).toBe('ok');
+    upTo(c, 4); // received and fired by the factory
+    const fresh = c.query('item', { id: freshKey }) as { item: { custodian: string; transit?: unknown } };
+    expect(fresh.item.custodian).toBe('longjing-factory');
+    expect(fresh.item.transit).toBeUndefined();
+  });
+
+  it('a packed tin moves with its case; the case’s holder sells or unpacks it; a voided shipment returns', async () => {
+    const c = await TeaChain.registered();
+    upTo(c, 8); // tins packed in the case, held by the packer
+    const tinAlone = {
+      ...caseEvent('shipping', '2025-04-05T16:00:00+08:00', 'pickup'),
+      epcList: [tinUri(2)],
+    };
+    c.refused('packer', 'record', TeaChain.args(tinAlone), 'TRACE_IN_CONTAINER');
+    upTo(c, 11); // the case shipped by the carrier, not yet at the shop
+    c.refused(
+      'shop',
+      'record',
+      TeaChain.args(saleEvent(1, '2025-04-06T12:00:00+08:00')),
+      'TRACE_NOT_CUSTODIAN',
+    );
+    c.refused(
+      'shop',
+      'record',
+      TeaChain.args(unpackEvent(2, '2025-04-06T12:00:00+08:00')),
+      'TRACE_NOT_CUSTODIAN',
+    );
+    const voided = { ...caseEvent('shipping', '2025-04-06T09:00:00+08:00'), bizStep: 'void_shipping' };
+    expect(c.record('logistics', voided).receipts[0]?.status).toBe('ok');
+    c.refused(
+      'shop',
+      'record',
+      TeaChain.args(season[11]?.[1] as Record<string, unknown>),
+      'TRACE_NOT_SHIPPED',
+    );
+    c.refused(
+      'logistics',
+      'record',
+      TeaChain.args({ ...voided, eventTime: '2025-04-06T09:30:00+08:00' }),
+      'TRACE_NOT_SHIPPED',
+    );
+    expect(
+      c.record('logistics', { ...caseEvent('shipping', '2025-04-06T10:00:00+08:00') }).receipts[0]?.status,
+    ).toBe('ok');
+    expect(c.record('shop', caseEvent('receiving', '2025-04-07T10:00:00+08:00')).receipts[0]?.status).toBe(
+      'ok',
+    );
+    // The shop unpacks tin 2 (now loose, the shop's) and sells it; the packer cannot unpack at the shop.
+    c.refused(
+      'packer',
+      'record',
+      TeaChain.args(unpackEvent(3, '2025-04-07T11:00:00+08:00')),
+      'TRACE_NOT_CUSTODIAN',
+    );
+    expect(c.record('shop', unpackEvent(2, '2025-04-07T11:00:00+08:00')).receipts[0]?.status).toBe('ok');
+    const tin = c.query('item', { id: tinKey(2) }) as { item: { custodian: string; packed: boolean } };
+    expect(tin.item).toMatchObject({ custodian: 'hefang-shop', packed: false });
+    expect(c.record('shop', saleEvent(2, '2025-04-07T12:00:00+08:00')).receipts[0]?.status).toBe('ok');
+  });
+});
+
+describe('trace.record: AssociationEvent (EPCIS 2.0 §7.4.5)', () => {
+  /** The GS1 examples' events (testdata), recorded by an asset manager registered for their steps. */
+  const example = (x: string): Record<string, unknown> => {
+    const doc = JSON.parse(
+      readFileSync(
+        new URL(`../vectors/epcis/examples/AssociationEvent-${x}.jsonld`, import.meta.url),
+        'utf8',
+      ),
+    ) as { epcisBody: { eventList: Record<string, unknown>[] } };
+    return doc.epcisBody.eventList[0] as Record<string, unknown>;
+  };
+  const assets = async () => {
+    const c = await TeaChain.registered();
+    c.ok('admin', 'registerParticipant', {
+      id: 'asset-co',
+      name: 'Returnable assets',
+      kind: 'other',
+      accounts: [c.addr('admin')],
+      bizSteps: ['assembling', 'installing', 'removing', 'disassembling'],
+    });
+    return c;
+  };
+
+  it('ADD, DELETE of the children named, DELETE of all: the associations follow (GS1 examples a, c, d)', async () => {
+    const c = await assets();
+    expect(c.record('admin', example('a')).receipts[0]?.status).toBe('ok');
+    const childKey = (TeaChain.args(example('a')).ids as { role: string; key: string }[]).find(
+      (i) => i.role === 'child',
+    )?.key;
+    expect(childKey).toBeDefined();
+    expect(c.record('admin', example('c')).receipts[0]?.status).toBe('ok'); // removed
+    c.refused('admin', 'record', TeaChain.args(example('d')), 'TRACE_NOT_ASSOCIATED'); // nothing left
+    expect(c.record('admin', example('e')).receipts[0]?.status).toBe('ok'); // two lots associated
+    expect(c.record('admin', example('d')).receipts[0]?.status).toBe('ok'); // all disassociated
+    expect(c.record('admin', example('a')).receipts[0]?.status).toBe('TRACE_EVENT_EXISTS');
+  });
+
+  it('refuses: no child on ADD, a child of another parent, OBSERVE or DELETE of a child not associated', async () => {
+    const c = await assets();
+    const a = example('a');
+    // GS1's schema refuses an ADD without children; the ledger re-checks the arguments itself.
+    const args = TeaChain.args(a);
+    const ids = args.ids as CborMap[];
+    c.refused(
+      'admin',
+      'record',
+      { ...args, ids: ids.filter((i) => i.role === 'parent') },
+      'TRACE_BAD_ASSOCIATION',
+    );
+    expect(c.record('admin', a).receipts[0]?.status).toBe('ok');
+    const other = {
+      ...a,
+      parentID: 'urn:epc:id:grai:4012345.55555.988',
+      eventTime: '2019-11-01T14:00:00.000+01:00',
+    };
+    c.refused('admin', 'record', TeaChain.args(other), 'TRACE_ALREADY_ASSOCIATED');
+    const observe = {
+      ...a,
+      action: 'OBSERVE',
+      bizStep: 'installing',
+      childEPCs: ['urn:epc:id:giai:4000001.99999'],
+    };
+    c.refused('admin', 'record', TeaChain.args(observe), 'TRACE_NOT_ASSOCIATED');
+    expect(c.record('admin', { ...observe, childEPCs: a.childEPCs }).receipts[0]?.status).toBe('ok');
+    const del = { ...a, action: 'DELETE', bizStep: 'removing', childEPCs: ['urn:epc:id:giai:4000001.99999'] };
+    c.refused('admin', 'record', TeaChain.args(del), 'TRACE_NOT_ASSOCIATED');
   });
 });

@@ -57,7 +57,6 @@ export function planAssociation(state: StateReader, a: RecordArgs): AssociationP
   if (parents.length !== 1 || parent === undefined)
     return bad('an AssociationEvent names exactly one parentID');
   const named = a.ids.filter((i) => i.role === 'child').map((i) => i.key);
-  if (named.includes(parent)) bad('a parent cannot be its own child');
   const current = associatedChildren(state, parent);
   const notHere = (child: string) => {
     throw new GongzhiError('TRACE_NOT_ASSOCIATED', `${child} is not associated with ${parent}`, {

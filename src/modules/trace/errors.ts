@@ -55,7 +55,7 @@ export const TRACE_ERRORS = defineErrors({
   ],
   TRACE_BAD_ASSOCIATION: [
     400,
-    'An AssociationEvent names one parentID, and an ADD at least one child (childEPCs / childQuantityList) other than the parent.',
+    'An AssociationEvent names one parentID, and an ADD at least one child (childEPCs / childQuantityList).',
   ],
   TRACE_ALREADY_ASSOCIATED: [
     409,
