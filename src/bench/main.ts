@@ -12,6 +12,7 @@ import { runConsoleBench } from './console.js';
 import { benchExecution } from './execution.js';
 import { benchFunds } from './funds.js';
 import { govchainReport } from './govchain.js';
+import { GROWTH_FLAGS, runGrowthBenches } from './growth.js';
 import { benchIdentity } from './identity.js';
 import { reportVerifyRoute } from './identity-verify-route.js';
 import { benchNetwork } from './network.js';
@@ -337,6 +338,8 @@ async function reportTrace(): Promise<void> {
 
 await (process.argv.includes('--network')
   ? mainNetwork()
-  : process.argv.includes('--only-trace')
-    ? reportTrace()
-    : main());
+  : GROWTH_FLAGS.some((f) => process.argv.includes(f))
+    ? runGrowthBenches(process.argv, report, progress)
+    : process.argv.includes('--only-trace')
+      ? reportTrace()
+      : main());
