@@ -1,5 +1,5 @@
 import { credential, type Outcome, recordFromJson, voteArgs } from '../modules/voting/index.js';
-import type { FundNet } from './community-fund.js';
+import type { IdentityNet } from './health-pass.js';
 import { freshSeed } from './vote-net.js';
 
 /** An owner's phone: its voting-credential seed (never on the ledger) and floor-area weight. */
@@ -15,7 +15,7 @@ export interface Owner {
  * counts); the organiser closes it. The art. 278 outcome.
  */
 export async function holdOwnersResolution(
-  f: FundNet,
+  f: { readonly net: IdentityNet },
   o: {
     readonly id: string;
     readonly title: string;
@@ -25,7 +25,7 @@ export async function holdOwnersResolution(
     readonly matter?: 'ordinary' | 'major';
   },
 ): Promise<Outcome | undefined> {
-  const call = (method: string, args: Parameters<FundNet['net']['ok']>[3]) =>
+  const call = (method: string, args: Parameters<IdentityNet['ok']>[3]) =>
     f.net.ok(o.organiser, 'voting', method, args);
   await call('create', { id: o.id, kind: 'resolution', title: o.title, matter: o.matter ?? 'ordinary' });
   await call('enrol', {
