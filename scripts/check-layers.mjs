@@ -90,6 +90,11 @@ export const MODULES = {
       to: 'src/modules/evidence/index.ts',
       why: 'an expense is receipted only once its receipt digests are anchored: funds reads evidence records with readRecord (read-only)',
     },
+    {
+      from: 'src/modules/funds/',
+      to: 'src/modules/voting/index.ts',
+      why: "an expense above the resolution threshold (and an amendment of a resolution-governed fund) needs a passed owners' resolution: funds reads elections with readElection / readElectionRecord and the art. 278 rules (read-only)",
+    },
   ],
 };
 

@@ -13,6 +13,7 @@ import { runConsoleBench } from './console.js';
 import { benchExecution } from './execution.js';
 import { benchFunds } from './funds.js';
 import { GOVCHAIN_FULL, govchainReport } from './govchain.js';
+import { GROWTH_FLAGS, runGrowthBenches } from './growth.js';
 import { benchIdentity } from './identity.js';
 import { reportVerifyRoute } from './identity-verify-route.js';
 import { benchNetwork } from './network.js';
@@ -357,10 +358,12 @@ async function reportTrace(): Promise<void> {
 
 await (process.argv.includes('--network')
   ? mainNetwork()
-  : process.argv.includes('--only-trace')
-    ? reportTrace()
-    : process.argv.includes('--only-govchain')
-      ? reportGovchain()
-      : process.argv.includes('--only-city-day')
-        ? reportCityDay(report, arg, progress)
-        : main());
+  : GROWTH_FLAGS.some((f) => process.argv.includes(f))
+    ? runGrowthBenches(process.argv, report, progress)
+    : process.argv.includes('--only-trace')
+      ? reportTrace()
+      : process.argv.includes('--only-govchain')
+        ? reportGovchain()
+        : process.argv.includes('--only-city-day')
+          ? reportCityDay(report, arg, progress)
+          : main());

@@ -1,7 +1,8 @@
 import { utf8 } from '../encoding/index.js';
 import type { CborMap, Receipt } from '../ledger/index.js';
-import type { ExpenseJson, FundJson } from '../modules/funds/index.js';
+import { type ExpenseJson, expenseMotion, type FundJson } from '../modules/funds/index.js';
 import type { Demo, DemoContext } from './demo.js';
+import { compoundOwners, holdOwnersResolution } from './fund-resolution.js';
 import { IdentityNet } from './health-pass.js';
 
 /** The first event's `id` (the record a call created). */
@@ -20,9 +21,15 @@ export class FundNet {
     private readonly ctx: DemoContext,
   ) {}
 
-  static async start(ctx: DemoContext, chain: string, orgs: readonly string[]): Promise<FundNet> {
+  /** Orgs by id; `roles`: governance roles of an org's admin (e.g. `voting-registrar`). */
+  static async start(
+    ctx: DemoContext,
+    chain: string,
+    orgs: readonly string[],
+    roles: Readonly<Record<string, readonly string[]>> = {},
+  ): Promise<FundNet> {
     return new FundNet(
-      await IdentityNet.start(ctx, chain, Object.fromEntries(orgs.map((o) => [o, []]))),
+      await IdentityNet.start(ctx, chain, Object.fromEntries(orgs.map((o) => [o, roles[o] ?? []]))),
       ctx,
     );
   }
@@ -68,19 +75,26 @@ export class FundNet {
   }
 }
 
+/** Ten owners' exclusive floor areas (m²): the weights of the owners' assembly. */
+const AREAS_M2 = [89.5, 120.25, 75.0, 143.8, 98.6, 110.0, 65.4, 132.1, 88.0, 101.3];
+
 /**
- * A compound's maintenance fund (维修资金): the bank posts fees and public income, an elevator
- * repair is approved by the owners' committee by weight, paid by the bank, receipted with
- * anchored invoices and the committee's completion check; a self-approval and an overspend are
- * refused; the bank's quarterly statement is reconciled (after a wrong one is flagged); the
- * owners' resolution tier is refused until a voting module is registered.
+ * A compound's maintenance fund (维修资金): the bank posts fees and public income; an elevator
+ * repair above the resolution threshold is approved by an owners' resolution (voting module,
+ * art. 278, organised by the housing bureau), paid by the bank, receipted with anchored invoices
+ * and the committee's completion check; a roof job is approved by committee weight but refused
+ * for insufficient balance; a self-approval is refused; a facade plan the owners voted down
+ * cannot be submitted; the bank's quarterly statement is reconciled (after a wrong one is flagged).
  */
 export const communityFundDemo: Demo = {
   name: 'community-fund',
   description:
-    'Community fund: fees in, elevator repair approved and paid, receipted, statement reconciled, refusals',
+    'Community fund: fees in, elevator repair approved by owners’ vote, paid, receipted, statement reconciled, refusals',
   async run(ctx) {
-    const f = await FundNet.start(ctx, 'compound', ['property', 'bank', 'bureau']);
+    const f = await FundNet.start(ctx, 'compound', ['property', 'bank', 'bureau'], {
+      bureau: ['voting-registrar'],
+    });
+    const owners = compoundOwners(AREAS_M2);
     try {
       const quarterStart = f.now;
       await f.ok('property', 'createFund', {
@@ -100,7 +114,8 @@ export const communityFundDemo: Demo = {
         tiers: [
           { from: 0, rule: 'committee', weight: 2 },
           { from: 1_000_000, rule: 'committee', weight: 3 },
-          { from: 20_000_000, rule: 'resolution', weight: 0 },
+          // From ¥80,000: an owners' resolution (art. 278 item 5, using the maintenance fund).
+          { from: 8_000_000, rule: 'resolution', weight: 0 },
         ],
         emergencyLimit: 5_000_000,
         completionWeight: 2,
@@ -109,7 +124,7 @@ export const communityFundDemo: Demo = {
       // The bank's own record of what it posted: the statement it will sign.
       const bank = { income: 0, payments: 0 };
       for (const [amount, category, reference] of [
-        [18_000_000, 'fees', 'CR-2026-0701'],
+        [12_000_000, 'fees', 'CR-2026-0701'],
         [1_200_000, 'public-income', 'CR-2026-0715'],
       ] as const) {
         await f.ok('bank', 'postIncome', { fund: 'maintenance', amount, category, reference });
@@ -129,12 +144,25 @@ export const communityFundDemo: Demo = {
           works: true,
         }),
       );
-      await f.ok('property', 'submitExpense', { id: lift });
-      await f.ok('owner-wang', 'approveExpense', { id: lift });
-      await f.ok('owner-li', 'approveExpense', { id: lift });
+      const resolutionRequired = await f.refused(
+        'property',
+        'submitExpense',
+        { id: lift },
+        'above the resolution threshold, no owners’ resolution cited',
+      );
+      const motion = expenseMotion('maintenance', lift, 8_600_000);
+      const liftVote = await holdOwnersResolution(f, {
+        id: 'agm-2026-lift',
+        title: `Replace the unit 3 elevator traction machine ${motion}`,
+        organiser: 'bureau',
+        owners,
+        votes: ['yes', 'yes', 'no', 'yes', 'abstain', 'yes', 'yes', 'yes', undefined, 'yes'],
+      });
+      ctx.log(`owners' resolution agm-2026-lift on ${motion}: ${liftVote?.passed ? 'PASSED' : 'NOT PASSED'}`);
+      await f.ok('property', 'submitExpense', { id: lift, resolution: 'agm-2026-lift' });
       const approved = f.query<ExpenseJson>('expense', { id: lift });
       ctx.log(
-        `elevator repair ${cny(8_600_000)}: ${approved.status} by committee weight 3 of 4 (tier rule ${JSON.stringify(approved.rule)})`,
+        `elevator repair ${cny(8_600_000)}: ${approved.status} by owners' resolution (tier rule ${JSON.stringify(approved.rule)})`,
       );
       await f.ok('bank', 'payExpense', { id: lift, reference: 'DR-2026-0802' });
       bank.payments += 8_600_000;
@@ -164,7 +192,7 @@ export const communityFundDemo: Demo = {
         await f.ok('property', 'draftExpense', {
           fund: 'maintenance',
           payee: { kind: 'org', id: 'roof-co' },
-          amount: 15_000_000,
+          amount: 7_500_000,
           purpose: 'Re-waterproof the roofs of units 1-4',
           category: 'roof',
           quotation: f.net.suite.hash(utf8('Roof Co. quotation 7')),
@@ -190,11 +218,19 @@ export const communityFundDemo: Demo = {
           quotation: f.net.suite.hash(utf8('Build Co. quotation 3')),
         }),
       );
+      const facadeVote = await holdOwnersResolution(f, {
+        id: 'agm-2026-facade',
+        title: `Facade renovation ${expenseMotion('maintenance', facade, 45_000_000)}`,
+        organiser: 'bureau',
+        owners,
+        votes: ['no', 'yes', 'no', 'no', 'yes', 'no', 'abstain', 'no', 'yes', 'no'],
+      });
+      ctx.log(`owners' resolution agm-2026-facade: ${facadeVote?.passed ? 'PASSED' : 'NOT PASSED'}`);
       const resolution = await f.refused(
         'property',
         'submitExpense',
-        { id: facade, resolution: 'owners-2026-1' },
-        'owners’ resolution tier, no voting module yet',
+        { id: facade, resolution: 'agm-2026-facade' },
+        'the owners voted the facade plan down',
       );
 
       const to = f.now + 1;
@@ -241,7 +277,10 @@ export const communityFundDemo: Demo = {
       return {
         liftStatus: done.status,
         liftHistory: done.history.map((h) => h.status),
-        liftApprovals: approved.approvals.map((a) => a.weight),
+        liftRule: approved.rule,
+        liftVotePassed: liftVote?.passed,
+        facadeVotePassed: facadeVote?.passed,
+        resolutionRequired,
         selfApproval,
         overspend,
         resolution,

@@ -164,9 +164,70 @@ export function casingEvent(o: { tins: number; time: string }): Record<string, u
   };
 }
 
-/** The case shipped (logistics) or received (the shop): ObjectEvent OBSERVE. */
-export function caseEvent(step: 'shipping' | 'receiving', time: string): Record<string, unknown> {
+const PARTY_GLN = {
+  garden: TEA.gln.garden,
+  factory: TEA.gln.factory,
+  packer: TEA.gln.packer,
+  logistics: TEA.gln.warehouse,
+  shop: TEA.gln.shop,
+} as const;
+
+/**
+ * A lot handed over between two holders: shipped by `from` (ObjectEvent OBSERVE, shipping, with
+ * its source and destination parties) or received by `to` (receiving). Custody moves on receipt.
+ */
+export function handoverEvent(o: {
+  step: 'shipping' | 'receiving';
+  gtin: string;
+  lot: string;
+  kg: number;
+  from: keyof typeof PARTY_GLN;
+  to: keyof typeof PARTY_GLN;
+  time: string;
+}): Record<string, unknown> {
+  const shipping = o.step === 'shipping';
+  const at = place(PARTY_GLN[shipping ? o.from : o.to]);
+  return {
+    type: 'ObjectEvent',
+    eventTime: o.time,
+    eventTimeZoneOffset: '+08:00',
+    action: 'OBSERVE',
+    bizStep: o.step,
+    disposition: shipping ? 'in_transit' : 'in_progress',
+    readPoint: at,
+    bizLocation: at,
+    quantityList: [{ epcClass: lotUri(o.gtin, o.lot), quantity: o.kg, uom: 'KGM' }],
+    sourceList: [{ type: 'possessing_party', source: DL(`417/${PARTY_GLN[o.from]}`) }],
+    destinationList: [{ type: 'possessing_party', destination: DL(`417/${PARTY_GLN[o.to]}`) }],
+  };
+}
+
+/**
+ * The case shipped or received: ObjectEvent OBSERVE. The packer ships it to the carrier, the
+ * carrier receives it at its warehouse and ships it to the shop, the shop receives it.
+ */
+export function caseEvent(
+  step: 'shipping' | 'receiving',
+  time: string,
+  leg: 'pickup' | 'delivery' = 'delivery',
+): Record<string, unknown> {
   const shipping = step === 'shipping';
+  if (leg === 'pickup') {
+    const at = place(shipping ? TEA.gln.packer : TEA.gln.warehouse);
+    return {
+      type: 'ObjectEvent',
+      eventTime: time,
+      eventTimeZoneOffset: '+08:00',
+      action: 'OBSERVE',
+      bizStep: step,
+      disposition: shipping ? 'in_transit' : 'in_progress',
+      readPoint: at,
+      bizLocation: at,
+      epcList: [DL(`00/${TEA.sscc}`)],
+      sourceList: [{ type: 'possessing_party', source: DL(`417/${TEA.gln.packer}`) }],
+      destinationList: [{ type: 'possessing_party', destination: DL(`417/${TEA.gln.warehouse}`) }],
+    };
+  }
   return {
     type: 'ObjectEvent',
     eventTime: time,
@@ -233,13 +294,59 @@ export const TEA_PRODUCTS = [
   { key: 'tin', name: '西湖龙井 250 g 罐装 tin', owner: 'xihu-packing', unitGrams: 250 },
 ] as const;
 
-/** The season's genuine events, in order: [who records it, event]. */
-export function teaSeason(): [keyof typeof TEA_PARTIES, Record<string, unknown>][] {
+type Party = keyof typeof TEA_PARTIES;
+const fresh = { gtin: TEA.gtin.fresh, lot: TEA.lots.fresh, kg: 48 };
+const dry = { gtin: TEA.gtin.dry, lot: TEA.lots.dry, kg: 11 };
+
+/** The season's genuine events, in order: [who records it, event]. Custody moves by hand-overs. */
+export function teaSeason(): [Party, Record<string, unknown>][] {
   return [
     ['garden', pickingEvent({ lot: TEA.lots.fresh, kg: 48, time: '2025-04-02T06:30:00+08:00' })],
+    [
+      'garden',
+      handoverEvent({
+        step: 'shipping',
+        ...fresh,
+        from: 'garden',
+        to: 'factory',
+        time: '2025-04-02T09:00:00+08:00',
+      }),
+    ],
+    [
+      'factory',
+      handoverEvent({
+        step: 'receiving',
+        ...fresh,
+        from: 'garden',
+        to: 'factory',
+        time: '2025-04-02T10:00:00+08:00',
+      }),
+    ],
     ['factory', firingEvent({ inKg: 48, outKg: 11, time: '2025-04-02T14:00:00+08:00' })],
+    [
+      'factory',
+      handoverEvent({
+        step: 'shipping',
+        ...dry,
+        from: 'factory',
+        to: 'packer',
+        time: '2025-04-03T09:00:00+08:00',
+      }),
+    ],
+    [
+      'packer',
+      handoverEvent({
+        step: 'receiving',
+        ...dry,
+        from: 'factory',
+        to: 'packer',
+        time: '2025-04-03T15:00:00+08:00',
+      }),
+    ],
     ['packer', tinningEvent({ inKg: 10, tins: TEA.tins, time: '2025-04-05T09:00:00+08:00' })],
     ['packer', casingEvent({ tins: TEA.tins, time: '2025-04-05T11:00:00+08:00' })],
+    ['packer', caseEvent('shipping', '2025-04-05T17:00:00+08:00', 'pickup')],
+    ['logistics', caseEvent('receiving', '2025-04-05T18:00:00+08:00', 'pickup')],
     ['logistics', caseEvent('shipping', '2025-04-06T08:00:00+08:00')],
     ['shop', caseEvent('receiving', '2025-04-07T10:00:00+08:00')],
     ['shop', saleEvent(1, '2025-04-10T15:20:00+08:00')],

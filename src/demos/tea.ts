@@ -17,6 +17,7 @@ import { type RecordedEvent, signRecords, TraceRecorder } from '../node/trace-re
 import { TRACE_DOCUMENTS_FILE, TraceDocumentStore } from '../storage/index.js';
 import type { Demo, DemoContext } from './demo.js';
 import {
+  caseEvent,
   epcisDocument,
   pickingEvent,
   TEA,
@@ -179,9 +180,10 @@ export async function recordTeaSeason(net: TeaNet): Promise<RecordedEvent[]> {
 
 /**
  * West Lake Longjing: a season of one registered garden on the ledger — picking with sensor
- * readings, pan-firing, 250 g tins, a case shipped to a tea shop, a sale, consumer scans — and
- * three frauds caught: a counterfeit batch from a garden outside the register, a batch beyond
- * the garden's capacity, and a cloned tin code seen in too many cities.
+ * readings, pan-firing, 250 g tins, a case shipped to a tea shop, a sale, consumer scans, the
+ * goods handed over holder to holder (chain of custody) — and four frauds caught: a counterfeit
+ * batch from a garden outside the register, a batch beyond the garden's capacity, a case shipped
+ * by a party that no longer holds it, and a cloned tin code seen in too many cities.
  */
 export const teaDemo: Demo = {
   name: 'tea',
@@ -196,11 +198,17 @@ export const teaDemo: Demo = {
       );
       const steps = [
         'picked 48 kg (soil and air sensors)',
+        'fresh leaf shipped to the factory',
+        'received by the factory',
         'pan-fired into 11 kg',
+        'dry tea shipped to the packer',
+        'received by the packer',
         'packed 40 × 250 g tins',
         'cased',
-        'shipped',
-        'received',
+        'case handed to the carrier',
+        'received by the carrier',
+        'shipped to the shop',
+        'received by the shop',
         'sold tin 0001',
       ];
       season.forEach((r, i) => {
@@ -220,6 +228,11 @@ export const teaDemo: Demo = {
         pickingEvent({ lot: 'SF250405', kg: 1200, time: '2025-04-05T06:00:00+08:00' }),
       ]);
       ctx.log(`1,200 kg more from the registered garden (48 kg already picked): refused ${over?.status}`);
+      // The packer no longer holds the case: it cannot ship it again (a diverted consignment).
+      const [diverted] = await net.record('packer', [
+        caseEvent('shipping', '2025-04-08T09:00:00+08:00', 'pickup'),
+      ]);
+      ctx.log(`the packer ships the case the shop now holds: refused ${diverted?.status}`);
 
       await net.scan(1, '杭州 Hangzhou');
       const flags: string[] = [];
@@ -247,6 +260,7 @@ export const teaDemo: Demo = {
         stored: season.filter((r) => r.stored).length,
         counterfeit: fake?.status,
         overCapacity: over?.status,
+        notCustodian: diverted?.status,
         scans: tin.scans.count,
         places: tin.scans.places,
         flagged: tin.scans.flagged,

@@ -4,11 +4,29 @@ import { ModuleRegistry } from '../execution/index.js';
 import { type CborMap, DEFAULT_PARAMS, type Genesis, type Receipt } from '../ledger/index.js';
 import { governanceAuthorizer } from '../modules/governance/index.js';
 import { BUILTIN_MODULES, defaultPermissionRows } from '../modules/index.js';
+import { credential, recordFromJson, voteArgs } from '../modules/voting/index.js';
 import { buildGenesisBlock } from '../node/genesis-block.js';
 import { MemoryChain } from './memory-chain.js';
+import { seedOf } from './voting-sandbox.js';
 
 /** The organisations of a funds sandbox: each has one admin key named after it. */
 export const FUNDS_SANDBOX_ORGS = ['property', 'bank', 'bureau', 'charity', 'civil', 'notary'] as const;
+
+/** Accounts (by name) that hold governance's `voting-registrar` role: owners' resolutions. */
+export const FUNDS_SANDBOX_REGISTRARS = ['bureau', 'alice', 'bank'] as const;
+
+/** An owners' resolution to hold: its owners' weights, who votes yes / no (indexes), the matter. */
+export interface OwnersVote {
+  readonly id: string;
+  readonly title: string;
+  readonly weights: readonly number[];
+  readonly yes: readonly number[];
+  readonly no?: readonly number[];
+  readonly matter?: 'ordinary' | 'major';
+  readonly registrar?: string;
+  /** Stop before `close` (the resolution stays open). */
+  readonly leaveOpen?: boolean;
+}
 
 /** A named call: actor, module, method, args. */
 export type FundsCall = readonly [actor: string, module: string, method: string, args: CborMap];
@@ -41,7 +59,7 @@ export class FundsSandbox {
         nodes: [],
       })),
       committee: { members: [{ account: this.addr('property'), weight: 1 }], threshold: 51 },
-      roles: {},
+      roles: Object.fromEntries(FUNDS_SANDBOX_REGISTRARS.map((n) => [this.addr(n), ['voting-registrar']])),
       permissions: defaultPermissionRows(BUILTIN_MODULES),
     };
     this.chain = new MemoryChain({
@@ -104,6 +122,36 @@ export class FundsSandbox {
     ])[0];
     if (r?.status !== 'ok') throw new Error(`anchor failed: ${r?.status}`);
     return digest;
+  }
+
+  /**
+   * Hold an owners' resolution in the voting module, through the real executor: create, enrol
+   * the owners (credential seeds `<id>/owner-<i>`), freeze, open, the votes, close.
+   */
+  ownersVote(v: OwnersVote): void {
+    const who = v.registrar ?? 'bureau';
+    const run = (method: string, args: CborMap) => {
+      const r = this.block([[who, 'voting', method, args]])[0];
+      if (r?.status !== 'ok') throw new Error(`voting.${method}: ${r?.status} ${r?.message ?? ''}`);
+    };
+    const seed = (i: number) => seedOf(`${v.id}/owner-${i}`);
+    run('create', { id: v.id, kind: 'resolution', title: v.title, matter: v.matter ?? 'ordinary' });
+    run('enrol', {
+      election: v.id,
+      voters: v.weights.map((weight, i) => ({
+        credential: credential({ group: 'ed25519' }, seed(i)).publicKey,
+        weight,
+      })),
+    });
+    run('freeze', { election: v.id });
+    run('open', { election: v.id });
+    const e = recordFromJson(this.chain.query('voting', 'record', { election: v.id })).election;
+    const ballots: [number, 'yes' | 'no'][] = [
+      ...v.yes.map((i): [number, 'yes'] => [i, 'yes']),
+      ...(v.no ?? []).map((i): [number, 'no'] => [i, 'no']),
+    ];
+    for (const [i, choice] of ballots) run('vote', voteArgs(e, seed(i), 1, choice, seedOf(`${v.id}/v${i}`)));
+    if (v.leaveOpen !== true) run('close', { election: v.id });
   }
 
   digest(text: string): Uint8Array {

@@ -1,7 +1,13 @@
 // Test drivers shared by tests and benchmarks: the real block executor over in-memory state.
 // Not ledger code (they generate keys and read the clock), so they live outside src/modules.
 
-export { FUNDS_SANDBOX_ORGS, type FundsCall, FundsSandbox } from './funds-sandbox.js';
+export {
+  FUNDS_SANDBOX_ORGS,
+  FUNDS_SANDBOX_REGISTRARS,
+  type FundsCall,
+  FundsSandbox,
+  type OwnersVote,
+} from './funds-sandbox.js';
 export { MemoryChain, type MemoryChainOptions } from './memory-chain.js';
 export { PointsSandbox, type SandboxCall } from './points-sandbox.js';
 export { seedOf, VotingSandbox } from './voting-sandbox.js';

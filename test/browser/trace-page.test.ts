@@ -90,21 +90,21 @@ describe.skipIf(!HAS_CHROMIUM)(
       return { page, errors };
     }
 
-    it('re-hashes the 7 served events in the page and shows them verified (zh-CN)', async () => {
+    it('re-hashes the 13 served events in the page and shows them verified (zh-CN)', async () => {
       const { page, errors } = await open(tinPath);
       try {
         expect(errors).toEqual([]);
         expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
         const badge = page.locator('#badge');
         expect(await badge.getAttribute('data-state')).toBe('ok');
-        expect(await badge.getAttribute('data-checked')).toBe('7');
-        expect(await badge.textContent()).toContain('7 个事件');
-        expect(await page.locator('[data-check]').allTextContents()).toEqual(Array(7).fill('✓'));
+        expect(await badge.getAttribute('data-checked')).toBe('13');
+        expect(await badge.textContent()).toContain('13 个事件');
+        expect(await page.locator('[data-check]').allTextContents()).toEqual(Array(13).fill('✓'));
         expect(await page.locator('#garden').textContent()).toContain('狮峰山茶园');
         expect(await page.locator('#dates').textContent()).toContain('2025-04-02');
         expect(await page.locator('#roles').textContent()).toContain('炒茶师');
         expect(await page.locator('#sensors').textContent()).toContain('土壤含水量');
-        expect(await page.locator('#custody li').count()).toBe(7);
+        expect(await page.locator('#custody li').count()).toBe(13);
         expect(await page.locator('#scans').textContent()).toContain('4 个不同地点');
         await page.screenshot({ path: join(shots, 'trace-consumer-page.png'), fullPage: true });
       } finally {
@@ -122,7 +122,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         expect(await page.evaluate(() => globalThis.crypto.subtle)).toBeUndefined();
         expect(await page.getAttribute('html', 'lang')).toBe('en');
         expect(await page.locator('#badge').getAttribute('data-state')).toBe('ok');
-        expect(await page.locator('#badge').textContent()).toMatch(/^Verified: .*6 events/);
+        expect(await page.locator('#badge').textContent()).toMatch(/^Verified: .*12 events/);
         expect(await page.locator('#scans').textContent()).toContain('scanned 1 times, in 1 places');
       } finally {
         await page.close();

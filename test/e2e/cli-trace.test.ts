@@ -69,27 +69,36 @@ describe.skipIf(!built)('gongzhi trace', () => {
   });
 
   it('record each party’s events, then show a tin re-verified on the client', async () => {
-    for (const [i, [who, e]] of teaSeason().entries()) {
+    // One document per run of consecutive events by the same party (its hand-overs included).
+    const runs: [string, Record<string, unknown>[]][] = [];
+    for (const [who, e] of teaSeason()) {
+      const last = runs.at(-1);
+      if (last?.[0] === who) last[1].push(e);
+      else runs.push([who, [e]]);
+    }
+    for (const [i, [who, events]] of runs.entries()) {
       const file = join(tmp.dir, `event-${i}.jsonld`);
-      writeFileSync(file, JSON.stringify(epcisDocument([e])));
+      writeFileSync(file, JSON.stringify(epcisDocument(events)));
       const out = JSON.parse(
         await cli('trace', 'record', file, '--url', server.url, '--key', await keystore(who as 'garden')),
       ) as { results: { status: string; stored: boolean }[] };
-      expect(out.results, who).toMatchObject([{ status: 'ok', stored: true }]);
+      expect(out.results, who).toEqual(
+        events.map(() => expect.objectContaining({ status: 'ok', stored: true })),
+      );
     }
     const uri = `${server.url}/01/${TEA.gtin.tin}/10/${TEA.lots.dry}/21/${tinSerial(1)}`;
     const shown = await cli('trace', 'show', uri, '--url', server.url);
-    expect(shown).toMatch(/verified here: 7\/7/);
+    expect(shown).toMatch(/verified here: 13\/13/);
     expect(shown).toMatch(/shifeng-01/);
     const json = JSON.parse(await cli('trace', 'show', uri, '--url', server.url, '--json')) as {
       checks: { check: string }[];
     };
     expect(json.checks.every((c) => c.check === 'ok')).toBe(true);
-  });
+  }, 120_000);
 
   it('record: a rule broken on the ledger is reported with its code (exit 1)', async () => {
     const file = join(tmp.dir, 'over.jsonld');
-    const [, fire] = teaSeason()[1] as [string, Record<string, unknown>];
+    const [, fire] = teaSeason()[3] as [string, Record<string, unknown>];
     writeFileSync(file, JSON.stringify(epcisDocument([{ ...fire, eventTime: '2025-04-03T14:00:00+08:00' }])));
     const r = await cliFails(
       'trace',

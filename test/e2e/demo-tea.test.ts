@@ -23,14 +23,15 @@ describe('demo tea', () => {
     const steps: string[] = [];
     try {
       const r = (await demo?.run({ dataDir: tmp.dir, log: (s) => steps.push(s) })) as Record<string, unknown>;
-      expect(r.recorded).toBe(7);
-      expect(r.stored).toBe(7);
+      expect(r.recorded).toBe(13);
+      expect(r.stored).toBe(13);
       expect(r.counterfeit).toBe('TRACE_UNKNOWN_ORIGIN');
       expect(r.overCapacity).toBe('TRACE_OVER_CAPACITY');
+      expect(r.notCustodian).toBe('TRACE_NOT_CUSTODIAN');
       expect(r.flagged).toBe(true);
       expect(r.places).toEqual(['杭州 Hangzhou', '上海 Shanghai', '北京 Beijing', '广州 Guangzhou']);
-      expect(r.traceEvents).toBe(7);
-      expect(r.verified).toBe(7);
+      expect(r.traceEvents).toBe(13);
+      expect(r.verified).toBe(13);
       expect(r.gardens).toEqual(['shifeng-01']);
       expect(steps.join('\n')).toMatch(/flagged as a cloned code/);
     } finally {
@@ -62,7 +63,7 @@ describe('demo tea', () => {
         events: { hash: string }[];
         scans: { flagged: boolean };
       };
-      expect(trace.events).toHaveLength(7);
+      expect(trace.events).toHaveLength(13);
       expect(trace.scans.flagged).toBe(true);
       const store = TraceDocumentStore.open(join(node.opts.dataDir, TRACE_DOCUMENTS_FILE));
       const rec = new TraceRecorder(g, store);

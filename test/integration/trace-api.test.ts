@@ -82,9 +82,9 @@ describe('trace over HTTP', () => {
     const v = r.json();
     expect(v.key).toBe(`01/${TEA.gtin.tin}/21/${tinSerial(1)}`);
     expect(v.product.name).toMatch(/250 g/);
-    expect(v.trace.events).toHaveLength(7);
-    expect(v.verification).toEqual({ checked: 7, matched: 7, mismatched: [], missing: [] });
-    expect(Object.keys(v.documents)).toHaveLength(7);
+    expect(v.trace.events).toHaveLength(13);
+    expect(v.verification).toEqual({ checked: 13, matched: 13, mismatched: [], missing: [] });
+    expect(Object.keys(v.documents)).toHaveLength(13);
     expect(v.link).toBe(`${server.url}${tinPath}`);
   });
 
@@ -169,6 +169,6 @@ describe('trace over HTTP', () => {
     expect(v.verification.mismatched).toEqual([first?.hash]);
     store.put([doc]);
     store.close();
-    expect((await get(tinPath)).json().verification.matched).toBe(7);
+    expect((await get(tinPath)).json().verification.matched).toBe(13);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getSuite, type KeyPair } from '../../src/crypto/index.js';
 import {
@@ -5,6 +6,7 @@ import {
   casingEvent,
   epcisDocument,
   firingEvent,
+  handoverEvent,
   pickingEvent,
   saleEvent,
   TEA,
@@ -183,9 +185,15 @@ describe('trace.record: the season', () => {
     expect(t.id).toBe(tinKey(1));
     expect(t.events.map((e) => e.recorder)).toEqual([
       'shifeng-coop',
+      'shifeng-coop',
+      'longjing-factory',
+      'longjing-factory',
       'longjing-factory',
       'xihu-packing',
       'xihu-packing',
+      'xihu-packing',
+      'xihu-packing',
+      'zj-express',
       'zj-express',
       'hefang-shop',
       'hefang-shop',
@@ -194,7 +202,11 @@ describe('trace.record: the season', () => {
     const garden = (c.query('participants') as { gardens: { harvested: unknown }[] }).gardens[0];
     expect(garden?.harvested).toEqual([{ season: TEA.season, grams: 48_000 }]);
     expect((c.query('lots') as { lots: string[] }).lots).toEqual([freshKey, dryKey]);
-    expect((c.query('events') as { total: number }).total).toBe(7);
+    expect((c.query('events') as { total: number }).total).toBe(13);
+    // Custody followed the hand-overs: the case (and the tins in it) is the shop's.
+    const box = c.query('item', { id: `00/${TEA.sscc}` }) as { item: { custodian: string; packed: boolean } };
+    expect(box.item).toMatchObject({ custodian: 'hefang-shop', packed: false });
+    expect(tin.item).toMatchObject({ custodian: 'hefang-shop', packed: true });
   });
 
   it('stores the canonical hash: the event query answers by ni URI', async () => {
@@ -251,7 +263,7 @@ describe('trace.record: the rules catch fraud (each refused with its code, nothi
 
   it('more dry tea than the leaf allows at 4:1: TRACE_OVER_RATIO', async () => {
     const c = await TeaChain.registered();
-    c.record('garden', pickingEvent({ lot: TEA.lots.fresh, kg: 48, time: '2025-04-02T06:30:00+08:00' }));
+    for (const [who, e] of teaSeason().slice(0, 3)) c.record(who, e); // picked, shipped, received
     const firing = firingEvent({ inKg: 48, outKg: 12.001, time: '2025-04-02T14:00:00+08:00' });
     c.refused('factory', 'record', TeaChain.args(firing), 'TRACE_OVER_RATIO');
     const exact = firingEvent({ inKg: 48, outKg: 12, time: '2025-04-02T14:00:00+08:00' });
@@ -260,9 +272,8 @@ describe('trace.record: the rules catch fraud (each refused with its code, nothi
 
   it('more tins than the dry tea fills: TRACE_OVER_RATIO; more input than remains: TRACE_INSUFFICIENT', async () => {
     const c = await TeaChain.registered();
-    const [pick, fire] = teaSeason();
-    c.record('garden', pick?.[1] as Record<string, unknown>);
-    c.record('factory', fire?.[1] as Record<string, unknown>);
+    // Picked, fired, and the dry tea handed over to the packer.
+    for (const [who, e] of teaSeason().slice(0, 6)) c.record(who, e);
     const tooMany = tinningEvent({ inKg: 10, tins: 41, time: '2025-04-05T09:00:00+08:00' });
     c.refused('packer', 'record', TeaChain.args(tooMany), 'TRACE_OVER_RATIO');
     const overdraw = tinningEvent({ inKg: 12, tins: 48, time: '2025-04-05T09:00:00+08:00' });
@@ -271,7 +282,7 @@ describe('trace.record: the rules catch fraud (each refused with its code, nothi
 
   it('a serial commissioned twice: TRACE_DUPLICATE_COMMISSION (and a lot)', async () => {
     const c = await TeaChain.registered();
-    for (const [who, e] of teaSeason().slice(0, 3)) c.record(who, e);
+    for (const [who, e] of teaSeason().slice(0, 7)) c.record(who, e); // through the tinning
     const again = tinningEvent({ inKg: 0.25, tins: 1, time: '2025-04-06T09:00:00+08:00', first: 7 });
     c.refused('packer', 'record', TeaChain.args(again), 'TRACE_DUPLICATE_COMMISSION');
     const relot = pickingEvent({ lot: TEA.lots.fresh, kg: 5, time: '2025-04-03T06:30:00+08:00' });
@@ -355,5 +366,198 @@ describe('trace.scan', () => {
   it('a code that is not on the ledger: TRACE_UNKNOWN_ID', async () => {
     const c = await TeaChain.registered();
     c.refused('shop', 'scan', { key: tinKey(99), place: 'x' }, 'TRACE_UNKNOWN_ID');
+  });
+});
+
+/** A tin taken out of the case (AggregationEvent DELETE, unpacking) by `step`'s recorder. */
+const unpackEvent = (tin: number, time: string) => ({
+  type: 'AggregationEvent',
+  eventTime: time,
+  eventTimeZoneOffset: '+08:00',
+  action: 'DELETE',
+  bizStep: 'unpacking',
+  readPoint: { id: `https://id.gs1.org/414/${TEA.gln.shop}` },
+  parentID: `https://id.gs1.org/00/${TEA.sscc}`,
+  childEPCs: [tinUri(tin)],
+});
+const season = teaSeason();
+const recordedUpTo = new WeakMap<TeaChain, number>();
+/** Record the season's events up to (not including) index `n`, from where the chain is. */
+const upTo = (c: TeaChain, n: number) => {
+  for (const [who, e] of season.slice(recordedUpTo.get(c) ?? 0, n)) {
+    const r = c.record(who, e);
+    expect(r.receipts[0]?.status, r.receipts[0]?.message).toBe('ok');
+  }
+  recordedUpTo.set(c, n);
+};
+const ship = (step: 'shipping' | 'receiving', time: string) =>
+  handoverEvent({
+    step,
+    gtin: TEA.gtin.fresh,
+    lot: TEA.lots.fresh,
+    kg: 48,
+    from: 'garden',
+    to: 'factory',
+    time,
+  });
+
+describe('trace.record: chain of custody (each refused with its code, nothing written)', () => {
+  it('only the holder transforms; receiving needs a shipment; shipped goods are not the shipper’s to use', async () => {
+    const c = await TeaChain.registered();
+    upTo(c, 1); // picked: the garden holds the fresh lot
+    const fire = season[3]?.[1] as Record<string, unknown>;
+    const r0 = c.call('factory', 'record', TeaChain.args(fire));
+    expect(r0.receipts[0]?.status).toBe('TRACE_NOT_CUSTODIAN');
+    c.refused('factory', 'record', TeaChain.args(fire), 'TRACE_NOT_CUSTODIAN');
+    c.refused(
+      'factory',
+      'record',
+      TeaChain.args(ship('receiving', '2025-04-02T08:00:00+08:00')),
+      'TRACE_NOT_SHIPPED',
+    );
+    c.refused(
+      'logistics',
+      'record',
+      TeaChain.args(ship('shipping', '2025-04-02T08:30:00+08:00')),
+      'TRACE_NOT_CUSTODIAN',
+    );
+    upTo(c, 2); // shipped by the garden
+    c.refused(
+      'garden',
+      'record',
+      TeaChain.args(ship('shipping', '2025-04-02T09:30:00+08:00')),
+      'TRACE_IN_TRANSIT',
+    );
+    c.refused('factory', 'record', TeaChain.args(fire), 'TRACE_NOT_CUSTODIAN');
+    // An observation needs no custody.
+    const look = { ...ship('shipping', '2025-04-02T09:40:00+08:00'), bizStep: 'inspecting' };
+    expect(c.record('garden', look).receipts[0]?.status).toBe('ok');
+    upTo(c, 4); // received and fired by the factory
+    const fresh = c.query('item', { id: freshKey }) as { item: { custodian: string; transit?: unknown } };
+    expect(fresh.item.custodian).toBe('longjing-factory');
+    expect(fresh.item.transit).toBeUndefined();
+  });
+
+  it('a packed tin moves with its case; the case’s holder sells or unpacks it; a voided shipment returns', async () => {
+    const c = await TeaChain.registered();
+    upTo(c, 8); // tins packed in the case, held by the packer
+    const tinAlone = {
+      ...caseEvent('shipping', '2025-04-05T16:00:00+08:00', 'pickup'),
+      epcList: [tinUri(2)],
+    };
+    c.refused('packer', 'record', TeaChain.args(tinAlone), 'TRACE_IN_CONTAINER');
+    upTo(c, 11); // the case shipped by the carrier, not yet at the shop
+    c.refused(
+      'shop',
+      'record',
+      TeaChain.args(saleEvent(1, '2025-04-06T12:00:00+08:00')),
+      'TRACE_NOT_CUSTODIAN',
+    );
+    c.refused(
+      'shop',
+      'record',
+      TeaChain.args(unpackEvent(2, '2025-04-06T12:00:00+08:00')),
+      'TRACE_NOT_CUSTODIAN',
+    );
+    const voided = { ...caseEvent('shipping', '2025-04-06T09:00:00+08:00'), bizStep: 'void_shipping' };
+    expect(c.record('logistics', voided).receipts[0]?.status).toBe('ok');
+    c.refused(
+      'shop',
+      'record',
+      TeaChain.args(season[11]?.[1] as Record<string, unknown>),
+      'TRACE_NOT_SHIPPED',
+    );
+    c.refused(
+      'logistics',
+      'record',
+      TeaChain.args({ ...voided, eventTime: '2025-04-06T09:30:00+08:00' }),
+      'TRACE_NOT_SHIPPED',
+    );
+    expect(
+      c.record('logistics', { ...caseEvent('shipping', '2025-04-06T10:00:00+08:00') }).receipts[0]?.status,
+    ).toBe('ok');
+    expect(c.record('shop', caseEvent('receiving', '2025-04-07T10:00:00+08:00')).receipts[0]?.status).toBe(
+      'ok',
+    );
+    // The shop unpacks tin 2 (now loose, the shop's) and sells it; the packer cannot unpack at the shop.
+    c.refused(
+      'packer',
+      'record',
+      TeaChain.args(unpackEvent(3, '2025-04-07T11:00:00+08:00')),
+      'TRACE_NOT_CUSTODIAN',
+    );
+    expect(c.record('shop', unpackEvent(2, '2025-04-07T11:00:00+08:00')).receipts[0]?.status).toBe('ok');
+    const tin = c.query('item', { id: tinKey(2) }) as { item: { custodian: string; packed: boolean } };
+    expect(tin.item).toMatchObject({ custodian: 'hefang-shop', packed: false });
+    expect(c.record('shop', saleEvent(2, '2025-04-07T12:00:00+08:00')).receipts[0]?.status).toBe('ok');
+  });
+});
+
+describe('trace.record: AssociationEvent (EPCIS 2.0 §7.4.5)', () => {
+  /** The GS1 examples' events (testdata), recorded by an asset manager registered for their steps. */
+  const example = (x: string): Record<string, unknown> => {
+    const doc = JSON.parse(
+      readFileSync(
+        new URL(`../vectors/epcis/examples/AssociationEvent-${x}.jsonld`, import.meta.url),
+        'utf8',
+      ),
+    ) as { epcisBody: { eventList: Record<string, unknown>[] } };
+    return doc.epcisBody.eventList[0] as Record<string, unknown>;
+  };
+  const assets = async () => {
+    const c = await TeaChain.registered();
+    c.ok('admin', 'registerParticipant', {
+      id: 'asset-co',
+      name: 'Returnable assets',
+      kind: 'other',
+      accounts: [c.addr('admin')],
+      bizSteps: ['assembling', 'installing', 'removing', 'disassembling'],
+    });
+    return c;
+  };
+
+  it('ADD, DELETE of the children named, DELETE of all: the associations follow (GS1 examples a, c, d)', async () => {
+    const c = await assets();
+    expect(c.record('admin', example('a')).receipts[0]?.status).toBe('ok');
+    const childKey = (TeaChain.args(example('a')).ids as { role: string; key: string }[]).find(
+      (i) => i.role === 'child',
+    )?.key;
+    expect(childKey).toBeDefined();
+    expect(c.record('admin', example('c')).receipts[0]?.status).toBe('ok'); // removed
+    c.refused('admin', 'record', TeaChain.args(example('d')), 'TRACE_NOT_ASSOCIATED'); // nothing left
+    expect(c.record('admin', example('e')).receipts[0]?.status).toBe('ok'); // two lots associated
+    expect(c.record('admin', example('d')).receipts[0]?.status).toBe('ok'); // all disassociated
+    expect(c.record('admin', example('a')).receipts[0]?.status).toBe('TRACE_EVENT_EXISTS');
+  });
+
+  it('refuses: no child on ADD, a child of another parent, OBSERVE or DELETE of a child not associated', async () => {
+    const c = await assets();
+    const a = example('a');
+    // GS1's schema refuses an ADD without children; the ledger re-checks the arguments itself.
+    const args = TeaChain.args(a);
+    const ids = args.ids as CborMap[];
+    c.refused(
+      'admin',
+      'record',
+      { ...args, ids: ids.filter((i) => i.role === 'parent') },
+      'TRACE_BAD_ASSOCIATION',
+    );
+    expect(c.record('admin', a).receipts[0]?.status).toBe('ok');
+    const other = {
+      ...a,
+      parentID: 'urn:epc:id:grai:4012345.55555.988',
+      eventTime: '2019-11-01T14:00:00.000+01:00',
+    };
+    c.refused('admin', 'record', TeaChain.args(other), 'TRACE_ALREADY_ASSOCIATED');
+    const observe = {
+      ...a,
+      action: 'OBSERVE',
+      bizStep: 'installing',
+      childEPCs: ['urn:epc:id:giai:4000001.99999'],
+    };
+    c.refused('admin', 'record', TeaChain.args(observe), 'TRACE_NOT_ASSOCIATED');
+    expect(c.record('admin', { ...observe, childEPCs: a.childEPCs }).receipts[0]?.status).toBe('ok');
+    const del = { ...a, action: 'DELETE', bizStep: 'removing', childEPCs: ['urn:epc:id:giai:4000001.99999'] };
+    c.refused('admin', 'record', TeaChain.args(del), 'TRACE_NOT_ASSOCIATED');
   });
 });

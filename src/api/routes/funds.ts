@@ -63,7 +63,7 @@ export const fundsRoutes: FastifyPluginAsync<RouteContext> = async (api, { node 
     FUNDS_ROUTE_PATHS.fund,
     {
       schema: schema(
-        'A fund’s public page: roles, balance, books, reconciled statements, supervision log, latest expenses',
+        'A fund’s public page: roles, balance, books, reconciled statements, supervision log, rule amendments, latest expenses',
         params(fundParam),
       ),
     },
@@ -81,6 +81,7 @@ export const fundsRoutes: FastifyPluginAsync<RouteContext> = async (api, { node 
         books: q(group, 'books', { fund }),
         statements: q(group, 'statements', { fund }),
         log: q(group, 'log', { fund }),
+        amendments: q(group, 'amendments', { fund }),
         expenses: expenses.expenses,
         expenseCount: expenses.total,
       };

@@ -85,8 +85,9 @@ export interface ResolverView {
 
 /** The resolver view of `id` in `group` (TRACE_NOT_FOUND when the ledger does not know it). */
 export function resolverView(
-  g: GroupLedger,
-  recorder: TraceRecorder,
+  // Only what it reads: the benchmark passes an in-memory chain and document map.
+  g: Pick<GroupLedger, 'query' | 'group'>,
+  recorder: Pick<TraceRecorder, 'served'>,
   id: ProductId,
   base: string,
 ): ResolverView {

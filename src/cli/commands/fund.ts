@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { fromHex } from '../../encoding/index.js';
 import { GongzhiError, hintFor } from '../../errors/index.js';
 import type { CborMap } from '../../ledger/index.js';
-import type { DonationTraceJson } from '../../modules/funds/types.js';
+import { amendmentMotion, expenseMotion } from '../../modules/funds/resolution.js';
+import type { DonationTraceJson, ExpenseJson } from '../../modules/funds/types.js';
 import { clientContext } from '../client-context.js';
 import { action, DEFAULT_URL, int, printJson, readBytes } from '../util.js';
 import { argsFromJson } from './tx.js';
@@ -87,6 +88,7 @@ export function registerFund(program: Command): void {
         books: await q('books'),
         statements: await q('statements'),
         log: await q('log'),
+        amendments: await q('amendments'),
       });
     }),
   );
@@ -274,6 +276,57 @@ export function registerFund(program: Command): void {
           closing: int(o.closing),
         }),
     ),
+  );
+  common(
+    fund
+      .command('motion <expense>')
+      .description('the tag an owners’ resolution title must carry to approve this expense'),
+  ).action(
+    action(async (id: string, o: Common) => {
+      const e = (await (
+        await clientContext(o)
+      ).client.query(o.group, 'funds', 'expense', {
+        id,
+      })) as ExpenseJson;
+      process.stdout.write(`${expenseMotion(e.fund, e.id, e.amount)}\n`);
+    }),
+  );
+  common(
+    fund
+      .command('amend <fund> <rules-json>')
+      .description('propose new rules {members, tiers, emergencyLimit?, completionWeight, feeBps?}')
+      .requiredOption('--reason <text>', 'public reason'),
+  ).action(
+    action(async (id: string, json: string, o: Common & { reason: string }) =>
+      send(o, 'proposeAmendment', { fund: id, reason: o.reason, rules: argsFromJson(json) }),
+    ),
+  );
+  common(
+    fund
+      .command('approve-amendment <fund> <n>')
+      .description('committee member: approve an amendment (or cite the owners’ resolution it needs)')
+      .option('--resolution <id>', 'owners’ resolution whose title carries the amendment’s motion'),
+  ).action(
+    action(async (id: string, n: string, o: Common & { resolution?: string }) =>
+      send(o, 'approveAmendment', {
+        fund: id,
+        amendment: int(n),
+        ...(o.resolution === undefined ? {} : { resolution: o.resolution }),
+      }),
+    ),
+  );
+  common(
+    fund
+      .command('amendments <fund>')
+      .description('rule amendments, what they need, and each one’s motion tag'),
+  ).action(
+    action(async (id: string, o: Common) => {
+      const r = await (await clientContext(o)).client.query(o.group, 'funds', 'amendments', { fund: id });
+      printJson(r);
+      process.stderr.write(
+        `next amendment's motion tag: ${amendmentMotion(id, ((r as { amendments: unknown[] }).amendments.length ?? 0) + 1)}\n`,
+      );
+    }),
   );
   common(
     fund

@@ -37,9 +37,25 @@ export const FUNDS_ERRORS = defineErrors({
     409,
     'This custodian reference was used already in this fund: each bank movement is posted once.',
   ],
-  FUNDS_RESOLUTION_UNAVAILABLE: [
+  FUNDS_RESOLUTION_REQUIRED: [
     409,
-    'This amount needs an owners’ resolution, and no voting module is registered on this chain yet: split the work or use the committee tier.',
+    'This needs a passed owners’ resolution (voting module): hold one whose title carries the motion tag in the details, then cite its id.',
+  ],
+  FUNDS_RESOLUTION_NOT_FOUND: [
+    404,
+    'No election with this id in the voting module: check the resolution id.',
+  ],
+  FUNDS_RESOLUTION_MISMATCH: [
+    409,
+    'This resolution does not decide this: it must be an open resolution under art. 278, organised by a committee member or the supervisor after the proposal, with the motion tag in its title.',
+  ],
+  FUNDS_RESOLUTION_NOT_PASSED: [
+    409,
+    'The owners’ resolution is not closed yet, or it did not pass: nothing can be spent (or amended) on it.',
+  ],
+  FUNDS_AMENDMENT_STALE: [
+    409,
+    'The fund’s rules changed since this amendment was proposed: propose it again on the current rules.',
   ],
   FUNDS_EMERGENCY_LIMIT: [
     409,

@@ -21,10 +21,11 @@ import {
   LIMITS,
   notFrozen,
   readCount,
+  type Tier,
   useReference,
   writeCount,
 } from './record.js';
-import { readResolution } from './resolution.js';
+import { expenseMotion, requirePassedResolution } from './resolution.js';
 import { memberOf, requireMember, requireProposer, requireRole, totalWeight } from './roles.js';
 
 /** Money not restricted to a charity project: bank minus every project's balance. */
@@ -113,8 +114,8 @@ const parseId = (v: Parameters<typeof readArgs>[0]): IdArgs => ({
 });
 
 /** The tier rule for `amount`: the last tier whose `from` ≤ amount (tiers start at 0 and rise). */
-export function tierFor(f: Fund, amount: number): { rule: 'committee' | 'resolution'; weight: number } {
-  let t = f.tiers[0] ?? { rule: 'committee' as const, weight: totalWeight(f) };
+export function tierFor(f: Fund, amount: number): Tier {
+  let t: Tier = f.tiers[0] ?? { from: 0, rule: 'committee', weight: totalWeight(f) };
   for (const x of f.tiers) if (x.from <= amount) t = x;
   return t;
 }
@@ -126,8 +127,8 @@ interface SubmitArgs {
 
 /**
  * `submitExpense`: the submitter submits her draft; the rule is fixed from the fund's tiers by the
- * amount. A `resolution` tier must cite the owners' resolution, which the voting-module seam
- * checks (today FUNDS_RESOLUTION_UNAVAILABLE: no voting module is registered).
+ * amount. A `resolution` tier must cite a passed owners' resolution of the voting module whose
+ * title carries this expense's motion tag (resolution.ts); it approves the expense at once.
  */
 export const submitExpense = defineMethod<SubmitArgs, { e: Expense; rule: ApprovalRule }>({
   summary: 'Submit a drafted expense; its approval rule is fixed by amount from the fund’s tiers',
@@ -153,17 +154,11 @@ export const submitExpense = defineMethod<SubmitArgs, { e: Expense; rule: Approv
     inStatus(e, ['draft']);
     const t = tierFor(f, e.amount);
     if (t.rule === 'committee') return { e, rule: { kind: 'committee', weight: t.weight } };
-    const resolution = a.resolution ?? '';
-    const outcome = readResolution(state, resolution, f.id);
-    if (!outcome.passed || outcome.fund !== f.id || outcome.amount < e.amount) {
-      throw new GongzhiError(
-        'FUNDS_RESOLUTION_UNAVAILABLE',
-        `resolution ${resolution} does not authorise this expense`,
-        {
-          resolution,
-        },
-      );
-    }
+    const { resolution } = requirePassedResolution(state, f, a.resolution, {
+      motion: expenseMotion(f.id, e.id, e.amount),
+      matter: t.matter ?? 'ordinary',
+      since: e.history[0]?.at.height ?? 0,
+    });
     return { e, rule: { kind: 'resolution', resolution } };
   },
   apply: (ctx, _a, { e, rule }) => {
@@ -199,13 +194,11 @@ function voteCheck(
   inStatus(e, ['submitted']);
   notFrozen(f);
   if (e.rule?.kind !== 'committee') {
-    throw new GongzhiError(
-      'FUNDS_RESOLUTION_UNAVAILABLE',
-      'this expense is decided by an owners’ resolution',
-      {
-        expense: e.id,
-      },
-    );
+    // Unreachable while resolution and emergency rules approve at once; kept as a guard.
+    throw new GongzhiError('FUNDS_BAD_STATE', 'this expense is not decided by committee weight', {
+      expense: e.id,
+      status: e.status,
+    });
   }
   return { e, f, weight: m.weight, need: e.rule.weight };
 }

@@ -50,6 +50,8 @@ export function checkRules(state: StateReader, f: CreateFundArgs): void {
       badRules(`tier ${i} needs weight 1..${total} (the members' total)`, { tier: i, total });
     }
     if (t.rule === 'resolution' && t.weight !== 0) badRules('a resolution tier has weight 0', { tier: i });
+    if (t.rule === 'committee' && t.matter !== undefined)
+      badRules('only a resolution tier names a matter', { tier: i });
   });
   if (f.completionWeight < 1 || f.completionWeight > total) {
     badRules(`completionWeight must be 1..${total}`, { total });
@@ -88,11 +90,19 @@ export function parseCreateFund(v: Parameters<typeof readArgs>[0]): CreateFundAr
   };
 }
 
-const memberSchema = S.Object({ account: S.String({ maxLength: 128 }), weight: S.Integer({ minimum: 1 }) });
-const tierSchema = S.Object({
+export const memberSchema = S.Object({
+  account: S.String({ maxLength: 128 }),
+  weight: S.Integer({ minimum: 1 }),
+});
+export const tierSchema = S.Object({
   from: S.Uint('smallest amount (minor units) of this tier'),
   rule: S.Union([S.Literal('committee'), S.Literal('resolution')]),
   weight: S.Uint('committee weight needed (0 for a resolution tier)'),
+  matter: S.Optional(
+    S.Union([S.Literal('ordinary'), S.Literal('major')], {
+      description: 'art. 278 matter of a resolution tier (default ordinary)',
+    }),
+  ),
 });
 
 /** `createFund`: the manager's admin opens a fund with its custodian, supervisor, committee and tiers. */

@@ -1,4 +1,5 @@
 import { defineModule, type LedgerModule } from '../../execution/index.js';
+import { amendments, approveAmendment, proposeAmendment } from './amend.js';
 import {
   addProject,
   confirmDisbursement,
@@ -39,6 +40,8 @@ export const fundsModule: LedgerModule = defineModule({
     createFund,
     freezeFund,
     unfreezeFund,
+    proposeAmendment,
+    approveAmendment,
     postIncome,
     draftExpense,
     submitExpense,
@@ -68,6 +71,7 @@ export const fundsModule: LedgerModule = defineModule({
     statement: q.statement,
     statements: q.statements,
     log: q.log,
+    amendments,
     trace: q.trace,
     donation: q.donation,
     donorDonations: q.donorDonations,
@@ -81,6 +85,8 @@ export const fundsModule: LedgerModule = defineModule({
     createFund: ['org'],
     freezeFund: ['org'],
     unfreezeFund: ['org'],
+    proposeAmendment: ['*'],
+    approveAmendment: ['*'],
     postIncome: ['org'],
     draftExpense: ['*'],
     submitExpense: ['*'],

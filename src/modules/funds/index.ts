@@ -4,7 +4,12 @@ export { availableBalance, tierFor } from './expense-ops.js';
 export { fundsModule } from './funds-module.js';
 export { assertBalanced, BANK, balanceOf, type Entry, type Posting } from './journal.js';
 export { keys as fundsKeys, MODULE as FUNDS_MODULE } from './record.js';
-export { type ResolutionOutcome, readResolution } from './resolution.js';
+export {
+  amendmentMotion,
+  expenseMotion,
+  type ResolutionOutcome,
+  requirePassedResolution,
+} from './resolution.js';
 export { bookFigures, type Figures, type PeriodStatement } from './statement.js';
 export { traceDonation } from './trace.js';
 export type * from './types.js';

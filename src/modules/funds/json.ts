@@ -18,7 +18,12 @@ export function fundJson(state: StateReader, f: Fund): FundJson {
     manager: f.manager,
     supervisor: f.supervisor,
     members: f.members.map((m) => ({ account: m.account, weight: m.weight })),
-    tiers: f.tiers.map((t) => ({ from: t.from, rule: t.rule, weight: t.weight })),
+    tiers: f.tiers.map((t) => ({
+      from: t.from,
+      rule: t.rule,
+      weight: t.weight,
+      ...(t.matter === undefined ? {} : { matter: t.matter }),
+    })),
     emergencyLimit: f.emergencyLimit,
     completionWeight: f.completionWeight,
     feeBps: f.feeBps,

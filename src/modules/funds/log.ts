@@ -3,10 +3,11 @@ import type { StateOverlay, StateReader } from '../../state/index.js';
 import { type At, atValue, keys, LIMITS, readAt, readCount, writeCount } from './record.js';
 
 /**
- * The fund's public supervision log: every freeze and unfreeze (with its reason) and every
- * emergency fast-track approval. Append-only; residents read it through the `log` query.
+ * The fund's public supervision log: every freeze and unfreeze (with its reason), every
+ * emergency fast-track approval and every applied rule amendment. Append-only; residents read it
+ * through the `log` query.
  */
-export const LOG_KINDS = ['freeze', 'unfreeze', 'emergency'] as const;
+export const LOG_KINDS = ['freeze', 'unfreeze', 'emergency', 'amendment'] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
 
 export interface LogItem {
@@ -16,11 +17,12 @@ export interface LogItem {
   readonly at: At;
   readonly expense?: number;
   readonly amount?: number;
+  readonly amendment?: number;
 }
 
 export const logCodec: Codec<LogItem> = defineCodec<LogItem>(
   'supervision log item',
-  ['kind', 'reason', 'by', 'at', 'expense', 'amount'],
+  ['kind', 'reason', 'by', 'at', 'expense', 'amount', 'amendment'],
   (l) => ({
     kind: l.kind,
     reason: l.reason,
@@ -28,6 +30,7 @@ export const logCodec: Codec<LogItem> = defineCodec<LogItem>(
     at: atValue(l.at),
     ...(l.expense === undefined ? {} : { expense: l.expense }),
     ...(l.amount === undefined ? {} : { amount: l.amount }),
+    ...(l.amendment === undefined ? {} : { amendment: l.amendment }),
   }),
   (r) => ({
     kind: r.oneOf('kind', LOG_KINDS),
@@ -36,6 +39,7 @@ export const logCodec: Codec<LogItem> = defineCodec<LogItem>(
     at: readAt(r, 'at'),
     ...(r.has('expense') ? { expense: r.uint('expense') } : {}),
     ...(r.has('amount') ? { amount: r.uint('amount') } : {}),
+    ...(r.has('amendment') ? { amendment: r.uint('amendment') } : {}),
   }),
 );
 

@@ -54,6 +54,7 @@ export const fundSchema = S.Object(
         from: S.Integer(),
         rule: S.Union([S.Literal('committee'), S.Literal('resolution')]),
         weight: S.Integer(),
+        matter: S.Optional(S.Union([S.Literal('ordinary'), S.Literal('major')])),
       }),
     ),
     emergencyLimit: S.Integer(),

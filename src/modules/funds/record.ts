@@ -51,7 +51,22 @@ export interface Tier {
   readonly from: number;
   readonly rule: 'committee' | 'resolution';
   readonly weight: number;
+  /**
+   * A resolution tier's art. 278 matter: absent means ordinary (item 5, using the maintenance
+   * fund: more than half of the participating area and owners); `major` needs three quarters.
+   */
+  readonly matter?: 'ordinary' | 'major';
 }
+
+export const MATTERS = ['ordinary', 'major'] as const;
+
+/** A tier as stored (and as the arguments give it): `matter` only when set. */
+export const tierValue = (t: Tier): CborMap => ({
+  from: t.from,
+  rule: t.rule,
+  weight: t.weight,
+  ...(t.matter === undefined ? {} : { matter: t.matter }),
+});
 
 export interface Fund {
   readonly id: string;
@@ -109,12 +124,13 @@ export function readMembers(r: ShapeReader): Member[] {
 
 export function readTiers(r: ShapeReader): Tier[] {
   return r.list('tiers', LIMITS.tiers, (v: CborValue, path) => {
-    const t = r.sub(v, path, ['from', 'rule', 'weight']);
-    return {
+    const t = r.sub(v, path, ['from', 'rule', 'weight', 'matter']);
+    const tier: Tier = {
       from: t.uint('from'),
       rule: t.oneOf('rule', ['committee', 'resolution'] as const),
       weight: t.uint('weight'),
     };
+    return t.has('matter') ? { ...tier, matter: t.oneOf('matter', MATTERS) } : tier;
   });
 }
 
@@ -145,7 +161,7 @@ export const fundCodec: Codec<Fund> = defineCodec<Fund>(
     manager: f.manager,
     supervisor: f.supervisor,
     members: f.members.map((m) => ({ account: m.account, weight: m.weight })),
-    tiers: f.tiers.map((t) => ({ from: t.from, rule: t.rule, weight: t.weight })),
+    tiers: f.tiers.map(tierValue),
     emergencyLimit: f.emergencyLimit,
     completionWeight: f.completionWeight,
     feeBps: f.feeBps,

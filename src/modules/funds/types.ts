@@ -22,6 +22,7 @@ export interface FundJson {
     readonly from: number;
     readonly rule: 'committee' | 'resolution';
     readonly weight: number;
+    readonly matter?: 'ordinary' | 'major';
   }[];
   readonly emergencyLimit: number;
   readonly completionWeight: number;

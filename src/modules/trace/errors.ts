@@ -37,6 +37,34 @@ export const TRACE_ERRORS = defineErrors({
     409,
     'This item was sold already: a second sale of the same serial points to a cloned code.',
   ],
+  TRACE_NOT_CUSTODIAN: [
+    403,
+    'Only the current custodian of an item may ship, transform, pack, unpack or sell it: its custodian ships it, then you receive it.',
+  ],
+  TRACE_IN_TRANSIT: [
+    409,
+    'The item was shipped and is not received yet: the receiver records receiving (or the shipper voids the shipment).',
+  ],
+  TRACE_NOT_SHIPPED: [
+    409,
+    'Receiving needs the item shipped by its custodian first (and not received since); voiding needs a shipment of yours.',
+  ],
+  TRACE_IN_CONTAINER: [
+    409,
+    'The item is packed in a container: ship or receive the container, or unpack the item (AggregationEvent DELETE) first.',
+  ],
+  TRACE_BAD_ASSOCIATION: [
+    400,
+    'An AssociationEvent names one parentID, and an ADD at least one child (childEPCs / childQuantityList).',
+  ],
+  TRACE_ALREADY_ASSOCIATED: [
+    409,
+    'This child is associated with another parent: disassociate it there (AssociationEvent DELETE) first.',
+  ],
+  TRACE_NOT_ASSOCIATED: [
+    409,
+    'This child is not associated with this parent: OBSERVE and DELETE name only current children.',
+  ],
   TRACE_EVENT_EXISTS: [409, 'An event with this canonical hash is on the ledger already; nothing to do.'],
   TRACE_UNKNOWN_ID: [
     404,

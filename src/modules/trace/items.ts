@@ -153,11 +153,31 @@ export interface Item {
   /** Containers (SSCC keys) it was packed into, oldest first. */
   readonly containers: readonly string[];
   readonly sold?: { readonly by: string; readonly event: Uint8Array; readonly eventTime: number };
+  /** The participant holding it now, when not its creator (custody.ts). */
+  readonly custodian?: string;
+  /** Shipped by its custodian and not yet received: who shipped it, in which event. */
+  readonly transit?: { readonly from: string; readonly event: Uint8Array };
+  /** Taken out of its last container (AggregationEvent DELETE); absent while packed or never packed. */
+  readonly unpacked?: boolean;
 }
 
 export const itemCodec: Codec<Item> = defineCodec<Item>(
   'trace item',
-  ['key', 'kind', 'grams', 'used', 'origins', 'season', 'createdBy', 'createdIn', 'containers', 'sold'],
+  [
+    'key',
+    'kind',
+    'grams',
+    'used',
+    'origins',
+    'season',
+    'createdBy',
+    'createdIn',
+    'containers',
+    'sold',
+    'custodian',
+    'transit',
+    'unpacked',
+  ],
   (i) => ({
     key: i.key,
     kind: i.kind,
@@ -171,9 +191,14 @@ export const itemCodec: Codec<Item> = defineCodec<Item>(
     ...(i.sold === undefined
       ? {}
       : { sold: { by: i.sold.by, event: i.sold.event, eventTime: i.sold.eventTime } }),
+    // Written only when they say something: an item never handed over is stored as before.
+    ...(i.custodian === undefined || i.custodian === i.createdBy ? {} : { custodian: i.custodian }),
+    ...(i.transit === undefined ? {} : { transit: { from: i.transit.from, event: i.transit.event } }),
+    ...(i.unpacked === true ? { unpacked: true } : {}),
   }),
   (r) => {
     const sold = r.has('sold') ? r.nested('sold', ['by', 'event', 'eventTime']) : undefined;
+    const transit = r.has('transit') ? r.nested('transit', ['from', 'event']) : undefined;
     return {
       key: r.str('key', 200),
       kind: r.oneOf('kind', ITEM_KINDS),
@@ -187,6 +212,11 @@ export const itemCodec: Codec<Item> = defineCodec<Item>(
       ...(sold === undefined
         ? {}
         : { sold: { by: sold.id('by'), event: sold.digest('event'), eventTime: sold.uint('eventTime') } }),
+      ...(r.has('custodian') ? { custodian: r.id('custodian') } : {}),
+      ...(transit === undefined
+        ? {}
+        : { transit: { from: transit.id('from'), event: transit.digest('event') } }),
+      ...(r.has('unpacked') && r.bool('unpacked') ? { unpacked: true } : {}),
     };
   },
 );

@@ -3,6 +3,7 @@ import { GongzhiError } from '../../errors/index.js';
 import { defineQuery, QueryArgs, S } from '../../execution/index.js';
 import type { StateReader } from '../../state/index.js';
 import { parseIdKey } from './args.js';
+import { custodianOf } from './custody.js';
 import {
   countOf,
   type EventRecord,
@@ -144,7 +145,7 @@ export const item = defineQuery({
     const offset = q.uint('offset', 0);
     const limit = q.uint('limit', 100, MAX_PAGE);
     return {
-      item: itemJson(i),
+      item: itemJson(i, custodianOf(state, i)),
       total: countOf(state, itemKeys.idEventCount(key)),
       offset,
       events: eventsOf(state, key, offset, limit).map(eventJson),
@@ -209,7 +210,7 @@ export const trace = defineQuery({
     const who = [...new Set([...sorted.map((e) => e.recorder), ...gardens.map((g) => g.owner)])].sort();
     return {
       id: root,
-      items: items.map(itemJson),
+      items: items.map((i) => itemJson(i, custodianOf(state, i))),
       events: sorted.map(eventJson),
       gardens,
       participants: who.flatMap((id) => {

@@ -1,4 +1,5 @@
 import { defineMethod } from '../../execution/index.js';
+import { writeAssociation } from './association.js';
 import {
   appendDigest,
   appendLot,
@@ -44,6 +45,7 @@ export const record = defineMethod<RecordArgs, RecordPlan>({
     for (const item of plan.items) writeItem(ctx.state, item);
     for (const key of plan.newLots) appendLot(ctx.state, key);
     if (plan.harvest !== undefined) writeHarvest(ctx.state, plan.harvest.garden, plan.harvest.value);
+    if (plan.association !== undefined) writeAssociation(ctx.state, plan.association);
     for (const id of a.ids)
       appendDigest(ctx.state, itemKeys.idEventCount(id.key), (n) => itemKeys.idEventAt(id.key, n), a.hash);
     ctx.emit('recorded', {

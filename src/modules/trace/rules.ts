@@ -2,6 +2,8 @@ import { toHex } from '../../encoding/index.js';
 import { parseKey } from '../../epcis/digital-link.js';
 import { type ErrorCode, type ErrorDetails, GongzhiError } from '../../errors/index.js';
 import type { StateReader } from '../../state/index.js';
+import { type AssociationPlan, planAssociation } from './association.js';
+import { custodianOf, custodyStep, requireCustody } from './custody.js';
 import type { EventId, Item } from './items.js';
 import { MAX_CONTAINERS, MAX_ORIGINS, readEvent, readItem } from './items.js';
 import { MAX_GRAMS, type RecordArgs } from './record-args.js';
@@ -38,6 +40,8 @@ export interface RecordPlan {
   readonly newLots: readonly string[];
   /** The origin garden's new harvest totals, for an origin event. */
   readonly harvest?: { readonly garden: string; readonly value: Harvest };
+  /** An AssociationEvent's new associations. */
+  readonly association?: AssociationPlan;
 }
 
 const fail = (code: ErrorCode, message: string, details: ErrorDetails = {}): never => {
@@ -242,6 +246,7 @@ function planTransform(state: StateReader, a: RecordArgs, p: Participant): Recor
     const item = existing(state, id.key);
     if (item.kind === 'container')
       fail('TRACE_BAD_ID', `${id.key}: unpack a container before transforming its contents`);
+    requireCustody(state, item, p);
     const remaining = item.grams - item.used;
     let g: number;
     if (item.kind === 'serial') g = item.grams;
@@ -296,14 +301,18 @@ function planAggregate(state: StateReader, a: RecordArgs, p: Participant): Recor
       field: 'ids',
     });
   }
+  const before = readItem(state, parent.key);
+  if (before !== undefined) requireCustody(state, before, p);
   const packed = children.map((id) => {
     const item = existing(state, id.key);
-    if (item.containers.includes(parent.key)) return item;
+    requireCustody(state, item, p);
+    const { unpacked: _u, ...loose } = item;
+    if (item.containers.at(-1) === parent.key) return loose;
     if (item.containers.length >= MAX_CONTAINERS)
       fail('TRACE_LIMIT', `${id.key} was packed ${MAX_CONTAINERS} times`);
-    return { ...item, containers: [...item.containers, parent.key] };
+    // Packed by its holder: it now moves with the container (custody.ts).
+    return { ...loose, custodian: custodianOf(state, item), containers: [...item.containers, parent.key] };
   });
-  const before = readItem(state, parent.key);
   if (before !== undefined && before.kind !== 'container') {
     fail('TRACE_BAD_ID', `${parent.key} is a ${before.kind}, not a container`, { key: parent.key });
   }
@@ -326,17 +335,54 @@ function planAggregate(state: StateReader, a: RecordArgs, p: Participant): Recor
     createdBy: before?.createdBy ?? p.id,
     createdIn: before?.createdIn ?? a.hash,
     containers: before?.containers ?? [],
+    ...(before === undefined
+      ? {}
+      : { ...before, grams, origins: union([before.origins, ...packed.map((i) => i.origins)]) }),
   };
   return { recorder: p, items: [container, ...packed], newLots: [] };
 }
 
-/** Any other event: every identifier must exist; a retail sale marks serials sold, once. */
+/** AggregationEvent DELETE: the container's holder takes the children named out of it. */
+function planUnpack(state: StateReader, a: RecordArgs, p: Participant): RecordPlan {
+  const parents = a.ids.filter((i) => i.role === 'parent');
+  const children = a.ids.filter((i) => i.role === 'child');
+  const parent = parents[0];
+  if (parents.length !== 1 || parent === undefined || children.length === 0) {
+    return fail('EXEC_BAD_ARGS', 'args.ids of an unpacking: one parent and the children taken out', {
+      field: 'ids',
+    });
+  }
+  const container = existing(state, parent.key);
+  requireCustody(state, container, p);
+  const holder = custodianOf(state, container);
+  const items = children.map((id) => {
+    const item = existing(state, id.key);
+    if (item.containers.at(-1) !== parent.key || item.unpacked === true) {
+      fail('TRACE_BAD_ID', `${id.key} is not packed in ${parent.key}`, {
+        key: id.key,
+        container: parent.key,
+      });
+    }
+    return { ...item, custodian: holder, unpacked: true };
+  });
+  return { recorder: p, items, newLots: [] };
+}
+
+/**
+ * Any other event: every identifier must exist; custody is checked and moved (custody.ts); a
+ * retail sale marks serials sold, once.
+ */
 function planObserve(state: StateReader, a: RecordArgs, p: Participant): RecordPlan {
   const selling = a.bizStep === cbvStep('retail_selling');
   const items: Item[] = [];
   for (const id of a.ids) {
-    const item = existing(state, id.key);
-    if (!selling || item.kind !== 'serial') continue;
+    const found = existing(state, id.key);
+    const moved = custodyStep(state, found, p, a.bizStep, a.hash);
+    const item = moved ?? found;
+    if (!selling || item.kind !== 'serial') {
+      if (moved !== undefined) items.push(moved);
+      continue;
+    }
     if (item.sold !== undefined) {
       fail('TRACE_ALREADY_SOLD', `${id.key} was sold already (by ${item.sold.by})`, {
         key: id.key,
@@ -367,9 +413,10 @@ export function planRecord(state: StateReader, sender: string, a: RecordArgs): R
     case 'TransformationEvent':
       return planTransform(state, a, p);
     case 'AggregationEvent':
-      return a.action === 'ADD' ? planAggregate(state, a, p) : planObserve(state, a, p);
+      if (a.action === 'ADD') return planAggregate(state, a, p);
+      return a.action === 'DELETE' ? planUnpack(state, a, p) : planObserve(state, a, p);
     case 'AssociationEvent':
-      return { recorder: p, items: [], newLots: [] };
+      return { recorder: p, items: [], newLots: [], association: planAssociation(state, a) };
     case 'TransactionEvent':
       return planObserve(state, a, p);
   }

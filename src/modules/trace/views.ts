@@ -63,9 +63,13 @@ export const itemSchema = S.Object({
   createdIn: S.Hex(32),
   containers: S.Array(S.String()),
   sold: S.Optional(S.Object({ by: S.String(), event: S.Hex(32), eventTime: S.Integer() })),
+  custodian: S.String({ description: 'participant holding it (a packed item: see its container)' }),
+  packed: S.Boolean({ description: 'inside its last container' }),
+  transit: S.Optional(S.Object({ from: S.String(), event: S.Hex(32) })),
 });
 
-export function itemJson(i: Item) {
+/** `holder`: the participant holding it now (for a packed item, its container's custodian). */
+export function itemJson(i: Item, holder: string = i.custodian ?? i.createdBy) {
   return {
     key: i.key,
     kind: i.kind,
@@ -80,6 +84,9 @@ export function itemJson(i: Item) {
     ...(i.sold === undefined
       ? {}
       : { sold: { by: i.sold.by, event: toHex(i.sold.event), eventTime: i.sold.eventTime } }),
+    custodian: holder,
+    packed: i.containers.length > 0 && i.unpacked !== true,
+    ...(i.transit === undefined ? {} : { transit: { from: i.transit.from, event: toHex(i.transit.event) } }),
   };
 }
 

@@ -63,11 +63,21 @@ export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
 
 /** Default bizSteps of each kind (bare terms; `gz:` = Gongzhi's). */
 const DEFAULTS: Readonly<Record<ParticipantKind, readonly string[]>> = {
-  garden: ['commissioning', 'gz:harvesting', 'inspecting', 'sensor_reporting'],
-  factory: ['gz:pan_firing', 'gz:transforming', 'inspecting'],
-  packer: ['commissioning', 'packing'],
-  logistics: ['shipping', 'receiving', 'transporting', 'departing', 'arriving', 'loading', 'unloading'],
-  retailer: ['receiving', 'stocking', 'retail_selling'],
+  // Each holder ships what it holds and receives what is shipped to it (custody.ts).
+  garden: ['commissioning', 'gz:harvesting', 'inspecting', 'sensor_reporting', 'shipping'],
+  factory: ['gz:pan_firing', 'gz:transforming', 'inspecting', 'receiving', 'shipping'],
+  packer: ['commissioning', 'packing', 'unpacking', 'receiving', 'shipping'],
+  logistics: [
+    'shipping',
+    'receiving',
+    'transporting',
+    'departing',
+    'arriving',
+    'loading',
+    'unloading',
+    'void_shipping',
+  ],
+  retailer: ['receiving', 'stocking', 'unpacking', 'retail_selling'],
   other: [],
 };
 
