@@ -37,9 +37,8 @@ import {
   MAX_JSON,
 } from './belenios-state.js';
 import { assertBelenios, belTrustees } from './belenios-trustee.js';
-import { electionCodec, keys, resultCodec } from './codecs.js';
-import { assertPhase, assertVotingOpen, at, enrolledVoter, loadElection, trusteeIndex } from './common.js';
-import { decide, type Outcome } from './rules.js';
+import { assertPhase, assertVotingOpen, enrolledVoter, loadElection, trusteeIndex } from './common.js';
+import { applyTallied, assertTallyInputs, talliedResult } from './tallied.js';
 import { type Election, LIMITS, type ResultRecord } from './types.js';
 
 /** The Belenios election JSON fixed at open, and its parsed form. */
@@ -262,44 +261,10 @@ export const beleniosTally = defineMethod<
     const set = belTrustees(ctx.state, e)
       .filter((x): x is BelTrustee => x?.weighted !== undefined)
       .slice(0, e.threshold);
-    if (set.length < e.threshold) {
-      throw new GongzhiError('VOTING_TRUSTEES_PENDING', `${e.threshold} trustees must decrypt first`, {
-        have: set.length,
-      });
-    }
-    const shapeOk = (m: readonly (readonly number[])[]) =>
-      m.length === e.questions.length &&
-      m.every((q, i) => q.length === (e.questions[i]?.answers.length ?? -1));
-    if (!shapeOk(a.plain) || !shapeOk(a.weighted)) {
-      throw new GongzhiError('VOTING_WRONG_RESULT', 'one count per answer of every question', {});
-    }
+    assertTallyInputs(e, set.length, a.plain, a.weighted);
     checkCounts(e, set, 'weighted', perQuestion(e, t.weighted), a.weighted);
     checkCounts(e, set, 'plain', perQuestion(e, t.plain), a.plain);
-    const participation = { count: t.ballots, weight: t.weight };
-    const electorate = { count: e.electorate.count, weight: e.electorate.totalWeight };
-    const rule = e.rule;
-    const outcomes: Outcome[][] | undefined =
-      rule === undefined
-        ? undefined
-        : a.plain.map((q, qi) =>
-            q.map((count, ai) =>
-              decide(rule, electorate, participation, { count, weight: a.weighted[qi]?.[ai] ?? 0 }),
-            ),
-          );
-    return {
-      election: { ...e, phase: 'tallied' },
-      result: {
-        participation,
-        plain: a.plain,
-        weighted: a.weighted,
-        ...(outcomes === undefined ? {} : { outcomes }),
-        at: at(ctx),
-      },
-    };
+    return talliedResult(ctx, e, t, a.plain, a.weighted);
   },
-  apply: (ctx, a, p) => {
-    writeStored(ctx.state, keys.election(a.election), electionCodec, p.election);
-    writeStored(ctx.state, keys.result(a.election), resultCodec, p.result);
-    ctx.emit('tallied', { id: a.election, ballots: p.result.participation.count });
-  },
+  apply: (ctx, a, p) => applyTallied(ctx, a.election, p),
 });

@@ -11,9 +11,9 @@ import {
   verificationKey,
   verifyPartial,
 } from '../../voting-crypto/index.js';
-import { electionCodec, keys, resultCodec, tallyCodec, trusteeCodec } from './codecs.js';
-import { assertPhase, at, factorAt, groupOf, loadElection, trusteeIndex } from './common.js';
-import { decide, type Outcome } from './rules.js';
+import { keys, tallyCodec, trusteeCodec } from './codecs.js';
+import { assertPhase, factorAt, groupOf, loadElection, trusteeIndex } from './common.js';
+import { applyTallied, assertTallyInputs, talliedResult } from './tallied.js';
 import { trusteeRecords } from './trustee-methods.js';
 import {
   type Election,
@@ -160,17 +160,7 @@ export const tally = defineMethod<TallyArgs, { election: Election; result: Resul
   check: (ctx, a) => {
     const { e, tally: t } = closedElection(ctx.state, a.election);
     const set = decryptingSet(trusteeRecords(ctx.state, e), e.threshold);
-    if (set.length < e.threshold) {
-      throw new GongzhiError('VOTING_TRUSTEES_PENDING', `${e.threshold} trustees must decrypt first`, {
-        have: set.length,
-      });
-    }
-    const shapeOk = (m: readonly (readonly number[])[]) =>
-      m.length === e.questions.length &&
-      m.every((q, i) => q.length === (e.questions[i]?.answers.length ?? -1));
-    if (!shapeOk(a.plain) || !shapeOk(a.weighted)) {
-      throw new GongzhiError('VOTING_WRONG_RESULT', 'one count per answer of every question', {});
-    }
+    assertTallyInputs(e, set.length, a.plain, a.weighted);
     const grp = groupOf(e);
     const cts = tallyCiphertexts(grp, t);
     const claimed = a.plain.flat().flatMap((p, i) => [p, a.weighted.flat()[i] as number]);
@@ -180,31 +170,7 @@ export const tally = defineMethod<TallyArgs, { election: Election; result: Resul
         throw new GongzhiError('VOTING_WRONG_RESULT', `count ${pos} does not match the decryption`, { pos });
       }
     });
-    const participation = { count: t.ballots, weight: t.weight };
-    const electorate = { count: e.electorate.count, weight: e.electorate.totalWeight };
-    const rule = e.rule;
-    const outcomes: Outcome[][] | undefined =
-      rule === undefined
-        ? undefined
-        : a.plain.map((q, qi) =>
-            q.map((count, ai) =>
-              decide(rule, electorate, participation, { count, weight: a.weighted[qi]?.[ai] ?? 0 }),
-            ),
-          );
-    return {
-      election: { ...e, phase: 'tallied' },
-      result: {
-        participation,
-        plain: a.plain,
-        weighted: a.weighted,
-        ...(outcomes === undefined ? {} : { outcomes }),
-        at: at(ctx),
-      },
-    };
+    return talliedResult(ctx, e, t, a.plain, a.weighted);
   },
-  apply: (ctx, a, p) => {
-    writeStored(ctx.state, keys.election(a.election), electionCodec, p.election);
-    writeStored(ctx.state, keys.result(a.election), resultCodec, p.result);
-    ctx.emit('tallied', { id: a.election, ballots: p.result.participation.count });
-  },
+  apply: (ctx, a, p) => applyTallied(ctx, a.election, p),
 });
