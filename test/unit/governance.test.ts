@@ -34,6 +34,15 @@ const outsider = key('outsider');
 const newAdmin = key('new-admin');
 const newNode = key('new-node');
 
+/** Methods added after the hashes below were pinned (issue 17: consent and confirmation steps). */
+const ADDED_SINCE_PIN = new Set([
+  'points.backExchange',
+  'points.confirmFunding',
+  'points.confirmWithdrawal',
+  'points.consentQuota',
+  'points.retireMethodology',
+]);
+
 const genesis: Genesis = {
   chain: 'gov-chain',
   group: 'main',
@@ -51,10 +60,15 @@ const genesis: Genesis = {
     threshold: 67,
   },
   roles: { [addr(outsider)]: ['notary'] },
-  // The permission rows of the modules the hashes were pinned with: registering a new module adds
-  // rows to DEFAULT_PERMISSIONS (a different genesis), which must not move this scenario's hashes.
-  permissions: defaultPermissionRows(
-    DEFAULT_MODULES.filter((m) => ['governance', 'evidence', 'points', 'identity'].includes(m.name)),
+  // The permission rows of the modules the hashes were pinned with: registering a new module, or
+  // a method added to one of these later, adds rows (a different genesis), which must not move this
+  // scenario's hashes — the scenario calls none of them.
+  permissions: Object.fromEntries(
+    Object.entries(
+      defaultPermissionRows(
+        DEFAULT_MODULES.filter((m) => ['governance', 'evidence', 'points', 'identity'].includes(m.name)),
+      ),
+    ).filter(([method]) => !ADDED_SINCE_PIN.has(method)),
   ),
 };
 
