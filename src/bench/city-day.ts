@@ -151,9 +151,10 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
   const anchors = n(CITY_DAY.anchors);
 
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-city-'));
-  const [issuer, bureau, nodeKey, dist, clearing, platform, recorder] = Array.from({ length: 7 }, () =>
-    suite.generateKeyPair(),
-  ) as [KeyPair, KeyPair, KeyPair, KeyPair, KeyPair, KeyPair, KeyPair];
+  const [issuer, bureau, nodeKey, dist, clearing, platform, recorder, sponsor] = Array.from(
+    { length: 8 },
+    () => suite.generateKeyPair(),
+  ) as [KeyPair, KeyPair, KeyPair, KeyPair, KeyPair, KeyPair, KeyPair, KeyPair];
   const addr = (k: KeyPair) => suite.address(k.publicKey);
   const genesis: Genesis = {
     chain: 'bench-city',
@@ -213,13 +214,16 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
       [issuer, 'createProgram', cityProgram(addr(clearing), addr(bureau))],
       [bureau, 'approveProgram', { program: PROGRAM }],
       [issuer, 'grantRole', { program: PROGRAM, role: 'distributor', account: addr(dist) }],
-      [issuer, 'grantRole', { program: PROGRAM, role: 'sponsor', account: addr(clearing) }],
+      // The sponsor pays; the clearing provider (the bank) confirms the money and cannot be a sponsor.
+      [issuer, 'grantRole', { program: PROGRAM, role: 'sponsor', account: addr(sponsor) }],
       [issuer, 'grantRole', { program: PROGRAM, role: 'platform', account: addr(platform) }],
-      [clearing, 'fund', { program: PROGRAM, amount: 1e13 }],
+      [sponsor, 'fund', { program: PROGRAM, amount: 1e13 }],
+      [clearing, 'confirmFunding', { program: PROGRAM, sponsor: addr(sponsor), amount: 1e13 }],
+      [sponsor, 'consentQuota', { program: PROGRAM, distributor: addr(dist), amount: 1e12 }],
       [
         issuer,
         'allotQuota',
-        { program: PROGRAM, distributor: addr(dist), amount: 1e12, sponsor: addr(clearing) },
+        { program: PROGRAM, distributor: addr(dist), amount: 1e12, sponsor: addr(sponsor) },
       ],
       [platform, 'listItem', { program: PROGRAM, item: 'ticket', name: 'bus ticket', price: 90 }],
     ];
@@ -264,6 +268,7 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
             program: PROGRAM,
             platform: addr(platform),
             item: 'ticket',
+            price: 90,
           }),
         );
       }

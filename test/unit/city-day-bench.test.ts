@@ -5,9 +5,9 @@ describe("city's day benchmark (tiny run)", () => {
   it('commits every award, trip, redemption, anchor and the close, and reports each figure', async () => {
     const r = await benchCityDay({ scale: 0.0002, batch: 50, verifyWorkers: 0 });
     expect([r.residents, r.transitTrips, r.redemptions, r.anchors]).toEqual([200, 40, 10, 2]);
-    // 8 setup transactions, the joins, the day and the settlement close: every one committed ok.
+    // 10 setup transactions, the joins, the day and the settlement close: every one committed ok.
     expect(r.committedTxs).toBe(
-      8 + r.residents + (r.residents + r.transitTrips + r.redemptions + r.anchors) + 1,
+      10 + r.residents + (r.residents + r.transitTrips + r.redemptions + r.anchors) + 1,
     );
     expect(r.sliceTxPerSec).toHaveLength(10);
     for (const v of r.sliceTxPerSec) expect(v).toBeGreaterThan(0);
