@@ -52,7 +52,7 @@ export interface JetStreamOrdererOptions {
   readonly publishBudgetMs?: number;
   /**
    * Post the cut marker at once when the last block closed more than `blockIntervalMs` ago (an idle
-   * group), instead of always waiting the interval after the block opened (default true). Blocks
+   * group), instead of always waiting the interval after the block opened (default false: only when the node config sets `cutWhenIdle: true`). Blocks
    * still close at most about once per interval under load; only the time a lone transaction waits
    * changes. Safe for determinism: every node cuts at the marker's place in the stream, whoever
    * posted it and whenever.
@@ -278,7 +278,7 @@ export class JetStreamOrderer implements Orderer {
     this.timerHeight = height;
     const interval = this.opts.blockIntervalMs();
     const delay =
-      this.opts.cutWhenIdle === false ? interval : Math.max(0, this.lastCloseAt + interval - Date.now());
+      this.opts.cutWhenIdle === true ? Math.max(0, this.lastCloseAt + interval - Date.now()) : interval;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.postCut(height);
