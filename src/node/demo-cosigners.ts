@@ -33,7 +33,8 @@ interface Cosigner {
  * node (`gongzhi network init` / `network up`).
  */
 export class DemoCosigners {
-  private readonly queue: number[] = [];
+  /** A block was committed since the last drain began. */
+  private again = false;
   private draining = false;
   private closed = false;
   private readonly unsubscribe: (() => void)[] = [];
@@ -100,17 +101,9 @@ export class DemoCosigners {
     return c;
   }
 
-  /** Heights each group's cosigners have reached (the lowest of them). */
-  heights(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [group, list] of this.cosigners)
-      out[group] = Math.min(...list.map((c) => c.ledger.latest.height));
-    return out;
-  }
-
   private schedule(): void {
     if (this.closed) return;
-    this.queue.push(0);
+    this.again = true;
     if (!this.draining) {
       this.draining = true;
       setImmediate(() => this.drain());
@@ -119,7 +112,7 @@ export class DemoCosigners {
 
   /** Bring every cosigner to the demo node's head, a block per turn of the event loop. */
   private drain(): void {
-    this.queue.length = 0;
+    this.again = false;
     if (this.closed) {
       this.draining = false;
       return;
@@ -134,7 +127,7 @@ export class DemoCosigners {
         this.cosigners.set(group, []);
       }
     }
-    if (more || this.queue.length > 0) setImmediate(() => this.drain());
+    if (more || this.again) setImmediate(() => this.drain());
     else this.draining = false;
   }
 
@@ -148,12 +141,7 @@ export class DemoCosigners {
     const txs = leader.store.txsOfBlock(height).map((t) => t.tx);
     const sigs = new Map<string, BlockSignature>(block.signatures.map((s) => [s.node, s]));
     for (const c of list) {
-      if (c.ledger.latest.height >= height) {
-        const own = c.ledger.store.blockByHeight(height)?.signatures.find((s) => s.node === c.ledger.nodeId);
-        if (own) sigs.set(own.node, own);
-        continue;
-      }
-      c.ledger.applyCertifiedBlock(block.header, block.signatures, txs);
+      if (c.ledger.latest.height < height) c.ledger.applyCertifiedBlock(block.header, block.signatures, txs);
       const own = c.ledger.store.blockByHeight(height)?.signatures.find((s) => s.node === c.ledger.nodeId);
       if (own) sigs.set(own.node, own);
     }
