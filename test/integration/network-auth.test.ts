@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { pino } from 'pino';
+import { destination, pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSuite, type KeyPair } from '../../src/crypto/index.js';
 import { toHex, utf8 } from '../../src/encoding/index.js';
@@ -60,6 +60,7 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
     const nodes = new Map<string, GongzhiNode>();
     const clients: NatsConnection[] = [];
     const suite = getSuite('ed25519');
+    const logFile = join(dir, 'node-warnings.log');
 
     /** A raw NATS client with one organisation's credentials from its node config. */
     const connectAs = async (org: string): Promise<NatsConnection> => {
@@ -113,7 +114,11 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
             nodeSecretKey: cfg.nodeSecretKey,
             genesis: cfg.genesis,
             dataDir: cfg.dataDir,
-            logger: pino({ level: 'silent' }),
+            // Warnings of all three nodes in one file: a fork report prints them.
+            logger: pino(
+              { level: 'warn', base: { org } },
+              destination({ dest: logFile, sync: true, append: true }),
+            ),
             ...(cfg.network ? { network: cfg.network } : {}),
           }),
         );
@@ -309,7 +314,25 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
       const height = Math.min(...groups.map((g) => g.latest.height));
       for (let h = 1; h <= height; h++) {
         const ids = groups.map((g) => toHex(g.store.blockByHeight(h)?.hash as Uint8Array).slice(0, 16));
-        expect(new Set(ids).size, `block ${h} on a,b,c: ${ids.join(' ')}`).toBe(1);
+        // On a fork, say what differs: the header fields and the transactions of each node's block.
+        const detail = () =>
+          groups
+            .map((g, i) => {
+              const b = g.store.blockByHeight(h);
+              const hd = b?.header;
+              const txs = g.store.txsOfBlock(h).map((t) => toHex(t.hash).slice(0, 8));
+              return `${'abc'[i]}: ts ${hd?.timestamp} txs ${hd?.txCount} [${txs.join(',')}] order ${JSON.stringify(hd?.order)} state ${toHex(hd?.stateRoot ?? new Uint8Array()).slice(0, 8)} receipts ${toHex(hd?.receiptRoot ?? new Uint8Array()).slice(0, 8)}`;
+            })
+            .join('\n');
+        const warnings = () => {
+          const text = (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '').split('\n');
+          return text.slice(-40).join('\n');
+        };
+        if (new Set(ids).size !== 1) {
+          throw new Error(
+            `block ${h} on a,b,c: ${ids.join(' ')}\n${detail()}\nnode warnings:\n${warnings()}`,
+          );
+        }
       }
       for (const g of groups) expect(g.halted).toBeUndefined();
       // Finality after the outage is deliberately not asserted: the finality tracker neither

@@ -242,7 +242,7 @@ export class JetStreamOrderer implements Orderer {
     if (++this.ticks % PROBE_EVERY === 0) void this.probe();
   }
 
-  /** Ask the ordering stream for its info: it answers only while it has a leader (a quorum of servers). */
+  /** Ask the ordering stream for its info: reachable only while it has a leader (a quorum of servers). */
   private async probe(): Promise<void> {
     if (this.probing || this.stopping) return;
     this.probing = true;
@@ -250,6 +250,10 @@ export class JetStreamOrderer implements Orderer {
       const jsm = await jetstreamManager(this.opts.nc, { timeout: 2000, checkAPI: false });
       const info = await jsm.streams.info(this.names.stream);
       const leader = info.cluster?.leader;
+      // A server cut off from the others still answers stream info — with no leader in it (seen
+      // with Debian's nats-server 2.9.10 after killing 2 of 3). No leader means nothing can be ordered.
+      if (info.cluster && !leader)
+        throw new Error('the ordering stream has no leader (quorum of servers lost)');
       this.state = { reachable: true, lastOkAt: Date.now(), ...(leader ? { leader } : {}) };
     } catch (e) {
       this.state = { reachable: false, lastOkAt: this.state.lastOkAt, error: (e as Error).message };
