@@ -169,8 +169,37 @@ export const courtEvidenceDemo: Demo = {
         targetGenesis: court,
         file: contract,
       });
+      // A second court organisation in the genesis: a block signed by Hangzhou alone is no longer
+      // final (2 of 2 organisations needed), unless the verifier knowingly lowers the bar.
+      const other = suite.generateKeyPair();
+      const twoCourts: Genesis = {
+        ...court,
+        orgs: [
+          ...court.orgs,
+          {
+            id: 'bj',
+            name: 'Beijing Internet Court',
+            admins: [toHex(other.publicKey)],
+            nodes: [{ id: 'bj-node', publicKey: toHex(other.publicKey) }],
+          },
+        ],
+      };
+      const unsigned = verifyCrossGroupProof({
+        proof,
+        sourceGenesis: twoCourts,
+        targetGenesis: gov,
+        file: contract,
+      });
+      const lowered = verifyCrossGroupProof({
+        proof,
+        sourceGenesis: twoCourts,
+        targetGenesis: gov,
+        file: contract,
+        minSignatures: 1,
+      });
       ctx.log(
-        `forged proofs: headers cut ${dropped.valid}, link tampered ${tampered.valid}, other file ${otherFile.valid}, genesis swapped ${swapped.valid}`,
+        `forged proofs: headers cut ${dropped.valid}, link tampered ${tampered.valid}, other file ${otherFile.valid}, genesis swapped ${swapped.valid}; ` +
+          `one of two courts signed: ${unsigned.valid} (lowered to one: ${lowered.valid}, shown as ${lowered.source?.trust?.lowered ? 'LOWERED' : 'not lowered'})`,
       );
       return {
         valid: r.valid,
@@ -184,6 +213,8 @@ export const courtEvidenceDemo: Demo = {
         otherFile: { valid: otherFile.valid, errors: otherFile.errors },
         tamperedLink: { valid: tampered.valid, errors: tampered.errors },
         swappedGenesis: { valid: swapped.valid, errors: swapped.errors },
+        withoutQuorum: { valid: unsigned.valid, errors: unsigned.errors },
+        loweredQuorum: { valid: lowered.valid, lowered: lowered.source?.trust?.lowered === true },
         proofFile: proofPath,
       };
     } finally {

@@ -25,7 +25,13 @@ import {
 } from '../ledger/index.js';
 import type { GongzhiClient } from './client.js';
 import type { EvidenceCertificate } from './evidence/index.js';
-import { type CertificateVerification, type TrustedNode, verifyCertificate } from './evidence/index.js';
+import {
+  type CertificateVerification,
+  DEFAULT_QUORUM_PERCENT,
+  type TrustedNode,
+  trustRootFromGenesis,
+  verifyCertificate,
+} from './evidence/index.js';
 import { getSuite } from './suite.js';
 
 export const CROSS_GROUP_PROOF_TYPE = 'gongzhi.crossgroup.proof';
@@ -76,8 +82,10 @@ function codeOf(e: unknown): ErrorCode {
 
 /**
  * Verify a cross-group proof offline. `sourceGenesis` is group A's genesis, `targetGenesis`
- * group B's; give the file (or its digest) the record is about. `minSignatures` applies to the
- * blocks of both groups (default 1; a network deployment passes its quorum).
+ * group B's; give the file (or its digest) the record is about. Each genesis is a trust root: the
+ * certificates must be of its chain and group and every block signed by a finality quorum of its
+ * organisations (`quorumPercent`, default 67, as the nodes use) — unless `minSignatures` lowers the
+ * bar to that many organisations, which each certificate's result shows (`trust.lowered`).
  */
 export function verifyCrossGroupProof(input: {
   proof: unknown;
@@ -86,6 +94,7 @@ export function verifyCrossGroupProof(input: {
   file?: Uint8Array;
   digest?: Uint8Array;
   minSignatures?: number;
+  quorumPercent?: number;
 }): CrossGroupVerification {
   const checks: VerificationCheck<CrossGroupCheckName>[] = [];
   const p = input.proof as Partial<CrossGroupProof> | null;
@@ -97,9 +106,10 @@ export function verifyCrossGroupProof(input: {
   const A = input.sourceGenesis;
   const B = input.targetGenesis;
   const min = input.minSignatures === undefined ? {} : { minSignatures: input.minSignatures };
+  const root = (g: Genesis) => trustRootFromGenesis(g, input.quorumPercent ?? DEFAULT_QUORUM_PERCENT);
   const source = verifyCertificate({
     certificate: p.source,
-    trustedNodes: trustedNodesOf(A),
+    trustRoot: root(A),
     ...(input.file === undefined ? {} : { file: input.file }),
     ...(input.digest === undefined ? {} : { digest: input.digest }),
     ...min,
@@ -155,7 +165,7 @@ export function verifyCrossGroupProof(input: {
   if (anchoredBlock !== undefined) {
     anchor = verifyCertificate({
       certificate: p.anchor,
-      trustedNodes: trustedNodesOf(B),
+      trustRoot: root(B),
       digest: fromHex(anchoredBlock.hash),
       ...min,
     });

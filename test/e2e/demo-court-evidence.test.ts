@@ -18,6 +18,9 @@ describe('demo court-evidence', () => {
       expect((r.tamperedLink as { errors: string[] }).errors).toContain('EVIDENCE_BAD_PROOF');
       expect((r.otherFile as { valid: boolean }).valid).toBe(false);
       expect((r.swappedGenesis as { valid: boolean }).valid).toBe(false);
+      // Each genesis is a trust root: one of two organisations is not a finality quorum.
+      expect((r.withoutQuorum as { valid: boolean }).valid).toBe(false);
+      expect(r.loweredQuorum).toEqual({ valid: true, lowered: true });
       expect(steps.join('\n')).toMatch(/verified offline: true/);
     } finally {
       tmp.remove();

@@ -59,7 +59,14 @@ function meta(o: MetaOpts, fallbackBy: string) {
 function verifyCrossGroupFile(
   _file: string,
   bytes: Uint8Array,
-  o: { cert?: string; trusted?: string; targetGenesis?: string; json?: boolean },
+  o: {
+    cert?: string;
+    trusted?: string;
+    targetGenesis?: string;
+    json?: boolean;
+    minSignatures?: number;
+    quorumPercent: number;
+  },
 ): boolean {
   const proof = JSON.parse(readFileSync(o.cert as string, 'utf8')) as { type?: unknown };
   if (proof.type !== CROSS_GROUP_PROOF_TYPE) return false;
@@ -75,6 +82,8 @@ function verifyCrossGroupFile(
     sourceGenesis: genesis(o.trusted),
     targetGenesis: genesis(o.targetGenesis),
     file: bytes,
+    quorumPercent: o.quorumPercent,
+    ...(o.minSignatures === undefined ? {} : { minSignatures: o.minSignatures }),
   });
   if (o.json) printJson(r);
   else {
