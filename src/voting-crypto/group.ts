@@ -1,6 +1,7 @@
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2';
 import { type CborValue, encodeCanonical } from '../encoding/index.js';
+import { sixteenfoldTable } from './doubling-table.js';
 
 /**
  * The prime-order groups an election may use. Every proof in this folder is written against this
@@ -73,12 +74,15 @@ export interface RPoint {
   multiplyUnsafe(k: bigint): RPoint;
   double(): RPoint;
   equals(o: RPoint): boolean;
+  toAffine(): { x: bigint; y: bigint };
   toBytes(): Uint8Array;
   precompute(windowSize?: number, isLazy?: boolean): RPoint;
 }
 const Q = Point.Fn.ORDER;
 
 const mod = (k: bigint): bigint => ((k % Q) + Q) % Q;
+/** The bytes a decoded element came from (ciphertexts are hashed into every proof's challenge). */
+const encodings = new WeakMap<RPoint, Uint8Array>();
 
 /**
  * ristretto255 (RFC 9496) over Curve25519: a prime-order group of order
@@ -94,13 +98,20 @@ export const RISTRETTO: VoteGroup<RPoint> = {
   identity: Point.ZERO,
   decode(b) {
     if (b.length !== 32) throw new VoteCryptoError('BAD_ELEMENT', 'a group element is 32 bytes');
+    let p: RPoint;
     try {
-      return Point.fromBytes(b);
+      p = Point.fromBytes(b);
     } catch {
       throw new VoteCryptoError('BAD_ELEMENT', 'not a canonical ristretto255 encoding');
     }
+    // Decoding accepts only the canonical encoding, so these bytes are what encode would compute.
+    encodings.set(p, Uint8Array.from(b));
+    return p;
   },
-  encode: (e) => e.toBytes(),
+  encode: (e) => {
+    const known = encodings.get(e);
+    return known === undefined ? e.toBytes() : Uint8Array.from(known);
+  },
   mul: (a, b) => a.add(b),
   div: (a, b) => a.subtract(b),
   pow: (a, k) => {
@@ -131,6 +142,8 @@ export const RISTRETTO: VoteGroup<RPoint> = {
 
 /** Radix-16 digits of a 253-bit scalar. */
 const WINDOWS = 64;
+/** Doubling tables by element object (dropped with the element). */
+const tables = new WeakMap<RPoint, RPoint[]>();
 
 /**
  * Yao's fixed-base method: `D_i = 16^i·a` once (252 doublings), then each `a^k` is
@@ -138,14 +151,14 @@ const WINDOWS = 64;
  * and ~126 additions per exponent for the ladder. Variable time: public values only.
  */
 function sharedDoublings(a: RPoint): (k: bigint) => RPoint {
-  let table: RPoint[] | undefined;
   return (k) => {
     let m = mod(k);
     if (m === 0n) return Point.ZERO;
+    // Per element object: a one-answer question's sum is its only ciphertext, tables and all.
+    let table = tables.get(a);
     if (table === undefined) {
-      const t: RPoint[] = [a];
-      for (let i = 1; i < WINDOWS; i++) t.push((t[i - 1] as RPoint).double().double().double().double());
-      table = t;
+      table = [a, ...sixteenfoldTable(a, WINDOWS)];
+      tables.set(a, table);
     }
     const buckets: RPoint[][] = Array.from({ length: 16 }, () => []);
     for (let i = 0; m > 0n; i++) {
