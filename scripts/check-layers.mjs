@@ -71,6 +71,11 @@ export const MODULES = {
   /** The only imports from one module folder into another, each with its reason. */
   crossImports: [
     {
+      from: 'src/modules/voting/',
+      to: 'src/modules/identity/index.ts',
+      why: 'voting enrols verified owners: the owner credentials’ issuer recognised, its DID active, the credential’s status bit clear (identityKeys and the identity codecs)',
+    },
+    {
       from: 'src/modules/identity/',
       to: 'src/modules/governance/index.ts',
       why: 'identity checks governance roles (identity-agent, identity-registrar) with readRoles',

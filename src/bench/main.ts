@@ -21,6 +21,7 @@ import { benchPoints } from './points.js';
 import { benchTrace } from './trace.js';
 import { benchVoting } from './voting.js';
 import { reportVotingBelenios } from './voting-belenios.js';
+import { reportVotingVerify } from './voting-verify.js';
 
 const json = process.argv.includes('--json');
 const arg = (name: string, dflt: number): number => {
@@ -366,4 +367,6 @@ await (process.argv.includes('--network')
         ? reportGovchain()
         : process.argv.includes('--only-city-day')
           ? reportCityDay(report, arg, progress)
-          : main());
+          : process.argv.includes('--only-voting-verify')
+            ? reportVotingVerify(report, arg)
+            : main());

@@ -116,6 +116,21 @@ export async function committeeElectionBelenios(
       beleniosCastArgs(id, rec().election, newCredential(), [[1, 0, 0, 0], [0]], secureRand),
     );
     ctx.log(`a ballot from a credential outside the electorate: ${stranger.status}`);
+    // A ballot with one proof response changed never reaches a block: the node refuses it.
+    const good = beleniosCastArgs(
+      id,
+      rec().election,
+      (owners[3] as { credential: string }).credential,
+      [[1, 0, 0, 0], [1]],
+      secureRand,
+    );
+    const parsed = JSON.parse(good.ballot as string) as {
+      answers: { individual_proofs: { response: string }[][] }[];
+    };
+    const p0 = parsed.answers[0]?.individual_proofs[0]?.[0];
+    if (p0 !== undefined) p0.response = p0.response === '1' ? '2' : '1';
+    const forged = await v.refusedCode('beleniosCast', { ...good, ballot: JSON.stringify(parsed) });
+    ctx.log(`a ballot with a wrong proof is refused at admission: ${forged}`);
     await v.ok('housing-bureau', 'close', { election: id });
     for (const j of [1, 3]) {
       await v.ok(
@@ -140,6 +155,7 @@ export async function committeeElectionBelenios(
       weighted: res.weighted,
       revote: revote.status,
       stranger: stranger.status,
+      forged,
       verified: JSON.stringify(checked.result) === JSON.stringify(res.weighted),
       archive,
       uuid,

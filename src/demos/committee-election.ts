@@ -1,4 +1,5 @@
 import { GongzhiError } from '../errors/index.js';
+import type { CborMap } from '../ledger/index.js';
 import {
   castArgs,
   computeResult,
@@ -115,6 +116,15 @@ export const committeeElectionDemo: Demo = {
       // A forged ballot (someone else's ballot resubmitted under a stranger's credential) is refused.
       const stranger = await v.relay('cast', castArgs(e, freshSeed(), [[1, 0, 0, 0], [0]], freshSeed()));
       ctx.log(`a ballot from a credential outside the electorate: ${stranger.status}`);
+      // A ballot whose 0/1 proofs were swapped never reaches a block: the node refuses it.
+      const good = castArgs(e, (owners[3] as { seed: Uint8Array }).seed, [[1, 0, 0, 0], [1]], freshSeed(), 2);
+      const b = good.ballot as { answers: { proofs: Uint8Array[][] }[] } & CborMap;
+      const q0 = b.answers[0] as { proofs: Uint8Array[][] } & CborMap;
+      const forged = await v.refusedCode('cast', {
+        ...good,
+        ballot: { ...b, answers: [{ ...q0, proofs: [...q0.proofs].reverse() }, ...b.answers.slice(1)] },
+      });
+      ctx.log(`a ballot with a wrong proof is refused at admission: ${forged}`);
       await v.ok('housing-bureau', 'close', { election: id });
       for (const j of [1, 3]) {
         await v.ok(
@@ -144,6 +154,7 @@ export const committeeElectionDemo: Demo = {
         bylawPassed: bylaw?.passed,
         revote: revote.status,
         stranger: stranger.status,
+        forged,
         verified: check.valid,
         errors: check.errors,
         record: check.file,

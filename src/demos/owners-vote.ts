@@ -11,7 +11,11 @@ const units = (m2: number): number => Math.round(m2 * 100);
  * voting credentials weighted by floor area, freezes the electorate, and runs two open
  * resolutions under PRC Civil Code art. 278 — an ordinary matter (new property-management
  * contract) that passes, and a major matter (using the maintenance fund) that fails on
- * participation. Each record is then verified offline.
+ * participation. Each record is then verified offline. The electorate comes from verified owners:
+ * the housing bureau is a recognised issuer (identity module) whose owner credentials point into
+ * its status list, each voter is enrolled with her credential's status index, and the ledger
+ * checks each against that list — the previous owner of a sold flat, whose credential the bureau
+ * revoked, is refused.
  */
 export const ownersVoteDemo: Demo = {
   name: 'owners-vote',
@@ -19,15 +23,34 @@ export const ownersVoteDemo: Demo = {
   async run(ctx) {
     const v = await VoteNet.start(ctx, {
       'housing-bureau': ['voting-registrar'],
-      'street-office': [],
+      'street-office': ['identity-registrar'],
       arbitration: [],
     });
     try {
+      // The bureau issues owner credentials (off-ledger) pointing into its status list `owners`;
+      // the street office, as identity registrar, recognises it as a government issuer.
+      const issuer = v.address('housing-bureau');
+      await v.net.createDid('housing-bureau');
+      await v.net.ok('street-office', 'identity', 'recognizeIssuer', { id: issuer, category: 'government' });
+      await v.net.ok('housing-bureau', 'identity', 'createStatusList', {
+        issuer,
+        list: 'owners',
+        purpose: 'revocation',
+      });
+      const SOLD = 99;
+      await v.net.ok('housing-bureau', 'identity', 'setStatus', {
+        issuer,
+        list: 'owners',
+        indexes: [SOLD],
+        value: true,
+      });
+      const ownerSource = { issuer, category: 'government', list: 'owners' };
       // Each owner's phone keeps its credential seed; the bureau sees only the public keys.
       const owners = AREAS_M2.map((m2) => ({ seed: freshSeed(), weight: units(m2) }));
-      const voters = owners.map((o) => ({
+      const voters = owners.map((o, i) => ({
         credential: credential({ group: 'ed25519' }, o.seed).publicKey,
         weight: o.weight,
+        owner: 100 + i,
       }));
       const total = owners.reduce((s, o) => s + o.weight, 0);
       const results: Record<string, unknown> = {};
@@ -51,7 +74,21 @@ export const ownersVoteDemo: Demo = {
           kind: 'resolution',
           title: m.title,
           matter: m.matter,
+          owners: ownerSource,
         });
+        // The previous owner of a sold flat still holds a credential, revoked by the bureau.
+        const sold = await v.net.send('housing-bureau', 'voting', 'enrol', {
+          election: m.id,
+          voters: [
+            {
+              credential: credential({ group: 'ed25519' }, freshSeed()).publicKey,
+              weight: 9000,
+              owner: SOLD,
+            },
+          ],
+        });
+        ctx.log(`${m.id}: a revoked owner credential (sold flat) is refused at enrolment: ${sold.status}`);
+        results[`${m.id}-sold`] = sold.status;
         await v.ok('housing-bureau', 'enrol', { election: m.id, voters });
         await v.ok('housing-bureau', 'freeze', { election: m.id });
         await v.ok('housing-bureau', 'open', { election: m.id });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GongzhiError } from '../errors/index.js';
 import type { CborMap, Receipt } from '../ledger/index.js';
 import { formatVerification } from '../ledger/index.js';
 import { type ElectionRecord, recordFromJson, verifyElectionRecord } from '../modules/voting/index.js';
@@ -33,6 +34,19 @@ export class VoteNet {
   /** Submit through a one-off relay account; returns the receipt (ok or its code). */
   relay(method: string, args: CborMap): Promise<Receipt> {
     return this.net.send(`relay-${randomBytes(6).toString('hex')}`, 'voting', method, args);
+  }
+
+  /**
+   * Submit through a relay expecting the node to refuse it at admission: the refusal's code
+   * (nothing entered a block), or `admitted: <receipt status>` if it got in.
+   */
+  async refusedCode(method: string, args: CborMap): Promise<string> {
+    try {
+      return `admitted: ${(await this.relay(method, args)).status}`;
+    } catch (e) {
+      if (e instanceof GongzhiError) return e.code;
+      throw e;
+    }
   }
 
   record(id: string): ElectionRecord {

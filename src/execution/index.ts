@@ -14,7 +14,9 @@ export {
   type DroppedTx,
 } from './block-executor.js';
 export { defineErrors, defineMethod, defineModule, defineQuery, S } from './define-module.js';
+export { admitByMethod } from './method-admission.js';
 export {
+  type AdmitContext,
   type AnyMethod,
   type CheckContext,
   type ExecContext,

@@ -6,21 +6,29 @@ import type { CborMap, ChainParams, Genesis } from '../ledger/index.js';
 import type { StateOverlay, StateReader } from '../state/index.js';
 import type { QueryArgs } from './readers.js';
 
-/** What a method's `check` sees: the block, the sender, and state it can only read. */
-export interface CheckContext {
+/**
+ * What a method's optional `admit` sees when a node admits the transaction: no block yet (no
+ * timestamp), committed state it can only read.
+ */
+export interface AdmitContext {
   readonly chain: string;
   readonly group: string;
+  /** Height of the block the transaction would enter (at admission: the next one). */
   readonly height: number;
-  /** The block's orderer timestamp (ms). No clock is read inside execution. */
-  readonly timestamp: number;
   readonly txHash: Uint8Array;
   /** Sender address and public key. */
   readonly sender: string;
   readonly senderKey: Uint8Array;
   readonly suite: CryptoSuite;
   readonly params: ChainParams;
-  /** The transaction's state, read-only: `check` cannot write by type. */
+  /** Read-only state: committed state at admission, the transaction's state inside a block. */
   readonly state: StateReader;
+}
+
+/** What a method's `check` sees: the block, the sender, and state it can only read. */
+export interface CheckContext extends AdmitContext {
+  /** The block's orderer timestamp (ms). No clock is read inside execution. */
+  readonly timestamp: number;
 }
 
 /** What a method's `apply` sees: the same, with the transaction's writable overlay and events. */
@@ -42,6 +50,15 @@ export interface MethodDef<A, P = void> {
   /** JSON Schema of the arguments' JSON view (bytes as lower-case hex strings). */
   readonly args: TSchema;
   parse(args: CborMap): A;
+  /**
+   * Optional admission check, run by the node before the transaction enters its mempool (after
+   * the signature, method lookup and role checks): a throw refuses it with that code — a 4xx
+   * answer, no block space, no receipt. It must be deterministic and read state only through
+   * `ctx.state` (committed state), and refuse only what can never become valid (a bad proof, an
+   * election that is closed for good): state may change before the block, and a block from
+   * another node never passed this node's admission, so `check` must still test everything.
+   */
+  admit?(ctx: AdmitContext, args: A): void;
   check(ctx: CheckContext, args: A): P;
   apply(ctx: ExecContext, args: A, prepared: P): void;
 }

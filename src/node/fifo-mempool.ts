@@ -38,10 +38,11 @@ export interface FifoMempoolOptions {
   /**
    * Checks by committed state, run on each transaction whose signature verified, just before it
    * enters the pool (the node runs the governance Authorizer: frozen sender, no role for the
-   * method). A throw refuses the transaction with that error; it takes no block space and leaves
-   * no receipt. Execution checks again against the state the block runs on.
+   * method; then the method's own `admit`, e.g. a ballot's proofs). A throw refuses the transaction
+   * with that error; it takes no block space and leaves no receipt. Execution checks again against
+   * the state the block runs on.
    */
-  readonly precheck?: (c: CandidateTx) => void;
+  readonly precheck?: (c: CandidateTx, scope: AdmissionScope) => void;
 }
 
 /** Default for FifoMempoolOptions.senderLimit. */
@@ -154,7 +155,7 @@ export class FifoMempool implements Mempool {
         };
         continue;
       }
-      const refusal = this.refusal(c);
+      const refusal = this.refusal(c, scope);
       if (refusal) {
         results[i] = { hash: hex, error: refusal };
         this.opts.onReject?.(refusal.code);
@@ -166,7 +167,7 @@ export class FifoMempool implements Mempool {
   }
 
   /** Why `c` (signature verified, not a duplicate) may not enter the pool now, if it may not. */
-  private refusal(c: CandidateTx): GongzhiError | undefined {
+  private refusal(c: CandidateTx, scope: AdmissionScope): GongzhiError | undefined {
     if (this.pending.size >= this.opts.limit) {
       return new GongzhiError('MEMPOOL_FULL', 'mempool is full; retry later', { retryAfterMs: 200 });
     }
@@ -179,7 +180,7 @@ export class FifoMempool implements Mempool {
     }
     if (this.opts.precheck) {
       try {
-        this.opts.precheck(c);
+        this.opts.precheck(c, scope);
       } catch (e) {
         return e instanceof GongzhiError ? e : new GongzhiError('EXEC_INTERNAL', String(e));
       }

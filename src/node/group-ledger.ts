@@ -5,6 +5,7 @@ import { type CborValue, decodeCanonical, fromHex, toHex } from '../encoding/ind
 import { GongzhiError } from '../errors/index.js';
 import {
   type AdmissionScope,
+  admitByMethod,
   BlockExecutor,
   type BlockResult,
   type CandidateTx,
@@ -157,11 +158,14 @@ export class GroupLedger {
       ...(opts.mempoolSenderLimit === undefined ? {} : { senderLimit: opts.mempoolSenderLimit }),
       // The executor's own checks, in its order, against committed state: a transaction the block
       // would record as EXEC_UNKNOWN_*, EXEC_ACCOUNT_FROZEN or EXEC_PERMISSION_DENIED takes no
-      // block space and leaves no receipt. The block still checks again (state may change meanwhile).
-      precheck: (c) => {
+      // block space and leaves no receipt; then the method's `admit` (a ballot's proofs). The
+      // block still checks again (state may change meanwhile).
+      precheck: (c, scope) => {
         const b = c.tx.body;
         this.registry.method(b.module, b.method);
-        governanceAuthorizer.authorize(this.admissionReader(), c.sender, b.module, b.method);
+        const state = this.admissionReader();
+        governanceAuthorizer.authorize(state, c.sender, b.module, b.method);
+        admitByMethod(this.registry, c, scope, state);
       },
     });
     this.waiters = new CommitWaiters(opts.maxCommitWaiters);

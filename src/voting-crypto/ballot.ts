@@ -183,6 +183,8 @@ export function createBallot<E>(
 
 /** Product of ciphertexts (the encryption of the sum). */
 export function sumCts<E>(grp: AnyGroup, cts: readonly Ct<E>[]): Ct<E> {
+  // One ciphertext is its own sum: the same objects, so their exponentiation tables are reused.
+  if (cts.length === 1) return cts[0] as Ct<E>;
   let a = grp.identity as E;
   let b = grp.identity as E;
   for (const c of cts) {

@@ -15,6 +15,7 @@ describe('demo committee-election', () => {
         bylawPassed: boolean;
         revote: string;
         stranger: string;
+        forged: string;
         verified: boolean;
         errors: string[];
       };
@@ -28,6 +29,7 @@ describe('demo committee-election', () => {
       expect(r.bylawPassed).toBe(true);
       expect(r.revote).toBe('ok');
       expect(r.stranger).toBe('VOTING_NOT_ENROLLED');
+      expect(r.forged).toBe('VOTING_BAD_PROOF');
       expect(r.verified).toBe(true);
       expect(r.errors).toEqual([]);
     } finally {

@@ -22,6 +22,9 @@ describe('demo owners-vote', () => {
       expect(r['pm-contract']?.yes.count).toBe(6);
       expect(r['lift-fund']?.participation.count).toBe(6);
       expect(r['lift-fund']?.outcome).toMatchObject({ quorumOwners: false, passed: false });
+      // Enrolled from verified owners: a revoked owner credential is refused by the ledger.
+      expect(r['pm-contract-sold']).toBe('VOTING_OWNER_REVOKED');
+      expect(r['lift-fund-sold']).toBe('VOTING_OWNER_REVOKED');
       expect(r['pm-contract']?.verified).toBe(true);
       expect(r['lift-fund']?.verified).toBe(true);
       expect(steps.join('\n')).toMatch(/valid: all \d+ checks passed/);

@@ -50,6 +50,15 @@ function parseChoices(s: string): number[][] {
 }
 
 /** `gongzhi vote …`: run and check elections from the command line (docs/voting.md). */
+/** `issuer:category:list` → the election's `owners` argument. */
+function ownersArg(s: string): CborMap {
+  const [issuer, category, list, ...rest] = s.split(':');
+  if (issuer === undefined || category === undefined || list === undefined || rest.length > 0) {
+    throw new GongzhiError('CONFIG_INVALID', '--owners takes issuer:category:list');
+  }
+  return { issuer, category, list };
+}
+
 export function registerVote(program: Command): void {
   const vote = program.command('vote').description('community voting: resolutions and secret elections');
   const common = (c: Command) =>
@@ -94,7 +103,11 @@ export function registerVote(program: Command): void {
       .option('--trustees <addrs>', 'comma-separated trustee accounts')
       .option('--threshold <n>', 'trustees needed to decrypt', int)
       .option('--max-weight <n>', 'largest weight of one voter', int)
-      .option('--vote-group <g>', 'ed25519 (default) | BELENIOS-2048 (Belenios 2.0, `vote belenios …`)'),
+      .option('--vote-group <g>', 'ed25519 (default) | BELENIOS-2048 (Belenios 2.0, `vote belenios …`)')
+      .option(
+        '--owners <issuer:category:list>',
+        'enrol verified owners only: the owner credentials’ issuer DID id, its category and status list',
+      ),
   ).action(
     action(async (id: string, o: Common & Record<string, string | number | undefined>) => {
       const args: CborMap = {
@@ -109,19 +122,32 @@ export function registerVote(program: Command): void {
         ...(o.threshold === undefined ? {} : { threshold: Number(o.threshold) }),
         ...(o.maxWeight === undefined ? {} : { maxWeight: Number(o.maxWeight) }),
         ...(o.voteGroup === undefined ? {} : { group: String(o.voteGroup) }),
+        ...(o.owners === undefined ? {} : { owners: ownersArg(String(o.owners)) }),
       };
       await send(o, 'create', args);
     }),
   );
 
   common(
-    vote.command('enrol <id> <voters>').description('enrol voters from a JSON file [{credential, weight}]'),
+    vote
+      .command('enrol <id> <voters>')
+      .description(
+        'enrol voters from a JSON file [{credential, weight, owner?}] (owner: the owner credential’s status index)',
+      ),
   ).action(
     action(async (id: string, file: string, o: Common) => {
-      const list = JSON.parse(readFileSync(file, 'utf8')) as { credential: string; weight: number }[];
+      const list = JSON.parse(readFileSync(file, 'utf8')) as {
+        credential: string;
+        weight: number;
+        owner?: number;
+      }[];
       await send(o, 'enrol', {
         election: id,
-        voters: list.map((v) => ({ credential: fromHex(v.credential), weight: v.weight })),
+        voters: list.map((v) => ({
+          credential: fromHex(v.credential),
+          weight: v.weight,
+          ...(v.owner === undefined ? {} : { owner: v.owner }),
+        })),
       });
     }),
   );

@@ -73,6 +73,29 @@ export function perQuestion(e: Election, flat: readonly string[]): Ct[][] {
   return e.questions.map((q) => q.answers.map(() => readCt(flat[k++] ?? '1,1')));
 }
 
+const MEMO_MAX = 1024;
+/** `election ‖ fingerprint ‖ ballot hash` → the checked ballot (a pure function of those). */
+const checkedMemo = new Map<string, ReturnType<typeof checkBallot>>();
+
+/**
+ * The open BELENIOS-2048 election `id` and the ballot after every Belenios check. Memoised on the
+ * election JSON's hash and the ballot JSON's hash, so a ballot checked at admission is not checked
+ * again when its block runs (the memo only skips recomputing the same pure result).
+ */
+function checkedBelBallot(state: StateReader, id: string, ballot: string) {
+  const e = loadElection(state, id);
+  assertBelenios(e);
+  assertVotingOpen(e);
+  const { json, election } = belElection(state, e);
+  const key = `${id}:${hashJson(json)}:${hashJson(ballot)}`;
+  const hit = checkedMemo.get(key);
+  if (hit !== undefined) return { e, b: hit };
+  const b = belCheck('ballot', () => checkBallot(json, election, JSON.parse(ballot)));
+  if (checkedMemo.size >= MEMO_MAX) checkedMemo.delete(checkedMemo.keys().next().value as string);
+  checkedMemo.set(key, b);
+  return { e, b };
+}
+
 /**
  * `beleniosCast`: a Belenios 2.0 ballot (its exact JSON) for a BELENIOS-2048 election. Every check
  * of Belenios' verifier runs here — fingerprint, each 0/1 and min..max proof, the credential's
@@ -95,12 +118,12 @@ export const beleniosCast = defineMethod<
     const r = readArgs(v, ['election', 'ballot']);
     return { election: r.id('election'), ballot: r.str('ballot', MAX_JSON) };
   },
+  // Refused at admission (nothing enters a block): not open, or any Belenios check failing.
+  admit: (ctx, a) => {
+    checkedBelBallot(ctx.state, a.election, a.ballot);
+  },
   check: (ctx, a) => {
-    const e = loadElection(ctx.state, a.election);
-    assertBelenios(e);
-    assertVotingOpen(e);
-    const { json, election } = belElection(ctx.state, e);
-    const b = belCheck('ballot', () => checkBallot(json, election, JSON.parse(a.ballot)));
+    const { e, b } = checkedBelBallot(ctx.state, a.election, a.ballot);
     const credential = elementBytes(b.credential);
     const voter = enrolledVoter(ctx.state, e, credential);
     const cred = toHex(credential);

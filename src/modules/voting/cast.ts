@@ -17,7 +17,6 @@ import {
   encodeCt,
   OPEN_CHOICES,
   type OpenChoice,
-  verifyBallot,
   verifyOpenVote,
 } from '../../voting-crypto/index.js';
 import {
@@ -29,10 +28,10 @@ import {
   readBallot,
   tallyCodec,
 } from './codecs.js';
-import { assertVotingOpen, at, cryptoCheck, enrolledVoter, groupOf, loadElection } from './common.js';
-import { ballotContext } from './fingerprint.js';
+import { assertVotingOpen, at, enrolledVoter, groupOf, loadElection } from './common.js';
 import type { Tally } from './rules.js';
-import type { EncryptedTally, OpenCounts, OpenVote } from './types.js';
+import type { Election, EncryptedTally, OpenCounts, OpenVote } from './types.js';
+import { verifiedBallot } from './verified-ballots.js';
 
 /** Arguments of `voting.vote` (open resolutions). */
 export interface VoteArgs {
@@ -48,7 +47,7 @@ const shift = (t: Tally, count: number, weight: number): Tally => ({
   weight: t.weight + weight,
 });
 
-function loadOpen(ctx: CheckContext, id: string, kind: 'resolution' | 'election') {
+function loadOpen(ctx: Pick<CheckContext, 'state'>, id: string, kind: 'resolution' | 'election') {
   const e = loadElection(ctx.state, id);
   if (e.kind !== kind) {
     throw new GongzhiError(
@@ -59,6 +58,17 @@ function loadOpen(ctx: CheckContext, id: string, kind: 'resolution' | 'election'
   }
   assertVotingOpen(e);
   return e;
+}
+
+/** The vote's credential signature verifies (VOTING_BAD_SIGNATURE). */
+function assertVoteSigned(e: Election, a: VoteArgs): void {
+  let ok = false;
+  try {
+    ok = verifyOpenVote(groupOf(e), e.fingerprint as Uint8Array, a.credential, a.seq, a.choice, a.signature);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new GongzhiError('VOTING_BAD_SIGNATURE', 'the credential signature does not verify', {});
 }
 
 /**
@@ -88,6 +98,8 @@ export const vote = defineMethod<VoteArgs, { vote: OpenVote; counts: OpenCounts 
       signature: r.bytes('signature', 64),
     };
   },
+  // Refused at admission: a vote for an election that is not open, or with a bad signature.
+  admit: (ctx, a) => assertVoteSigned(loadOpen(ctx, a.election, 'resolution'), a),
   check: (ctx, a) => {
     const e = loadOpen(ctx, a.election, 'resolution');
     const voter = enrolledVoter(ctx.state, e, a.credential);
@@ -95,14 +107,7 @@ export const vote = defineMethod<VoteArgs, { vote: OpenVote; counts: OpenCounts 
     if (prev !== undefined && prev.seq >= a.seq) {
       throw new GongzhiError('VOTING_STALE_BALLOT', `seq must be larger than ${prev.seq}`, { seq: a.seq });
     }
-    const fp = e.fingerprint as Uint8Array;
-    let ok = false;
-    try {
-      ok = verifyOpenVote(groupOf(e), fp, a.credential, a.seq, a.choice, a.signature);
-    } catch {
-      ok = false;
-    }
-    if (!ok) throw new GongzhiError('VOTING_BAD_SIGNATURE', 'the credential signature does not verify', {});
+    assertVoteSigned(e, a);
     const counts = readStored(ctx.state, keys.counts(e.id), countsCodec);
     if (counts === undefined)
       throw new GongzhiError('CHAIN_INVALID', 'open resolution without counts', { id: e.id });
@@ -147,7 +152,7 @@ function fold(
 }
 
 /**
- * `cast`: a secret ballot. Verified completely here — every 0/1 proof, every min..max proof and
+ * `cast`: a secret ballot. Verified completely at admission and here — every 0/1 proof, every min..max proof and
  * the credential's signature, all bound to the election fingerprint — so a bad ballot is refused
  * with its code and changes nothing. The homomorphic tallies (head-count and weighted) move with
  * it; a re-vote (larger `seq`) takes the credential's previous ballot out first.
@@ -179,6 +184,11 @@ export const cast = defineMethod<CastArgs, { record: BallotRecord; tally: Encryp
     const r = readArgs(v, ['election', 'ballot']);
     return { election: r.id('election'), ballot: readBallot(r, 'ballot') };
   },
+  // Refused at admission (nothing enters a block): a ballot for an election that is not open,
+  // or one whose proofs or signature do not verify. `check` verifies again (memoised).
+  admit: (ctx, a) => {
+    verifiedBallot(loadOpen(ctx, a.election, 'election'), a.ballot);
+  },
   check: (ctx, a) => {
     const e = loadOpen(ctx, a.election, 'election');
     const voter = enrolledVoter(ctx.state, e, a.ballot.credential);
@@ -189,12 +199,11 @@ export const cast = defineMethod<CastArgs, { record: BallotRecord; tally: Encryp
         seq: a.ballot.seq,
       });
     }
-    const bc = ballotContext(e);
-    const cts = cryptoCheck('ballot', () => verifyBallot(bc, a.ballot)).flat();
+    const cts = verifiedBallot(e, a.ballot);
     const stored = readStored(ctx.state, keys.tally(e.id), tallyCodec);
     if (stored === undefined)
       throw new GongzhiError('CHAIN_INVALID', 'open election without a tally', { id: e.id });
-    const grp = bc.grp;
+    const grp = groupOf(e);
     let plain: Uint8Array[] = [...stored.plain];
     let weighted: Uint8Array[] = [...stored.weighted];
     let { ballots, weight } = stored;

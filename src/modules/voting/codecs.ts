@@ -3,6 +3,7 @@ import { defineCodec, readStored, stateKey, uintCodec } from '../../execution/in
 import type { CborMap, ShapeReader } from '../../ledger/index.js';
 import type { StateReader } from '../../state/index.js';
 import { type AnswerWire, type BallotWire, ballotValue } from '../../voting-crypto/index.js';
+import { ownerSourceValue, readOwnerSource } from './owners.js';
 import { type Fraction, MATTERS, type MajorityRule, type Outcome, type Tally } from './rules.js';
 import {
   type At,
@@ -104,6 +105,7 @@ export const electionCodec = defineCodec<Election>(
     'questions',
     'trustees',
     'threshold',
+    'owners',
     'phase',
     'electorate',
     'created',
@@ -123,6 +125,7 @@ export const electionCodec = defineCodec<Election>(
     questions: e.questions.map(questionValue),
     trustees: [...e.trustees],
     threshold: e.threshold,
+    ...(e.owners === undefined ? {} : { owners: ownerSourceValue(e.owners) }),
     phase: e.phase,
     electorate: { count: e.electorate.count, totalWeight: e.electorate.totalWeight, root: e.electorate.root },
     created: atValue(e.created),
@@ -145,6 +148,7 @@ export const electionCodec = defineCodec<Election>(
       questions: r.list('questions', LIMITS.questions, (v, at) => readQuestion(r, v, at)),
       trustees: r.strs('trustees', LIMITS.trustees, 128),
       threshold: r.uint('threshold', LIMITS.trustees),
+      ...(r.has('owners') ? { owners: readOwnerSource(r, 'owners') } : {}),
       phase: r.oneOf('phase', PHASES),
       electorate: { count: el.uint('count'), totalWeight: el.uint('totalWeight'), root: el.digest('root') },
       created: readAt(r, 'created'),

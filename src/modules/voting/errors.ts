@@ -53,6 +53,19 @@ export const VOTING_ERRORS = defineErrors({
     409,
     'This election runs in the other group: BELENIOS-2048 elections take the belenios* methods (`gongzhi vote … --belenios`), ed25519 ones the others.',
   ],
+  VOTING_OWNER_ISSUER: [
+    409,
+    'The owner credentials’ issuer must be recognised in its category (identity.recognizeIssuer), its DID active, its status list created.',
+  ],
+  VOTING_OWNER_REQUIRED: [
+    400,
+    'This election enrols verified owners only: give each voter `owner`, her owner credential’s status index.',
+  ],
+  VOTING_OWNER_REVOKED: [
+    403,
+    'The owner credential is revoked or suspended (or its index is outside the status list): it cannot enrol.',
+  ],
+  VOTING_OWNER_ENROLLED: [409, 'This owner credential is enrolled already: one voting credential per owner.'],
   VOTING_BAD_RULE: [400, 'A majority rule is a fraction num/den with 0 < num ≤ den ≤ 1000.'],
 });
 

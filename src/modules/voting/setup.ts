@@ -16,6 +16,7 @@ import {
 } from './codecs.js';
 import { assertRegistrar, at, groupOf, loadElection } from './common.js';
 import { EMPTY_ROOT, electorateStep } from './fingerprint.js';
+import { assertOwnerSource, assertOwners, ownerKey, ownerSourceSchema, readOwnerSource } from './owners.js';
 import { ART_278, MATTERS, type MajorityRule, type Matter } from './rules.js';
 import {
   ELECTION_GROUPS,
@@ -24,6 +25,7 @@ import {
   type ElectionKind,
   KINDS,
   LIMITS,
+  type OwnerSource,
   type Question,
   type Voter,
 } from './types.js';
@@ -40,6 +42,7 @@ export interface CreateArgs {
   readonly questions: readonly Question[];
   readonly trustees: readonly string[];
   readonly threshold: number;
+  readonly owners?: OwnerSource;
 }
 
 const fractionSchema = S.Object({
@@ -95,6 +98,7 @@ export const create = defineMethod<CreateArgs>({
         S.Array(S.String(), { maxItems: LIMITS.trustees, description: 'trustee accounts' }),
       ),
       threshold: S.Optional(S.Integer({ minimum: 1, maximum: LIMITS.trustees })),
+      owners: S.Optional(ownerSourceSchema),
     },
     { additionalProperties: false },
   ),
@@ -110,6 +114,7 @@ export const create = defineMethod<CreateArgs>({
       'questions',
       'trustees',
       'threshold',
+      'owners',
     ]);
     const kind = r.oneOf('kind', KINDS);
     const base = {
@@ -127,7 +132,11 @@ export const create = defineMethod<CreateArgs>({
         field: 'rule',
       });
     }
-    const extra = { ...(matter === undefined ? {} : { matter }), ...(rule === undefined ? {} : { rule }) };
+    const extra = {
+      ...(matter === undefined ? {} : { matter }),
+      ...(rule === undefined ? {} : { rule }),
+      ...(r.has('owners') ? { owners: readOwnerSource(r, 'owners') } : {}),
+    };
     if (kind === 'resolution') {
       if (base.group !== 'ed25519') r.fail('group', 'ed25519 for a resolution (its votes are open)');
       if (rule === undefined) r.fail('matter', 'ordinary or major (or give a rule) for a resolution');
@@ -152,6 +161,7 @@ export const create = defineMethod<CreateArgs>({
     if (readElection(state, a.id) !== undefined) {
       throw new GongzhiError('VOTING_EXISTS', 'an election with this id exists', { id: a.id });
     }
+    if (a.owners !== undefined) assertOwnerSource(state, a.owners);
   },
   apply: (ctx, a) => {
     const e: Election = {
@@ -167,17 +177,32 @@ export const create = defineMethod<CreateArgs>({
   },
 });
 
+/** An election without owner credentials takes none (VOTING_OWNER_ISSUER). */
+function noOwners(a: EnrolArgs): number[] {
+  if (a.voters.some((v) => v.owner !== undefined)) {
+    throw new GongzhiError('VOTING_OWNER_ISSUER', 'this election names no owner-credential issuer', {
+      id: a.election,
+    });
+  }
+  return [];
+}
+
 /** Arguments of `voting.enrol`. */
 export interface EnrolArgs {
   readonly election: string;
-  readonly voters: readonly { readonly credential: Uint8Array; readonly weight: number }[];
+  readonly voters: readonly {
+    readonly credential: Uint8Array;
+    readonly weight: number;
+    /** Her owner credential's status index, when the election names owner credentials. */
+    readonly owner?: number;
+  }[];
 }
 
 /**
  * `enrol`: the registrar adds voters (credential public key + weight) while the electorate is
  * open for enrolment. The resident ↔ credential link stays with the credential authority.
  */
-export const enrol = defineMethod<EnrolArgs, { election: Election; voters: Voter[] }>({
+export const enrol = defineMethod<EnrolArgs, { election: Election; voters: Voter[]; owners: number[] }>({
   summary: 'Enrol voters: voting credential public keys with their weights (registrar)',
   args: S.Object(
     {
@@ -189,6 +214,7 @@ export const enrol = defineMethod<EnrolArgs, { election: Election; voters: Voter
             'ristretto255 public key (32 bytes) or BELENIOS-2048 g^s (256 bytes, big-endian)',
           ),
           weight: S.Uint('weight units'),
+          owner: S.Optional(S.Uint('owner credential’s status index (elections naming `owners`)')),
         }),
         {
           minItems: 1,
@@ -201,14 +227,18 @@ export const enrol = defineMethod<EnrolArgs, { election: Election; voters: Voter
   parse: (v) => {
     const r = readArgs(v, ['election', 'voters']);
     const voters = r.list('voters', LIMITS.enrolBatch, (x, p) => {
-      const s = r.sub(x, p, ['credential', 'weight']);
+      const s = r.sub(x, p, ['credential', 'weight', 'owner']);
       const credential = s.raw('credential');
       if (!(credential instanceof Uint8Array) || (credential.length !== 32 && credential.length !== 256)) {
         throw new GongzhiError('VOTING_BAD_CREDENTIAL', `${p}.credential must be 32 (or 256) bytes`, {
           field: 'credential',
         });
       }
-      return { credential, weight: s.uint('weight') };
+      return {
+        credential,
+        weight: s.uint('weight'),
+        ...(s.has('owner') ? { owner: s.uint('owner') } : {}),
+      };
     });
     if (voters.length === 0) r.fail('voters', 'at least one voter');
     return { election: r.id('election'), voters };
@@ -218,6 +248,15 @@ export const enrol = defineMethod<EnrolArgs, { election: Election; voters: Voter
     assertRegistrar(ctx, e);
     if (e.phase !== 'setup')
       throw new GongzhiError('VOTING_FROZEN', 'the electorate is frozen', { id: e.id });
+    const owners =
+      e.owners === undefined
+        ? noOwners(a)
+        : assertOwners(
+            ctx.state,
+            e.id,
+            e.owners,
+            a.voters.map((v) => v.owner),
+          );
     const valid =
       e.group === 'BELENIOS-2048'
         ? (c: Uint8Array) => c.length === 256 && isElement(bytesElement(c))
@@ -259,13 +298,15 @@ export const enrol = defineMethod<EnrolArgs, { election: Election; voters: Voter
       totalWeight += v.weight;
       root = electorateStep(root, v.credential, v.weight);
     }
-    return { election: { ...e, electorate: { count, totalWeight, root } }, voters };
+    return { election: { ...e, electorate: { count, totalWeight, root } }, voters, owners };
   },
   apply: (ctx, a, p) => {
-    for (const v of p.voters) {
+    p.voters.forEach((v, i) => {
       writeStored(ctx.state, keys.voter(a.election, v.index), voterCodec, v);
       writeStored(ctx.state, keys.credential(a.election, toHex(v.credential)), uintCodec, v.index);
-    }
+      const owner = p.owners[i];
+      if (owner !== undefined) writeStored(ctx.state, ownerKey(a.election, owner), uintCodec, v.index);
+    });
     writeStored(ctx.state, keys.election(a.election), electionCodec, p.election);
     ctx.emit('enrolled', { id: a.election, voters: p.voters.length, count: p.election.electorate.count });
   },

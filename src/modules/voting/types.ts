@@ -79,12 +79,25 @@ export interface Election {
   /** Trustee accounts (index i+1 is trustee i), and how many must decrypt. Elections only. */
   readonly trustees: readonly string[];
   readonly threshold: number;
+  /** Owner credentials checked at enrolment (./owners.ts); absent: the registrar's word. */
+  readonly owners?: OwnerSource;
   readonly phase: Phase;
   readonly electorate: Electorate;
   readonly created: At;
   /** Set when the election opens. */
   readonly fingerprint?: Uint8Array;
   readonly publicKey?: Uint8Array;
+}
+
+/**
+ * Where an election's owner credentials come from (checked at enrolment, ./owners.ts): the
+ * issuer's DID id (this group), the category it must be recognised in (an identity issuer
+ * category, e.g. `government`), and its status list the credentials point into.
+ */
+export interface OwnerSource {
+  readonly issuer: string;
+  readonly category: string;
+  readonly list: string;
 }
 
 /** An enrolled voter: the credential's public key and the weight. */
