@@ -114,9 +114,9 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
             nodeSecretKey: cfg.nodeSecretKey,
             genesis: cfg.genesis,
             dataDir: cfg.dataDir,
-            // Warnings of all three nodes in one file: a fork report prints them.
+            // All three nodes log to one file (trace: every stream message read); a fork report prints it.
             logger: pino(
-              { level: 'warn', base: { org } },
+              { level: 'trace', base: { org } },
               destination({ dest: logFile, sync: true, append: true }),
             ),
             ...(cfg.network ? { network: cfg.network } : {}),
@@ -324,9 +324,25 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
               return `${'abc'[i]}: ts ${hd?.timestamp} txs ${hd?.txCount} [${txs.join(',')}] order ${JSON.stringify(hd?.order)} state ${toHex(hd?.stateRoot ?? new Uint8Array()).slice(0, 8)} receipts ${toHex(hd?.receiptRoot ?? new Uint8Array()).slice(0, 8)}`;
             })
             .join('\n');
+        // What each node read from the stream around this block (trace lines), and its warnings
+        // other than the finality tracker's publish retries.
         const warnings = () => {
-          const text = (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '').split('\n');
-          return text.slice(-40).join('\n');
+          const lines = (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '').split('\n');
+          const b = groups[0]?.store.blockByHeight(h)?.header.order.from;
+          const from = Array.isArray(b) ? Number(b[0]) - 3 : 0;
+          const read = lines.filter((l) => {
+            const seq = /"seq":(\d+)/.exec(l)?.[1];
+            return (
+              l.includes('"stream message"') &&
+              seq !== undefined &&
+              Number(seq) >= from &&
+              Number(seq) <= from + 15
+            );
+          });
+          const other = lines.filter(
+            (l) => l.includes('"level":40') && !l.includes('"component":"finality"'),
+          );
+          return [...read, '--- warnings:', ...other.slice(-30)].join('\n');
         };
         if (new Set(ids).size !== 1) {
           throw new Error(

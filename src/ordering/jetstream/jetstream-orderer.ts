@@ -207,12 +207,33 @@ export class JetStreamOrderer implements Orderer {
       const ts = Number(m.info.timestampNanos / 1_000_000);
       this.caughtUp = m.info.pending === 0;
       let msg: ReturnType<typeof decodeStreamMessage>;
+      const log = this.opts.logger;
+      // Trace level: what each node read at each sequence, to compare nodes when blocks differ.
+      const trace = log.isLevelEnabled('trace');
       try {
         const env = openStreamEnvelope(m.data);
-        if (!this.opts.isMemberSeal(env.message, env.seal)) return;
+        if (!this.opts.isMemberSeal(env.message, env.seal)) {
+          if (trace) log.trace({ seq: m.seq, skipped: 'seal' }, 'stream message');
+          return;
+        }
         msg = decodeStreamMessage(env.message);
       } catch {
+        if (trace) log.trace({ seq: m.seq, skipped: 'undecodable' }, 'stream message');
         return; // every node skips the same undecodable or foreign message
+      }
+      if (trace) {
+        log.trace(
+          {
+            seq: m.seq,
+            ts,
+            kind: msg.kind,
+            ...(msg.kind === 'cut' ? { height: msg.height } : { txs: msg.txs.length }),
+            digest: createHash('sha256').update(m.data).digest('hex').slice(0, 12),
+            open: cutter.height,
+            pending: cutter.pending,
+          },
+          'stream message',
+        );
       }
       if (msg.kind === 'cut') {
         const b = cutter.offerCut(msg.height, [m.seq, 0], ts);
