@@ -194,6 +194,13 @@ export const CORE_ERRORS = {
     503,
     'The node serves its most event streams: retry later or read from another node.',
   ),
+  // credentials issued by the SDK (in a browser: the console's issuer form)
+  SDK_CLAIMS_INVALID: s(400, 'Fill in the claims the schema asks for, with the types it names.'),
+  SDK_UNSUPPORTED_ALG: s(
+    400,
+    'Credentials are signed with an ed25519 or secp256k1 key (sm2 has no registered JOSE algorithm).',
+  ),
+  KEYSTORE_WEAK_PASSWORD: s(400, 'Choose a password of at least 8 characters, and keep it: no one can recover it.'),
 } as const satisfies ErrorTable;
 
 /** A core code. */

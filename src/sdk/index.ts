@@ -69,6 +69,14 @@ export {
   type SubscribeOptions,
 } from './client.js';
 export {
+  type BrowserIssueInput,
+  checkClaimsShape,
+  credentialAlg,
+  issueSdJwtVcInBrowser,
+  type PublicJwk,
+  publicJwkOf,
+} from './credential-issue.js';
+export {
   buildCrossGroupProof,
   CROSS_GROUP_PROOF_TYPE,
   type CrossGroupProof,
@@ -88,5 +96,6 @@ export {
   verifyTxInclusion,
 } from './inclusion.js';
 export { type Keystore, parseKeystore, type UnlockedKey, unlockKeystore } from './keystore.js';
+export { createKeystore, MIN_KEYSTORE_PASSWORD } from './keystore-create.js';
 export { type CryptoSuite, getSuite, isSuiteId, type KeyPair, SUITE_IDS, type SuiteId } from './suite.js';
 export { type BuildTxInput, type BuiltTx, buildTx, randomNonce } from './tx-builder.js';
