@@ -5,6 +5,7 @@
  */
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import { type ActionKey, enActions, zhActions } from './i18n-actions.js';
+import { type CredentialKey, enCredentials, zhCredentials } from './i18n-credentials.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -174,7 +175,7 @@ const zh = {
   footer: '只使用节点的公开 API；私钥不会离开浏览器。',
 };
 
-export type MessageKey = keyof typeof zh | ActionKey;
+export type MessageKey = keyof typeof zh | ActionKey | CredentialKey;
 
 const en: Record<keyof typeof zh, string> = {
   appName: 'Gongzhi Console',
@@ -337,8 +338,8 @@ const en: Record<keyof typeof zh, string> = {
 };
 
 const TABLES: Record<Lang, Record<MessageKey, string>> = {
-  'zh-CN': { ...zh, ...zhActions },
-  en: { ...en, ...enActions },
+  'zh-CN': { ...zh, ...zhActions, ...zhCredentials },
+  en: { ...en, ...enActions, ...enCredentials },
 };
 
 export type Translate = (key: MessageKey) => string;

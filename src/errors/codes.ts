@@ -200,7 +200,10 @@ export const CORE_ERRORS = {
     400,
     'Credentials are signed with an ed25519 or secp256k1 key (sm2 has no registered JOSE algorithm).',
   ),
-  KEYSTORE_WEAK_PASSWORD: s(400, 'Choose a password of at least 8 characters, and keep it: no one can recover it.'),
+  KEYSTORE_WEAK_PASSWORD: s(
+    400,
+    'Choose a password of at least 8 characters, and keep it: no one can recover it.',
+  ),
 } as const satisfies ErrorTable;
 
 /** A core code. */

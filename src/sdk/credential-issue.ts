@@ -46,7 +46,12 @@ export function publicJwkOf(type: SuiteId, publicKey: Uint8Array): PublicJwk {
   }
   if (type === 'ed25519') return { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(publicKey) };
   const full = secp256k1Uncompressed(publicKey);
-  return { kty: 'EC', crv: 'secp256k1', x: toBase64Url(full.subarray(1, 33)), y: toBase64Url(full.subarray(33)) };
+  return {
+    kty: 'EC',
+    crv: 'secp256k1',
+    x: toBase64Url(full.subarray(1, 33)),
+    y: toBase64Url(full.subarray(33)),
+  };
 }
 
 function secp256k1Uncompressed(point: Uint8Array): Uint8Array {
@@ -109,7 +114,8 @@ export function checkClaimsShape(schema: unknown, claims: Readonly<Record<string
     { type?: unknown; enum?: unknown } | undefined
   >;
   for (const name of Array.isArray(s.required) ? s.required : []) {
-    if (typeof name === 'string' && !(name in claims)) throw bad(`claim ${name} is required`, { claim: name });
+    if (typeof name === 'string' && !(name in claims))
+      throw bad(`claim ${name} is required`, { claim: name });
   }
   for (const [name, v] of Object.entries(claims)) {
     const p = props[name];
@@ -130,7 +136,9 @@ export function checkClaimsShape(schema: unknown, claims: Readonly<Record<string
 function didOfKid(kid: string): string {
   const i = kid.indexOf('#');
   if (i <= 0 || !kid.startsWith('did:')) {
-    throw new GongzhiError('SDK_CLAIMS_INVALID', 'the issuer key id must be a DID URL with a fragment', { kid });
+    throw new GongzhiError('SDK_CLAIMS_INVALID', 'the issuer key id must be a DID URL with a fragment', {
+      kid,
+    });
   }
   return kid.slice(0, i);
 }
@@ -156,14 +164,18 @@ export async function issueSdJwtVcInBrowser(input: BrowserIssueInput): Promise<s
       ? {}
       : {
           status: {
-            status_list: { idx: input.status.index, uri: input.status.uri ?? `${iss}/status/${input.status.list}` },
+            status_list: {
+              idx: input.status.index,
+              uri: input.status.uri ?? `${iss}/status/${input.status.list}`,
+            },
           },
         }),
     ...input.claims,
   };
   const sd = new SDJwtInstance({
     hasher: (data: string | ArrayBuffer, hashAlg: string) => {
-      if (hashAlg !== 'sha-256') throw new GongzhiError('SDK_UNSUPPORTED_ALG', `hash ${hashAlg} not supported`);
+      if (hashAlg !== 'sha-256')
+        throw new GongzhiError('SDK_UNSUPPORTED_ALG', `hash ${hashAlg} not supported`);
       return sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data));
     },
     hashAlg: 'sha-256',

@@ -42,7 +42,11 @@ async function aesGcmSeal(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plai
   }
   const k = await subtle.importKey('raw', copy(key), { name: 'AES-GCM' }, false, ['encrypt']);
   const sealed = new Uint8Array(
-    await subtle.encrypt({ name: 'AES-GCM', iv: copy(iv), additionalData: copy(aad), tagLength: 128 }, k, copy(plain)),
+    await subtle.encrypt(
+      { name: 'AES-GCM', iv: copy(iv), additionalData: copy(aad), tagLength: 128 },
+      k,
+      copy(plain),
+    ),
   );
   return { ciphertext: sealed.subarray(0, sealed.length - 16), tag: sealed.subarray(sealed.length - 16) };
 }
@@ -65,7 +69,9 @@ export async function createKeystore(
   }
   const N = opts.scryptN ?? KEYSTORE_DEFAULT_SCRYPT_N;
   if (!Number.isInteger(N) || N < 2 || N > 2 ** 20 || (N & (N - 1)) !== 0) {
-    throw new GongzhiError('CRYPTO_BAD_KEY', 'scrypt N must be a power of two in [2, 2^20]', { N: String(N) });
+    throw new GongzhiError('CRYPTO_BAD_KEY', 'scrypt N must be a power of two in [2, 2^20]', {
+      N: String(N),
+    });
   }
   if (N < KEYSTORE_MIN_SCRYPT_N && opts.weakForTests !== true) {
     throw new GongzhiError('CRYPTO_BAD_KEY', 'scrypt N below 2^14 is for tests only', { N: String(N) });

@@ -4,7 +4,12 @@
  * made and verified by the node's code, and each bad input refused with its code.
  */
 import { describe, expect, it } from 'vitest';
-import { issueSdJwtVc, presentSdJwtVc, publicJwk, verifySdJwtSignatures } from '../../src/credentials/index.js';
+import {
+  issueSdJwtVc,
+  presentSdJwtVc,
+  publicJwk,
+  verifySdJwtSignatures,
+} from '../../src/credentials/index.js';
 import { getSuite } from '../../src/crypto/suites.js';
 import { fromBase64Url } from '../../src/encoding/index.js';
 import { isGongzhiError } from '../../src/errors/index.js';
@@ -88,7 +93,9 @@ describe.each(['ed25519', 'secp256k1'] as const)('SD-JWT VC issued by the SDK (%
     // Another issuer key does not verify it.
     const other = suite.generateKeyPair();
     expect(
-      await codeOf(verifySdJwtSignatures(vp, publicJwk({ type, publicKey: other.publicKey }), { nonce: 'n-1' })),
+      await codeOf(
+        verifySdJwtSignatures(vp, publicJwk({ type, publicKey: other.publicKey }), { nonce: 'n-1' }),
+      ),
     ).not.toBe('no error');
   });
 

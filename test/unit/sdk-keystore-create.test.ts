@@ -21,7 +21,10 @@ function codeOf(p: Promise<unknown>): Promise<string> {
 
 describe.each(SUITE_IDS)('%s keystore made by the SDK', (id: SuiteId) => {
   it('opens with the node’s decryptor and the SDK’s, giving the same key', async () => {
-    const { keystore, key } = await createKeystore(id, 'a long passphrase ①', { scryptN: N, weakForTests: true });
+    const { keystore, key } = await createKeystore(id, 'a long passphrase ①', {
+      scryptN: N,
+      weakForTests: true,
+    });
     const text = JSON.stringify(keystore);
     expect(parseKeystore(JSON.parse(text)).address).toBe(key.address);
     const byNode = await decryptKeystore(JSON.parse(text), 'a long passphrase ①');
