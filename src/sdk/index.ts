@@ -52,6 +52,7 @@ export {
   stepsView,
   type TxIndexEntry,
   type TxListResponse,
+  type TxReceiptResponse,
   type TxResponse,
   type TxView,
   toJsonValue,
