@@ -6,15 +6,14 @@
  * each check is shown with ✓/✗ and a failed one with its code and hint.
  */
 import { type FormEvent, useState } from 'react';
-import { hintFor } from '../../src/sdk/index.js';
-import { client, type ErrorInfo, errorInfo } from './api.js';
+import { client, codeHint, type ErrorInfo, errorInfo } from './api.js';
 import { ErrorBox, Mark } from './components.js';
 import { useI18n } from './i18n.js';
 
 type Result = Awaited<ReturnType<typeof client.verifyPresentation>>;
 
 export function PresentationForm({ group }: { group: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [presentation, setPresentation] = useState('');
   const [disclose, setDisclose] = useState('');
   const [nonce, setNonce] = useState('');
@@ -97,9 +96,9 @@ export function PresentationForm({ group }: { group: string }) {
                 <Mark ok={c.ok} /> <code>{c.name}</code>{' '}
                 {c.code !== undefined && <code className="bad">{c.code}</code>}{' '}
                 <span className="muted">{c.detail}</span>
-                {c.code !== undefined && hintFor(c.code) !== '' && (
+                {c.code !== undefined && codeHint(c.code, lang) !== '' && (
                   <div className="hint">
-                    {t('errorHint')}: {hintFor(c.code)}
+                    {t('errorHint')}: {codeHint(c.code, lang)}
                   </div>
                 )}
               </li>

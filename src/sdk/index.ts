@@ -12,7 +12,7 @@ export {
   toHex,
   utf8,
 } from '../encoding/index.js';
-export { type ErrorCode, GongzhiError, hintFor, isGongzhiError } from '../errors/index.js';
+export { type ErrorCode, GongzhiError, type HintLang, hintFor, isGongzhiError } from '../errors/index.js';
 // The wire layer: the JSON bodies of the node API and the JSON views of ledger structures.
 export {
   type ApiErrorBody,

@@ -40,6 +40,7 @@ export const ApiErrorBodySchema = T.Object(
       message: str(),
       details: T.Unsafe<ErrorDetails>({ type: 'object', additionalProperties: true }),
       hint: T.Optional(T.String({ description: 'What to do about this code (one table of hints)' })),
+      hintZh: T.Optional(T.String({ description: 'The same hint in Chinese (zh-CN)' })),
     }),
   },
   { $id: API_ERROR_ID, description: 'Error envelope returned by every failing request' },

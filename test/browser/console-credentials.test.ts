@@ -5,6 +5,9 @@ import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presentSdJwtVc } from '../../src/credentials/index.js';
 import { decryptKeystore } from '../../src/crypto/keystore.js';
+import { HINTS_ZH } from '../../src/errors/hints-zh.js';
+import { hintFor } from '../../src/errors/index.js';
+import { BUILTIN_MODULES } from '../../src/modules/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import {
   cli,
@@ -29,6 +32,8 @@ const DEMO_PASSWORD = 'gongzhi-demo';
 const NEW_PASSWORD = 'a new long passphrase';
 const GROUP = 'governance';
 const SCHEMA_ID = 2_000_017;
+// The modules' codes are in the table this test reads the English hints from.
+void BUILTIN_MODULES;
 
 describe.skipIf(SKIP_REASON !== undefined)('credentials and keys in the web console', () => {
   const tmp = tempDir('gongzhi-console-cred-');
@@ -95,6 +100,20 @@ describe.skipIf(SKIP_REASON !== undefined)('credentials and keys in the web cons
     await page.waitForSelector('[data-testid=account-address]');
     await page.click('[data-testid=nav-identity]');
     const form = page.locator('[data-testid=issue-credential]');
+    // An unknown schema: the node's code, its hint in English, then in Chinese after the switch.
+    await form.locator('#issue-schema').fill('2000999');
+    await form.locator('[data-testid=issue-load-schema]').click();
+    await expect
+      .poll(() => form.locator('[data-testid=error-code]').textContent())
+      .toBe('IDENTITY_SCHEMA_NOT_FOUND');
+    expect(await form.locator('[data-testid=error-hint]').textContent()).toContain(
+      hintFor('IDENTITY_SCHEMA_NOT_FOUND'),
+    );
+    await page.click('[data-testid=lang-switch]');
+    await expect
+      .poll(() => form.locator('[data-testid=error-hint]').textContent())
+      .toContain(HINTS_ZH.IDENTITY_SCHEMA_NOT_FOUND);
+    await page.click('[data-testid=lang-switch]');
     await form.locator('#issue-schema').fill(String(SCHEMA_ID));
     await form.locator('[data-testid=issue-load-schema]').click();
     await expect
@@ -108,8 +127,16 @@ describe.skipIf(SKIP_REASON !== undefined)('credentials and keys in the web cons
     await expect
       .poll(() => form.locator('[data-testid=error-code]').textContent(), { timeout: 20_000 })
       .toBe('SDK_CLAIMS_INVALID');
-    expect(await form.locator('[data-testid=error-hint]').textContent()).toContain('schema');
+    expect(await form.locator('[data-testid=error-hint]').textContent()).toContain(
+      hintFor('SDK_CLAIMS_INVALID'),
+    );
     expect(await form.locator('[data-testid=issued]').count()).toBe(0);
+    // The SDK's own code in Chinese too (the table is in the page, no node answer needed).
+    await page.click('[data-testid=lang-switch]');
+    await expect
+      .poll(() => form.locator('[data-testid=error-hint]').textContent())
+      .toContain(HINTS_ZH.SDK_CLAIMS_INVALID);
+    await page.click('[data-testid=lang-switch]');
 
     await form.locator('#claim-district').fill('Xihu');
     await form.locator('#claim-since').fill('2019');
