@@ -223,6 +223,50 @@ describe.skipIf(SKIP_REASON !== undefined)('credentials and keys in the web cons
     await expect.poll(() => page.textContent('[data-testid=account-roles]')).toBe('no roles');
   }, 120_000);
 
+  it('scans a presentation’s QR code with the camera where the browser reads QR codes, and says so where not', async () => {
+    // A camera (Chromium's fake device) and, since Chromium on Linux has no BarcodeDetector, a
+    // stand-in for it that answers once the video shows frames: this checks the page's camera and
+    // scanning wiring, not QR decoding itself (the browser's).
+    const camBrowser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+    ]);
+    try {
+      const ctx = await camBrowser.newContext({ viewport: { width: 1280, height: 900 } });
+      await ctx.grantPermissions(['camera'], { origin: node?.url ?? '' });
+      await ctx.addInitScript(() => {
+        localStorage.setItem('gongzhi.console.lang', 'en');
+        (globalThis as { BarcodeDetector?: unknown }).BarcodeDetector = class {
+          constructor(readonly opts: { formats: string[] }) {}
+          async detect(v: HTMLVideoElement) {
+            return v.videoWidth > 0 && this.opts.formats.includes('qr_code')
+              ? [{ rawValue: 'eyJ0eXAiOiJkYytzZC1qd3QifQ.scanned~' }]
+              : [];
+          }
+        };
+      });
+      const p = await ctx.newPage();
+      await p.goto(`${node?.url}/identity?g=${GROUP}`);
+      await p.click('[data-testid=verify-presentation] [data-testid=scan-start]');
+      await p.waitForSelector('[data-testid=scan-found]', { timeout: 20_000 });
+      expect(await p.inputValue('#vp-text')).toBe('eyJ0eXAiOiJkYytzZC1qd3QifQ.scanned~');
+      await ctx.close();
+
+      const plain = await camBrowser.newContext();
+      await plain.addInitScript(() => {
+        localStorage.setItem('gongzhi.console.lang', 'en');
+        delete (globalThis as { BarcodeDetector?: unknown }).BarcodeDetector;
+      });
+      const q = await plain.newPage();
+      await q.goto(`${node?.url}/identity?g=${GROUP}`);
+      await q.click('[data-testid=verify-presentation] [data-testid=scan-start]');
+      expect(await q.textContent('[data-testid=scan-unsupported]')).toContain('paste');
+      await plain.close();
+    } finally {
+      await camBrowser.close().catch(() => {});
+    }
+  }, 60_000);
+
   it('never sent a password or a secret key to the node', async () => {
     const secrets = [DEMO_PASSWORD, NEW_PASSWORD, newSecretHex];
     const community = await decryptKeystore(
