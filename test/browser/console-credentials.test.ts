@@ -9,6 +9,7 @@ import { HINTS_ZH } from '../../src/errors/hints-zh.js';
 import { hintFor } from '../../src/errors/index.js';
 import { BUILTIN_MODULES } from '../../src/modules/index.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { seriousViolations } from './axe.js';
 import {
   cli,
   type DemoNode,
@@ -153,6 +154,7 @@ describe.skipIf(SKIP_REASON !== undefined)('credentials and keys in the web cons
       width: 220,
     });
     expect(svg).toBe(expected);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('the holder’s presentation of it verifies at the node, issuer and key binding included', async () => {
@@ -221,6 +223,7 @@ describe.skipIf(SKIP_REASON !== undefined)('credentials and keys in the web cons
     await form.locator('[data-testid=new-key-use]').click();
     await expect.poll(() => page.textContent('[data-testid=account-address]')).toBe(ks.address);
     await expect.poll(() => page.textContent('[data-testid=account-roles]')).toBe('no roles');
+    expect(await seriousViolations(page)).toEqual([]);
   }, 120_000);
 
   it('scans a presentation’s QR code with the camera where the browser reads QR codes, and says so where not', async () => {
