@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import QRCode from 'qrcode';
@@ -30,6 +31,12 @@ import {
 if (SKIP_REASON) console.warn(`[console-credentials] skipped: ${SKIP_REASON}`);
 
 const DEMO_PASSWORD = 'gongzhi-demo';
+const DOCS_IMG = new URL('../../docs/img/', import.meta.url).pathname;
+/** docs/img/ with GONGZHI_SCREENSHOTS=1 (docs/console.md's images), else the temp folder. */
+const shotPath = (name: string): string =>
+  process.env.GONGZHI_SCREENSHOTS === '1'
+    ? join(DOCS_IMG, name)
+    : join(tmpdir(), `gongzhi-${process.pid}-${name}`);
 const NEW_PASSWORD = 'a new long passphrase';
 const GROUP = 'governance';
 const SCHEMA_ID = 2_000_017;
@@ -155,6 +162,7 @@ describe.skipIf(SKIP_REASON !== undefined)('credentials and keys in the web cons
     });
     expect(svg).toBe(expected);
     expect(await seriousViolations(page)).toEqual([]);
+    await form.locator('[data-testid=issued]').screenshot({ path: shotPath('console-credential.png') });
   });
 
   it('the holder’s presentation of it verifies at the node, issuer and key binding included', async () => {
