@@ -21,6 +21,12 @@ function detectorClass(): DetectorClass | undefined {
   return typeof c === 'function' ? c : undefined;
 }
 
+/** Stop the camera (every track of the stream) and forget the stream. */
+function stopStream(stream: { current: MediaStream | undefined }): void {
+  for (const track of stream.current?.getTracks() ?? []) track.stop();
+  stream.current = undefined;
+}
+
 /** How often a video frame is looked at. */
 const SCAN_EVERY_MS = 250;
 
@@ -31,11 +37,9 @@ export function QrScan({ onText }: { onText: (text: string) => void }) {
     'idle',
   );
   const stream = useRef<MediaStream | undefined>(undefined);
-  const stop = () => {
-    for (const track of stream.current?.getTracks() ?? []) track.stop();
-    stream.current = undefined;
-  };
-  useEffect(() => stop, []);
+  const stop = () => stopStream(stream);
+  // Leaving the page turns the camera off.
+  useEffect(() => () => stopStream(stream), []);
 
   const start = async () => {
     const Cls = detectorClass();
