@@ -1,12 +1,18 @@
 /**
  * The console's one connection to the node: the project's own SDK client (GongzhiClient) on the
  * page's origin. The node answers errors as `{error: {code, message, hint}}`; the SDK keeps the
- * code but a browser has not loaded the modules' code tables, so the hint the node sent is kept
- * here (by code) to show next to the code.
+ * code but a browser has not loaded the modules' code tables, so the hint the node sent (in English
+ * and Chinese) is kept here, by code, to show next to the code in the chosen language.
  */
-import { GongzhiClient, type HealthResponse, hintFor, isGongzhiError } from '../../src/sdk/index.js';
+import {
+  GongzhiClient,
+  type HealthResponse,
+  type HintLang,
+  hintFor,
+  isGongzhiError,
+} from '../../src/sdk/index.js';
 
-const serverHints = new Map<string, string>();
+const serverHints = new Map<string, { readonly hint: string; readonly hintZh?: string }>();
 /** The body of the last 503 answer of /health: a halted or closing node still reports its groups. */
 let unhealthy: HealthResponse | undefined;
 
@@ -21,10 +27,16 @@ const rememberingFetch: typeof fetch = async (input, init) => {
   }
   if (!res.ok && (res.headers.get('content-type') ?? '').includes('json')) {
     try {
-      const body = (await res.clone().json()) as { error?: { code?: unknown; hint?: unknown } };
+      const body = (await res.clone().json()) as {
+        error?: { code?: unknown; hint?: unknown; hintZh?: unknown };
+      };
       const e = body.error;
-      if (typeof e?.code === 'string' && typeof e.hint === 'string' && e.hint !== '')
-        serverHints.set(e.code, e.hint);
+      if (typeof e?.code === 'string' && typeof e.hint === 'string' && e.hint !== '') {
+        serverHints.set(e.code, {
+          hint: e.hint,
+          ...(typeof e.hintZh === 'string' && e.hintZh !== '' ? { hintZh: e.hintZh } : {}),
+        });
+      }
     } catch {
       // Not JSON after all: the SDK reports it (SDK_HTTP).
     }
@@ -55,13 +67,39 @@ export async function nodeHealth(): Promise<HealthResponse> {
 export interface ErrorInfo {
   readonly code: string;
   readonly message: string;
+  /** What to do, in English. */
   readonly hint: string;
+  /** The same in Chinese, when the one message table has it. */
+  readonly hintZh?: string;
 }
+
+/**
+ * The hint of a code in `lang`: what the node sent with it, else the SDK's table (its Chinese
+ * hints cover the modules' codes too; its English ones only the core codes, the browser not
+ * having loaded the modules).
+ */
+export function codeHint(code: string, lang: HintLang): string {
+  const sent = serverHints.get(code);
+  const en = sent?.hint || hintFor(code);
+  return lang === 'zh-CN' ? sent?.hintZh || HINTS_ZH_OF(code) || en : en;
+}
+
+const HINTS_ZH_OF = (code: string): string => {
+  const zh = hintFor(code, 'zh-CN');
+  return zh === hintFor(code) ? '' : zh;
+};
 
 export function errorInfo(e: unknown): ErrorInfo {
   if (isGongzhiError(e)) {
-    return { code: e.code, message: e.message, hint: serverHints.get(e.code) ?? (e.hint || hintFor(e.code)) };
+    const zh = codeHint(e.code, 'zh-CN');
+    const en = serverHints.get(e.code)?.hint ?? (e.hint || hintFor(e.code));
+    return { code: e.code, message: e.message, hint: en, ...(zh !== '' && zh !== en ? { hintZh: zh } : {}) };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'CONSOLE_ERROR', message, hint: '' };
+}
+
+/** The hint of a failure to show in `lang`. */
+export function hintOf(info: ErrorInfo, lang: HintLang): string {
+  return lang === 'zh-CN' && info.hintZh !== undefined ? info.hintZh : info.hint;
 }

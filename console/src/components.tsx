@@ -1,6 +1,6 @@
 /** Small building blocks shared by the pages. */
 import { type DependencyList, type ReactNode, useCallback, useEffect, useState } from 'react';
-import { type ErrorInfo, errorInfo } from './api.js';
+import { type ErrorInfo, errorInfo, hintOf } from './api.js';
 import { useI18n } from './i18n.js';
 
 /** The state of one async load. */
@@ -31,16 +31,17 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList): [Loade
 
 /** A failure: its stable code, the message and what to do about it. */
 export function ErrorBox({ error, onRetry }: { error: ErrorInfo; onRetry?: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const hint = hintOf(error, lang);
   return (
     <div className="error" role="alert" data-testid="error">
       <div>
         <span className="label">{t('errorCode')}</span> <code data-testid="error-code">{error.code}</code>
       </div>
       <div className="error-message">{error.message}</div>
-      {error.hint !== '' && (
+      {hint !== '' && (
         <div data-testid="error-hint">
-          <span className="label">{t('errorHint')}</span> {error.hint}
+          <span className="label">{t('errorHint')}</span> {hint}
         </div>
       )}
       {onRetry && (

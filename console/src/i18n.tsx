@@ -5,6 +5,7 @@
  */
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import { type ActionKey, enActions, zhActions } from './i18n-actions.js';
+import { type CredentialKey, enCredentials, zhCredentials } from './i18n-credentials.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -77,6 +78,7 @@ const zh = {
   events: '事件',
   writes: '状态写入',
   inclusion: '包含证明（在浏览器中验证）',
+  checkInclusion: '验证包含证明',
   inclusionOk: '已验证：交易和回执在区块中，区块由受信节点签名',
   inclusionBad: '验证失败',
   pending: '待打包',
@@ -174,7 +176,7 @@ const zh = {
   footer: '只使用节点的公开 API；私钥不会离开浏览器。',
 };
 
-export type MessageKey = keyof typeof zh | ActionKey;
+export type MessageKey = keyof typeof zh | ActionKey | CredentialKey;
 
 const en: Record<keyof typeof zh, string> = {
   appName: 'Gongzhi Console',
@@ -243,6 +245,7 @@ const en: Record<keyof typeof zh, string> = {
   events: 'Events',
   writes: 'State writes',
   inclusion: 'Inclusion proof (verified in this browser)',
+  checkInclusion: 'Verify the inclusion proof',
   inclusionOk: 'Verified: transaction and receipt are in the block, signed by a trusted node',
   inclusionBad: 'Verification failed',
   pending: 'Pending',
@@ -337,8 +340,8 @@ const en: Record<keyof typeof zh, string> = {
 };
 
 const TABLES: Record<Lang, Record<MessageKey, string>> = {
-  'zh-CN': { ...zh, ...zhActions },
-  en: { ...en, ...enActions },
+  'zh-CN': { ...zh, ...zhActions, ...zhCredentials },
+  en: { ...en, ...enActions, ...enCredentials },
 };
 
 export type Translate = (key: MessageKey) => string;

@@ -1,20 +1,20 @@
 /**
  * Verify a credential presentation (an SD-JWT VC with its key-binding JWT, or a VC-JWT) pasted
- * into the page, under the verifier's policy set on the page: which claims must be disclosed,
- * the challenge (nonce) and audience, the issuer category, whether the issuance must be anchored.
+ * into the page or scanned from its QR code with the camera (./qr-scan.tsx, where the browser
+ * can), under the verifier's policy set on the page: which claims must be disclosed, the challenge (nonce) and audience, the issuer category, whether the issuance must be anchored.
  * The node's verify route checks it against the ledger (issuer registry, DID keys, status lists);
  * each check is shown with ✓/✗ and a failed one with its code and hint.
  */
 import { type FormEvent, useState } from 'react';
-import { hintFor } from '../../src/sdk/index.js';
-import { client, type ErrorInfo, errorInfo } from './api.js';
+import { client, codeHint, type ErrorInfo, errorInfo } from './api.js';
 import { ErrorBox, Mark } from './components.js';
 import { useI18n } from './i18n.js';
+import { QrScan } from './qr-scan.js';
 
 type Result = Awaited<ReturnType<typeof client.verifyPresentation>>;
 
 export function PresentationForm({ group }: { group: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [presentation, setPresentation] = useState('');
   const [disclose, setDisclose] = useState('');
   const [nonce, setNonce] = useState('');
@@ -54,6 +54,7 @@ export function PresentationForm({ group }: { group: string }) {
           value={presentation}
           onChange={(e) => setPresentation(e.target.value)}
         />
+        <QrScan onText={setPresentation} />
       </div>
       <div className="form-row">
         <label htmlFor="vp-disclose">{t('policyDisclose')}</label>
@@ -97,9 +98,9 @@ export function PresentationForm({ group }: { group: string }) {
                 <Mark ok={c.ok} /> <code>{c.name}</code>{' '}
                 {c.code !== undefined && <code className="bad">{c.code}</code>}{' '}
                 <span className="muted">{c.detail}</span>
-                {c.code !== undefined && hintFor(c.code) !== '' && (
+                {c.code !== undefined && codeHint(c.code, lang) !== '' && (
                   <div className="hint">
-                    {t('errorHint')}: {hintFor(c.code)}
+                    {t('errorHint')}: {codeHint(c.code, lang)}
                   </div>
                 )}
               </li>

@@ -17,6 +17,8 @@ import { client } from './api.js';
 export interface Wallet {
   readonly key: (UnlockedKey & { readonly fileName: string }) | undefined;
   unlock(fileName: string, keystoreText: string, password: string): Promise<void>;
+  /** Act as a key made in this page (./new-key-form.tsx), already in memory. */
+  adopt(key: UnlockedKey, fileName: string): void;
   lock(): void;
   /** Sign `module.method(args)` with the unlocked key, submit it and wait for its receipt. */
   send(
@@ -38,6 +40,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
         const k = await unlockKeystore(text, password);
         setKey({ ...k, fileName });
       },
+      adopt: (k, fileName) => setKey({ ...k, fileName }),
       lock: () => {
         key?.secretKey.fill(0);
         setKey(undefined);

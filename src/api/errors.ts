@@ -1,14 +1,18 @@
 /**
  * How the API answers failures: everything thrown while serving a request becomes a
- * GongzhiError, sent as `{error: {code, message, details, hint}}` with the status of its code.
+ * GongzhiError, sent as `{error: {code, message, details, hint, hintZh}}` with the status of its code.
  */
 import type { FastifyReply } from 'fastify';
 import { GongzhiError, httpStatusFor, isGongzhiError } from '../errors/index.js';
 import type { ApiErrorBody } from '../wire/index.js';
 
-/** The error answer for `e`, and its status. */
+/** The error answer for `e` (its hint in English and, as `hintZh`, in Chinese), and its status. */
 export function errorBody(e: GongzhiError): { status: number; body: ApiErrorBody } {
-  return { status: httpStatusFor(e.code), body: { error: e.toJSON() } };
+  const zh = e.hintZh;
+  return {
+    status: httpStatusFor(e.code),
+    body: { error: { ...e.toJSON(), ...(zh === '' ? {} : { hintZh: zh }) } },
+  };
 }
 
 interface FastifyLikeError {

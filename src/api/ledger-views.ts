@@ -16,6 +16,7 @@ import {
   signaturesView,
   stepsView,
   type TxIndexEntry,
+  type TxReceiptResponse,
   type TxResponse,
   txView,
 } from '../wire/index.js';
@@ -52,39 +53,65 @@ export function blockResponse(g: GroupLedger, b: StoredBlock): BlockResponse {
   };
 }
 
+/**
+ * A transaction that is not in a block (pending, or dropped by this node), or TX_NOT_FOUND: the
+ * answer both look-ups give for it.
+ */
+function uncommitted(g: GroupLedger, hashHex: string): TxResponse {
+  const pending = g.isPending(hashHex);
+  const drop = pending ? undefined : g.dropped(hashHex);
+  if (!pending && !drop) {
+    throw new GongzhiError('TX_NOT_FOUND', 'transaction is neither pending nor committed', {
+      hash: hashHex,
+      group: g.group,
+    });
+  }
+  return {
+    hash: hashHex,
+    ...(drop
+      ? {
+          status: 'dropped' as const,
+          reason: { code: drop.error.code, message: drop.error.message, at: drop.at },
+        }
+      : { status: 'pending' as const, ordered: g.isOrdered(hashHex) }),
+    suite: g.suite.id,
+    height: null,
+    index: null,
+    tx: null,
+    raw: null,
+    receipt: null,
+    receiptRaw: null,
+    proof: null,
+    receiptProof: null,
+    block: null,
+  };
+}
+
+/** The transaction and its receipt from its own row only (no proofs); TX_NOT_FOUND if unknown. */
+export function txReceiptResponse(g: GroupLedger, hashHex: string): TxReceiptResponse {
+  const stored = g.store.tx(fromHex(hashHex));
+  if (!stored) {
+    const { proof: _p, receiptProof: _r, block: _b, ...rest } = uncommitted(g, hashHex);
+    return rest;
+  }
+  return {
+    hash: hashHex,
+    status: 'committed',
+    suite: g.suite.id,
+    height: stored.height,
+    index: stored.index,
+    tx: txView(g.suite, decodeTx(stored.tx), stored.hash, stored.sender),
+    raw: toBase64Url(stored.tx),
+    receipt: receiptView(decodeReceipt(stored.receipt)),
+    receiptRaw: toBase64Url(stored.receipt),
+  };
+}
+
 /** The transaction with its receipt and both inclusion proofs; TX_NOT_FOUND if unknown. */
 export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
   const suite = g.suite;
   const stored = g.store.tx(fromHex(hashHex));
-  if (!stored) {
-    const pending = g.isPending(hashHex);
-    const drop = pending ? undefined : g.dropped(hashHex);
-    if (!pending && !drop) {
-      throw new GongzhiError('TX_NOT_FOUND', 'transaction is neither pending nor committed', {
-        hash: hashHex,
-        group: g.group,
-      });
-    }
-    return {
-      hash: hashHex,
-      ...(drop
-        ? {
-            status: 'dropped' as const,
-            reason: { code: drop.error.code, message: drop.error.message, at: drop.at },
-          }
-        : { status: 'pending' as const, ordered: g.isOrdered(hashHex) }),
-      suite: suite.id,
-      height: null,
-      index: null,
-      tx: null,
-      raw: null,
-      receipt: null,
-      receiptRaw: null,
-      proof: null,
-      receiptProof: null,
-      block: null,
-    };
-  }
+  if (!stored) return uncommitted(g, hashHex);
   const block = g.store.blockByHeight(stored.height);
   if (!block)
     throw new GongzhiError('STORAGE_FAILURE', 'block of a stored transaction is missing', {

@@ -3,7 +3,8 @@
  * bundle, raw and gzipped as the node serves it), the first load of `/` in Chromium when it is
  * installed (until the overview shows the groups), and the explorer's requests — the exact calls
  * its pages make through the SDK — on a group holding `txs` committed transactions: a page of ten
- * blocks, a transaction by hash, an account's and a module's page of twenty, and a deep page.
+ * blocks, a transaction by hash (with its proofs, and its receipt alone as the page now asks), an
+ * account's and a module's page of twenty, a deep page and a module's next page by the cursor.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -183,7 +184,12 @@ export async function benchConsole(o: BenchConsoleOptions): Promise<ConsoleBench
         const h = topOf(i);
         await Promise.all([client.blockHeader('main', h), client.blockTxs('main', h, { limit: 50 })]);
       });
+      // A transaction with its proofs (reads its whole block, for the ratio) and as the page asks
+      // for it now: its own row only (the receipt route).
       views.txByHash = await timed(samples, (i) => client.tx('main', hashes[i % hashes.length] as string));
+      views.txReceipt = await timed(samples, (i) =>
+        client.txReceipt('main', hashes[i % hashes.length] as string),
+      );
       views.accountPage = await timed(samples, (i) =>
         client.txs('main', { sender: senders[i % KEYS] as string, limit: 20 }),
       );
@@ -196,6 +202,16 @@ export async function benchConsole(o: BenchConsoleOptions): Promise<ConsoleBench
       );
       views.modulePage = await timed(samples, (i) =>
         client.txs('main', { module: 'evidence', limit: 20, before: blocks - (i % blocks) }),
+      );
+      // The module page's "older" button: the (height, index) cursor of a page in the middle.
+      const mid = await client.txPage('main', {
+        module: 'evidence',
+        limit: 20,
+        before: Math.floor(blocks / 2),
+      });
+      const cursor = mid.next ?? { before: Math.floor(blocks / 2), beforeIndex: 0 };
+      views.moduleNextPage = await timed(samples, () =>
+        client.txPage('main', { module: 'evidence', limit: 20, ...cursor }),
       );
       const firstLoadMs = await firstLoad(url);
       return {

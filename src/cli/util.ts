@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decryptKeystore, type KeyPair, type Keystore, readKeystoreFile } from '../crypto/index.js';
-import { GongzhiError, isGongzhiError } from '../errors/index.js';
+import { GongzhiError, hintFor, hintLangOf, isGongzhiError } from '../errors/index.js';
 
 /** Default node URL for client commands. */
 export const DEFAULT_URL = process.env.GONGZHI_URL ?? 'http://127.0.0.1:7700';
@@ -225,8 +225,10 @@ export function action<A extends unknown[]>(
       if (isGongzhiError(e)) {
         process.stderr.write(`error ${e.code}: ${e.message}\n`);
         if (Object.keys(e.details).length > 0) process.stderr.write(`  ${JSON.stringify(e.details)}\n`);
-        // The same hint the API and the console show for this code (one table).
-        if (e.hint !== '') process.stderr.write(`  hint: ${e.hint}\n`);
+        // The same hint the API and the console show for this code (one table), in Chinese
+        // with GONGZHI_LANG=zh-CN or a Chinese locale.
+        const hint = hintFor(e.code, hintLangOf(process.env));
+        if (hint !== '') process.stderr.write(`  hint: ${hint}\n`);
       } else {
         // A bug, not a user error: the stack only when asked for, the message always.
         const debug = process.env.GONGZHI_DEBUG === '1';

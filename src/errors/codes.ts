@@ -8,6 +8,8 @@
  * caller can do about it. The CLI, the API and the console all show the same hint.
  */
 
+import { HINTS_ZH } from './hints-zh.js';
+
 /** One row of the code table. */
 export interface ErrorSpec {
   /** HTTP status the node API answers with when the error reaches a client. */
@@ -194,6 +196,16 @@ export const CORE_ERRORS = {
     503,
     'The node serves its most event streams: retry later or read from another node.',
   ),
+  // credentials issued by the SDK (in a browser: the console's issuer form)
+  SDK_CLAIMS_INVALID: s(400, 'Fill in the claims the schema asks for, with the types it names.'),
+  SDK_UNSUPPORTED_ALG: s(
+    400,
+    'Credentials are signed with an ed25519 or secp256k1 key (sm2 has no registered JOSE algorithm).',
+  ),
+  KEYSTORE_WEAK_PASSWORD: s(
+    400,
+    'Choose a password of at least 8 characters, and keep it: no one can recover it.',
+  ),
 } as const satisfies ErrorTable;
 
 /** A core code. */
@@ -254,9 +266,28 @@ export function httpStatusFor(code: string): number {
   return table.get(code)?.status ?? 500;
 }
 
-/** The hint for a code ('' for anything unknown). */
-export function hintFor(code: string): string {
-  return table.get(code)?.hint ?? '';
+/** The languages of the hints: the table's English and the Chinese of ./hints-zh.ts. */
+export type HintLang = 'en' | 'zh-CN';
+
+/**
+ * The hint for a code ('' for anything unknown), in English or Chinese. A code without a Chinese
+ * hint (a module loaded from elsewhere) gets its English one; a Chinese hint is known even where
+ * its module is not loaded (a browser), since the Chinese table is keyed by code alone.
+ */
+export function hintFor(code: string, lang: HintLang = 'en'): string {
+  const en = table.get(code)?.hint ?? '';
+  return lang === 'zh-CN' ? (HINTS_ZH[code] ?? en) : en;
+}
+
+/**
+ * The hint language a command line asks for: GONGZHI_LANG (`zh-CN`, `zh`, `en`) first, else a
+ * Chinese locale in LC_ALL, LC_MESSAGES or LANG; English otherwise.
+ */
+export function hintLangOf(env: { readonly [k: string]: string | undefined }): HintLang {
+  const chosen = env.GONGZHI_LANG?.trim().toLowerCase();
+  if (chosen !== undefined && chosen !== '') return chosen.startsWith('zh') ? 'zh-CN' : 'en';
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
 /** True when `code` is in the table (core, or of a module loaded in this process). */
@@ -272,9 +303,21 @@ export function looksLikeErrorCode(code: string): code is ErrorCode {
   return ERROR_CODE_RE.test(code);
 }
 
-/** The whole table as loaded in this process, sorted by code. */
-export function errorTable(): readonly { code: string; status: number; hint: string; owner: string }[] {
+/** The whole table as loaded in this process, sorted by code (`hintZh`: '' where none). */
+export function errorTable(): readonly {
+  code: string;
+  status: number;
+  hint: string;
+  hintZh: string;
+  owner: string;
+}[] {
   return [...table.entries()]
-    .map(([code, r]) => ({ code, status: r.status, hint: r.hint, owner: r.owner }))
+    .map(([code, r]) => ({
+      code,
+      status: r.status,
+      hint: r.hint,
+      hintZh: HINTS_ZH[code] ?? '',
+      owner: r.owner,
+    }))
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }

@@ -23,6 +23,11 @@ export class GongzhiError extends Error {
     return hintFor(this.code);
   }
 
+  /** The same hint in Chinese (the English one where the code has no Chinese hint). */
+  get hintZh(): string {
+    return hintFor(this.code, 'zh-CN');
+  }
+
   /** JSON shape used by the API: `{ code, message, details, hint }`. */
   toJSON(): { code: ErrorCode; message: string; details: ErrorDetails; hint: string } {
     return { code: this.code, message: this.message, details: this.details, hint: this.hint };

@@ -25,6 +25,8 @@ import type {
   NodeInfoResponse,
   SubmitResponse,
   TxIndexEntry,
+  TxListResponse,
+  TxReceiptResponse,
   TxResponse,
 } from '../wire/index.js';
 import type { EvidenceAlg, EvidenceCertificate, EvidenceMeta, EvidenceRecordJson } from './evidence/types.js';
@@ -411,18 +413,38 @@ export class GongzhiClient {
     return this.request('GET', this.groupPath(group, `/txs/${encodeURIComponent(hash.toLowerCase())}`));
   }
 
+  /** A transaction with its receipt, without proofs: the node reads its row only. */
+  txReceipt(group: string, hash: string): Promise<TxReceiptResponse> {
+    return this.request(
+      'GET',
+      this.groupPath(group, `/txs/${encodeURIComponent(hash.toLowerCase())}/receipt`),
+    );
+  }
+
   /** Committed transactions of a sender address or a module, newest first. */
   async txs(
     group: string,
     by:
-      | { sender: string; limit?: number; before?: number }
-      | { module: string; limit?: number; before?: number },
+      | { sender: string; limit?: number; before?: number; beforeIndex?: number }
+      | { module: string; limit?: number; before?: number; beforeIndex?: number },
   ): Promise<TxIndexEntry[]> {
+    return (await this.txPage(group, by)).txs;
+  }
+
+  /**
+   * A page of a sender's or a module's transactions, newest first, with the cursor of the next
+   * page (`next`: pass its `before` and `beforeIndex`) when this one is full.
+   */
+  txPage(
+    group: string,
+    by:
+      | { sender: string; limit?: number; before?: number; beforeIndex?: number }
+      | { module: string; limit?: number; before?: number; beforeIndex?: number },
+  ): Promise<TxListResponse> {
     const query = 'sender' in by ? { sender: by.sender } : { module: by.module };
-    const r = await this.request<{ txs: TxIndexEntry[] }>('GET', this.groupPath(group, '/txs'), {
-      query: { ...query, limit: by.limit, before: by.before },
+    return this.request<TxListResponse>('GET', this.groupPath(group, '/txs'), {
+      query: { ...query, limit: by.limit, before: by.before, beforeIndex: by.beforeIndex },
     });
-    return r.txs;
   }
 
   /** A block by height, hash (hex) or 'latest'. */

@@ -12,7 +12,7 @@ export {
   toHex,
   utf8,
 } from '../encoding/index.js';
-export { type ErrorCode, GongzhiError, hintFor, isGongzhiError } from '../errors/index.js';
+export { type ErrorCode, GongzhiError, type HintLang, hintFor, isGongzhiError } from '../errors/index.js';
 // The wire layer: the JSON bodies of the node API and the JSON views of ledger structures.
 export {
   type ApiErrorBody,
@@ -52,6 +52,7 @@ export {
   stepsView,
   type TxIndexEntry,
   type TxListResponse,
+  type TxReceiptResponse,
   type TxResponse,
   type TxView,
   toJsonValue,
@@ -68,6 +69,14 @@ export {
   type SubmitOptions,
   type SubscribeOptions,
 } from './client.js';
+export {
+  type BrowserIssueInput,
+  checkClaimsShape,
+  credentialAlg,
+  issueSdJwtVcInBrowser,
+  type PublicJwk,
+  publicJwkOf,
+} from './credential-issue.js';
 export {
   buildCrossGroupProof,
   CROSS_GROUP_PROOF_TYPE,
@@ -88,5 +97,6 @@ export {
   verifyTxInclusion,
 } from './inclusion.js';
 export { type Keystore, parseKeystore, type UnlockedKey, unlockKeystore } from './keystore.js';
+export { createKeystore, MIN_KEYSTORE_PASSWORD } from './keystore-create.js';
 export { type CryptoSuite, getSuite, isSuiteId, type KeyPair, SUITE_IDS, type SuiteId } from './suite.js';
 export { type BuildTxInput, type BuiltTx, buildTx, randomNonce } from './tx-builder.js';

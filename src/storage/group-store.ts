@@ -112,6 +112,26 @@ function toBlock(r: BlockRow): StoredBlock {
  * (transactions, receipts, state, write history, nonces, indexes) commit in one SQLite transaction,
  * so after a crash the file holds exactly the blocks whose commit returned.
  */
+/**
+ * The exclusive (height, idx) bound of "at or below `height`" (every index of that height), or of
+ * "before position (height, index)".
+ */
+function toEntry(r: TxEntryRow): StoredTxEntry {
+  return {
+    hash: u8(r.hash),
+    height: r.height,
+    index: r.idx,
+    sender: r.sender,
+    module: r.module,
+    method: r.method,
+    status: r.status,
+  };
+}
+
+function cursor(height: number, index: number | undefined): [number, number] {
+  return index === undefined ? [height, Number.MAX_SAFE_INTEGER] : [height, index];
+}
+
 export class GroupStore implements StateSource, NonceIndex {
   readonly db: Database.Database;
   private readonly q;
@@ -186,11 +206,18 @@ export class GroupStore implements StateSource, NonceIndex {
       ),
       tx: db.prepare<[Uint8Array], TxRow>('SELECT * FROM txs WHERE hash = ?'),
       txsOfBlock: db.prepare<[number], TxRow>('SELECT * FROM txs WHERE height = ? ORDER BY idx'),
-      txsBySender: db.prepare<[string, number, number], TxRow>(
-        'SELECT * FROM txs WHERE sender = ? AND height <= ? ORDER BY height DESC, idx DESC LIMIT ?',
+      // Rows strictly before the (height, idx) cursor, in the order of the position indexes.
+      txsBySender: db.prepare<[string, number, number, number], TxRow>(
+        'SELECT * FROM txs WHERE sender = ? AND (height, idx) < (?, ?) ORDER BY height DESC, idx DESC LIMIT ?',
       ),
-      txsByModule: db.prepare<[string, number, number], TxRow>(
-        'SELECT * FROM txs WHERE module = ? AND height <= ? ORDER BY height DESC, idx DESC LIMIT ?',
+      txsByModule: db.prepare<[string, number, number, number], TxRow>(
+        'SELECT * FROM txs WHERE module = ? AND (height, idx) < (?, ?) ORDER BY height DESC, idx DESC LIMIT ?',
+      ),
+      entriesBySender: db.prepare<[string, number, number, number], TxEntryRow>(
+        'SELECT hash, height, idx, sender, module, method, status FROM txs WHERE sender = ? AND (height, idx) < (?, ?) ORDER BY height DESC, idx DESC LIMIT ?',
+      ),
+      entriesByModule: db.prepare<[string, number, number, number], TxEntryRow>(
+        'SELECT hash, height, idx, sender, module, method, status FROM txs WHERE module = ? AND (height, idx) < (?, ?) ORDER BY height DESC, idx DESC LIMIT ?',
       ),
       blocksBefore: db.prepare<[number, number], BlockRow>(
         'SELECT height, hash, header, signatures FROM blocks WHERE height <= ? ORDER BY height DESC LIMIT ?',
@@ -269,23 +296,49 @@ export class GroupStore implements StateSource, NonceIndex {
    * index; the tx and receipt bytes are not read, so a page costs the same in a block of any size.
    */
   txEntriesOfBlock(height: number, from: number, limit: number): StoredTxEntry[] {
-    return this.q.txEntriesOfBlock.all(height, from, limit).map((r) => ({
-      hash: u8(r.hash),
-      height: r.height,
-      index: r.idx,
-      sender: r.sender,
-      module: r.module,
-      method: r.method,
-      status: r.status,
-    }));
+    return this.q.txEntriesOfBlock.all(height, from, limit).map(toEntry);
   }
 
-  txsBySender(sender: string, limit: number, beforeHeight = Number.MAX_SAFE_INTEGER): StoredTx[] {
-    return this.q.txsBySender.all(sender, beforeHeight, limit).map(toTx);
+  /**
+   * Index entries of a sender's or a module's transactions, newest first, before the cursor (as
+   * `txsBySender`): read in the order of the (sender|module, height, idx) index, `limit` rows and
+   * no sort, and without the tx and receipt bytes — a page costs the same at any size of history.
+   */
+  txEntriesBy(
+    by: 'sender' | 'module',
+    value: string,
+    limit: number,
+    beforeHeight = Number.MAX_SAFE_INTEGER,
+    beforeIndex?: number,
+  ): StoredTxEntry[] {
+    const [h, i] = cursor(beforeHeight, beforeIndex);
+    const q = by === 'sender' ? this.q.entriesBySender : this.q.entriesByModule;
+    return q.all(value, h, i, limit).map(toEntry);
   }
 
-  txsByModule(module: string, limit: number, beforeHeight = Number.MAX_SAFE_INTEGER): StoredTx[] {
-    return this.q.txsByModule.all(module, beforeHeight, limit).map(toTx);
+  /**
+   * A sender's transactions newest first: those at or below `beforeHeight`, and at that height
+   * only those with an index below `beforeIndex` when it is given (the cursor of the next page).
+   */
+  txsBySender(
+    sender: string,
+    limit: number,
+    beforeHeight = Number.MAX_SAFE_INTEGER,
+    beforeIndex?: number,
+  ): StoredTx[] {
+    const [h, i] = cursor(beforeHeight, beforeIndex);
+    return this.q.txsBySender.all(sender, h, i, limit).map(toTx);
+  }
+
+  /** A module's transactions newest first; paging as `txsBySender`. */
+  txsByModule(
+    module: string,
+    limit: number,
+    beforeHeight = Number.MAX_SAFE_INTEGER,
+    beforeIndex?: number,
+  ): StoredTx[] {
+    const [h, i] = cursor(beforeHeight, beforeIndex);
+    return this.q.txsByModule.all(module, h, i, limit).map(toTx);
   }
 
   txCount(): number {

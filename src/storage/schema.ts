@@ -34,8 +34,14 @@ CREATE TABLE IF NOT EXISTS txs (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS txs_by_hash ON txs (hash);
 CREATE UNIQUE INDEX IF NOT EXISTS txs_by_position ON txs (height, idx);
-CREATE INDEX IF NOT EXISTS txs_by_sender ON txs (sender, height);
-CREATE INDEX IF NOT EXISTS txs_by_module ON txs (module, method, height);
+-- A sender's or a module's transactions newest first, a page at a time: (height, idx) in the index
+-- so the page is read in index order, never sorted (the first indexes, (sender, height) and
+-- (module, method, height), made SQLite sort every row of a module to return one page). Replaced in
+-- place: a file from before gets the new indexes once, when it is first opened.
+DROP INDEX IF EXISTS txs_by_sender;
+DROP INDEX IF EXISTS txs_by_module;
+CREATE INDEX IF NOT EXISTS txs_by_sender_position ON txs (sender, height, idx);
+CREATE INDEX IF NOT EXISTS txs_by_module_position ON txs (module, height, idx);
 
 CREATE TABLE IF NOT EXISTS state (
   key TEXT PRIMARY KEY,

@@ -40,6 +40,7 @@ export const ApiErrorBodySchema = T.Object(
       message: str(),
       details: T.Unsafe<ErrorDetails>({ type: 'object', additionalProperties: true }),
       hint: T.Optional(T.String({ description: 'What to do about this code (one table of hints)' })),
+      hintZh: T.Optional(T.String({ description: 'The same hint in Chinese (zh-CN)' })),
     }),
   },
   { $id: API_ERROR_ID, description: 'Error envelope returned by every failing request' },
@@ -162,7 +163,8 @@ export const InclusionBlockSchema = T.Object({
 /** The block a committed transaction is in, as needed to verify inclusion offline. */
 export type InclusionBlock = Static<typeof InclusionBlockSchema>;
 
-export const TxResponseSchema = T.Object({
+/** The fields of a transaction look-up shared by the full answer and the receipt-only one. */
+const txFields = {
   hash: str(),
   /**
    * `pending`: admitted, not in a block yet (see `ordered`); `committed`: in a block (receipt and
@@ -183,12 +185,24 @@ export const TxResponseSchema = T.Object({
   receipt: Nullable(ReceiptViewSchema),
   /** base64url of the canonical CBOR receipt. */
   receiptRaw: Nullable(str()),
+};
+
+export const TxResponseSchema = T.Object({
+  ...txFields,
   proof: Nullable(T.Object({ txRoot: str(), steps: MerkleStepsSchema })),
   receiptProof: Nullable(T.Object({ receiptRoot: str(), steps: MerkleStepsSchema })),
   block: Nullable(InclusionBlockSchema),
 });
 /** GET /v1/groups/:group/txs/:hash */
 export type TxResponse = Static<typeof TxResponseSchema>;
+
+/**
+ * A transaction and its receipt without the inclusion proofs: the node reads the transaction's
+ * own row only, not its block's other transactions (the explorer's transaction view).
+ */
+export const TxReceiptResponseSchema = T.Object(txFields);
+/** GET /v1/groups/:group/txs/:hash/receipt */
+export type TxReceiptResponse = Static<typeof TxReceiptResponseSchema>;
 
 export const BlockResponseSchema = T.Object({
   height: int(),
@@ -218,7 +232,11 @@ export const TxIndexEntrySchema = T.Object({
 /** One entry of GET /v1/groups/:group/txs?sender=|module= */
 export type TxIndexEntry = Static<typeof TxIndexEntrySchema>;
 
-export const TxListResponseSchema = T.Object({ txs: T.Array(TxIndexEntrySchema) });
+export const TxListResponseSchema = T.Object({
+  txs: T.Array(TxIndexEntrySchema),
+  /** When the page is full: the query parameters (`before`, `beforeIndex`) of the next page. */
+  next: T.Optional(T.Object({ before: int(), beforeIndex: int() })),
+});
 export type TxListResponse = Static<typeof TxListResponseSchema>;
 
 /** A block without its transaction list: one entry of GET /v1/groups/:group/blocks, or /blocks/:id/header. */

@@ -87,8 +87,8 @@ export async function cli(node: DemoNode, ...args: string[]): Promise<string> {
   return r.stdout;
 }
 
-/** Headless Chromium with the flags the project's browser tests use. */
-export async function launchChromium(): Promise<Browser> {
+/** Headless Chromium with the flags the project's browser tests use (and `extraArgs`). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -102,6 +102,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -172,12 +172,20 @@ describe.skipIf(SKIP_REASON !== undefined)('the web console in Chromium', () => 
     await page.click('[data-testid=older]');
     await expect.poll(async () => (await heights())[0]).toBe((first[0] as number) - 10);
 
-    // Search by transaction hash: the anchor, its receipt, and the proof checked in the page.
+    // Search by transaction hash: the anchor and its receipt from the transaction's own row (the
+    // receipt route, not the full answer that reads the whole block); the proof when asked for.
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(new URL(r.url()).pathname));
     await page.fill('[data-testid=search-input]', anchored.hash);
     await page.click('[data-testid=search-button]');
     await page.waitForSelector('[data-testid=tx-view] [data-testid=tx-call]');
     expect(await page.textContent('[data-testid=tx-call]')).toBe('evidence.anchor');
+    const txPath = `/v1/groups/governance/txs/${anchored.hash}`;
+    expect(urls).toContain(`${txPath}/receipt`);
+    expect(urls).not.toContain(txPath);
+    await page.click('[data-testid=check-inclusion]');
     await expect.poll(() => page.textContent('[data-testid=inclusion]')).toContain('Verified');
+    expect(urls).toContain(txPath);
     expect(await page.textContent('[data-testid=inclusion]')).toContain('✓');
     expect(await page.textContent('[data-testid=tx-view]')).toContain('evidence.anchored');
     await page.screenshot({ path: shotPath('console-transaction.png'), fullPage: true });

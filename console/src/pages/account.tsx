@@ -1,13 +1,15 @@
 /**
  * My account: open an encrypted keystore file (chosen from the computer; read here, never
  * uploaded) with its password, then act as that account on the other pages. Shows the address,
- * the suite and the account's roles in the group (the governance module's `roles` query).
+ * the suite and the account's roles in the group (the governance module's `roles` query). Or make
+ * a new key and its keystore file in the page (../new-key-form.tsx).
  */
 import { type FormEvent, useState } from 'react';
 import { client, type ErrorInfo, errorInfo } from '../api.js';
 import type { PageProps } from '../app.js';
 import { ErrorBox, Fields, Section, Show, useLoad } from '../components.js';
 import { useI18n } from '../i18n.js';
+import { NewKeyForm } from '../new-key-form.js';
 import { href, Link } from '../router.js';
 import { useWallet } from '../wallet.js';
 
@@ -20,6 +22,11 @@ export function AccountPage({ group }: PageProps) {
         <p>{t('accountIntro')}</p>
         {wallet.key === undefined ? <UnlockForm /> : <Unlocked group={group} />}
       </Section>
+      {wallet.key === undefined && (
+        <Section title={t('newKeyTitle')} testId="new-key">
+          <NewKeyForm />
+        </Section>
+      )}
     </div>
   );
 }

@@ -11,12 +11,11 @@ import {
   type CertificateVerification,
   fileDigest,
   fromHex,
-  hintFor,
   type TrustedNode,
   toHex,
   verifyCertificate,
 } from '../../../src/sdk/index.js';
-import { client, type ErrorInfo, errorInfo } from '../api.js';
+import { client, codeHint, type ErrorInfo, errorInfo } from '../api.js';
 import type { PageProps } from '../app.js';
 import { ErrorBox, Fields, Hex, Json, Mark, Section } from '../components.js';
 import { formatTime, useI18n } from '../i18n.js';
@@ -259,9 +258,9 @@ export function EvidencePage({ group }: PageProps) {
                     <Mark ok={c.ok} /> <code>{c.name}</code>{' '}
                     {c.code !== undefined && <code className="bad">{c.code}</code>}{' '}
                     <span className="muted">{c.detail}</span>
-                    {c.code !== undefined && hintFor(c.code) !== '' && (
+                    {c.code !== undefined && codeHint(c.code, lang) !== '' && (
                       <div className="hint" data-testid="check-hint">
-                        {t('errorHint')}: {hintFor(c.code)}
+                        {t('errorHint')}: {codeHint(c.code, lang)}
                       </div>
                     )}
                   </li>

@@ -2,15 +2,17 @@
  * Block and transaction explorer. Every view asks the node only for what it shows, through the
  * indexed routes: a page of blocks is one header-only page (`GET …/blocks?before=&limit=`), a
  * block is its header plus one page of its transactions (`…/blocks/{id}/txs?from=&limit=`), an
- * account's or a module's transactions come from the paged index route (`limit` + `before`), a
- * transaction is one lookup by hash — so pages stay as fast with millions of transactions, and
- * with blocks of thousands, as with ten.
+ * account's or a module's transactions come from the paged index route (`limit` + the `next`
+ * cursor), a transaction is its own row (`…/txs/{hash}/receipt`; its inclusion proof, which needs
+ * its block's other transactions, is fetched and checked when asked for) — so pages stay as fast
+ * with millions of transactions, and with blocks of thousands, as with ten.
  */
 import { type FormEvent, useState } from 'react';
 import {
   type BlockHeaderResponse,
   type TxIndexEntry,
-  type TxResponse,
+  type TxListResponse,
+  type TxReceiptResponse,
   verifyTxInclusion,
 } from '../../../src/sdk/index.js';
 import { client, errorInfo } from '../api.js';
@@ -61,7 +63,7 @@ function SearchBox({ group }: { group: string }) {
     if (/^gz[0-9a-f]{40}$/.test(q)) return navigate(href(`/explorer/account/${q}`, group));
     if (/^[0-9a-f]{64}$/.test(q)) {
       try {
-        await client.tx(group, q);
+        await client.txReceipt(group, q);
         return navigate(href(`/explorer/tx/${q}`, group));
       } catch (err) {
         if (errorInfo(err).code !== 'TX_NOT_FOUND') return setError(errorInfo(err));
@@ -291,28 +293,55 @@ function BlockTxs({ group, height }: { group: string; height: number }) {
   );
 }
 
-/** The transaction, its receipt with events and writes, and its inclusion proof checked here. */
-function TxView({ group, hash }: { group: string; hash: string }) {
+/** The inclusion proof of a committed transaction, fetched and checked in the page when asked for. */
+function InclusionCheck({ group, hash }: { group: string; hash: string }) {
   const { t } = useI18n();
-  const [v, reload] = useLoad(async () => {
-    const tx: TxResponse = await client.tx(group, hash);
-    let inclusion: { ok: boolean; text: string } | undefined;
-    if (tx.status === 'committed') {
-      const nodes = await client
-        .query<{ id: string; publicKey: string }[]>(group, 'governance', 'nodes')
-        .catch(() => []);
+  const [out, setOut] = useState<{ ok: boolean; text: string } | 'busy' | undefined>();
+  const check = async () => {
+    setOut('busy');
+    try {
+      const [tx, nodes] = await Promise.all([
+        client.tx(group, hash),
+        client.query<{ id: string; publicKey: string }[]>(group, 'governance', 'nodes').catch(() => []),
+      ]);
       const r = verifyTxInclusion(tx, {
         trustedNodes: nodes.map((n) => ({ id: n.id, publicKey: n.publicKey })),
         group,
       });
-      inclusion = r.ok ? { ok: true, text: r.signedBy.join(', ') } : { ok: false, text: r.reason };
+      setOut(r.ok ? { ok: true, text: r.signedBy.join(', ') } : { ok: false, text: r.reason });
+    } catch (err) {
+      const e = errorInfo(err);
+      setOut({ ok: false, text: `${e.code}: ${e.message}` });
     }
-    return { tx, inclusion };
-  }, [group, hash]);
+  };
+  if (out === undefined || out === 'busy') {
+    return (
+      <p>
+        <button type="button" data-testid="check-inclusion" disabled={out === 'busy'} onClick={check}>
+          {t('checkInclusion')}
+        </button>
+      </p>
+    );
+  }
+  return (
+    <p className={out.ok ? 'ok-line' : 'bad-line'} data-testid="inclusion">
+      <Mark ok={out.ok} /> {t('inclusion')}:{' '}
+      {out.ok ? `${t('inclusionOk')} (${out.text})` : `${t('inclusionBad')}: ${out.text}`}
+    </p>
+  );
+}
+
+/**
+ * The transaction and its receipt with events and writes, from the transaction's own row; its
+ * inclusion proof on request (<InclusionCheck>).
+ */
+function TxView({ group, hash }: { group: string; hash: string }) {
+  const { t } = useI18n();
+  const [v, reload] = useLoad<TxReceiptResponse>(() => client.txReceipt(group, hash), [group, hash]);
   return (
     <Section title={t('transaction')} testId="tx-view">
       <Show v={v} onRetry={reload}>
-        {({ tx, inclusion }) => (
+        {(tx) => (
           <>
             <Fields
               rows={[
@@ -352,14 +381,7 @@ function TxView({ group, hash }: { group: string; hash: string }) {
                     ] as const)),
               ]}
             />
-            {inclusion && (
-              <p className={inclusion.ok ? 'ok-line' : 'bad-line'} data-testid="inclusion">
-                <Mark ok={inclusion.ok} /> {t('inclusion')}:{' '}
-                {inclusion.ok
-                  ? `${t('inclusionOk')} (${inclusion.text})`
-                  : `${t('inclusionBad')}: ${inclusion.text}`}
-              </p>
-            )}
+            {tx.status === 'committed' && <InclusionCheck group={group} hash={tx.hash} />}
             {tx.tx && (
               <>
                 <h3>{t('args')}</h3>
@@ -400,29 +422,33 @@ function TxView({ group, hash }: { group: string; hash: string }) {
 }
 
 /**
- * An account's or a module's transactions, newest first, PAGE_TXS at a time. The next page asks
- * for the transactions at or below the height before the last one shown (the index route pages by
- * height), so a page never repeats rows.
+ * An account's or a module's transactions, newest first, PAGE_TXS at a time. The next page starts
+ * at the cursor the node returns (`next`: the height and index of the last row shown), read from
+ * the node's (sender|module, height, idx) index — no page repeats or skips a row, and each costs
+ * the same however long the history.
  */
 function TxList({ group, by }: { group: string; by: { sender: string } | { module: string } }) {
   const { t } = useI18n();
   const { loc, navigate } = useRouter();
   const before = loc.params.get('before');
+  const beforeIndex = loc.params.get('bi');
   const name = 'sender' in by ? by.sender : by.module;
-  const [v, reload] = useLoad<TxIndexEntry[]>(
-    () =>
-      client.txs(group, {
-        ...by,
-        limit: PAGE_TXS,
-        ...(before !== null && /^[0-9]+$/.test(before) ? { before: Number(before) } : {}),
-      }),
-    [group, name, before],
-  );
+  const num = (v: string | null) => (v !== null && /^[0-9]{1,15}$/.test(v) ? Number(v) : undefined);
+  const [v, reload] = useLoad<TxListResponse>(() => {
+    const b = num(before);
+    const bi = b === undefined ? undefined : num(beforeIndex);
+    return client.txPage(group, {
+      ...by,
+      limit: PAGE_TXS,
+      ...(b === undefined ? {} : { before: b }),
+      ...(bi === undefined ? {} : { beforeIndex: bi }),
+    });
+  }, [group, name, before, beforeIndex]);
   const base = `/explorer/${'sender' in by ? 'account' : 'module'}/${name}`;
   return (
     <Section title={`${'sender' in by ? t('accountTxs') : t('moduleTxs')}: ${name}`} testId="tx-list">
       <Show v={v} onRetry={reload}>
-        {(txs) => (
+        {({ txs, next }) => (
           <>
             {txs.length === 0 && <p className="muted">{t('empty')}</p>}
             <div className="table-wrap">
@@ -468,8 +494,10 @@ function TxList({ group, by }: { group: string; by: { sender: string } | { modul
               <button
                 type="button"
                 data-testid="older"
-                disabled={txs.length < PAGE_TXS || (txs.at(-1)?.height ?? 0) === 0}
-                onClick={() => navigate(`${href(base, group)}&before=${(txs.at(-1)?.height ?? 1) - 1}`)}
+                disabled={next === undefined}
+                onClick={() =>
+                  next && navigate(`${href(base, group)}&before=${next.before}&bi=${next.beforeIndex}`)
+                }
               >
                 {t('older')}
               </button>

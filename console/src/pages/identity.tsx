@@ -1,13 +1,15 @@
 /**
  * Identities and credentials: resolve a did:gongzhi DID (its document, key history and a QR code
  * of the DID), the registry of recognised issuers by category, and credential status lists —
- * the identity module's queries, with forms built from their schemas.
+ * the identity module's queries, with forms built from their schemas; issuing a credential as the
+ * unlocked account (./issue-form.tsx) and verifying a presentation.
  */
 import type { JsonValue } from '../../../src/sdk/index.js';
 import { client } from '../api.js';
 import type { PageProps } from '../app.js';
 import { Json, Section, Show, useLoad } from '../components.js';
 import { useI18n } from '../i18n.js';
+import { IssueCredentialForm } from '../issue-form.js';
 import { PresentationForm } from '../presentation-form.js';
 import { Qr } from '../qr.js';
 import { QueryForm } from '../query-form.js';
@@ -50,6 +52,10 @@ export function IdentityPage({ group }: PageProps) {
               </Section>
               <Section title={t('issuers')} testId="issuers">
                 <QueryForm group={group} module="identity" query="issuers" args={q('issuers')} />
+              </Section>
+              <Section title={t('issueTitle')} testId="issue">
+                <p>{t('issueIntro')}</p>
+                <IssueCredentialForm group={group} />
               </Section>
               <Section title={t('verifyPresentationTitle')} testId="presentation">
                 <PresentationForm group={group} />

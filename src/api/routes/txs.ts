@@ -1,4 +1,4 @@
-/** Transaction routes: submit one, submit a batch, look one up, list by sender or module. */
+/** Transaction routes: submit one, submit a batch, look one up (with proofs, or its receipt only), list by sender or module. */
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { GongzhiError } from '../../errors/index.js';
@@ -20,11 +20,12 @@ import {
   T,
   type TxListResponse,
   TxListResponseSchema,
+  TxReceiptResponseSchema,
   TxResponseSchema,
 } from '../../wire/index.js';
 import { base64UrlLength, oversizedEntries, readBatchBody } from '../batch-body.js';
 import { toApiError } from '../errors.js';
-import { txIndexEntry, txResponse } from '../ledger-views.js';
+import { txIndexEntry, txReceiptResponse, txResponse } from '../ledger-views.js';
 import {
   decodeTxParam,
   errorResponses,
@@ -92,6 +93,17 @@ const txSchema = {
   response: { 200: TxResponseSchema, ...errorResponses },
 };
 
+const txReceiptSchema = {
+  summary: 'A transaction with its receipt, without inclusion proofs',
+  description:
+    'The decoded transaction and receipt (and their canonical bytes) from the transaction’s own row: ' +
+    'no other transaction of its block is read, so the answer costs the same in a block of any size. ' +
+    'For proofs to verify offline, GET the transaction itself.',
+  tags: ['transactions'],
+  params: txSchema.params,
+  response: { 200: TxReceiptResponseSchema, ...errorResponses },
+};
+
 const txListSchema = {
   summary: 'Committed transactions by sender address or by module (newest first)',
   tags: ['transactions'],
@@ -102,6 +114,9 @@ const txListSchema = {
       module: T.Optional(T.String({ pattern: NAME_PATTERN })),
       limit: T.Optional(uintString('Most entries to return, 1..1000 (default 100)')),
       before: T.Optional(uintString('Only transactions at or below this height')),
+      beforeIndex: T.Optional(
+        uintString('With `before`: at that height, only transactions below this index (the `next` cursor)'),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -150,26 +165,45 @@ export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, ctx) => {
 
   api.get<{
     Params: GroupParams;
-    Querystring: { sender?: string; module?: string; limit?: string; before?: string };
+    Querystring: { sender?: string; module?: string; limit?: string; before?: string; beforeIndex?: string };
   }>('/v1/groups/:group/txs', { schema: txListSchema }, async (req): Promise<TxListResponse> => {
     const g = node.group(req.params.group);
     const { sender, module } = req.query;
     if ((sender === undefined) === (module === undefined)) {
       throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
     }
+    if (req.query.beforeIndex !== undefined && req.query.before === undefined) {
+      throw new GongzhiError('API_BAD_REQUEST', 'beforeIndex needs before (the height it is an index in)');
+    }
     const limit = uintParam(req.query.limit, 'limit', 1, 1000, 100);
     const before = uintParam(req.query.before, 'before', 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const beforeIndex =
+      req.query.beforeIndex === undefined
+        ? undefined
+        : uintParam(req.query.beforeIndex, 'beforeIndex', 0, Number.MAX_SAFE_INTEGER, 0);
     const rows =
       sender !== undefined
-        ? g.store.txsBySender(sender, limit, before)
-        : g.store.txsByModule(module as string, limit, before);
-    return { txs: rows.map(txIndexEntry) };
+        ? g.store.txEntriesBy('sender', sender, limit, before, beforeIndex)
+        : g.store.txEntriesBy('module', module as string, limit, before, beforeIndex);
+    const last = rows.at(-1);
+    return {
+      txs: rows.map(txIndexEntry),
+      ...(rows.length === limit && last !== undefined
+        ? { next: { before: last.height, beforeIndex: last.index } }
+        : {}),
+    };
   });
 
   api.get<{ Params: GroupParams & { hash: string } }>(
     '/v1/groups/:group/txs/:hash',
     { schema: txSchema },
     async (req) => txResponse(node.group(req.params.group), req.params.hash),
+  );
+
+  api.get<{ Params: GroupParams & { hash: string } }>(
+    '/v1/groups/:group/txs/:hash/receipt',
+    { schema: txReceiptSchema },
+    async (req) => txReceiptResponse(node.group(req.params.group), req.params.hash),
   );
 };
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { errorTable, GongzhiError } from '../../errors/index.js';
+import { errorTable, GongzhiError, hintLangOf } from '../../errors/index.js';
 import { type ModuleInfo, ModuleRegistry } from '../../execution/index.js';
 import { BUILTIN_MODULES } from '../../modules/index.js';
 import { clientContext, GROUP_HELP } from '../client-context.js';
@@ -83,8 +83,10 @@ export function registerModules(program: Command): void {
         }
         if (o.json === true) printJson(rows);
         else {
+          const zh = hintLangOf(process.env) === 'zh-CN';
           const lines = rows.map(
-            (r) => `${r.code.padEnd(34)} ${String(r.status)} ${r.owner.padEnd(10)} ${r.hint}`,
+            (r) =>
+              `${r.code.padEnd(34)} ${String(r.status)} ${r.owner.padEnd(10)} ${zh && r.hintZh !== '' ? r.hintZh : r.hint}`,
           );
           process.stdout.write(`${lines.join('\n')}\n`);
         }
