@@ -313,6 +313,11 @@ export const HINTS_ZH: { readonly [code: string]: string } = {
   VOTING_NOT_OPEN: '投票尚未开始：请等待选举组织者执行 `voting.open`。',
   VOTING_NOT_REGISTRAR: '只有创建该选举的账户（组织者）可以执行此操作。',
   VOTING_NOT_TRUSTEE: '只有创建选举时指定的监票人账户可以执行此操作。',
+  VOTING_OWNER_ISSUER:
+    '业主凭证的签发机构必须在其类别中获得认可（identity.recognizeIssuer），其 DID 有效，且已创建状态列表。',
+  VOTING_OWNER_REQUIRED: '本场选举只登记经核验的业主：请为每位选民提供 `owner`，即其业主凭证的状态索引。',
+  VOTING_OWNER_REVOKED: '该业主凭证已被撤销或暂停（或索引超出状态列表范围），不能登记。',
+  VOTING_OWNER_ENROLLED: '该业主凭证已经登记：每位业主只有一个投票凭据。',
   VOTING_STALE_BALLOT: '该凭据已有更新的选票：重新投票需要更大的 seq。',
   VOTING_TOO_MANY_CHOICES: '选票上的选择超过该问题允许的数量。',
   VOTING_TRUSTEES_PENDING: '并非所有监票人都已完成这一轮密钥生成。',
