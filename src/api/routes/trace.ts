@@ -8,7 +8,7 @@ import type { GroupLedger } from '../../node/group-ledger.js';
 import { TraceRecorder } from '../../node/trace-recorder.js';
 import { TRACE_DOCUMENTS_FILE, TraceDocumentStore } from '../../storage/index.js';
 import { type Lang, renderNotFoundPage, renderTracePage } from './trace-page.js';
-import { resolverView } from './trace-view.js';
+import { TraceResolver } from './trace-view.js';
 
 /**
  * Traceability routes (a Fastify plugin of its own): the node as a GS1 Digital Link resolver —
@@ -39,6 +39,7 @@ type ResolverQuery = { group?: string; lang?: Lang; format?: 'json' | 'html' };
 class TraceState {
   private store: TraceDocumentStore | undefined;
   private readonly recorders = new Map<string, TraceRecorder>();
+  private readonly resolvers = new Map<string, TraceResolver>();
 
   constructor(private readonly node: GongzhiNode) {}
 
@@ -48,6 +49,16 @@ class TraceState {
       this.store ??= TraceDocumentStore.open(join(this.node.opts.dataDir, TRACE_DOCUMENTS_FILE));
       r = new TraceRecorder(this.node.group(group), this.store);
       this.recorders.set(group, r);
+    }
+    return r;
+  }
+
+  /** The group's resolver (one per group: its memo is of that group's state). */
+  resolver(group: string): TraceResolver {
+    let r = this.resolvers.get(group);
+    if (r === undefined) {
+      r = new TraceResolver();
+      this.resolvers.set(group, r);
     }
     return r;
   }
@@ -62,6 +73,7 @@ class TraceState {
     this.store?.close();
     this.store = undefined;
     this.recorders.clear();
+    this.resolvers.clear();
   }
 }
 
@@ -111,7 +123,7 @@ export function traceRoutes(node: GongzhiNode): FastifyPluginAsync {
           );
         }
         const g = state.defaultGroup(req.query);
-        const view = resolverView(g, state.recorder(g.group), parsed.value, baseUrl(req));
+        const view = state.resolver(g.group).view(g, state.recorder(g.group), parsed.value, baseUrl(req));
         if (!html) return reply.send(view);
         return reply.type('text/html; charset=utf-8').send(renderTracePage(view, lang, path));
       } catch (e) {
