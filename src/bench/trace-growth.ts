@@ -7,6 +7,7 @@ import { getSuite, type KeyPair } from '../crypto/index.js';
 import type { TeaParty } from '../demos/tea.js';
 import {
   epcisDocument,
+  PARTY_GLN,
   TEA,
   TEA_GARDEN,
   TEA_PARTIES,
@@ -84,6 +85,7 @@ export function benchTraceGrowth(o: TraceGrowthOptions = {}): { rows: TraceGrowt
             kind: party.kind,
             accounts: [suite.address(key(p).publicKey)],
             publish: true,
+            gln: PARTY_GLN[p],
           },
         ],
       ],

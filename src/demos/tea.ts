@@ -19,6 +19,7 @@ import type { Demo, DemoContext } from './demo.js';
 import {
   caseEvent,
   epcisDocument,
+  PARTY_GLN,
   pickingEvent,
   TEA,
   TEA_GARDEN,
@@ -127,6 +128,8 @@ export class TeaNet {
         kind: party.kind,
         accounts: [this.address(p)],
         publish: true,
+        // The party GLN its shipments are addressed to (the outsider ships nothing).
+        ...(p === 'outsider' ? {} : { gln: PARTY_GLN[p] }),
       });
     }
     await this.ok('admin', 'registerGarden', {
