@@ -7,8 +7,10 @@ import {
   pickingEvent,
   TEA,
   TEA_PARTIES,
+  teaSeason,
+  tinSerial,
 } from '../../src/demos/tea-story.js';
-import { lotKey, summarizeEvent } from '../../src/epcis/index.js';
+import { lotKey, serialKey, summarizeEvent } from '../../src/epcis/index.js';
 import { TeaChain } from '../helpers/tea-chain.js';
 
 /**
@@ -180,5 +182,24 @@ describe('trace: part-lot hand-overs (no transformation, quantities conserved)',
     h = fresh(c);
     conserved(h);
     expect(h.restGrams).toBe(40_000);
+  });
+});
+
+describe('trace.scan without a place (the resolver could not tell)', () => {
+  it('counts the scan and adds no place; a malformed place or a lot is refused, nothing written', () => {
+    const c = TeaChain.registered();
+    for (const [who, e] of teaSeason().slice(0, 7)) c.record(who, e);
+    const tin = serialKey(TEA.gtin.tin, tinSerial(1));
+    c.ok('shop', 'scan', { key: tin });
+    c.ok('shop', 'scan', { key: tin, place: '杭州 Hangzhou' });
+    c.ok('shop', 'scan', { key: tin });
+    expect((c.query('item', { id: tin }) as { scans: unknown }).scans).toEqual({
+      count: 3,
+      places: ['杭州 Hangzhou'],
+      distinct: 1,
+      flagged: false,
+    });
+    c.refused('shop', 'scan', { key: tin, place: 'a\u0000b' }, 'EXEC_BAD_ARGS');
+    c.refused('shop', 'scan', { key: freshKey }, 'TRACE_BAD_ID');
   });
 });

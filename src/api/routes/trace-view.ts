@@ -5,6 +5,7 @@ import { GongzhiError } from '../../errors/index.js';
 import { QueryArgs } from '../../execution/index.js';
 import { resolverReads, traceModule } from '../../modules/trace/index.js';
 import type { ServedDocuments } from '../../node/trace-recorder.js';
+import type { ScanOutcome } from '../../node/trace-scans.js';
 import type { StateReader } from '../../state/index.js';
 import type { StoredTraceEvent } from '../../storage/index.js';
 import { ReadSetMemo } from './read-set-memo.js';
@@ -85,6 +86,8 @@ export interface ResolverView {
   };
   /** Maximum places before a serial is flagged (the module parameter). */
   readonly maxScanPlaces: number;
+  /** What became of this resolution as a consumer scan (a serial's, unless `?scan=0`). */
+  readonly scan?: ScanOutcome;
 }
 
 /** What the resolver reads of a group: its committed state (GroupLedger; the benchmark's chain in memory). */
