@@ -39,6 +39,12 @@ export interface TraceGrowthRow {
   readonly coldMs: { readonly p50: number; readonly max: number; readonly n: number };
   readonly jsonMs: { readonly p50: number; readonly p99: number };
   readonly pageMs: { readonly p50: number; readonly p99: number };
+  /**
+   * The machine's own noise in the same run: a fixed piece of work (SHA-256 of 64 KiB) timed as
+   * often, interleaved with the answers. On a loaded machine its p99 is the scheduler's, as is
+   * most of the answers' p99; compare the two rather than reading either alone.
+   */
+  readonly fixedMs: { readonly p50: number; readonly p99: number };
 }
 
 /**
@@ -182,13 +188,22 @@ export function benchTraceGrowth(o: TraceGrowthOptions = {}): { rows: TraceGrowt
     // Then consumers scanning the tins in turn: JSON answers, consumer pages.
     let k = 0;
     const next = () => tins[k++ % tins.length] ?? id;
-    const json = time(() => JSON.stringify(resolver.view(group, documents, next(), base)), n);
+    const block = new Uint8Array(65_536);
+    const fixed: number[] = [];
+    const json: number[] = [];
+    for (let i = 0; i < n; i++) {
+      fixed.push(...time(() => suite.hash(block), 1));
+      json.push(...time(() => JSON.stringify(resolver.view(group, documents, next(), base)), 1));
+    }
     const page = time(() => renderTracePage(resolver.view(group, documents, next(), base), 'zh', path), n);
+    fixed.sort((a, b) => a - b);
+    json.sort((a, b) => a - b);
     rows.push({
       events,
       coldMs: { p50: round(pct(cold, 50)), max: round(cold.at(-1) ?? 0), n: cold.length },
       jsonMs: { p50: round(pct(json, 50)), p99: round(pct(json, 99)) },
       pageMs: { p50: round(pct(page, 50)), p99: round(pct(page, 99)) },
+      fixedMs: { p50: round(pct(fixed, 50)), p99: round(pct(fixed, 99)) },
     });
     o.log?.(`trace growth: ${events} events, JSON p99 ${rows.at(-1)?.jsonMs.p99} ms`);
   }
