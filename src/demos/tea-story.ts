@@ -164,7 +164,8 @@ export function casingEvent(o: { tins: number; time: string }): Record<string, u
   };
 }
 
-const PARTY_GLN = {
+/** Each holder's party GLN (PGLN `417/<gln>` in source and destination lists; registered with it). */
+export const PARTY_GLN = {
   garden: TEA.gln.garden,
   factory: TEA.gln.factory,
   packer: TEA.gln.packer,

@@ -19,6 +19,7 @@ import type { Demo, DemoContext } from './demo.js';
 import {
   caseEvent,
   epcisDocument,
+  PARTY_GLN,
   pickingEvent,
   TEA,
   TEA_GARDEN,
@@ -65,7 +66,11 @@ export class TeaNet {
         nodes: i === 0 ? [{ id: 'assoc-node', publicKey: toHex(nodeKey.publicKey) }] : [],
       })),
       committee: { members: [{ account: suite.address(key('admin').publicKey), weight: 1 }], threshold: 51 },
-      roles: { [suite.address(key('admin').publicKey)]: ['trace-admin'] },
+      roles: {
+        [suite.address(key('admin').publicKey)]: ['trace-admin'],
+        // The association's node resolves the codes and records the consumer scans it sees.
+        [suite.address(nodeKey.publicKey)]: ['trace-resolver'],
+      },
       permissions: DEFAULT_PERMISSIONS,
       ...(o.maxScanPlaces === undefined ? {} : { modules: { trace: { maxScanPlaces: o.maxScanPlaces } } }),
     };
@@ -127,6 +132,8 @@ export class TeaNet {
         kind: party.kind,
         accounts: [this.address(p)],
         publish: true,
+        // The party GLN its shipments are addressed to (the outsider ships nothing).
+        ...(p === 'outsider' ? {} : { gln: PARTY_GLN[p] }),
       });
     }
     await this.ok('admin', 'registerGarden', {
@@ -280,8 +287,9 @@ export const teaDemo: Demo = {
 
 /**
  * Seed `npm start`'s demo node with the tea story, so its consumer page opens at once: the demo
- * committee votes the civil-affairs bureau `trace-admin` and opens `trace.record` to any account
- * (the module itself admits only registered participants); the bureau registers the story's
+ * committee votes the civil-affairs bureau `trace-admin`, opens `trace.record` to any account
+ * (the module itself admits only registered participants) and gives the node's own account
+ * `trace-resolver` (its resolver records the consumer scans it sees); the bureau registers the story's
  * parties (fresh keys, demo only), garden and products; the season is recorded on the node's
  * first group with its documents kept; tin 0001 is scanned in four cities (flagged). Returns the
  * consumer page path (also on a restart), or undefined when skipped (an older genesis without
@@ -337,6 +345,12 @@ export async function seedTeaDemo(
   };
   await vote({ type: 'grantRole', account: suite.address(admin.publicKey), role: 'trace-admin' });
   await vote({ type: 'setPermission', method: 'trace.record', roles: ['*'] });
+  // The node's resolver records consumer scans as the node (src/node/trace-scans.ts).
+  await vote({
+    type: 'grantRole',
+    account: suite.address(node.nodeKey().publicKey),
+    role: 'trace-resolver',
+  });
   const parties = new Map<TeaParty, KeyPair>([['admin', admin]]);
   for (const p of Object.keys(TEA_PARTIES) as TeaParty[])
     if (p !== 'admin') parties.set(p, suite.generateKeyPair());

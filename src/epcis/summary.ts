@@ -44,6 +44,11 @@ export interface EventSummary {
   readonly ids: SummaryId[];
   /** Gongzhi ILMD `gz:season` (the harvest season an origin lot counts against). */
   readonly season?: string;
+  /**
+   * The destination party's key (`417/<gln>`) from destinationList: the possessing party, else the
+   * owning party — who is to receive a shipment.
+   */
+  readonly destination?: string;
 }
 
 /** Why an event cannot be summarised for the ledger: a quantity, an identifier, or the event itself. */
@@ -103,6 +108,19 @@ function idKey(v: unknown, field: string): string {
   const key = typeof v === 'string' ? keyOf(v) : undefined;
   if (key === undefined) throw new SummaryError(`${String(v)} is not a GS1 identifier`, field, 'id');
   return key;
+}
+
+/** The first `type` party of a source/destination list whose identifier is a party GLN (417). */
+function partyKey(list: unknown, field: 'destination' | 'source', type: string): string | undefined {
+  if (!Array.isArray(list)) return undefined;
+  for (const x of list) {
+    if (!isObject(x) || typeof x[field] !== 'string') continue;
+    const t = typeof x.type === 'string' ? x.type : '';
+    if (t !== type && t !== `${CBV}SDT-${type}`) continue;
+    const k = keyOf(x[field]);
+    if (k !== undefined && /^417\/[0-9]{13}$/.test(k)) return k;
+  }
+  return undefined;
 }
 
 function locationKey(v: unknown): string | undefined {
@@ -168,6 +186,9 @@ export function summarizeEvent(event: Readonly<Record<string, unknown>>, context
   }
   const location = locationKey(event.bizLocation) ?? locationKey(event.readPoint);
   const season = gongzhiField(event, 'season', context);
+  const destination =
+    partyKey(event.destinationList, 'destination', 'possessing_party') ??
+    partyKey(event.destinationList, 'destination', 'owning_party');
   return {
     type,
     ...(typeof event.action === 'string' ? { action: event.action } : {}),
@@ -177,6 +198,7 @@ export function summarizeEvent(event: Readonly<Record<string, unknown>>, context
     ...(location === undefined ? {} : { location }),
     ids,
     ...(season === undefined ? {} : { season }),
+    ...(destination === undefined ? {} : { destination }),
   };
 }
 

@@ -23,28 +23,41 @@ import type { GroupLedger } from './group-ledger.js';
  */
 
 /**
- * Re-hash results by event hash, with the stored document's JSON text each was computed from: the
- * CBV 2.0 hash of a tin's 13 events was most of a resolver answer (≈ 47 of ≈ 51 ms under load),
- * and a stored document that changes (a tampered row) has another text, so it is hashed again.
- * At most `max` results are kept, the oldest dropped first.
+ * Re-hash results by event hash, with the stored text each document was parsed from: the CBV 2.0
+ * hash of a tin's 13 events was most of a resolver answer (≈ 47 of ≈ 51 ms under load), and
+ * parsing the stored JSON again on every answer was most of the rest. A stored document that
+ * changes (a tampered row) has another text, so it is parsed and hashed again. At most `max`
+ * results are kept, the oldest dropped first.
  */
 export class RehashMemo {
-  private readonly memo = new Map<string, { readonly text: string; readonly digest: string }>();
+  private readonly memo = new Map<
+    string,
+    { readonly text: string; readonly doc: StoredTraceEvent; readonly digest: string }
+  >();
 
   constructor(private readonly max = 10_000) {}
 
-  /** The hex CBV 2.0 digest of the stored event `doc` (filed under `hashHex`). */
-  digest(hashHex: string, doc: Pick<StoredTraceEvent, 'event' | 'ignore'>): string {
-    const text = JSON.stringify([doc.event, doc.ignore]);
+  /**
+   * The document kept under `hashHex` whose stored text is `text`, and its hex CBV 2.0 digest;
+   * `load` parses the stored row (called only for a text not seen before).
+   */
+  lookup(
+    hashHex: string,
+    text: string,
+    load: () => StoredTraceEvent | undefined,
+  ): { readonly doc: StoredTraceEvent; readonly digest: string } | undefined {
     const m = this.memo.get(hashHex);
-    if (m?.text === text) return m.digest;
+    if (m?.text === text) return m;
+    const doc = load();
+    if (doc === undefined) return undefined;
     const digest = toHex(hashEvent(doc.event, undefined, doc.ignore).digest);
-    if (this.memo.size >= this.max) {
+    if (m === undefined && this.memo.size >= this.max) {
       const oldest = this.memo.keys().next();
       if (oldest.done !== true) this.memo.delete(oldest.value);
     }
-    this.memo.set(hashHex, { text, digest });
-    return digest;
+    const entry = { text, doc, digest };
+    this.memo.set(hashHex, entry);
+    return entry;
   }
 }
 
@@ -124,10 +137,14 @@ export interface RecordedEvent {
 
 /** The trace documents of one group on this node, and recording into it. */
 export class TraceRecorder {
+  private readonly documents: ServedDocuments;
+
   constructor(
     readonly group: GroupLedger,
     readonly store: TraceDocumentStore,
-  ) {}
+  ) {
+    this.documents = new ServedDocuments(group, store);
+  }
 
   /**
    * Check `txs` (one signed `trace.record` per event, document order) against the document:
@@ -237,19 +254,51 @@ export class TraceRecorder {
     return this.record(doc, signRecords(this.group, doc, key, nonce));
   }
 
+  /** A served event, re-hashed (ServedDocuments.served). */
+  served(hashHex: string, onLedger?: boolean): ServedEvent {
+    return this.documents.served(hashHex, onLedger);
+  }
+}
+
+/** A kept event document as served, and whether it re-hashes to the ledger's record. */
+export interface ServedEvent {
+  readonly doc?: StoredTraceEvent;
+  readonly onLedger: boolean;
+  readonly matches: boolean;
+}
+
+/** The documents one group's node serves, each re-hashed against the ledger (memoised by text). */
+export class ServedDocuments {
   private readonly rehashed = new RehashMemo();
 
-  /** A served event, re-hashed: does it match what the ledger recorded under its hash? */
-  served(hashHex: string): { doc?: StoredTraceEvent; onLedger: boolean; matches: boolean } {
-    const doc = this.store.get(this.group.group, hashHex);
-    let onLedger = true;
+  constructor(
+    private readonly group: Pick<GroupLedger, 'group' | 'query'>,
+    private readonly store: Pick<TraceDocumentStore, 'get' | 'text'>,
+  ) {}
+
+  /**
+   * A served event, re-hashed: does it match what the ledger recorded under its hash? `onLedger`
+   * when the caller read the event from the ledger already (the resolver, from the trace): then it
+   * is not looked up again.
+   */
+  served(hashHex: string, onLedger?: boolean): ServedEvent {
+    const known = onLedger ?? this.onLedger(hashHex);
+    const text = this.store.text(this.group.group, hashHex);
+    const hit =
+      text === undefined
+        ? undefined
+        : this.rehashed.lookup(hashHex, text, () => this.store.get(this.group.group, hashHex));
+    if (hit === undefined) return { onLedger: known, matches: false };
+    return { doc: hit.doc, onLedger: known, matches: known && hit.digest === hashHex };
+  }
+
+  private onLedger(hashHex: string): boolean {
     try {
       this.group.query('trace', 'event', { hash: hashHex });
+      return true;
     } catch {
-      onLedger = false;
+      return false;
     }
-    if (doc === undefined) return { onLedger, matches: false };
-    return { doc, onLedger, matches: onLedger && this.rehashed.digest(hashHex, doc) === hashHex };
   }
 }
 

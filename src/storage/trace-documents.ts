@@ -54,6 +54,7 @@ export const TRACE_DOCUMENTS_FILE = 'trace-events.sqlite';
 export class TraceDocumentStore {
   private readonly putStmt: Database.Statement;
   private readonly getStmt: Database.Statement;
+  private readonly textStmt: Database.Statement;
   private readonly countStmt: Database.Statement;
 
   private constructor(private readonly db: Database.Database) {
@@ -65,6 +66,7 @@ export class TraceDocumentStore {
        VALUES (@grp, @hash, @event, @ignore_fields, @height, @tx, @stored_at)`,
     );
     this.getStmt = db.prepare('SELECT * FROM trace_events WHERE grp = ? AND hash = ?');
+    this.textStmt = db.prepare('SELECT event, ignore_fields FROM trace_events WHERE grp = ? AND hash = ?');
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM trace_events WHERE grp = ?');
   }
 
@@ -104,6 +106,15 @@ export class TraceDocumentStore {
       tx: r.tx,
       storedAt: r.stored_at,
     };
+  }
+
+  /**
+   * The stored text of a document (event and ignore fields), unparsed: what a reader compares to
+   * know the document it parsed and re-hashed before is still the one kept.
+   */
+  text(group: string, hash: string): string | undefined {
+    const r = this.textStmt.get(group, hash) as Pick<Row, 'event' | 'ignore_fields'> | undefined;
+    return r === undefined ? undefined : `${r.event}\n${r.ignore_fields}`;
   }
 
   count(group: string): number {

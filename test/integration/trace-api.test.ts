@@ -25,6 +25,8 @@ describe('trace over HTTP', () => {
   let net: TeaNet;
   let server: RunningServer;
   const tinPath = `/01/${TEA.gtin.tin}/10/${TEA.lots.dry}/21/${tinSerial(1)}`;
+  // Resolved without counting as a consumer scan (no scan transaction racing the height checks).
+  const quiet = `${tinPath}?scan=0`;
 
   const post = async (body: unknown) => {
     const r = await fetch(`${server.url}/v1/groups/main/trace/events`, {
@@ -77,7 +79,7 @@ describe('trace over HTTP', () => {
   });
 
   it('resolves a tin to its trace as JSON, every served event verified', async () => {
-    const r = await get(tinPath);
+    const r = await get(quiet);
     expect(r.status).toBe(200);
     const v = r.json();
     expect(v.key).toBe(`01/${TEA.gtin.tin}/21/${tinSerial(1)}`);
@@ -89,13 +91,13 @@ describe('trace over HTTP', () => {
   });
 
   it('answers a browser with the consumer page (zh-CN, English on request)', async () => {
-    const zh = await get(tinPath, 'text/html,application/xhtml+xml,*/*;q=0.8');
+    const zh = await get(quiet, 'text/html,application/xhtml+xml,*/*;q=0.8');
     expect(zh.status).toBe(200);
     expect(zh.type).toMatch(/text\/html/);
     expect(zh.text).toContain('<html lang="zh-CN">');
     expect(zh.text).toContain('狮峰山茶园');
     expect(zh.text).toContain('/v1/trace/verify.js');
-    const en = await get(`${tinPath}?lang=en`, 'text/html');
+    const en = await get(`${quiet}&lang=en`, 'text/html');
     expect(en.text).toContain('Chain of custody');
     const js = await get('/v1/trace/verify.js', '*/*');
     expect(js.type).toMatch(/javascript/);
@@ -119,6 +121,45 @@ describe('trace over HTTP', () => {
     const page = await get(unknown, 'text/html');
     expect(page.status).toBe(404);
     expect(page.text).toContain('data-state="not-found"');
+  });
+
+  it('records each consumer scan of a serial on the ledger itself: once per client and place', async () => {
+    const tin3 = `/01/${TEA.gtin.tin}/10/${TEA.lots.dry}/21/${tinSerial(3)}`;
+    const scan = async (path: string, place?: string) => {
+      const r = await fetch(`${server.url}${path}`, {
+        headers: {
+          accept: 'application/json',
+          ...(place === undefined ? {} : { 'x-gongzhi-place': encodeURIComponent(place) }),
+        },
+      });
+      expect(r.status).toBe(200);
+      return (await r.json()) as {
+        scan?: { status: string; tx?: string };
+        trace: { scans: { count: number; distinct: number; places: string[] } };
+      };
+    };
+    const first = await scan(tin3, '上海 Shanghai');
+    expect(first.trace.scans.count).toBe(0);
+    expect(first.scan?.status).toBe('submitted');
+    await net.group.waitForCommit(first.scan?.tx as string, 10_000);
+    // A reload from the same client and place is the same scan.
+    expect((await scan(tin3, '上海 Shanghai')).scan).toEqual({ status: 'repeat' });
+    const second = await scan(`${tin3}?place=${encodeURIComponent('北京 Beijing')}`);
+    expect(second.scan?.status).toBe('submitted');
+    await net.group.waitForCommit(second.scan?.tx as string, 10_000);
+    // A lot is not one item's scan; a holder's own check says so.
+    expect((await scan(`/01/${TEA.gtin.dry}/10/${TEA.lots.dry}`)).scan).toBeUndefined();
+    const after = await scan(`${tin3}?scan=0`);
+    expect(after.scan).toBeUndefined();
+    expect(after.trace.scans).toMatchObject({
+      count: 2,
+      distinct: 2,
+      places: ['上海 Shanghai', '北京 Beijing'],
+    });
+    const item = net.query('item', { id: `01/${TEA.gtin.tin}/21/${tinSerial(3)}` }) as {
+      scans: { count: number };
+    };
+    expect(item.scans.count).toBe(2);
   });
 
   it('refuses a document that fails the schema: TRACE_SCHEMA_INVALID, nothing submitted or kept', async () => {
@@ -158,17 +199,17 @@ describe('trace over HTTP', () => {
 
   it('a tampered served document no longer verifies', async () => {
     const store = TraceDocumentStore.open(join(tmp.dir, TRACE_DOCUMENTS_FILE));
-    const [first] = (await get(tinPath)).json().trace.events as { hash: string }[];
+    const [first] = (await get(quiet)).json().trace.events as { hash: string }[];
     const doc = store.get('main', first?.hash as string);
     expect(doc).toBeDefined();
     if (doc === undefined) return;
     const ql = (doc.event.quantityList as { quantity: number }[])[0] as { quantity: number };
     const tampered = { ...doc.event, quantityList: [{ ...ql, quantity: 480 }] };
     store.put([{ ...doc, event: tampered }]);
-    const v = (await get(tinPath)).json();
+    const v = (await get(quiet)).json();
     expect(v.verification.mismatched).toEqual([first?.hash]);
     store.put([doc]);
     store.close();
-    expect((await get(tinPath)).json().verification.matched).toBe(13);
+    expect((await get(quiet)).json().verification.matched).toBe(13);
   });
 });

@@ -7,6 +7,7 @@ import {
   epcisDocument,
   firingEvent,
   handoverEvent,
+  PARTY_GLN,
   pickingEvent,
   saleEvent,
   TEA,
@@ -103,6 +104,7 @@ class TeaChain {
         kind: party.kind,
         accounts: [c.addr(p)],
         publish: true,
+        ...(p === 'outsider' ? {} : { gln: PARTY_GLN[p] }),
       });
     }
     c.ok('admin', 'registerGarden', {

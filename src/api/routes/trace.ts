@@ -3,12 +3,14 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { fromBase64Url } from '../../encoding/index.js';
 import { epcisBrowserScript, formatDigitalLink, parseKey, parseProductPath } from '../../epcis/index.js';
 import { GongzhiError, httpStatusFor, isGongzhiError } from '../../errors/index.js';
+import { SCAN_PLACE } from '../../modules/trace/index.js';
 import type { GongzhiNode } from '../../node/gongzhi-node.js';
 import type { GroupLedger } from '../../node/group-ledger.js';
 import { TraceRecorder } from '../../node/trace-recorder.js';
+import { ScanRecorder } from '../../node/trace-scans.js';
 import { TRACE_DOCUMENTS_FILE, TraceDocumentStore } from '../../storage/index.js';
 import { type Lang, renderNotFoundPage, renderTracePage } from './trace-page.js';
-import { resolverView } from './trace-view.js';
+import { TraceResolver } from './trace-view.js';
 
 /**
  * Traceability routes (a Fastify plugin of its own): the node as a GS1 Digital Link resolver —
@@ -23,22 +25,61 @@ const errRef = { $ref: 'ApiError#' } as const;
 const errors = { '4xx': errRef, '5xx': errRef } as const;
 const anyObject = { type: 'object', additionalProperties: true } as const;
 const GROUP = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' } as const;
+/**
+ * Where a scan came from, coarsely, as the node's front proxy (or CDN) names it from its own
+ * address lookup — a city, never a position; the client may name one itself with `?place=`.
+ */
+const PLACE_HEADER = 'x-gongzhi-place';
+
 const resolverQuery = {
   type: 'object',
   properties: {
     group: { ...GROUP, description: 'group (default: the node’s first)' },
     lang: { type: 'string', enum: ['zh', 'en'], description: 'page language (default zh)' },
     format: { type: 'string', enum: ['json', 'html'], description: 'override the Accept header' },
+    scan: {
+      type: 'string',
+      enum: ['0', '1'],
+      description:
+        'record this resolution of a serial as a consumer scan (default 1; 0 for a holder’s own check)',
+    },
+    place: {
+      type: 'string',
+      maxLength: 64,
+      description: `coarse place of the scan (city); the front proxy's ${PLACE_HEADER} header wins`,
+    },
   },
   additionalProperties: { type: 'string', maxLength: 256 },
 } as const;
 
-type ResolverQuery = { group?: string; lang?: Lang; format?: 'json' | 'html' };
+type ResolverQuery = {
+  group?: string;
+  lang?: Lang;
+  format?: 'json' | 'html';
+  scan?: '0' | '1';
+  place?: string;
+};
+
+function scanPlace(req: FastifyRequest<{ Querystring: ResolverQuery }>): string | undefined {
+  const h = req.headers[PLACE_HEADER];
+  let raw = typeof h === 'string' ? h : req.query.place;
+  if (typeof h === 'string') {
+    try {
+      raw = decodeURIComponent(h);
+    } catch {
+      raw = undefined;
+    }
+  }
+  const place = raw?.trim();
+  return place !== undefined && SCAN_PLACE.test(place) ? place : undefined;
+}
 
 /** Per node: its document store and one recorder per group (opened on first use). */
 class TraceState {
   private store: TraceDocumentStore | undefined;
   private readonly recorders = new Map<string, TraceRecorder>();
+  private readonly resolvers = new Map<string, TraceResolver>();
+  private readonly scanners = new Map<string, ScanRecorder>();
 
   constructor(private readonly node: GongzhiNode) {}
 
@@ -48,6 +89,26 @@ class TraceState {
       this.store ??= TraceDocumentStore.open(join(this.node.opts.dataDir, TRACE_DOCUMENTS_FILE));
       r = new TraceRecorder(this.node.group(group), this.store);
       this.recorders.set(group, r);
+    }
+    return r;
+  }
+
+  /** The group's resolver (one per group: its memo is of that group's state). */
+  resolver(group: string): TraceResolver {
+    let r = this.resolvers.get(group);
+    if (r === undefined) {
+      r = new TraceResolver();
+      this.resolvers.set(group, r);
+    }
+    return r;
+  }
+
+  /** The group's scan recorder (signs with the node's key). */
+  scans(group: string): ScanRecorder {
+    let r = this.scanners.get(group);
+    if (r === undefined) {
+      r = new ScanRecorder(this.node.group(group), this.node.nodeKey());
+      this.scanners.set(group, r);
     }
     return r;
   }
@@ -62,6 +123,8 @@ class TraceState {
     this.store?.close();
     this.store = undefined;
     this.recorders.clear();
+    this.resolvers.clear();
+    this.scanners.clear();
   }
 }
 
@@ -111,7 +174,13 @@ export function traceRoutes(node: GongzhiNode): FastifyPluginAsync {
           );
         }
         const g = state.defaultGroup(req.query);
-        const view = resolverView(g, state.recorder(g.group), parsed.value, baseUrl(req));
+        const resolved = state.resolver(g.group).view(g, state.recorder(g.group), parsed.value, baseUrl(req));
+        // A consumer resolving a serial is a scan: recorded on the ledger by this node (the
+        // answer shows the count before it). A lot is not a scan of one item.
+        const view =
+          parsed.value.serial === undefined || req.query.scan === '0'
+            ? resolved
+            : { ...resolved, scan: await state.scans(g.group).record(resolved.key, scanPlace(req), req.ip) };
         if (!html) return reply.send(view);
         return reply.type('text/html; charset=utf-8').send(renderTracePage(view, lang, path));
       } catch (e) {

@@ -2,6 +2,7 @@ import { toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import type { StateReader } from '../../state/index.js';
 import { type Item, MAX_CONTAINERS, readItem } from './items.js';
+import { ownPart, receivePart, settleParts, shipPart } from './parts.js';
 import type { Participant } from './registry.js';
 import { cbvStep } from './vocabulary.js';
 
@@ -51,7 +52,12 @@ export const custodianOf = (state: StateReader, item: Item): string => {
 };
 
 function refuse(
-  code: 'TRACE_NOT_CUSTODIAN' | 'TRACE_IN_TRANSIT' | 'TRACE_NOT_SHIPPED' | 'TRACE_IN_CONTAINER',
+  code:
+    | 'TRACE_NOT_CUSTODIAN'
+    | 'TRACE_IN_TRANSIT'
+    | 'TRACE_NOT_SHIPPED'
+    | 'TRACE_IN_CONTAINER'
+    | 'TRACE_NOT_DESTINATION',
   message: string,
   item: Item,
   extra: Record<string, string> = {},
@@ -59,8 +65,12 @@ function refuse(
   throw new GongzhiError(code, message, { key: item.key, ...extra });
 }
 
-/** `p` holds `item` and it is not in transit (TRACE_NOT_CUSTODIAN, TRACE_IN_TRANSIT). */
+/**
+ * `p` holds `item` and it is not in transit (TRACE_NOT_CUSTODIAN, TRACE_IN_TRANSIT) — or, for a
+ * lot, holds a part of it at rest (parts.ts).
+ */
 export function requireCustody(state: StateReader, item: Item, p: Participant): void {
+  if (item.kind === 'lot' && ownPart(item, p) !== undefined) return;
   const h = holderOf(state, item);
   const custodian = h.custodian ?? h.createdBy;
   if (custodian !== p.id) {
@@ -77,9 +87,25 @@ export function requireCustody(state: StateReader, item: Item, p: Participant): 
 }
 
 /**
- * What a custody step does to `item` recorded by `p` in event `hash`: the item as it is to be
- * written, or undefined when it does not change (an observation, a custodian receiving what it
- * holds). Refused with TRACE_NOT_CUSTODIAN, TRACE_IN_TRANSIT, TRACE_NOT_SHIPPED or TRACE_IN_CONTAINER.
+ * A shipment that named its destination party is received only by the participant registered
+ * with that party GLN (TRACE_NOT_DESTINATION): a case diverted to another shop cannot be taken in.
+ */
+export function requireDestination(item: Item, to: string | undefined, p: Participant): void {
+  if (to === undefined || to === `417/${p.gln ?? ''}`) return;
+  refuse('TRACE_NOT_DESTINATION', `${item.key} was shipped to ${to}, not to ${p.id}`, item, {
+    destination: to,
+    participant: p.id,
+    ...(p.gln === undefined ? {} : { gln: p.gln }),
+  });
+}
+
+/**
+ * What a custody step does to `item` recorded by `p` in event `hash` (naming `destination`, a
+ * shipment's destination party, and `grams` of a lot): the item as it is to be written, or
+ * undefined when it does not change (an observation, a custodian receiving what it holds). A lot
+ * shipped in part, and that part received, is a part-lot hand-over (parts.ts). Refused with
+ * TRACE_NOT_CUSTODIAN, TRACE_IN_TRANSIT, TRACE_NOT_SHIPPED, TRACE_IN_CONTAINER,
+ * TRACE_NOT_DESTINATION or (a part larger than held) TRACE_INSUFFICIENT.
  */
 export function custodyStep(
   state: StateReader,
@@ -87,9 +113,12 @@ export function custodyStep(
   p: Participant,
   step: string,
   hash: Uint8Array,
+  destination?: string,
+  grams?: number,
 ): Item | undefined {
   if (OBSERVING_STEPS.includes(step)) return undefined;
-  const moving = step === SHIPPING_STEP || step === VOID_SHIPPING_STEP || RECEIVING_STEPS.includes(step);
+  const receiving = RECEIVING_STEPS.includes(step);
+  const moving = step === SHIPPING_STEP || step === VOID_SHIPPING_STEP || receiving;
   if (moving && packed(item)) {
     refuse(
       'TRACE_IN_CONTAINER',
@@ -97,8 +126,15 @@ export function custodyStep(
       item,
     );
   }
+  const part =
+    step === SHIPPING_STEP
+      ? shipPart(item, p, grams, hash, destination)
+      : receiving || step === VOID_SHIPPING_STEP
+        ? receivePart(item, p, grams, !receiving, (to) => requireDestination(item, to, p))
+        : undefined;
+  if (part !== undefined) return part;
   const { transit: _t, ...rest } = item;
-  if (RECEIVING_STEPS.includes(step)) {
+  if (receiving) {
     const custodian = item.custodian ?? item.createdBy;
     if (item.transit === undefined) {
       if (custodian === p.id) return undefined;
@@ -106,14 +142,20 @@ export function custodyStep(
         custodian,
       });
     }
-    return { ...rest, custodian: p.id };
+    requireDestination(item, item.transit.to, p);
+    return settleParts({ ...rest, custodian: p.id });
   }
   if (step === VOID_SHIPPING_STEP) {
     if (item.transit === undefined || item.transit.from !== p.id) {
       refuse('TRACE_NOT_SHIPPED', `${item.key} is not in transit from ${p.id}`, item);
     }
-    return rest;
+    return settleParts(rest);
   }
   requireCustody(state, item, p);
-  return step === SHIPPING_STEP ? { ...item, transit: { from: p.id, event: hash } } : undefined;
+  return step === SHIPPING_STEP
+    ? {
+        ...item,
+        transit: { from: p.id, event: hash, ...(destination === undefined ? {} : { to: destination }) },
+      }
+    : undefined;
 }

@@ -49,6 +49,10 @@ export const TRACE_ERRORS = defineErrors({
     409,
     'Receiving needs the item shipped by its custodian first (and not received since); voiding needs a shipment of yours.',
   ],
+  TRACE_NOT_DESTINATION: [
+    403,
+    'The shipment names another destination party (its destinationList): only that participant (its registered GLN) receives it; the shipper voids and reships to change it.',
+  ],
   TRACE_IN_CONTAINER: [
     409,
     'The item is packed in a container: ship or receive the container, or unpack the item (AggregationEvent DELETE) first.',

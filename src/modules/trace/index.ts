@@ -10,6 +10,8 @@ export {
   registryKeys,
   type TraceParams,
 } from './registry.js';
+export { resolverReads } from './resolver-reads.js';
+export { SCAN_PLACE } from './scan.js';
 export { recordArgsFromSummary } from './summary-args.js';
 export { traceModule } from './trace-module.js';
 export {

@@ -17,6 +17,8 @@ export const MAX_IDS = 1000;
 /** Most origins (gardens) one item may descend from; most containers it may have been packed in. */
 export const MAX_ORIGINS = 16;
 export const MAX_CONTAINERS = 16;
+/** Most portions a lot is split into at a time (part-lot hand-overs, parts.ts). */
+export const MAX_PARTS = 32;
 /** Most distinct scan places kept per serial (the count goes on). */
 export const MAX_PLACES = 32;
 
@@ -67,6 +69,8 @@ export interface EventRecord {
   readonly disposition?: string;
   readonly location?: string;
   readonly season?: string;
+  /** The destination party (`417/<gln>`) the event named. */
+  readonly destination?: string;
   readonly ids: readonly EventId[];
   /** The recording participant and account, and where it was recorded. */
   readonly recorder: string;
@@ -103,6 +107,7 @@ export const eventCodec: Codec<EventRecord> = defineCodec<EventRecord>(
     'account',
     'height',
     'tx',
+    'destination',
   ]),
   (e) => ({
     hash: e.hash,
@@ -113,6 +118,8 @@ export const eventCodec: Codec<EventRecord> = defineCodec<EventRecord>(
     ...(e.disposition === undefined ? {} : { disposition: e.disposition }),
     ...(e.location === undefined ? {} : { location: e.location }),
     ...(e.season === undefined ? {} : { season: e.season }),
+    // Written only when named: an event without one is stored as before.
+    ...(e.destination === undefined ? {} : { destination: e.destination }),
     ids: e.ids.map(eventIdValue),
     recorder: e.recorder,
     account: e.account,
@@ -128,6 +135,7 @@ export const eventCodec: Codec<EventRecord> = defineCodec<EventRecord>(
     ...(r.has('disposition') ? { disposition: r.str('disposition', 256) } : {}),
     ...(r.has('location') ? { location: r.str('location', 200) } : {}),
     ...(r.has('season') ? { season: r.str('season', 32) } : {}),
+    ...(r.has('destination') ? { destination: r.str('destination', 20) } : {}),
     ids: r.list('ids', MAX_IDS, (v, at) => readEventId(r, v, at)),
     recorder: r.id('recorder'),
     account: r.str('account', 128),
@@ -135,6 +143,20 @@ export const eventCodec: Codec<EventRecord> = defineCodec<EventRecord>(
     tx: r.digest('tx'),
   }),
 );
+
+/** What a shipment in transit records: who shipped, in which event, to which party (`417/<gln>`). */
+export interface Transit {
+  readonly from: string;
+  readonly event: Uint8Array;
+  readonly to?: string;
+}
+
+/** A portion of a lot held apart from its custodian's rest (parts.ts): at rest, or in transit. */
+export interface Part {
+  readonly holder: string;
+  readonly grams: number;
+  readonly transit?: Transit;
+}
 
 /** A lot, a serialised item or a container (SSCC) on the ledger. */
 export interface Item {
@@ -155,10 +177,29 @@ export interface Item {
   readonly sold?: { readonly by: string; readonly event: Uint8Array; readonly eventTime: number };
   /** The participant holding it now, when not its creator (custody.ts). */
   readonly custodian?: string;
-  /** Shipped by its custodian and not yet received: who shipped it, in which event. */
-  readonly transit?: { readonly from: string; readonly event: Uint8Array };
+  /**
+   * Shipped by its custodian and not yet received: who shipped it, in which event, and the
+   * destination party (`417/<gln>`) the shipment named, when it named one.
+   */
+  readonly transit?: Transit;
   /** Taken out of its last container (AggregationEvent DELETE); absent while packed or never packed. */
   readonly unpacked?: boolean;
+  /** Portions of a lot handed over apart from the rest (part-lot shipments); absent when none. */
+  readonly parts?: readonly Part[];
+}
+
+const transitValue = (t: Transit) => ({
+  from: t.from,
+  event: t.event,
+  ...(t.to === undefined ? {} : { to: t.to }),
+});
+
+function readTransit(t: ShapeReader): Transit {
+  return {
+    from: t.id('from'),
+    event: t.digest('event'),
+    ...(t.has('to') ? { to: t.str('to', 20) } : {}),
+  };
 }
 
 export const itemCodec: Codec<Item> = defineCodec<Item>(
@@ -177,6 +218,7 @@ export const itemCodec: Codec<Item> = defineCodec<Item>(
     'custodian',
     'transit',
     'unpacked',
+    'parts',
   ],
   (i) => ({
     key: i.key,
@@ -193,12 +235,21 @@ export const itemCodec: Codec<Item> = defineCodec<Item>(
       : { sold: { by: i.sold.by, event: i.sold.event, eventTime: i.sold.eventTime } }),
     // Written only when they say something: an item never handed over is stored as before.
     ...(i.custodian === undefined || i.custodian === i.createdBy ? {} : { custodian: i.custodian }),
-    ...(i.transit === undefined ? {} : { transit: { from: i.transit.from, event: i.transit.event } }),
+    ...(i.transit === undefined ? {} : { transit: transitValue(i.transit) }),
     ...(i.unpacked === true ? { unpacked: true } : {}),
+    ...(i.parts === undefined || i.parts.length === 0
+      ? {}
+      : {
+          parts: i.parts.map((x) => ({
+            holder: x.holder,
+            grams: x.grams,
+            ...(x.transit === undefined ? {} : { transit: transitValue(x.transit) }),
+          })),
+        }),
   }),
   (r) => {
     const sold = r.has('sold') ? r.nested('sold', ['by', 'event', 'eventTime']) : undefined;
-    const transit = r.has('transit') ? r.nested('transit', ['from', 'event']) : undefined;
+    const transit = r.has('transit') ? r.nested('transit', ['from', 'event', 'to']) : undefined;
     return {
       key: r.str('key', 200),
       kind: r.oneOf('kind', ITEM_KINDS),
@@ -213,10 +264,21 @@ export const itemCodec: Codec<Item> = defineCodec<Item>(
         ? {}
         : { sold: { by: sold.id('by'), event: sold.digest('event'), eventTime: sold.uint('eventTime') } }),
       ...(r.has('custodian') ? { custodian: r.id('custodian') } : {}),
-      ...(transit === undefined
-        ? {}
-        : { transit: { from: transit.id('from'), event: transit.digest('event') } }),
+      ...(transit === undefined ? {} : { transit: readTransit(transit) }),
       ...(r.has('unpacked') && r.bool('unpacked') ? { unpacked: true } : {}),
+      ...(r.has('parts')
+        ? {
+            parts: r.list('parts', MAX_PARTS, (v, at) => {
+              const x = r.sub(v, at, ['holder', 'grams', 'transit']);
+              const t = x.has('transit') ? x.nested('transit', ['from', 'event', 'to']) : undefined;
+              return {
+                holder: x.id('holder'),
+                grams: x.uint('grams'),
+                ...(t === undefined ? {} : { transit: readTransit(t) }),
+              };
+            }),
+          }
+        : {}),
     };
   },
 );

@@ -1,3 +1,4 @@
+import { toHex } from '../../encoding/index.js';
 import { keyOf } from '../../epcis/digital-link.js';
 import { GongzhiError } from '../../errors/index.js';
 import { defineQuery, QueryArgs, S } from '../../execution/index.js';
@@ -67,13 +68,21 @@ function foundItem(state: StateReader, key: string): Item {
   return i;
 }
 
+type ReadEvent = (state: StateReader, hash: Uint8Array) => EventRecord | undefined;
+
 /** Up to `limit` event records of `key`, from `offset`. */
-function eventsOf(state: StateReader, key: string, offset: number, limit: number): EventRecord[] {
+function eventsOf(
+  state: StateReader,
+  key: string,
+  offset: number,
+  limit: number,
+  read: ReadEvent = readEvent,
+): EventRecord[] {
   const total = countOf(state, itemKeys.idEventCount(key));
   const out: EventRecord[] = [];
   for (let i = offset; i < total && out.length < limit; i++) {
     const h = idEventAt(state, key, i);
-    const e = h === undefined ? undefined : readEvent(state, h);
+    const e = h === undefined ? undefined : read(state, h);
     if (e !== undefined) out.push(e);
   }
   return out;
@@ -179,6 +188,13 @@ export const trace = defineQuery({
     const seen = new Set<string>([root]);
     const queue = [root];
     let truncated = false;
+    // Each event is decoded once: a packing event is an event of every tin it made, and of its input.
+    const decoded = new Map<string, EventRecord | undefined>();
+    const read: ReadEvent = (s, h) => {
+      const k = toKey(h);
+      if (!decoded.has(k)) decoded.set(k, readEvent(s, h));
+      return decoded.get(k);
+    };
     while (queue.length > 0) {
       const key = queue.shift() as string;
       const it = readItem(state, key);
@@ -188,8 +204,9 @@ export const trace = defineQuery({
         break;
       }
       items.push(it);
-      for (const e of eventsOf(state, key, 0, TRACE_MAX_EVENTS - events.size)) events.set(toKey(e.hash), e);
-      const made = readEvent(state, it.createdIn);
+      for (const e of eventsOf(state, key, 0, TRACE_MAX_EVENTS - events.size, read))
+        events.set(toKey(e.hash), e);
+      const made = read(state, it.createdIn);
       const next = [
         ...(made?.ids.filter((i) => i.role === 'input').map((i) => i.key) ?? []),
         ...it.containers,
@@ -223,7 +240,7 @@ export const trace = defineQuery({
   },
 });
 
-const toKey = (h: Uint8Array): string => Array.from(h, (b) => b.toString(16).padStart(2, '0')).join('');
+const toKey = toHex;
 
 /** `lots {offset, limit}` → the lots ever created, oldest first (the resolver's links). */
 export const lots = defineQuery({

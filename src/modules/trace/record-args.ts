@@ -29,6 +29,8 @@ export interface RecordArgs {
   readonly disposition?: string;
   readonly location?: string;
   readonly season?: string;
+  /** The destination party's key (`417/<gln>`): a shipment is received only by that party. */
+  readonly destination?: string;
   readonly ids: readonly EventId[];
 }
 
@@ -41,7 +43,21 @@ const ROLES: Readonly<Record<EventType, readonly IdRole[]>> = {
   TransactionEvent: ['epc', 'quantity', 'parent'],
 };
 
-const FIELDS = ['hash', 'type', 'action', 'eventTime', 'bizStep', 'disposition', 'location', 'season', 'ids'];
+const FIELDS = [
+  'hash',
+  'type',
+  'action',
+  'eventTime',
+  'bizStep',
+  'disposition',
+  'location',
+  'season',
+  'destination',
+  'ids',
+];
+
+/** A party key: `417/<GLN-13>`, the check digit verified (TRACE_BAD_GTIN) — how EPCIS names parties. */
+export const PARTY_KEY = /^417\/([0-9]{13})$/;
 
 /**
  * Parse `trace.record` arguments: shapes (EXEC_BAD_ARGS), identifier keys (TRACE_BAD_ID, and
@@ -64,6 +80,16 @@ export function parseRecordArgs(v: CborMap | CborValue | undefined): RecordArgs 
     throw new GongzhiError('TRACE_BAD_ID', 'location must be a GLN key (414/<gln>[/254/<ext>])', {
       field: 'location',
     });
+  }
+  const destination = r.has('destination') ? r.str('destination', 20) : undefined;
+  const party = destination === undefined ? undefined : PARTY_KEY.exec(destination)?.[1];
+  if (destination !== undefined) {
+    if (party === undefined) {
+      throw new GongzhiError('TRACE_BAD_ID', 'destination must be a party key (417/<gln>)', {
+        field: 'destination',
+      });
+    }
+    parseIdKey(`414/${party}`, 'destination');
   }
   const ids = r.list('ids', MAX_IDS, (x, at) => readEventId(r, x, at));
   const seen = new Set<string>();
@@ -88,6 +114,7 @@ export function parseRecordArgs(v: CborMap | CborValue | undefined): RecordArgs 
     ...(r.has('season')
       ? { season: r.match('season', /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/, 'a season label') }
       : {}),
+    ...(destination === undefined ? {} : { destination }),
     ids,
   };
 }
@@ -104,6 +131,12 @@ export const recordArgsSchema = S.Object(
     location: S.Optional(S.String({ maxLength: 200, description: 'GLN key 414/<gln>[/254/<ext>]' })),
     season: S.Optional(
       S.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$', description: 'harvest season' }),
+    ),
+    destination: S.Optional(
+      S.String({
+        pattern: '^417/[0-9]{13}$',
+        description: 'destination party (PGLN key 417/<gln>): only that participant receives the shipment',
+      }),
     ),
     ids: S.Array(
       S.Object(

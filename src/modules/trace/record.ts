@@ -34,6 +34,7 @@ export const record = defineMethod<RecordArgs, RecordPlan>({
       ...(a.disposition === undefined ? {} : { disposition: a.disposition }),
       ...(a.location === undefined ? {} : { location: a.location }),
       ...(a.season === undefined ? {} : { season: a.season }),
+      ...(a.destination === undefined ? {} : { destination: a.destination }),
       ids: a.ids,
       recorder: plan.recorder.id,
       account: ctx.sender,

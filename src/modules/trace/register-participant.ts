@@ -1,6 +1,6 @@
 import { GongzhiError } from '../../errors/index.js';
 import { defineMethod, readArgs, S } from '../../execution/index.js';
-import { ADDRESS, readBizSteps, schemas } from './args.js';
+import { ADDRESS, readBizSteps, readGln, schemas } from './args.js';
 import {
   addToList,
   LIMITS,
@@ -40,11 +40,17 @@ export const registerParticipant = defineMethod<Participant, Prepared>({
         }),
       ),
       publish: S.Optional(S.Boolean({ description: 'show the name on consumer pages (default false)' })),
+      gln: S.Optional(
+        S.String({
+          pattern: '^[0-9]{13}$',
+          description: 'party GLN-13: shipments naming 417/<gln> as destination are received only by it',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),
   parse: (v) => {
-    const r = readArgs(v, ['id', 'name', 'kind', 'accounts', 'bizSteps', 'publish']);
+    const r = readArgs(v, ['id', 'name', 'kind', 'accounts', 'bizSteps', 'publish', 'gln']);
     const kind = r.oneOf('kind', PARTICIPANT_KINDS);
     const accounts = r.strs('accounts', LIMITS.accounts, 128, true);
     if (accounts.length === 0) r.fail('accounts', 'at least one account');
@@ -57,6 +63,7 @@ export const registerParticipant = defineMethod<Participant, Prepared>({
       accounts,
       bizSteps: r.has('bizSteps') ? readBizSteps(r, 'bizSteps', LIMITS.bizSteps) : defaultBizSteps(kind),
       publish: r.optBool('publish', false),
+      ...(r.has('gln') ? { gln: readGln(r, 'gln') } : {}),
     };
   },
   check: ({ state }, p) => {

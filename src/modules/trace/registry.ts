@@ -70,11 +70,16 @@ export interface Participant {
   readonly bizSteps: readonly string[];
   /** Whether the consumer page may show the name (otherwise only the role). */
   readonly publish: boolean;
+  /**
+   * The party's GLN-13, as events name it in their source and destination lists (PGLN,
+   * `417/<gln>`): a shipment to this party is received only by it.
+   */
+  readonly gln?: string;
 }
 
 export const participantCodec: Codec<Participant> = defineCodec<Participant>(
   'trace participant',
-  ['id', 'name', 'kind', 'accounts', 'bizSteps', 'publish'],
+  ['id', 'name', 'kind', 'accounts', 'bizSteps', 'publish', 'gln'],
   (p) => ({
     id: p.id,
     name: p.name,
@@ -82,6 +87,8 @@ export const participantCodec: Codec<Participant> = defineCodec<Participant>(
     accounts: [...p.accounts],
     bizSteps: [...p.bizSteps],
     publish: p.publish,
+    // Written only when given: a participant registered without one is stored as before.
+    ...(p.gln === undefined ? {} : { gln: p.gln }),
   }),
   (r) => ({
     id: r.id('id'),
@@ -90,6 +97,7 @@ export const participantCodec: Codec<Participant> = defineCodec<Participant>(
     accounts: r.strs('accounts', LIMITS.accounts, 128, true),
     bizSteps: r.strs('bizSteps', LIMITS.bizSteps, 256, true),
     publish: r.bool('publish'),
+    ...(r.has('gln') ? { gln: r.match('gln', /^[0-9]{13}$/, 'a GLN-13') } : {}),
   }),
 );
 

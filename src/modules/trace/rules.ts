@@ -3,9 +3,10 @@ import { parseKey } from '../../epcis/digital-link.js';
 import { type ErrorCode, type ErrorDetails, GongzhiError } from '../../errors/index.js';
 import type { StateReader } from '../../state/index.js';
 import { type AssociationPlan, planAssociation } from './association.js';
-import { custodianOf, custodyStep, requireCustody } from './custody.js';
+import { custodianOf, custodyStep, holderOf, requireCustody } from './custody.js';
 import type { EventId, Item } from './items.js';
 import { MAX_CONTAINERS, MAX_ORIGINS, readEvent, readItem } from './items.js';
+import { consumePart } from './parts.js';
 import { MAX_GRAMS, type RecordArgs } from './record-args.js';
 import {
   capacityOf,
@@ -262,7 +263,10 @@ function planTransform(state: StateReader, a: RecordArgs, p: Participant): Recor
       });
     }
     inTotal += g;
-    return { ...item, used: item.used + g };
+    // A lot's input comes from what the recorder holds of it: its part, or the rest (parts.ts).
+    const holder = holderOf(state, item);
+    const holdsRest = (holder.custodian ?? holder.createdBy) === p.id && holder.transit === undefined;
+    return item.kind === 'lot' ? consumePart(item, p, g, holdsRest) : { ...item, used: item.used + g };
   });
   const origins = union(consumed.map((i) => i.origins));
   const seasons = new Set(consumed.map((i) => i.season));
@@ -377,7 +381,7 @@ function planObserve(state: StateReader, a: RecordArgs, p: Participant): RecordP
   const items: Item[] = [];
   for (const id of a.ids) {
     const found = existing(state, id.key);
-    const moved = custodyStep(state, found, p, a.bizStep, a.hash);
+    const moved = custodyStep(state, found, p, a.bizStep, a.hash, a.destination, id.grams);
     const item = moved ?? found;
     if (!selling || item.kind !== 'serial') {
       if (moved !== undefined) items.push(moved);

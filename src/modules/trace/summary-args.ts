@@ -15,6 +15,7 @@ export function recordArgsFromSummary(s: EventSummary, digest: Uint8Array): Cbor
     ...(s.disposition === undefined ? {} : { disposition: s.disposition }),
     ...(s.location === undefined ? {} : { location: s.location }),
     ...(s.season === undefined ? {} : { season: s.season }),
+    ...(s.destination === undefined ? {} : { destination: s.destination }),
     ids: s.ids.map((i) => ({
       role: i.role,
       key: i.key,

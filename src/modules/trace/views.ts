@@ -1,6 +1,7 @@
 import { toHex } from '../../encoding/index.js';
 import { S } from '../../execution/index.js';
-import type { EventRecord, Item, Scans } from './items.js';
+import type { EventRecord, Item, Scans, Transit } from './items.js';
+import { restGrams } from './parts.js';
 import { capacityOf, type Garden, type Harvest, type Participant, type Product } from './registry.js';
 
 /** JSON views of the module's records (bytes as hex) and their schemas, for the queries. */
@@ -23,6 +24,7 @@ export const eventSchema = S.Object(
     disposition: S.Optional(S.String()),
     location: S.Optional(S.String()),
     season: S.Optional(S.String()),
+    destination: S.Optional(S.String({ description: 'destination party 417/<gln>' })),
     ids: S.Array(eventIdSchema),
     recorder: S.String(),
     account: S.String(),
@@ -43,6 +45,7 @@ export function eventJson(e: EventRecord) {
     ...(e.disposition === undefined ? {} : { disposition: e.disposition }),
     ...(e.location === undefined ? {} : { location: e.location }),
     ...(e.season === undefined ? {} : { season: e.season }),
+    ...(e.destination === undefined ? {} : { destination: e.destination }),
     ids: e.ids.map((i) => ({ ...i })),
     recorder: e.recorder,
     account: e.account,
@@ -65,10 +68,27 @@ export const itemSchema = S.Object({
   sold: S.Optional(S.Object({ by: S.String(), event: S.Hex(32), eventTime: S.Integer() })),
   custodian: S.String({ description: 'participant holding it (a packed item: see its container)' }),
   packed: S.Boolean({ description: 'inside its last container' }),
-  transit: S.Optional(S.Object({ from: S.String(), event: S.Hex(32) })),
+  transit: S.Optional(S.Object({ from: S.String(), event: S.Hex(32), to: S.Optional(S.String()) })),
+  parts: S.Optional(
+    S.Array(
+      S.Object({
+        holder: S.String(),
+        grams: S.Integer(),
+        transit: S.Optional(S.Object({ from: S.String(), event: S.Hex(32), to: S.Optional(S.String()) })),
+      }),
+      { description: 'portions of a lot held apart from the custodian’s rest (part-lot hand-overs)' },
+    ),
+  ),
+  restGrams: S.Optional(S.Integer({ description: 'grams the custodian holds when parts are held apart' })),
 });
 
 /** `holder`: the participant holding it now (for a packed item, its container's custodian). */
+const transitJson = (t: Transit) => ({
+  from: t.from,
+  event: toHex(t.event),
+  ...(t.to === undefined ? {} : { to: t.to }),
+});
+
 export function itemJson(i: Item, holder: string = i.custodian ?? i.createdBy) {
   return {
     key: i.key,
@@ -86,7 +106,17 @@ export function itemJson(i: Item, holder: string = i.custodian ?? i.createdBy) {
       : { sold: { by: i.sold.by, event: toHex(i.sold.event), eventTime: i.sold.eventTime } }),
     custodian: holder,
     packed: i.containers.length > 0 && i.unpacked !== true,
-    ...(i.transit === undefined ? {} : { transit: { from: i.transit.from, event: toHex(i.transit.event) } }),
+    ...(i.transit === undefined ? {} : { transit: transitJson(i.transit) }),
+    ...(i.parts === undefined
+      ? {}
+      : {
+          parts: i.parts.map((x) => ({
+            holder: x.holder,
+            grams: x.grams,
+            ...(x.transit === undefined ? {} : { transit: transitJson(x.transit) }),
+          })),
+          restGrams: restGrams(i),
+        }),
   };
 }
 
@@ -116,6 +146,7 @@ export const participantSchema = S.Object({
   accounts: S.Array(S.String()),
   bizSteps: S.Array(S.String()),
   publish: S.Boolean(),
+  gln: S.Optional(S.String({ description: 'the party GLN (PGLN 417/<gln>) shipments name' })),
 });
 
 export const participantJson = (p: Participant) => ({

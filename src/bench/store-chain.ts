@@ -1,0 +1,133 @@
+import type { CryptoSuite, KeyPair } from '../crypto/index.js';
+import { decodeCanonical } from '../encoding/index.js';
+import {
+  type Authorizer,
+  BlockExecutor,
+  type BlockResult,
+  type CandidateTx,
+  type LedgerModule,
+  ModuleRegistry,
+  QueryArgs,
+} from '../execution/index.js';
+import {
+  type BlockHeader,
+  type CborMap,
+  DEFAULT_PARAMS,
+  encodeTx,
+  merkleRoot,
+  txHash,
+  ZERO_HASH,
+} from '../ledger/index.js';
+import type { StateReader } from '../state/index.js';
+import { GroupStore } from '../storage/index.js';
+
+const PERMISSIVE: Authorizer = { authorize: () => undefined };
+
+/**
+ * A one-group chain on a node's own storage (GroupStore: SQLite, WAL) driven by the real block
+ * executor, without an orderer or signatures: for growth benchmarks that must read state the way
+ * a node does — from SQLite, not from a JavaScript map whose size the garbage collector walks.
+ */
+export class StoreChain {
+  readonly store: GroupStore;
+  private readonly registry: ModuleRegistry;
+  private readonly executor: BlockExecutor;
+  private nonce = 0;
+  head: BlockHeader;
+
+  constructor(
+    readonly suite: CryptoSuite,
+    modules: readonly LedgerModule[],
+    o: { readonly path: string; readonly timestamp: number; readonly chain: string },
+  ) {
+    this.store = new GroupStore(o.path, { check: false });
+    this.registry = new ModuleRegistry(modules);
+    const params = { ...DEFAULT_PARAMS, maxBlockTxs: 100_000, maxValidityWindow: 1_000_000 };
+    this.executor = new BlockExecutor({
+      suite,
+      registry: this.registry,
+      authorizer: PERMISSIVE,
+      params: () => params,
+    });
+    this.head = {
+      chain: o.chain,
+      group: 'main',
+      height: 0,
+      parent: ZERO_HASH,
+      timestamp: o.timestamp,
+      txCount: 0,
+      txRoot: merkleRoot(suite.hash, []),
+      receiptRoot: merkleRoot(suite.hash, []),
+      stateRoot: ZERO_HASH,
+      order: {},
+    };
+  }
+
+  get group(): string {
+    return this.head.group;
+  }
+
+  /** A pre-verified (unsigned) transaction from `key` calling `module.method`. */
+  tx(key: KeyPair, module: string, method: string, args: CborMap): CandidateTx {
+    this.nonce += 1;
+    const body = {
+      chain: this.head.chain,
+      group: this.head.group,
+      sender: key.publicKey,
+      nonce: `s${this.nonce}`,
+      validUntil: this.head.height + 500_000,
+      module,
+      method,
+      args,
+    };
+    const tx = { body, sig: new Uint8Array(64) };
+    return {
+      tx,
+      hash: txHash(this.suite, body),
+      bytes: encodeTx(tx),
+      sender: this.suite.address(key.publicKey),
+      verified: true,
+    };
+  }
+
+  /** Execute one block and commit it to the store. */
+  run(txs: readonly CandidateTx[]): BlockResult {
+    const res = this.executor.execute(
+      { parent: this.head, timestamp: this.head.timestamp + 1000, order: {}, txs },
+      this.store,
+      this.store,
+    );
+    this.store.commitBlock(res, []);
+    this.head = res.header;
+    return res;
+  }
+
+  /** Committed state, read as GroupLedger reads it (a point read and a decode per key). */
+  stateReader(): StateReader {
+    const store = this.store;
+    return {
+      getRaw: (k) => store.getRaw(k),
+      get: (k) => {
+        const raw = store.getRaw(k);
+        return raw === undefined ? undefined : decodeCanonical(raw);
+      },
+    };
+  }
+
+  get latest(): { readonly height: number } {
+    return this.head;
+  }
+
+  query(module: string, name: string, args: Readonly<Record<string, unknown>> = {}): unknown {
+    return this.registry
+      .query(module, name)
+      .run(
+        { state: this.stateReader(), suite: this.suite, group: this.group, height: this.head.height },
+        new QueryArgs(args),
+      );
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
