@@ -28,7 +28,7 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { Transform } from 'node:stream';
-import type { CryptoSuite, KeyPair } from '../crypto/index.js';
+import { type CryptoSuite, createSm4Ctr, type KeyPair } from '../crypto/index.js';
 import { sm2Exchange } from '../crypto/sm2-exchange.js';
 import { encodeCanonical } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
@@ -177,20 +177,25 @@ export function sealStream(
   observe: (chunk: Buffer) => void,
   check: () => Error | undefined,
 ): Transform {
-  const gcm = cipher === 'x25519-hkdf-aes-256-gcm';
-  const g = gcm ? createCipheriv('aes-256-gcm', key, iv.subarray(0, 12)) : undefined;
+  const g =
+    cipher === 'x25519-hkdf-aes-256-gcm' ? createCipheriv('aes-256-gcm', key, iv.subarray(0, 12)) : undefined;
   g?.setAAD(aad);
-  const c = g ?? createCipheriv('sm4-ctr', key, iv);
+  let encrypt: (chunk: Buffer) => Buffer;
+  if (g === undefined) {
+    // The read stream's chunk is ours and already hashed (observe): SM4-CTR encrypts it in place.
+    const sm4 = createSm4Ctr(key, iv);
+    encrypt = (chunk) => sm4.update(chunk, true);
+  } else encrypt = (chunk) => g.update(chunk);
   return new Transform({
     transform(chunk: Buffer, _e, cb) {
       observe(chunk);
-      cb(null, c.update(chunk));
+      cb(null, encrypt(chunk));
     },
     flush(cb) {
-      const last = c.final();
+      const last = g?.final();
       const err = check();
       if (err !== undefined) return cb(err);
-      cb(null, g === undefined ? last : Buffer.concat([last, g.getAuthTag()]));
+      cb(null, g === undefined || last === undefined ? undefined : Buffer.concat([last, g.getAuthTag()]));
     },
   });
 }
@@ -202,27 +207,30 @@ export function openStream(
   iv: Buffer,
   aad: Uint8Array,
 ): { update(chunk: Buffer): Buffer; final(): Buffer } {
-  const gcm = cipher === 'x25519-hkdf-aes-256-gcm';
-  const g = gcm ? createDecipheriv('aes-256-gcm', key, iv.subarray(0, 12)) : undefined;
-  g?.setAAD(aad);
-  const d = g ?? createDecipheriv('sm4-ctr', key, iv);
+  const g =
+    cipher === 'x25519-hkdf-aes-256-gcm'
+      ? createDecipheriv('aes-256-gcm', key, iv.subarray(0, 12))
+      : undefined;
+  if (g === undefined) {
+    // SM4-CTR has no tag to hold back; the socket's chunk is ours, decrypted in place.
+    const sm4 = createSm4Ctr(key, iv);
+    return { update: (chunk) => sm4.update(chunk, true), final: () => Buffer.alloc(0) };
+  }
+  g.setAAD(aad);
   const tagLen = tagLength(cipher);
   let tail = Buffer.alloc(0);
   return {
     update(chunk) {
-      if (tagLen === 0) return d.update(chunk);
       // Keep the last tagLen bytes seen: they may be the tag.
       const all = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
       const cut = Math.max(0, all.length - tagLen);
       tail = Buffer.from(all.subarray(cut));
-      return cut === 0 ? Buffer.alloc(0) : d.update(all.subarray(0, cut));
+      return cut === 0 ? Buffer.alloc(0) : g.update(all.subarray(0, cut));
     },
     final() {
-      if (g !== undefined) {
-        if (tail.length !== tagLen) throw new Error('truncated');
-        g.setAuthTag(tail);
-      }
-      return d.final();
+      if (tail.length !== tagLen) throw new Error('truncated');
+      g.setAuthTag(tail);
+      return g.final();
     },
   };
 }
