@@ -204,7 +204,7 @@ export async function fetchDelivery(o: {
 async function receive(
   res: IncomingMessage,
   d: DeliveryJson,
-  opener: { update(chunk: Buffer): Buffer; final(): Buffer },
+  opener: { update(chunk: Buffer): Buffer[]; final(): Buffer },
   suite: CryptoSuite,
 ): Promise<Uint8Array> {
   const h = createHash(suite.hashName);
@@ -218,7 +218,7 @@ async function receive(
     n += p.length;
   };
   try {
-    for await (const chunk of res) take(opener.update(chunk as Buffer));
+    for await (const chunk of res) for (const p of opener.update(chunk as Buffer)) take(p);
   } catch (e) {
     throw new GongzhiError('DATASHARE_UNAVAILABLE', `the delivery was cut off: ${String(e)}`, {
       delivery: d.id,

@@ -209,13 +209,16 @@ export function sealStream(
   });
 }
 
-/** A decipher that takes ciphertext ‖ tag as it arrives and holds back the tag's bytes. */
+/**
+ * A decipher that takes ciphertext ‖ tag as it arrives and holds back the tag's bytes. `update`
+ * answers the plaintext in pieces (no concatenation of each network chunk with the held bytes).
+ */
 export function openStream(
   cipher: DeliveryCipher,
   key: Buffer,
   iv: Buffer,
   aad: Uint8Array,
-): { update(chunk: Buffer): Buffer; final(): Buffer } {
+): { update(chunk: Buffer): Buffer[]; final(): Buffer } {
   const g =
     cipher === 'x25519-hkdf-aes-256-gcm'
       ? createDecipheriv('aes-256-gcm', key, iv.subarray(0, 12))
@@ -223,18 +226,25 @@ export function openStream(
   if (g === undefined) {
     // SM4-CTR has no tag to hold back; the socket's chunk is ours, decrypted in place.
     const sm4 = createSm4Ctr(key, iv);
-    return { update: (chunk) => sm4.update(chunk, true), final: () => Buffer.alloc(0) };
+    return { update: (chunk) => [sm4.update(chunk, true)], final: () => Buffer.alloc(0) };
   }
   g.setAAD(aad);
   const tagLen = tagLength(cipher);
   let tail = Buffer.alloc(0);
   return {
     update(chunk) {
-      // Keep the last tagLen bytes seen: they may be the tag.
-      const all = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
+      // The last tagLen bytes seen may be the tag: decrypt the held bytes and all but the
+      // chunk's last tagLen bytes, and hold those.
+      if (chunk.length >= tagLen) {
+        const out = tail.length === 0 ? [] : [g.update(tail)];
+        out.push(g.update(chunk.subarray(0, chunk.length - tagLen)));
+        tail = Buffer.from(chunk.subarray(chunk.length - tagLen));
+        return out;
+      }
+      const all = Buffer.concat([tail, chunk]);
       const cut = Math.max(0, all.length - tagLen);
       tail = Buffer.from(all.subarray(cut));
-      return cut === 0 ? Buffer.alloc(0) : g.update(all.subarray(0, cut));
+      return cut === 0 ? [] : [g.update(all.subarray(0, cut))];
     },
     final() {
       if (tail.length !== tagLen) throw new Error('truncated');

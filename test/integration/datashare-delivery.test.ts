@@ -223,7 +223,7 @@ describe('datashare delivery on SM2 chains: both key confirmations (S_B, then S_
         new Uint8Array(0),
       );
       expect(
-        Buffer.concat([opened.update(Buffer.concat(sent)), opened.final()]).equals(Buffer.from(data)),
+        Buffer.concat([...opened.update(Buffer.concat(sent)), opened.final()]).equals(Buffer.from(data)),
       ).toBe(true);
       await expect(fetchWith(agreeAndConfirm())).rejects.toMatchObject({ code: 'DATASHARE_SERVED' });
     } finally {
