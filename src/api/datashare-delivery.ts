@@ -7,13 +7,13 @@
  * the ledger's record. The key agreement and ciphers (SM2 key exchange + SM4 on SM2 chains,
  * X25519 + AES-256-GCM otherwise) are in ./datashare-seal.ts. Each key is used once.
  */
+import { createHash } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { CryptoSuite, KeyPair } from '../crypto/index.js';
 import { fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { DeliveryJson } from '../modules/datashare/index.js';
-import { deliveryHasher } from './datashare-hasher.js';
 import { cipherFor, type DeliveryCipher, granteeStart, openStream } from './datashare-seal.js';
 import {
   type AgreeAnswer,
@@ -207,20 +207,19 @@ async function receive(
   opener: { update(chunk: Buffer): Buffer[]; final(): Buffer },
   suite: CryptoSuite,
 ): Promise<Uint8Array> {
-  const h = deliveryHasher(suite.hashName, d.size);
+  const h = createHash(suite.hashName);
   // The size is on the ledger: the plaintext goes straight into one buffer (no second copy).
   const out = Buffer.allocUnsafe(d.size);
   let n = 0;
   const take = (p: Buffer) => {
     if (n + p.length > out.length) throw new Error('longer than the catalogue size');
+    h.update(p);
     p.copy(out, n);
-    h.update(out.subarray(n, n + p.length));
     n += p.length;
   };
   try {
     for await (const chunk of res) for (const p of opener.update(chunk as Buffer)) take(p);
   } catch (e) {
-    h.abort();
     throw new GongzhiError('DATASHARE_UNAVAILABLE', `the delivery was cut off: ${String(e)}`, {
       delivery: d.id,
     });
@@ -228,7 +227,6 @@ async function receive(
   try {
     take(opener.final());
   } catch {
-    h.abort();
     throw new GongzhiError(
       'DATASHARE_DIGEST_MISMATCH',
       'the delivery does not decrypt: it was altered in transit',
@@ -237,7 +235,7 @@ async function receive(
       },
     );
   }
-  if (n !== d.size || (await h.digest(out.subarray(0, n))) !== d.digest) {
+  if (n !== d.size || h.digest('hex') !== d.digest) {
     throw new GongzhiError('DATASHARE_DIGEST_MISMATCH', 'the bytes received are not the catalogue version', {
       delivery: d.id,
       expected: d.digest,
