@@ -24,7 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* GFNI intrinsics need GCC 9 / clang 7 or later; an older compiler builds the rest of the addon
+   and this file only answers "unavailable" (so the SM2 verifier is not lost with it). */
+#if defined(__x86_64__) && ((defined(__clang__) && __clang_major__ >= 7) || \
+                            (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 9))
 #define GZ_SM4_X86 1
 #include <cpuid.h>
 #include <immintrin.h>
@@ -236,7 +239,7 @@ static const char *why_not(void) {
   }
   return reason;
 #else
-  return "needs x86-64 with AVX2 and GFNI";
+  return "needs x86-64 with AVX2 and GFNI, built by GCC 9 / clang 7 or later";
 #endif
 }
 
