@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Builds the optional native SM2 verifier (native/sm2) at `npm install` / `npm ci` time.
+ * Builds the optional native SM2 verifier (native/sm2) at `npm install` / `npm ci` time, and with it
+ * the SM4-CTR of datashare deliveries (native/sm2/sm4_ctr.c, used only on CPUs with GFNI).
  *
  * It never fails the install: every problem (no headers, no compiler, no node-gyp, a build error,
  * an addon that does not load) prints one line and exits 0, and the node then verifies SM2 with

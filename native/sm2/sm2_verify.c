@@ -24,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* native/sm2/sm4_ctr.c: SM4-CTR with AVX2 + GFNI, for datashare deliveries. */
+int gz_sm4_register(napi_env env, napi_value exports);
+
 typedef struct {
   EC_GROUP *group;
   /* [0]G = O: passed as an extra term so OpenSSL takes its wNAF path (which uses the fixed-base
@@ -275,5 +278,6 @@ NAPI_MODULE_INIT() {
   if (napi_set_named_property(env, exports, "prepare", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "release", NAPI_AUTO_LENGTH, js_release, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "release", fn) != napi_ok) return NULL;
+  if (!gz_sm4_register(env, exports)) return NULL;
   return exports;
 }

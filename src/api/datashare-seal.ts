@@ -2,12 +2,13 @@
  * The key agreement and the stream ciphers of a datashare delivery (issue 11 X, item 3), on the
  * chain's suite, authenticated both ways:
  *
- * - SM2 chains: the SM2 key exchange of GB/T 32918.3 (src/crypto/sm2-exchange.ts). The grantee is
- *   the initiator A with its account key, the owner's node the responder B with its node key; each
- *   adds a fresh ephemeral key. B answers with R_B and the confirmation S_B, which only the holder of
- *   the node's secret key can compute, so the grantee knows which node served it; only the holder of
- *   the account's secret key can compute the key, so only the grantee can read what is sent.
- *   Cipher SM4-CTR.
+ * - SM2 chains: the SM2 key exchange of GB/T 32918.3 (src/crypto/sm2-exchange.ts) with both
+ *   optional confirmations. The grantee is the initiator A with its account key, the owner's node
+ *   the responder B with its node key; each adds a fresh ephemeral key. B answers R_A with R_B and
+ *   S_B, which only the holder of the node's secret key can compute, so the grantee knows which
+ *   node serves it; A checks S_B and sends S_A, which only the holder of the account's secret key
+ *   (and of r_A) can compute, and B serves nothing — and uses nothing up — until S_A checks, so a
+ *   replayed signed request cannot spend a delivery. Cipher SM4-CTR (src/crypto/sm4-ctr.ts).
  * - Other suites: fresh X25519 keys on both sides, HKDF-SHA-256, AES-256-GCM; the owner's node
  *   signs the transcript (both ephemeral keys and the delivery) with its node key.
  *
@@ -28,7 +29,7 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { Transform } from 'node:stream';
-import type { CryptoSuite, KeyPair } from '../crypto/index.js';
+import { type CryptoSuite, createSm4Ctr, type KeyPair } from '../crypto/index.js';
 import { sm2Exchange } from '../crypto/sm2-exchange.js';
 import { encodeCanonical } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
@@ -83,6 +84,8 @@ export interface OwnerHalf {
   readonly point: Uint8Array;
   readonly confirm: Uint8Array;
   readonly key: Buffer;
+  /** SM2 key exchange: the S_A the grantee must send back before anything is served. */
+  readonly expect?: Uint8Array;
 }
 
 /** The owner node's side of the agreement, given the grantee's account key and ephemeral key. */
@@ -110,7 +113,7 @@ export function ownerAgree(o: {
         { cause: e },
       );
     }
-    return { point: eph.point, confirm: r.confirmB, key: Buffer.from(r.key) };
+    return { point: eph.point, confirm: r.confirmB, key: Buffer.from(r.key), expect: r.confirmA };
   }
   const mine = generateKeyPairSync('x25519');
   const point = rawPublic(mine.publicKey);
@@ -122,8 +125,14 @@ export function ownerAgree(o: {
 /** The grantee's side: a fresh ephemeral key for the request, then the key from the owner's answer. */
 export interface GranteeHalf {
   readonly point: Uint8Array;
-  /** Check the owner node's confirmation for `nodePublicKey` and derive the key (DATASHARE_UNAUTHENTICATED). */
-  finish(answer: { nodePublicKey: Uint8Array; point: Uint8Array; confirm: Uint8Array }): Buffer;
+  /**
+   * Check the owner node's confirmation for `nodePublicKey` and derive the key
+   * (DATASHARE_UNAUTHENTICATED); on SM2 chains also S_A, the grantee's confirmation to send back.
+   */
+  finish(answer: { nodePublicKey: Uint8Array; point: Uint8Array; confirm: Uint8Array }): {
+    readonly key: Buffer;
+    readonly confirm?: Uint8Array;
+  };
 }
 
 export function granteeStart(suite: CryptoSuite, account: KeyPair, context: SealContext): GranteeHalf {
@@ -145,7 +154,7 @@ export function granteeStart(suite: CryptoSuite, account: KeyPair, context: Seal
         if (a.confirm.length !== 32 || !timingSafeEqual(Buffer.from(r.confirmB), Buffer.from(a.confirm))) {
           throw badAgreement('the owner node’s key confirmation S_B does not match its node key');
         }
-        return Buffer.from(r.key);
+        return { key: Buffer.from(r.key), confirm: r.confirmA };
       },
     };
   }
@@ -163,7 +172,7 @@ export function granteeStart(suite: CryptoSuite, account: KeyPair, context: Seal
       } catch (e) {
         throw badAgreement('the owner node sent an invalid X25519 key', e);
       }
-      return hkdfKey(shared, context);
+      return { key: hkdfKey(shared, context) };
     },
   };
 }
@@ -177,52 +186,75 @@ export function sealStream(
   observe: (chunk: Buffer) => void,
   check: () => Error | undefined,
 ): Transform {
-  const gcm = cipher === 'x25519-hkdf-aes-256-gcm';
-  const g = gcm ? createCipheriv('aes-256-gcm', key, iv.subarray(0, 12)) : undefined;
+  const g =
+    cipher === 'x25519-hkdf-aes-256-gcm' ? createCipheriv('aes-256-gcm', key, iv.subarray(0, 12)) : undefined;
   g?.setAAD(aad);
-  const c = g ?? createCipheriv('sm4-ctr', key, iv);
+  let encrypt: (chunk: Buffer) => Buffer;
+  if (g === undefined) {
+    // The read stream's chunk is ours and already hashed (observe): SM4-CTR encrypts it in place.
+    const sm4 = createSm4Ctr(key, iv);
+    encrypt = (chunk) => sm4.update(chunk, true);
+  } else encrypt = (chunk) => g.update(chunk);
   return new Transform({
     transform(chunk: Buffer, _e, cb) {
       observe(chunk);
-      cb(null, c.update(chunk));
+      cb(null, encrypt(chunk));
     },
     flush(cb) {
-      const last = c.final();
+      const last = g?.final();
       const err = check();
       if (err !== undefined) return cb(err);
-      cb(null, g === undefined ? last : Buffer.concat([last, g.getAuthTag()]));
+      cb(null, g === undefined || last === undefined ? undefined : Buffer.concat([last, g.getAuthTag()]));
     },
   });
 }
 
-/** A decipher that takes ciphertext ‖ tag as it arrives and holds back the tag's bytes. */
+/**
+ * A decipher that takes ciphertext ‖ tag as it arrives and holds back the tag's bytes. `update`
+ * answers the plaintext in pieces (no concatenation of each network chunk with the held bytes).
+ */
 export function openStream(
   cipher: DeliveryCipher,
   key: Buffer,
   iv: Buffer,
   aad: Uint8Array,
-): { update(chunk: Buffer): Buffer; final(): Buffer } {
-  const gcm = cipher === 'x25519-hkdf-aes-256-gcm';
-  const g = gcm ? createDecipheriv('aes-256-gcm', key, iv.subarray(0, 12)) : undefined;
-  g?.setAAD(aad);
-  const d = g ?? createDecipheriv('sm4-ctr', key, iv);
+): { update(chunk: Buffer): Buffer[]; final(): Buffer } {
+  const g =
+    cipher === 'x25519-hkdf-aes-256-gcm'
+      ? createDecipheriv('aes-256-gcm', key, iv.subarray(0, 12))
+      : undefined;
+  if (g === undefined) {
+    // SM4-CTR has no tag to hold back; the socket's chunk is ours, decrypted in place.
+    const sm4 = createSm4Ctr(key, iv);
+    return { update: (chunk) => [sm4.update(chunk, true)], final: () => Buffer.alloc(0) };
+  }
+  g.setAAD(aad);
   const tagLen = tagLength(cipher);
   let tail = Buffer.alloc(0);
   return {
     update(chunk) {
-      if (tagLen === 0) return d.update(chunk);
-      // Keep the last tagLen bytes seen: they may be the tag.
-      const all = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
+      // The last tagLen bytes seen may be the tag: decrypt the held bytes and all but the
+      // chunk's last tagLen bytes, and hold those.
+      if (chunk.length >= tagLen) {
+        const out = tail.length === 0 ? [] : [g.update(tail)];
+        out.push(g.update(chunk.subarray(0, chunk.length - tagLen)));
+        tail = Buffer.from(chunk.subarray(chunk.length - tagLen));
+        return out;
+      }
+      const all = Buffer.concat([tail, chunk]);
       const cut = Math.max(0, all.length - tagLen);
       tail = Buffer.from(all.subarray(cut));
-      return cut === 0 ? Buffer.alloc(0) : d.update(all.subarray(0, cut));
+      return cut === 0 ? [] : [g.update(all.subarray(0, cut))];
     },
     final() {
-      if (g !== undefined) {
-        if (tail.length !== tagLen) throw new Error('truncated');
-        g.setAuthTag(tail);
-      }
-      return d.final();
+      if (tail.length !== tagLen) throw new Error('truncated');
+      g.setAuthTag(tail);
+      return g.final();
     },
   };
+}
+
+/** The owner's check of the grantee's S_A (constant time; false for a wrong length). */
+export function confirmMatches(expected: Uint8Array, got: Uint8Array): boolean {
+  return expected.length === got.length && timingSafeEqual(Buffer.from(expected), Buffer.from(got));
 }

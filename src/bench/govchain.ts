@@ -10,7 +10,14 @@ import { createServer, get as httpGet, type IncomingMessage, type ServerResponse
 import { createServer as createHttpsServer, get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchDelivery, placeVersion, sealHeaderFields, serveDelivery } from '../api/datashare-delivery.js';
+import {
+  agreeDelivery,
+  DeliverySessions,
+  fetchDelivery,
+  placeVersion,
+  sealHeaderFields,
+  serveDelivery,
+} from '../api/datashare-delivery.js';
 import { type CryptoSuite, getSuite } from '../crypto/index.js';
 import { encodeCanonical, toHex, utf8 } from '../encoding/index.js';
 import type { CborMap } from '../ledger/index.js';
@@ -160,13 +167,14 @@ async function sealedEndpoint(suite: CryptoSuite, dir: string, data: Buffer) {
   const request = { id: 1, status: 'granted' } as RequestJson;
   const root = join(dir, suite.id);
   placeVersion(root, 'main', 'big', 1, data);
+  const sessions = new DeliverySessions();
   const ep = await listen((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => {
       body += c.toString();
     });
     req.on('end', async () => {
-      const s = await serveDelivery({
+      const o = {
         suite,
         group: 'main',
         dataDir: root,
@@ -174,7 +182,15 @@ async function sealedEndpoint(suite: CryptoSuite, dir: string, data: Buffer) {
         body: JSON.parse(body),
         node: { id: 'a-node', key: node },
         ledger: { delivery: () => delivery, request: () => request },
-      });
+        sessions,
+      };
+      // SM2 chains: the key exchange's first step (R_B, S_B), then the fetch with S_A.
+      if (req.url?.endsWith('/agree')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(agreeDelivery(o)));
+        return;
+      }
+      const s = await serveDelivery(o);
       res.writeHead(200, sealHeaderFields(s.headers));
       s.body.pipe(res);
     });

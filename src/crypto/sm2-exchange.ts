@@ -129,7 +129,9 @@ export function createSm2Exchange(
     const theirs = point(peer.publicKey, 'peer public key');
     const theirR = point(peer.ephemeral, 'peer ephemeral key');
     const t = Fn.create(d + xBar(myR.toAffine().x) * r);
-    const V = theirs.add(theirR.multiply(xBar(theirR.toAffine().x))).multiply(t);
+    // [x̄]R uses only public values (the peer's ephemeral point), so the faster variable-time
+    // multiplication is safe there; the secret t gets the constant-time one.
+    const V = theirs.add(theirR.multiplyUnsafe(xBar(theirR.toAffine().x))).multiply(t);
     if (V.is0()) throw badKey('sm2 exchange gave the point at infinity');
     const { x: xv, y: yv } = V.toAffine();
     const zSelf = zValue(self.userId ?? SM2_DEFAULT_USER_ID, mine);

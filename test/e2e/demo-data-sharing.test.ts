@@ -214,6 +214,102 @@ describe.skipIf(!built)('gongzhi data / report between a node process and the gr
     expect(
       (JSON.parse(await cli('data', 'audit', '--dataset', 'subsidies')) as { total: number }).total,
     ).toBe(1);
+    // 14 CLI processes: well over a minute on the loaded shared machine.
+  }, 120_000);
+
+  it('answers a question about a not-shared register (data answer), the requester checks it (data check-answer)', async () => {
+    await cli(
+      'data',
+      'publish',
+      'household',
+      '--key',
+      key('civil-affairs'),
+      '--title',
+      'Household register',
+      '--owner',
+      'civil-affairs',
+      '--fields',
+      'idHash:string,district:string',
+      '--class',
+      'not-shared',
+      '--legal-basis',
+      'Household Registration Regulations',
+    );
+    const asked = JSON.parse(
+      await cli(
+        'data',
+        'request',
+        'household',
+        '--key',
+        key('hospital'),
+        '--dept',
+        'hospital',
+        '--purpose',
+        'admission',
+        '--legal-basis',
+        'Medical Assistance Measures',
+        '--answer',
+        'Is 3f2a registered in district 1?',
+      ),
+    ) as { data: { request: number } }[];
+    const request = String(asked[0]?.data.request);
+    const statement = join(tmp.dir, 'answer.json');
+    const auditTotal = async () =>
+      (JSON.parse(await cli('data', 'audit', '--dataset', 'household')) as { total: number }).total;
+    // Bad input, each refused with its code and nothing logged: a non-owner answering, both forms at once.
+    expect(
+      await fails('data', 'answer', request, '--key', key('hospital'), '--answer', 'yes', '--out', statement),
+    ).toMatch(/DATASHARE_NOT_OWNER/);
+    expect(
+      await fails(
+        'data',
+        'answer',
+        request,
+        '--key',
+        key('civil-affairs'),
+        '--answer',
+        'yes',
+        '--statement',
+        statement,
+      ),
+    ).toMatch(/CONFIG_INVALID/);
+    expect(await auditTotal()).toBe(0);
+    const answered = JSON.parse(
+      await cli(
+        'data',
+        'answer',
+        request,
+        '--key',
+        key('civil-affairs'),
+        '--answer',
+        'yes',
+        '--out',
+        statement,
+      ),
+    ) as { delivery: number; digest: string };
+    expect(answered.delivery).toBeGreaterThan(0);
+    expect(await auditTotal()).toBe(1);
+    expect(JSON.parse(readFileSync(statement, 'utf8'))).toMatchObject({
+      question: 'Is 3f2a registered in district 1?',
+      answer: 'yes',
+      dept: 'civil-affairs',
+      requester: 'hospital',
+    });
+    const checked = JSON.parse(await cli('data', 'check-answer', statement, '--request', request)) as Record<
+      string,
+      unknown
+    >;
+    expect(checked).toMatchObject({
+      valid: true,
+      signedStatement: true,
+      answer: 'yes',
+      dept: 'civil-affairs',
+    });
+    // A statement changed after it was logged (yes → no) no longer matches the ledger.
+    writeFileSync(statement, readFileSync(statement, 'utf8').replace('"answer": "yes"', '"answer": "no"'));
+    expect(await fails('data', 'check-answer', statement, '--request', request)).toMatch(
+      /DATASHARE_DIGEST_MISMATCH/,
+    );
   }, 60_000);
 
   it('reports district → city, aggregates, proves a record and verifies the proof against the node', async () => {

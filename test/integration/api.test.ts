@@ -445,6 +445,7 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/events', 'get'],
       ['/v1/groups/{group}/sync/blocks', 'get'],
       ['/v1/groups/{group}/modules', 'get'],
+      ['/v1/groups/{group}/datashare/agree', 'post'],
       ['/v1/groups/{group}/datashare/fetch', 'post'],
       ['/docs', 'get'],
       ['/01/{gtin}/10/{lot}', 'get'],

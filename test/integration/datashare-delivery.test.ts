@@ -4,14 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  agreeDelivery,
+  DeliverySessions,
   fetchDelivery,
   fetchMessage,
   placeVersion,
   sealHeaderFields,
   serveDelivery,
 } from '../../src/api/datashare-delivery.js';
+import { granteeStart, openStream } from '../../src/api/datashare-seal.js';
 import { getSuite, type KeyPair, type SuiteId } from '../../src/crypto/index.js';
-import { toHex, utf8 } from '../../src/encoding/index.js';
+import { fromHex, toHex, utf8 } from '../../src/encoding/index.js';
 import { isGongzhiError } from '../../src/errors/index.js';
 import type { DeliveryJson, RequestJson } from '../../src/modules/datashare/index.js';
 
@@ -53,6 +56,7 @@ async function roundTrip(suiteId: SuiteId, c: Case = {}): Promise<string> {
     tx: toHex(suite.hash(utf8('tx'))),
   };
   const request = { id: 1, status: 'granted', expiresAt: Date.now() + 60_000 } as RequestJson;
+  const sessions = new DeliverySessions();
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (ch: Buffer) => {
@@ -60,7 +64,7 @@ async function roundTrip(suiteId: SuiteId, c: Case = {}): Promise<string> {
     });
     req.on('end', async () => {
       try {
-        const s = await serveDelivery({
+        const o = {
           suite,
           group: 'main',
           dataDir: dir,
@@ -68,7 +72,14 @@ async function roundTrip(suiteId: SuiteId, c: Case = {}): Promise<string> {
           body: JSON.parse(body),
           node: { id: 'police-node', key: serving },
           ledger: { delivery: () => delivery, request: () => request },
-        });
+          sessions,
+        };
+        if (req.url?.endsWith('/agree')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(agreeDelivery(o)));
+          return;
+        }
+        const s = await serveDelivery(o);
         const chunks: Buffer[] = [];
         for await (const ch of s.body) chunks.push(ch as Buffer);
         const all = Buffer.concat(chunks);
@@ -120,12 +131,13 @@ describe('datashare delivery: key agreement and ciphers over HTTP', () => {
   });
 });
 
-describe('datashare delivery: a malformed key agreement uses nothing up', () => {
-  it('an ephemeral key off the SM2 curve is API_BAD_REQUEST and the delivery can still be served', async () => {
+describe('datashare delivery on SM2 chains: both key confirmations (S_B, then S_A) before anything is served', () => {
+  it('an off-curve key, a bare signed request, a wrong S_A and a spent session use nothing up; the right S_A is served once; the grant is checked again at fetch', async () => {
     const suite = getSuite('sm2');
     const dir = mkdtempSync(join(tmpdir(), 'gz-ds-bad-'));
     try {
       const grantee = suite.generateKeyPair();
+      const nodeKey = suite.generateKeyPair();
       const data = utf8('idHash\n3f2a\n');
       placeVersion(dir, 'main', 'reg', 1, data);
       const delivery: DeliveryJson = {
@@ -142,36 +154,103 @@ describe('datashare delivery: a malformed key agreement uses nothing up', () => 
         timestamp: 1,
         tx: toHex(suite.hash(utf8('tx'))),
       };
-      const request = { id: 1, status: 'granted' } as RequestJson;
-      const serve = (ephemeral: Uint8Array) =>
-        serveDelivery({
-          suite,
-          group: 'main',
-          dataDir: dir,
-          now: Date.now(),
-          node: { id: 'police-node', key: suite.generateKeyPair() },
-          ledger: { delivery: () => delivery, request: () => request },
-          body: {
-            delivery: 7,
-            publicKey: toHex(grantee.publicKey),
-            ephemeral: toHex(ephemeral),
-            sig: toHex(suite.sign(grantee.secretKey, fetchMessage(suite, 'main', 7, ephemeral))),
-          },
+      let request = { id: 1, status: 'granted' } as RequestJson;
+      const sessions = new DeliverySessions();
+      const base = {
+        suite,
+        group: 'main',
+        dataDir: dir,
+        now: Date.now(),
+        node: { id: 'police-node', key: nodeKey },
+        ledger: { delivery: () => delivery, request: () => request },
+        sessions,
+      };
+      const signed = (ephemeral: Uint8Array) => ({
+        delivery: 7,
+        publicKey: toHex(grantee.publicKey),
+        ephemeral: toHex(ephemeral),
+        sig: toHex(suite.sign(grantee.secretKey, fetchMessage(suite, 'main', 7, ephemeral))),
+      });
+      /** The grantee's two steps; `wrong` flips a bit of S_A. */
+      const agreeAndConfirm = (wrong = false) => {
+        const half = granteeStart(suite, grantee, { group: 'main', delivery: 7, tx: fromHex(delivery.tx) });
+        const a = agreeDelivery({ ...base, body: signed(half.point) });
+        const done = half.finish({
+          nodePublicKey: fromHex(a.nodeKey),
+          point: fromHex(a.ephemeral),
+          confirm: fromHex(a.confirm),
         });
+        const sa = Uint8Array.from(done.confirm ?? []);
+        expect(sa.length).toBe(32);
+        if (wrong) sa[0] = (sa[0] as number) ^ 1;
+        return { session: a.session, confirm: sa, key: done.key };
+      };
+      const fetchWith = (x: { session: string; confirm: Uint8Array }) =>
+        serveDelivery({ ...base, body: { delivery: 7, session: x.session, confirm: toHex(x.confirm) } });
       const offCurve = new Uint8Array(33).fill(5);
       offCurve[0] = 2;
-      await expect(serve(offCurve)).rejects.toMatchObject({ code: 'API_BAD_REQUEST' });
-      const ok = await serve(suite.generateKeyPair().publicKey);
-      expect(ok.headers.cipher).toBe('sm2kx-sm4-ctr');
-      let sent = 0;
-      for await (const ch of ok.body) sent += (ch as Buffer).length;
-      expect(sent).toBe(data.length); // SM4-CTR: no tag
-      await expect(serve(suite.generateKeyPair().publicKey)).rejects.toMatchObject({
-        code: 'DATASHARE_SERVED',
+      expect(() => agreeDelivery({ ...base, body: signed(offCurve) })).toThrow(
+        expect.objectContaining({ code: 'API_BAD_REQUEST' }),
+      );
+      // A signed request alone could be a replay: refused on SM2 chains.
+      await expect(
+        serveDelivery({ ...base, body: signed(suite.generateKeyPair().publicKey) }),
+      ).rejects.toMatchObject({ code: 'DATASHARE_UNAUTHENTICATED' });
+      // A wrong S_A is refused, and its session is gone even for the right S_A.
+      const bad = agreeAndConfirm(true);
+      await expect(fetchWith(bad)).rejects.toMatchObject({ code: 'DATASHARE_UNAUTHENTICATED' });
+      const fixed = Uint8Array.from(bad.confirm);
+      fixed[0] = (fixed[0] as number) ^ 1;
+      await expect(fetchWith({ session: bad.session, confirm: fixed })).rejects.toMatchObject({
+        code: 'DATASHARE_UNAUTHENTICATED',
       });
+      expect(sessions.size).toBe(0);
+      // Revoked between the two steps: refused at fetch.
+      const early = agreeAndConfirm();
+      request = { id: 1, status: 'revoked' } as RequestJson;
+      await expect(fetchWith(early)).rejects.toMatchObject({ code: 'DATASHARE_REVOKED' });
+      request = { id: 1, status: 'granted' } as RequestJson;
+      // Nothing above used the delivery up: the right S_A is served, and decrypts to the data.
+      const good = agreeAndConfirm();
+      const ok = await fetchWith(good);
+      expect(ok.headers.cipher).toBe('sm2kx-sm4-ctr');
+      const sent: Buffer[] = [];
+      for await (const ch of ok.body) sent.push(ch as Buffer);
+      const opened = openStream(
+        'sm2kx-sm4-ctr',
+        good.key,
+        Buffer.from(fromHex(ok.headers.iv)),
+        new Uint8Array(0),
+      );
+      expect(
+        Buffer.concat([...opened.update(Buffer.concat(sent)), opened.final()]).equals(Buffer.from(data)),
+      ).toBe(true);
+      await expect(fetchWith(agreeAndConfirm())).rejects.toMatchObject({ code: 'DATASHARE_SERVED' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+  it('agree is for SM2 chains only (API_BAD_REQUEST on an ed25519 chain)', () => {
+    const suite = getSuite('ed25519');
+    const k = suite.generateKeyPair();
+    const d = { id: 1, request: 1, account: suite.address(k.publicKey) } as DeliveryJson;
+    expect(() =>
+      agreeDelivery({
+        suite,
+        group: 'main',
+        dataDir: tmpdir(),
+        now: 0,
+        node: { id: 'n', key: k },
+        ledger: { delivery: () => d, request: () => ({ id: 1, status: 'granted' }) as RequestJson },
+        sessions: new DeliverySessions(),
+        body: {
+          delivery: 1,
+          publicKey: toHex(k.publicKey),
+          ephemeral: '00'.repeat(32),
+          sig: '00'.repeat(64),
+        },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'API_BAD_REQUEST' }));
   });
 });
 

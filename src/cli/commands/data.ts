@@ -6,6 +6,7 @@ import type { CborMap } from '../../ledger/index.js';
 import type { DeliveryJson } from '../../modules/datashare/index.js';
 import { clientContext } from '../client-context.js';
 import { action, DEFAULT_URL, int, printJson, readBytes } from '../util.js';
+import { registerDataAnswer } from './data-answer.js';
 
 interface Common {
   group: string;
@@ -43,7 +44,8 @@ async function call(o: Common, method: string, args: CborMap) {
 export function registerData(program: Command): void {
   const data = program
     .command('data')
-    .description('Cross-department data sharing (catalogue, grants, delivery, audit)');
+    .description('Cross-department data sharing (catalogue, grants, delivery, answers, audit)');
+  registerDataAnswer(data);
 
   common(
     data.command('catalogue').description('List the catalogue').option('--owner <dept>', 'one department'),
