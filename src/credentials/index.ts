@@ -55,6 +55,7 @@ export {
   resolveDid,
   xmlDateTime,
 } from './did-resolver.js';
+export { Expiring, MemorySecrets, type SecretBackend } from './expiring.js';
 export { HeadMemo } from './head-memo.js';
 export {
   decodeCompact,

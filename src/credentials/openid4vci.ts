@@ -6,7 +6,7 @@ import type { ResolutionJson } from '../modules/identity/index.js';
 import type { CredentialConfiguration, StatusSigner } from '../node/index.js';
 import { issueSdJwtVc, validateClaims } from './credentials.js';
 import { didJwkOf } from './did-methods.js';
-import { Expiring } from './expiring.js';
+import { Expiring, MemorySecrets, type SecretBackend } from './expiring.js';
 import { decodeCompact, joseAlg, jwsVerify, keyTypeOfJwk } from './keys.js';
 import type { LedgerReader } from './verify.js';
 
@@ -67,6 +67,8 @@ export interface IssuanceEnv {
   readonly statusUri: (base: string, group: string, issuerId: string, list: string) => string;
   /** Seconds since the epoch. */
   readonly now?: () => number;
+  /** Where codes, tokens and nonces are kept (the node's SQLite file; default: memory). */
+  readonly store?: SecretBackend;
 }
 
 interface Offer {
@@ -110,13 +112,15 @@ export class CredentialIssuance {
   private readonly redeemed: Expiring<true>;
   private readonly tokens: Expiring<Offer>;
   private readonly nonces: Expiring<true>;
+  private readonly store: SecretBackend;
 
   constructor(private readonly env: IssuanceEnv) {
     this.now = env.now ?? (() => Math.floor(Date.now() / 1000));
-    this.offers = new Expiring(10_000, this.now);
-    this.redeemed = new Expiring(10_000, this.now);
-    this.tokens = new Expiring(10_000, this.now);
-    this.nonces = new Expiring(50_000, this.now);
+    this.store = env.store ?? new MemorySecrets();
+    this.offers = new Expiring(this.store, 'vci-offer', 10_000, this.now);
+    this.redeemed = new Expiring(this.store, 'vci-redeemed', 10_000, this.now);
+    this.tokens = new Expiring(this.store, 'vci-token', 10_000, this.now);
+    this.nonces = new Expiring(this.store, 'vci-nonce', 50_000, this.now);
   }
 
   /** Credential Issuer Metadata (§12.2) of the issuer at `base`. */
@@ -281,10 +285,13 @@ export class CredentialIssuance {
     if (offer.txCode !== undefined && form.tx_code !== offer.txCode) {
       return fail('IDENTITY_OID4VCI_BAD_GRANT', 'wrong tx_code');
     }
-    this.offers.delete(code);
-    this.redeemed.set(code, true, OFFER_TTL_SECONDS);
     const token = secret();
-    this.tokens.set(token, offer, TOKEN_TTL_SECONDS);
+    // The code goes, its used-marker and the token come, in one transaction.
+    this.store.atomically(() => {
+      this.offers.delete(code);
+      this.redeemed.set(code, true, OFFER_TTL_SECONDS);
+      this.tokens.set(token, offer, TOKEN_TTL_SECONDS);
+    });
     return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS };
   }
 
@@ -321,8 +328,10 @@ export class CredentialIssuance {
       schemaId: offer.config.schemaId,
       version: offer.config.version,
     })) as { schema: unknown };
-    // One credential per token: the token goes before the credential is signed.
-    this.tokens.delete(m[1] as string);
+    // One credential per token: the token goes before the credential is signed, and only one
+    // of two requests racing with the same token takes it.
+    if (this.tokens.take(m[1] as string) === undefined)
+      return fail('IDENTITY_OID4VCI_BAD_TOKEN', 'missing, unknown or expired access token');
     const now = this.now();
     const g = groupOf(offer.config.did) as { group: string; id: string };
     const [, , chain] = offer.config.did.split(':');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { toBase64Url } from '../encoding/index.js';
 import { type ErrorCode, GongzhiError } from '../errors/index.js';
-import { Expiring } from './expiring.js';
+import { Expiring, MemorySecrets, type SecretBackend } from './expiring.js';
 import { decodeCompact } from './keys.js';
 import type { VerificationResult, VerifierPolicy } from './verify.js';
 
@@ -44,7 +44,7 @@ interface Pending {
   readonly clientId: string;
   readonly query: DcqlQuery;
   readonly policy: RequestPolicy;
-  result?: PresentationOutcome;
+  readonly result?: PresentationOutcome;
 }
 
 /** The outcome of a response: one verification result per credential query. */
@@ -127,6 +127,8 @@ export interface VerifierEnv {
     policy: VerifierPolicy,
   ) => Promise<VerificationResult>;
   readonly now?: () => number;
+  /** Where pending requests are kept (the node's SQLite file; default: memory). */
+  readonly store?: SecretBackend;
 }
 
 export class PresentationRequests {
@@ -135,7 +137,7 @@ export class PresentationRequests {
 
   constructor(private readonly env: VerifierEnv) {
     this.now = env.now ?? (() => Math.floor(Date.now() / 1000));
-    this.pending = new Expiring(10_000, this.now);
+    this.pending = new Expiring(env.store ?? new MemorySecrets(), 'vp-request', 10_000, this.now);
   }
 
   /** A new Authorization Request answered at `responseUri`. */
@@ -225,7 +227,15 @@ export class PresentationRequests {
       credentials[q.id] = withVct(r, q);
     }
     const outcome = { valid: Object.values(credentials).every((r) => r.valid), credentials };
-    p.result = outcome;
+    // Another response may have landed while this one was verified: the first one counts.
+    const still = this.pending.get(form.state ?? '');
+    if (
+      still === undefined ||
+      still.result !== undefined ||
+      !this.pending.update(form.state ?? '', { ...p, result: outcome })
+    ) {
+      return bad('IDENTITY_OID4VP_UNKNOWN_REQUEST', 'no pending presentation request with this state');
+    }
     return outcome;
   }
 

@@ -10,6 +10,7 @@
  * The wallet-facing endpoints answer errors in the OAuth shape `{error, error_description}`
  * (RFC 6749 §5.2, OpenID4VCI §8.3.1) plus this API's `code` and `hint`.
  */
+import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import {
   CredentialIssuance,
@@ -23,6 +24,7 @@ import {
   verifyPresentation,
 } from '../../credentials/index.js';
 import { hintFor, httpStatusFor, isGongzhiError } from '../../errors/index.js';
+import { PENDING_SECRETS_FILE, PendingSecretStore } from '../../storage/index.js';
 import { T } from '../../wire/index.js';
 import { errorResponses, type GroupParams, groupParam, type RouteContext } from './context.js';
 import { baseUrl, identityEnv } from './identity-env.js';
@@ -58,6 +60,9 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
   api.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 262_144 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
+  // Pending offers, codes, tokens, nonces and requests outlive a restart (src/storage/pending-secrets.ts).
+  const store = PendingSecretStore.open(join(node.opts.dataDir, PENDING_SECRETS_FILE));
+  api.addHook('onClose', async () => store.close());
   const readerOf = (group: string) => (node.groupIds().includes(group) ? ienv.reader(group) : undefined);
   const issuance = new CredentialIssuance({
     configurations: opts.credentialConfigurations ?? [],
@@ -65,10 +70,12 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     reader: readerOf,
     vct: vctUrl,
     statusUri: statusListUrl,
+    store,
   });
   const requests = new PresentationRequests({
     verify: (group, vp, policy) =>
       verifyPresentation(ienv.reader(group), vp, ienv.policy(policy), ienv.verifyOptions()),
+    store,
   });
 
   api.get(
