@@ -54,6 +54,8 @@ export const OAUTH_ERROR: Partial<Record<ErrorCode, string>> = {
   IDENTITY_OID4VP_UNKNOWN_REQUEST: 'invalid_request',
   IDENTITY_OID4VP_BAD_RESPONSE: 'invalid_request',
   IDENTITY_OID4VP_NONCE_MISMATCH: 'invalid_request',
+  IDENTITY_OID4VP_NO_VERIFIER_KEY: 'invalid_request',
+  IDENTITY_OID4VP_BAD_ENCRYPTION: 'invalid_request',
 };
 
 /** What the issuance needs from the node. */

@@ -42,6 +42,8 @@ export interface OpenIdNode {
 export async function startOpenIdNode(
   prefix: string,
   identity: Partial<IdentityNodeOptions> = {},
+  /** Ledger set-up before the HTTP server starts (the routes read the identity options then). */
+  before: (net: IdentityNet, dir: string) => Promise<void> = async () => undefined,
 ): Promise<OpenIdNode> {
   const tmp = tempDir(prefix);
   const credKey = getSuite('ed25519').generateKeyPair();
@@ -69,6 +71,7 @@ export async function startOpenIdNode(
     name: 'Degree',
     schema: JSON.stringify(SCHEMA),
   });
+  await before(net, tmp.dir);
   let node = net.node;
   let server: RunningServer = await startServer(node, { host: '127.0.0.1', port: 0 });
   let stopped = false;

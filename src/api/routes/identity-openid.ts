@@ -13,19 +13,24 @@
 import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import {
+  type ClientIdPrefix,
   CredentialIssuance,
+  didRequestSigner,
   OAUTH_ERROR,
   PresentationRequests,
+  REQUEST_OBJECT_TYP,
   type RequestPolicy,
+  type ResponseMode,
   type SchemaRecord,
   statusListUrl,
   typeMetadata,
   vctUrl,
   verifyPresentation,
+  x509RequestSigners,
 } from '../../credentials/index.js';
 import { hintFor, httpStatusFor, isGongzhiError } from '../../errors/index.js';
 import { PENDING_SECRETS_FILE, PendingSecretStore } from '../../storage/index.js';
-import { T } from '../../wire/index.js';
+import { StringEnum, T } from '../../wire/index.js';
 import { errorResponses, type GroupParams, groupParam, type RouteContext } from './context.js';
 import { baseUrl, identityEnv } from './identity-env.js';
 
@@ -76,6 +81,10 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     verify: (group, vp, policy) =>
       verifyPresentation(ienv.reader(group), vp, ienv.policy(policy), ienv.verifyOptions()),
     store,
+    signers: [
+      ...(opts.verifierSigners ?? []).map(didRequestSigner),
+      ...(opts.verifierCertificates ?? []).flatMap(x509RequestSigners),
+    ],
   });
 
   api.get(
@@ -208,11 +217,25 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     },
   );
 
-  api.post<{ Params: GroupParams; Body: { dcql_query: unknown; policy?: RequestPolicy } }>(
+  api.post<{
+    Params: GroupParams;
+    Body: {
+      dcql_query: unknown;
+      policy?: RequestPolicy;
+      client_id_prefix?: ClientIdPrefix;
+      verifier?: string;
+      response_mode?: ResponseMode;
+    };
+  }>(
     '/v1/groups/:group/openid4vp/requests',
     {
       schema: {
         summary: 'Start an OpenID4VP presentation request (DCQL, direct_post) verified on this ledger',
+        description:
+          '`client_id_prefix` redirect_uri (default: by value, unsigned), decentralized_identifier or ' +
+          'x509_san_dns (by reference: the link names a request_uri serving the signed Request Object); ' +
+          '`verifier` the DID or DNS name after the prefix; `response_mode` direct_post (default) or ' +
+          'direct_post.jwt (the wallet encrypts its answer to a key of this request).',
         tags: ['identity'],
         params: T.Object({ group: groupParam }, { additionalProperties: false }),
         body: T.Object(
@@ -228,28 +251,91 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
                 { additionalProperties: false },
               ),
             ),
+            client_id_prefix: T.Optional(
+              StringEnum(['redirect_uri', 'decentralized_identifier', 'x509_san_dns'] as const),
+            ),
+            verifier: T.Optional(T.String({ minLength: 1, maxLength: 512 })),
+            response_mode: T.Optional(StringEnum(['direct_post', 'direct_post.jwt'] as const)),
           },
           { additionalProperties: false },
         ),
-        response: { 200: anyObject('{state, request, request_link, expires_in}'), ...errorResponses },
+        response: {
+          200: anyObject('{state, request, request_link, request_uri?, expires_in}'),
+          ...errorResponses,
+        },
       },
     },
     async (req) => {
       const { group } = req.params;
       node.group(group);
-      const responseUri = `${baseUrl(node, req)}/v1/groups/${group}/openid4vp/response`;
-      return requests.create(group, responseUri, req.body.dcql_query, req.body.policy ?? {});
+      const base = `${baseUrl(node, req)}/v1/groups/${group}/openid4vp`;
+      const b = req.body;
+      return requests.create(group, `${base}/response`, b.dcql_query, b.policy ?? {}, {
+        ...(b.client_id_prefix === undefined ? {} : { clientIdPrefix: b.client_id_prefix }),
+        ...(b.verifier === undefined ? {} : { verifier: b.verifier }),
+        ...(b.response_mode === undefined ? {} : { responseMode: b.response_mode }),
+        requestUri: (id) => `${base}/request-objects/${id}`,
+      });
     },
+  );
+  // The request URI (OpenID4VP §5.10, request_uri_method post; GET as RFC 9101 has it).
+  const requestObjectRoute = {
+    schema: {
+      summary: 'OpenID4VP request URI: the signed Request Object (application/oauth-authz-req+jwt)',
+      tags: ['identity'],
+      params: T.Object(
+        { group: groupParam, ref: T.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) },
+        { additionalProperties: false },
+      ),
+      response: { 200: T.String({ description: 'compact JWS, typ oauth-authz-req+jwt' }), '4xx': oauthError },
+    },
+  };
+  const sendRequestObject = (
+    reply: FastifyReply,
+    group: string,
+    ref: string,
+    walletNonce: string | undefined,
+  ): FastifyReply => {
+    try {
+      const jwt = requests.requestObject(group, ref, walletNonce);
+      return reply.header('Cache-Control', 'no-store').type(`application/${REQUEST_OBJECT_TYP}`).send(jwt);
+    } catch (e) {
+      return oauth(reply, e);
+    }
+  };
+  api.get<{ Params: GroupParams & { ref: string } }>(
+    '/v1/groups/:group/openid4vp/request-objects/:ref',
+    requestObjectRoute,
+    async (req, reply) => sendRequestObject(reply, req.params.group, req.params.ref, undefined),
+  );
+  api.post<{ Params: GroupParams & { ref: string }; Body: Record<string, string> | undefined }>(
+    '/v1/groups/:group/openid4vp/request-objects/:ref',
+    {
+      schema: {
+        ...requestObjectRoute.schema,
+        consumes: [FORM],
+        body: formBody({
+          wallet_nonce: T.String({ maxLength: 256 }),
+          wallet_metadata: T.String({ maxLength: 65_536 }),
+        }),
+      },
+    },
+    async (req, reply) => sendRequestObject(reply, req.params.group, req.params.ref, req.body?.wallet_nonce),
   );
   api.post<{ Params: GroupParams; Body: Record<string, string> }>(
     '/v1/groups/:group/openid4vp/response',
     {
       schema: {
-        summary: 'OpenID4VP response URI: the wallet posts vp_token and state (direct_post)',
+        summary:
+          'OpenID4VP response URI: the wallet posts vp_token and state (direct_post) or response, a JWE (direct_post.jwt)',
         tags: ['identity'],
         params: T.Object({ group: groupParam }, { additionalProperties: false }),
         consumes: [FORM],
-        body: formBody({ vp_token: T.String({ maxLength: 200_000 }), state: T.String({ maxLength: 100 }) }),
+        body: formBody({
+          vp_token: T.String({ maxLength: 200_000 }),
+          state: T.String({ maxLength: 100 }),
+          response: T.String({ maxLength: 300_000 }),
+        }),
         response: oauthResponses('{} — the outcome is read by the relying party'),
       },
     },

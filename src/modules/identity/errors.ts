@@ -160,6 +160,14 @@ export const IDENTITY_ERRORS = defineErrors({
     400,
     'The presentation’s key-binding JWT carries another nonce or audience than this request; present again for this request.',
   ],
+  IDENTITY_OID4VP_NO_VERIFIER_KEY: [
+    400,
+    'This node holds no request-signing key for that verifier: add it to node config identity.verifierSigners (a DID key) or identity.verifierCertificates (an X.509 chain), or ask for client_id_prefix redirect_uri.',
+  ],
+  IDENTITY_OID4VP_BAD_ENCRYPTION: [
+    400,
+    'This request wants response_mode direct_post.jwt: post `response`, a compact JWE (alg ECDH-ES, enc A128GCM or A256GCM) made to the key in the request’s client_metadata.jwks, with its kid.',
+  ],
 });
 
 type Codes = { readonly [K in keyof typeof IDENTITY_ERRORS]: true };
