@@ -36,6 +36,11 @@ export interface OpenIdNode {
   stop(): Promise<void>;
   /** The issuer back office's signed offer request → the offer's pre-authorised code. */
   offer(claims: Record<string, unknown>, extra?: Record<string, unknown>): Promise<string>;
+  /** The same request → the whole answer `{status, body}`. */
+  offerRaw(
+    claims: Record<string, unknown>,
+    extra?: Record<string, unknown>,
+  ): Promise<{ status: number; body: Json }>;
 }
 
 /** University `uni` with a credential key, schema 1500 ("degree") and status list `r`. */
@@ -75,6 +80,14 @@ export async function startOpenIdNode(
   let node = net.node;
   let server: RunningServer = await startServer(node, { host: '127.0.0.1', port: 0 });
   let stopped = false;
+  const offerRaw = async (claims: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+    const request = signCompact(
+      net.signingKey('uni'),
+      { alg: 'EdDSA', kid: `${net.did('uni')}#key-1` },
+      { iss: net.did('uni'), iat: net.now(), credential_configuration_id: 'degree', claims, ...extra },
+    );
+    return post(`${server.url}/v1/openid4vci/offers`, { request });
+  };
   const stopBoth = async () => {
     // Bounded: a stuck close must not hold the test's hooks past their timeout.
     await settle(server.close(), 10_000);
@@ -97,13 +110,9 @@ export async function startOpenIdNode(
       await stopBoth();
       tmp.remove();
     },
+    offerRaw,
     offer: async (claims, extra = {}) => {
-      const request = signCompact(
-        net.signingKey('uni'),
-        { alg: 'EdDSA', kid: `${net.did('uni')}#key-1` },
-        { iss: net.did('uni'), iat: net.now(), credential_configuration_id: 'degree', claims, ...extra },
-      );
-      const r = await post(`${server.url}/v1/openid4vci/offers`, { request });
+      const r = await offerRaw(claims, extra);
       if (r.status !== 200) throw new Error(`offer refused: ${JSON.stringify(r.body)}`);
       return r.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'] as string;
     },
@@ -119,7 +128,7 @@ export function http(
   url: string,
   body?: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; type: string; text: string }> {
+): Promise<{ status: number; type: string; text: string; location?: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -129,6 +138,7 @@ export function http(
           status: res.statusCode ?? 0,
           type: String(res.headers['content-type'] ?? ''),
           text: Buffer.concat(chunks).toString('utf8'),
+          ...(res.headers.location === undefined ? {} : { location: res.headers.location }),
         }),
       );
       res.on('error', reject);

@@ -266,7 +266,7 @@ describe('OpenID4VCI issuance and OpenID4VP presentation with an outside wallet'
     expect(again.body).toMatchObject({ error: 'invalid_grant', code: 'IDENTITY_OID4VCI_CODE_USED' });
     const grant = await post(
       tokenUrl,
-      new URLSearchParams({ grant_type: 'authorization_code', code: 'x' }).toString(),
+      new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
     );
     expect(grant.body).toMatchObject({
       error: 'unsupported_grant_type',

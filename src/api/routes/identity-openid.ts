@@ -134,13 +134,17 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     '/v1/openid4vci/token',
     {
       schema: {
-        summary: 'OpenID4VCI token endpoint (pre-authorised code grant, form-encoded)',
+        summary: 'OpenID4VCI token endpoint (pre-authorised code or authorization code grant, form-encoded)',
         tags: ['identity'],
         consumes: [FORM],
         body: formBody({
           grant_type: T.String({ maxLength: 200 }),
           'pre-authorized_code': T.String({ maxLength: 200 }),
           tx_code: T.String({ maxLength: 20 }),
+          code: T.String({ maxLength: 200 }),
+          code_verifier: T.String({ maxLength: 128 }),
+          client_id: T.String({ maxLength: 512 }),
+          redirect_uri: T.String({ maxLength: 2048 }),
         }),
         response: oauthResponses('{access_token, token_type, expires_in}'),
       },
@@ -148,6 +152,47 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     async (req, reply) => {
       try {
         return reply.header('Cache-Control', 'no-store').send(issuance.token(req.body));
+      } catch (e) {
+        return oauth(reply, e);
+      }
+    },
+  );
+  api.get<{ Querystring: Record<string, string> }>(
+    '/v1/openid4vci/authorize',
+    {
+      schema: {
+        summary:
+          'OpenID4VCI authorization endpoint (authorization code flow with PKCE, from an offer’s issuer_state)',
+        description:
+          'RFC 6749 §4.1.1 query: response_type=code, client_id, redirect_uri, code_challenge, ' +
+          'code_challenge_method=S256, issuer_state, state?, authorization_details? | scope?. Answers 302 to ' +
+          'redirect_uri with code, state and iss; errors in the OAuth JSON shape (never redirected).',
+        tags: ['identity'],
+        querystring: T.Object(
+          {
+            response_type: T.Optional(T.String({ maxLength: 20 })),
+            client_id: T.Optional(T.String({ maxLength: 512 })),
+            redirect_uri: T.Optional(T.String({ maxLength: 2048 })),
+            code_challenge: T.Optional(T.String({ maxLength: 128 })),
+            code_challenge_method: T.Optional(T.String({ maxLength: 10 })),
+            issuer_state: T.Optional(T.String({ maxLength: 128 })),
+            state: T.Optional(T.String({ maxLength: 512 })),
+            authorization_details: T.Optional(T.String({ maxLength: 8192 })),
+            scope: T.Optional(T.String({ maxLength: 1024 })),
+          },
+          { additionalProperties: T.String({ maxLength: 2048 }) },
+        ),
+        response: {
+          302: T.Unsafe({ type: 'null', description: 'redirect to redirect_uri?code=…&state=…&iss=…' }),
+          '4xx': oauthError,
+        },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return reply
+          .header('Cache-Control', 'no-store')
+          .redirect(issuance.authorize(baseUrl(node, req), req.query), 302);
       } catch (e) {
         return oauth(reply, e);
       }

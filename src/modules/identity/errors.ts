@@ -118,11 +118,15 @@ export const IDENTITY_ERRORS = defineErrors({
   ],
   IDENTITY_OID4VCI_UNSUPPORTED_GRANT: [
     400,
-    'Use grant_type urn:ietf:params:oauth:grant-type:pre-authorized_code (the only grant this issuer supports).',
+    'Use grant_type urn:ietf:params:oauth:grant-type:pre-authorized_code or authorization_code (the grants this issuer supports).',
+  ],
+  IDENTITY_OID4VCI_BAD_AUTHORIZATION_REQUEST: [
+    400,
+    'Send response_type=code, client_id, redirect_uri (https, a reverse-domain private-use scheme, or http on loopback), code_challenge with code_challenge_method=S256, and the issuer_state of a live offer (used once).',
   ],
   IDENTITY_OID4VCI_BAD_GRANT: [
     400,
-    'The pre-authorised code is unknown or expired, or the tx_code is wrong; ask the issuer for a new offer.',
+    'The pre-authorised or authorization code is unknown or expired, or the tx_code, client_id, redirect_uri or PKCE code_verifier is wrong; ask the issuer for a new offer.',
   ],
   IDENTITY_OID4VCI_CODE_USED: [
     400,
