@@ -1,5 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerIdentity } from '../../src/cli/commands/identity.js';
+import { encryptKeystore, writeKeystoreFile } from '../../src/crypto/index.js';
 import {
   getJson,
   http,
@@ -164,5 +170,38 @@ describe('OpenID4VCI authorization code flow with PKCE', () => {
     );
     expect(mixed.status).toBe(400);
     expect(mixed.body.error.code).toBe('IDENTITY_OID4VCI_BAD_OFFER_REQUEST');
+  });
+
+  it('`gongzhi credential offer --grant authorization_code` prints an offer with an issuer_state that authorises', async () => {
+    const dir = join(tmpdir(), `gongzhi-authcode-cli-${process.pid}`);
+    const ks = `${dir}-uni.json`;
+    await writeKeystoreFile(
+      ks,
+      await encryptKeystore('ed25519', n.net.key('uni'), 'pw', { scryptN: 2 ** 10, weakForTests: true }),
+    );
+    writeFileSync(`${dir}-pw.txt`, 'pw\n');
+    writeFileSync(`${dir}-claims.json`, JSON.stringify({ name: 'Dee', degree: 'MSc' }));
+    const program = new Command().exitOverride();
+    registerIdentity(program);
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    try {
+      await program.parseAsync(
+        ['credential', 'offer', '--url', n.url(), '--group', 'main', '--key', ks]
+          .concat(['--password-file', `${dir}-pw.txt`, '--configuration', 'degree'])
+          .concat(['--claims', `${dir}-claims.json`, '--grant', 'authorization_code']),
+        { from: 'user' },
+      );
+    } finally {
+      write.mockRestore();
+      for (const f of [ks, `${dir}-pw.txt`, `${dir}-claims.json`]) rmSync(f, { force: true });
+    }
+    const offer = JSON.parse(new URL(out.join('').trim()).searchParams.get('credential_offer') ?? '');
+    const state = offer.grants.authorization_code.issuer_state as string;
+    expect(offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']).toBeUndefined();
+    expect((await codeOf(authParams(state, pkce().challenge))).length).toBeGreaterThan(20);
   });
 });
