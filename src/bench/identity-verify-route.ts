@@ -147,7 +147,12 @@ export async function benchVerifyRoute(
       const url = `${server.url}/v1/groups/main/credentials/verify`;
       // node:http with keep-alive: the client shares this process with the server, and undici's
       // fetch costs more CPU per request than the route it measures (see `cpuUs.httpFloorFetch`).
-      const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+      let agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+      // After a pause longer than the server's keep-alive timeout its sockets are closed: start over.
+      const freshAgent = () => {
+        agent.destroy();
+        agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+      };
       const verify = async (i: number): Promise<VerificationResult> =>
         JSON.parse(await postJson(agent, url, bodies[i] ?? '')) as VerificationResult;
       const must = async (i: number) => {
@@ -195,6 +200,7 @@ export async function benchVerifyRoute(
       const verifierCpu = cpuSince(cpu1) / cachedCount;
       // The HTTP floor: the same route and body size, refused before any signature is checked.
       const floorBody = JSON.stringify({ presentation: 'x'.repeat((bodies[1] ?? '').length), policy: base });
+      freshAgent();
       const cpu2 = process.cpuUsage();
       for (let i = 0; i < n; i++) await postJson(agent, url, floorBody);
       const floorCpu = cpuSince(cpu2) / n;
@@ -208,7 +214,7 @@ export async function benchVerifyRoute(
         await res.arrayBuffer();
       }
       const floorFetchCpu = cpuSince(cpu3) / n;
-      agent.destroy();
+      freshAgent();
       await net.ok('lab', 'identity', 'setStatus', {
         issuer: net.id('lab'),
         list: 'r',
@@ -228,6 +234,7 @@ export async function benchVerifyRoute(
         reason: 'bench',
       });
       const afterDerecognise = [...(await verify(total - 1)).errors];
+      agent.destroy();
       return {
         verifyMs: { p50: round2(pct(lat, 50)), p99: round2(pct(lat, 99)), n: lat.length },
         verificationsPerSec: Math.round((n - 1) / seconds),
