@@ -338,7 +338,7 @@ export class PresentationRequests {
     if (
       still === undefined ||
       still.result !== undefined ||
-      !this.pending.update(state, { ...p, result: outcome })
+      !this.pending.update(state, answered(p, outcome))
     ) {
       return unknownRequest();
     }
@@ -355,6 +355,12 @@ export class PresentationRequests {
       return bad('IDENTITY_OID4VP_UNKNOWN_REQUEST', 'no presentation request with this state');
     return p.result === undefined ? { status: 'pending' } : { status: 'answered', ...p.result };
   }
+}
+
+/** The answered request: its outcome kept, the response key no longer needed. */
+function answered(p: Pending, result: PresentationOutcome): Pending {
+  const { responseKey: _spent, ...rest } = p;
+  return { ...rest, result };
 }
 
 /** The KB-JWT's nonce and aud (the last `~` part), or empty when absent or malformed. */
