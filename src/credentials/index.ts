@@ -55,7 +55,9 @@ export {
   resolveDid,
   xmlDateTime,
 } from './did-resolver.js';
+export { Expiring, MemorySecrets, type SecretBackend } from './expiring.js';
 export { HeadMemo } from './head-memo.js';
+export { decryptResponse, newResponseKey, RESPONSE_ENC_VALUES } from './jwe-ecdh.js';
 export {
   decodeCompact,
   type JoseAlg,
@@ -77,15 +79,26 @@ export {
   TOKEN_TTL_SECONDS,
 } from './openid4vci.js';
 export {
+  type ClientIdPrefix,
   type DcqlCredentialQuery,
   type DcqlQuery,
   type PresentationOutcome,
   PresentationRequests,
   parseDcql,
   REQUEST_TTL_SECONDS,
+  type RequestOptions,
   type RequestPolicy,
+  type ResponseMode,
   type VerifierEnv,
 } from './openid4vp.js';
+export {
+  didRequestSigner,
+  REQUEST_OBJECT_AUD,
+  REQUEST_OBJECT_TYP,
+  type RequestSigner,
+  signRequestObject,
+  x509RequestSigners,
+} from './request-object.js';
 export {
   bitstringStatusListCredential,
   parseStatusListUrl,

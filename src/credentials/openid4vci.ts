@@ -4,15 +4,18 @@ import { toBase64Url } from '../encoding/index.js';
 import { type ErrorCode, GongzhiError } from '../errors/index.js';
 import type { ResolutionJson } from '../modules/identity/index.js';
 import type { CredentialConfiguration, StatusSigner } from '../node/index.js';
+import { AuthorizationCodeFlow } from './authorization-code.js';
 import { issueSdJwtVc, validateClaims } from './credentials.js';
 import { didJwkOf } from './did-methods.js';
-import { Expiring } from './expiring.js';
+import { Expiring, MemorySecrets, type SecretBackend } from './expiring.js';
 import { decodeCompact, joseAlg, jwsVerify, keyTypeOfJwk } from './keys.js';
 import type { LedgerReader } from './verify.js';
 
 /**
  * The credential issuer side of OpenID for Verifiable Credential Issuance 1.0 (final, 2025),
- * pre-authorised code flow only, SD-JWT VC (`dc+sd-jwt`) only:
+ * pre-authorised code flow (below) and the authorization code flow with PKCE
+ * (./authorization-code.ts, the same offer with `grant: 'authorization_code'`), SD-JWT VC
+ * (`dc+sd-jwt`) only:
  * 1. the issuer's back office asks for an offer with a JWS signed by a key of its DID (so no
  *    one else can make this node sign in its name), naming a credential configuration, the
  *    claims and optionally a tx_code; it gets the Credential Offer (§4.1) with a
@@ -43,6 +46,7 @@ export const OAUTH_ERROR: Partial<Record<ErrorCode, string>> = {
   IDENTITY_OID4VCI_BAD_OFFER_REQUEST: 'invalid_request',
   IDENTITY_OID4VCI_UNKNOWN_CONFIGURATION: 'unknown_credential_configuration',
   IDENTITY_OID4VCI_UNSUPPORTED_GRANT: 'unsupported_grant_type',
+  IDENTITY_OID4VCI_BAD_AUTHORIZATION_REQUEST: 'invalid_request',
   IDENTITY_OID4VCI_BAD_GRANT: 'invalid_grant',
   IDENTITY_OID4VCI_CODE_USED: 'invalid_grant',
   IDENTITY_OID4VCI_BAD_TOKEN: 'invalid_token',
@@ -54,6 +58,8 @@ export const OAUTH_ERROR: Partial<Record<ErrorCode, string>> = {
   IDENTITY_OID4VP_UNKNOWN_REQUEST: 'invalid_request',
   IDENTITY_OID4VP_BAD_RESPONSE: 'invalid_request',
   IDENTITY_OID4VP_NONCE_MISMATCH: 'invalid_request',
+  IDENTITY_OID4VP_NO_VERIFIER_KEY: 'invalid_request',
+  IDENTITY_OID4VP_BAD_ENCRYPTION: 'invalid_request',
 };
 
 /** What the issuance needs from the node. */
@@ -67,6 +73,8 @@ export interface IssuanceEnv {
   readonly statusUri: (base: string, group: string, issuerId: string, list: string) => string;
   /** Seconds since the epoch. */
   readonly now?: () => number;
+  /** Where codes, tokens and nonces are kept (the node's SQLite file; default: memory). */
+  readonly store?: SecretBackend;
 }
 
 interface Offer {
@@ -110,13 +118,22 @@ export class CredentialIssuance {
   private readonly redeemed: Expiring<true>;
   private readonly tokens: Expiring<Offer>;
   private readonly nonces: Expiring<true>;
+  private readonly store: SecretBackend;
+  private readonly authz: AuthorizationCodeFlow<Offer>;
 
   constructor(private readonly env: IssuanceEnv) {
     this.now = env.now ?? (() => Math.floor(Date.now() / 1000));
-    this.offers = new Expiring(10_000, this.now);
-    this.redeemed = new Expiring(10_000, this.now);
-    this.tokens = new Expiring(10_000, this.now);
-    this.nonces = new Expiring(50_000, this.now);
+    this.store = env.store ?? new MemorySecrets();
+    this.offers = new Expiring(this.store, 'vci-offer', 10_000, this.now);
+    this.redeemed = new Expiring(this.store, 'vci-redeemed', 10_000, this.now);
+    this.tokens = new Expiring(this.store, 'vci-token', 10_000, this.now);
+    this.nonces = new Expiring(this.store, 'vci-nonce', 50_000, this.now);
+    this.authz = new AuthorizationCodeFlow(
+      new Expiring(this.store, 'vci-issuer-state', 10_000, this.now),
+      new Expiring(this.store, 'vci-authz-code', 10_000, this.now),
+      this.redeemed,
+      OFFER_TTL_SECONDS,
+    );
   }
 
   /** Credential Issuer Metadata (§12.2) of the issuer at `base`. */
@@ -128,6 +145,8 @@ export class CredentialIssuance {
       if (signer === undefined || g === undefined) continue;
       configs[c.id] = {
         format: 'dc+sd-jwt',
+        // The scope a wallet may ask for in the authorization code flow.
+        scope: c.id,
         vct: this.env.vct(base, g.group, c.schemaId, c.version),
         cryptographic_binding_methods_supported: ['jwk'],
         credential_signing_alg_values_supported: [joseAlg(signer.type)],
@@ -150,16 +169,22 @@ export class CredentialIssuance {
     return {
       issuer: base,
       token_endpoint: `${base}/v1/openid4vci/token`,
-      grant_types_supported: [PRE_AUTHORIZED_GRANT],
+      authorization_endpoint: `${base}/v1/openid4vci/authorize`,
+      grant_types_supported: [PRE_AUTHORIZED_GRANT, 'authorization_code'],
       'pre-authorized_grant_anonymous_access_supported': true,
-      response_types_supported: [],
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_details_types_supported: ['openid_credential'],
+      token_endpoint_auth_methods_supported: ['none'],
+      authorization_response_iss_parameter_supported: true,
     };
   }
 
   /**
    * An offer from the issuer's signed request: a compact JWS, `kid` a current authentication or
    * assertion key of `iss` (a did:gongzhi DID on this node), payload
-   * `{iss, iat, credential_configuration_id, claims, sub?, status?: {list, index, purpose?}, tx_code?}`.
+   * `{iss, iat, credential_configuration_id, claims, sub?, status?: {list, index, purpose?}, tx_code?,
+   * grant?: 'pre-authorized_code' | 'authorization_code'}` (default the pre-authorised code).
    */
   async createOffer(
     base: string,
@@ -238,26 +263,34 @@ export class CredentialIssuance {
       return bad('tx_code must be 4 to 12 digits');
     }
     if (p.sub !== undefined && typeof p.sub !== 'string') return bad('sub must be a string');
-    const code = secret();
-    this.offers.set(
-      code,
-      {
-        config,
-        group: g.group,
-        claims: p.claims,
-        ...(typeof p.sub === 'string' ? { subject: p.sub } : {}),
-        ...(status === undefined ? {} : { status }),
-        ...(typeof p.tx_code === 'string' ? { txCode: p.tx_code } : {}),
-        base,
-      },
-      OFFER_TTL_SECONDS,
-    );
-    const grant: Record<string, unknown> = { 'pre-authorized_code': code };
-    if (typeof p.tx_code === 'string') grant.tx_code = { input_mode: 'numeric', length: p.tx_code.length };
+    if (p.grant !== undefined && p.grant !== 'pre-authorized_code' && p.grant !== 'authorization_code') {
+      return bad('grant must be pre-authorized_code or authorization_code');
+    }
+    if (p.grant === 'authorization_code' && p.tx_code !== undefined)
+      return bad('tx_code belongs to the pre-authorised code grant');
+    const offer: Offer = {
+      config,
+      group: g.group,
+      claims: p.claims,
+      ...(typeof p.sub === 'string' ? { subject: p.sub } : {}),
+      ...(status === undefined ? {} : { status }),
+      ...(typeof p.tx_code === 'string' ? { txCode: p.tx_code } : {}),
+      base,
+    };
+    let grants: Record<string, unknown>;
+    if (p.grant === 'authorization_code') {
+      grants = { authorization_code: { issuer_state: this.authz.offer(offer, OFFER_TTL_SECONDS) } };
+    } else {
+      const code = secret();
+      this.offers.set(code, offer, OFFER_TTL_SECONDS);
+      const grant: Record<string, unknown> = { 'pre-authorized_code': code };
+      if (typeof p.tx_code === 'string') grant.tx_code = { input_mode: 'numeric', length: p.tx_code.length };
+      grants = { [PRE_AUTHORIZED_GRANT]: grant };
+    }
     const credential_offer = {
       credential_issuer: base,
       credential_configuration_ids: [config.id],
-      grants: { [PRE_AUTHORIZED_GRANT]: grant },
+      grants,
     };
     return {
       credential_offer,
@@ -266,10 +299,25 @@ export class CredentialIssuance {
     };
   }
 
+  /** Authorization endpoint (§5, RFC 6749 §4.1.1 with PKCE): where to redirect the wallet. */
+  authorize(base: string, query: Readonly<Record<string, string | undefined>>): string {
+    return this.authz.authorize(base, query);
+  }
+
   /** Token endpoint (§6): the form parameters of an RFC 6749 token request. */
   token(form: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+    if (form.grant_type === 'authorization_code') {
+      // Outside a transaction: a refused attempt still consumes the code.
+      const offer = this.authz.redeem(form);
+      const token = secret();
+      this.tokens.set(token, offer, TOKEN_TTL_SECONDS);
+      return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS };
+    }
     if (form.grant_type !== PRE_AUTHORIZED_GRANT) {
-      return fail('IDENTITY_OID4VCI_UNSUPPORTED_GRANT', 'only the pre-authorised code grant is supported');
+      return fail(
+        'IDENTITY_OID4VCI_UNSUPPORTED_GRANT',
+        'the grants are the pre-authorised code and authorization_code',
+      );
     }
     const code = form['pre-authorized_code'] ?? '';
     if (this.redeemed.get(code) !== undefined) {
@@ -281,10 +329,13 @@ export class CredentialIssuance {
     if (offer.txCode !== undefined && form.tx_code !== offer.txCode) {
       return fail('IDENTITY_OID4VCI_BAD_GRANT', 'wrong tx_code');
     }
-    this.offers.delete(code);
-    this.redeemed.set(code, true, OFFER_TTL_SECONDS);
     const token = secret();
-    this.tokens.set(token, offer, TOKEN_TTL_SECONDS);
+    // The code goes, its used-marker and the token come, in one transaction.
+    this.store.atomically(() => {
+      this.offers.delete(code);
+      this.redeemed.set(code, true, OFFER_TTL_SECONDS);
+      this.tokens.set(token, offer, TOKEN_TTL_SECONDS);
+    });
     return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS };
   }
 
@@ -321,8 +372,10 @@ export class CredentialIssuance {
       schemaId: offer.config.schemaId,
       version: offer.config.version,
     })) as { schema: unknown };
-    // One credential per token: the token goes before the credential is signed.
-    this.tokens.delete(m[1] as string);
+    // One credential per token: the token goes before the credential is signed, and only one
+    // of two requests racing with the same token takes it.
+    if (this.tokens.take(m[1] as string) === undefined)
+      return fail('IDENTITY_OID4VCI_BAD_TOKEN', 'missing, unknown or expired access token');
     const now = this.now();
     const g = groupOf(offer.config.did) as { group: string; id: string };
     const [, , chain] = offer.config.did.split(':');

@@ -1,42 +1,59 @@
+import type { JsonWebKey } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { toBase64Url } from '../encoding/index.js';
 import { type ErrorCode, GongzhiError } from '../errors/index.js';
-import { Expiring } from './expiring.js';
+import { type DcqlCredentialQuery, type DcqlQuery, parseDcql } from './dcql.js';
+import { Expiring, MemorySecrets, type SecretBackend } from './expiring.js';
+import { decryptResponse, jweHeader, newResponseKey, RESPONSE_ENC_VALUES } from './jwe-ecdh.js';
 import { decodeCompact } from './keys.js';
+import { REQUEST_OBJECT_AUD, type RequestSigner, signRequestObject } from './request-object.js';
 import type { VerificationResult, VerifierPolicy } from './verify.js';
 
+export type { DcqlCredentialQuery, DcqlQuery } from './dcql.js';
+export { parseDcql } from './dcql.js';
+
 /**
- * The verifier side of OpenID for Verifiable Presentations 1.0 (final, 2025), same- or
- * cross-device with `response_mode=direct_post`, the query in DCQL (§6; the final text has no
- * Presentation Exchange), SD-JWT VC presentations (Appendix B.3):
- * 1. a relying party asks this node for a request: it gets the Authorization Request (§5)
- *    `client_id = redirect_uri:<response_uri>` (the redirect_uri Client Identifier Prefix,
- *    §5.9.3: the request is passed by value, unsigned), fresh `nonce` and `state`, the DCQL
- *    query and `client_metadata.vp_formats_supported`; shown as an `openid4vp://` link / QR code;
- * 2. the wallet posts `vp_token` (a JSON object: credential query id → [presentation]) and
- *    `state` to the response_uri, form-encoded (§8.2);
+ * The verifier side of OpenID for Verifiable Presentations 1.0 (final, 2025), the query in
+ * DCQL (§6; the final text has no Presentation Exchange), SD-JWT VC presentations (Appendix B.3):
+ * 1. a relying party asks this node for a request, under one of three Client Identifier
+ *    Prefixes (§5.9.3):
+ *    - `redirect_uri:<response_uri>` (default): the Authorization Request passed by value,
+ *      unsigned (that prefix cannot be signed);
+ *    - `decentralized_identifier:<did>` or `x509_san_dns:<dns name>`: the link carries only
+ *      `client_id`, `request_uri` and `request_uri_method=post` (§5.10); the wallet fetches the
+ *      Request Object there, signed by the verifier's key (JAR, src/credentials/request-object.ts),
+ *      echoing the wallet's `wallet_nonce`;
+ *    each with a fresh `nonce` and `state`, the DCQL query and `client_metadata`;
+ * 2. the wallet posts to the response_uri, form-encoded: with `direct_post` (§8.2) `vp_token`
+ *    (a JSON object: credential query id → [presentation]) and `state`; with `direct_post.jwt`
+ *    (§8.3.1) one `response`, a JWE made to the request's own key in `client_metadata.jwks`
+ *    (src/credentials/jwe-ecdh.ts), holding the same parameters — a plain answer to such a
+ *    request is refused;
  * 3. each presentation is verified with the node's verifier — the KB-JWT must carry this
  *    request's nonce and `aud` = client_id (B.3.6) — and the result is kept for the relying
  *    party to read by its state.
- * Only top-level claim paths and `meta.vct_values` are understood; `credential_sets`,
- * `claim_sets`, `trusted_authorities` and other formats are refused (IDENTITY_OID4VP_BAD_QUERY)
- * rather than ignored.
+ * Pending requests live in the store the node gives (its SQLite file): a restart loses none.
  */
 
 export const REQUEST_TTL_SECONDS = 600;
+/** A fetched Request Object is valid this long (`exp` − `iat`). */
+const REQUEST_OBJECT_TTL = 300;
 
-export interface DcqlCredentialQuery {
-  readonly id: string;
-  readonly format: 'dc+sd-jwt';
-  readonly meta?: { readonly vct_values?: readonly string[] };
-  readonly claims?: readonly { readonly id?: string; readonly path: readonly [string] }[];
-}
-export interface DcqlQuery {
-  readonly credentials: readonly DcqlCredentialQuery[];
-}
+export type ClientIdPrefix = 'redirect_uri' | 'decentralized_identifier' | 'x509_san_dns';
+export type ResponseMode = 'direct_post' | 'direct_post.jwt';
 
 /** What a relying party adds to the request: issuer category, schema, anchor. */
 export type RequestPolicy = Pick<VerifierPolicy, 'category' | 'schemaId' | 'requireAnchor'>;
+
+/** How a request is made: the prefix, which verifier (a DID or DNS name), the response mode. */
+export interface RequestOptions {
+  readonly clientIdPrefix?: ClientIdPrefix;
+  /** The DID or DNS name after the prefix (default: the only one this node signs for). */
+  readonly verifier?: string;
+  readonly responseMode?: ResponseMode;
+  /** The request URI of a by-reference request, from its id. */
+  readonly requestUri?: (id: string) => string;
+}
 
 interface Pending {
   readonly group: string;
@@ -44,7 +61,12 @@ interface Pending {
   readonly clientId: string;
   readonly query: DcqlQuery;
   readonly policy: RequestPolicy;
-  result?: PresentationOutcome;
+  readonly responseMode: ResponseMode;
+  /** The Authorization Request's parameters (the Request Object's claims when signed). */
+  readonly request: Record<string, unknown>;
+  /** The private half of the response key (direct_post.jwt). */
+  readonly responseKey?: JsonWebKey;
+  readonly result?: PresentationOutcome;
 }
 
 /** The outcome of a response: one verification result per credential query. */
@@ -58,66 +80,9 @@ const bad = (code: ErrorCode, m: string, details: Record<string, string | number
 };
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** A DCQL query, checked: IDENTITY_OID4VP_BAD_QUERY naming what is wrong. */
-export function parseDcql(q: unknown): DcqlQuery {
-  const no = (m: string) => bad('IDENTITY_OID4VP_BAD_QUERY', m);
-  if (!isObj(q) || !Array.isArray(q.credentials) || q.credentials.length === 0 || q.credentials.length > 16) {
-    return no('dcql_query.credentials must be 1 to 16 credential queries');
-  }
-  for (const k of Object.keys(q)) if (k !== 'credentials') no(`dcql_query.${k} is not supported`);
-  const seen = new Set<string>();
-  const credentials = q.credentials.map((c, i): DcqlCredentialQuery => {
-    if (!isObj(c) || typeof c.id !== 'string' || !ID.test(c.id) || seen.has(c.id)) {
-      return no(`credentials[${i}].id must be a unique [A-Za-z0-9_-] string`);
-    }
-    seen.add(c.id);
-    if (c.format !== 'dc+sd-jwt') return no(`credentials[${i}].format must be dc+sd-jwt`);
-    for (const k of Object.keys(c)) {
-      if (!['id', 'format', 'meta', 'claims'].includes(k)) no(`credentials[${i}].${k} is not supported`);
-    }
-    let meta: DcqlCredentialQuery['meta'];
-    if (c.meta !== undefined) {
-      const v = isObj(c.meta) ? c.meta.vct_values : undefined;
-      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) {
-        return no(`credentials[${i}].meta.vct_values must be a non-empty array of strings`);
-      }
-      meta = { vct_values: v as string[] };
-    }
-    let claims: DcqlCredentialQuery['claims'];
-    if (c.claims !== undefined) {
-      if (!Array.isArray(c.claims) || c.claims.length === 0 || c.claims.length > 64) {
-        return no(`credentials[${i}].claims must be 1 to 64 claims queries`);
-      }
-      claims = c.claims.map((cl, j) => {
-        const path = isObj(cl) ? cl.path : undefined;
-        if (
-          !Array.isArray(path) ||
-          path.length !== 1 ||
-          typeof path[0] !== 'string' ||
-          path[0].length > 128
-        ) {
-          return no(`credentials[${i}].claims[${j}].path must name one top-level claim`);
-        }
-        if (isObj(cl) && (cl.values !== undefined || cl.intent_to_retain !== undefined)) {
-          no(`credentials[${i}].claims[${j}]: values / intent_to_retain are not supported`);
-        }
-        return {
-          ...(isObj(cl) && typeof cl.id === 'string' ? { id: cl.id } : {}),
-          path: [path[0]] as [string],
-        };
-      });
-    }
-    return {
-      id: c.id,
-      format: 'dc+sd-jwt',
-      ...(meta === undefined ? {} : { meta }),
-      ...(claims === undefined ? {} : { claims }),
-    };
-  });
-  return { credentials };
-}
+const random = () => toBase64Url(new Uint8Array(randomBytes(24)));
+const unknownRequest = (): never =>
+  bad('IDENTITY_OID4VP_UNKNOWN_REQUEST', 'no pending presentation request with this state');
 
 export interface VerifierEnv {
   /** Verify one presentation on the group's ledger. */
@@ -127,15 +92,44 @@ export interface VerifierEnv {
     policy: VerifierPolicy,
   ) => Promise<VerificationResult>;
   readonly now?: () => number;
+  /** Where pending requests are kept (the node's SQLite file; default: memory). */
+  readonly store?: SecretBackend;
+  /** Who this node signs Request Objects as (node config verifierSigners / verifierCertificates). */
+  readonly signers?: readonly RequestSigner[];
 }
 
 export class PresentationRequests {
   private readonly now: () => number;
   private readonly pending: Expiring<Pending>;
+  /** Request-object id (also the response key's kid) → state. */
+  private readonly byRef: Expiring<string>;
 
   constructor(private readonly env: VerifierEnv) {
     this.now = env.now ?? (() => Math.floor(Date.now() / 1000));
-    this.pending = new Expiring(10_000, this.now);
+    const store = env.store ?? new MemorySecrets();
+    this.pending = new Expiring(store, 'vp-request', 10_000, this.now);
+    this.byRef = new Expiring(store, 'vp-request-ref', 10_000, this.now);
+  }
+
+  /** The signer of a client_id prefix and verifier, or IDENTITY_OID4VP_NO_VERIFIER_KEY. */
+  private signer(prefix: ClientIdPrefix, verifier: string | undefined): RequestSigner {
+    const all = (this.env.signers ?? []).filter((s) => s.clientId.startsWith(`${prefix}:`));
+    const s =
+      verifier === undefined
+        ? all.length === 1
+          ? all[0]
+          : undefined
+        : all.find((x) => x.clientId === `${prefix}:${verifier}`);
+    if (s === undefined) {
+      return bad(
+        'IDENTITY_OID4VP_NO_VERIFIER_KEY',
+        verifier === undefined
+          ? `name the verifier: this node signs for ${all.length} ${prefix} client ids`
+          : `this node holds no ${prefix} key for ${verifier}`,
+        { clientIdPrefix: prefix },
+      );
+    }
+    return s;
   }
 
   /** A new Authorization Request answered at `responseUri`. */
@@ -144,15 +138,29 @@ export class PresentationRequests {
     responseUri: string,
     dcql: unknown,
     policy: RequestPolicy = {},
-  ): { state: string; request: Record<string, unknown>; request_link: string; expires_in: number } {
+    opts: RequestOptions = {},
+  ): {
+    state: string;
+    request: Record<string, unknown>;
+    request_link: string;
+    request_uri?: string;
+    expires_in: number;
+  } {
     const query = parseDcql(dcql);
-    const state = toBase64Url(new Uint8Array(randomBytes(24)));
-    const nonce = toBase64Url(new Uint8Array(randomBytes(24)));
-    const clientId = `redirect_uri:${responseUri}`;
-    this.pending.set(state, { group, nonce, clientId, query, policy }, REQUEST_TTL_SECONDS);
+    const prefix = opts.clientIdPrefix ?? 'redirect_uri';
+    const responseMode = opts.responseMode ?? 'direct_post';
+    const signer = prefix === 'redirect_uri' ? undefined : this.signer(prefix, opts.verifier);
+    if (prefix === 'redirect_uri' && opts.verifier !== undefined && opts.verifier !== responseUri) {
+      bad('IDENTITY_OID4VP_NO_VERIFIER_KEY', 'with redirect_uri the verifier is the response URI itself');
+    }
+    const state = random();
+    const nonce = random();
+    const ref = random();
+    const clientId = signer?.clientId ?? `redirect_uri:${responseUri}`;
+    const key = responseMode === 'direct_post.jwt' ? newResponseKey(ref) : undefined;
     const request = {
       response_type: 'vp_token',
-      response_mode: 'direct_post',
+      response_mode: responseMode,
       client_id: clientId,
       response_uri: responseUri,
       nonce,
@@ -162,36 +170,136 @@ export class PresentationRequests {
         vp_formats_supported: {
           'dc+sd-jwt': { 'sd-jwt_alg_values': ['EdDSA', 'ES256K'], 'kb-jwt_alg_values': ['EdDSA', 'ES256K'] },
         },
+        ...(key === undefined
+          ? {}
+          : {
+              jwks: { keys: [key.publicJwk] },
+              encrypted_response_enc_values_supported: [...RESPONSE_ENC_VALUES],
+            }),
       },
     };
-    const params = new URLSearchParams(
-      Object.entries(request).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    this.pending.set(
+      state,
+      {
+        group,
+        nonce,
+        clientId,
+        query,
+        policy,
+        responseMode,
+        request,
+        ...(key === undefined ? {} : { responseKey: key.privateJwk }),
+      },
+      REQUEST_TTL_SECONDS,
     );
+    this.byRef.set(ref, state, REQUEST_TTL_SECONDS);
+    if (signer === undefined) {
+      const params = new URLSearchParams(
+        Object.entries(request).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+      );
+      return {
+        state,
+        request,
+        request_link: `openid4vp://?${params.toString()}`,
+        expires_in: REQUEST_TTL_SECONDS,
+      };
+    }
+    const requestUri = (opts.requestUri ?? ((id: string) => `${responseUri}/request/${id}`))(ref);
+    const params = new URLSearchParams({
+      client_id: clientId,
+      request_uri: requestUri,
+      request_uri_method: 'post',
+    });
     return {
       state,
       request,
+      request_uri: requestUri,
       request_link: `openid4vp://?${params.toString()}`,
       expires_in: REQUEST_TTL_SECONDS,
     };
   }
 
   /**
-   * The wallet's direct_post: verify every presentation, keep the outcome under `state`.
-   * IDENTITY_OID4VP_UNKNOWN_REQUEST (no such pending request), IDENTITY_OID4VP_BAD_RESPONSE
-   * (vp_token not the DCQL shape), IDENTITY_OID4VP_NONCE_MISMATCH (a KB-JWT for another request:
-   * the request stays pending, the wallet may answer again).
+   * The signed Request Object at the request URI (§5.10): GET, or POST with the wallet's
+   * `wallet_nonce` echoed. IDENTITY_OID4VP_UNKNOWN_REQUEST when the request is gone or answered
+   * or was made by value.
+   */
+  requestObject(group: string, ref: string, walletNonce?: string): string {
+    const state = this.byRef.get(ref);
+    const p = state === undefined ? undefined : this.pending.get(state);
+    if (
+      p === undefined ||
+      p.group !== group ||
+      p.result !== undefined ||
+      p.clientId.startsWith('redirect_uri:')
+    ) {
+      return unknownRequest();
+    }
+    const signer = (this.env.signers ?? []).find((s) => s.clientId === p.clientId);
+    if (signer === undefined) {
+      return bad('IDENTITY_OID4VP_NO_VERIFIER_KEY', `this node no longer holds a key for ${p.clientId}`);
+    }
+    if (walletNonce !== undefined && !/^[A-Za-z0-9_~.-]{1,256}$/.test(walletNonce)) {
+      return bad('IDENTITY_OID4VP_BAD_RESPONSE', 'wallet_nonce must be 1 to 256 URL-safe characters');
+    }
+    const iat = this.now();
+    return signRequestObject(signer, {
+      ...p.request,
+      iss: p.clientId,
+      aud: REQUEST_OBJECT_AUD,
+      iat,
+      exp: iat + REQUEST_OBJECT_TTL,
+      ...(walletNonce === undefined ? {} : { wallet_nonce: walletNonce }),
+    });
+  }
+
+  /**
+   * The wallet's answer at the response URI: `vp_token` + `state` (direct_post) or `response`
+   * (direct_post.jwt). Verify every presentation, keep the outcome under `state`.
+   * IDENTITY_OID4VP_UNKNOWN_REQUEST (no such pending request), IDENTITY_OID4VP_BAD_ENCRYPTION
+   * (a JWE that does not decrypt with the request's key, or a plain answer to a request that
+   * wants one), IDENTITY_OID4VP_BAD_RESPONSE (vp_token not the DCQL shape),
+   * IDENTITY_OID4VP_NONCE_MISMATCH (a KB-JWT for another request: the request stays pending,
+   * the wallet may answer again).
    */
   async respond(
     group: string,
     form: Readonly<Record<string, string | undefined>>,
   ): Promise<PresentationOutcome> {
+    if (form.response !== undefined) return this.respondEncrypted(group, form.response);
     const p = this.pending.get(form.state ?? '');
-    if (p === undefined || p.result !== undefined || p.group !== group) {
-      return bad('IDENTITY_OID4VP_UNKNOWN_REQUEST', 'no pending presentation request with this state');
+    if (p === undefined || p.result !== undefined || p.group !== group) return unknownRequest();
+    if (p.responseMode === 'direct_post.jwt') {
+      return bad(
+        'IDENTITY_OID4VP_BAD_ENCRYPTION',
+        'this request wants an encrypted response (direct_post.jwt)',
+      );
     }
+    return this.answer(form.state ?? '', p, form.vp_token);
+  }
+
+  private async respondEncrypted(group: string, jwe: string): Promise<PresentationOutcome> {
+    const kid = jweHeader(jwe)?.kid;
+    const state = typeof kid === 'string' ? this.byRef.get(kid) : undefined;
+    const p = state === undefined ? undefined : this.pending.get(state);
+    if (state === undefined || p === undefined || p.result !== undefined || p.group !== group) {
+      return unknownRequest();
+    }
+    if (p.responseKey === undefined) {
+      return bad('IDENTITY_OID4VP_BAD_ENCRYPTION', 'this request did not ask for an encrypted response');
+    }
+    const payload = decryptResponse(jwe, p.responseKey);
+    if (payload.state !== state) {
+      return bad('IDENTITY_OID4VP_BAD_RESPONSE', 'the encrypted response’s state is not this request’s');
+    }
+    const vp = payload.vp_token;
+    return this.answer(state, p, typeof vp === 'string' ? vp : JSON.stringify(vp ?? null));
+  }
+
+  private async answer(state: string, p: Pending, vpToken: string | undefined): Promise<PresentationOutcome> {
     let token: unknown;
     try {
-      token = JSON.parse(form.vp_token ?? '');
+      token = JSON.parse(vpToken ?? '');
     } catch {
       return bad('IDENTITY_OID4VP_BAD_RESPONSE', 'vp_token must be a JSON object');
     }
@@ -225,7 +333,15 @@ export class PresentationRequests {
       credentials[q.id] = withVct(r, q);
     }
     const outcome = { valid: Object.values(credentials).every((r) => r.valid), credentials };
-    p.result = outcome;
+    // Another response may have landed while this one was verified: the first one counts.
+    const still = this.pending.get(state);
+    if (
+      still === undefined ||
+      still.result !== undefined ||
+      !this.pending.update(state, answered(p, outcome))
+    ) {
+      return unknownRequest();
+    }
     return outcome;
   }
 
@@ -239,6 +355,12 @@ export class PresentationRequests {
       return bad('IDENTITY_OID4VP_UNKNOWN_REQUEST', 'no presentation request with this state');
     return p.result === undefined ? { status: 'pending' } : { status: 'answered', ...p.result };
   }
+}
+
+/** The answered request: its outcome kept, the response key no longer needed. */
+function answered(p: Pending, result: PresentationOutcome): Pending {
+  const { responseKey: _spent, ...rest } = p;
+  return { ...rest, result };
 }
 
 /** The KB-JWT's nonce and aud (the last `~` part), or empty when absent or malformed. */

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { decryptKeystore, readKeystoreFile } from '../crypto/index.js';
@@ -113,10 +114,17 @@ export interface NodeConfigFile {
    */
   readonly logFormat?: 'auto' | 'json' | 'pretty';
   /** Identity services open to outsiders (./identity-options.ts); keystores and the CA path relative to this file. */
-  readonly identity?: Omit<IdentityNodeOptions, 'statusSigners' | 'credentialSigners' | 'ca'> & {
+  readonly identity?: Omit<
+    IdentityNodeOptions,
+    'statusSigners' | 'credentialSigners' | 'verifierSigners' | 'verifierCertificates' | 'ca'
+  > & {
     readonly statusSigners?: readonly { did: string; fragment: string; keystore: string }[];
     /** OpenID4VCI issuing keys, as status signers (each a keystore with the node's password). */
     readonly credentialSigners?: readonly { did: string; fragment: string; keystore: string }[];
+    /** OpenID4VP request-signing keys of verifier DIDs, as status signers. */
+    readonly verifierSigners?: readonly { did: string; fragment: string; keystore: string }[];
+    /** OpenID4VP request-signing X.509 chains: PEM files (the key may be encrypted with the node's password). */
+    readonly verifierCertificates?: readonly { chain: string; key: string }[];
     readonly ca?: string;
   };
 }
@@ -207,7 +215,7 @@ async function loadIdentity(
   base: string,
   password: string,
 ): Promise<IdentityNodeOptions> {
-  const { statusSigners, credentialSigners, ca, ...rest } = sec;
+  const { statusSigners, credentialSigners, verifierSigners, verifierCertificates, ca, ...rest } = sec;
   const load = async (list: readonly { did: string; fragment: string; keystore: string }[] = []) => {
     const out = [];
     for (const s of list) {
@@ -225,6 +233,29 @@ async function loadIdentity(
   };
   const signers = await load(statusSigners);
   const issuing = await load(credentialSigners);
+  const verifying = await load(verifierSigners);
+  const readPem = (what: string, path: string) => {
+    try {
+      return readFileSync(resolve(base, path), 'utf8');
+    } catch (e) {
+      throw new GongzhiError('CONFIG_INVALID', `cannot read ${what} ${path}: ${(e as Error).message}`);
+    }
+  };
+  const certificates = (verifierCertificates ?? []).map((c) => {
+    const pem = readPem('identity.verifierCertificates key', c.key);
+    let key = pem;
+    // An encrypted PEM is decrypted with the node's password; a plain one is taken as it is.
+    if (pem.includes('ENCRYPTED')) {
+      try {
+        key = createPrivateKey({ key: pem, passphrase: password })
+          .export({ format: 'pem', type: 'pkcs8' })
+          .toString();
+      } catch (e) {
+        throw new GongzhiError('CONFIG_INVALID', `cannot decrypt ${c.key}: ${(e as Error).message}`);
+      }
+    }
+    return { chain: readPem('identity.verifierCertificates chain', c.chain), key };
+  });
   let caText: string | undefined;
   if (ca !== undefined) {
     try {
@@ -237,6 +268,8 @@ async function loadIdentity(
     ...rest,
     statusSigners: signers,
     ...(issuing.length === 0 ? {} : { credentialSigners: issuing }),
+    ...(verifying.length === 0 ? {} : { verifierSigners: verifying }),
+    ...(certificates.length === 0 ? {} : { verifierCertificates: certificates }),
     ...(caText === undefined ? {} : { ca: caText }),
   };
 }

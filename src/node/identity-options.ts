@@ -33,6 +33,21 @@ export interface IdentityNodeOptions {
   readonly credentialSigners?: readonly StatusSigner[];
   /** The credentials this node offers over OpenID4VCI (`credential_configurations_supported`). */
   readonly credentialConfigurations?: readonly CredentialConfiguration[];
+  /**
+   * Keys this node signs OpenID4VP Request Objects with for a verifier DID
+   * (`client_id = decentralized_identifier:<did>`): each a key of that DID's document.
+   */
+  readonly verifierSigners?: readonly StatusSigner[];
+  /** X.509 chains this node signs Request Objects with (`client_id = x509_san_dns:<a dNSName of the leaf>`). */
+  readonly verifierCertificates?: readonly VerifierCertificate[];
+}
+
+/** A verifier's X.509 certificate chain and the leaf's private key, both PEM. */
+export interface VerifierCertificate {
+  /** Leaf first, then intermediates (the wallet holds the root). */
+  readonly chain: string;
+  /** PKCS#8 or SEC1 PEM of the leaf's key (P-256 or Ed25519). */
+  readonly key: string;
 }
 
 /** One credential a node issues over OpenID4VCI: an issuer's schema, as an SD-JWT VC. */

@@ -20,7 +20,12 @@ export {
   type HealthThresholds,
   resolveHealthThresholds,
 } from './health.js';
-export type { CredentialConfiguration, IdentityNodeOptions, StatusSigner } from './identity-options.js';
+export type {
+  CredentialConfiguration,
+  IdentityNodeOptions,
+  StatusSigner,
+  VerifierCertificate,
+} from './identity-options.js';
 export type { AdmitResult, Mempool, MempoolUpdate, PendingTx, RemovedTx } from './mempool.js';
 export { NodeMetrics } from './metrics.js';
 export type { NetworkOptions } from './network-options.js';

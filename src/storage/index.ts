@@ -7,4 +7,5 @@ export {
   type StoredTxEntry,
 } from './group-store.js';
 export { asStorageError, checkStoreIntegrity, type IntegrityReport } from './integrity.js';
+export { PENDING_SECRETS_FILE, PendingSecretStore } from './pending-secrets.js';
 export { type StoredTraceEvent, TRACE_DOCUMENTS_FILE, TraceDocumentStore } from './trace-documents.js';

@@ -264,10 +264,7 @@ describe('OpenID4VCI issuance and OpenID4VP presentation with an outside wallet'
     const again = await post(tokenUrl, form({ tx_code: '1357' }));
     expect(again.status).toBe(400);
     expect(again.body).toMatchObject({ error: 'invalid_grant', code: 'IDENTITY_OID4VCI_CODE_USED' });
-    const grant = await post(
-      tokenUrl,
-      new URLSearchParams({ grant_type: 'authorization_code', code: 'x' }).toString(),
-    );
+    const grant = await post(tokenUrl, new URLSearchParams({ grant_type: 'client_credentials' }).toString());
     expect(grant.body).toMatchObject({
       error: 'unsupported_grant_type',
       code: 'IDENTITY_OID4VCI_UNSUPPORTED_GRANT',

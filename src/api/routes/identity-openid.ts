@@ -10,20 +10,27 @@
  * The wallet-facing endpoints answer errors in the OAuth shape `{error, error_description}`
  * (RFC 6749 §5.2, OpenID4VCI §8.3.1) plus this API's `code` and `hint`.
  */
+import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import {
+  type ClientIdPrefix,
   CredentialIssuance,
+  didRequestSigner,
   OAUTH_ERROR,
   PresentationRequests,
+  REQUEST_OBJECT_TYP,
   type RequestPolicy,
+  type ResponseMode,
   type SchemaRecord,
   statusListUrl,
   typeMetadata,
   vctUrl,
   verifyPresentation,
+  x509RequestSigners,
 } from '../../credentials/index.js';
 import { hintFor, httpStatusFor, isGongzhiError } from '../../errors/index.js';
-import { T } from '../../wire/index.js';
+import { PENDING_SECRETS_FILE, PendingSecretStore } from '../../storage/index.js';
+import { StringEnum, T } from '../../wire/index.js';
 import { errorResponses, type GroupParams, groupParam, type RouteContext } from './context.js';
 import { baseUrl, identityEnv } from './identity-env.js';
 
@@ -58,6 +65,9 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
   api.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 262_144 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
+  // Pending offers, codes, tokens, nonces and requests outlive a restart (src/storage/pending-secrets.ts).
+  const store = PendingSecretStore.open(join(node.opts.dataDir, PENDING_SECRETS_FILE));
+  api.addHook('onClose', async () => store.close());
   const readerOf = (group: string) => (node.groupIds().includes(group) ? ienv.reader(group) : undefined);
   const issuance = new CredentialIssuance({
     configurations: opts.credentialConfigurations ?? [],
@@ -65,10 +75,16 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     reader: readerOf,
     vct: vctUrl,
     statusUri: statusListUrl,
+    store,
   });
   const requests = new PresentationRequests({
     verify: (group, vp, policy) =>
       verifyPresentation(ienv.reader(group), vp, ienv.policy(policy), ienv.verifyOptions()),
+    store,
+    signers: [
+      ...(opts.verifierSigners ?? []).map(didRequestSigner),
+      ...(opts.verifierCertificates ?? []).flatMap(x509RequestSigners),
+    ],
   });
 
   api.get(
@@ -118,13 +134,17 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     '/v1/openid4vci/token',
     {
       schema: {
-        summary: 'OpenID4VCI token endpoint (pre-authorised code grant, form-encoded)',
+        summary: 'OpenID4VCI token endpoint (pre-authorised code or authorization code grant, form-encoded)',
         tags: ['identity'],
         consumes: [FORM],
         body: formBody({
           grant_type: T.String({ maxLength: 200 }),
           'pre-authorized_code': T.String({ maxLength: 200 }),
           tx_code: T.String({ maxLength: 20 }),
+          code: T.String({ maxLength: 200 }),
+          code_verifier: T.String({ maxLength: 128 }),
+          client_id: T.String({ maxLength: 512 }),
+          redirect_uri: T.String({ maxLength: 2048 }),
         }),
         response: oauthResponses('{access_token, token_type, expires_in}'),
       },
@@ -132,6 +152,47 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     async (req, reply) => {
       try {
         return reply.header('Cache-Control', 'no-store').send(issuance.token(req.body));
+      } catch (e) {
+        return oauth(reply, e);
+      }
+    },
+  );
+  api.get<{ Querystring: Record<string, string> }>(
+    '/v1/openid4vci/authorize',
+    {
+      schema: {
+        summary:
+          'OpenID4VCI authorization endpoint (authorization code flow with PKCE, from an offer’s issuer_state)',
+        description:
+          'RFC 6749 §4.1.1 query: response_type=code, client_id, redirect_uri, code_challenge, ' +
+          'code_challenge_method=S256, issuer_state, state?, authorization_details? | scope?. Answers 302 to ' +
+          'redirect_uri with code, state and iss; errors in the OAuth JSON shape (never redirected).',
+        tags: ['identity'],
+        querystring: T.Object(
+          {
+            response_type: T.Optional(T.String({ maxLength: 20 })),
+            client_id: T.Optional(T.String({ maxLength: 512 })),
+            redirect_uri: T.Optional(T.String({ maxLength: 2048 })),
+            code_challenge: T.Optional(T.String({ maxLength: 128 })),
+            code_challenge_method: T.Optional(T.String({ maxLength: 10 })),
+            issuer_state: T.Optional(T.String({ maxLength: 128 })),
+            state: T.Optional(T.String({ maxLength: 512 })),
+            authorization_details: T.Optional(T.String({ maxLength: 8192 })),
+            scope: T.Optional(T.String({ maxLength: 1024 })),
+          },
+          { additionalProperties: T.String({ maxLength: 2048 }) },
+        ),
+        response: {
+          302: T.Unsafe({ type: 'null', description: 'redirect to redirect_uri?code=…&state=…&iss=…' }),
+          '4xx': oauthError,
+        },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return reply
+          .header('Cache-Control', 'no-store')
+          .redirect(issuance.authorize(baseUrl(node, req), req.query), 302);
       } catch (e) {
         return oauth(reply, e);
       }
@@ -201,11 +262,25 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     },
   );
 
-  api.post<{ Params: GroupParams; Body: { dcql_query: unknown; policy?: RequestPolicy } }>(
+  api.post<{
+    Params: GroupParams;
+    Body: {
+      dcql_query: unknown;
+      policy?: RequestPolicy;
+      client_id_prefix?: ClientIdPrefix;
+      verifier?: string;
+      response_mode?: ResponseMode;
+    };
+  }>(
     '/v1/groups/:group/openid4vp/requests',
     {
       schema: {
         summary: 'Start an OpenID4VP presentation request (DCQL, direct_post) verified on this ledger',
+        description:
+          '`client_id_prefix` redirect_uri (default: by value, unsigned), decentralized_identifier or ' +
+          'x509_san_dns (by reference: the link names a request_uri serving the signed Request Object); ' +
+          '`verifier` the DID or DNS name after the prefix; `response_mode` direct_post (default) or ' +
+          'direct_post.jwt (the wallet encrypts its answer to a key of this request).',
         tags: ['identity'],
         params: T.Object({ group: groupParam }, { additionalProperties: false }),
         body: T.Object(
@@ -221,28 +296,91 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
                 { additionalProperties: false },
               ),
             ),
+            client_id_prefix: T.Optional(
+              StringEnum(['redirect_uri', 'decentralized_identifier', 'x509_san_dns'] as const),
+            ),
+            verifier: T.Optional(T.String({ minLength: 1, maxLength: 512 })),
+            response_mode: T.Optional(StringEnum(['direct_post', 'direct_post.jwt'] as const)),
           },
           { additionalProperties: false },
         ),
-        response: { 200: anyObject('{state, request, request_link, expires_in}'), ...errorResponses },
+        response: {
+          200: anyObject('{state, request, request_link, request_uri?, expires_in}'),
+          ...errorResponses,
+        },
       },
     },
     async (req) => {
       const { group } = req.params;
       node.group(group);
-      const responseUri = `${baseUrl(node, req)}/v1/groups/${group}/openid4vp/response`;
-      return requests.create(group, responseUri, req.body.dcql_query, req.body.policy ?? {});
+      const base = `${baseUrl(node, req)}/v1/groups/${group}/openid4vp`;
+      const b = req.body;
+      return requests.create(group, `${base}/response`, b.dcql_query, b.policy ?? {}, {
+        ...(b.client_id_prefix === undefined ? {} : { clientIdPrefix: b.client_id_prefix }),
+        ...(b.verifier === undefined ? {} : { verifier: b.verifier }),
+        ...(b.response_mode === undefined ? {} : { responseMode: b.response_mode }),
+        requestUri: (id) => `${base}/request-objects/${id}`,
+      });
     },
+  );
+  // The request URI (OpenID4VP §5.10, request_uri_method post; GET as RFC 9101 has it).
+  const requestObjectRoute = {
+    schema: {
+      summary: 'OpenID4VP request URI: the signed Request Object (application/oauth-authz-req+jwt)',
+      tags: ['identity'],
+      params: T.Object(
+        { group: groupParam, ref: T.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) },
+        { additionalProperties: false },
+      ),
+      response: { 200: T.String({ description: 'compact JWS, typ oauth-authz-req+jwt' }), '4xx': oauthError },
+    },
+  };
+  const sendRequestObject = (
+    reply: FastifyReply,
+    group: string,
+    ref: string,
+    walletNonce: string | undefined,
+  ): FastifyReply => {
+    try {
+      const jwt = requests.requestObject(group, ref, walletNonce);
+      return reply.header('Cache-Control', 'no-store').type(`application/${REQUEST_OBJECT_TYP}`).send(jwt);
+    } catch (e) {
+      return oauth(reply, e);
+    }
+  };
+  api.get<{ Params: GroupParams & { ref: string } }>(
+    '/v1/groups/:group/openid4vp/request-objects/:ref',
+    requestObjectRoute,
+    async (req, reply) => sendRequestObject(reply, req.params.group, req.params.ref, undefined),
+  );
+  api.post<{ Params: GroupParams & { ref: string }; Body: Record<string, string> | undefined }>(
+    '/v1/groups/:group/openid4vp/request-objects/:ref',
+    {
+      schema: {
+        ...requestObjectRoute.schema,
+        consumes: [FORM],
+        body: formBody({
+          wallet_nonce: T.String({ maxLength: 256 }),
+          wallet_metadata: T.String({ maxLength: 65_536 }),
+        }),
+      },
+    },
+    async (req, reply) => sendRequestObject(reply, req.params.group, req.params.ref, req.body?.wallet_nonce),
   );
   api.post<{ Params: GroupParams; Body: Record<string, string> }>(
     '/v1/groups/:group/openid4vp/response',
     {
       schema: {
-        summary: 'OpenID4VP response URI: the wallet posts vp_token and state (direct_post)',
+        summary:
+          'OpenID4VP response URI: the wallet posts vp_token and state (direct_post) or response, a JWE (direct_post.jwt)',
         tags: ['identity'],
         params: T.Object({ group: groupParam }, { additionalProperties: false }),
         consumes: [FORM],
-        body: formBody({ vp_token: T.String({ maxLength: 200_000 }), state: T.String({ maxLength: 100 }) }),
+        body: formBody({
+          vp_token: T.String({ maxLength: 200_000 }),
+          state: T.String({ maxLength: 100 }),
+          response: T.String({ maxLength: 300_000 }),
+        }),
         response: oauthResponses('{} — the outcome is read by the relying party'),
       },
     },

@@ -319,6 +319,11 @@ function registerCredential(program: Command): void {
         .option('--status-index <n>', 'index in the status list', int)
         .option('--purpose <p>', 'revocation | suspension', 'revocation')
         .option('--tx-code <digits>', 'a transaction code the holder must type (given to her another way)')
+        .option(
+          '--grant <grant>',
+          'pre-authorized_code, or authorization_code (the wallet then authorises with PKCE)',
+          'pre-authorized_code',
+        )
         .option('--fragment <f>', 'fragment of the issuer key signing the request', 'key-1'),
     ),
   ).action(
@@ -332,6 +337,7 @@ function registerCredential(program: Command): void {
           statusIndex?: number;
           purpose: string;
           txCode?: string;
+          grant: string;
           fragment: string;
           qr?: boolean;
           qrPng?: string;
@@ -352,6 +358,8 @@ function registerCredential(program: Command): void {
               ? {}
               : { status: { list: o.statusList, index: o.statusIndex ?? 0, purpose: o.purpose } }),
             ...(o.txCode === undefined ? {} : { tx_code: o.txCode }),
+            // The node checks the value (IDENTITY_OID4VCI_BAD_OFFER_REQUEST for any other).
+            ...(o.grant === 'pre-authorized_code' ? {} : { grant: o.grant }),
           },
         );
         const body = (await getJson(`${o.url.replace(/\/+$/, '')}/v1/openid4vci/offers`, {

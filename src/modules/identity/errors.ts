@@ -118,11 +118,15 @@ export const IDENTITY_ERRORS = defineErrors({
   ],
   IDENTITY_OID4VCI_UNSUPPORTED_GRANT: [
     400,
-    'Use grant_type urn:ietf:params:oauth:grant-type:pre-authorized_code (the only grant this issuer supports).',
+    'Use grant_type urn:ietf:params:oauth:grant-type:pre-authorized_code or authorization_code (the grants this issuer supports).',
+  ],
+  IDENTITY_OID4VCI_BAD_AUTHORIZATION_REQUEST: [
+    400,
+    'Send response_type=code, client_id, redirect_uri (https, a reverse-domain private-use scheme, or http on loopback), code_challenge with code_challenge_method=S256, and the issuer_state of a live offer (used once).',
   ],
   IDENTITY_OID4VCI_BAD_GRANT: [
     400,
-    'The pre-authorised code is unknown or expired, or the tx_code is wrong; ask the issuer for a new offer.',
+    'The pre-authorised or authorization code is unknown or expired, or the tx_code, client_id, redirect_uri or PKCE code_verifier is wrong; ask the issuer for a new offer.',
   ],
   IDENTITY_OID4VCI_CODE_USED: [
     400,
@@ -159,6 +163,14 @@ export const IDENTITY_ERRORS = defineErrors({
   IDENTITY_OID4VP_NONCE_MISMATCH: [
     400,
     'The presentation’s key-binding JWT carries another nonce or audience than this request; present again for this request.',
+  ],
+  IDENTITY_OID4VP_NO_VERIFIER_KEY: [
+    400,
+    'This node holds no request-signing key for that verifier: add it to node config identity.verifierSigners (a DID key) or identity.verifierCertificates (an X.509 chain), or ask for client_id_prefix redirect_uri.',
+  ],
+  IDENTITY_OID4VP_BAD_ENCRYPTION: [
+    400,
+    'This request wants response_mode direct_post.jwt: post `response`, a compact JWE (alg ECDH-ES, enc A128GCM or A256GCM) made to the key in the request’s client_metadata.jwks, with its kid.',
   ],
 });
 
