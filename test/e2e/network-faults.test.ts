@@ -2,7 +2,7 @@
  * Issue 18, item 5: faults on a real `network init`/`up` consortium (4 organisations, 3 NATS
  * servers) under steady `?wait=commit` load — SIGKILL of the ordering stream's leader (named by
  * JetStream's own metadata, which /health reports), SIGSTOP of one node and of two nodes, and a
- * NATS majority loss of 10 s. After each: every acknowledged transaction on every node at the same
+ * NATS majority loss of 10 s and of 45 s (nothing sent after the servers return). After each: every acknowledged transaction on every node at the same
  * height in the same block, no (sender, nonce) executed twice, `chain verify` passing on every
  * node, and the final height reaching the head with every node healthy again.
  */
@@ -96,6 +96,8 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
     /** Steady `wait=commit` load from the given organisations' admins, one request at a time each. */
     const load = (orgs: readonly string[]) => {
       const acked: string[] = [];
+      /** Every transaction a node took: its hash → the answer (`committed`, or the 504/202 code). */
+      const admitted = new Map<string, { org: string; answer: string }>();
       const commitTimes: number[] = [];
       let stop = false;
       let k = 0;
@@ -124,7 +126,11 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
             });
             if (r.status === 200) {
               acked.push(t.hash);
+              admitted.set(t.hash, { org, answer: 'committed' });
               commitTimes.push(Date.now());
+            } else if (r.status === 202 || r.status === 504) {
+              const b = (await r.json().catch(() => ({}))) as { error?: { code?: string } };
+              admitted.set(t.hash, { org, answer: b.error?.code ?? String(r.status) });
             }
           } catch {
             // no answer (frozen node, reset connection): not acknowledged
@@ -135,6 +141,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       const done = Promise.all(orgs.map((o) => worker(o)));
       return {
         acked,
+        admitted,
         commitsAfter: (t: number) => commitTimes.filter((x) => x >= t).length,
         firstCommitAfter: (t: number) => commitTimes.find((x) => x >= t) ?? Number.NaN,
         /** Longest gap between two acknowledged commits (ms). */
@@ -142,6 +149,10 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
         stop: async () => {
           stop = true;
           await done;
+        },
+        /** Stop sending; the requests in flight still finish (see `stop`). */
+        halt: () => {
+          stop = true;
         },
       };
     };
@@ -339,6 +350,64 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
           `network up took ${backAt - upAt} ms; first commit ${l.firstCommitAfter(backAt) - backAt} ms after it`,
       );
       await afterChecks(l.acked);
+    }, 240_000);
+
+    it('NATS majority lost for 45 s under load, nothing sent after: every admitted transaction commits or is reported dropped, and all becomes final', async () => {
+      const l = load(ORGS);
+      await sleep(1500);
+      const victims = ['n1', 'n2'].map((n) => pidOf('nats', n));
+      const killAt = Date.now();
+      for (const p of victims) process.kill(p, 'SIGKILL');
+      // Keep submitting into the outage for a while (these publishes retry), then stop sending; the
+      // requests in flight answer within their 15 s wait, well before the servers come back.
+      await sleep(15_000);
+      l.halt();
+      await l.stop();
+      const pendingAtRestart = (await Promise.all(ORGS.map(health))).map((h) => main(h).mempool);
+      await sleep(Math.max(0, killAt + 45_000 - Date.now()));
+      const upAt = Date.now();
+      await cli('network', 'up', dir, '--timeout', '90000');
+      const backAt = Date.now();
+      for (const e of readPids(dir)?.nats ?? []) killOnExit(e.pid);
+      // Nothing is sent from here on: every admitted transaction must leave the pending state by
+      // itself — committed, or (its publish outran the 30 s budget) dropped as ORDERING_UNAVAILABLE.
+      const outcome = new Map<string, string>();
+      await eventually(
+        async () => {
+          for (const [hash, { org }] of l.admitted) {
+            if (outcome.has(hash)) continue;
+            const v = await getJson<{ status: string; reason?: { code: string } }>(
+              `${url(org)}/v1/groups/main/txs/${hash}`,
+            );
+            if (v.status === 'committed') outcome.set(hash, 'committed');
+            else if (v.status === 'dropped') outcome.set(hash, v.reason?.code ?? 'dropped');
+          }
+          return outcome.size === l.admitted.size ? true : undefined;
+        },
+        60_000,
+        'every admitted transaction committed or dropped',
+      );
+      const settledAt = Date.now();
+      const committed: string[] = [];
+      for (const [hash, { answer }] of l.admitted) {
+        const end = outcome.get(hash);
+        // What the stream acknowledged (a commit, or a wait that ran out with it ordered) commits.
+        if (answer === 'committed' || answer === 'TX_PENDING_ORDERED') expect(end, hash).toBe('committed');
+        else expect(['committed', 'ORDERING_UNAVAILABLE'], `${hash} (${answer})`).toContain(end);
+        if (end === 'committed') committed.push(hash);
+      }
+      const answers = [...l.admitted.values()].map((a) => a.answer);
+      const count = (x: string) => answers.filter((a) => a === x).length;
+      console.info(
+        `[faults] majority loss 45 s: ${l.admitted.size} admitted (${count('committed')} committed at once, ` +
+          `${count('TX_PENDING_ORDERED')} pending ordered, ${count('TX_PENDING_NOT_ORDERED')} pending not ordered); ` +
+          `mempools at restart ${pendingAtRestart.join('/')}; network up took ${backAt - upAt} ms; ` +
+          `all settled ${settledAt - backAt} ms after it: ${committed.length} committed, ` +
+          `${outcome.size - committed.length} dropped`,
+      );
+      await afterChecks(committed);
+      const mempools = (await Promise.all(ORGS.map(health))).map((h) => main(h).mempool);
+      expect(mempools).toEqual([0, 0, 0, 0]);
     }, 240_000);
   },
 );
