@@ -34,39 +34,40 @@ const HIGH_WATER = 4 * 1024 * 1024;
 /** Copy `from` → `to`, each chunk delayed by `delayMs`; half-close and errors carried over. */
 function pipeDelayed(from: Socket, to: Socket, delayMs: number): void {
   if (delayMs === 0) {
-    from.pipe(to);
+    from.pipe(to); // ends `to` when `from` ends
     from.on('error', () => to.destroy());
-    from.on('close', () => to.end());
     return;
   }
   // One FIFO and one timer per direction: separate timers could fire out of order, and TCP
   // bytes must not.
   const fifo: { due: number; act: () => void }[] = [];
   let queued = 0;
-  let timer: NodeJS.Timeout | undefined;
+  let armed = false;
   const flush = () => {
-    timer = undefined;
     const now = Date.now();
     while (fifo.length > 0 && (fifo[0]?.due ?? 0) <= now) fifo.shift()?.act();
     const next = fifo[0];
-    if (next !== undefined) timer = setTimeout(flush, Math.max(0, next.due - now));
+    armed = next !== undefined;
+    if (next !== undefined) setTimeout(flush, Math.max(0, next.due - now));
   };
   const later = (act: () => void) => {
     fifo.push({ due: Date.now() + delayMs, act });
-    timer ??= setTimeout(flush, delayMs);
+    if (!armed) {
+      armed = true;
+      setTimeout(flush, delayMs);
+    }
   };
   from.on('data', (chunk: Buffer) => {
     queued += chunk.length;
     if (queued > HIGH_WATER) from.pause();
     later(() => {
       queued -= chunk.length;
-      if (!to.destroyed) to.write(chunk);
+      if (!to.destroyed && !to.writableEnded) to.write(chunk);
       if (queued <= HIGH_WATER && from.isPaused()) from.resume();
     });
   });
   from.on('end', () => later(() => to.end()));
   from.on('error', () => later(() => to.destroy()));
-  from.on('close', () => later(() => to.end()));
 }
 
 /** Start relaying; resolves once every rule listens. */
@@ -80,11 +81,12 @@ export async function startRelay(rules: readonly RelayRule[]): Promise<Relay> {
   };
   try {
     for (const [i, r] of rules.entries()) {
-      const server = createServer((client) => {
+      // Half-open both ways: a side that has sent everything still receives the answer.
+      const server = createServer({ allowHalfOpen: true }, (client) => {
         accepted[i] = (accepted[i] ?? 0) + 1;
         keep(client);
         client.setNoDelay(true);
-        const upstream = connect({ host: r.targetHost, port: r.targetPort });
+        const upstream = connect({ host: r.targetHost, port: r.targetPort, allowHalfOpen: true });
         keep(upstream);
         upstream.setNoDelay(true);
         // Bytes the client sends before the upstream connects are queued by the socket itself.
