@@ -99,6 +99,8 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       /** Every transaction a node took: its hash → the answer (`committed`, or the 504/202 code). */
       const admitted = new Map<string, { org: string; answer: string }>();
       const commitTimes: number[] = [];
+      /** When a submission was sent and when its commit answer came, per acknowledged transaction. */
+      const spans: { sent: number; done: number }[] = [];
       let stop = false;
       let k = 0;
       const worker = async (org: string) => {
@@ -117,6 +119,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
             },
             { validUntil: height + 900 },
           );
+          const sent = Date.now();
           try {
             const r = await fetch(`${url(org)}/v1/groups/main/txs?wait=commit&timeoutMs=15000`, {
               method: 'POST',
@@ -128,6 +131,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
               acked.push(t.hash);
               admitted.set(t.hash, { org, answer: 'committed' });
               commitTimes.push(Date.now());
+              spans.push({ sent, done: Date.now() });
             } else if (r.status === 202 || r.status === 504) {
               const b = (await r.json().catch(() => ({}))) as { error?: { code?: string } };
               admitted.set(t.hash, { org, answer: b.error?.code ?? String(r.status) });
@@ -144,6 +148,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
         admitted,
         commitsAfter: (t: number) => commitTimes.filter((x) => x >= t).length,
         firstCommitAfter: (t: number) => commitTimes.find((x) => x >= t) ?? Number.NaN,
+        spans,
         /** Longest gap between two acknowledged commits (ms). */
         gap: () => commitTimes.slice(1).reduce((m, t, i) => Math.max(m, t - (commitTimes[i] as number)), 0),
         stop: async () => {
@@ -269,6 +274,40 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       await sleep(2000);
       await l.stop();
       console.info(`[faults] leader ${leader} SIGKILL: longest gap between commits ${l.gap()} ms`);
+      await afterChecks(l.acked);
+    }, 240_000);
+
+    it('restart of one node under load: the others keep committing (the pause is measured)', async () => {
+      // Load on a, b and c only: what is measured is the pause d's restart causes the others.
+      const l = load(['a', 'b', 'c']);
+      await sleep(2000);
+      const pid = pidOf('nodes', 'd');
+      const termAt = Date.now();
+      process.kill(pid, 'SIGTERM');
+      await eventually(async () => (isAlive(pid) ? undefined : true), 30_000, 'node d to stop');
+      const exitAt = Date.now();
+      await sleep(1000);
+      const upAt = Date.now();
+      await cli('network', 'up', dir, '--timeout', '90000'); // starts d again, waits for its /health
+      const healthyAt = Date.now();
+      for (const e of readPids(dir)?.nodes ?? []) killOnExit(e.pid);
+      await sleep(3000);
+      await l.stop();
+      // The longest stretch with no commit answer, and where it fell against d's stop and start.
+      const done = l.spans.map((x) => x.done).sort((a, b) => a - b);
+      let worst = { from: 0, to: 0 };
+      for (let i = 1; i < done.length; i++) {
+        const a = done[i - 1] as number;
+        const b = done[i] as number;
+        if (b - a > worst.to - worst.from) worst = { from: a, to: b };
+      }
+      const rel = (t: number) => `${t - termAt} ms`;
+      const slow = l.spans.filter((x) => x.done - x.sent > 1000).map((x) => `${rel(x.sent)}→${rel(x.done)}`);
+      console.info(
+        `[faults] restart of node d (times from its SIGTERM): exited ${rel(exitAt)}, network up ${rel(upAt)}, ` +
+          `healthy ${rel(healthyAt)}; longest gap between commits ${worst.to - worst.from} ms ` +
+          `(${rel(worst.from)} → ${rel(worst.to)}); commits slower than 1 s: ${slow.join(', ') || 'none'}`,
+      );
       await afterChecks(l.acked);
     }, 240_000);
 
