@@ -335,10 +335,15 @@ export async function networkUp(dir: string, o: UpOptions = {}): Promise<UpResul
   const net = readNetwork(root);
   const password = o.password ?? process.env.GONGZHI_PASSWORD;
   const first = net.nodes[0];
-  if (first !== undefined && password !== undefined && password !== '') {
+  const before = readPids(root) ?? emptyPids();
+  // The password check (one keystore decrypted, ~0.4 s of scrypt CPU) is what keeps a wrong
+  // password from starting NATS servers. When they all run already (a node restart), a node
+  // started with a wrong one exits at once and is reported with its log: the check is skipped,
+  // so a restart costs the cores the other nodes share one scrypt, not two (issue 18, item 4).
+  const natsRunning = net.servers.every((s) => before.nats.some((e) => e.name === s.name && isRunning(e)));
+  if (!natsRunning && first !== undefined && password !== undefined && password !== '') {
     await loadNodeConfig(join(root, first.config), password);
   }
-  const before = readPids(root) ?? emptyPids();
   const was = new Set([...before.nats, ...before.nodes].map((e) => `${e.name}:${e.pid}`));
   try {
     const servers = await startNatsServers(dir, o);
