@@ -37,6 +37,11 @@ export interface SitesOptions {
   readonly latencyMs: number;
   /** The organisation whose namespace hosts each NATS server (default: server i → organisation i). */
   readonly natsHost?: Readonly<Record<string, string>>;
+  /**
+   * Called with the synchronous cleanup before the first namespace is made, so that a caller whose
+   * hook times out while this is still starting can run it at exit (test/helpers `atExit`).
+   */
+  readonly onCleanup?: (cleanupSync: () => void) => void;
   /** Passed on to `networkUp` (password, cli, logLevel, timeoutMs, onProgress). */
   readonly up?: Omit<UpOptions, 'namespaceOf'>;
 }
@@ -174,6 +179,7 @@ export async function startSites(o: SitesOptions): Promise<Sites> {
     for (const ns of made) deleteNamespace(ns);
     spawnSync('ip', ['link', 'del', rootLink]);
   };
+  o.onCleanup?.(cleanupSync);
   try {
     const n = freeSubnet();
     const addr = (i: number) => `198.18.${n}.${10 + i}`;

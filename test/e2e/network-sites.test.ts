@@ -50,6 +50,7 @@ describe.skipIf(!prerequisites || noNetns !== undefined)(
     const suite = getSuite('ed25519');
     const admins = new Map<string, KeyPair>();
     let sites: Sites | undefined;
+    let cleanup: (() => void) | undefined;
     let forget: (() => void) | undefined;
     const url = (org: string) => sites?.network.nodes.find((n) => n.org === org)?.apiUrl as string;
     const getJson = async <T>(u: string): Promise<T> =>
@@ -77,10 +78,14 @@ describe.skipIf(!prerequisites || noNetns !== undefined)(
           ['c', 'd'],
         ],
         latencyMs: LATENCY_MS,
+        // Registered before anything is made: a beforeAll that times out half-way still cleans up.
+        onCleanup: (fn) => {
+          cleanup = fn;
+          forget = atExit(fn);
+        },
         up: { password: PASSWORD, cli: CLI, logLevel: 'warn', timeoutMs: 90_000 },
       });
       sites = await started;
-      forget = atExit(sites.cleanupSync);
       for (const pid of [
         ...sites.relayPids,
         ...sites.up.servers.map((s) => s.pid),
@@ -96,11 +101,9 @@ describe.skipIf(!prerequisites || noNetns !== undefined)(
     }, 180_000);
 
     afterAll(async () => {
-      if (sites !== undefined) {
-        await settle(sites.close(), 40_000);
-        sites.cleanupSync();
-        forget?.();
-      }
+      if (sites !== undefined) await settle(sites.close(), 40_000);
+      cleanup?.(); // kills whatever is left (SIGKILL) and deletes the namespaces
+      forget?.();
       tmp.remove();
     }, 60_000);
 
