@@ -162,9 +162,8 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       };
     };
 
-    /** The after-checks of every fault. */
-    const afterChecks = async (acked: readonly string[]) => {
-      expect(acked.length).toBeGreaterThan(0);
+    /** Every node `ok`, at one head, final up to it. */
+    const allAtHead = async () => {
       let last = '';
       await eventually(
         async () => {
@@ -180,6 +179,12 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       ).catch((e: Error) => {
         throw new Error(`${e.message}; last answers ${last}`);
       });
+    };
+
+    /** The after-checks of every fault. */
+    const afterChecks = async (acked: readonly string[], o: { chainVerify?: boolean } = {}) => {
+      expect(acked.length).toBeGreaterThan(0);
+      await allAtHead();
       for (const hash of acked) {
         const views = await Promise.all(
           ORGS.map((o) =>
@@ -207,6 +212,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
         } finally {
           db.close();
         }
+        if (o.chainVerify === false) continue;
         const report = JSON.parse(await cli('chain', 'verify', '--data', join(dir, 'data', org))) as {
           ok: boolean;
         };
@@ -312,7 +318,9 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
           `healthy ${rel(healthyAt)}; longest gap between commits ${worst.to - worst.from} ms ` +
           `(${rel(worst.from)} → ${rel(worst.to)}); commits slower than 1 s: ${slow.join(', ') || 'none'}`,
       );
-      await afterChecks(l.acked);
+      // `chain verify` (four CLI runs, the costliest check) is left to the next trial, whose run
+      // covers these blocks too.
+      await afterChecks(l.acked, { chainVerify: false });
     }, 240_000);
 
     it('SIGSTOP of one node: the others commit and finalise; it catches up after SIGCONT', async () => {
