@@ -17,6 +17,7 @@ import { GROWTH_FLAGS, runGrowthBenches } from './growth.js';
 import { benchIdentity } from './identity.js';
 import { reportVerifyRoute } from './identity-verify-route.js';
 import { benchNetwork } from './network.js';
+import { runNetworkSites } from './network-sites.js';
 import { benchPoints } from './points.js';
 import { benchTrace } from './trace.js';
 import { benchVoting } from './voting.js';
@@ -217,6 +218,7 @@ function reportEndToEnd(suite: SuiteId, r: EndToEnd, verifyRate: number, batch: 
 }
 
 async function mainNetwork(): Promise<void> {
+  if (process.argv.includes('--network-sites')) return runNetworkSites(report, arg, progress);
   const embedded = await endToEnd('ed25519', arg('--txs', 20_000), 1000, 1000, 4);
   const verifyEd = measureVerifyRate('ed25519', 1000);
   reportEndToEnd('ed25519', embedded, verifyEd, 1000);

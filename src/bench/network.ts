@@ -5,6 +5,7 @@ import { getSuite } from '../crypto/index.js';
 import { toBase64Url } from '../encoding/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initNetwork, networkDown, networkUp } from '../network/index.js';
+import { startSites } from '../testing/network-sites.js';
 
 /** CPU seconds (user + system) a process has used, from /proc. */
 function cpuSeconds(pid: number): number {
@@ -46,6 +47,11 @@ export async function benchNetwork(o: {
   progress: (m: string) => void;
   /** Nodes always wait blockIntervalMs before cutting (cutWhenIdle false), for the before/after figure. */
   cutTimer?: boolean;
+  /**
+   * Run each organisation in its own network namespace, a+b and c+d in two sites this many ms
+   * apart one way (src/testing/network-sites.ts; root and `ip netns` needed).
+   */
+  siteLatencyMs?: number;
 }) {
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-net-'));
   const password = 'bench';
@@ -75,7 +81,23 @@ export async function benchNetwork(o: {
       }
     }
     o.progress(`network in ${dir}: starting 3 NATS servers and 4 nodes`);
-    const up = await networkUp(dir, { password, logLevel: 'warn' });
+    const sites =
+      o.siteLatencyMs === undefined
+        ? undefined
+        : await startSites({
+            dir,
+            sites: [
+              ['a', 'b'],
+              ['c', 'd'],
+            ],
+            latencyMs: o.siteLatencyMs,
+            up: { password, logLevel: 'warn', onProgress: o.progress },
+          });
+    const stop = () => (sites === undefined ? networkDown(dir) : sites.close());
+    // A bench ended with ^C or an error must not leave namespaces behind.
+    const onExit = () => sites?.cleanupSync();
+    process.once('exit', onExit);
+    const up = sites?.up ?? (await networkUp(dir, { password, logLevel: 'warn' }));
     const urls = up.nodes.map((n) => n.url);
     try {
       o.progress(`pre-signing ${o.txs + 100} transactions from 1000 keys`);
@@ -175,7 +197,8 @@ export async function benchNetwork(o: {
         natsServers: init.network.servers.length,
       };
     } finally {
-      await networkDown(dir);
+      await stop();
+      process.off('exit', onExit);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

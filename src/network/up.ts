@@ -36,6 +36,17 @@ export interface UpOptions {
   /** How long to wait for servers, streams and nodes (default 60 s each). */
   readonly timeoutMs?: number;
   readonly onProgress?: (message: string) => void;
+  /**
+   * The network namespace a server (`nats`, by name) or node (`node`, by org) runs in, or
+   * undefined for this one: it is started under `ip netns exec`, and its ports are not checked
+   * here (they are another namespace's). For the tests' multi-site networks (src/testing).
+   */
+  readonly namespaceOf?: (kind: 'nats' | 'node', name: string) => string | undefined;
+}
+
+/** `command args` as run in `ns` (`ip netns exec` keeps the pid: it execs the command). */
+function inNamespace(ns: string | undefined, command: string, args: readonly string[]): [string, string[]] {
+  return ns === undefined ? [command, [...args]] : ['ip', ['netns', 'exec', ns, command, ...args]];
 }
 
 export interface UpResult {
@@ -116,7 +127,8 @@ export async function startNatsServers(dir: string, o: UpOptions = {}): Promise<
       out.push({ name: s.name, url: s.url, pid: prev.pid, started: false });
       continue;
     }
-    for (const port of [s.clientPort, s.clusterPort, s.monitorPort]) {
+    const ns = o.namespaceOf?.('nats', s.name);
+    for (const port of ns === undefined ? [s.clientPort, s.clusterPort, s.monitorPort] : []) {
       if (!(await portFree(s.host, port))) {
         throw new GongzhiError(
           'CONFIG_INVALID',
@@ -130,7 +142,7 @@ export async function startNatsServers(dir: string, o: UpOptions = {}): Promise<
     const log = `${LAYOUT.logsDir}/nats-${s.name}.log`;
     // The server needs no keystore password: keep it out of its environment.
     const { GONGZHI_PASSWORD: _pw, ...natsEnv } = process.env;
-    const pid = spawnDetached(bin, ['-c', config], {
+    const pid = spawnDetached(...inNamespace(ns, bin, ['-c', config]), {
       cwd: join(root, LAYOUT.natsDir),
       log: join(root, log),
       env: natsEnv,
@@ -256,7 +268,8 @@ export async function startNodes(dir: string, o: UpOptions = {}): Promise<UpResu
       out.push({ org: n.org, url: n.apiUrl, pid: prev.pid, started: false });
       continue;
     }
-    if (!(await portFree(n.apiHost, n.apiPort))) {
+    const ns = o.namespaceOf?.('node', n.org);
+    if (ns === undefined && !(await portFree(n.apiHost, n.apiPort))) {
       throw new GongzhiError(
         'CONFIG_INVALID',
         `API port ${n.apiHost}:${n.apiPort} of node ${n.org} is in use`,
@@ -269,8 +282,14 @@ export async function startNodes(dir: string, o: UpOptions = {}): Promise<UpResu
     const config = join(root, n.config);
     const log = `${LAYOUT.logsDir}/${n.org}.log`;
     const pid = spawnDetached(
-      process.execPath,
-      [cli, 'start', '--config', config, '--log-level', o.logLevel ?? 'info'],
+      ...inNamespace(ns, process.execPath, [
+        cli,
+        'start',
+        '--config',
+        config,
+        '--log-level',
+        o.logLevel ?? 'info',
+      ]),
       { cwd: root, log: join(root, log), env: { ...process.env, GONGZHI_PASSWORD: password } },
     );
     const e: PidEntry = { name: n.org, pid, match: config, log, started: new Date().toISOString() };
@@ -316,10 +335,15 @@ export async function networkUp(dir: string, o: UpOptions = {}): Promise<UpResul
   const net = readNetwork(root);
   const password = o.password ?? process.env.GONGZHI_PASSWORD;
   const first = net.nodes[0];
-  if (first !== undefined && password !== undefined && password !== '') {
+  const before = readPids(root) ?? emptyPids();
+  // The password check (one keystore decrypted, ~0.4 s of scrypt CPU) is what keeps a wrong
+  // password from starting NATS servers. When they all run already (a node restart), a node
+  // started with a wrong one exits at once and is reported with its log: the check is skipped,
+  // so a restart costs the cores the other nodes share one scrypt, not two (issue 18, item 4).
+  const natsRunning = net.servers.every((s) => before.nats.some((e) => e.name === s.name && isRunning(e)));
+  if (!natsRunning && first !== undefined && password !== undefined && password !== '') {
     await loadNodeConfig(join(root, first.config), password);
   }
-  const before = readPids(root) ?? emptyPids();
   const was = new Set([...before.nats, ...before.nodes].map((e) => `${e.name}:${e.pid}`));
   try {
     const servers = await startNatsServers(dir, o);

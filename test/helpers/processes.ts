@@ -12,9 +12,18 @@ import { settleWithin } from '../../src/ordering/orderer.js';
 export const settle = settleWithin;
 
 const tracked = new Set<number>();
+const atExitFns = new Set<() => void>();
 let hooked = false;
 
 function killAllTracked(): void {
+  for (const fn of atExitFns) {
+    try {
+      fn();
+    } catch {
+      // the last resort must not stop the rest
+    }
+  }
+  atExitFns.clear();
   for (const pid of tracked) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -29,6 +38,21 @@ function killAllTracked(): void {
 export function killOnExit(pid: number | undefined): () => void {
   if (pid === undefined) return () => undefined;
   tracked.add(pid);
+  hookExit();
+  return () => tracked.delete(pid);
+}
+
+/**
+ * Run `fn` (synchronous: kill, delete namespaces) when this test process exits or vitest ends it,
+ * before the tracked pids are killed, unless the returned function is called first.
+ */
+export function atExit(fn: () => void): () => void {
+  atExitFns.add(fn);
+  hookExit();
+  return () => atExitFns.delete(fn);
+}
+
+function hookExit(): void {
   if (!hooked) {
     hooked = true;
     process.once('exit', killAllTracked);
@@ -41,7 +65,6 @@ export function killOnExit(pid: number | undefined): () => void {
       });
     }
   }
-  return () => tracked.delete(pid);
 }
 
 /**
