@@ -37,9 +37,12 @@ const newNode = key('new-node');
 /** Methods added after the hashes below were pinned (issue 17: consent and confirmation steps). */
 const ADDED_SINCE_PIN = new Set([
   'points.backExchange',
+  'points.bindDevice',
   'points.confirmFunding',
   'points.confirmWithdrawal',
   'points.consentQuota',
+  'points.registerDevice',
+  'points.releaseDevice',
   'points.retireMethodology',
 ]);
 

@@ -55,6 +55,7 @@ const PROGRAM_FIELDS = [
   'methodology',
   'utcOffsetMin',
   'serviceMaxMinutes',
+  'registeredDevices',
 ] as const;
 
 function parseExpiryArg(a: ShapeReader): ExpiryPolicy {
@@ -116,6 +117,7 @@ export function parseCreateProgram(v: CborMap): CreateProgramArgs {
     causes,
     utcOffsetMin: a.has('utcOffsetMin') ? a.int('utcOffsetMin', -720, 840) : DEFAULT_UTC_OFFSET_MIN,
     serviceMaxMinutes: a.optUint('serviceMaxMinutes', 0, 1440),
+    registeredDevices: a.has('registeredDevices') && a.bool('registeredDevices'),
   };
   if (config.serviceMaxMinutes > 0 && config.value > 0) {
     configError('services (time bank) are for programs without money (value 0)');
@@ -188,6 +190,9 @@ export const createProgram = pointsMethod<CreateProgramArgs>({
         }),
       ),
       serviceMaxMinutes: S.Optional(uint(1440, 'time bank: most minutes per service (0: no services)')),
+      registeredDevices: S.Optional(
+        S.Boolean({ description: 'claims must name a registered device (cross-programme de-duplication)' }),
+      ),
     },
     { additionalProperties: false },
   ),

@@ -56,6 +56,12 @@ export const keys = {
   /** A device's claimed time and quantities for one member on one local day (number map, day-use.ts). */
   dayUse: (program: string, deviceHex: string, user: string, day: number) =>
     stateKey(MODULE, 'dayuse', program, deviceHex, user, String(day)),
+  /** A measuring device of the shared registry, by its digest, across programmes (device.ts). */
+  device: (deviceHex: string) => stateKey(MODULE, 'dev', deviceHex),
+  /** The device an asset (vehicle, meter, camera site) is bound to now (string, device.ts). */
+  asset: (assetHex: string) => stateKey(MODULE, 'asset', assetHex),
+  /** Claimed intervals of one de-duplication unit on one UTC day, across programmes (device.ts). */
+  dedup: (unit: string, day: number) => stateKey(MODULE, 'dedup', unit, String(day)),
   /** A catalogue item (item.ts). */
   item: (program: string, platform: string, item: string) =>
     stateKey(MODULE, 'item', program, platform, item),

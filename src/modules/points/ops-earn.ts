@@ -10,6 +10,7 @@ import { keys } from './keys.js';
 import { highWaterCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { assertPlausible, type Measurement, measure, methodologyCodec, ruleFor } from './methodology.js';
+import { addClaimedInterval, dedupUnit } from './ops-devices.js';
 import { MAX_AMOUNT, type Methodology, MINUTE_MS, type Program } from './types.js';
 
 /** The methodology in force. An active program always has one: its absence is damaged state. */
@@ -195,6 +196,8 @@ const claim = pointsMethod<ClaimArgs>({
         periodStart: a.periodStart,
       });
     }
+    const unit = dedupUnit(env, p, a, deviceHex);
+    if (unit !== undefined) addClaimedInterval(env, unit, a.periodStart, a.periodEnd);
     const m = methodologyAt(env, p, a.periodStart);
     assertPlausible(ruleFor(m, a.kind, a.variant).rule, a);
     const measured: Measurement = measure(m, a);

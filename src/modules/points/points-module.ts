@@ -1,5 +1,6 @@
 import { defineModule, type LedgerModule } from '../../execution/index.js';
 import { POINTS_ERRORS } from './errors.js';
+import { deviceMethods } from './ops-devices.js';
 import { earnMethods } from './ops-earn.js';
 import { exchangeMethods } from './ops-exchange.js';
 import { fundingMethods } from './ops-funding.js';
@@ -10,6 +11,7 @@ import { settlementMethods } from './ops-settlement.js';
 import { spendMethods } from './ops-spend.js';
 import { programQueries } from './queries.js';
 import { bookQueries } from './queries-books.js';
+import { deviceQueries } from './queries-devices.js';
 import { MODULE } from './types.js';
 
 const methods = {
@@ -17,6 +19,7 @@ const methods = {
   ...memberMethods,
   ...fundingMethods,
   ...earnMethods,
+  ...deviceMethods,
   ...serviceMethods,
   ...spendMethods,
   ...exchangeMethods,
@@ -41,7 +44,7 @@ export const pointsModule: LedgerModule = defineModule({
   name: MODULE,
   summary: 'Shandu points: supervised programs, measured awards, lots with expiry, exchange, settlement',
   methods,
-  queries: { ...programQueries, ...bookQueries },
+  queries: { ...programQueries, ...bookQueries, ...deviceQueries },
   permissions: Object.fromEntries(Object.keys(methods).map((m) => [m, RESTRICTED[m] ?? ['*']])),
   errors: POINTS_ERRORS,
 });

@@ -40,6 +40,7 @@ const PROGRAM_FIELDS = [
   'latestMethodology',
   'utcOffsetMin',
   'serviceMaxMinutes',
+  'registeredDevices',
 ] as const;
 
 /** Stored form of an expiry policy: `{kind: 'none'}` or `{kind, n}`. */
@@ -101,6 +102,7 @@ export const programCodec: Codec<Program> = defineCodec<Program>(
     latestMethodology: p.latestMethodology,
     utcOffsetMin: p.utcOffsetMin,
     serviceMaxMinutes: p.serviceMaxMinutes,
+    ...(p.registeredDevices ? { registeredDevices: true } : {}),
   }),
   (r) => ({
     id: r.match('id', ID_RE, 'a program id', 48),
@@ -131,5 +133,6 @@ export const programCodec: Codec<Program> = defineCodec<Program>(
     latestMethodology: r.uint('latestMethodology'),
     utcOffsetMin: r.int('utcOffsetMin', -720, 840),
     serviceMaxMinutes: r.uint('serviceMaxMinutes', 1440),
+    registeredDevices: r.has('registeredDevices') && r.bool('registeredDevices'),
   }),
 );

@@ -107,6 +107,7 @@ const programSchema = qs.obj(
     causes: S.Array(causeSchema),
     methodology: S.Integer({ description: 'version in force (0 before approval)' }),
     latestMethodology: S.Integer(),
+    registeredDevices: S.Boolean({ description: 'claims must name a registered device' }),
     book: S.String({ description: '<currency>@<clearing>' }),
   },
   'a program with its settlement book',

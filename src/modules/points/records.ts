@@ -2,6 +2,7 @@ import { type Codec, stringListCodec } from '../../execution/index.js';
 import { agreementCodec } from './agreement.js';
 import { bookCodec } from './book.js';
 import { claimCodec } from './claim.js';
+import { assetBindingCodec, deviceCodec, intervalsCodec } from './device.js';
 import { holderCodec } from './holder.js';
 import { itemCodec } from './item.js';
 import { journalCodec } from './journal.js';
@@ -51,6 +52,9 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   claim: claimCodec,
   hwm: highWaterCodec,
   dayuse: numMapCodec,
+  dev: deviceCodec,
+  asset: assetBindingCodec,
+  dedup: intervalsCodec,
   svcday: numMapCodec,
   item: itemCodec,
   items: stringListCodec,

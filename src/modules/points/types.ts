@@ -136,6 +136,12 @@ export interface ProgramConfig {
   readonly utcOffsetMin: number;
   /** Time-bank services: most minutes one service may log (0: the program takes no services). */
   readonly serviceMaxMinutes: number;
+  /**
+   * Claims must name a device of the shared registry (devices.ts), bound to an asset and, for a
+   * personal device, to the member with her consent; the registry's de-duplication index then
+   * holds across programmes. Stored only when true, so programs without it keep their encoding.
+   */
+  readonly registeredDevices: boolean;
 }
 
 /** A program as stored. */
