@@ -44,6 +44,9 @@ const ADDED_SINCE_PIN = new Set([
   'points.registerDevice',
   'points.releaseDevice',
   'points.retireMethodology',
+  'points.useUnits',
+  'points.validateMethodology',
+  'points.verifyReductions',
 ]);
 
 const genesis: Genesis = {

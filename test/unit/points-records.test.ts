@@ -178,6 +178,34 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
   if (first === undefined || second === undefined) throw new Error('expected statements');
   sb.ok('dist', 'signStatement', { digest: Buffer.from(first, 'hex') });
   sb.ok('bank', 'disputeStatement', { digest: Buffer.from(second, 'hex'), reason: 'numbers differ' });
+  // round 2: a registered personal device (bound, claimed with) and a released shared camera
+  const dev = sb.suite.hash(utf8('dev-ann'));
+  const reg = { program: 'green', measuredBy: 'obd' };
+  sb.ok('dist', 'registerDevice', {
+    ...reg,
+    device: dev,
+    asset: sb.suite.hash(utf8('car')),
+    member: sb.addr('ann'),
+  });
+  sb.ok('ann', 'bindDevice', { device: dev, consent: new Uint8Array(32) });
+  sb.ok('dist', 'claim', claim(sb, 'green', 'ann', 'dev-ann'));
+  const cam = sb.suite.hash(utf8('cam'));
+  sb.ok('dist', 'registerDevice', { ...reg, device: cam, asset: sb.suite.hash(utf8('crossing')) });
+  sb.ok('dist', 'releaseDevice', { device: cam });
+  // a verifier in shop: an opinion on its methodology, period 1's reductions as units, one retired
+  sb.ok('sup', 'grantRole', { program: 'shop', role: 'verifier', account: sb.addr('vvb') });
+  const report = new Uint8Array(32);
+  sb.ok('vvb', 'validateMethodology', { program: 'shop', version: 1, opinion: 'negative', report });
+  sb.ok('vvb', 'verifyReductions', { program: 'shop', period: 1, version: 1, verifiedG: 4000, report });
+  sb.ok('issuer', 'useUnits', {
+    program: 'shop',
+    period: 1,
+    version: 1,
+    action: 'retire',
+    count: 1,
+    party: 'ngo',
+    note: 'offset',
+  });
   return sb;
 }
 
@@ -464,6 +492,13 @@ describe('points manifest: argument and result schemas', () => {
       ['claim', { program: 'green', id: claimKey?.split('/')[3] }],
       ['service', { program: 'tb', id: toHex(sb.suite.hash(utf8('svc-1'))) }],
       ['agreement', { id: 'x' }],
+      ['device', { device: toHex(sb.suite.hash(utf8('dev-ann'))) }],
+      [
+        'claimed',
+        { asset: toHex(sb.suite.hash(utf8('car'))), day: String(Math.floor((sb.now - 7_200_000) / DAY_MS)) },
+      ],
+      ['units', { program: 'shop' }],
+      ['validations', { program: 'shop', version: '1' }],
     ];
     for (const [name, args] of queries) {
       const q = pointsModule.queries[name];

@@ -789,6 +789,7 @@ afterAll(() => {
     // round 2, item 2 onward: each tested in its own file (points-devices, points-verification, …)
     'POINTS_DEVICE_UNREGISTERED',
     'POINTS_DEVICE_CONFLICT',
+    'POINTS_NOT_VALIDATED',
   ];
   const missing = points.filter((c) => !seen.has(c) && !others.includes(c));
   expect(missing).toEqual([]);

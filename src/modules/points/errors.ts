@@ -40,6 +40,10 @@ export const POINTS_ERRORS = defineErrors({
     409,
     'The asset is bound to another device, or the device measures another member: release or re-register it.',
   ],
+  POINTS_NOT_VALIDATED: [
+    409,
+    'A verifier of the program must give a positive validation (validateMethodology) and none negative first.',
+  ],
   POINTS_NO_CONSENT: [
     403,
     'The party who pays has not signed its consent (sponsor: consentQuota / backExchange; clearing: confirm).',

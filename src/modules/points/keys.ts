@@ -62,6 +62,18 @@ export const keys = {
   asset: (assetHex: string) => stateKey(MODULE, 'asset', assetHex),
   /** Claimed intervals of one de-duplication unit on one UTC day, across programmes (device.ts). */
   dedup: (unit: string, day: number) => stateKey(MODULE, 'dedup', unit, String(day)),
+  /** A verifier's opinion on a methodology version (verification.ts). */
+  validation: (program: string, version: number, verifier: string) =>
+    stateKey(MODULE, 'mval', program, String(version), verifier),
+  /** Count of positive and negative opinions on a methodology version (number map). */
+  validationSum: (program: string, version: number) => stateKey(MODULE, 'mvsum', program, String(version)),
+  /** Verified reductions of one period under one methodology version, as serial-numbered units (units.ts). */
+  units: (program: string, period: number, version: number) =>
+    stateKey(MODULE, 'units', program, String(period), String(version)),
+  /** The unit batches of a program: `<period>/<version>` (string list). */
+  unitBatches: (program: string) => stateKey(MODULE, 'ubatches', program),
+  /** The `n`-th retirement, export or cancellation of units (units.ts). */
+  unitOp: (program: string, n: number) => stateKey(MODULE, 'unitop', program, String(n)),
   /** A catalogue item (item.ts). */
   item: (program: string, platform: string, item: string) =>
     stateKey(MODULE, 'item', program, platform, item),

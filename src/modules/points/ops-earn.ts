@@ -253,6 +253,7 @@ const claim = pointsMethod<ClaimArgs>({
     });
     books.aggregates.add('claims', 1);
     books.aggregates.add('reductionG', measured.reductionG);
+    books.aggregates.add(`r:${m.version}`, measured.reductionG);
     books.aggregates.add('awarded', points);
     books.aggregates.add('capped', measured.points - points);
     books.aggregates.addForDistributor(env.sender, 'claims', 1);

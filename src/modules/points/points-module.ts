@@ -9,9 +9,11 @@ import { programMethods } from './ops-program.js';
 import { serviceMethods } from './ops-services.js';
 import { settlementMethods } from './ops-settlement.js';
 import { spendMethods } from './ops-spend.js';
+import { verificationMethods } from './ops-verification.js';
 import { programQueries } from './queries.js';
 import { bookQueries } from './queries-books.js';
 import { deviceQueries } from './queries-devices.js';
+import { unitQueries } from './queries-units.js';
 import { MODULE } from './types.js';
 
 const methods = {
@@ -24,6 +26,7 @@ const methods = {
   ...spendMethods,
   ...exchangeMethods,
   ...settlementMethods,
+  ...verificationMethods,
 };
 
 /** Methods a genesis restricts to a governance role; every other points method is `*`. */
@@ -44,7 +47,7 @@ export const pointsModule: LedgerModule = defineModule({
   name: MODULE,
   summary: 'Shandu points: supervised programs, measured awards, lots with expiry, exchange, settlement',
   methods,
-  queries: { ...programQueries, ...bookQueries, ...deviceQueries },
+  queries: { ...programQueries, ...bookQueries, ...deviceQueries, ...unitQueries },
   permissions: Object.fromEntries(Object.keys(methods).map((m) => [m, RESTRICTED[m] ?? ['*']])),
   errors: POINTS_ERRORS,
 });

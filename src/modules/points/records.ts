@@ -22,6 +22,7 @@ import { programCodec } from './program.js';
 import { serviceCodec } from './service.js';
 import { statementCodec } from './statement.js';
 import { MODULE } from './types.js';
+import { unitBatchCodec, unitOpCodec, validationCodec } from './verification.js';
 
 /**
  * Every stored record type of the module, by the state-key segment after `points/` (see keys.ts):
@@ -52,6 +53,11 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   claim: claimCodec,
   hwm: highWaterCodec,
   dayuse: numMapCodec,
+  mval: validationCodec,
+  mvsum: numMapCodec,
+  units: unitBatchCodec,
+  ubatches: stringListCodec,
+  unitop: unitOpCodec,
   dev: deviceCodec,
   asset: assetBindingCodec,
   dedup: intervalsCodec,

@@ -82,6 +82,8 @@ export interface Rule {
 export interface MethodologyDef {
   readonly name: string;
   readonly rules: readonly Rule[];
+  /** Citation of each parameter by path (methodology-sources.ts); hashed when not empty. */
+  readonly sources: Readonly<Record<string, string>>;
 }
 
 /** A versioned methodology of a program, parameters on chain, identified by its hash. */
@@ -181,8 +183,14 @@ export interface Holder {
 }
 
 /** Roles held through the program's role table (issuer and clearing live in the program record). */
-export type RoleName = 'distributor' | 'sponsor' | 'platform' | 'supervisor';
-export const ROLE_NAMES: readonly RoleName[] = ['distributor', 'sponsor', 'platform', 'supervisor'];
+export type RoleName = 'distributor' | 'sponsor' | 'platform' | 'supervisor' | 'verifier';
+export const ROLE_NAMES: readonly RoleName[] = [
+  'distributor',
+  'sponsor',
+  'platform',
+  'supervisor',
+  'verifier',
+];
 
 /** Account classes counted in points. */
 export const POINT_CLASSES = [
