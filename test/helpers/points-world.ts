@@ -32,6 +32,14 @@ export const RULES = {
       maxRatePerDay: 240_000,
       variants: { default: { baselineMg: 273_000, projectMg: 0, pointsPerBase: 0, pointsPerKg: 10 } },
     },
+    {
+      kind: 'service',
+      unit: 'min',
+      divisor: 60,
+      roundTo: 15,
+      maxPerDay: 0,
+      variants: { default: { baselineMg: 0, projectMg: 0, pointsPerBase: 100, pointsPerKg: 0 } },
+    },
   ],
 };
 

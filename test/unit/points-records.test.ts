@@ -192,6 +192,11 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
   const cam = sb.suite.hash(utf8('cam'));
   sb.ok('dist', 'registerDevice', { ...reg, device: cam, asset: sb.suite.hash(utf8('crossing')) });
   sb.ok('dist', 'releaseDevice', { device: cam });
+  // an inter-bank statement of agreement x (one issuer of both sides: signed by drawing it up)
+  if (o.fundBacker ?? true) {
+    sb.ok('ann', 'convert', { agreement: 'x', from: 'green', amount: 10 });
+    sb.ok('issuer', 'settleExchange', { agreement: 'x' });
+  }
   // a verifier in shop: an opinion on its methodology, period 1's reductions as units, one retired
   sb.ok('sup', 'grantRole', { program: 'shop', role: 'verifier', account: sb.addr('vvb') });
   const report = new Uint8Array(32);
@@ -459,6 +464,12 @@ describe('points manifest: argument and result schemas', () => {
     sb.ok('steward', 'grant', { program: 'tb', cause: 'pot', to: sb.addr('ben'), amount: 100 });
     sb.ok('ben', 'leave', { program: 'tb' });
     sb.ok('sup', 'retireMethodology', { program: 'green', version: 2 });
+    const xs = sb.query('exchangeStatement', { agreement: 'x' }) as { digest: string };
+    const signed = { agreement: 'x', n: 1, digest: Buffer.from(xs.digest, 'hex') };
+    expect(sb.status('issuer', 'signExchangeStatement', signed)).toBe('POINTS_ALREADY_SIGNED');
+    expect(sb.status('issuer', 'disputeExchangeStatement', { ...signed, reason: 'no' })).toBe(
+      'POINTS_ALREADY_SIGNED',
+    );
     const ajv = new Ajv({ strict: false, allErrors: true });
     const methods = new Set<string>();
     for (const [, method, args] of calls) {
@@ -499,6 +510,7 @@ describe('points manifest: argument and result schemas', () => {
       ],
       ['units', { program: 'shop' }],
       ['validations', { program: 'shop', version: '1' }],
+      ['exchangeStatement', { agreement: 'x' }],
     ];
     for (const [name, args] of queries) {
       const q = pointsModule.queries[name];

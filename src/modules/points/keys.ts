@@ -74,6 +74,10 @@ export const keys = {
   unitBatches: (program: string) => stateKey(MODULE, 'ubatches', program),
   /** The `n`-th retirement, export or cancellation of units (units.ts). */
   unitOp: (program: string, n: number) => stateKey(MODULE, 'unitop', program, String(n)),
+  /** An agreement's running conversions each way and its statement count (number map, ops-interbank.ts). */
+  exchangeFlow: (agreement: string) => stateKey(MODULE, 'xflow', agreement),
+  /** The `n`-th inter-bank settlement statement of an agreement (interbank.ts). */
+  exchangeStatement: (agreement: string, n: number) => stateKey(MODULE, 'xstmt', agreement, String(n)),
   /** A catalogue item (item.ts). */
   item: (program: string, platform: string, item: string) =>
     stateKey(MODULE, 'item', program, platform, item),

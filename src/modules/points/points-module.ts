@@ -4,6 +4,7 @@ import { deviceMethods } from './ops-devices.js';
 import { earnMethods } from './ops-earn.js';
 import { exchangeMethods } from './ops-exchange.js';
 import { fundingMethods } from './ops-funding.js';
+import { interbankMethods } from './ops-interbank.js';
 import { memberMethods } from './ops-members.js';
 import { programMethods } from './ops-program.js';
 import { serviceMethods } from './ops-services.js';
@@ -27,6 +28,7 @@ const methods = {
   ...exchangeMethods,
   ...settlementMethods,
   ...verificationMethods,
+  ...interbankMethods,
 };
 
 /** Methods a genesis restricts to a governance role; every other points method is `*`. */

@@ -1,9 +1,10 @@
 import { toHex } from '../../encoding/index.js';
 import { defineQuery, S, stringListCodec } from '../../execution/index.js';
+import { interbankCodec } from './interbank.js';
 import { keys } from './keys.js';
 import { methodologyCodec } from './methodology.js';
 import { numMapCodec } from './num-map.js';
-import { programParam, qs } from './queries.js';
+import { found, idParam, programParam, qs } from './queries.js';
 import { readRecord } from './stored.js';
 import { type UnitBatch, unitBatchCodec, unitOpCodec } from './verification.js';
 
@@ -82,4 +83,33 @@ const validations = defineQuery({
   },
 });
 
-export const unitQueries = { units, validations };
+const exchangeStatement = defineQuery({
+  summary: 'An inter-bank settlement statement of an exchange agreement (default: the latest)',
+  args: S.Object({
+    agreement: qs.program('agreement id'),
+    n: qs.uintParam('statement number (default: latest)'),
+  }),
+  result: qs.obj({
+    agreement: S.String(),
+    n: S.Integer(),
+    statements: S.Integer(),
+    aToB: S.Integer(),
+    bToA: S.Integer(),
+    opening: S.Integer(),
+    closing: S.Integer(),
+    digest: S.String(),
+    signedA: S.Boolean(),
+    signedB: S.Boolean(),
+    dispute: S.String(),
+  }),
+  run: ({ state }, q) => {
+    const agreement = idParam(q, 'agreement', 'an agreement id');
+    const flow = readRecord(state, keys.exchangeFlow(agreement), numMapCodec) ?? {};
+    const count = flow.statements ?? 0;
+    const n = q.uint('n', count, 1e9);
+    const s = found(state, keys.exchangeStatement(agreement, n), interbankCodec, 'statement');
+    return { ...s, statements: count, digest: toHex(s.digest) };
+  },
+});
+
+export const unitQueries = { units, validations, exchangeStatement };

@@ -4,6 +4,7 @@ import { bookCodec } from './book.js';
 import { claimCodec } from './claim.js';
 import { assetBindingCodec, deviceCodec, intervalsCodec } from './device.js';
 import { holderCodec } from './holder.js';
+import { interbankCodec } from './interbank.js';
 import { itemCodec } from './item.js';
 import { journalCodec } from './journal.js';
 import {
@@ -53,6 +54,8 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   claim: claimCodec,
   hwm: highWaterCodec,
   dayuse: numMapCodec,
+  xflow: numMapCodec,
+  xstmt: interbankCodec,
   mval: validationCodec,
   mvsum: numMapCodec,
   units: unitBatchCodec,
