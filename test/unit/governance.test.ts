@@ -42,6 +42,7 @@ const ADDED_SINCE_PIN = new Set([
   'points.confirmWithdrawal',
   'points.consentQuota',
   'points.disputeExchangeStatement',
+  'points.giveConsent',
   'points.registerDevice',
   'points.releaseDevice',
   'points.retireMethodology',
@@ -50,6 +51,7 @@ const ADDED_SINCE_PIN = new Set([
   'points.useUnits',
   'points.validateMethodology',
   'points.verifyReductions',
+  'points.withdrawConsent',
 ]);
 
 const genesis: Genesis = {

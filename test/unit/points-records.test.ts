@@ -10,6 +10,7 @@ import {
   pointsKeys,
   pointsModule,
   RECORD_CODECS,
+  readMessage,
   recordCodecOf,
 } from '../../src/modules/points/index.js';
 import { MapSource, StateOverlay } from '../../src/state/index.js';
@@ -197,6 +198,16 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
     sb.ok('ann', 'convert', { agreement: 'x', from: 'green', amount: 10 });
     sb.ok('issuer', 'settleExchange', { agreement: 'x' });
   }
+  // a consent record (scope, purpose, source, version) of ann to dist
+  sb.ok('ann', 'giveConsent', {
+    program: 'green',
+    distributor: sb.addr('dist'),
+    kinds: ['walk'],
+    purpose: 'points',
+    source: 'phone',
+    version: 1,
+    text: new Uint8Array(32),
+  });
   // a verifier in shop: an opinion on its methodology, period 1's reductions as units, one retired
   sb.ok('sup', 'grantRole', { program: 'shop', role: 'verifier', account: sb.addr('vvb') });
   const report = new Uint8Array(32);
@@ -464,6 +475,7 @@ describe('points manifest: argument and result schemas', () => {
     sb.ok('steward', 'grant', { program: 'tb', cause: 'pot', to: sb.addr('ben'), amount: 100 });
     sb.ok('ben', 'leave', { program: 'tb' });
     sb.ok('sup', 'retireMethodology', { program: 'green', version: 2 });
+    sb.ok('ann', 'withdrawConsent', { program: 'green', distributor: sb.addr('dist') });
     const xs = sb.query('exchangeStatement', { agreement: 'x' }) as { digest: string };
     const signed = { agreement: 'x', n: 1, digest: Buffer.from(xs.digest, 'hex') };
     expect(sb.status('issuer', 'signExchangeStatement', signed)).toBe('POINTS_ALREADY_SIGNED');
@@ -511,6 +523,19 @@ describe('points manifest: argument and result schemas', () => {
       ['units', { program: 'shop' }],
       ['validations', { program: 'shop', version: '1' }],
       ['exchangeStatement', { agreement: 'x' }],
+      ['consents', { program: 'green', account: sb.addr('ann') }],
+      [
+        'signedAccount',
+        {
+          program: 'green',
+          account: sb.addr('ann'),
+          reader: toHex(sb.key('ann').publicKey),
+          height: String(sb.height),
+          sig: toHex(
+            sb.suite.sign(sb.key('ann').secretKey, readMessage('g1', 'green', sb.addr('ann'), sb.height)),
+          ),
+        },
+      ],
     ];
     for (const [name, args] of queries) {
       const q = pointsModule.queries[name];

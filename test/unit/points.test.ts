@@ -790,6 +790,7 @@ afterAll(() => {
     'POINTS_DEVICE_UNREGISTERED',
     'POINTS_DEVICE_CONFLICT',
     'POINTS_NOT_VALIDATED',
+    'POINTS_READ_DENIED',
   ];
   const missing = points.filter((c) => !seen.has(c) && !others.includes(c));
   expect(missing).toEqual([]);

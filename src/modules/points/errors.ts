@@ -44,6 +44,10 @@ export const POINTS_ERRORS = defineErrors({
     409,
     'A verifier of the program must give a positive validation (validateMethodology) and none negative first.',
   ],
+  POINTS_READ_DENIED: [
+    403,
+    'Sign the read (signedAccount) with the member’s key, or the issuer’s, clearing provider’s or a supervisor’s, at a recent height.',
+  ],
   POINTS_NO_CONSENT: [
     403,
     'The party who pays has not signed its consent (sponsor: consentQuota / backExchange; clearing: confirm).',

@@ -78,6 +78,11 @@ export const keys = {
   exchangeFlow: (agreement: string) => stateKey(MODULE, 'xflow', agreement),
   /** The `n`-th inter-bank settlement statement of an agreement (interbank.ts). */
   exchangeStatement: (agreement: string, n: number) => stateKey(MODULE, 'xstmt', agreement, String(n)),
+  /** A member's data authorisation of one distributor (consent.ts). */
+  consent: (program: string, member: string, distributor: string) =>
+    stateKey(MODULE, 'consent', program, member, distributor),
+  /** The distributors a member ever authorised (string list). */
+  consentList: (program: string, member: string) => stateKey(MODULE, 'consents', program, member),
   /** A catalogue item (item.ts). */
   item: (program: string, platform: string, item: string) =>
     stateKey(MODULE, 'item', program, platform, item),

@@ -10,6 +10,7 @@ import { keys } from './keys.js';
 import { highWaterCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { assertPlausible, type Measurement, measure, methodologyCodec, ruleFor } from './methodology.js';
+import { requireDataConsent } from './ops-consent.js';
 import { addClaimedInterval, dedupUnit } from './ops-devices.js';
 import { MAX_AMOUNT, type Methodology, MINUTE_MS, type Program } from './types.js';
 
@@ -182,6 +183,7 @@ const claim = pointsMethod<ClaimArgs>({
       throw new GongzhiError('POINTS_WRONG_ROLE', 'a distributor cannot award itself', { program: p.id });
     }
     env.requireMember(p, a.user);
+    requireDataConsent(env, p, a.user, env.sender, a.kind);
     assertInWindow(env, p, a);
     const deviceHex = toHex(a.device);
     // per device AND member: one camera may record simultaneous acts of different people

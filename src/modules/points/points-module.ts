@@ -1,5 +1,6 @@
 import { defineModule, type LedgerModule } from '../../execution/index.js';
 import { POINTS_ERRORS } from './errors.js';
+import { consentMethods } from './ops-consent.js';
 import { deviceMethods } from './ops-devices.js';
 import { earnMethods } from './ops-earn.js';
 import { exchangeMethods } from './ops-exchange.js';
@@ -14,6 +15,7 @@ import { verificationMethods } from './ops-verification.js';
 import { programQueries } from './queries.js';
 import { bookQueries } from './queries-books.js';
 import { deviceQueries } from './queries-devices.js';
+import { privateQueries } from './queries-private.js';
 import { unitQueries } from './queries-units.js';
 import { MODULE } from './types.js';
 
@@ -29,6 +31,7 @@ const methods = {
   ...settlementMethods,
   ...verificationMethods,
   ...interbankMethods,
+  ...consentMethods,
 };
 
 /** Methods a genesis restricts to a governance role; every other points method is `*`. */
@@ -49,7 +52,7 @@ export const pointsModule: LedgerModule = defineModule({
   name: MODULE,
   summary: 'Shandu points: supervised programs, measured awards, lots with expiry, exchange, settlement',
   methods,
-  queries: { ...programQueries, ...bookQueries, ...deviceQueries, ...unitQueries },
+  queries: { ...programQueries, ...bookQueries, ...deviceQueries, ...unitQueries, ...privateQueries },
   permissions: Object.fromEntries(Object.keys(methods).map((m) => [m, RESTRICTED[m] ?? ['*']])),
   errors: POINTS_ERRORS,
 });

@@ -41,6 +41,8 @@ const PROGRAM_FIELDS = [
   'utcOffsetMin',
   'serviceMaxMinutes',
   'registeredDevices',
+  'dataConsent',
+  'privateBalances',
 ] as const;
 
 /** Stored form of an expiry policy: `{kind: 'none'}` or `{kind, n}`. */
@@ -103,6 +105,8 @@ export const programCodec: Codec<Program> = defineCodec<Program>(
     utcOffsetMin: p.utcOffsetMin,
     serviceMaxMinutes: p.serviceMaxMinutes,
     ...(p.registeredDevices ? { registeredDevices: true } : {}),
+    ...(p.dataConsent ? { dataConsent: true } : {}),
+    ...(p.privateBalances ? { privateBalances: true } : {}),
   }),
   (r) => ({
     id: r.match('id', ID_RE, 'a program id', 48),
@@ -134,5 +138,7 @@ export const programCodec: Codec<Program> = defineCodec<Program>(
     utcOffsetMin: r.int('utcOffsetMin', -720, 840),
     serviceMaxMinutes: r.uint('serviceMaxMinutes', 1440),
     registeredDevices: r.has('registeredDevices') && r.bool('registeredDevices'),
+    dataConsent: r.has('dataConsent') && r.bool('dataConsent'),
+    privateBalances: r.has('privateBalances') && r.bool('privateBalances'),
   }),
 );

@@ -2,6 +2,7 @@ import { type Codec, stringListCodec } from '../../execution/index.js';
 import { agreementCodec } from './agreement.js';
 import { bookCodec } from './book.js';
 import { claimCodec } from './claim.js';
+import { consentCodec } from './consent.js';
 import { assetBindingCodec, deviceCodec, intervalsCodec } from './device.js';
 import { holderCodec } from './holder.js';
 import { interbankCodec } from './interbank.js';
@@ -54,6 +55,8 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   claim: claimCodec,
   hwm: highWaterCodec,
   dayuse: numMapCodec,
+  consent: consentCodec,
+  consents: stringListCodec,
   xflow: numMapCodec,
   xstmt: interbankCodec,
   mval: validationCodec,

@@ -144,6 +144,13 @@ export interface ProgramConfig {
    * holds across programmes. Stored only when true, so programs without it keep their encoding.
    */
   readonly registeredDevices: boolean;
+  /** Distributors report a member's activity only under her consent record (ops-consent.ts). Stored only when true. */
+  readonly dataConsent: boolean;
+  /**
+   * Members' holdings are answered only to a signed read by the member, the issuer, the clearing
+   * provider or a supervisor (queries-private.ts). Stored only when true.
+   */
+  readonly privateBalances: boolean;
 }
 
 /** A program as stored. */
