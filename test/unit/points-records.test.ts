@@ -524,6 +524,8 @@ describe('points manifest: argument and result schemas', () => {
       ['validations', { program: 'shop', version: '1' }],
       ['exchangeStatement', { agreement: 'x' }],
       ['consents', { program: 'green', account: sb.addr('ann') }],
+      ['supervision', { program: 'green', period: '1' }],
+      ['expiring', { program: 'green', within: '2000' }],
       [
         'signedAccount',
         {

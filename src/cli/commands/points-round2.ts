@@ -254,7 +254,46 @@ function registerConsent(points: Command): void {
   );
 }
 
+function registerSupervision(points: Command): void {
+  common(
+    points
+      .command('supervision <program>')
+      .description(
+        'supervision report: reductions by methodology, activity by kind and distributor, anomalies',
+      )
+      .option('--period <n>', 'period (default: the open one)'),
+  ).action(
+    action(async (p: string, o: Common & { period?: string }) =>
+      printJson(
+        await query(o, 'supervision', {
+          program: p,
+          ...(o.period === undefined ? {} : { period: o.period }),
+        }),
+      ),
+    ),
+  );
+  common(
+    points
+      .command('expiring <program> <within>')
+      .description('members whose points expire within <within> blocks or ms (the notice list)')
+      .option('--offset <n>', 'first member (default 0)')
+      .option('--limit <n>', 'members scanned (default 100)'),
+  ).action(
+    action(async (p: string, within: string, o: Common & { offset?: string; limit?: string }) =>
+      printJson(
+        await query(o, 'expiring', {
+          program: p,
+          within,
+          ...(o.offset === undefined ? {} : { offset: o.offset }),
+          ...(o.limit === undefined ? {} : { limit: o.limit }),
+        }),
+      ),
+    ),
+  );
+}
+
 export function registerPointsRound2(points: Command): void {
+  registerSupervision(points);
   registerDevices(points);
   registerVerification(points);
   registerInterbank(points);

@@ -16,6 +16,7 @@ import { programQueries } from './queries.js';
 import { bookQueries } from './queries-books.js';
 import { deviceQueries } from './queries-devices.js';
 import { privateQueries } from './queries-private.js';
+import { supervisionQueries } from './queries-supervision.js';
 import { unitQueries } from './queries-units.js';
 import { MODULE } from './types.js';
 
@@ -52,7 +53,14 @@ export const pointsModule: LedgerModule = defineModule({
   name: MODULE,
   summary: 'Shandu points: supervised programs, measured awards, lots with expiry, exchange, settlement',
   methods,
-  queries: { ...programQueries, ...bookQueries, ...deviceQueries, ...unitQueries, ...privateQueries },
+  queries: {
+    ...programQueries,
+    ...bookQueries,
+    ...deviceQueries,
+    ...unitQueries,
+    ...privateQueries,
+    ...supervisionQueries,
+  },
   permissions: Object.fromEntries(Object.keys(methods).map((m) => [m, RESTRICTED[m] ?? ['*']])),
   errors: POINTS_ERRORS,
 });
