@@ -18,6 +18,7 @@ import { benchIdentity } from './identity.js';
 import { reportVerifyRoute } from './identity-verify-route.js';
 import { benchNetwork } from './network.js';
 import { benchPoints } from './points.js';
+import { reportPointsAwardsCpu } from './points-awards-cpu.js';
 import { benchTrace } from './trace.js';
 import { benchVoting } from './voting.js';
 import { reportVotingBelenios } from './voting-belenios.js';
@@ -366,4 +367,6 @@ await (process.argv.includes('--network')
         ? reportGovchain()
         : process.argv.includes('--only-city-day')
           ? reportCityDay(report, arg, progress)
-          : main());
+          : process.argv.includes('--only-points-awards')
+            ? reportPointsAwardsCpu(report, arg)
+            : main());
