@@ -19,6 +19,7 @@ import { reportVerifyRoute } from './identity-verify-route.js';
 import { benchNetwork } from './network.js';
 import { runNetworkSites } from './network-sites.js';
 import { benchPoints } from './points.js';
+import { reportPointsAwardsCpu } from './points-awards-cpu.js';
 import { benchTrace } from './trace.js';
 import { benchVoting } from './voting.js';
 import { reportVotingBelenios } from './voting-belenios.js';
@@ -371,4 +372,6 @@ await (process.argv.includes('--network')
           ? reportCityDay(report, arg, progress)
           : process.argv.includes('--only-voting-verify')
             ? reportVotingVerify(report, arg)
-            : main());
+            : process.argv.includes('--only-points-awards')
+              ? reportPointsAwardsCpu(report, arg)
+              : main());

@@ -1,6 +1,12 @@
 import type { CborMap } from '../ledger/index.js';
 import { DAY_MS } from '../modules/points/index.js';
 import type { Demo, DemoContext } from './demo.js';
+import {
+  deviceRegistry,
+  GREEN_TRAVEL_SOURCES,
+  giveConsents,
+  verifyAndRetire,
+} from './green-travel-round2.js';
 import { fmt, runScenario, type Scenario } from './points-kit.js';
 
 const PROGRAM = 'green-travel';
@@ -62,6 +68,7 @@ export const GREEN_TRAVEL_METHODOLOGY = {
       variants: { default: { baselineMg: 273_000, projectMg, pointsPerBase: 0, pointsPerKg: 10 } },
     })),
   ],
+  sources: GREEN_TRAVEL_SOURCES,
 };
 
 /** Lots expire this many blocks after issue: short so that the demo shows breakage (a real program: 365 days). */
@@ -84,6 +91,7 @@ function programConfig(s: Scenario): CborMap {
     capPerWindow: 500,
     capWindowMs: DAY_MS,
     utcOffsetMin: 480,
+    dataConsent: true,
     causes: [{ id: 'trees', beneficiary: s.addr('tree-fund'), pot: false }],
     methodology: GREEN_TRAVEL_METHODOLOGY,
   };
@@ -157,6 +165,7 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
       { id: 'coupon-mall', name: 'Coupon mall — redemption platform' },
       { id: 'clearing-bank', name: 'Clearing bank — clearing & settlement' },
       { id: 'tree-fund', name: 'Tree-planting foundation — donation beneficiary' },
+      { id: 'cert-body', name: 'Certification body — third-party verifier' },
     ],
     async (s) => {
       const refusals: string[] = [];
@@ -241,6 +250,18 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
       s.log(
         `${people.length} people join voluntarily; only the digest of each consent form goes on the ledger`,
       );
+      await giveConsents(
+        s,
+        DRIVERS.map((d) => d.name),
+      );
+      refusals.push(
+        await s.refused(
+          'green-platform',
+          'claim',
+          { ...trip(s, 'walk', 1000, 120), user: s.addr('li') },
+          'POINTS_NO_CONSENT',
+        ),
+      );
 
       for (const d of DRIVERS) {
         // oldest day first: a device's claims must move forward in time
@@ -288,6 +309,7 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
       );
       const balances = () => Object.fromEntries(people.map((p) => [p, s.balance(PROGRAM, p)]));
       const earned = balances();
+      await deviceRegistry(s, refusals);
       s.log(`balances (CP): ${people.map((p) => `${p} ${fmt(earned[p] as number, 2)}`).join(', ')}`);
 
       await s.all([
@@ -444,6 +466,7 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
       s.log(
         `bureau report, period 1: ${a.claims} claims, ${fmt(a.reductionG ?? 0, 3)} kg CO2e reduced, ${fmt(a.awarded ?? 0, 2)} CP awarded, ${fmt(a.redeemed ?? 0, 2)} redeemed, ${fmt(a.donated ?? 0, 2)} donated, ${fmt(a.expired ?? 0, 2)} expired; liability ${fmt(summary.userPoints ?? 0, 2)} CP with users + ${fmt(summary.quotaPoints ?? 0, 2)} CP unawarded quota, backed by ¥${fmt(summary.reserveMoney ?? 0, 2)} in reserve`,
       );
+      const units = await verifyAndRetire(s, refusals);
       const audit = s.audit(PROGRAM);
       s.log(
         `audit from public queries: ${audit.postingSets} posting sets, ${audit.lines} lines, every set sums to zero; books ${audit.balanced ? 'balance' : 'DO NOT balance'}`,
@@ -460,6 +483,7 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         expiredPoints,
         statements: pairs,
         refusals,
+        units,
         audit,
         height: s.group.latest.height,
       };

@@ -170,6 +170,19 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
       s.log(
         `exchange agreement A ↔ B at 1:1 recorded by both centres; xu converts 1 credit and pays yang ${fmt(c5, 2)} in B`,
       );
+      await s.call('xihu-center', 'settleExchange', { agreement: 'xihu-binjiang' });
+      const st = s.query<{ n: number; aToB: number; bToA: number; closing: number; digest: string }>(
+        'exchangeStatement',
+        { agreement: 'xihu-binjiang' },
+      );
+      await s.call('binjiang-center', 'signExchangeStatement', {
+        agreement: 'xihu-binjiang',
+        n: st.n,
+        digest: Buffer.from(st.digest, 'hex'),
+      });
+      s.log(
+        `inter-bank statement ${st.n}: ${fmt(st.aToB, 2)} h A→B, ${fmt(st.bToA, 2)} h B→A, net position ${fmt(st.closing, 2)} h — drawn up by Xihu, signed by Binjiang by its digest`,
+      );
 
       const balances = (program: string, members: string[]) =>
         Object.fromEntries(members.map((m) => [m, s.balance(program, m)]));
@@ -216,6 +229,7 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         systemSum,
         activityA: report.activity,
         refusals,
+        interbank: { aToB: st.aToB, bToA: st.bToA, closing: st.closing },
         audits,
       };
     },

@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/fixtures.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const run = promisify(execFile);
-const PEOPLE = ['issuer', 'bureau', 'bank', 'dist', 'insurer', 'shop', 'alice'];
+const PEOPLE = ['issuer', 'bureau', 'bank', 'dist', 'insurer', 'shop', 'alice', 'vvb'];
 
 /** `gongzhi points …` against a real node over HTTP (built CLI, real keystores and signatures). */
 describe.skipIf(!existsSync(CLI))('gongzhi points', () => {
@@ -170,5 +170,65 @@ describe.skipIf(!existsSync(CLI))('gongzhi points', () => {
       programs: { settledMoney: number }[];
     };
     expect(period.programs[0]?.settledMoney).toBe(50);
+  }, 120_000);
+
+  it('round 2: a verifier’s units, the device registry, a consent record, a signed balance read', async () => {
+    const json = async (who: string | undefined, ...args: string[]) => JSON.parse(await cli(who, ...args));
+    await cli('bureau', 'grant', 'green', 'verifier', addr('vvb'));
+    await cli('vvb', 'validate', 'green', '1', '--opinion', 'negative', '--report', 'validation report');
+    // period 1 measured 1,092 g under version 1: one unit of 1 kg
+    await cli('vvb', 'verify', 'green', '1', '1', '--grams', '1000', '--report', 'verification report');
+    await cli(
+      'issuer',
+      'use-units',
+      'green',
+      '1',
+      '1',
+      'retire',
+      '1',
+      '--party',
+      'library',
+      '--note',
+      'offset',
+    );
+    const units = await json(undefined, 'units', 'green');
+    expect(units.batches[0]).toMatchObject({ claimedG: 1092, verifiedG: 1000, retired: 1, available: null });
+    await cli(
+      'dist',
+      'device',
+      'register',
+      'green',
+      'alice obd',
+      '--asset',
+      'plate A1',
+      '--measured-by',
+      'obd',
+      '--member',
+      addr('alice'),
+    );
+    await cli('alice', 'device', 'bind', 'alice obd', '--consent', 'alice binds her obd');
+    expect((await json(undefined, 'device', 'show', 'alice obd')).status).toBe('active');
+    await cli(
+      'alice',
+      'consent',
+      'give',
+      'green',
+      addr('dist'),
+      '--kinds',
+      'walk',
+      '--purpose',
+      'points',
+      '--source',
+      'phone',
+      '--text',
+      'consent v1',
+    );
+    expect((await json(undefined, 'consent', 'list', 'green', addr('alice'))).consents[0].kinds).toEqual([
+      'walk',
+    ]);
+    expect((await json('alice', 'my-balance', 'green')).balance).toBe(59);
+    expect((await json(undefined, 'supervision', 'green', '--period', '1')).byMethodology).toEqual({
+      v1: 1092,
+    });
   }, 120_000);
 });

@@ -18,7 +18,8 @@ describe('demo green-travel', () => {
       expect(a.redeemed).toBe(320);
       expect(a.donated).toBe(100);
       expect(a.expired).toBe(r.expiredPoints);
-      expect(a.awarded).toBe(680 + 147 + 2 * ((a.claims ?? 0) - 15 - 5));
+      // + li's parked day under the registered OBD box (50), then 2 per 0.8 km walk
+      expect(a.awarded).toBe(680 + 147 + 50 + 2 * ((a.claims ?? 0) - 15 - 5 - 1));
       expect(a.breakageMoney).toBe(a.expired);
       // every point still out is backed one-for-one in reserve (1 point minor unit = 1 fen)
       expect(r.reserveMoney).toBe(r.liabilityPoints);
@@ -33,14 +34,30 @@ describe('demo green-travel', () => {
       expect(r.refusals).toEqual([
         'POINTS_PROGRAM_NOT_APPROVED',
         'POINTS_INSUFFICIENT_FUNDS',
+        'POINTS_NO_CONSENT',
         'POINTS_DUPLICATE_CLAIM',
         'POINTS_OUTSIDE_WINDOW',
         'POINTS_IMPLAUSIBLE_CLAIM',
+        'POINTS_DEVICE_CONFLICT',
+        'POINTS_DUPLICATE_CLAIM',
         'POINTS_TRANSFER_NOT_ALLOWED',
         'POINTS_INSUFFICIENT_BALANCE',
         'POINTS_PRICE_CHANGED',
         'POINTS_FROZEN',
+        'POINTS_BAD_AMOUNT',
+        'POINTS_INSUFFICIENT_BALANCE',
       ]);
+      // verified reductions: units of 1 kg, all of them retired or exported, none twice
+      const u = r.units as {
+        claimedG: number;
+        verifiedG: number;
+        issued: number;
+        retired: number;
+        exported: number;
+      };
+      expect(u.verifiedG).toBe(u.claimedG - 1000);
+      expect(u.issued).toBe(Math.floor(u.verifiedG / 1000));
+      expect(u.retired + u.exported).toBe(u.issued);
       expect(r.audit).toMatchObject({ balanced: true, problems: [] });
     } finally {
       tmp.remove();

@@ -24,6 +24,8 @@ describe('demo time-bank', () => {
       expect(r.exchange).toEqual({ 'xihu-timebank': 100, 'binjiang-timebank': -100 });
       expect(r.systemSum).toBe(0);
       expect(r.refusals).toEqual(['POINTS_WRONG_ROLE', 'POINTS_DEBT_LIMIT', 'POINTS_INSUFFICIENT_BALANCE']);
+      // the inter-bank statement: 1 h A→B, none back, net 1 h, signed by both centres
+      expect(r.interbank).toEqual({ aToB: 100, bToA: 0, closing: 100 });
       expect(r.activityA).toMatchObject({
         services: 4,
         transferred: 450,

@@ -37,10 +37,21 @@ const newNode = key('new-node');
 /** Methods added after the hashes below were pinned (issue 17: consent and confirmation steps). */
 const ADDED_SINCE_PIN = new Set([
   'points.backExchange',
+  'points.bindDevice',
   'points.confirmFunding',
   'points.confirmWithdrawal',
   'points.consentQuota',
+  'points.disputeExchangeStatement',
+  'points.giveConsent',
+  'points.registerDevice',
+  'points.releaseDevice',
   'points.retireMethodology',
+  'points.settleExchange',
+  'points.signExchangeStatement',
+  'points.useUnits',
+  'points.validateMethodology',
+  'points.verifyReductions',
+  'points.withdrawConsent',
 ]);
 
 const genesis: Genesis = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchPoints } from '../../src/bench/points.js';
+import { benchPointsAwardsCpu } from '../../src/bench/points-awards-cpu.js';
 
 describe('points benchmark (small run)', () => {
   it('measures awards, transfers and a period settlement, with balanced books', async () => {
@@ -20,4 +21,13 @@ describe('points benchmark (small run)', () => {
     expect(r.closePairs).toBeGreaterThan(0);
     expect(r.closeStatements).toBe((r.closePairs ?? 0) + 1);
   }, 120_000);
+});
+
+describe('points awards CPU benchmark (small run)', () => {
+  it('awards every claim both plain and with the round-2 checks on', () => {
+    const r = benchPointsAwardsCpu({ users: 20, per: 2 });
+    expect(r.awards).toBe(40);
+    expect(r.plainPerCpuSec).toBeGreaterThan(0);
+    expect(r.strictPerCpuSec).toBeGreaterThan(0);
+  });
 });

@@ -10,6 +10,7 @@ import {
   pointsKeys,
   pointsModule,
   RECORD_CODECS,
+  readMessage,
   recordCodecOf,
 } from '../../src/modules/points/index.js';
 import { MapSource, StateOverlay } from '../../src/state/index.js';
@@ -178,6 +179,49 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
   if (first === undefined || second === undefined) throw new Error('expected statements');
   sb.ok('dist', 'signStatement', { digest: Buffer.from(first, 'hex') });
   sb.ok('bank', 'disputeStatement', { digest: Buffer.from(second, 'hex'), reason: 'numbers differ' });
+  // round 2: a registered personal device (bound, claimed with) and a released shared camera
+  const dev = sb.suite.hash(utf8('dev-ann'));
+  const reg = { program: 'green', measuredBy: 'obd' };
+  sb.ok('dist', 'registerDevice', {
+    ...reg,
+    device: dev,
+    asset: sb.suite.hash(utf8('car')),
+    member: sb.addr('ann'),
+  });
+  sb.ok('ann', 'bindDevice', { device: dev, consent: new Uint8Array(32) });
+  sb.ok('dist', 'claim', claim(sb, 'green', 'ann', 'dev-ann'));
+  const cam = sb.suite.hash(utf8('cam'));
+  sb.ok('dist', 'registerDevice', { ...reg, device: cam, asset: sb.suite.hash(utf8('crossing')) });
+  sb.ok('dist', 'releaseDevice', { device: cam });
+  // an inter-bank statement of agreement x (one issuer of both sides: signed by drawing it up)
+  if (o.fundBacker ?? true) {
+    sb.ok('ann', 'convert', { agreement: 'x', from: 'green', amount: 10 });
+    sb.ok('issuer', 'settleExchange', { agreement: 'x' });
+  }
+  // a consent record (scope, purpose, source, version) of ann to dist
+  sb.ok('ann', 'giveConsent', {
+    program: 'green',
+    distributor: sb.addr('dist'),
+    kinds: ['walk'],
+    purpose: 'points',
+    source: 'phone',
+    version: 1,
+    text: new Uint8Array(32),
+  });
+  // a verifier in shop: an opinion on its methodology, period 1's reductions as units, one retired
+  sb.ok('sup', 'grantRole', { program: 'shop', role: 'verifier', account: sb.addr('vvb') });
+  const report = new Uint8Array(32);
+  sb.ok('vvb', 'validateMethodology', { program: 'shop', version: 1, opinion: 'negative', report });
+  sb.ok('vvb', 'verifyReductions', { program: 'shop', period: 1, version: 1, verifiedG: 4000, report });
+  sb.ok('issuer', 'useUnits', {
+    program: 'shop',
+    period: 1,
+    version: 1,
+    action: 'retire',
+    count: 1,
+    party: 'ngo',
+    note: 'offset',
+  });
   return sb;
 }
 
@@ -431,6 +475,13 @@ describe('points manifest: argument and result schemas', () => {
     sb.ok('steward', 'grant', { program: 'tb', cause: 'pot', to: sb.addr('ben'), amount: 100 });
     sb.ok('ben', 'leave', { program: 'tb' });
     sb.ok('sup', 'retireMethodology', { program: 'green', version: 2 });
+    sb.ok('ann', 'withdrawConsent', { program: 'green', distributor: sb.addr('dist') });
+    const xs = sb.query('exchangeStatement', { agreement: 'x' }) as { digest: string };
+    const signed = { agreement: 'x', n: 1, digest: Buffer.from(xs.digest, 'hex') };
+    expect(sb.status('issuer', 'signExchangeStatement', signed)).toBe('POINTS_ALREADY_SIGNED');
+    expect(sb.status('issuer', 'disputeExchangeStatement', { ...signed, reason: 'no' })).toBe(
+      'POINTS_ALREADY_SIGNED',
+    );
     const ajv = new Ajv({ strict: false, allErrors: true });
     const methods = new Set<string>();
     for (const [, method, args] of calls) {
@@ -464,6 +515,29 @@ describe('points manifest: argument and result schemas', () => {
       ['claim', { program: 'green', id: claimKey?.split('/')[3] }],
       ['service', { program: 'tb', id: toHex(sb.suite.hash(utf8('svc-1'))) }],
       ['agreement', { id: 'x' }],
+      ['device', { device: toHex(sb.suite.hash(utf8('dev-ann'))) }],
+      [
+        'claimed',
+        { asset: toHex(sb.suite.hash(utf8('car'))), day: String(Math.floor((sb.now - 7_200_000) / DAY_MS)) },
+      ],
+      ['units', { program: 'shop' }],
+      ['validations', { program: 'shop', version: '1' }],
+      ['exchangeStatement', { agreement: 'x' }],
+      ['consents', { program: 'green', account: sb.addr('ann') }],
+      ['supervision', { program: 'green', period: '1' }],
+      ['expiring', { program: 'green', within: '2000' }],
+      [
+        'signedAccount',
+        {
+          program: 'green',
+          account: sb.addr('ann'),
+          reader: toHex(sb.key('ann').publicKey),
+          height: String(sb.height),
+          sig: toHex(
+            sb.suite.sign(sb.key('ann').secretKey, readMessage('g1', 'green', sb.addr('ann'), sb.height)),
+          ),
+        },
+      ],
     ];
     for (const [name, args] of queries) {
       const q = pointsModule.queries[name];

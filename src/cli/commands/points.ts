@@ -5,6 +5,7 @@ import { GongzhiError } from '../../errors/index.js';
 import type { CborMap } from '../../ledger/index.js';
 import { clientContext } from '../client-context.js';
 import { action, DEFAULT_URL, int, printJson } from '../util.js';
+import { registerPointsRound2 } from './points-round2.js';
 import { argsFromJson } from './tx.js';
 
 interface Common {
@@ -323,6 +324,7 @@ export function registerPoints(program: Command): void {
   ).action(
     action(async (d: string, o: Common) => send(o, 'signStatement', { digest: await digestOf(o, d) })),
   );
+  registerPointsRound2(points);
   common(
     points
       .command('call <method> <json>')

@@ -55,6 +55,9 @@ const PROGRAM_FIELDS = [
   'methodology',
   'utcOffsetMin',
   'serviceMaxMinutes',
+  'registeredDevices',
+  'dataConsent',
+  'privateBalances',
 ] as const;
 
 function parseExpiryArg(a: ShapeReader): ExpiryPolicy {
@@ -116,6 +119,9 @@ export function parseCreateProgram(v: CborMap): CreateProgramArgs {
     causes,
     utcOffsetMin: a.has('utcOffsetMin') ? a.int('utcOffsetMin', -720, 840) : DEFAULT_UTC_OFFSET_MIN,
     serviceMaxMinutes: a.optUint('serviceMaxMinutes', 0, 1440),
+    registeredDevices: a.has('registeredDevices') && a.bool('registeredDevices'),
+    dataConsent: a.has('dataConsent') && a.bool('dataConsent'),
+    privateBalances: a.has('privateBalances') && a.bool('privateBalances'),
   };
   if (config.serviceMaxMinutes > 0 && config.value > 0) {
     configError('services (time bank) are for programs without money (value 0)');
@@ -188,6 +194,15 @@ export const createProgram = pointsMethod<CreateProgramArgs>({
         }),
       ),
       serviceMaxMinutes: S.Optional(uint(1440, 'time bank: most minutes per service (0: no services)')),
+      privateBalances: S.Optional(
+        S.Boolean({ description: 'members’ holdings answer only signed reads (signedAccount)' }),
+      ),
+      dataConsent: S.Optional(
+        S.Boolean({ description: 'distributors report a member only under her consent (giveConsent)' }),
+      ),
+      registeredDevices: S.Optional(
+        S.Boolean({ description: 'claims must name a registered device (cross-programme de-duplication)' }),
+      ),
     },
     { additionalProperties: false },
   ),

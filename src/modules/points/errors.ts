@@ -32,6 +32,22 @@ export const POINTS_ERRORS = defineErrors({
     'One party cannot hold these two roles in one program (see the incompatible-roles table in docs/points.md).',
   ],
   POINTS_PRICE_CHANGED: [409, 'The price changed since you saw it; check the catalogue and redeem again.'],
+  POINTS_DEVICE_UNREGISTERED: [
+    403,
+    'Register the device (registerDevice) and have its member bind it; a released device claims nothing.',
+  ],
+  POINTS_DEVICE_CONFLICT: [
+    409,
+    'The asset is bound to another device, or the device measures another member: release or re-register it.',
+  ],
+  POINTS_NOT_VALIDATED: [
+    409,
+    'A verifier of the program must give a positive validation (validateMethodology) and none negative first.',
+  ],
+  POINTS_READ_DENIED: [
+    403,
+    'Sign the read (signedAccount) with the member’s key, or the issuer’s, clearing provider’s or a supervisor’s, at a recent height.',
+  ],
   POINTS_NO_CONSENT: [
     403,
     'The party who pays has not signed its consent (sponsor: consentQuota / backExchange; clearing: confirm).',

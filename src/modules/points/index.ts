@@ -24,6 +24,7 @@ export { POINTS_PERMISSIONS, pointsModule } from './points-module.js';
 export { programCodec } from './program.js';
 export { jsonOf } from './queries.js';
 export { totalsOf } from './queries-books.js';
+export { READ_DOMAIN, READ_WINDOW, readMessage } from './queries-private.js';
 export { RECORD_CODECS, recordCodecOf } from './records.js';
 export { serviceCodec } from './service.js';
 export { statementCodec } from './statement.js';

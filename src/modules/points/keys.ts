@@ -56,6 +56,33 @@ export const keys = {
   /** A device's claimed time and quantities for one member on one local day (number map, day-use.ts). */
   dayUse: (program: string, deviceHex: string, user: string, day: number) =>
     stateKey(MODULE, 'dayuse', program, deviceHex, user, String(day)),
+  /** A measuring device of the shared registry, by its digest, across programmes (device.ts). */
+  device: (deviceHex: string) => stateKey(MODULE, 'dev', deviceHex),
+  /** The device an asset (vehicle, meter, camera site) is bound to now (string, device.ts). */
+  asset: (assetHex: string) => stateKey(MODULE, 'asset', assetHex),
+  /** Claimed intervals of one de-duplication unit on one UTC day, across programmes (device.ts). */
+  dedup: (unit: string, day: number) => stateKey(MODULE, 'dedup', unit, String(day)),
+  /** A verifier's opinion on a methodology version (verification.ts). */
+  validation: (program: string, version: number, verifier: string) =>
+    stateKey(MODULE, 'mval', program, String(version), verifier),
+  /** Count of positive and negative opinions on a methodology version (number map). */
+  validationSum: (program: string, version: number) => stateKey(MODULE, 'mvsum', program, String(version)),
+  /** Verified reductions of one period under one methodology version, as serial-numbered units (units.ts). */
+  units: (program: string, period: number, version: number) =>
+    stateKey(MODULE, 'units', program, String(period), String(version)),
+  /** The unit batches of a program: `<period>/<version>` (string list). */
+  unitBatches: (program: string) => stateKey(MODULE, 'ubatches', program),
+  /** The `n`-th retirement, export or cancellation of units (units.ts). */
+  unitOp: (program: string, n: number) => stateKey(MODULE, 'unitop', program, String(n)),
+  /** An agreement's running conversions each way and its statement count (number map, ops-interbank.ts). */
+  exchangeFlow: (agreement: string) => stateKey(MODULE, 'xflow', agreement),
+  /** The `n`-th inter-bank settlement statement of an agreement (interbank.ts). */
+  exchangeStatement: (agreement: string, n: number) => stateKey(MODULE, 'xstmt', agreement, String(n)),
+  /** A member's data authorisation of one distributor (consent.ts). */
+  consent: (program: string, member: string, distributor: string) =>
+    stateKey(MODULE, 'consent', program, member, distributor),
+  /** The distributors a member ever authorised (string list). */
+  consentList: (program: string, member: string) => stateKey(MODULE, 'consents', program, member),
   /** A catalogue item (item.ts). */
   item: (program: string, platform: string, item: string) =>
     stateKey(MODULE, 'item', program, platform, item),

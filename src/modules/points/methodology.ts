@@ -3,6 +3,7 @@ import { type CborValue, encodeCanonical } from '../../encoding/index.js';
 import { type ErrorCode, GongzhiError } from '../../errors/index.js';
 import { type Codec, defineCodec, S } from '../../execution/index.js';
 import { type CborMap, ShapeReader } from '../../ledger/index.js';
+import { readSources, sourcesSchema, unsourcedFactors } from './methodology-sources.js';
 import {
   DAY_MS,
   ID_RE,
@@ -88,13 +89,17 @@ function readDef(r: ShapeReader, c: DefCodes): MethodologyDef {
     if (kinds.has(rule.kind)) unsound(c, 'activity kinds must be unique', { kind: rule.kind });
     kinds.add(rule.kind);
   }
-  return { name: r.str('name', 128), rules };
+  return {
+    name: r.str('name', 128),
+    rules,
+    sources: readSources(r.has('sources') ? r.raw('sources') : undefined, rules, c.code, c.meaning),
+  };
 }
 
 /** Parse a methodology definition argument `{name, rules}` (shape: EXEC_BAD_ARGS; meaning: POINTS_BAD_CONFIG). */
 export function parseMethodologyDef(v: CborValue | undefined): MethodologyDef {
   const c: DefCodes = { code: 'EXEC_BAD_ARGS', meaning: 'POINTS_BAD_CONFIG' };
-  return readDef(ShapeReader.of(v, ['name', 'rules'], c.code, 'methodology'), c);
+  return readDef(ShapeReader.of(v, ['name', 'rules', 'sources'], c.code, 'methodology'), c);
 }
 
 function ruleValue(r: Rule): CborMap {
@@ -121,7 +126,9 @@ function ruleValue(r: Rule): CborMap {
 
 /** What the methodology hash covers: program, version, name and every parameter. */
 export function methodologyBody(program: string, version: number, def: MethodologyDef): CborMap {
-  return { program, version, name: def.name, rules: def.rules.map(ruleValue) };
+  // sources are hashed only when given, so versions without them keep their hash
+  const sources = Object.keys(def.sources).length > 0 ? { sources: { ...def.sources } } : {};
+  return { program, version, name: def.name, rules: def.rules.map(ruleValue), ...sources };
 }
 
 /** H(canonical methodology body): recorded with every award. */
@@ -175,6 +182,7 @@ export const methodologySchema = S.Object(
       ),
       { minItems: 1, maxItems: MAX_RULES },
     ),
+    sources: sourcesSchema,
   },
   { additionalProperties: false, description: 'a versioned measurement methodology (hashed on chain)' },
 );
@@ -189,6 +197,7 @@ export const methodologyCodec: Codec<Methodology> = defineCodec<Methodology>(
     'version',
     'name',
     'rules',
+    'sources',
     'hash',
     'status',
     'proposedAt',
@@ -311,5 +320,7 @@ export function methodologyJson(m: Methodology, hex: (b: Uint8Array) => string):
     validUntil: m.validUntil,
     retiredAt: m.retiredAt,
     rules: m.rules.map((r) => ({ ...r, variants: { ...r.variants } })),
+    sources: { ...m.sources },
+    unsourced: unsourcedFactors(m.rules, m.sources),
   };
 }

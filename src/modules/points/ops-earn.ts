@@ -10,6 +10,8 @@ import { keys } from './keys.js';
 import { highWaterCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { assertPlausible, type Measurement, measure, methodologyCodec, ruleFor } from './methodology.js';
+import { requireDataConsent } from './ops-consent.js';
+import { addClaimedInterval, dedupUnit } from './ops-devices.js';
 import { MAX_AMOUNT, type Methodology, MINUTE_MS, type Program } from './types.js';
 
 /** The methodology in force. An active program always has one: its absence is damaged state. */
@@ -181,6 +183,7 @@ const claim = pointsMethod<ClaimArgs>({
       throw new GongzhiError('POINTS_WRONG_ROLE', 'a distributor cannot award itself', { program: p.id });
     }
     env.requireMember(p, a.user);
+    requireDataConsent(env, p, a.user, env.sender, a.kind);
     assertInWindow(env, p, a);
     const deviceHex = toHex(a.device);
     // per device AND member: one camera may record simultaneous acts of different people
@@ -195,6 +198,8 @@ const claim = pointsMethod<ClaimArgs>({
         periodStart: a.periodStart,
       });
     }
+    const unit = dedupUnit(env, p, a, deviceHex);
+    if (unit !== undefined) addClaimedInterval(env, unit, a.periodStart, a.periodEnd);
     const m = methodologyAt(env, p, a.periodStart);
     assertPlausible(ruleFor(m, a.kind, a.variant).rule, a);
     const measured: Measurement = measure(m, a);
@@ -250,6 +255,7 @@ const claim = pointsMethod<ClaimArgs>({
     });
     books.aggregates.add('claims', 1);
     books.aggregates.add('reductionG', measured.reductionG);
+    books.aggregates.add(`r:${m.version}`, measured.reductionG);
     books.aggregates.add('awarded', points);
     books.aggregates.add('capped', measured.points - points);
     books.aggregates.addForDistributor(env.sender, 'claims', 1);

@@ -7,6 +7,7 @@ import type { Env } from './env.js';
 import { bookIdOf, keys } from './keys.js';
 import { backingCodec } from './marks.js';
 import { pointsMethod } from './method.js';
+import { recordFlow } from './ops-interbank.js';
 import { MAX_AMOUNT, type Program } from './types.js';
 
 function readAgreement(env: Env, id: string): Agreement {
@@ -312,6 +313,7 @@ const convert = pointsMethod<{ agreement: string; from: string; amount: number }
         positionLimit: x.positionLimit,
       });
     }
+    recordFlow(env, x.id, forward, forward ? a.amount : out);
     env.emit('converted', {
       agreement: x.id,
       user: env.sender,

@@ -9,6 +9,7 @@ import { bookIdOf, keys } from './keys.js';
 import { freezeMarkCodec, roleGrantCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { methodologyCodec, methodologyHash, methodologySchema, parseMethodologyDef } from './methodology.js';
+import { requireValidated } from './ops-verification.js';
 import { assertCompatible } from './roles.js';
 import { voteSupervisorChange } from './supervisors.js';
 import { type Program, ROLE_NAMES, type RoleName } from './types.js';
@@ -140,6 +141,7 @@ const approveMethodology = pointsMethod<{ program: string; version: number }>({
   run: (env, a) => {
     const p = env.active(a.program);
     env.requireRole(p, 'supervisor');
+    requireValidated(env, p, a.version);
     env.putProgram(approveMethodologyVersion(env, p, a.version));
   },
 });
@@ -184,9 +186,13 @@ function parseRoleArgs(v: CborMap): RoleArgs {
   const a = readArgs(v, ['program', 'role', 'account']);
   const role = a.str('role', 16);
   if (!ROLE_NAMES.includes(role as RoleName)) {
-    throw new GongzhiError('EXEC_BAD_ARGS', 'role is distributor, sponsor, platform or supervisor', {
-      field: 'role',
-    });
+    throw new GongzhiError(
+      'EXEC_BAD_ARGS',
+      'role is distributor, sponsor, platform, supervisor or verifier',
+      {
+        field: 'role',
+      },
+    );
   }
   return { program: readId(a, 'program'), role: role as RoleName, account: readAddr(a, 'account') };
 }
@@ -200,9 +206,14 @@ const roleArgs = S.Object(
   { additionalProperties: false },
 );
 
-/** The issuer manages distributors, sponsors and platforms; supervisors manage supervisors (by a majority vote). */
+/**
+ * The issuer manages distributors, sponsors and platforms; supervisors manage supervisors (by a
+ * majority vote) and appoint verifiers (one supervisor: the verifier must be independent of the
+ * issuer whose methodology and reductions it signs off).
+ */
 function requireRoleAuthority(env: Env, p: Program, role: RoleName): void {
-  env.requireRole(p, role === 'supervisor' ? 'supervisor' : 'issuer');
+  env.requireRole(p, role === 'supervisor' || role === 'verifier' ? 'supervisor' : 'issuer');
+  if (role === 'verifier') env.requireNotFrozen(p, env.sender);
 }
 
 const grantRole = pointsMethod<RoleArgs>({
@@ -229,6 +240,7 @@ const grantRole = pointsMethod<RoleArgs>({
       return;
     }
     env.write(keys.role(p.id, a.role, a.account), roleGrantCodec, { since: env.height, by: env.sender });
+    if (a.role === 'verifier') env.booksOf(p).totals.bump('verifiers', 1);
     env.emit('roleGranted', { program: p.id, role: a.role, account: a.account, by: env.sender });
   },
 });
@@ -251,6 +263,7 @@ const revokeRole = pointsMethod<RoleArgs>({
       return;
     }
     env.delete(keys.role(p.id, a.role, a.account));
+    if (a.role === 'verifier') env.booksOf(p).totals.bump('verifiers', -1);
     env.emit('roleRevoked', { program: p.id, role: a.role, account: a.account, by: env.sender });
   },
 });

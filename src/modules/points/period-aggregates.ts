@@ -31,7 +31,8 @@ export class PeriodAggregates {
     return this.open;
   }
 
-  add(field: PeriodField, delta: number): void {
+  /** `r:<version>`: the period's reduction (g CO2e) measured by one methodology version (units.ts). */
+  add(field: PeriodField | `r:${number}`, delta: number): void {
     if (delta === 0) return;
     const a = this.current();
     a[field] = add(a[field] ?? 0, delta);

@@ -1,15 +1,23 @@
 import { defineModule, type LedgerModule } from '../../execution/index.js';
 import { POINTS_ERRORS } from './errors.js';
+import { consentMethods } from './ops-consent.js';
+import { deviceMethods } from './ops-devices.js';
 import { earnMethods } from './ops-earn.js';
 import { exchangeMethods } from './ops-exchange.js';
 import { fundingMethods } from './ops-funding.js';
+import { interbankMethods } from './ops-interbank.js';
 import { memberMethods } from './ops-members.js';
 import { programMethods } from './ops-program.js';
 import { serviceMethods } from './ops-services.js';
 import { settlementMethods } from './ops-settlement.js';
 import { spendMethods } from './ops-spend.js';
+import { verificationMethods } from './ops-verification.js';
 import { programQueries } from './queries.js';
 import { bookQueries } from './queries-books.js';
+import { deviceQueries } from './queries-devices.js';
+import { privateQueries } from './queries-private.js';
+import { supervisionQueries } from './queries-supervision.js';
+import { unitQueries } from './queries-units.js';
 import { MODULE } from './types.js';
 
 const methods = {
@@ -17,10 +25,14 @@ const methods = {
   ...memberMethods,
   ...fundingMethods,
   ...earnMethods,
+  ...deviceMethods,
   ...serviceMethods,
   ...spendMethods,
   ...exchangeMethods,
   ...settlementMethods,
+  ...verificationMethods,
+  ...interbankMethods,
+  ...consentMethods,
 };
 
 /** Methods a genesis restricts to a governance role; every other points method is `*`. */
@@ -41,7 +53,14 @@ export const pointsModule: LedgerModule = defineModule({
   name: MODULE,
   summary: 'Shandu points: supervised programs, measured awards, lots with expiry, exchange, settlement',
   methods,
-  queries: { ...programQueries, ...bookQueries },
+  queries: {
+    ...programQueries,
+    ...bookQueries,
+    ...deviceQueries,
+    ...unitQueries,
+    ...privateQueries,
+    ...supervisionQueries,
+  },
   permissions: Object.fromEntries(Object.keys(methods).map((m) => [m, RESTRICTED[m] ?? ['*']])),
   errors: POINTS_ERRORS,
 });

@@ -40,6 +40,9 @@ const PROGRAM_FIELDS = [
   'latestMethodology',
   'utcOffsetMin',
   'serviceMaxMinutes',
+  'registeredDevices',
+  'dataConsent',
+  'privateBalances',
 ] as const;
 
 /** Stored form of an expiry policy: `{kind: 'none'}` or `{kind, n}`. */
@@ -101,6 +104,9 @@ export const programCodec: Codec<Program> = defineCodec<Program>(
     latestMethodology: p.latestMethodology,
     utcOffsetMin: p.utcOffsetMin,
     serviceMaxMinutes: p.serviceMaxMinutes,
+    ...(p.registeredDevices ? { registeredDevices: true } : {}),
+    ...(p.dataConsent ? { dataConsent: true } : {}),
+    ...(p.privateBalances ? { privateBalances: true } : {}),
   }),
   (r) => ({
     id: r.match('id', ID_RE, 'a program id', 48),
@@ -131,5 +137,8 @@ export const programCodec: Codec<Program> = defineCodec<Program>(
     latestMethodology: r.uint('latestMethodology'),
     utcOffsetMin: r.int('utcOffsetMin', -720, 840),
     serviceMaxMinutes: r.uint('serviceMaxMinutes', 1440),
+    registeredDevices: r.has('registeredDevices') && r.bool('registeredDevices'),
+    dataConsent: r.has('dataConsent') && r.bool('dataConsent'),
+    privateBalances: r.has('privateBalances') && r.bool('privateBalances'),
   }),
 );

@@ -107,6 +107,9 @@ const programSchema = qs.obj(
     causes: S.Array(causeSchema),
     methodology: S.Integer({ description: 'version in force (0 before approval)' }),
     latestMethodology: S.Integer(),
+    registeredDevices: S.Boolean({ description: 'claims must name a registered device' }),
+    dataConsent: S.Boolean({ description: 'claims need the member’s consent to the distributor' }),
+    privateBalances: S.Boolean({ description: 'members’ holdings are read with a signed query only' }),
     book: S.String({ description: '<currency>@<clearing>' }),
   },
   'a program with its settlement book',
@@ -202,6 +205,21 @@ const lotSchema = S.Object({
 });
 
 /** A member's holdings; lots are judged expired at the latest block (or `at` ms for duration expiry). */
+export const accountSchema = S.Object({
+  program: S.String(),
+  account: S.String(),
+  member: S.Boolean(),
+  joined: S.Integer(),
+  consent: S.Hex(32),
+  balance: S.Integer(),
+  available: S.Integer(),
+  expired: S.Integer(),
+  debt: S.Integer(),
+  awarded: S.Integer(),
+  lots: S.Array(lotSchema),
+  frozen: S.Boolean(),
+});
+
 const account = defineQuery({
   summary: 'A member’s holdings: balance, available and expired points, debt, lots',
   args: S.Object({
@@ -209,23 +227,21 @@ const account = defineQuery({
     account: qs.account(),
     at: qs.uintParam('judge duration expiry at this time, ms (default: the last posting)'),
   }),
-  result: S.Object({
-    program: S.String(),
-    account: S.String(),
-    member: S.Boolean(),
-    joined: S.Integer(),
-    consent: S.Hex(32),
-    balance: S.Integer(),
-    available: S.Integer(),
-    expired: S.Integer(),
-    debt: S.Integer(),
-    awarded: S.Integer(),
-    lots: S.Array(lotSchema),
-    frozen: S.Boolean(),
-  }),
+  result: accountSchema,
   run: ({ state, height }, q) => {
     const p = programParam(state, q);
-    const acct = addrParam(q, 'account');
+    if (p.privateBalances) {
+      throw new GongzhiError('POINTS_READ_DENIED', 'this program’s balances are read with signedAccount', {
+        program: p.id,
+      });
+    }
+    return accountJson(state, height, p, addrParam(q, 'account'), q);
+  },
+});
+
+/** A member's holdings as the account queries answer them. */
+export function accountJson(state: StateReader, height: number, p: Program, acct: string, q: QueryArgs) {
+  {
     const h = readRecord(state, keys.holder(p.id, acct), holderCodec);
     if (h === undefined) throw new GongzhiError('POINTS_NOT_FOUND', 'not a member', { account: acct });
     const ts = q.uint('at', totalsRecord(state, p).lastTs ?? 0);
@@ -251,8 +267,8 @@ const account = defineQuery({
       lots,
       frozen: state.getRaw(keys.frozen(p.id, acct)) !== undefined,
     };
-  },
-});
+  }
+}
 
 const ACCOUNT_NAME_RE = /^[a-z]+(?::[A-Za-z0-9_-]{1,128}){0,2}$/;
 

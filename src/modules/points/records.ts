@@ -2,7 +2,10 @@ import { type Codec, stringListCodec } from '../../execution/index.js';
 import { agreementCodec } from './agreement.js';
 import { bookCodec } from './book.js';
 import { claimCodec } from './claim.js';
+import { consentCodec } from './consent.js';
+import { assetBindingCodec, deviceCodec, intervalsCodec } from './device.js';
 import { holderCodec } from './holder.js';
+import { interbankCodec } from './interbank.js';
 import { itemCodec } from './item.js';
 import { journalCodec } from './journal.js';
 import {
@@ -21,6 +24,7 @@ import { programCodec } from './program.js';
 import { serviceCodec } from './service.js';
 import { statementCodec } from './statement.js';
 import { MODULE } from './types.js';
+import { unitBatchCodec, unitOpCodec, validationCodec } from './verification.js';
 
 /**
  * Every stored record type of the module, by the state-key segment after `points/` (see keys.ts):
@@ -51,6 +55,18 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   claim: claimCodec,
   hwm: highWaterCodec,
   dayuse: numMapCodec,
+  consent: consentCodec,
+  consents: stringListCodec,
+  xflow: numMapCodec,
+  xstmt: interbankCodec,
+  mval: validationCodec,
+  mvsum: numMapCodec,
+  units: unitBatchCodec,
+  ubatches: stringListCodec,
+  unitop: unitOpCodec,
+  dev: deviceCodec,
+  asset: assetBindingCodec,
+  dedup: intervalsCodec,
   svcday: numMapCodec,
   item: itemCodec,
   items: stringListCodec,

@@ -12,16 +12,18 @@ export type Capacity = RoleName | 'issuer' | 'clearing' | 'member';
  * for them (platform) nor holds them (member); whoever awards points does not hold them; a platform
  * that is a member could receive points and redeem them at itself — a cash-out channel. A merchant
  * may award and accept its own points (distributor + platform + sponsor: it pays itself). The
- * table is symmetric.
+ * verifier (third-party validation/verification body) holds no other capacity at all: it signs off
+ * the methodology and the reductions of those it would otherwise be. The table is symmetric.
  */
 export const INCOMPATIBLE: Readonly<Record<Capacity, readonly Capacity[]>> = {
-  supervisor: ['issuer', 'clearing', 'distributor', 'sponsor', 'platform', 'member'],
-  issuer: ['supervisor', 'clearing', 'distributor', 'platform', 'member'],
-  clearing: ['supervisor', 'issuer', 'distributor', 'sponsor', 'platform', 'member'],
-  distributor: ['supervisor', 'issuer', 'clearing', 'member'],
-  sponsor: ['supervisor', 'clearing'],
-  platform: ['supervisor', 'issuer', 'clearing', 'member'],
-  member: ['supervisor', 'issuer', 'clearing', 'distributor', 'platform'],
+  supervisor: ['issuer', 'clearing', 'distributor', 'sponsor', 'platform', 'member', 'verifier'],
+  issuer: ['supervisor', 'clearing', 'distributor', 'platform', 'member', 'verifier'],
+  clearing: ['supervisor', 'issuer', 'distributor', 'sponsor', 'platform', 'member', 'verifier'],
+  distributor: ['supervisor', 'issuer', 'clearing', 'member', 'verifier'],
+  sponsor: ['supervisor', 'clearing', 'verifier'],
+  platform: ['supervisor', 'issuer', 'clearing', 'member', 'verifier'],
+  member: ['supervisor', 'issuer', 'clearing', 'distributor', 'platform', 'verifier'],
+  verifier: ['supervisor', 'issuer', 'clearing', 'distributor', 'sponsor', 'platform', 'member'],
 };
 
 /** The capacities `account` holds in `p` now. */

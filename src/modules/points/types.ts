@@ -82,6 +82,8 @@ export interface Rule {
 export interface MethodologyDef {
   readonly name: string;
   readonly rules: readonly Rule[];
+  /** Citation of each parameter by path (methodology-sources.ts); hashed when not empty. */
+  readonly sources: Readonly<Record<string, string>>;
 }
 
 /** A versioned methodology of a program, parameters on chain, identified by its hash. */
@@ -136,6 +138,19 @@ export interface ProgramConfig {
   readonly utcOffsetMin: number;
   /** Time-bank services: most minutes one service may log (0: the program takes no services). */
   readonly serviceMaxMinutes: number;
+  /**
+   * Claims must name a device of the shared registry (devices.ts), bound to an asset and, for a
+   * personal device, to the member with her consent; the registry's de-duplication index then
+   * holds across programmes. Stored only when true, so programs without it keep their encoding.
+   */
+  readonly registeredDevices: boolean;
+  /** Distributors report a member's activity only under her consent record (ops-consent.ts). Stored only when true. */
+  readonly dataConsent: boolean;
+  /**
+   * Members' holdings are answered only to a signed read by the member, the issuer, the clearing
+   * provider or a supervisor (queries-private.ts). Stored only when true.
+   */
+  readonly privateBalances: boolean;
 }
 
 /** A program as stored. */
@@ -175,8 +190,14 @@ export interface Holder {
 }
 
 /** Roles held through the program's role table (issuer and clearing live in the program record). */
-export type RoleName = 'distributor' | 'sponsor' | 'platform' | 'supervisor';
-export const ROLE_NAMES: readonly RoleName[] = ['distributor', 'sponsor', 'platform', 'supervisor'];
+export type RoleName = 'distributor' | 'sponsor' | 'platform' | 'supervisor' | 'verifier';
+export const ROLE_NAMES: readonly RoleName[] = [
+  'distributor',
+  'sponsor',
+  'platform',
+  'supervisor',
+  'verifier',
+];
 
 /** Account classes counted in points. */
 export const POINT_CLASSES = [

@@ -1,0 +1,139 @@
+import { utf8 } from '../encoding/index.js';
+import type { CborMap } from '../ledger/index.js';
+import { DAY_MS } from '../modules/points/index.js';
+import { PointsSandbox, type SandboxCall } from '../testing/index.js';
+
+/**
+ * CPU cost of awards through the block executor in memory (MemoryChain, pre-verified
+ * transactions, blocks of 100): `users` members × `per` walks each. Run twice in one process —
+ * a plain program, and one with the round-2 checks on (registered devices with the cross-programme
+ * index, and per-distributor consent) — so the ratio between them is measured under one load.
+ * Run: `node dist/bench/main.js --only-points-awards [--awards-users 300 --awards-per 10]`.
+ */
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 0, 20);
+const RULES = {
+  name: 'walk',
+  rules: [
+    {
+      kind: 'walk',
+      unit: 'm',
+      divisor: 1000,
+      roundTo: 0,
+      maxPerDay: 50_000,
+      maxRatePerDay: 240_000,
+      variants: { default: { baselineMg: 273_000, projectMg: 0, pointsPerBase: 0, pointsPerKg: 10 } },
+    },
+  ],
+};
+
+function awardsPerCpuSecond(users: number, per: number, strict: boolean): number {
+  const sb = new PointsSandbox({ timestamp: T0, sign: false });
+  sb.ok('issuer', 'createProgram', {
+    id: 'g',
+    name: 'g',
+    unit: 'CP',
+    precision: 2,
+    currency: 'CNY',
+    value: 1,
+    clearing: sb.addr('bank'),
+    supervisors: [sb.addr('sup')],
+    expiry: {},
+    transfer: 'none',
+    closedLoop: true,
+    claimWindowMs: 30 * DAY_MS,
+    methodology: RULES,
+    ...(strict ? { registeredDevices: true, dataConsent: true } : {}),
+  } as CborMap);
+  sb.ok('sup', 'approveProgram', { program: 'g' });
+  sb.ok('issuer', 'grantRole', { program: 'g', role: 'distributor', account: sb.addr('dist') });
+  sb.ok('issuer', 'grantRole', { program: 'g', role: 'sponsor', account: sb.addr('s') });
+  sb.ok('s', 'fund', { program: 'g', amount: 1e9 });
+  sb.ok('bank', 'confirmFunding', { program: 'g', sponsor: sb.addr('s'), amount: 1e9 });
+  sb.ok('s', 'consentQuota', { program: 'g', distributor: sb.addr('dist'), amount: 1e8 });
+  sb.ok('issuer', 'allotQuota', {
+    program: 'g',
+    distributor: sb.addr('dist'),
+    amount: 1e8,
+    sponsor: sb.addr('s'),
+  });
+  const zero = new Uint8Array(32);
+  for (let u = 0; u < users; u++) {
+    sb.ok(`u${u}`, 'join', { program: 'g', consent: zero });
+    if (!strict) continue;
+    const device = sb.suite.hash(utf8(`dev${u}`));
+    const member = sb.addr(`u${u}`);
+    sb.ok('dist', 'registerDevice', {
+      program: 'g',
+      device,
+      asset: sb.suite.hash(utf8(`car${u}`)),
+      measuredBy: 'x',
+      member,
+    });
+    sb.ok(`u${u}`, 'bindDevice', { device, consent: zero });
+    sb.ok(`u${u}`, 'giveConsent', {
+      program: 'g',
+      distributor: sb.addr('dist'),
+      kinds: ['walk'],
+      purpose: 'p',
+      source: 's',
+      version: 1,
+      text: zero,
+    });
+  }
+  const calls: SandboxCall[] = [];
+  for (let i = 0; i < per; i++) {
+    for (let u = 0; u < users; u++) {
+      const start = T0 - 10 * DAY_MS + i * 2 * HOUR;
+      calls.push([
+        'dist',
+        'claim',
+        {
+          program: 'g',
+          user: sb.addr(`u${u}`),
+          kind: 'walk',
+          quantity: 2000,
+          periodStart: start,
+          periodEnd: start + HOUR,
+          device: sb.suite.hash(utf8(`dev${u}`)),
+          evidence: zero,
+          measuredBy: 'x',
+        },
+      ]);
+    }
+  }
+  const c0 = process.cpuUsage();
+  let ok = 0;
+  for (let i = 0; i < calls.length; i += 100) {
+    for (const r of sb.block(calls.slice(i, i + 100))) if (r.status === 'ok') ok++;
+  }
+  const c = process.cpuUsage(c0);
+  return Math.round(ok / ((c.user + c.system) / 1e6));
+}
+
+export function benchPointsAwardsCpu(o: { users?: number; per?: number } = {}): Record<string, number> {
+  const users = o.users ?? 300;
+  const per = o.per ?? 10;
+  const plain = awardsPerCpuSecond(users, per, false);
+  const strict = awardsPerCpuSecond(users, per, true);
+  return {
+    awards: users * per,
+    plainPerCpuSec: plain,
+    strictPerCpuSec: strict,
+    strictOverPlain: Math.round((strict / plain) * 100) / 100,
+  };
+}
+
+/** The `--only-points-awards` entry of `npm run bench`. */
+export async function reportPointsAwardsCpu(
+  report: (o: Record<string, unknown>, line: string) => void,
+  arg: (name: string, dflt: number) => number,
+): Promise<void> {
+  const r = benchPointsAwardsCpu({ users: arg('--awards-users', 300), per: arg('--awards-per', 10) });
+  report(
+    { bench: 'points-awards-cpu', ...r },
+    `points awards per CPU-second (in memory, ${r.awards} awards): plain ${r.plainPerCpuSec}, ` +
+      `with registered devices + consent ${r.strictPerCpuSec} (×${r.strictOverPlain})`,
+  );
+}
