@@ -8,6 +8,7 @@ import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
+import { benchCatchUp } from './catch-up.js';
 import { reportCityDay } from './city-day.js';
 import { runConsoleBench } from './console.js';
 import { benchExecution } from './execution.js';
@@ -400,6 +401,21 @@ async function reportGovchain(): Promise<void> {
   );
 }
 
+/** Catch-up (issue 15, item 5): `--catch-up [--catch-up-txs N]`, a fresh node replaying another's blocks. */
+async function reportCatchUp(): Promise<void> {
+  const c = await benchCatchUp({
+    txs: arg('--catch-up-txs', 20_000),
+    verifyWorkers: arg('--catch-up-verify-workers', 2),
+    log: progress,
+  });
+  report(
+    { bench: 'catch-up', suite: 'ed25519', ...c },
+    `catch-up (in process, ${c.txs} evidence anchors in ${c.blocks} blocks, ${c.verifyWorkers} verify workers): replay ${c.replayTxPerSec} tx/s ` +
+      `(${c.replayCpuUsPerTx} µs CPU per tx, all threads, ${c.replaySeconds} s; certificate check, re-execution with every ` +
+      `signature verified, commit); the source node built it at ${c.sourceTxPerSec} tx/s`,
+  );
+}
+
 /** Traceability: events recorded per second including schema validation and hashing; resolver latency. */
 async function reportTrace(): Promise<void> {
   const t = await benchTrace({ events: arg('--trace-events', 2000), log: progress });
@@ -422,4 +438,6 @@ await (process.argv.includes('--network')
         ? reportGovchain()
         : process.argv.includes('--only-city-day')
           ? reportCityDay(report, arg, progress)
-          : main());
+          : process.argv.includes('--catch-up')
+            ? reportCatchUp()
+            : main());

@@ -289,12 +289,11 @@ export class GroupLedger {
     certificate: readonly BlockSignature[],
     txBytes: readonly Uint8Array[],
   ): void {
-    if (header.height !== this.head.height + 1) {
-      throw new GongzhiError('SYNC_FAILED', 'block does not follow the head', {
-        height: header.height,
-        head: this.head.height,
-      });
-    }
+    this.applyCertifiedCandidates(header, certificate, this.syncCandidates(header, txBytes));
+  }
+
+  /** A synced block's transactions as candidates (SYNC_FAILED if one does not decode). */
+  syncCandidates(header: BlockHeader, txBytes: readonly Uint8Array[]): CandidateTx[] {
     const txs: CandidateTx[] = [];
     for (const b of txBytes) {
       const c = this.toCandidate(b);
@@ -303,6 +302,30 @@ export class GroupLedger {
           height: header.height,
         });
       txs.push(c);
+    }
+    return txs;
+  }
+
+  /**
+   * Verify candidates' signatures on the worker pool (when there is one) ahead of execution, so a
+   * catch-up verifies a whole page in parallel instead of one signature at a time in the executor.
+   * A failure stays unverified: the executor checks it again and the replay fails on the header.
+   */
+  verifyCandidates(txs: readonly CandidateTx[]): Promise<void> {
+    return this.verifyRemote(txs);
+  }
+
+  /** `applyCertifiedBlock` for candidates already decoded (and perhaps verified) by `syncCandidates`. */
+  applyCertifiedCandidates(
+    header: BlockHeader,
+    certificate: readonly BlockSignature[],
+    txs: readonly CandidateTx[],
+  ): void {
+    if (header.height !== this.head.height + 1) {
+      throw new GongzhiError('SYNC_FAILED', 'block does not follow the head', {
+        height: header.height,
+        head: this.head.height,
+      });
     }
     // Execution reads and the commit in one SQLite transaction (one snapshot, one commit).
     const { head, sigs } = this.store.atomically(() => {
