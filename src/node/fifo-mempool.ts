@@ -43,6 +43,11 @@ export interface FifoMempoolOptions {
    * the state the block runs on.
    */
   readonly precheck?: (c: CandidateTx, scope: AdmissionScope) => void;
+  /**
+   * Runs a synchronous stretch of admission (the checks of a whole call) inside one read
+   * transaction of the committed store, so its many point reads share one snapshot. Default: as is.
+   */
+  readonly readTransaction?: <T>(fn: () => T) => T;
 }
 
 /** Default for FifoMempoolOptions.senderLimit. */
@@ -109,18 +114,21 @@ export class FifoMempool implements Mempool {
         return this.nonces.has(k) || batchNonces.has(k) || this.opts.committedNonces.has(s, n);
       },
     };
-    for (let i = 0; i < encoded.length; i++) {
-      try {
-        const c = this.check(encoded[i] as Uint8Array, scope, nonces);
-        batchNonces.add(nonceKey(c.sender, c.tx.body.nonce));
-        candidates.push({ i, c });
-        results[i] = { hash: toHex(c.hash) };
-      } catch (e) {
-        const err = e instanceof GongzhiError ? e : new GongzhiError('TX_MALFORMED', String(e));
-        this.opts.onReject?.(err.code);
-        results[i] = { error: err };
+    const inRead = this.opts.readTransaction ?? (<T>(fn: () => T): T => fn());
+    inRead(() => {
+      for (let i = 0; i < encoded.length; i++) {
+        try {
+          const c = this.check(encoded[i] as Uint8Array, scope, nonces);
+          batchNonces.add(nonceKey(c.sender, c.tx.body.nonce));
+          candidates.push({ i, c });
+          results[i] = { hash: toHex(c.hash) };
+        } catch (e) {
+          const err = e instanceof GongzhiError ? e : new GongzhiError('TX_MALFORMED', String(e));
+          this.opts.onReject?.(err.code);
+          results[i] = { error: err };
+        }
       }
-    }
+    });
     const verifier = this.opts.verifier;
     if (verifier && candidates.length > 0) {
       const ok = await verifier.verifyBatch(
@@ -141,6 +149,16 @@ export class FifoMempool implements Mempool {
       }
     }
     // Verification may have awaited: re-check what other calls admitted (or closing) meanwhile.
+    inRead(() => this.enter(candidates, results, scope));
+    return results;
+  }
+
+  /** Put verified candidates into the pool, unless something changed while they were verified. */
+  private enter(
+    candidates: readonly { i: number; c: CandidateTx }[],
+    results: AdmitResult[],
+    scope: AdmissionScope,
+  ): void {
     for (const { i, c } of candidates) {
       const hex = toHex(c.hash);
       if (this.closed) {
@@ -163,7 +181,6 @@ export class FifoMempool implements Mempool {
       }
       this.insert({ hex, candidate: c, admittedAt: this.now() });
     }
-    return results;
   }
 
   /** Why `c` (signature verified, not a duplicate) may not enter the pool now, if it may not. */

@@ -154,6 +154,7 @@ export class GroupLedger {
           : {};
       },
       verifier: opts.verifyPool,
+      readTransaction: (fn) => store.atomically(fn),
       onReject: (code) => opts.metrics.rejected.inc({ group: this.group, code }),
       ...(opts.mempoolSenderLimit === undefined ? {} : { senderLimit: opts.mempoolSenderLimit }),
       // The executor's own checks, in its order, against committed state: a transaction the block
@@ -292,12 +293,11 @@ export class GroupLedger {
     certificate: readonly BlockSignature[],
     txBytes: readonly Uint8Array[],
   ): void {
-    if (header.height !== this.head.height + 1) {
-      throw new GongzhiError('SYNC_FAILED', 'block does not follow the head', {
-        height: header.height,
-        head: this.head.height,
-      });
-    }
+    this.applyCertifiedCandidates(header, certificate, this.syncCandidates(header, txBytes));
+  }
+
+  /** A synced block's transactions as candidates (SYNC_FAILED if one does not decode). */
+  syncCandidates(header: BlockHeader, txBytes: readonly Uint8Array[]): CandidateTx[] {
     const txs: CandidateTx[] = [];
     for (const b of txBytes) {
       const c = this.toCandidate(b);
@@ -307,26 +307,63 @@ export class GroupLedger {
         });
       txs.push(c);
     }
-    const result = this.executor.execute(
-      { parent: this.head.header, timestamp: header.timestamp, order: header.order, txs },
-      this.store,
-      this.store,
-    );
-    if (toHex(result.hash) !== toHex(blockHash(this.suite, header)) || result.dropped.length > 0) {
-      throw new GongzhiError('SYNC_FAILED', 'replaying the synced block does not give the certified header', {
+    return txs;
+  }
+
+  /**
+   * Verify candidates' signatures on the worker pool (when there is one) ahead of execution, so a
+   * catch-up verifies a whole page in parallel instead of one signature at a time in the executor.
+   * A failure stays unverified: the executor checks it again and the replay fails on the header.
+   */
+  verifyCandidates(txs: readonly CandidateTx[]): Promise<void> {
+    return this.verifyRemote(txs);
+  }
+
+  /** `applyCertifiedBlock` for candidates already decoded (and perhaps verified) by `syncCandidates`. */
+  applyCertifiedCandidates(
+    header: BlockHeader,
+    certificate: readonly BlockSignature[],
+    txs: readonly CandidateTx[],
+  ): void {
+    if (header.height !== this.head.height + 1) {
+      throw new GongzhiError('SYNC_FAILED', 'block does not follow the head', {
         height: header.height,
+        head: this.head.height,
       });
     }
-    const own = { node: this.opts.nodeId, sig: this.suite.sign(this.opts.nodeSecretKey, result.hash) };
-    const sigs = [...certificate.filter((s) => s.node !== own.node), own].sort((a, b) =>
-      a.node < b.node ? -1 : a.node > b.node ? 1 : 0,
-    );
-    this.store.commitBlock(result, sigs);
-    const head = this.store.blockByHeight(result.header.height);
-    if (!head) throw new GongzhiError('STORAGE_FAILURE', 'committed block not found');
+    // Execution reads and the commit in one SQLite transaction (one snapshot, one commit).
+    const { head, sigs } = this.store.atomically(() => {
+      const result = this.executor.execute(
+        { parent: this.head.header, timestamp: header.timestamp, order: header.order, txs },
+        this.store,
+        this.store,
+      );
+      if (toHex(result.hash) !== toHex(blockHash(this.suite, header)) || result.dropped.length > 0) {
+        throw new GongzhiError(
+          'SYNC_FAILED',
+          'replaying the synced block does not give the certified header',
+          {
+            height: header.height,
+          },
+        );
+      }
+      const own = { node: this.opts.nodeId, sig: this.suite.sign(this.opts.nodeSecretKey, result.hash) };
+      const sigs = [...certificate.filter((s) => s.node !== own.node), own].sort((a, b) =>
+        a.node < b.node ? -1 : a.node > b.node ? 1 : 0,
+      );
+      this.store.commitBlock(result, sigs);
+      return { head: this.committedHead(result.header.height), sigs };
+    });
     this.head = head;
     this.opts.metrics.height.set({ group: this.group }, head.height);
     this.markFinal(head.height, sigs);
+  }
+
+  /** The block just committed at `height`, read back as stored. */
+  private committedHead(height: number): StoredBlock {
+    const head = this.store.blockByHeight(height);
+    if (!head) throw new GongzhiError('STORAGE_FAILURE', 'committed block not found');
+    return head;
   }
 
   /** Open (or create) the group's ledger under `dataDir/<group>.sqlite`. */
@@ -566,16 +603,19 @@ export class GroupLedger {
       await this.verifyRemote(batch.txs);
       // Closed while the signatures were checked (close stopped waiting): nothing may commit now.
       if (this.storeClosed) return;
-      result = this.executor.execute(
-        { parent: this.head.header, timestamp: batch.timestamp, order: batch.order, txs: batch.txs },
-        this.store,
-        this.store,
-      );
-      const sig = { node: this.opts.nodeId, sig: this.suite.sign(this.opts.nodeSecretKey, result.hash) };
-      this.store.commitBlock(result, [sig]);
-      const head = this.store.blockByHeight(result.header.height);
-      if (!head) throw new GongzhiError('STORAGE_FAILURE', 'committed block not found');
-      this.head = head;
+      // Execution reads and the commit in one SQLite transaction (one snapshot, one commit).
+      const done = this.store.atomically(() => {
+        const r = this.executor.execute(
+          { parent: this.head.header, timestamp: batch.timestamp, order: batch.order, txs: batch.txs },
+          this.store,
+          this.store,
+        );
+        const sig = { node: this.opts.nodeId, sig: this.suite.sign(this.opts.nodeSecretKey, r.hash) };
+        this.store.commitBlock(r, [sig]);
+        return { result: r, head: this.committedHead(r.header.height) };
+      });
+      result = done.result;
+      this.head = done.head;
       this.lastCutAt = process.hrtime.bigint();
     } catch (e) {
       const err = e instanceof GongzhiError ? e : new GongzhiError('STORAGE_FAILURE', String(e));

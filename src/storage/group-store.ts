@@ -135,6 +135,8 @@ function cursor(height: number, index: number | undefined): [number, number] {
 export class GroupStore implements StateSource, NonceIndex {
   readonly db: Database.Database;
   private readonly q;
+  /** Runs a function inside one SQLite transaction (a savepoint when one is open already). */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
 
   /** What the start-up check saw (undefined when it was not asked for). */
   readonly integrity: IntegrityReport | undefined;
@@ -172,6 +174,7 @@ export class GroupStore implements StateSource, NonceIndex {
       throw e;
     }
     const db = this.db;
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.q = {
       meta: db.prepare<[string], { value: Buffer }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
@@ -235,6 +238,16 @@ export class GroupStore implements StateSource, NonceIndex {
         version: Buffer.from(v).toString(),
       });
     }
+  }
+
+  /**
+   * Run `fn` in one SQLite transaction: its reads share one snapshot (in WAL mode every statement
+   * outside a transaction opens and closes a read transaction of its own, measured at ~2 µs per
+   * point read), and its writes commit together or not at all. A block executes and commits inside
+   * one; admission checks a batch inside one. `fn` must not await.
+   */
+  atomically<T>(fn: () => T): T {
+    return this.inTransaction(fn) as T;
   }
 
   getMeta(key: string): Uint8Array | undefined {
