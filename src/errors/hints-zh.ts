@@ -325,4 +325,16 @@ export const HINTS_ZH: { readonly [code: string]: string } = {
     '这场选举属于另一类：BELENIOS-2048 选举使用 belenios* 方法（`gongzhi vote … --belenios`），ed25519 选举使用其他方法。',
   VOTING_WRONG_KIND: '公开表决使用 `voting.vote`；秘密选举使用 `voting.cast` 选票。',
   VOTING_WRONG_RESULT: '所声称的票数与解密后的计票结果不符：请重新计算。',
+  IDENTITY_OID4VCI_BAD_AUTHORIZATION_REQUEST:
+    '请发送 response_type=code、client_id、redirect_uri（https、反向域名私有协议，或回环地址上的 http）、使用 code_challenge_method=S256 的 code_challenge，以及有效凭证邀约的 issuer_state（仅可使用一次）。',
+  IDENTITY_OID4VP_BAD_ENCRYPTION:
+    '该请求要求 response_mode 为 direct_post.jwt：请提交 `response`，即用请求 client_metadata.jwks 中的密钥（带 kid）生成的紧凑 JWE（alg 为 ECDH-ES，enc 为 A128GCM 或 A256GCM）。',
+  IDENTITY_OID4VP_NO_VERIFIER_KEY:
+    '本节点没有该验证方的请求签名密钥：请在节点配置 identity.verifierSigners（DID 密钥）或 identity.verifierCertificates（X.509 证书链）中添加，或改用 client_id_prefix redirect_uri。',
+  POINTS_DEVICE_CONFLICT: '该资产已绑定其他设备，或该设备计量的是另一位成员：请先解绑或重新登记。',
+  POINTS_DEVICE_UNREGISTERED: '请先登记设备（registerDevice）并由其成员绑定；已解绑的设备不能申报。',
+  POINTS_NOT_VALIDATED: '须先由项目的核查机构给出肯定的核查意见（validateMethodology），且没有否定意见。',
+  POINTS_READ_DENIED: '请用成员本人、发行方、清算方或监管方的密钥在近期高度签名查询（signedAccount）。',
+  TRACE_NOT_DESTINATION:
+    '该货运指定了另一个收货方（destinationList）：只有该参与方（其登记的 GLN）可以收货；如需变更，由发货方作废后重新发货。',
 };
