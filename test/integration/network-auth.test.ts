@@ -310,7 +310,18 @@ describe.skipIf(!natsServerAvailable() || !opensslAvailable())(
         () => groups.every((g) => hashes.every((h) => g.committed(h))),
         90_000,
         'commit after outage',
-      );
+      ).catch((e: Error) => {
+        // Say where each node stands, and what the nodes warned about (not the finality retries).
+        const state = groups
+          .map(
+            (g, i) =>
+              `${'abc'[i]}: height ${g.latest.height} mempool ${g.mempoolSize} committed ${hashes.filter((h) => g.committed(h)).length}/${hashes.length} ordering ${JSON.stringify(g.orderingHealth())}`,
+          )
+          .join('\n');
+        const lines = (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '').split('\n');
+        const warned = lines.filter((l) => l.includes('"level":40') && !l.includes('"component":"finality"'));
+        throw new Error(`${e.message}\n${state}\n${warned.slice(-30).join('\n')}`);
+      });
       const height = Math.min(...groups.map((g) => g.latest.height));
       for (let h = 1; h <= height; h++) {
         const ids = groups.map((g) => toHex(g.store.blockByHeight(h)?.hash as Uint8Array).slice(0, 16));
