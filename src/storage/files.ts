@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GongzhiError } from '../errors/index.js';
+import { PENDING_SECRETS_FILE } from './pending-secrets.js';
+import { TRACE_DOCUMENTS_FILE } from './trace-documents.js';
 
 /**
  * Refuse to write a consortium into a directory that already holds something: `init` would mix
@@ -38,4 +40,15 @@ export function restrictConsortiumFiles(dir: string): void {
       if (statSync(p).isFile()) chmodSync(p, 0o600);
     }
   }
+}
+
+/**
+ * The node's SQLite files that are not a group's ledger (`<group>.sqlite`): they sit in the same
+ * data directory, so whatever lists group files must leave them out.
+ */
+const AUXILIARY_FILES: readonly string[] = [TRACE_DOCUMENTS_FILE, PENDING_SECRETS_FILE];
+
+/** The group files (`<group>.sqlite`) among a data directory's entries. */
+export function groupFilesOf(entries: readonly string[]): string[] {
+  return entries.filter((f) => f.endsWith('.sqlite') && !AUXILIARY_FILES.includes(f));
 }

@@ -1,4 +1,4 @@
-export { assertEmptyDir, restrictConsortiumFiles } from './files.js';
+export { assertEmptyDir, groupFilesOf, restrictConsortiumFiles } from './files.js';
 export {
   GroupStore,
   type GroupStoreOptions,

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { GongzhiError } from '../../errors/index.js';
 import { verifyChainFile } from '../../node/chain-verify.js';
 import { DEFAULT_MODULES } from '../../node/index.js';
+import { groupFilesOf } from '../../storage/index.js';
 import { action, printJson } from '../util.js';
 
 /** `gongzhi chain verify --data <dir>`: offline re-check of every group file in a data directory. */
@@ -20,9 +21,9 @@ export function registerChain(program: Command): void {
       action((o: { data: string; group?: string }) => {
         if (!existsSync(o.data))
           throw new GongzhiError('INPUT_NOT_FOUND', `no data directory ${o.data}`, { path: o.data });
-        const files = readdirSync(o.data)
-          .filter((f) => f.endsWith('.sqlite'))
-          .filter((f) => o.group === undefined || f === `${o.group}.sqlite`);
+        const files = groupFilesOf(readdirSync(o.data)).filter(
+          (f) => o.group === undefined || f === `${o.group}.sqlite`,
+        );
         if (files.length === 0) throw new GongzhiError('CHAIN_INVALID', `no group files in ${o.data}`);
         const reports = files.map((f) => {
           let last = 0;
