@@ -67,6 +67,13 @@ export interface Genesis {
 
 const ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
+/**
+ * Group ids a genesis may not use: a group's ledger is `<group>.sqlite` in the node's data
+ * directory, beside the node's own files of these names (src/storage: trace documents, OpenID
+ * one-time secrets).
+ */
+export const RESERVED_GROUP_IDS: readonly string[] = ['trace-events', 'openid-pending'];
+
 /** Canonical CBOR value of a genesis document. */
 export function genesisValue(g: Genesis): CborValue {
   return JSON.parse(JSON.stringify(g)) as CborValue;
@@ -87,6 +94,8 @@ export function assertValidGenesis(g: Genesis, suite: CryptoSuite): void {
   };
   if (!ID_RE.test(g.chain)) bad('chain id must match [a-z0-9-]', 'chain');
   if (!ID_RE.test(g.group)) bad('group id must match [a-z0-9-]', 'group');
+  if (RESERVED_GROUP_IDS.includes(g.group))
+    bad(`group id ${g.group} is reserved for a node file; choose another`, 'group');
   if (g.suite !== suite.id) bad('suite mismatch', 'suite');
   if (!Number.isSafeInteger(g.timestamp) || g.timestamp < 0)
     bad('timestamp must be ms since epoch', 'timestamp');

@@ -23,6 +23,7 @@ export {
   type NodeIdentity,
   type OrgInfo,
   PARAM_NAMES,
+  RESERVED_GROUP_IDS,
 } from './genesis.js';
 export {
   applyMerkleProof,

@@ -105,6 +105,18 @@ describe('assertValidGenesis', () => {
     }
   });
 
+  it('rejects a group id that names one of the node’s own data files', () => {
+    for (const id of ['trace-events', 'openid-pending']) {
+      expectInvalid(
+        variant((g) => {
+          g.group = id;
+        }),
+        'group',
+        `group "${id}"`,
+      );
+    }
+  });
+
   it('rejects a suite that is not the one given', () => {
     expectInvalid(
       variant((g) => {

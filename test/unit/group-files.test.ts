@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RESERVED_GROUP_IDS } from '../../src/ledger/index.js';
 import { groupFilesOf, PENDING_SECRETS_FILE, TRACE_DOCUMENTS_FILE } from '../../src/storage/index.js';
 
 describe('groupFilesOf', () => {
@@ -14,5 +15,11 @@ describe('groupFilesOf', () => {
       'node.json',
     ];
     expect(groupFilesOf(entries)).toEqual(['main.sqlite', 'gov-chain.sqlite']);
+  });
+
+  it('the node’s own files are named after group ids a genesis may not use', () => {
+    expect([PENDING_SECRETS_FILE, TRACE_DOCUMENTS_FILE].sort()).toEqual(
+      RESERVED_GROUP_IDS.map((g) => `${g}.sqlite`).sort(),
+    );
   });
 });
