@@ -18,6 +18,8 @@ function streamApi(stream: string): string[] {
     // … checks its state after missed heartbeats, and deletes the old consumer when it resets.
     `$JS.API.CONSUMER.INFO.${stream}.*`,
     `$JS.API.CONSUMER.DELETE.${stream}.*`,
+    // the stream reader fetches by sequence what a consumer skipped (stream-reader.ts, fill)
+    `$JS.API.STREAM.MSG.GET.${stream}`,
   ];
 }
 

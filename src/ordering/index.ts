@@ -22,7 +22,7 @@ export {
   sealStreamMessage,
 } from './jetstream/messages.js';
 export { DEFAULT_PUBLISH_BUDGET_MS, publishWithRetry } from './jetstream/publish.js';
-export { type MessageHandler, StreamReader } from './jetstream/stream-reader.js';
+export { fetched, type MessageHandler, StreamReader, type StreamRecord } from './jetstream/stream-reader.js';
 export {
   type BatchSink,
   type DropSink,

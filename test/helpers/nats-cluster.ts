@@ -51,7 +51,10 @@ export class NatsCluster {
     writeFileSync(
       join(this.dir, `n${i}.conf`),
       `server_name: n${i}\nlisten: 127.0.0.1:${this.clientPorts[i]}\njetstream { store_dir: "${store}" }\n` +
-        `cluster { name: gz, listen: 127.0.0.1:${this.routePorts[i]}, routes: [${routes}] }\n`,
+        // One server is a plain JetStream server: a cluster of one never elects a meta leader.
+        (this.n > 1
+          ? `cluster { name: gz, listen: 127.0.0.1:${this.routePorts[i]}, routes: [${routes}] }\n`
+          : ''),
     );
   }
 

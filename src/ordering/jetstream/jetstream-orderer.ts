@@ -204,8 +204,8 @@ export class JetStreamOrderer implements Orderer {
       this.opts.logger,
     );
     this.reader.start(async (m) => {
-      const ts = Number(m.info.timestampNanos / 1_000_000);
-      this.caughtUp = m.info.pending === 0;
+      const ts = m.timestampMs;
+      this.caughtUp = m.pending === 0;
       let msg: ReturnType<typeof decodeStreamMessage>;
       const log = this.opts.logger;
       // Trace level: what each node read at each sequence, to compare nodes when blocks differ.

@@ -1,10 +1,43 @@
-import { DeliverPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, type JsMsg, jetstream, jetstreamManager, type StoredMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { settleWithin } from '../orderer.js';
 
+/** One stream message as the reader hands it on, whether a consumer delivered it or it was fetched. */
+export interface StreamRecord {
+  readonly seq: number;
+  readonly data: Uint8Array;
+  /** The stream's timestamp of the message, ms (the same number on every node and either path). */
+  readonly timestampMs: number;
+  /** Messages after this one in the stream when it was read (0 for a fetched one). */
+  readonly pending: number;
+}
+
 /** Handles one message; the reader waits for it before taking the next. */
-export type MessageHandler = (m: JsMsg) => Promise<void> | void;
+export type MessageHandler = (m: StreamRecord) => Promise<void> | void;
+
+/** A consumer's message; its timestamp is the nanosecond number of the ack subject, in ms. */
+function delivered(m: JsMsg): StreamRecord {
+  return {
+    seq: m.seq,
+    data: m.data,
+    timestampMs: Number(m.info.timestampNanos / 1_000_000),
+    pending: m.info.pending,
+  };
+}
+
+/**
+ * A message fetched by sequence. Its time is RFC 3339 with up to 9 fraction digits (UTC); the ms
+ * are computed as for a delivered one — the nanoseconds as the nearest double, divided by 10^6 —
+ * so a block closed by either has the same timestamp on every node.
+ */
+export function fetched(m: Pick<StoredMsg, 'seq' | 'data' | 'timestamp'>): StreamRecord {
+  const t = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/.exec(m.timestamp);
+  const whole = t?.[1] === undefined ? Number.NaN : Date.parse(`${t[1]}Z`);
+  if (!t || !Number.isSafeInteger(whole)) throw new Error(`unexpected stream time ${m.timestamp}`);
+  const nanos = BigInt(whole) * 1_000_000n + BigInt((t[2] ?? '').padEnd(9, '0'));
+  return { seq: m.seq, data: m.data, timestampMs: Number(nanos) / 1_000_000, pending: 0 };
+}
 
 /**
  * Reads a stream in order from `startSeq`, forever, surviving server failures: ordered consumers
@@ -87,18 +120,14 @@ export class StreamReader {
             continue;
           }
           if (m.seq > this.nextSeq && this.handled > 0) {
-            // Nothing is ever deleted from these streams: a hole means the consumer skipped messages.
+            // Messages leave these streams only from the front (age limits): a hole after what this
+            // node read means its consumer skipped messages (seen once as a fork after a NATS server
+            // was SIGKILLed and restarted). Read them by sequence from the stream before going on;
+            // if that fails, start a new consumer from the first missing one.
             this.logger.warn({ stream: this.stream, seq: m.seq, next: this.nextSeq }, 'stream sequence gap');
+            if (!(await this.fill(handle, m.seq))) break;
           }
-          this.handled++;
-          this.handling = true;
-          try {
-            await handle(m);
-          } finally {
-            this.handling = false;
-          }
-          this.nextSeq = m.seq + 1;
-          this.lastProgress = Date.now();
+          await this.handleOne(handle, delivered(m));
         }
         failures = 0;
       } catch (e) {
@@ -108,6 +137,45 @@ export class StreamReader {
           this.logger.warn({ err: e, stream: this.stream, failures }, 'stream consumer failed; recreating');
       }
       if (!this.stopping) await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  private async handleOne(handle: MessageHandler, m: StreamRecord): Promise<void> {
+    this.handled++;
+    this.handling = true;
+    try {
+      await handle(m);
+    } finally {
+      this.handling = false;
+    }
+    this.nextSeq = m.seq + 1;
+    this.lastProgress = Date.now();
+  }
+
+  /** Fetch and handle the messages from nextSeq up to (not including) `until`; false if one could not be read. */
+  private async fill(handle: MessageHandler, until: number): Promise<boolean> {
+    try {
+      const jsm = await jetstreamManager(this.nc, { timeout: 5000, checkAPI: false });
+      for (let seq = this.nextSeq; seq < until && !this.stopping; seq++) {
+        const sm = await jsm.streams.getMessage(this.stream, { seq });
+        if (!sm) {
+          // Gone from the stream (deleted, or aged out before this node read it): no node can read
+          // it any more, so go on as before; if this node's blocks differ for it, finality halts it.
+          this.logger.error(
+            { stream: this.stream, seq },
+            'a message this node had not read is gone from the stream; going on without it',
+          );
+          continue;
+        }
+        await this.handleOne(handle, fetched(sm));
+      }
+      return !this.stopping;
+    } catch (e) {
+      this.logger.warn(
+        { err: e, stream: this.stream, next: this.nextSeq },
+        'could not read the skipped messages; recreating the consumer',
+      );
+      return false;
     }
   }
 
