@@ -14,9 +14,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptKeystore, getSuite, type KeyPair, readKeystoreFile } from '../../src/crypto/index.js';
 import { toBase64Url, toHex, utf8 } from '../../src/encoding/index.js';
-import { decodeTx } from '../../src/ledger/index.js';
+import { decodeHeader, decodeTx } from '../../src/ledger/index.js';
 import {
   isAlive,
+  LAYOUT,
   type NetworkFile,
   networkDown,
   opensslAvailable,
@@ -162,6 +163,79 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       };
     };
 
+    /**
+     * Where the nodes' chains part, for a failure message: the first height whose blocks differ,
+     * each node's header fields and transactions there, and what each node read from the ordering
+     * stream around it (the nodes log every stream message at trace level).
+     */
+    const divergence = (): string => {
+      const chains = ORGS.map((org) => {
+        const db = new Database(join(dir, 'data', org, 'main.sqlite'), {
+          readonly: true,
+          fileMustExist: true,
+        });
+        try {
+          const blocks = new Map<number, { hash: string; header: Uint8Array }>();
+          for (const r of db.prepare('SELECT height, hash, header FROM blocks').all() as {
+            height: number;
+            hash: Buffer;
+            header: Buffer;
+          }[])
+            blocks.set(r.height, { hash: toHex(new Uint8Array(r.hash)), header: new Uint8Array(r.header) });
+          const txs = new Map<number, string[]>();
+          for (const t of db.prepare('SELECT height, hash FROM txs ORDER BY height, idx').all() as {
+            height: number;
+            hash: Buffer;
+          }[]) {
+            const list = txs.get(t.height) ?? [];
+            list.push(toHex(new Uint8Array(t.hash)).slice(0, 8));
+            txs.set(t.height, list);
+          }
+          return { org, blocks, txs: (h: number) => txs.get(h) ?? [] };
+        } finally {
+          db.close();
+        }
+      });
+      let h = 1;
+      for (; ; h++) {
+        const hashes = chains.map((c) => c.blocks.get(h)?.hash);
+        if (hashes.every((x) => x === undefined)) return 'no two nodes differ at any height';
+        if (new Set(hashes.filter((x) => x !== undefined)).size > 1) break;
+      }
+      const lines: string[] = [`first differing height ${h}:`];
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = 0;
+      for (const c of chains) {
+        const b = c.blocks.get(h);
+        if (!b) {
+          lines.push(`${c.org}: no block`);
+          continue;
+        }
+        const hd = decodeHeader(b.header);
+        const from = Array.isArray(hd.order.from) ? Number(hd.order.from[0]) : 0;
+        const to = Array.isArray(hd.order.to) ? Number(hd.order.to[0]) : 0;
+        lo = Math.min(lo, from);
+        hi = Math.max(hi, to);
+        lines.push(
+          `${c.org}: ${b.hash.slice(0, 12)} ts ${hd.timestamp} order ${JSON.stringify(hd.order)} txs [${c.txs(h).join(',')}]`,
+        );
+      }
+      for (const org of ORGS) {
+        const log = join(dir, LAYOUT.logsDir, `${org}.log`);
+        const all = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
+        const read = all.filter((l) => {
+          const seq = /"seq":(\d+)/.exec(l)?.[1];
+          return seq !== undefined && Number(seq) >= lo - 3 && Number(seq) <= hi + 3;
+        });
+        const warned = all.filter(
+          (l) => /"level":(40|50)/.test(l) && !l.includes('signature not acknowledged'),
+        );
+        lines.push(`--- ${org} read:`, ...read.map((l) => l.slice(0, 400)), `--- ${org} warnings (last 25):`);
+        lines.push(...warned.slice(-25).map((l) => l.slice(0, 400)));
+      }
+      return lines.join('\n');
+    };
+
     /** Every node `ok`, at one head, final up to it. */
     const allAtHead = async () => {
       let last = '';
@@ -177,7 +251,8 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
         90_000,
         'every node healthy with the final height at one head',
       ).catch((e: Error) => {
-        throw new Error(`${e.message}; last answers ${last}`);
+        const forked = last.includes('NODE_DIVERGED') ? `\n${divergence()}` : '';
+        throw new Error(`${e.message}; last answers ${last}${forked}`);
       });
     };
 
@@ -244,7 +319,8 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
         String(natsBase),
       );
       net = JSON.parse(readFileSync(join(dir, 'network.json'), 'utf8')) as NetworkFile;
-      await cli('network', 'up', dir, '--timeout', '90000');
+      // Trace level: every stream message each node reads is logged, for a fork's failure message.
+      await cli('network', 'up', dir, '--timeout', '90000', '--log-level', 'trace');
       for (const e of [...(readPids(dir)?.nats ?? []), ...(readPids(dir)?.nodes ?? [])]) killOnExit(e.pid);
       for (const org of ORGS) {
         admins.set(
@@ -279,7 +355,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       process.kill(pid, 'SIGKILL');
       await eventually(async () => (isAlive(pid) ? undefined : true), 10_000, 'leader to die');
       await sleep(12_000);
-      await cli('network', 'up', dir, '--timeout', '90000'); // starts the killed server again
+      await cli('network', 'up', dir, '--timeout', '90000', '--log-level', 'trace'); // starts the killed server again
       for (const e of readPids(dir)?.nats ?? []) killOnExit(e.pid);
       await sleep(2000);
       await l.stop();
@@ -298,7 +374,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       const exitAt = Date.now();
       await sleep(1000);
       const upAt = Date.now();
-      await cli('network', 'up', dir, '--timeout', '90000'); // starts d again, waits for its /health
+      await cli('network', 'up', dir, '--timeout', '90000', '--log-level', 'trace'); // starts d again, waits for its /health
       const healthyAt = Date.now();
       for (const e of readPids(dir)?.nodes ?? []) killOnExit(e.pid);
       await sleep(3000);
@@ -390,7 +466,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       expect(main(degraded).ordering?.reachable).toBe(false);
       await sleep(10_000);
       const upAt = Date.now();
-      await cli('network', 'up', dir, '--timeout', '90000');
+      await cli('network', 'up', dir, '--timeout', '90000', '--log-level', 'trace');
       const backAt = Date.now();
       for (const e of readPids(dir)?.nats ?? []) killOnExit(e.pid);
       await eventually(async () => (l.commitsAfter(backAt) > 0 ? true : undefined), 60_000, 'a commit after');
@@ -457,7 +533,7 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       const pendingAtRestart = (await Promise.all(ORGS.map(health))).map((h) => main(h).mempool);
       await sleep(Math.max(0, killAt + 45_000 - Date.now()));
       const upAt = Date.now();
-      await cli('network', 'up', dir, '--timeout', '90000');
+      await cli('network', 'up', dir, '--timeout', '90000', '--log-level', 'trace');
       const backAt = Date.now();
       for (const e of readPids(dir)?.nats ?? []) killOnExit(e.pid);
       // Nothing is sent from here on: every admitted transaction must leave the pending state by
