@@ -110,7 +110,14 @@ export const CORE_ERRORS = {
   CRYPTO_WORKER_UNAVAILABLE: s(500, 'Signature workers stopped: restart the node.'),
   ORDERING_BAD_MESSAGE: s(400, 'A stream message was malformed or unsealed; check the sending node.'),
   ORDERING_UNAVAILABLE: s(503, 'Ordering (NATS) is unreachable: retry; check `gongzhi network status`.'),
-  NODE_DIVERGED: s(500, 'This node’s state differs from the quorum: stop it and resync from a peer.'),
+  NODE_DIVERGED: s(
+    500,
+    'This node computed blocks the quorum did not sign and could not recover by itself: stop it and resync from a peer.',
+  ),
+  NODE_RECOVERING: s(
+    503,
+    'This node is replacing blocks the quorum did not sign with the certified ones from its peers: retry in a few seconds, or use another node.',
+  ),
   SYNC_FAILED: s(502, 'Catch-up from a peer failed: check the peer’s address and certificates.'),
   // evidence certificate verification (failed checks reported by the SDK's verifyCertificate)
   EVIDENCE_DIGEST_MISMATCH: s(

@@ -223,9 +223,16 @@ export async function initNetwork(o: NetworkInitOptions): Promise<NetworkInitRes
 
   // Node configs: add the network section (the org's own NATS password only).
   const nodes: NetworkNode[] = [];
-  for (const u of orgUsers) {
+  const configs = orgUsers.map((u) => {
     const cfgPath = consortium.nodeConfigs[u.org] as string;
-    const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as NodeConfigFile;
+    return { u, cfgPath, cfg: JSON.parse(readFileSync(cfgPath, 'utf8')) as NodeConfigFile };
+  });
+  for (const { u, cfgPath, cfg } of configs) {
+    // The other organisations' APIs: where a node takes certified blocks from when the stream no
+    // longer holds what it needs, or when a quorum signed blocks other than the ones it computed.
+    const peers = configs
+      .filter((x) => x.u.org !== u.org)
+      .map((x) => `http://${x.cfg.api.host}:${x.cfg.api.port}`);
     const network: NetworkOptions = {
       servers: servers.map((s) => s.url),
       user: u.user,
@@ -234,6 +241,7 @@ export async function initNetwork(o: NetworkInitOptions): Promise<NetworkInitRes
       inboxPrefix: orgInboxPrefix(u.org),
       replicas,
       ...(o.quorumPercent === undefined ? {} : { quorumPercent: o.quorumPercent }),
+      ...(peers.length > 0 ? { peers } : {}),
     };
     writePrivate(cfgPath, `${JSON.stringify({ ...cfg, network }, null, 2)}\n`);
     nodes.push({

@@ -42,6 +42,11 @@ export interface FinalityOptions {
   /** Percentage of organisations whose nodes must sign a header for it to be final. */
   readonly quorumPercent: number;
   readonly logger: Logger;
+  /**
+   * Called instead of halting when a quorum signed a different block than this node computed: the
+   * node may rewind to its last final block and take the certified ones from peers. Absent: halt.
+   */
+  readonly onDiverged?: (err: GongzhiError) => void;
 }
 
 /**
@@ -164,13 +169,15 @@ export class FinalityTracker {
       if (!quorum(sigs)) continue;
       if (!own) return; // not executed yet; evaluated again when our block commits
       if (hex !== toHex(own.hash)) {
-        ledger.halt(
-          new GongzhiError('NODE_DIVERGED', 'a quorum signed a different block than this node computed', {
-            height,
-            quorum: hex,
-            ours: toHex(own.hash),
-          }),
+        const err = new GongzhiError(
+          'NODE_DIVERGED',
+          'a quorum signed a different block than this node computed',
+          { height, quorum: hex, ours: toHex(own.hash) },
         );
+        // Once per divergence: the group is halted (or rewinding) until it is resolved.
+        if (ledger.halted) return;
+        if (this.opts.onDiverged) this.opts.onDiverged(err);
+        else ledger.halt(err);
         return;
       }
       const certificate: BlockSignature[] = [...sigs.entries()]

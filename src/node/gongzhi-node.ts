@@ -23,6 +23,9 @@ import { NodeMetrics } from './metrics.js';
 
 /** Longest wait for each step of close() but the groups' own (they wait CLOSE_WAIT_MS each). */
 const STEP_WAIT_MS = 5000;
+/** A group rewinds after diverging at most this many times per window; then it halts for an operator. */
+const MAX_RECOVERIES = 3;
+const RECOVERY_WINDOW_MS = 10 * 60_000;
 
 /** The modules every group runs, in registry order. */
 export const DEFAULT_MODULES: readonly LedgerModule[] = BUILTIN_MODULES;
@@ -71,6 +74,9 @@ export class GongzhiNode {
   private verifyPool: VerifyPool | undefined;
   private nc: NatsConnection | undefined;
   private readonly trackers: FinalityTracker[] = [];
+  /** When each group last rewound after diverging (Date.now()), within RECOVERY_WINDOW_MS. */
+  private readonly recoveries = new Map<string, number[]>();
+  private closing = false;
 
   private constructor(readonly opts: NodeOptions) {
     this.metrics.setHealthSource(() => this.health());
@@ -168,6 +174,7 @@ export class GongzhiNode {
             replicas: net.replicas ?? 3,
             quorumPercent: net.quorumPercent ?? 67,
             logger: opts.logger.child({ group: g.group, component: 'finality' }),
+            onDiverged: (err) => void node.recoverDiverged(g, err, net),
           });
           node.trackers.push(t);
           await t.start();
@@ -222,6 +229,69 @@ export class GongzhiNode {
       return;
     }
     g.startOrdering();
+  }
+
+  /**
+   * A quorum signed a different block than this group computed. Its blocks above the last final
+   * one are vouched for by nobody, so take them off, take the certified blocks from peers and order
+   * again from there: a node that read or computed one block wrongly (a stream consumer that lost a
+   * message, a transient fault) rejoins by itself. At most MAX_RECOVERIES per RECOVERY_WINDOW_MS and
+   * only with peers to sync from; otherwise, or if the sync fails, the group halts with NODE_DIVERGED
+   * as before, for an operator.
+   */
+  private async recoverDiverged(g: GroupLedger, err: GongzhiError, net: NetworkOptions): Promise<void> {
+    const log = this.opts.logger.child({ group: g.group, component: 'recovery' });
+    const now = Date.now();
+    const recent = (this.recoveries.get(g.group) ?? []).filter((t) => now - t < RECOVERY_WINDOW_MS);
+    const peers = net.peers ?? [];
+    if (peers.length === 0 || recent.length >= MAX_RECOVERIES || this.closing) {
+      g.halt(err);
+      return;
+    }
+    this.recoveries.set(g.group, [...recent, now]);
+    this.metrics.recoveries.inc({ group: g.group });
+    // What this node had computed, for finding out why (the block is gone after the rewind).
+    const ours = g.store.blockByHeight(Number(err.details.height));
+    log.error(
+      {
+        code: err.code,
+        details: err.details,
+        ...(ours
+          ? {
+              ours: {
+                order: ours.header.order,
+                timestamp: ours.header.timestamp,
+                txCount: ours.header.txCount,
+              },
+            }
+          : {}),
+      },
+      'a quorum signed a different block; rewinding to the last final block',
+    );
+    try {
+      const removed = await g.rewindToFinal(
+        new GongzhiError('NODE_RECOVERING', 'this node is replacing blocks the quorum did not sign', {
+          height: err.details.height ?? 0,
+        }),
+      );
+      const r = await catchUpFromPeers(g, {
+        peers,
+        nodeId: this.opts.nodeId,
+        secretKey: this.opts.nodeSecretKey,
+        quorumPercent: net.quorumPercent ?? 67,
+        logger: log,
+      });
+      if (this.closing) return;
+      log.warn(
+        { removed, applied: r.applied, height: g.latest.height },
+        'recovered: ordering again from the certified head',
+      );
+      g.resume();
+    } catch (e) {
+      log.error({ err: e }, 'recovery failed; the group stays halted');
+      // In place of the NODE_RECOVERING the rewind set: the operator must see why it stopped.
+      g.replaceHalt(err);
+    }
   }
 
   /** The group, or TX_UNKNOWN_GROUP. */
@@ -280,6 +350,7 @@ export class GongzhiNode {
       if (!(await settleWithin(p, STEP_WAIT_MS)))
         log.warn({ waitedMs: STEP_WAIT_MS }, `${what} did not stop in time`);
     };
+    this.closing = true;
     await step('finality trackers', Promise.all(this.trackers.splice(0).map((t) => t.stop())));
     await Promise.all([...this.groups.values()].map((g) => g.close()));
     const nc = this.nc;

@@ -108,6 +108,8 @@ export class GroupLedger {
     values: new Map(),
   };
   private orderer: Orderer | undefined;
+  /** Bumped when an orderer is set aside (a rewind): batches from an older one are ignored. */
+  private orderEpoch = 0;
   private readonly mempool: Mempool;
   private readonly waiters: CommitWaiters;
   private readonly listeners = new Set<(e: BlockEvent) => void>();
@@ -229,8 +231,9 @@ export class GroupLedger {
           maxBlockTxs: () => this.params().maxBlockTxs,
           cutWhenIdle: opts.cutWhenIdle ?? true,
         });
+    const epoch = this.orderEpoch;
     this.orderer.start(
-      (b) => this.onBatch(b),
+      (b) => (epoch === this.orderEpoch ? this.onBatch(b) : undefined),
       head.header.timestamp,
       (txs, err) => {
         this.drop(txs, err);
@@ -332,7 +335,7 @@ export class GroupLedger {
       });
     }
     // Execution reads and the commit in one SQLite transaction (one snapshot, one commit).
-    const { head, sigs } = this.store.atomically(() => {
+    const { head, sigs, result } = this.store.atomically(() => {
       const result = this.executor.execute(
         { parent: this.head.header, timestamp: header.timestamp, order: header.order, txs },
         this.store,
@@ -352,11 +355,13 @@ export class GroupLedger {
         a.node < b.node ? -1 : a.node > b.node ? 1 : 0,
       );
       this.store.commitBlock(result, sigs);
-      return { head: this.committedHead(result.header.height), sigs };
+      return { head: this.committedHead(result.header.height), sigs, result };
     });
     this.head = head;
     this.opts.metrics.height.set({ group: this.group }, head.height);
     this.markFinal(head.height, sigs);
+    // After a rewind the pool may hold transactions this block carries: they are committed now.
+    this.settle(result, process.hrtime.bigint());
   }
 
   /** The block just committed at `height`, read back as stored. */
@@ -528,6 +533,45 @@ export class GroupLedger {
     this.log.error({ code: err.code, details: err.details }, `group halted: ${err.message}`);
   }
 
+  /**
+   * Take this node's blocks above the last final one off the ledger (they are not final, so no
+   * quorum vouches for them): the way back for a node whose block differs from the one a quorum
+   * signed. Ordering stops first (a batch still arriving from the old orderer is ignored); the
+   * group stays halted with `reason` until `resume()`. Returns the blocks removed.
+   */
+  async rewindToFinal(reason: GongzhiError): Promise<number> {
+    this.haltedBy = reason;
+    this.orderEpoch++;
+    const orderer = this.orderer;
+    this.orderer = undefined;
+    if (!(await settleWithin(orderer?.stop(), CLOSE_WAIT_MS))) {
+      this.log.warn({ waitedMs: CLOSE_WAIT_MS }, 'orderer did not stop in time; rewinding anyway');
+    }
+    if (this.storeClosed) return 0;
+    const removed = this.store.rewindTo(this.final, this.params().maxValidityWindow);
+    const head = this.store.latest();
+    if (!head) throw new GongzhiError('STORAGE_FAILURE', 'no head block after rewind');
+    this.head = head;
+    this.admissionMemo = { height: -1, values: new Map() };
+    this.finalAbove.clear();
+    this.opts.metrics.height.set({ group: this.group }, head.height);
+    this.log.warn({ height: head.height, removed }, 'rewound to the last final block');
+    return removed;
+  }
+
+  /** Leave the halt a rewind set and order again from the head (after catching up from peers). */
+  resume(): void {
+    if (this.storeClosed || this.closing) return;
+    this.haltedBy = undefined;
+    this.startOrdering();
+  }
+
+  /** Halt with `err` in place of any earlier reason (a recovery that failed says why it stopped). */
+  replaceHalt(err: GongzhiError): void {
+    this.haltedBy = undefined;
+    this.halt(err);
+  }
+
   /** Why the group is halted, if it is. */
   get halted(): GongzhiError | undefined {
     return this.haltedBy;
@@ -629,6 +673,12 @@ export class GroupLedger {
     m.blocks.inc({ group: this.group });
     m.height.set({ group: this.group }, result.header.height);
     m.blockExecution.observe({ group: this.group }, Number(now - t0) / 1e9);
+    this.settle(result, now);
+  }
+
+  /** A committed block's effects off the ledger: the pool, the waiters, the drop record, the listeners. */
+  private settle(result: BlockResult, now: bigint): void {
+    const m = this.opts.metrics;
     // The block is on disk: only now may waiters hear of it.
     const update = this.mempool.update(result.header.height, result.included, result.dropped);
     for (const p of update.included) {

@@ -1,4 +1,5 @@
 import { GongzhiError } from '../errors/index.js';
+import type { ReaderStatus } from '../ordering/index.js';
 import type { GroupLedger } from './group-ledger.js';
 
 /**
@@ -55,6 +56,7 @@ export interface GroupHealth {
     readonly lastOkAgeMs?: number;
     readonly leader?: string;
     readonly error?: string;
+    readonly reader?: ReaderStatus;
   };
   /** ms since this node committed a block (or opened the group). */
   readonly lastCutAgeMs: number;
@@ -93,6 +95,7 @@ export function groupHealth(g: GroupLedger, t: HealthThresholds, networked: bool
       ...(lastOkAgeMs === undefined ? {} : { lastOkAgeMs }),
       ...(o.leader ? { leader: o.leader } : {}),
       ...(o.error && !o.reachable ? { error: o.error } : {}),
+      ...(o.reader ? { reader: o.reader } : {}),
     },
     lastCutAgeMs: g.lastCutAgeMs(),
     cutStallMs,

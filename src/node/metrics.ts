@@ -50,6 +50,12 @@ export class NodeMetrics {
     labelNames: ['group', 'status'],
     registers: [this.registry],
   });
+  readonly recoveries = new Counter({
+    name: 'gongzhi_divergence_recoveries_total',
+    help: 'Times a group rewound to its last final block after a quorum signed a different block',
+    labelNames: ['group'],
+    registers: [this.registry],
+  });
   readonly rejected = new Counter({
     name: 'gongzhi_txs_rejected_total',
     help: 'Transactions rejected before ordering, by error code',

@@ -129,7 +129,17 @@ export async function catchUpFromPeers(
         current = true; // this peer has nothing beyond our head
         break;
       }
-      applied += await applySyncPage(g, blocks, o.quorumPercent, peer);
+      const before = g.latest.height;
+      try {
+        applied += await applySyncPage(g, blocks, o.quorumPercent, peer);
+      } catch (e) {
+        // The peer's blocks past its final height carry only its own signature: take what is
+        // certified and stop there (the stream supplies the rest). Anything else is a real failure.
+        if (!(e instanceof GongzhiError && e.details.reason === 'uncertified')) throw e;
+        applied += g.latest.height - before;
+        o.logger.info({ peer, height: g.latest.height }, 'caught up from peer to its last certified block');
+        break;
+      }
       o.logger.info({ peer, height: g.latest.height }, 'caught up from peer');
     }
   }
@@ -162,6 +172,7 @@ export async function applySyncPage(
         ...(peer === undefined ? {} : { peer }),
         height: d.header.height,
         orgs: cert.orgs.length,
+        reason: 'uncertified',
       });
     }
     g.applyCertifiedCandidates(d.header, sigs, d.txs);

@@ -30,6 +30,7 @@ export {
   type OrderedSink,
   type Orderer,
   type OrderingHealth,
+  type ReaderStatus,
   settleWithin,
 } from './orderer.js';
 export { SoloOrderer, type SoloOrdererOptions } from './solo-orderer.js';

@@ -33,6 +33,24 @@ export interface OrderingHealth {
   readonly error?: string;
   /** The server leading the ordering stream, when the service says (JetStream cluster metadata). */
   readonly leader?: string;
+  /** Where this node's reading of the ordered stream stands (stream orderers only). */
+  readonly reader?: ReaderStatus;
+}
+
+/** This node's side of a stream orderer: what it has read, holds and is still publishing. */
+export interface ReaderStatus {
+  /** The next stream sequence this node will read. */
+  readonly nextSeq: number;
+  /** The last message read had nothing after it in the stream. */
+  readonly caughtUp: boolean;
+  /** ms since the reader last handled a message. */
+  readonly idleMs: number;
+  /** ms the message in hand has been handled for (a block executing), when one is. */
+  readonly busyMs?: number;
+  /** Transactions read into the block not yet cut. */
+  readonly openTxs: number;
+  /** Transactions being published, not yet acknowledged by the stream. */
+  readonly publishing: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type BlockSignature,
   decodeHeader,
   decodeSignatures,
+  decodeTx,
   encodeHeader,
   encodeSignatures,
 } from '../ledger/index.js';
@@ -409,6 +410,59 @@ export class GroupStore implements StateSource, NonceIndex {
       for (const [k, v] of Object.entries(meta)) this.setMeta(k, v);
       this.q.setMeta.run(HEAD_KEY, utf8Bytes('0'));
     })();
+  }
+
+  /**
+   * Take the blocks above `height` off this store, as if they had never been committed: their
+   * transactions, nonces and state writes go, and every key they wrote gets back the value it had
+   * at `height` (from the write history). One SQLite transaction. The caller guarantees none of
+   * them is final: this is how a node that computed a different block than the quorum returns to
+   * its last final block, to take the certified blocks from peers instead.
+   *
+   * Nonces pruned at a height above `height` (those with `validUntil` below it) are put back for the
+   * transactions of the last `validityWindow` blocks kept, so a replay is refused after the rewind as
+   * it was before. Returns the number of blocks removed.
+   */
+  rewindTo(height: number, validityWindow: number): number {
+    const head = this.q.latest.get();
+    if (!head || height >= head.height) return 0;
+    if (height < 0 || !Number.isSafeInteger(height))
+      throw new GongzhiError('STORAGE_FAILURE', 'rewind height must be an integer ≥ 0', { height });
+    const db = this.db;
+    const run = db.transaction(() => {
+      const keys = db
+        .prepare<[number], string>('SELECT DISTINCT key FROM state_writes WHERE height > ?')
+        .pluck()
+        .all(height);
+      for (const k of keys) {
+        const before = this.q.stateAt.get(k, height);
+        if (before?.value) this.q.putState.run(k, before.value);
+        else this.q.delState.run(k);
+      }
+      db.prepare('DELETE FROM state_writes WHERE height > ?').run(height);
+      const txsAbove = db.prepare<[number], { sender: string; tx: Buffer }>(
+        'SELECT sender, tx FROM txs WHERE height > ?',
+      );
+      const delNonce = db.prepare('DELETE FROM nonces WHERE sender = ? AND nonce = ?');
+      for (const r of txsAbove.all(height)) delNonce.run(r.sender, decodeTx(u8(r.tx)).body.nonce);
+      db.prepare('DELETE FROM txs WHERE height > ?').run(height);
+      const putBack = db.prepare(
+        'INSERT OR IGNORE INTO nonces (sender, nonce, valid_until) VALUES (?, ?, ?)',
+      );
+      for (const r of txsAbove.all(Math.max(0, height - validityWindow))) {
+        const b = decodeTx(u8(r.tx)).body;
+        if (b.validUntil > height) putBack.run(r.sender, b.nonce, b.validUntil);
+      }
+      const removed = db.prepare('DELETE FROM blocks WHERE height > ?').run(height).changes;
+      this.q.setMeta.run(HEAD_KEY, utf8Bytes(String(height)));
+      return removed;
+    });
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof GongzhiError) throw e;
+      throw new GongzhiError('STORAGE_FAILURE', `rewind failed: ${(e as Error).message}`, { height });
+    }
   }
 
   /** Replace a block's signature list (more signatures arriving later). */

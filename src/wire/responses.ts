@@ -65,6 +65,23 @@ const HealthGroupSchema = T.Object({
       /** The server leading the ordering stream (JetStream cluster metadata). */
       leader: T.Optional(str()),
       error: T.Optional(str()),
+      /** This node's reading of the ordered stream (stream orderers only). */
+      reader: T.Optional(
+        T.Object({
+          /** Next stream sequence to read. */
+          nextSeq: int(),
+          /** The last message read had nothing after it. */
+          caughtUp: T.Boolean(),
+          /** ms since the last message was handled. */
+          idleMs: int(),
+          /** ms the message in hand has taken (a block executing). */
+          busyMs: T.Optional(int()),
+          /** Transactions in the block not yet cut. */
+          openTxs: int(),
+          /** Transactions published, not yet acknowledged. */
+          publishing: int(),
+        }),
+      ),
     }),
   ),
   /** ms since this node committed a block. */

@@ -256,10 +256,41 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
       });
     };
 
+    /**
+     * A node whose block a quorum did not sign rewinds and takes the certified blocks from a peer:
+     * the trial still passes, but say so, with what that node had computed and read (its logs).
+     */
+    const reportRecoveries = async () => {
+      for (const org of ORGS) {
+        const text = await (await fetch(`${url(org)}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
+        const n = Number(/gongzhi_divergence_recoveries_total\{group="main"\} (\d+)/.exec(text)?.[1] ?? 0);
+        if (n === 0) continue;
+        const log = join(dir, LAYOUT.logsDir, `${org}.log`);
+        const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
+        const said = lines.filter((l) => l.includes('"component":"recovery"'));
+        const seqs = said.flatMap((l) => [...l.matchAll(/"(?:from|to)":\[(\d+),/g)].map((m) => Number(m[1])));
+        const lo = Math.min(...seqs) - 3;
+        const hi = Math.max(...seqs) + 3;
+        const read = ORGS.flatMap((o) => {
+          const f = join(dir, LAYOUT.logsDir, `${o}.log`);
+          return (existsSync(f) ? readFileSync(f, 'utf8').split('\n') : [])
+            .filter((l) => {
+              const seq = Number(/"seq":(\d+)/.exec(l)?.[1] ?? -1);
+              return seq >= lo && seq <= hi;
+            })
+            .map((l) => `${o}: ${l.slice(0, 300)}`);
+        });
+        console.warn(
+          `[faults] node ${org} recovered from ${n} divergence(s):\n${said.join('\n')}\n${read.join('\n')}`,
+        );
+      }
+    };
+
     /** The after-checks of every fault. */
     const afterChecks = async (acked: readonly string[], o: { chainVerify?: boolean } = {}) => {
       expect(acked.length).toBeGreaterThan(0);
       await allAtHead();
+      await reportRecoveries();
       for (const hash of acked) {
         const views = await Promise.all(
           ORGS.map((o) =>

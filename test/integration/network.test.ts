@@ -211,6 +211,88 @@ describe.skipIf(!natsServerAvailable())('consortium network over NATS JetStream 
     expect(refused.error).toBe('NODE_DIVERGED');
   });
 
+  it('a node that computed blocks the quorum did not sign rewinds to its last final block, takes the certified ones from a peer and goes on', async () => {
+    // Node 3's data directory holds the block the faulty module computed (halted, not final).
+    const faulty = nodes.pop() as GongzhiNode;
+    expect(faulty.group('main').store.getRaw('evidence/faulty')).toBeDefined();
+    await faulty.close();
+    const server = await startServer(nodes[0] as GongzhiNode, { host: '127.0.0.1', port: 0 });
+    try {
+      const anchor = evidenceModule.methods.anchor as AnyMethod;
+      // Test-only: honest, except for the one transaction labelled 'trip-once', the first time.
+      let tripped = false;
+      const trip = c.suite.hash(utf8('trip-once'));
+      const onceFaulty: LedgerModule = {
+        ...evidenceModule,
+        methods: {
+          ...evidenceModule.methods,
+          anchor: defineMethod<unknown, unknown>({
+            summary: anchor.summary,
+            args: anchor.args,
+            parse: (a) => anchor.parse(a),
+            check: (ctx, a) => anchor.check(ctx, a),
+            apply: (ctx, a, p) => {
+              anchor.apply(ctx, a, p);
+              const d = (a as { digest?: Uint8Array }).digest;
+              if (!tripped && d && toHex(d) === toHex(trip)) {
+                tripped = true;
+                ctx.state.set('evidence/faulty-once', 1);
+              }
+            },
+          }),
+        },
+      };
+      const back = await startNode(
+        3,
+        DEFAULT_MODULES.map((m) => (m.name === 'evidence' ? onceFaulty : m)),
+        `${tmp.dir}/node3`,
+        [server.url],
+      );
+      nodes.push(back);
+      const g3 = back.group('main');
+      const g0 = (nodes[0] as GongzhiNode).group('main');
+      const haltCode = () => g3.halted?.code;
+      const recoveries = async () => (await back.metrics.recoveries.get()).values[0]?.value ?? 0;
+      const agrees = (hash: string) => {
+        const a = g0.committed(hash);
+        const b = g3.committed(hash);
+        return (
+          a !== undefined &&
+          b !== undefined &&
+          a.height === b.height &&
+          toHex(g0.store.blockByHeight(a.height)?.hash as Uint8Array) ===
+            toHex(g3.store.blockByHeight(b.height)?.hash as Uint8Array)
+        );
+      };
+      /** Wait until the node has rewound `times` times in all and agrees with node 0 on `hash`. */
+      const recovered = async (times: number, hash: string, what: string) => {
+        const t0 = Date.now();
+        for (;;) {
+          const n = await recoveries();
+          if (n >= times && g3.halted === undefined && agrees(hash)) return;
+          if (Date.now() - t0 > 40_000)
+            throw new Error(`no recovery from ${what}: ${n} recoveries, halted ${haltCode()}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      // The stored divergent block: the quorum's signatures expose it, and the node rewinds.
+      const first = await anchorAt(g0, 0, 'after-restart');
+      await recovered(1, first.hash, 'the stored fork');
+      // A fault while running: the same path, and the node ends on the quorum's chain again.
+      const tripTx = await anchorAt(g0, 0, 'trip-once');
+      await recovered(2, tripTx.hash, 'a live fault');
+      expect(tripped).toBe(true);
+      const last = await anchorAt(g3, 3, 'after-recovery');
+      expect(last.error).toBeUndefined();
+      await until(() => agrees(last.hash), 20_000, 'a transaction sent to the recovered node commits alike');
+      await until(() => g3.finalHeight >= (g3.committed(last.hash)?.height ?? Infinity), 20_000, 'final');
+      expect(g3.store.getRaw('evidence/faulty-once')).toBeUndefined();
+      expect(g3.store.getRaw('evidence/faulty')).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a node admitted after the stream dropped old messages catches up via an authenticated peer', async () => {
     const faulty = nodes.pop() as GongzhiNode;
     await faulty.close();

@@ -182,7 +182,19 @@ export class JetStreamOrderer implements Orderer {
   }
 
   health(): OrderingHealth {
-    return { ...this.state };
+    const r = this.reader?.status();
+    if (!r) return { ...this.state };
+    return {
+      ...this.state,
+      reader: {
+        nextSeq: r.next,
+        caughtUp: this.caughtUp,
+        idleMs: r.idleMs,
+        ...(r.busyMs === undefined ? {} : { busyMs: r.busyMs }),
+        openTxs: this.cutter?.pending ?? 0,
+        publishing: this.publishing,
+      },
+    };
   }
 
   start(sink: BatchSink, lastTimestamp: number, onDrop?: DropSink, onOrdered?: OrderedSink): void {

@@ -140,9 +140,21 @@ export class StreamReader {
     }
   }
 
+  /** The next sequence to read, ms since the last message was handled, and ms the one in hand has taken. */
+  status(now = Date.now()): { next: number; idleMs: number; busyMs?: number } {
+    return {
+      next: this.nextSeq,
+      idleMs: Math.max(0, now - this.lastProgress),
+      ...(this.handling ? { busyMs: Math.max(0, now - this.handlingSince) } : {}),
+    };
+  }
+
+  private handlingSince = 0;
+
   private async handleOne(handle: MessageHandler, m: StreamRecord): Promise<void> {
     this.handled++;
     this.handling = true;
+    this.handlingSince = Date.now();
     try {
       await handle(m);
     } finally {

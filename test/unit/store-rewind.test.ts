@@ -1,0 +1,152 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getSuite } from '../../src/crypto/index.js';
+import { toHex, utf8 } from '../../src/encoding/index.js';
+import type { BlockResult, CandidateTx } from '../../src/execution/index.js';
+import { type BlockHeader, decodeTx, encodeReceipt, type Receipt } from '../../src/ledger/index.js';
+import { GroupStore } from '../../src/storage/index.js';
+import { makeTx, tempDir } from '../helpers/fixtures.js';
+
+/**
+ * GroupStore.rewindTo (a node taking its unfinal blocks off after a quorum signed others): the
+ * file afterwards holds exactly what it held at that height — state, write history, transactions,
+ * nonces, blocks, head — whatever the blocks above wrote, overwrote or deleted.
+ */
+const suite = getSuite('ed25519');
+const key = suite.generateKeyPair();
+const tmp = tempDir('gongzhi-rewind-');
+afterAll(() => tmp.remove());
+
+const header = (height: number): BlockHeader => ({
+  chain: 'rw',
+  group: 'main',
+  height,
+  parent: new Uint8Array(32),
+  timestamp: 1_700_000_000_000 + height,
+  txCount: 1,
+  txRoot: new Uint8Array(32),
+  receiptRoot: new Uint8Array(32),
+  stateRoot: new Uint8Array(32).fill(height % 256),
+  order: {},
+});
+
+/** One block: one transaction (its nonce goes into the nonce table) and the given writes. */
+function block(height: number, writes: Map<string, Uint8Array | null>, validUntil: number): BlockResult {
+  const t = makeTx(
+    suite,
+    key,
+    { chain: 'rw', group: 'main' },
+    'evidence',
+    'anchor',
+    { n: height },
+    { validUntil },
+  );
+  const tx = decodeTx(t.bytes);
+  const c: CandidateTx = {
+    tx,
+    hash: suite.hash(t.bytes),
+    bytes: t.bytes,
+    sender: suite.address(key.publicKey),
+    verified: true,
+  };
+  const receipt: Receipt = { tx: c.hash, index: 0, status: 'ok', events: [], writes: [] };
+  const h = header(height);
+  return {
+    header: h,
+    hash: suite.hash(utf8(`block-${height}-${toHex(c.hash)}`)),
+    included: [c],
+    receipts: [receipt],
+    receiptBytes: [encodeReceipt(receipt)],
+    dropped: [],
+    writes,
+  };
+}
+
+/** Every row of the tables a block touches, in a fixed order. */
+function dump(path: string): Record<string, unknown[]> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const all = (sql: string) => db.prepare(sql).all();
+    return {
+      state: all('SELECT key, hex(value) AS v FROM state ORDER BY key'),
+      writes: all('SELECT height, key, hex(value) AS v FROM state_writes ORDER BY height, key'),
+      txs: all('SELECT hex(hash) AS h, height, idx FROM txs ORDER BY height, idx'),
+      nonces: all('SELECT sender, nonce, valid_until FROM nonces ORDER BY sender, nonce'),
+      blocks: all('SELECT height, hex(hash) AS h FROM blocks ORDER BY height'),
+      head: all("SELECT hex(value) AS v FROM meta WHERE key = 'head'"),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const genesisHeader = (): BlockHeader => ({ ...header(0), txCount: 0 });
+
+describe('GroupStore.rewindTo', () => {
+  it('leaves the file exactly as it was at the rewound height (random write histories)', () => {
+    let run = 0;
+    const keyArb = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+    const writesArb = fc.array(fc.tuple(keyArb, fc.option(fc.uint8Array({ minLength: 1, maxLength: 4 }))), {
+      maxLength: 4,
+    });
+    fc.assert(
+      fc.property(fc.array(writesArb, { minLength: 1, maxLength: 8 }), fc.nat(), (blocks, pick) => {
+        const path = join(tmp.dir, `p${run++}.sqlite`);
+        const store = new GroupStore(path);
+        try {
+          store.commitGenesis(genesisHeader(), new Uint8Array(32), new Map([['a', utf8('genesis')]]), {});
+          const at = pick % blocks.length; // rewind to a height in 0 … n-1
+          let snapshot: Record<string, unknown[]> | undefined;
+          if (at === 0) snapshot = dump(path);
+          blocks.forEach((ws, i) => {
+            const writes = new Map<string, Uint8Array | null>();
+            for (const [k, v] of ws) writes.set(k, v);
+            store.commitBlock(block(i + 1, writes, 500), []);
+            if (i + 1 === at) snapshot = dump(path);
+          });
+          expect(store.rewindTo(at, 100)).toBe(blocks.length - at);
+          expect(dump(path)).toEqual(snapshot);
+          expect(store.latest()?.height).toBe(at);
+        } finally {
+          store.close();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('puts back nonces pruned above the rewound height that are still valid there', () => {
+    const path = join(tmp.dir, 'prune.sqlite');
+    const store = new GroupStore(path);
+    try {
+      store.commitGenesis(genesisHeader(), new Uint8Array(32), new Map(), {});
+      // Block 1's transaction is valid until 99; block 100 prunes nonces valid below 100.
+      store.commitBlock(block(1, new Map(), 99), []);
+      for (let h = 2; h <= 95; h++) store.commitBlock(block(h, new Map(), 500), []);
+      const snapshot = dump(path);
+      for (let h = 96; h <= 100; h++) store.commitBlock(block(h, new Map(), 500), []);
+      expect(dump(path).nonces?.length).toBe((snapshot.nonces?.length ?? 0) + 5 - 1); // block 1's nonce pruned
+      store.rewindTo(95, 100);
+      expect(dump(path)).toEqual(snapshot);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('does nothing at or above the head', () => {
+    const path = join(tmp.dir, 'noop.sqlite');
+    const store = new GroupStore(path);
+    try {
+      store.commitGenesis(genesisHeader(), new Uint8Array(32), new Map(), {});
+      store.commitBlock(block(1, new Map([['k', utf8('v')]]), 500), []);
+      const before = dump(path);
+      expect(store.rewindTo(1, 100)).toBe(0);
+      expect(store.rewindTo(5, 100)).toBe(0);
+      expect(dump(path)).toEqual(before);
+    } finally {
+      store.close();
+    }
+  });
+});
