@@ -81,6 +81,10 @@ export function groupHealth(g: GroupLedger, t: HealthThresholds, networked: bool
   }
   if (cutStallMs > t.maxCutStallMs)
     degraded.push(`no block cut for ${cutStallMs} ms with transactions pending`);
+  // A message in hand that long means a block that does not finish executing (or a stuck handler):
+  // the reader takes nothing more from the stream meanwhile.
+  if (o.reader?.busyMs !== undefined && o.reader.busyMs > t.maxCutStallMs)
+    degraded.push(`stream reader busy with one message for ${o.reader.busyMs} ms`);
   if (finalLag !== undefined && finalLag > t.maxFinalLag) {
     degraded.push(`final height ${finalLag} blocks behind the head`);
   }
