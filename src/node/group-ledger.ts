@@ -233,7 +233,7 @@ export class GroupLedger {
         });
     const epoch = this.orderEpoch;
     this.orderer.start(
-      (b) => (epoch === this.orderEpoch ? this.onBatch(b) : undefined),
+      (b) => (epoch === this.orderEpoch ? this.onBatch(b, epoch) : undefined),
       head.header.timestamp,
       (txs, err) => {
         this.drop(txs, err);
@@ -639,14 +639,15 @@ export class GroupLedger {
     });
   }
 
-  private async onBatch(batch: OrderedBatch): Promise<void> {
+  private async onBatch(batch: OrderedBatch, epoch: number): Promise<void> {
     if (this.haltedBy || this.storeClosed) return;
     const t0 = process.hrtime.bigint();
     let result: BlockResult;
     try {
       await this.verifyRemote(batch.txs);
-      // Closed while the signatures were checked (close stopped waiting): nothing may commit now.
-      if (this.storeClosed) return;
+      // Closed while the signatures were checked (close stopped waiting), or rewound (this batch
+      // belongs to the chain that was taken off): nothing may commit now.
+      if (this.storeClosed || epoch !== this.orderEpoch) return;
       // Execution reads and the commit in one SQLite transaction (one snapshot, one commit).
       const done = this.store.atomically(() => {
         const r = this.executor.execute(
