@@ -15,6 +15,10 @@ export interface GroupStatus {
   readonly finalLag?: number;
   /** From /health: what makes the group degraded (empty or absent when healthy). */
   readonly degraded?: readonly string[];
+  /** From /health: why the group is halted (code: message), when it is. */
+  readonly halted?: string;
+  /** From /health: the last ordering-stream sequence this node read (stream orderers only). */
+  readonly readSeq?: number;
 }
 
 export interface NodeStatus {
@@ -81,6 +85,8 @@ function mergeGroups(health: unknown, info: unknown): GroupStatus[] {
       const lastCutAgeMs = num(g.lastCutAgeMs);
       const finalLag = num(g.finalLag);
       const o = isObj(g.ordering) && typeof g.ordering.reachable === 'boolean' ? g.ordering : undefined;
+      const reader = o && isObj(o.reader) ? num(o.reader.nextSeq) : undefined;
+      const halted = typeof g.halted === 'string' ? g.halted : undefined;
       const degraded = Array.isArray(g.degraded)
         ? g.degraded.filter((d) => typeof d === 'string')
         : undefined;
@@ -100,6 +106,8 @@ function mergeGroups(health: unknown, info: unknown): GroupStatus[] {
             }
           : {}),
         ...(degraded ? { degraded } : {}),
+        ...(halted ? { halted } : {}),
+        ...(reader === undefined ? {} : { readSeq: Math.max(0, reader - 1) }),
       });
     }
   }
@@ -187,13 +195,14 @@ export function formatStatus(s: NetworkStatus): string {
       'FINAL',
       'MEMPOOL',
       'ORDERING',
+      'READ',
       'LAST CUT',
     ],
   ];
   const problems: string[] = [];
   for (const n of s.nodes) {
     const base = [n.org, n.url, n.pid?.toString() ?? '-', n.process, n.health];
-    if (n.groups.length === 0) nodeRows.push([...base, '-', '-', '-', '-', '-', '-']);
+    if (n.groups.length === 0) nodeRows.push([...base, '-', '-', '-', '-', '-', '-', '-']);
     n.groups.forEach((g, i) => {
       nodeRows.push([
         ...(i === 0 ? base : ['', '', '', '', '']),
@@ -206,12 +215,14 @@ export function formatStatus(s: NetworkStatus): string {
             ? `ok${g.ordering.leader ? ` (${g.ordering.leader})` : ''}`
             : 'UNREACHABLE'
           : '-',
+        g.readSeq?.toString() ?? '-',
         g.lastCutAgeMs === undefined ? '-' : `${(g.lastCutAgeMs / 1000).toFixed(1)} s ago`,
       ]);
+      if (g.halted) problems.push(`${n.org}/${g.id}: halted, ${g.halted}`);
       for (const d of g.degraded ?? []) problems.push(`${n.org}/${g.id}: ${d}`);
     });
   }
-  const notes = problems.length > 0 ? `\n\ndegraded:\n${problems.map((p) => `  ${p}`).join('\n')}` : '';
+  const notes = problems.length > 0 ? `\n\nnot ok:\n${problems.map((p) => `  ${p}`).join('\n')}` : '';
   return `${table(rows)}\n\n${table(nodeRows)}${notes}\n`;
 }
 

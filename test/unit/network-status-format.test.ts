@@ -28,14 +28,31 @@ describe('network status shows what /health says', () => {
         url: 'http://127.0.0.1:7701',
         process: 'running',
         health: 'ok',
-        groups: [{ id: 'main', height: 90, ordering: { reachable: true, leader: 'n2' }, lastCutAgeMs: 500 }],
+        groups: [
+          {
+            id: 'main',
+            height: 90,
+            ordering: { reachable: true, leader: 'n2' },
+            lastCutAgeMs: 500,
+            readSeq: 4711,
+          },
+        ],
+      },
+      {
+        org: 'c',
+        url: 'http://127.0.0.1:7702',
+        process: 'running',
+        health: 'halted',
+        groups: [{ id: 'main', height: 88, halted: 'NODE_RECOVERING: this node is replacing blocks' }],
       },
     ],
   };
 
   it('prints ordering reachability, the last cut and every degraded reason', () => {
     const text = formatStatus(s);
-    expect(text).toMatch(/ORDERING +LAST CUT/);
+    expect(text).toMatch(/ORDERING +READ +LAST CUT/);
+    expect(text).toContain('4711');
+    expect(text).toContain('c/main: halted, NODE_RECOVERING: this node is replacing blocks');
     expect(text).toContain('UNREACHABLE');
     expect(text).toContain('ok (n2)');
     expect(text).toContain('42.0 s ago');
@@ -44,6 +61,6 @@ describe('network status shows what /health says', () => {
   });
 
   it('counts a degraded node as unhealthy (status exits 1)', () => {
-    expect(unhealthy(s)).toEqual(['node a (degraded)']);
+    expect(unhealthy(s)).toEqual(['node a (degraded)', 'node c (halted)']);
   });
 });
