@@ -245,7 +245,11 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
   sb.ok('ann', 'donate', { program: 'shop', cause: 'charity', amount: 20 });
   sb.ok('ben', 'openDispute', { program: 'shop', claim: claimOf('shop', 'ann', 'shop-ann'), reason: report });
   sb.ok('sup', 'decideDispute', { program: 'shop', dispute: 1, outcome: 'upheld', report });
-  sb.ok('sup', 'openDispute', { program: 'green', claim: claimOf('green', 'ann', 'dev-ann'), reason: report });
+  sb.ok('sup', 'openDispute', {
+    program: 'green',
+    claim: claimOf('green', 'ann', 'dev-ann'),
+    reason: report,
+  });
   return sb;
 }
 

@@ -44,7 +44,9 @@ export function clawBack(books: Books, c: ClaimRecord, amount: number, release: 
   }
   // what stays: each lot less what was taken from it, in the original (issue) order
   const taken = new Map<Lot, number>();
-  order.forEach((l, i) => taken.set(l, pieces[i]?.amount ?? 0));
+  order.forEach((l, i) => {
+    taken.set(l, pieces[i]?.amount ?? 0);
+  });
   const keep = h.lots
     .map((l) => ({ ...l, amount: l.amount - (taken.get(l) ?? 0) }))
     .filter((l) => l.amount > 0);
