@@ -7,7 +7,8 @@ import { PointsSandbox, type SandboxCall } from '../testing/index.js';
  * CPU cost of awards through the block executor in memory (MemoryChain, pre-verified
  * transactions, blocks of 100): `users` members × `per` walks each. Run twice in one process —
  * a plain program, and one with the round-2 checks on (registered devices with the cross-programme
- * index, and per-distributor consent) — so the ratio between them is measured under one load.
+ * index, and per-distributor consent), and one whose members declared areas (item 14: each award
+ * also updates its area's aggregate) — so the ratios are measured under one load.
  * Run: `node dist/bench/main.js --only-points-awards [--awards-users 300 --awards-per 10]`.
  */
 
@@ -28,7 +29,11 @@ const RULES = {
   ],
 };
 
-function awardsPerCpuSecond(users: number, per: number, strict: boolean): number {
+/** plain; strict: registered devices + consent; areas: plain, every member in one of 8 areas (item 14). */
+type Mode = 'plain' | 'strict' | 'areas';
+
+function awardsPerCpuSecond(users: number, per: number, mode: Mode): number {
+  const strict = mode === 'strict';
   const sb = new PointsSandbox({ timestamp: T0, sign: false });
   sb.ok('issuer', 'createProgram', {
     id: 'g',
@@ -59,8 +64,14 @@ function awardsPerCpuSecond(users: number, per: number, strict: boolean): number
     sponsor: sb.addr('s'),
   });
   const zero = new Uint8Array(32);
+  if (mode === 'areas') {
+    sb.ok('issuer', 'defineArea', { program: 'g', area: 'street' });
+    for (let a = 0; a < 8; a++)
+      sb.ok('issuer', 'defineArea', { program: 'g', area: `c${a}`, street: 'street' });
+  }
   for (let u = 0; u < users; u++) {
     sb.ok(`u${u}`, 'join', { program: 'g', consent: zero });
+    if (mode === 'areas') sb.ok(`u${u}`, 'setArea', { program: 'g', area: `c${u % 8}` });
     if (!strict) continue;
     const device = sb.suite.hash(utf8(`dev${u}`));
     const member = sb.addr(`u${u}`);
@@ -115,13 +126,16 @@ function awardsPerCpuSecond(users: number, per: number, strict: boolean): number
 export function benchPointsAwardsCpu(o: { users?: number; per?: number } = {}): Record<string, number> {
   const users = o.users ?? 300;
   const per = o.per ?? 10;
-  const plain = awardsPerCpuSecond(users, per, false);
-  const strict = awardsPerCpuSecond(users, per, true);
+  const plain = awardsPerCpuSecond(users, per, 'plain');
+  const strict = awardsPerCpuSecond(users, per, 'strict');
+  const areas = awardsPerCpuSecond(users, per, 'areas');
   return {
     awards: users * per,
     plainPerCpuSec: plain,
     strictPerCpuSec: strict,
     strictOverPlain: Math.round((strict / plain) * 100) / 100,
+    areasPerCpuSec: areas,
+    areasOverPlain: Math.round((areas / plain) * 100) / 100,
   };
 }
 
@@ -134,6 +148,7 @@ export async function reportPointsAwardsCpu(
   report(
     { bench: 'points-awards-cpu', ...r },
     `points awards per CPU-second (in memory, ${r.awards} awards): plain ${r.plainPerCpuSec}, ` +
-      `with registered devices + consent ${r.strictPerCpuSec} (×${r.strictOverPlain})`,
+      `with registered devices + consent ${r.strictPerCpuSec} (×${r.strictOverPlain}), ` +
+      `members in areas ${r.areasPerCpuSec} (×${r.areasOverPlain})`,
   );
 }
