@@ -25,7 +25,7 @@ describe('points benchmark (small run)', () => {
 
 describe('points awards CPU benchmark (small run)', () => {
   it('awards every claim plain, with the round-2 checks on, and with members in areas', () => {
-    const r = benchPointsAwardsCpu({ users: 20, per: 2 });
+    const r = benchPointsAwardsCpu({ users: 20, per: 2, rounds: 1 });
     expect(r.awards).toBe(40);
     expect(r.plainPerCpuSec).toBeGreaterThan(0);
     expect(r.strictPerCpuSec).toBeGreaterThan(0);
