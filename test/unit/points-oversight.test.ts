@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeCanonical, encodeCanonical, toHex } from '../../src/encoding/index.js';
+import { isGongzhiError } from '../../src/errors/index.js';
 import type { CborMap } from '../../src/ledger/index.js';
-import { DAY_MS } from '../../src/modules/points/index.js';
+import { DAY_MS, pointsKeys } from '../../src/modules/points/index.js';
 import { PointsSandbox } from '../../src/testing/index.js';
 import { addProgram, BJ_MIDNIGHT, claimArgs, digest, refused, T0 } from '../helpers/points-world.js';
 
@@ -518,5 +520,118 @@ describe('reports by area', () => {
     refused(sb, 'alice', 'setArea', { program: P }, 'POINTS_INVALID_STATE', ans);
     sb.ok('alice', 'setArea', { program: P, area: 'c-east' });
     refused(sb, 'alice', 'setArea', { program: P, area: 'c-east' }, 'POINTS_INVALID_STATE', answers(sb));
+  });
+});
+
+describe('item 14 records: a damaged one is CHAIN_INVALID, never a default', () => {
+  /** A scene with an area, a breakage schedule and an open auditor's dispute; alice's lots expired. */
+  function damaged(): { sb: PointsSandbox; claim: Uint8Array } {
+    const sb = scene(() => ({ expiry: { blocks: 5 } }));
+    sb.ok('issuer', 'defineArea', { program: P, area: 'c-1' });
+    sb.ok('alice', 'setArea', { program: P, area: 'c-1' });
+    sb.ok('issuer', 'setBreakage', { program: P, policy: 'scheme', fromHeight: sb.height + 2 });
+    const claim = parkedDay(sb, 'alice');
+    sb.ok('vvb', 'openDispute', { program: P, claim, reason: digest(sb, 'r') });
+    return { sb, claim };
+  }
+  const get = (sb: PointsSandbox, k: string) =>
+    decodeCanonical(sb.chain.state.get(k) as Uint8Array) as CborMap;
+  const cases: [
+    string,
+    (sb: PointsSandbox) => [string, Uint8Array],
+    (sb: PointsSandbox, c: Uint8Array) => [string, string, CborMap],
+  ][] = [
+    [
+      'dispute opened "as" a judge',
+      (sb) => [
+        pointsKeys.dispute(P, 1),
+        encodeCanonical({ ...get(sb, pointsKeys.dispute(P, 1)), as: 'judge' }),
+      ],
+      (sb) => [
+        'bureau',
+        'decideDispute',
+        { program: P, dispute: 1, outcome: 'rejected', report: digest(sb, 'r') },
+      ],
+    ],
+    [
+      'claim pointing to a missing dispute',
+      () => [pointsKeys.claimDispute(P, 'x'), encodeCanonical(9)],
+      (sb, c) => {
+        sb.chain.state.set(pointsKeys.claimDispute(P, toHex(c)), encodeCanonical(9));
+        return ['bureau', 'openDispute', { program: P, claim: c, reason: digest(sb, 'r') }];
+      },
+    ],
+    [
+      'dispute count holding text',
+      () => [pointsKeys.disputeCount(P), encodeCanonical('one')],
+      (sb) => ['bureau', 'openDispute', { program: P, claim: parkedDay(sb, 'bob'), reason: digest(sb, 'r') }],
+    ],
+    [
+      'breakage schedule with an unknown policy',
+      (sb) => [
+        pointsKeys.breakage(P),
+        encodeCanonical({ entries: [{ from: 1, policy: 'burn', by: sb.addr('issuer'), at: 1 }] }),
+      ],
+      (sb) => {
+        tick(sb, 6);
+        return ['issuer', 'expire', { program: P, accounts: [sb.addr('alice')] }];
+      },
+    ],
+    [
+      'area list with a bad id',
+      () => [pointsKeys.areas(P), encodeCanonical({ areas: [{ id: 'Bad Id' }] })],
+      () => ['bob', 'setArea', { program: P, area: 'c-1' }],
+    ],
+    [
+      'area aggregate holding text',
+      () => [pointsKeys.areaAgg(P, 1, 'c-1'), encodeCanonical({ awarded: 'many' })],
+      (sb) => [
+        'dist',
+        'claim',
+        claimArgs(sb, P, 'alice', 'parked-day', 1, D + DAY_MS, D + 2 * DAY_MS, 'obd-alice'),
+      ],
+    ],
+    [
+      'holder storing a zero hold (0 is stored as absence)',
+      (sb) => [
+        pointsKeys.holder(P, sb.addr('bob')),
+        encodeCanonical({ ...get(sb, pointsKeys.holder(P, sb.addr('bob'))), held: 0 }),
+      ],
+      () => ['bob', 'setArea', { program: P, area: 'c-1' }],
+    ],
+  ];
+
+  it.each(cases)('a stored %s refuses the call and changes nothing', (_name, hurt, call) => {
+    const { sb, claim } = damaged();
+    const [key, bytes] = hurt(sb);
+    sb.chain.state.set(key, bytes);
+    const [who, method, args] = call(sb, claim);
+    const before = sb.snapshot();
+    const r = sb.call(who, method, args);
+    expect(r.status, r.message).toBe('CHAIN_INVALID');
+    expect(r.writes).toEqual([]);
+    expect(r.events).toEqual([]);
+    expect(sb.snapshot()).toEqual(before);
+  });
+
+  it('queries report a damaged dispute, schedule or area list as CHAIN_INVALID', () => {
+    const { sb } = damaged();
+    sb.chain.state.set(pointsKeys.dispute(P, 1), encodeCanonical({ n: 1 }));
+    sb.chain.state.set(pointsKeys.breakage(P), encodeCanonical({ entries: 'x' }));
+    sb.chain.state.set(pointsKeys.areas(P), encodeCanonical({ areas: [{ id: 'c-1', extra: 1 }] }));
+    const code = (name: string, args: Record<string, unknown>) => {
+      try {
+        sb.query(name, args);
+        return 'ok';
+      } catch (e) {
+        return isGongzhiError(e) ? e.code : String(e);
+      }
+    };
+    expect(code('dispute', { program: P, n: '1' })).toBe('CHAIN_INVALID');
+    expect(code('disputes', { program: P })).toBe('CHAIN_INVALID');
+    expect(code('breakage', { program: P })).toBe('CHAIN_INVALID');
+    expect(code('areas', { program: P })).toBe('CHAIN_INVALID');
+    expect(code('dispute', { program: P, n: '0' })).toBe('EXEC_BAD_ARGS');
+    expect(code('dispute', { program: P, n: '7' })).toBe('POINTS_NOT_FOUND');
   });
 });
