@@ -92,8 +92,12 @@ describe('disputes with claw-back', () => {
     };
     expect(d.status).toBe('upheld');
     expect(d.decision.reductionG).toBe(4353);
-    const report = sb.query('supervision', { program: P }) as { distributors: { distributor: string }[] };
-    expect(report.distributors.length).toBe(1);
+    const report = sb.query('supervision', { program: P }) as {
+      distributors: { distributor: string; disputes: number; clawedBack: number }[];
+    };
+    expect(report.distributors.map((x) => [x.distributor, x.disputes, x.clawedBack])).toEqual([
+      [sb.addr('dist'), 1, 60],
+    ]);
     sound(sb);
   });
 
