@@ -331,9 +331,12 @@ describe('breakage policies', () => {
     });
     parkedDay(sb, 'bob');
     tick(sb, 6);
-    // a spend only expired lots would cover is refused (nothing swept); his own sweep sends them to the cause
+    // a spend only expired lots would cover is refused (nothing swept)
     refused(sb, 'bob', 'redeem', redeem(sb), 'POINTS_LOT_EXPIRED', answers(sb));
-    sb.ok('bob', 'expire', { program: P, accounts: [sb.addr('bob')] });
+    // his next spend, after a fresh award, sweeps the expired lot first: to the cause
+    parkedDay(sb, 'bob', 1);
+    sb.ok('bob', 'redeem', redeem(sb));
+    expect(account(sb, 'bob')).toMatchObject({ balance: 20 });
     const s1 = sb.addr('s1');
     expect(plain(sb, 'donated:trees')).toBe(60);
     expect(plain(sb, 'expired')).toBe(0);
