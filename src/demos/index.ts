@@ -1,3 +1,4 @@
+import { carbonOversightDemo } from './carbon-oversight.js';
 import { certificatesDemo } from './certificates.js';
 import { charityDemo } from './charity.js';
 import { civicPointsDemo } from './civic-points.js';
@@ -30,6 +31,7 @@ export const DEMOS: readonly Demo[] = [
   courtEvidenceDemo,
   communityFundDemo,
   charityDemo,
+  carbonOversightDemo,
 ];
 
 /** The demo called `name`, if any. */

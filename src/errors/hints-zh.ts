@@ -335,6 +335,7 @@ export const HINTS_ZH: { readonly [code: string]: string } = {
   POINTS_DEVICE_CONFLICT: '该资产已绑定其他设备，或该设备计量的是另一位成员：请先解绑或重新登记。',
   POINTS_DEVICE_UNREGISTERED: '请先登记设备（registerDevice）并由其成员绑定；已解绑的设备不能申报。',
   POINTS_NOT_VALIDATED: '须先由项目的核查机构给出肯定的核查意见（validateMethodology），且没有否定意见。',
+  POINTS_HELD: '争议中的积分已被冻结，待核查方裁决（decideDispute）后方可使用，或减少使用数量。',
   POINTS_READ_DENIED: '请用成员本人、发行方、清算方或监管方的密钥在近期高度签名查询（signedAccount）。',
   TRACE_NOT_DESTINATION:
     '该货运指定了另一个收货方（destinationList）：只有该参与方（其登记的 GLN）可以收货；如需变更，由发货方作废后重新发货。',

@@ -70,6 +70,9 @@ describe.skipIf(!existsSync(CLI))('gongzhi points', () => {
       'claim',
       'redeem',
       'close-period',
+      'dispute',
+      'breakage',
+      'area',
     ])
       expect(help).toContain(c);
     const claim = await cli(undefined, 'claim', '--help');
@@ -230,5 +233,72 @@ describe.skipIf(!existsSync(CLI))('gongzhi points', () => {
     expect((await json(undefined, 'supervision', 'green', '--period', '1')).byMethodology).toEqual({
       v1: 1092,
     });
+  }, 120_000);
+
+  it('item 14: areas, an auditor’s dispute that holds and claws back an award, a breakage schedule', async () => {
+    const json = async (who: string | undefined, ...args: string[]) => JSON.parse(await cli(who, ...args));
+    await cli('issuer', 'area', 'define', 'green', 'jinsong');
+    await cli('issuer', 'area', 'define', 'green', 'c-east', '--street', 'jinsong');
+    await cli('alice', 'area', 'set', 'green', 'c-east');
+    const end = Date.now() - 20 * 60_000;
+    const claimed = await cli(
+      'dist',
+      'claim',
+      'green',
+      '--user',
+      addr('alice'),
+      '--kind',
+      'walk',
+      '--quantity',
+      '2000',
+      '--from',
+      String(end - 30 * 60_000),
+      '--to',
+      String(end),
+      '--device',
+      'alice phone',
+      '--evidence',
+      'gps trace 2',
+      '--measured-by',
+      'phone-gps',
+    );
+    const claim = /"claim":\s*"(?:0x)?([0-9a-f]{64})"/.exec(claimed)?.[1];
+    expect(claim).toBeDefined();
+    // 2 km × 273 g = 546 g → 54 points: 59 + 54
+    await cli('vvb', 'dispute', 'open', 'green', claim as string, '--reason', 'the camera shows a bus');
+    await cli('alice', 'redeem', 'green', addr('shop'), 'gift', '--price', '50');
+    const held = await fails('alice', 'redeem', 'green', addr('shop'), 'gift', '--price', '50');
+    expect(held.stderr).toContain('POINTS_HELD');
+    await cli(
+      'bureau',
+      'dispute',
+      'decide',
+      'green',
+      '1',
+      '--outcome',
+      'upheld',
+      '--report',
+      'bureau report',
+    );
+    expect(await json(undefined, 'dispute', 'show', 'green', '1')).toMatchObject({
+      status: 'upheld',
+      decision: { clawedBack: 54, fromBalance: 54, owed: 0 },
+    });
+    expect((await json(undefined, 'dispute', 'list', 'green')).count).toBe(1);
+    expect((await json(undefined, 'balance', 'green', addr('alice'))).balance).toBe(9);
+    const from = (s as Scenario).group.latest.height + 5;
+    await cli('issuer', 'breakage', 'set', 'green', 'scheme', '--from-height', String(from));
+    expect((await json(undefined, 'breakage', 'show', 'green')).schedule).toMatchObject([
+      { fromHeight: from, policy: 'scheme' },
+    ]);
+    const report = await json(undefined, 'area', 'report', 'green');
+    expect(report.areas[1]).toMatchObject({
+      area: 'c-east',
+      claims: 1,
+      awarded: 54,
+      redeemed: 50,
+      clawedBack: 54,
+    });
+    expect(report.streets[0]).toMatchObject({ street: 'jinsong', awarded: 54 });
   }, 120_000);
 });

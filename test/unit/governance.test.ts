@@ -34,18 +34,23 @@ const outsider = key('outsider');
 const newAdmin = key('new-admin');
 const newNode = key('new-node');
 
-/** Methods added after the hashes below were pinned (issue 17: consent and confirmation steps). */
+/** Methods added after the hashes below were pinned (issue 17: consent and confirmation steps, item 14). */
 const ADDED_SINCE_PIN = new Set([
   'points.backExchange',
   'points.bindDevice',
   'points.confirmFunding',
   'points.confirmWithdrawal',
   'points.consentQuota',
+  'points.decideDispute',
+  'points.defineArea',
   'points.disputeExchangeStatement',
   'points.giveConsent',
+  'points.openDispute',
   'points.registerDevice',
   'points.releaseDevice',
   'points.retireMethodology',
+  'points.setArea',
+  'points.setBreakage',
   'points.settleExchange',
   'points.signExchangeStatement',
   'points.useUnits',

@@ -4,39 +4,30 @@ import type { CborMap } from '../../src/ledger/index.js';
 import { DAY_MS } from '../../src/modules/points/index.js';
 import { PointsSandbox } from '../../src/testing/index.js';
 import { allot, fundPool, withdrawPool } from '../helpers/points-money.js';
+import {
+  addProgram,
+  RULES as BASE_RULES,
+  BJ_MIDNIGHT,
+  balanceOf,
+  programArgs as baseProgramArgs,
+  claimArgs,
+  HOUR,
+  refused as refusedWith,
+  T0,
+} from '../helpers/points-world.js';
 
 /**
  * Issue 17's attacks, each reproduced through the module's own calls: every one is refused with
  * its code, and neither the state nor any query answer changes.
  */
 
-const HOUR = 3_600_000;
-/** 2026-01-10 00:00 Beijing time (UTC+8) = 2026-01-09 16:00 UTC. */
-const BJ_MIDNIGHT = Date.UTC(2026, 0, 9, 16);
-const T0 = BJ_MIDNIGHT + 2 * HOUR;
 const P = 'green';
 
+/** The shared methodology plus a subway rule (speed and daily-distance limits of their own). */
 const RULES = {
   name: 'attack methodology',
   rules: [
-    // a parked day with only the cumulative daily limit (no speed limit): the day ledger must hold
-    {
-      kind: 'parked-day',
-      unit: 'day',
-      divisor: 1,
-      roundTo: 0,
-      maxPerDay: 1,
-      variants: { default: { baselineMg: 4_983_000, projectMg: 629_200, pointsPerBase: 60, pointsPerKg: 0 } },
-    },
-    {
-      kind: 'walk',
-      unit: 'm',
-      divisor: 1000,
-      roundTo: 0,
-      maxPerDay: 50_000,
-      maxRatePerDay: 240_000,
-      variants: { default: { baselineMg: 273_000, projectMg: 0, pointsPerBase: 0, pointsPerKg: 10 } },
-    },
+    ...BASE_RULES.rules.slice(0, 2),
     {
       kind: 'subway',
       unit: 'm',
@@ -46,55 +37,31 @@ const RULES = {
       maxRatePerDay: 2_400_000,
       variants: { default: { baselineMg: 273_000, projectMg: 28_600, pointsPerBase: 0, pointsPerKg: 10 } },
     },
-    {
-      kind: 'service',
-      unit: 'min',
-      divisor: 60,
-      roundTo: 15,
-      maxPerDay: 0,
-      variants: { default: { baselineMg: 0, projectMg: 0, pointsPerBase: 100, pointsPerKg: 0 } },
-    },
+    ...BASE_RULES.rules.slice(2),
   ],
 };
 
-function programArgs(sb: PointsSandbox, over: Record<string, unknown> = {}): CborMap {
-  return {
-    id: P,
-    name: 'green',
-    unit: 'CP',
-    precision: 2,
-    currency: 'CNY',
-    value: 1,
-    clearing: sb.addr('bank'),
-    supervisors: [sb.addr('bureau'), sb.addr('bureau2')],
-    expiry: {},
-    transfer: 'none',
-    closedLoop: true,
-    claimWindowMs: 60 * DAY_MS,
-    methodology: RULES,
-    ...over,
-  } as CborMap;
-}
+/** A programme's creation arguments (points-world's, with this file's methodology). */
+const programArgs = (sb: PointsSandbox, over: Record<string, unknown> = {}): CborMap =>
+  baseProgramArgs(sb, (over.id as string | undefined) ?? P, { methodology: RULES, ...over });
 
-/** A funded program: distributor `dist`, sponsors `s1`, `s2` (10,000 quota each), platform `shop`, members. */
+/**
+ * The shared funded programme (points-world: distributor `dist`, sponsor `s1` with 10,000 quota,
+ * members alice and bob) plus a second sponsor `s2` (10,000 quota) and a platform `shop` selling a
+ * 100-point gift.
+ */
 function world(over: Record<string, unknown> = {}, ts = T0): PointsSandbox {
   const sb = new PointsSandbox({ timestamp: ts, sign: false });
-  sb.ok('issuer', 'createProgram', programArgs(sb, over));
-  sb.ok('bureau', 'approveProgram', { program: (over.id as string | undefined) ?? P });
   const id = (over.id as string | undefined) ?? P;
+  addProgram(sb, id, { methodology: RULES, ...over });
   for (const [role, who] of [
-    ['distributor', 'dist'],
-    ['sponsor', 's1'],
     ['sponsor', 's2'],
     ['platform', 'shop'],
   ] as const) {
     sb.ok('issuer', 'grantRole', { program: id, role, account: sb.addr(who) });
   }
-  for (const s of ['s1', 's2']) {
-    fundPool(sb, id, s, 'bank', 100_000);
-    allot(sb, 'issuer', { program: id, distributor: 'dist', amount: 10_000, sponsor: s });
-  }
-  for (const u of ['alice', 'bob']) sb.ok(u, 'join', { program: id, consent: sb.suite.hash(utf8(u)) });
+  fundPool(sb, id, 's2', 'bank', 100_000);
+  allot(sb, 'issuer', { program: id, distributor: 'dist', amount: 10_000, sponsor: 's2' });
   sb.ok('shop', 'listItem', { program: id, item: 'gift', name: 'gift', price: 100 });
   return sb;
 }
@@ -131,14 +98,7 @@ function refused(
   ts?: number,
   program = P,
 ): void {
-  const state = sb.snapshot();
-  const before = answers(sb, program);
-  const r = sb.call(who, method, args, ts);
-  expect(r.status, `${who} ${method}: ${r.message ?? ''}`).toBe(code);
-  expect(r.writes).toEqual([]);
-  expect(r.events).toEqual([]);
-  expect(sb.snapshot()).toEqual(state);
-  expect(answers(sb, program)).toBe(before);
+  refusedWith(sb, who, method, args, code, () => answers(sb, program), ts);
 }
 
 function claim(
@@ -152,21 +112,11 @@ function claim(
   sponsor?: string,
 ): CborMap {
   return {
-    program: P,
-    user: sb.addr(user),
-    kind,
-    quantity,
-    periodStart: start,
-    periodEnd: end,
-    device: sb.suite.hash(utf8(device)),
-    evidence: sb.suite.hash(utf8(`${device} ${start}`)),
-    measuredBy: 'obd',
+    ...claimArgs(sb, P, user, kind, quantity, start, end, device),
     ...(sponsor === undefined ? {} : { sponsor: sb.addr(sponsor) }),
   };
 }
 
-const balanceOf = (sb: PointsSandbox, who: string, program = P) =>
-  (sb.query('account', { program, account: sb.addr(who) }) as { balance: number }).balance;
 const plain = (sb: PointsSandbox, account: string, program = P) =>
   (sb.query('balance', { program, account }) as { balance: number }).balance;
 

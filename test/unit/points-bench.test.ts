@@ -24,10 +24,12 @@ describe('points benchmark (small run)', () => {
 });
 
 describe('points awards CPU benchmark (small run)', () => {
-  it('awards every claim both plain and with the round-2 checks on', () => {
-    const r = benchPointsAwardsCpu({ users: 20, per: 2 });
+  it('awards every claim plain, with the round-2 checks on, and with members in areas', () => {
+    const r = benchPointsAwardsCpu({ users: 20, per: 2, rounds: 1 });
     expect(r.awards).toBe(40);
     expect(r.plainPerCpuSec).toBeGreaterThan(0);
     expect(r.strictPerCpuSec).toBeGreaterThan(0);
+    // item 14: members in areas (each award also updates its area's aggregate)
+    expect(r.areasPerCpuSec).toBeGreaterThan(0);
   });
 });

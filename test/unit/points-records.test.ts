@@ -64,7 +64,11 @@ function program(sb: PointsSandbox, id: string, over: Record<string, unknown> = 
   } as CborMap;
 }
 
+/** Each claim's period by `who/device`, to name it in a dispute (its id hashes the period). */
+const claimPeriods = new Map<string, { periodStart: number; periodEnd: number }>();
+
 function claim(sb: PointsSandbox, p: string, who: string, device: string): CborMap {
+  claimPeriods.set(`${who}/${device}`, { periodStart: sb.now - 7_200_000, periodEnd: sb.now - 3_600_000 });
   return {
     program: p,
     user: sb.addr(who),
@@ -221,6 +225,30 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
     count: 1,
     party: 'ngo',
     note: 'offset',
+  });
+  // item 14: areas, a breakage schedule, a dispute upheld after ann spent part of the award (so
+  // she owes the rest), and an auditor's dispute still open (holding another award of hers)
+  sb.ok('issuer', 'defineArea', { program: 'green', area: 'street-1' });
+  sb.ok('issuer', 'defineArea', { program: 'green', area: 'c-1', street: 'street-1' });
+  sb.ok('ben', 'setArea', { program: 'green', area: 'c-1' });
+  sb.ok('ben', 'redeem', { program: 'green', platform: sb.addr('plat'), item: 'gift', price: 70 });
+  sb.ok('issuer', 'setBreakage', { program: 'green', policy: 'scheme', fromHeight: sb.height + 10 });
+  const claimOf = (p: string, who: string, device: string) =>
+    sb.suite.hash(
+      encodeCanonical({
+        program: p,
+        kind: 'walk',
+        device: sb.suite.hash(utf8(device)),
+        ...claimPeriods.get(`${who}/${device}`),
+      } as CborMap),
+    );
+  sb.ok('ann', 'donate', { program: 'shop', cause: 'charity', amount: 20 });
+  sb.ok('ben', 'openDispute', { program: 'shop', claim: claimOf('shop', 'ann', 'shop-ann'), reason: report });
+  sb.ok('sup', 'decideDispute', { program: 'shop', dispute: 1, outcome: 'upheld', report });
+  sb.ok('sup', 'openDispute', {
+    program: 'green',
+    claim: claimOf('green', 'ann', 'dev-ann'),
+    reason: report,
   });
   return sb;
 }
@@ -526,6 +554,10 @@ describe('points manifest: argument and result schemas', () => {
       ['consents', { program: 'green', account: sb.addr('ann') }],
       ['supervision', { program: 'green', period: '1' }],
       ['expiring', { program: 'green', within: '2000' }],
+      ['dispute', { program: 'shop', n: '1' }],
+      ['disputes', { program: 'green' }],
+      ['breakage', { program: 'green' }],
+      ['areas', { program: 'green' }],
       [
         'signedAccount',
         {

@@ -12,31 +12,31 @@ import { action, DEFAULT_URL, int, printJson } from '../util.js';
  * balance reads.
  */
 
-interface Common {
+export interface Common {
   group?: string;
   url: string;
   key?: string;
   password?: string;
 }
 
-const common = (c: Command) =>
+export const common = (c: Command) =>
   c
     .option('--group <id>', 'group')
     .option('--url <url>', 'node URL', DEFAULT_URL)
     .option('--key <file>', 'keystore of the signing account')
     .option('--password <pw>', 'keystore password (or GONGZHI_PASSWORD)');
 
-async function send(o: Common, method: string, args: CborMap): Promise<void> {
+export async function send(o: Common, method: string, args: CborMap): Promise<void> {
   printJson(await (await clientContext(o)).send('points', method, args));
 }
 
-async function query(o: Common, name: string, args: Record<string, string>): Promise<unknown> {
+export async function query(o: Common, name: string, args: Record<string, string>): Promise<unknown> {
   const ctx = await clientContext(o);
   return ctx.client.query(ctx.group, 'points', name, args);
 }
 
 /** 64 hex digits as given, else the chain suite's digest of a file's bytes or of the text itself. */
-async function digestOf(o: Common, v: string): Promise<Uint8Array> {
+export async function digestOf(o: Common, v: string): Promise<Uint8Array> {
   const hex = v.replace(/^0x/, '');
   if (/^[0-9a-fA-F]{64}$/.test(hex)) return fromHex(hex.toLowerCase());
   const { suite } = await clientContext(o);

@@ -5,6 +5,7 @@ import { GongzhiError } from '../../errors/index.js';
 import type { CborMap } from '../../ledger/index.js';
 import { clientContext } from '../client-context.js';
 import { action, DEFAULT_URL, int, printJson } from '../util.js';
+import { registerPointsOversight } from './points-oversight.js';
 import { registerPointsRound2 } from './points-round2.js';
 import { argsFromJson } from './tx.js';
 
@@ -325,6 +326,7 @@ export function registerPoints(program: Command): void {
     action(async (d: string, o: Common) => send(o, 'signStatement', { digest: await digestOf(o, d) })),
   );
   registerPointsRound2(points);
+  registerPointsOversight(points);
   common(
     points
       .command('call <method> <json>')

@@ -21,11 +21,12 @@ export interface AuditReport {
  * table of a group): replay the journal and check that
  * - every posting set sums to zero, separately in points and in money;
  * - replaying all posting sets gives exactly the stored balance of every account (users as
- *   Σ lots − debt, distributor quotas as Σ sponsor buckets, everything else as plain balances);
+ *   Σ lots − debt − owed, distributor quotas as Σ sponsor buckets, everything else as plain balances);
  * - the running class totals equal the sums of the balances, and sum to zero per unit, i.e.
- *   issued = quota + held + redeemed + expired + donated + exchanged + cashed out;
+ *   issued = quota + held + redeemed + expired + donated + exchanged + cashed out + clawed back;
  * - each sponsor's reserve equals value × (its quota buckets + the lots it backs);
- * - no lot, quota bucket, pool, reserve or payable is negative; debt stays within the limit.
+ * - no lot, quota bucket, pool, reserve or payable is negative; debt stays within the limit;
+ *   what claw-backs left owed equals the running total `owed`.
  */
 export function auditProgram(state: Iterable<readonly [string, Uint8Array]>, program: string): AuditReport {
   const violations: string[] = [];
@@ -40,6 +41,7 @@ export function auditProgram(state: Iterable<readonly [string, Uint8Array]>, pro
   let programBytes: Uint8Array | undefined;
   let totalsBytes: Uint8Array | undefined;
   let debtSum = 0;
+  let owedSum = 0;
   const holders: [string, Holder][] = [];
   for (const [k, v] of state) {
     if (k === keys.program(program)) programBytes = v;
@@ -64,6 +66,7 @@ export function auditProgram(state: Iterable<readonly [string, Uint8Array]>, pro
   for (const [a, h] of holders) {
     stored.set(`user:${a}`, holderBalance(h));
     debtSum += h.debt;
+    owedSum += h.owed;
     if (h.debt < 0 || h.debt > p.debtLimit) violations.push(`debt of ${a} is outside 0..${p.debtLimit}`);
     for (const l of h.lots) {
       if (l.amount <= 0) violations.push(`a lot of ${a} is not positive`);
@@ -108,6 +111,7 @@ export function auditProgram(state: Iterable<readonly [string, Uint8Array]>, pro
   if (pointSum !== 0) violations.push(`points do not balance: classes sum to ${pointSum}`);
   if (moneySum !== 0) violations.push(`money does not balance: classes sum to ${moneySum}`);
   if ((totals.debt ?? 0) !== debtSum) violations.push(`total debt ${totals.debt ?? 0} ≠ Σ debts ${debtSum}`);
+  if ((totals.owed ?? 0) !== owedSum) violations.push(`total owed ${totals.owed ?? 0} ≠ Σ owed ${owedSum}`);
   if ((totals.journal ?? 0) !== journal.length) violations.push('journal count differs from totals');
   if (p.value > 0) {
     for (const s of new Set([

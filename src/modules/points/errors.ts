@@ -48,6 +48,10 @@ export const POINTS_ERRORS = defineErrors({
     403,
     'Sign the read (signedAccount) with the member’s key, or the issuer’s, clearing provider’s or a supervisor’s, at a recent height.',
   ],
+  POINTS_HELD: [
+    409,
+    'Points under an open dispute are held: wait for the auditor’s decision (decideDispute) or spend less.',
+  ],
   POINTS_NO_CONSENT: [
     403,
     'The party who pays has not signed its consent (sponsor: consentQuota / backExchange; clearing: confirm).',

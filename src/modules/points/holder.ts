@@ -1,7 +1,8 @@
 import type { CborValue } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import { type Codec, defineCodec } from '../../execution/index.js';
-import { type Holder, type Lot, MAX_LOTS } from './types.js';
+import type { ShapeReader } from '../../ledger/index.js';
+import { type Holder, ID_RE, type Lot, MAX_LOTS } from './types.js';
 
 /** A lot as stored: `[amount, ts, height, exp, sponsor]` (a list keeps holders with many lots small). */
 export function lotValue(l: Lot): CborValue {
@@ -33,7 +34,7 @@ function readLot(v: CborValue, at: string): Lot {
 /** The one codec of a member's holdings (`user/<program>/<account>`). */
 export const holderCodec: Codec<Holder> = defineCodec<Holder>(
   'holder',
-  ['joined', 'consent', 'member', 'lots', 'debt', 'capBucket', 'capUsed', 'awarded'],
+  ['joined', 'consent', 'member', 'lots', 'debt', 'capBucket', 'capUsed', 'awarded', 'held', 'owed', 'area'],
   (h) => ({
     joined: h.joined,
     consent: h.consent,
@@ -43,6 +44,10 @@ export const holderCodec: Codec<Holder> = defineCodec<Holder>(
     capBucket: h.capBucket,
     capUsed: h.capUsed,
     awarded: h.awarded,
+    // item 14's fields are stored only when set, so every holder without them keeps its bytes
+    ...(h.held === 0 ? {} : { held: h.held }),
+    ...(h.owed === 0 ? {} : { owed: h.owed }),
+    ...(h.area === '' ? {} : { area: h.area }),
   }),
   (r) => ({
     joined: r.uint('joined'),
@@ -53,12 +58,22 @@ export const holderCodec: Codec<Holder> = defineCodec<Holder>(
     capBucket: r.uint('capBucket'),
     capUsed: r.uint('capUsed'),
     awarded: r.uint('awarded'),
+    held: r.has('held') ? positive(r, 'held') : 0,
+    owed: r.has('owed') ? positive(r, 'owed') : 0,
+    area: r.has('area') ? r.match('area', ID_RE, 'an area id', 48) : '',
   }),
 );
 
-/** Σ lots − debt. */
+/** Σ lots − debt − owed (a claw-back's recorded debt). */
 export function holderBalance(h: Holder): number {
   let s = 0;
   for (const l of h.lots) s += l.amount;
-  return s - h.debt;
+  return s - h.debt - h.owed;
+}
+
+/** A stored optional count is never 0 (0 is stored as absence: one encoding per holder). */
+function positive(r: ShapeReader, f: string): number {
+  const v = r.uint(f);
+  if (v === 0) r.fail(f, 'a positive integer (0 is not stored)');
+  return v;
 }

@@ -83,6 +83,21 @@ export const keys = {
     stateKey(MODULE, 'consent', program, member, distributor),
   /** The distributors a member ever authorised (string list). */
   consentList: (program: string, member: string) => stateKey(MODULE, 'consents', program, member),
+  /** The breakage schedule of a program (breakage.ts). */
+  breakage: (program: string) => stateKey(MODULE, 'brk', program),
+  /** The areas (community / street) of a program (areas.ts). */
+  areas: (program: string) => stateKey(MODULE, 'areas', program),
+  /** One area's running aggregate of one period (number map, areas.ts). */
+  areaAgg: (program: string, period: number, area: string) =>
+    stateKey(MODULE, 'aagg', program, String(period), area),
+  /** The program's dispute count (number). */
+  disputeCount: (program: string) => stateKey(MODULE, 'disputes', program),
+  /** The `n`-th dispute of a program (dispute.ts). */
+  dispute: (program: string, n: number) => stateKey(MODULE, 'disp', program, String(n)),
+  /** The latest dispute of a claim (number). */
+  claimDispute: (program: string, claimHex: string) => stateKey(MODULE, 'cdisp', program, claimHex),
+  /** How many disputes an account has open in a program (number). */
+  openDisputes: (program: string, account: string) => stateKey(MODULE, 'dopen', program, account),
   /** A catalogue item (item.ts). */
   item: (program: string, platform: string, item: string) =>
     stateKey(MODULE, 'item', program, platform, item),

@@ -1,4 +1,5 @@
 import { GongzhiError } from '../../errors/index.js';
+import { postBreakage } from './breakage.js';
 import type { PendingState } from './effects.js';
 import { holderCodec } from './holder.js';
 import type { Journal } from './journal.js';
@@ -121,6 +122,16 @@ export class Lots {
     const pos = this.position(account);
     const p = this.program;
     const room = allowDebt ? Math.max(0, p.debtLimit - pos.debt) : 0;
+    const held = this.holder(account)?.held ?? 0;
+    if (held > 0 && pos.available + room >= amount && Math.max(0, pos.available - held) + room < amount) {
+      throw new GongzhiError('POINTS_HELD', 'points under an open dispute are held until it is decided', {
+        program: p.id,
+        account,
+        amount,
+        available: pos.available,
+        held,
+      });
+    }
     if (pos.available + room < amount) {
       const details = {
         program: p.id,
@@ -154,10 +165,10 @@ export class Lots {
     const total = gone.reduce((s, l) => s + l.amount, 0);
     this.putHolder(account, { ...h, lots: h.lots.filter((l) => !this.isExpired(l)) });
     this.journal.post(`user:${account}`, -total);
-    this.accounts.post('expired', total);
-    const money = this.accounts.releaseBacking(gone, (s) => `pool:${s}`);
+    const money = postBreakage(this.store, this.program, this.accounts, this.aggregates, gone);
     this.aggregates.add('expired', total);
     this.aggregates.add('breakageMoney', money);
+    this.aggregates.addForArea(h.area, 'expired', total);
     this.journal.end();
     return total;
   }
@@ -197,6 +208,8 @@ export class Lots {
     const h = this.mustHolder(account);
     let total = 0;
     let debt = h.debt;
+    let owed = h.owed;
+    const repaid: Lot[] = [];
     const lots = [...h.lots];
     for (const p of pieces) {
       total += p.amount;
@@ -207,13 +220,33 @@ export class Lots {
         amount -= r;
         this.totals.bump('debt', -r);
       }
+      if (owed > 0 && amount > 0) {
+        // a claw-back's recorded debt: the points that repay it are gone, so is their backing
+        const r = Math.min(owed, amount);
+        owed -= r;
+        amount -= r;
+        repaid.push({ ...p, amount: r });
+      }
       if (amount > 0) insertLot(lots, { ...p, amount });
     }
     if (lots.length > MAX_LOTS) {
       throw new GongzhiError('POINTS_LIMIT', `an account holds at most ${MAX_LOTS} lots`, { account });
     }
-    this.putHolder(account, { ...h, lots, debt });
+    this.putHolder(account, { ...h, lots, debt, owed });
     this.journal.post(`user:${account}`, total);
+    if (repaid.length > 0) this.repayOwed(repaid);
+  }
+
+  /** Book what repaid a claw-back debt: its backing returns to each sponsor's pool. */
+  private repayOwed(repaid: readonly Lot[]): void {
+    const r = repaid.reduce((s, l) => s + l.amount, 0);
+    this.totals.bump('owed', -r);
+    this.aggregates.add('clawRepaid', r);
+    this.accounts.releaseBacking(
+      repaid.filter((l) => l.sponsor !== ''),
+      (s) => `pool:${s}`,
+      false,
+    );
   }
 
   /** Write the changed holders. */

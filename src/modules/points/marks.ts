@@ -59,3 +59,6 @@ export const memberEntryCodec: Codec<string> = defineValueCodec(
   (a) => a,
   (v, fail) => (typeof v === 'string' && ADDR_RE.test(v) ? v : fail('an account address')),
 );
+
+/** A program's dispute count, a claim's latest dispute number, an account's open disputes (dispute.ts). */
+export const disputeCountCodec: Codec<number> = uintRecord('dispute count');

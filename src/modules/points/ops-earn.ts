@@ -230,6 +230,12 @@ const claim = pointsMethod<ClaimArgs>({
         });
       }
     }
+    const area = books.lots.holder(a.user)?.area ?? '';
+    if (area !== '') {
+      books.aggregates.addForArea(area, 'claims', 1);
+      books.aggregates.addForArea(area, 'awarded', points);
+      books.aggregates.addForArea(area, 'reductionG', measured.reductionG);
+    }
     env.write(hwKey, highWaterCodec, a.periodEnd);
     env.write(keys.claim(p.id, idHex), claimCodec, {
       id,

@@ -42,6 +42,9 @@ const join = pointsMethod<{ program: string; consent: Uint8Array }>({
       capBucket: h?.capBucket ?? 0,
       capUsed: h?.capUsed ?? 0,
       awarded: h?.awarded ?? 0,
+      held: h?.held ?? 0,
+      owed: h?.owed ?? 0,
+      area: h?.area ?? '',
     });
     env.emit('joined', { program: p.id, account: env.sender, consent: a.consent });
   },

@@ -203,6 +203,7 @@ const redeem = pointsMethod<RedeemArgs>({
     if (item.stock >= 0) env.write(key, itemCodec, { ...item, stock: item.stock - a.quantity });
     books.aggregates.add('redeemed', cost);
     books.aggregates.add('redeemedMoney', money);
+    books.aggregates.addForArea(books.lots.holder(env.sender)?.area ?? '', 'redeemed', cost);
     env.emit('redeemed', {
       program: p.id,
       user: env.sender,

@@ -17,6 +17,7 @@ export class PeriodAggregates {
   private rolled = false;
   private readonly byDistributor = new Map<string, Record<string, number>>();
   private distributorList: string[] | undefined;
+  private readonly byArea = new Map<string, Record<string, number>>();
 
   constructor(
     private readonly store: PendingState,
@@ -69,6 +70,21 @@ export class PeriodAggregates {
     a[field] = add(a[field] ?? 0, delta);
   }
 
+  /**
+   * Per-area running aggregate of this period (`aagg/<program>/<n>/<area>`): what the members who
+   * declared the area were awarded, redeemed, lost to expiry and had clawed back. "" (no area)
+   * records nothing.
+   */
+  addForArea(area: string, field: string, delta: number): void {
+    if (area === '' || delta === 0) return;
+    let a = this.byArea.get(area);
+    if (!a) {
+      a = { ...(this.store.read(keys.areaAgg(this.program, this.period, area), numMapCodec) ?? {}) };
+      this.byArea.set(area, a);
+    }
+    a[field] = add(a[field] ?? 0, delta);
+  }
+
   /** The program's open aggregate for the totals record, if this operation touched it. */
   openPeriod(): OpenPeriod | undefined {
     if (!this.open) return undefined;
@@ -79,6 +95,9 @@ export class PeriodAggregates {
   flush(): void {
     for (const [d, a] of this.byDistributor) {
       this.store.write(keys.distAgg(this.program, this.period, d), numMapCodec, { ...a });
+    }
+    for (const [area, a] of this.byArea) {
+      this.store.write(keys.areaAgg(this.program, this.period, area), numMapCodec, { ...a });
     }
     if (this.distributorList && this.byDistributor.size > 0) {
       this.store.write(keys.distList(this.program, this.period), stringListCodec, [...this.distributorList]);

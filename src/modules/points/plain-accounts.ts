@@ -80,8 +80,12 @@ export class PlainAccounts {
     return m;
   }
 
-  /** Release the backing of lots from each sponsor's reserve to `to(sponsor)`; returns the money moved. */
-  releaseBacking(pieces: readonly Lot[], to: (sponsor: string) => string): number {
+  /**
+   * Release the backing of lots from each sponsor's reserve to `to(sponsor)`; returns the money
+   * moved. `checkFrozen` false: a payable may accrue to or from a frozen party (breakage), the
+   * close holds it.
+   */
+  releaseBacking(pieces: readonly Lot[], to: (sponsor: string) => string, checkFrozen = true): number {
     if (this.program.value === 0) return 0;
     const bySponsor = new Map<string, number>();
     for (const p of pieces) bySponsor.set(p.sponsor, (bySponsor.get(p.sponsor) ?? 0) + p.amount);
@@ -90,7 +94,7 @@ export class PlainAccounts {
       const target = to(s);
       // spending a frozen sponsor's reserve, or paying a frozen party, waits for the supervisor;
       // breakage back to the sponsor's own pool does not
-      if (target.startsWith('payable:')) {
+      if (checkFrozen && target.startsWith('payable:')) {
         this.requireNotFrozen(s, 'sponsor');
         this.requireNotFrozen(target.split(':')[2] ?? '', 'payee');
       }

@@ -7,6 +7,7 @@ import { exchangeMethods } from './ops-exchange.js';
 import { fundingMethods } from './ops-funding.js';
 import { interbankMethods } from './ops-interbank.js';
 import { memberMethods } from './ops-members.js';
+import { oversightMethods } from './ops-oversight.js';
 import { programMethods } from './ops-program.js';
 import { serviceMethods } from './ops-services.js';
 import { settlementMethods } from './ops-settlement.js';
@@ -15,6 +16,7 @@ import { verificationMethods } from './ops-verification.js';
 import { programQueries } from './queries.js';
 import { bookQueries } from './queries-books.js';
 import { deviceQueries } from './queries-devices.js';
+import { oversightQueries } from './queries-oversight.js';
 import { privateQueries } from './queries-private.js';
 import { supervisionQueries } from './queries-supervision.js';
 import { unitQueries } from './queries-units.js';
@@ -33,6 +35,7 @@ const methods = {
   ...verificationMethods,
   ...interbankMethods,
   ...consentMethods,
+  ...oversightMethods,
 };
 
 /** Methods a genesis restricts to a governance role; every other points method is `*`. */
@@ -60,6 +63,7 @@ export const pointsModule: LedgerModule = defineModule({
     ...unitQueries,
     ...privateQueries,
     ...supervisionQueries,
+    ...oversightQueries,
   },
   permissions: Object.fromEntries(Object.keys(methods).map((m) => [m, RESTRICTED[m] ?? ['*']])),
   errors: POINTS_ERRORS,

@@ -38,8 +38,9 @@ export function totalsOf(state: StateReader, p: Program): Record<string, unknown
     points: Object.fromEntries(POINT_CLASSES.map((c) => [c, get(c)])),
     money: Object.fromEntries(MONEY_CLASSES.map((c) => [c, get(c)])),
     issued: -get('issuance'),
-    outstanding: get('user') + get('debt'),
+    outstanding: get('user') + get('debt') + get('owed'),
     debt: get('debt'),
+    owed: get('owed'),
     members: get('members'),
     postingSets: get('journal'),
     /** issued = quota + held + redeemed + expired + donated + exchanged + cashed out; money likewise. */
@@ -59,6 +60,7 @@ const totalsSchema = S.Object({
   money: qs.numMap,
   issued: S.Integer(),
   outstanding: S.Integer({ description: 'points held by members (lots)' }),
+  owed: S.Integer({ description: 'clawed back after being spent, not yet repaid' }),
   debt: S.Integer(),
   members: S.Integer(),
   postingSets: S.Integer(),

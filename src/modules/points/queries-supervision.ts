@@ -64,6 +64,9 @@ const supervision = defineQuery({
         awarded: a.awarded ?? 0,
         reductionG: a.reductionG ?? 0,
         pointsPerClaim: claims > 0 ? Math.floor((a.awarded ?? 0) / claims) : 0,
+        // item 14: disputes of its awards opened this period, and points clawed back from them
+        disputes: a.disputes ?? 0,
+        clawedBack: a.clawedBack ?? 0,
         kinds,
       };
     });

@@ -218,6 +218,11 @@ export const accountSchema = S.Object({
   awarded: S.Integer(),
   lots: S.Array(lotSchema),
   frozen: S.Boolean(),
+  held: S.Optional(S.Integer({ description: 'points held by open disputes (present when any)' })),
+  owed: S.Optional(
+    S.Integer({ description: 'clawed back after being spent: repaid first (present when any)' }),
+  ),
+  area: S.Optional(S.String({ description: 'the area she declared (present when set)' })),
 });
 
 const account = defineQuery({
@@ -266,6 +271,9 @@ export function accountJson(state: StateReader, height: number, p: Program, acct
       awarded: h.awarded,
       lots,
       frozen: state.getRaw(keys.frozen(p.id, acct)) !== undefined,
+      ...(h.held === 0 ? {} : { held: h.held }),
+      ...(h.owed === 0 ? {} : { owed: h.owed }),
+      ...(h.area === '' ? {} : { area: h.area }),
     };
   }
 }

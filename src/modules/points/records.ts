@@ -1,9 +1,12 @@
 import { type Codec, stringListCodec } from '../../execution/index.js';
 import { agreementCodec } from './agreement.js';
+import { areaListCodec } from './areas.js';
 import { bookCodec } from './book.js';
+import { breakageCodec } from './breakage.js';
 import { claimCodec } from './claim.js';
 import { consentCodec } from './consent.js';
 import { assetBindingCodec, deviceCodec, intervalsCodec } from './device.js';
+import { disputeCodec } from './dispute.js';
 import { holderCodec } from './holder.js';
 import { interbankCodec } from './interbank.js';
 import { itemCodec } from './item.js';
@@ -11,6 +14,7 @@ import { journalCodec } from './journal.js';
 import {
   allowanceCodec,
   backingCodec,
+  disputeCountCodec,
   freezeMarkCodec,
   highWaterCodec,
   memberEntryCodec,
@@ -48,6 +52,13 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   bal: balanceCodec,
   totals: numMapCodec,
   journal: journalCodec,
+  brk: breakageCodec,
+  areas: areaListCodec,
+  aagg: numMapCodec,
+  disputes: disputeCountCodec,
+  disp: disputeCodec,
+  cdisp: disputeCountCodec,
+  dopen: disputeCountCodec,
   pagg: numMapCodec,
   dagg: numMapCodec,
   dlist: stringListCodec,

@@ -177,7 +177,7 @@ export interface Lot {
   readonly sponsor: string;
 }
 
-/** A member's holdings. Balance = Σ lots − debt. */
+/** A member's holdings. Balance = Σ lots − debt − owed. */
 export interface Holder {
   readonly joined: number;
   readonly consent: Uint8Array;
@@ -187,6 +187,12 @@ export interface Holder {
   readonly capBucket: number;
   readonly capUsed: number;
   readonly awarded: number;
+  /** Points held by open disputes (an auditor's): not spendable until decided (0: none). */
+  readonly held: number;
+  /** Points an upheld dispute clawed back after they were spent: a recorded debt, repaid first (0: none). */
+  readonly owed: number;
+  /** The community/street area the member declared (areas.ts; "": none). */
+  readonly area: string;
 }
 
 /** Roles held through the program's role table (issuer and clearing live in the program record). */
@@ -209,6 +215,7 @@ export const POINT_CLASSES = [
   'donated',
   'exchange',
   'cashout',
+  'clawback',
 ] as const;
 /** Account classes counted in the settlement currency. */
 export const MONEY_CLASSES = ['funding', 'pool', 'reserve', 'payable', 'paid'] as const;
@@ -240,5 +247,13 @@ export const PERIOD_FIELDS = [
   'exchangeMoney',
   'postings',
   'lines',
+  'disputes',
+  'clawedBack',
+  'clawedBackG',
+  'clawedBackMoney',
+  'clawDebt',
+  'clawRepaid',
+  'breakageToCause',
+  'breakageToScheme',
 ] as const;
 export type PeriodField = (typeof PERIOD_FIELDS)[number];
