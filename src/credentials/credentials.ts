@@ -13,6 +13,7 @@ import {
   type SigningKey,
   signCompact,
 } from './keys.js';
+import { decodeVerifiedSdJwt, type VerifiedSdJwt } from './sd-jwt-result.js';
 import { statusListPath } from './status.js';
 
 /** A schema (CPT) as served by the `identity.schema` query. */
@@ -306,11 +307,7 @@ export async function verifySdJwtSignatures(
   presentation: string,
   issuerJwk: unknown,
   opts: { readonly nonce?: string; readonly now?: number } = {},
-): Promise<{
-  payload: Record<string, unknown>;
-  header?: Record<string, unknown>;
-  kb?: { payload?: Record<string, unknown> };
-}> {
+): Promise<VerifiedSdJwt> {
   if (keyTypeOfJwk(issuerJwk) === undefined) {
     throw new GongzhiError('IDENTITY_UNSUPPORTED_ALG', 'issuer key must be an Ed25519 or secp256k1 JWK');
   }
@@ -327,7 +324,7 @@ export async function verifySdJwtSignatures(
     ...(opts.nonce === undefined ? {} : { keyBindingNonce: opts.nonce }),
     ...(opts.now === undefined ? {} : { currentDate: opts.now }),
   });
-  return res as unknown as Awaited<ReturnType<typeof verifySdJwtSignatures>>;
+  return decodeVerifiedSdJwt(res);
 }
 
 /** The issuer-signed JWT of an SD-JWT (the part every presentation shares). */

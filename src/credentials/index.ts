@@ -99,6 +99,7 @@ export {
   signRequestObject,
   x509RequestSigners,
 } from './request-object.js';
+export { decodeVerifiedSdJwt, type VerifiedSdJwt } from './sd-jwt-result.js';
 export {
   bitstringStatusListCredential,
   parseStatusListUrl,

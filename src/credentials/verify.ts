@@ -393,13 +393,19 @@ async function sdJwtSignatureAndBinding(
     verified = await verifySdJwtSignatures(presentation, key.publicKeyJwk, { nonce: kbNonce, now: p.iat });
     add('signature', true, 'issuer signature and disclosures valid');
   } catch (e) {
-    add('signature', false, msg(e));
+    // Signed but malformed (a KB-JWT `iat` that is not a number): the signature step fails as a format error.
+    const malformed = e instanceof GongzhiError && e.code === 'IDENTITY_BAD_FORMAT';
+    add('signature', false, msg(e), malformed ? 'IDENTITY_BAD_FORMAT' : undefined);
     return undefined;
   }
-  const kb = verified.kb?.payload ?? {};
-  add('holderBinding', kb.nonce === policy.nonce && kb.aud === policy.aud, `aud ${String(kb.aud)}`);
+  const kb = verified.kb?.payload;
+  add(
+    'holderBinding',
+    kb !== undefined && kb.nonce === policy.nonce && kb.aud === policy.aud,
+    kb === undefined ? 'no key-binding JWT' : `aud ${kb.aud}`,
+  );
   // RFC 9901 §7.3 step 5: the KB-JWT's creation time must be within an acceptable window.
-  const kbIat = typeof kb.iat === 'number' ? kb.iat : Number.NaN;
+  const kbIat = kb?.iat ?? Number.NaN;
   const maxAge = policy.kbMaxAge ?? KB_MAX_AGE_SECONDS;
   const future = kbIat > policy.now + skew;
   add(
