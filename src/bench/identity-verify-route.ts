@@ -1,5 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../api/index.js';
@@ -82,7 +83,13 @@ const cpuSince = (from: NodeJS.CpuUsage) => {
 };
 
 export async function benchVerifyRoute(
-  opts: { verifications?: number; concurrency?: number; log?: (m: string) => void } = {},
+  opts: {
+    verifications?: number;
+    concurrency?: number;
+    log?: (m: string) => void;
+    /** Write a V8 CPU profile of the two route phases (one at a time, then in flight) here. */
+    profile?: string;
+  } = {},
 ): Promise<VerifyRouteBenchResult> {
   const n = opts.verifications ?? 2000;
   const concurrency = opts.concurrency ?? 16;
@@ -161,6 +168,12 @@ export async function benchVerifyRoute(
           throw new GongzhiError('EXEC_INTERNAL', `bench verification failed: ${r.errors.join(', ')}`);
       };
       await must(0);
+      const session = opts.profile === undefined ? undefined : new Session();
+      if (session !== undefined) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
       log(`verify route: ${n} one at a time`);
       const lat: number[] = [];
       const cpu0 = process.cpuUsage();
@@ -180,6 +193,11 @@ export async function benchVerifyRoute(
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
+      if (session !== undefined && opts.profile !== undefined) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(opts.profile, JSON.stringify(profile));
+        session.disconnect();
+      }
       const direct = async (reader: LedgerReader): Promise<number> => {
         const m = Math.min(n, 500);
         const t = performance.now();
@@ -261,15 +279,23 @@ export async function benchVerifyRoute(
   }
 }
 
+/** `--identity-route-profile FILE`: where to write the route phases' CPU profile. */
+function profileAt(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf('--identity-route-profile');
+  return i < 0 ? undefined : argv[i + 1];
+}
+
 /** The bench/main.ts entry: run and print one line (or JSON). */
 export async function reportVerifyRoute(
   report: (o: Record<string, unknown>, line: string) => void,
   arg: (name: string, dflt: number) => number,
   progress: (m: string) => void,
 ): Promise<void> {
+  const profile = profileAt(process.argv);
   const r = await benchVerifyRoute({
     verifications: arg('--identity-route-verifications', 2000),
     log: progress,
+    ...(profile === undefined ? {} : { profile }),
   });
   report(
     { bench: 'identity-verify-route', ...r },

@@ -14,7 +14,6 @@ export {
   vctOf,
   vctPath,
   vctUrl,
-  verifySdJwtSignatures,
 } from './credentials.js';
 export {
   base58btc,
@@ -100,6 +99,7 @@ export {
   x509RequestSigners,
 } from './request-object.js';
 export { decodeVerifiedSdJwt, type VerifiedSdJwt } from './sd-jwt-result.js';
+export { verifySdJwtSignatures } from './sd-jwt-verify.js';
 export {
   bitstringStatusListCredential,
   parseStatusListUrl,

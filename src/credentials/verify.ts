@@ -2,15 +2,10 @@ import { toHex } from '../encoding/index.js';
 import { type ErrorCode, GongzhiError } from '../errors/index.js';
 import { Checks, type VerificationResult as SharedResult, type VerificationCheck } from '../ledger/index.js';
 import type { KeyHistoryJson, ResolutionJson } from '../modules/identity/index.js';
-import {
-  credentialDigest,
-  issuerJwtOf,
-  schemaOfVct,
-  validateClaims,
-  verifySdJwtSignatures,
-} from './credentials.js';
+import { credentialDigest, issuerJwtOf, schemaOfVct, validateClaims } from './credentials.js';
 import { type DidDocument, jwkOfMethod } from './did-methods.js';
 import { decodeCompact, jwsVerify } from './keys.js';
+import { verifySdJwtSignatures } from './sd-jwt-verify.js';
 import {
   ledgerList,
   publishedStatus,
