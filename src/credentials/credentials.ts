@@ -274,7 +274,8 @@ export async function presentSdJwtVc(
 
 /** The issuer-signed JWT of an SD-JWT (the part every presentation shares). */
 export function issuerJwtOf(sdJwt: string): string {
-  return sdJwt.split('~')[0] ?? '';
+  const end = sdJwt.indexOf('~');
+  return end < 0 ? sdJwt : sdJwt.slice(0, end);
 }
 
 /** Digest anchored in the evidence module for a credential: SHA-256 of its issuer-signed JWT. */

@@ -61,7 +61,8 @@ type Issued = Pick<VerifiedSdJwt, 'payload' | 'header'>;
 /** Issuer parts found valid: `key|now|bytes` → the disclosed claims (frozen: they are shared). */
 const verifiedIssued = new Map<string, Issued>();
 
-function deepFreeze<T>(v: T): T {
+/** Freeze a decoded JSON value throughout (cached answers are shared). */
+export function deepFreeze<T>(v: T): T {
   if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
     Object.freeze(v);
     for (const x of Object.values(v)) deepFreeze(x);
@@ -92,12 +93,16 @@ async function issuedPart(sdPart: string, issuerJwk: unknown, now: number | unde
   return issued;
 }
 
+// Symbols, not strings: no caller's nonce can mean "any" or "none".
+const ANY_NONCE: unique symbol = Symbol('any nonce');
+const NO_KEY_BINDING: unique symbol = Symbol('no key binding');
+
 const invalid = (m: string): never => {
   throw new GongzhiError('IDENTITY_BAD_SIGNATURE', m);
 };
 
 /** RFC 9901 §7.3 step 5's checks of the KB-JWT against the presentation it ends. */
-function keyBinding(kbJwt: string, sdPart: string, payload: Issued['payload'], nonce: string) {
+function keyBinding(kbJwt: string, sdPart: string, payload: Issued['payload'], nonce: string | undefined) {
   if (kbJwt === '') return invalid('the presentation has no key-binding JWT');
   const kb = decodeCompact(kbJwt);
   const { header: h, payload: p } = kb;
@@ -111,7 +116,7 @@ function keyBinding(kbJwt: string, sdPart: string, payload: Issued['payload'], n
   if (!jwsVerify(cnf?.jwk, kb.input, kb.signature)) {
     return invalid('the key-binding JWT is not signed by the credential’s cnf key');
   }
-  if (p.nonce !== nonce) return invalid('the key-binding JWT carries another nonce');
+  if (nonce !== undefined && p.nonce !== nonce) return invalid('the key-binding JWT carries another nonce');
   if (p.sd_hash !== sha256b64(sdPart))
     return invalid('the key-binding JWT’s sd_hash is not this presentation’s');
   return { header: h, payload: p };
@@ -126,13 +131,37 @@ export async function verifySdJwtSignatures(
   issuerJwk: unknown,
   opts: { readonly nonce?: string; readonly now?: number } = {},
 ): Promise<VerifiedSdJwt> {
+  return verifySdJwt(presentation, issuerJwk, opts.now, opts.nonce ?? NO_KEY_BINDING);
+}
+
+/**
+ * The same with the key-binding JWT required but its nonce not compared: the verifier reports a
+ * KB-JWT made for another request as a failed holder-binding check of its own, not as a bad
+ * signature (src/credentials/verify.ts).
+ */
+export function verifySdJwtBound(
+  presentation: string,
+  issuerJwk: unknown,
+  now: number,
+): Promise<VerifiedSdJwt> {
+  return verifySdJwt(presentation, issuerJwk, now, ANY_NONCE);
+}
+
+async function verifySdJwt(
+  presentation: string,
+  issuerJwk: unknown,
+  now: number | undefined,
+  /** The nonce the KB-JWT must carry, any (but a valid KB-JWT), or no key binding checked. */
+  nonce: string | typeof ANY_NONCE | typeof NO_KEY_BINDING,
+): Promise<VerifiedSdJwt> {
   if (keyTypeOfJwk(issuerJwk) === undefined) {
     throw new GongzhiError('IDENTITY_UNSUPPORTED_ALG', 'issuer key must be an Ed25519 or secp256k1 JWK');
   }
   const cut = presentation.lastIndexOf('~');
   const sdPart = cut < 0 ? presentation : presentation.slice(0, cut + 1);
-  const issued = await issuedPart(sdPart, issuerJwk, opts.now);
-  if (opts.nonce === undefined) return issued;
-  const kb = keyBinding(cut < 0 ? '' : presentation.slice(cut + 1), sdPart, issued.payload, opts.nonce);
+  const issued = await issuedPart(sdPart, issuerJwk, now);
+  if (nonce === NO_KEY_BINDING) return issued;
+  const kbJwt = cut < 0 ? '' : presentation.slice(cut + 1);
+  const kb = keyBinding(kbJwt, sdPart, issued.payload, nonce === ANY_NONCE ? undefined : nonce);
   return decodeVerifiedSdJwt({ ...issued, kb });
 }

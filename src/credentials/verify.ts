@@ -5,7 +5,7 @@ import type { KeyHistoryJson, ResolutionJson } from '../modules/identity/index.j
 import { credentialDigest, issuerJwtOf, schemaOfVct, validateClaims } from './credentials.js';
 import { type DidDocument, jwkOfMethod } from './did-methods.js';
 import { decodeCompact, jwsVerify } from './keys.js';
-import { verifySdJwtSignatures } from './sd-jwt-verify.js';
+import { deepFreeze, verifySdJwtBound } from './sd-jwt-verify.js';
 import {
   ledgerList,
   publishedStatus,
@@ -184,11 +184,28 @@ interface Parsed {
 }
 
 /** Decode the issuer-signed JWT and tell the format; undefined (format failed) otherwise. */
+/**
+ * Issuer JWTs decoded, by their text: every presentation of a credential starts with the same
+ * one. Frozen, since the answers are shared; bounded.
+ */
+const decodedIssuerJwts = new Map<string, Pick<Parsed, 'header' | 'payload'>>();
+
+function decodeIssuerJwt(jwt: string): Pick<Parsed, 'header' | 'payload'> {
+  let d = decodedIssuerJwts.get(jwt);
+  if (d === undefined) {
+    const { header, payload } = decodeCompact(jwt);
+    d = deepFreeze({ header, payload });
+    if (decodedIssuerJwts.size >= 4096) decodedIssuerJwts.clear();
+    decodedIssuerJwts.set(jwt, d);
+  }
+  return d;
+}
+
 function parse(presentation: string, add: Add): Parsed | undefined {
-  let header: Record<string, unknown>;
-  let payload: Record<string, unknown>;
+  let header: Readonly<Record<string, unknown>>;
+  let payload: Readonly<Record<string, unknown>>;
   try {
-    ({ header, payload } = decodeCompact(issuerJwtOf(presentation)));
+    ({ header, payload } = decodeIssuerJwt(issuerJwtOf(presentation)));
   } catch (e) {
     add('format', false, msg(e));
     return undefined;
@@ -359,11 +376,11 @@ export async function verifyPresentation(
 }
 
 /**
- * SD-JWT VC: signatures, disclosures and the key-binding JWT via the SD-JWT library, then the
- * KB-JWT's audience, nonce and `iat` window. The library is given the presentation's own nonce and
- * the issuance time so that a wrong nonce or an expired credential is reported by its own check
- * (holderBinding, validity), not as a bad signature. The disclosed claims, or undefined when the
- * signature failed.
+ * SD-JWT VC: signatures, disclosures and the key-binding JWT (./sd-jwt-verify.ts), then the
+ * KB-JWT's audience, nonce and `iat` window. The nonce is not compared there and the issuer JWT's
+ * times are checked at issuance, so that a wrong nonce or an expired credential is reported by
+ * its own check (holderBinding, validity), not as a bad signature. The disclosed claims, or
+ * undefined when the signature failed.
  */
 async function sdJwtSignatureAndBinding(
   presentation: string,
@@ -373,19 +390,9 @@ async function sdJwtSignatureAndBinding(
   add: Add,
   skew: number,
 ): Promise<Record<string, unknown> | undefined> {
-  const kbPart = presentation.slice(presentation.lastIndexOf('~') + 1);
-  let kbNonce = policy.nonce;
-  if (kbPart !== '') {
-    try {
-      const n = decodeCompact(kbPart).payload.nonce;
-      if (typeof n === 'string' && n !== '') kbNonce = n;
-    } catch {
-      // The library rejects the malformed key-binding JWT below.
-    }
-  }
-  let verified: Awaited<ReturnType<typeof verifySdJwtSignatures>>;
+  let verified: Awaited<ReturnType<typeof verifySdJwtBound>>;
   try {
-    verified = await verifySdJwtSignatures(presentation, key.publicKeyJwk, { nonce: kbNonce, now: p.iat });
+    verified = await verifySdJwtBound(presentation, key.publicKeyJwk, p.iat);
     add('signature', true, 'issuer signature and disclosures valid');
   } catch (e) {
     // Signed but malformed (a KB-JWT `iat` that is not a number): the signature step fails as a format error.
