@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, get, request } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +9,15 @@ import {
   issueSdJwtVc,
   type LedgerReader,
   presentSdJwtVc,
+  StatusFetchCache,
+  type StatusOptions,
   statusListUrl,
   type VerificationResult,
   verifyPresentation,
 } from '../credentials/index.js';
 import { IdentityNet } from '../demos/health-pass.js';
 import { GongzhiError } from '../errors/index.js';
+import type { StatusSigner } from '../node/index.js';
 
 /**
  * `POST /v1/groups/{g}/credentials/verify` under load: the verifier is the node (ledger reads in
@@ -33,6 +36,12 @@ export interface VerifyRouteBenchResult {
    * query vs through the head-keyed read cache the route uses (CPU-bound, one at a time).
    */
   readonly inProcess: { readonly uncachedUs: number; readonly cachedUs: number; readonly ratio: number };
+  /**
+   * The verifier alone reading status from the published list (`statusVia: 'published'`, the
+   * list fetched over HTTP from this node): fetched for every verification vs kept for the ttl
+   * the list states (StatusFetchCache, what the route uses); CPU µs per verification.
+   */
+  readonly published: { readonly fetchEachUs: number; readonly keptUs: number; readonly ratio: number };
   /**
    * CPU time (user + system, µs) of this process per request, same run — less sensitive to a
    * loaded machine than wall time: a verification through the route (server and client both in
@@ -77,6 +86,17 @@ function postJson(agent: Agent, url: string, body: string): Promise<string> {
     req.end(body);
   });
 }
+/** GET on a keep-alive agent; the response text (any status). */
+function getText(agent: Agent, url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
 const cpuSince = (from: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(from);
   return d.user + d.system;
@@ -95,7 +115,13 @@ export async function benchVerifyRoute(
   const concurrency = opts.concurrency ?? 16;
   const log = opts.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-verify-route-'));
-  const net = await IdentityNet.start({ dataDir: dir, log }, 'bench-vr', { reg: ['identity-registrar'] });
+  const signers: StatusSigner[] = [];
+  const net = await IdentityNet.start(
+    { dataDir: dir, log },
+    'bench-vr',
+    { reg: ['identity-registrar'] },
+    { statusSigners: signers },
+  );
   try {
     // No per-client rate limit: the default (500/s, burst 2,000) would cap this one client below the target.
     const server = await startServer(net.node, { host: '127.0.0.1', port: 0, limits: { ratePerSecond: 0 } });
@@ -109,6 +135,15 @@ export async function benchVerifyRoute(
         name: 'TestResult',
         schema: JSON.stringify(SCHEMA),
       });
+      // The node signs lab's published lists with a key lab lists (the published-status phase).
+      const statusKey = net.suite.generateKeyPair();
+      await net.ok('lab', 'identity', 'addKey', {
+        id: net.id('lab'),
+        fragment: 'status-1',
+        publicKey: statusKey.publicKey,
+        purposes: ['assertionMethod'],
+      });
+      signers.push({ did: net.did('lab'), fragment: 'status-1', type: 'ed25519', ...statusKey });
       await net.ok('lab', 'identity', 'createStatusList', {
         issuer: net.id('lab'),
         list: 'r',
@@ -198,12 +233,12 @@ export async function benchVerifyRoute(
         writeFileSync(opts.profile, JSON.stringify(profile));
         session.disconnect();
       }
-      const direct = async (reader: LedgerReader): Promise<number> => {
-        const m = Math.min(n, 500);
+      const direct = async (reader: LedgerReader, status: StatusOptions = {}, max = 500): Promise<number> => {
+        const m = Math.min(n, max);
         const t = performance.now();
         for (let i = 1; i <= m; i++) {
           const { presentation, policy } = JSON.parse(bodies[i] ?? '{}');
-          const r = await verifyPresentation(reader, presentation, { ...policy, now: net.now() });
+          const r = await verifyPresentation(reader, presentation, { ...policy, now: net.now() }, status);
           if (!r.valid)
             throw new GongzhiError('EXEC_INTERNAL', `bench verification failed: ${r.errors.join(', ')}`);
         }
@@ -216,6 +251,21 @@ export async function benchVerifyRoute(
       const cpu1 = process.cpuUsage();
       const cachedCount = await direct(memo).then(() => Math.min(n, 500));
       const verifierCpu = cpuSince(cpu1) / cachedCount;
+      log('verify route: status from the published list, fetched each time then kept for its ttl');
+      const listAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const fetchEach = (uri: string) => getText(listAgent, uri);
+      // CPU, not wall time: the fetch's server side runs in this process too, and wall time on a
+      // loaded machine mostly measures the other processes.
+      const cpuOf = async (status: StatusOptions) => {
+        const c = process.cpuUsage();
+        const m = Math.min(n, 200);
+        await direct(memo, status, m);
+        return cpuSince(c) / m;
+      };
+      const fetchEachUs = await cpuOf({ statusVia: 'published', fetchStatus: fetchEach });
+      const kept = new StatusFetchCache(fetchEach);
+      const keptUs = await cpuOf({ statusVia: 'published', fetchStatus: kept.fetchStatus });
+      listAgent.destroy();
       // The HTTP floor: the same route and body size, refused before any signature is checked.
       const floorBody = JSON.stringify({ presentation: 'x'.repeat((bodies[1] ?? '').length), policy: base });
       freshAgent();
@@ -257,6 +307,11 @@ export async function benchVerifyRoute(
         verifyMs: { p50: round2(pct(lat, 50)), p99: round2(pct(lat, 99)), n: lat.length },
         verificationsPerSec: Math.round((n - 1) / seconds),
         concurrency,
+        published: {
+          fetchEachUs: Math.round(fetchEachUs),
+          keptUs: Math.round(keptUs),
+          ratio: round2(fetchEachUs / keptUs),
+        },
         inProcess: {
           uncachedUs: Math.round(uncachedUs),
           cachedUs: Math.round(cachedUs),
@@ -302,6 +357,7 @@ export async function reportVerifyRoute(
     `identity verify route (POST /v1/groups/{g}/credentials/verify, ledger in process): one at a time p50 ${r.verifyMs.p50} ms, ` +
       `p99 ${r.verifyMs.p99} ms; ${r.verificationsPerSec} verifications/s (${r.concurrency} in flight); ` +
       `verifier alone ${r.inProcess.uncachedUs} µs uncached vs ${r.inProcess.cachedUs} µs with the head cache (×${r.inProcess.ratio}); ` +
+      `published status ${r.published.fetchEachUs} µs CPU fetched each time vs ${r.published.keptUs} µs kept for its ttl (×${r.published.ratio}); ` +
       `CPU per request: route ${r.cpuUs.route} µs, HTTP floor ${r.cpuUs.httpFloor} µs (${r.cpuUs.httpFloorFetch} µs with fetch), verifier ${r.cpuUs.verifier} µs; ` +
       `after revoke ${r.invalidation.afterRevoke.join(',') || 'valid'}, after de-recognition ${r.invalidation.afterDerecognise.join(',') || 'valid'}`,
   );

@@ -59,6 +59,7 @@ export { HeadMemo } from './head-memo.js';
 export { decryptResponse, newResponseKey, RESPONSE_ENC_VALUES } from './jwe-ecdh.js';
 export {
   decodeCompact,
+  decodeCompactHeader,
   type JoseAlg,
   joseAlg,
   jwsSign,
@@ -112,6 +113,7 @@ export {
   TOKEN_STATUS,
   tokenStatusBytes,
 } from './status.js';
+export { StatusFetchCache } from './status-fetch-cache.js';
 export {
   DEFAULT_STATUS_TTL_SECONDS,
   DEFAULT_STATUS_VALIDITY_SECONDS,

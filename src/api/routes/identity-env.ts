@@ -9,6 +9,7 @@ import {
   HeadMemo,
   type ResolverEnv,
   resolveDid,
+  StatusFetchCache,
   type VerifierPolicy,
   type VerifyOptions,
 } from '../../credentials/index.js';
@@ -48,6 +49,8 @@ export function identityEnv(node: GongzhiNode): IdentityEnv {
     },
   };
   const memos = new Map<string, HeadMemo>();
+  // One for the node: published lists are kept for the ttl they state, across requests.
+  const lists = new StatusFetchCache((uri, accept) => fetchAllowed(fetchPolicy, uri, accept));
   return {
     resolver,
     fetchPolicy,
@@ -66,7 +69,7 @@ export function identityEnv(node: GongzhiNode): IdentityEnv {
       ...p,
     }),
     verifyOptions: (statusVia) => ({
-      fetchStatus: (uri, accept) => fetchAllowed(fetchPolicy, uri, accept),
+      fetchStatus: lists.fetchStatus,
       // Issuers of other methods: did:key / did:jwk locally, did:web from allowed hosts only.
       resolveDid: async (did) => {
         const r = await resolveDid(did, resolver);
