@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SDJwtInstance } from '@sd-jwt/core';
 import { toBase64Url, utf8 } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
-import { decodeCompact, jwsVerify, keyTypeOfJwk } from './keys.js';
+import { decodeCompact, joseAlg, jwsVerify, keyTypeOfJwk } from './keys.js';
 import { decodeVerifiedSdJwt, type VerifiedSdJwt } from './sd-jwt-result.js';
 
 /**
@@ -113,6 +113,11 @@ function keyBinding(kbJwt: string, sdPart: string, payload: Issued['payload'], n
     if (p[k] === undefined || p[k] === null || p[k] === '') invalid(`the key-binding JWT has no ${k}`);
   }
   const cnf = payload.cnf as { jwk?: unknown } | undefined;
+  const holderType = keyTypeOfJwk(cnf?.jwk);
+  // The header's alg must be the holder key's (the library leaves this to the verifier callback).
+  if (holderType !== undefined && joseAlg(holderType) !== h.alg) {
+    return invalid(`the key-binding JWT's alg ${h.alg} is not the cnf key's`);
+  }
   if (!jwsVerify(cnf?.jwk, kb.input, kb.signature)) {
     return invalid('the key-binding JWT is not signed by the credential’s cnf key');
   }

@@ -82,6 +82,11 @@ describe('key binding on every presentation', () => {
     ['no KB-JWT', async () => (await present()).replace(/~[^~]*$/, '~'), /no key-binding JWT/],
     ['typ jwt', () => withKb({ ...KB, typ: 'jwt' }, kbClaims), /typ kb\+jwt/],
     ['alg none', () => withKb({ ...KB, alg: 'none' }, kbClaims), /signing alg/],
+    [
+      'alg ES256K over an Ed25519 cnf key',
+      () => withKb({ ...KB, alg: 'ES256K' }, kbClaims),
+      /not the cnf key/,
+    ],
     ['no iat', () => withKb(KB, (h) => ({ aud: 'a', nonce: 'n', sd_hash: h })), /no iat/],
     ['no aud', () => withKb(KB, (h) => ({ iat: NOW, nonce: 'n', sd_hash: h })), /no aud/],
     ['no sd_hash', () => withKb(KB, () => ({ iat: NOW, aud: 'a', nonce: 'n' })), /no sd_hash/],
