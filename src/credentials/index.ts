@@ -100,7 +100,7 @@ export {
   x509RequestSigners,
 } from './request-object.js';
 export { decodeVerifiedSdJwt, type VerifiedSdJwt } from './sd-jwt-result.js';
-export { verifySdJwtSignatures } from './sd-jwt-verify.js';
+export { deepFreeze, verifySdJwtSignatures } from './sd-jwt-verify.js';
 export {
   bitstringStatusListCredential,
   parseStatusListUrl,
