@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get, request } from 'node:http';
 import { Session } from 'node:inspector/promises';
@@ -55,6 +56,11 @@ export interface VerifyRouteBenchResult {
     readonly httpFloorFetch: number;
     readonly verifier: number;
   };
+  /**
+   * The client in a process of its own (src/bench/verify-route-client.ts), 16 in flight: the
+   * server's CPU per verification (this process: the node, Fastify, the verifier) and the rate.
+   */
+  readonly separateClient: { readonly serverCpuUs: number; readonly verificationsPerSec: number };
   /** The codes seen right after each change (expected IDENTITY_REVOKED, IDENTITY_NOT_RECOGNISED). */
   readonly invalidation: { readonly afterRevoke: string[]; readonly afterDerecognise: string[] };
 }
@@ -86,6 +92,40 @@ function postJson(agent: Agent, url: string, body: string): Promise<string> {
     req.end(body);
   });
 }
+/** Run the client phase in a forked process; this process's CPU over it, per verification. */
+async function fromClientProcess(
+  url: string,
+  bodies: readonly string[],
+  concurrency: number,
+): Promise<{ serverCpuUs: number; verificationsPerSec: number }> {
+  const child = fork(new URL('./verify-route-client.js', import.meta.url), [], { stdio: 'ignore' });
+  try {
+    const cpu0 = process.cpuUsage();
+    const answer = await new Promise<{ ms: number; valid: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('bench client gave no answer in 300 s')), 300_000);
+      child.once('message', (m) => {
+        clearTimeout(timer);
+        resolve(m as { ms: number; valid: number });
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`bench client exited (${String(code)}) before answering`));
+      });
+      child.send({ url, bodies, concurrency });
+    });
+    const serverCpu = cpuSince(cpu0);
+    if (answer.valid !== bodies.length) {
+      throw new GongzhiError('EXEC_INTERNAL', `bench client: ${answer.valid} of ${bodies.length} valid`);
+    }
+    return {
+      serverCpuUs: Math.round(serverCpu / bodies.length),
+      verificationsPerSec: Math.round((bodies.length * 1000) / answer.ms),
+    };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
 /** GET on a keep-alive agent; the response text (any status). */
 function getText(agent: Agent, url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -228,6 +268,8 @@ export async function benchVerifyRoute(
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
+      log(`verify route: ${n} from a client process, ${concurrency} in flight`);
+      const separate = await fromClientProcess(url, bodies.slice(1, n + 1), concurrency);
       if (session !== undefined && opts.profile !== undefined) {
         const { profile } = await session.post('Profiler.stop');
         writeFileSync(opts.profile, JSON.stringify(profile));
@@ -307,6 +349,7 @@ export async function benchVerifyRoute(
         verifyMs: { p50: round2(pct(lat, 50)), p99: round2(pct(lat, 99)), n: lat.length },
         verificationsPerSec: Math.round((n - 1) / seconds),
         concurrency,
+        separateClient: separate,
         published: {
           fetchEachUs: Math.round(fetchEachUs),
           keptUs: Math.round(keptUs),
@@ -358,6 +401,7 @@ export async function reportVerifyRoute(
       `p99 ${r.verifyMs.p99} ms; ${r.verificationsPerSec} verifications/s (${r.concurrency} in flight); ` +
       `verifier alone ${r.inProcess.uncachedUs} µs uncached vs ${r.inProcess.cachedUs} µs with the head cache (×${r.inProcess.ratio}); ` +
       `published status ${r.published.fetchEachUs} µs CPU fetched each time vs ${r.published.keptUs} µs kept for its ttl (×${r.published.ratio}); ` +
+      `client in its own process: ${r.separateClient.verificationsPerSec} verifications/s, server CPU ${r.separateClient.serverCpuUs} µs each; ` +
       `CPU per request: route ${r.cpuUs.route} µs, HTTP floor ${r.cpuUs.httpFloor} µs (${r.cpuUs.httpFloorFetch} µs with fetch), verifier ${r.cpuUs.verifier} µs; ` +
       `after revoke ${r.invalidation.afterRevoke.join(',') || 'valid'}, after de-recognition ${r.invalidation.afterDerecognise.join(',') || 'valid'}`,
   );
