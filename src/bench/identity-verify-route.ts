@@ -1,5 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, get, request } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../api/index.js';
@@ -8,12 +10,15 @@ import {
   issueSdJwtVc,
   type LedgerReader,
   presentSdJwtVc,
+  StatusFetchCache,
+  type StatusOptions,
   statusListUrl,
   type VerificationResult,
   verifyPresentation,
 } from '../credentials/index.js';
 import { IdentityNet } from '../demos/health-pass.js';
 import { GongzhiError } from '../errors/index.js';
+import type { StatusSigner } from '../node/index.js';
 
 /**
  * `POST /v1/groups/{g}/credentials/verify` under load: the verifier is the node (ledger reads in
@@ -33,6 +38,12 @@ export interface VerifyRouteBenchResult {
    */
   readonly inProcess: { readonly uncachedUs: number; readonly cachedUs: number; readonly ratio: number };
   /**
+   * The verifier alone reading status from the published list (`statusVia: 'published'`, the
+   * list fetched over HTTP from this node): fetched for every verification vs kept for the ttl
+   * the list states (StatusFetchCache, what the route uses); CPU µs per verification.
+   */
+  readonly published: { readonly fetchEachUs: number; readonly keptUs: number; readonly ratio: number };
+  /**
    * CPU time (user + system, µs) of this process per request, same run — less sensitive to a
    * loaded machine than wall time: a verification through the route (server and client both in
    * this process), the same route answering a malformed presentation (the HTTP floor: Fastify,
@@ -45,6 +56,11 @@ export interface VerifyRouteBenchResult {
     readonly httpFloorFetch: number;
     readonly verifier: number;
   };
+  /**
+   * The client in a process of its own (src/bench/verify-route-client.ts), 16 in flight: the
+   * server's CPU per verification (this process: the node, Fastify, the verifier) and the rate.
+   */
+  readonly separateClient: { readonly serverCpuUs: number; readonly verificationsPerSec: number };
   /** The codes seen right after each change (expected IDENTITY_REVOKED, IDENTITY_NOT_RECOGNISED). */
   readonly invalidation: { readonly afterRevoke: string[]; readonly afterDerecognise: string[] };
 }
@@ -76,19 +92,76 @@ function postJson(agent: Agent, url: string, body: string): Promise<string> {
     req.end(body);
   });
 }
+/** Run the client phase in a forked process; this process's CPU over it, per verification. */
+async function fromClientProcess(
+  url: string,
+  bodies: readonly string[],
+  concurrency: number,
+): Promise<{ serverCpuUs: number; verificationsPerSec: number }> {
+  const child = fork(new URL('./verify-route-client.js', import.meta.url), [], { stdio: 'ignore' });
+  try {
+    const cpu0 = process.cpuUsage();
+    const answer = await new Promise<{ ms: number; valid: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('bench client gave no answer in 300 s')), 300_000);
+      child.once('message', (m) => {
+        clearTimeout(timer);
+        resolve(m as { ms: number; valid: number });
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`bench client exited (${String(code)}) before answering`));
+      });
+      child.send({ url, bodies, concurrency });
+    });
+    const serverCpu = cpuSince(cpu0);
+    if (answer.valid !== bodies.length) {
+      throw new GongzhiError('EXEC_INTERNAL', `bench client: ${answer.valid} of ${bodies.length} valid`);
+    }
+    return {
+      serverCpuUs: Math.round(serverCpu / bodies.length),
+      verificationsPerSec: Math.round((bodies.length * 1000) / answer.ms),
+    };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** GET on a keep-alive agent; the response text (any status). */
+function getText(agent: Agent, url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
 const cpuSince = (from: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(from);
   return d.user + d.system;
 };
 
 export async function benchVerifyRoute(
-  opts: { verifications?: number; concurrency?: number; log?: (m: string) => void } = {},
+  opts: {
+    verifications?: number;
+    concurrency?: number;
+    log?: (m: string) => void;
+    /** Write a V8 CPU profile of the two route phases (one at a time, then in flight) here. */
+    profile?: string;
+  } = {},
 ): Promise<VerifyRouteBenchResult> {
   const n = opts.verifications ?? 2000;
   const concurrency = opts.concurrency ?? 16;
   const log = opts.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-verify-route-'));
-  const net = await IdentityNet.start({ dataDir: dir, log }, 'bench-vr', { reg: ['identity-registrar'] });
+  const signers: StatusSigner[] = [];
+  const net = await IdentityNet.start(
+    { dataDir: dir, log },
+    'bench-vr',
+    { reg: ['identity-registrar'] },
+    { statusSigners: signers },
+  );
   try {
     // No per-client rate limit: the default (500/s, burst 2,000) would cap this one client below the target.
     const server = await startServer(net.node, { host: '127.0.0.1', port: 0, limits: { ratePerSecond: 0 } });
@@ -102,6 +175,15 @@ export async function benchVerifyRoute(
         name: 'TestResult',
         schema: JSON.stringify(SCHEMA),
       });
+      // The node signs lab's published lists with a key lab lists (the published-status phase).
+      const statusKey = net.suite.generateKeyPair();
+      await net.ok('lab', 'identity', 'addKey', {
+        id: net.id('lab'),
+        fragment: 'status-1',
+        publicKey: statusKey.publicKey,
+        purposes: ['assertionMethod'],
+      });
+      signers.push({ did: net.did('lab'), fragment: 'status-1', type: 'ed25519', ...statusKey });
       await net.ok('lab', 'identity', 'createStatusList', {
         issuer: net.id('lab'),
         list: 'r',
@@ -161,6 +243,12 @@ export async function benchVerifyRoute(
           throw new GongzhiError('EXEC_INTERNAL', `bench verification failed: ${r.errors.join(', ')}`);
       };
       await must(0);
+      const session = opts.profile === undefined ? undefined : new Session();
+      if (session !== undefined) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
       log(`verify route: ${n} one at a time`);
       const lat: number[] = [];
       const cpu0 = process.cpuUsage();
@@ -180,12 +268,19 @@ export async function benchVerifyRoute(
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
-      const direct = async (reader: LedgerReader): Promise<number> => {
-        const m = Math.min(n, 500);
+      log(`verify route: ${n} from a client process, ${concurrency} in flight`);
+      const separate = await fromClientProcess(url, bodies.slice(1, n + 1), concurrency);
+      if (session !== undefined && opts.profile !== undefined) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(opts.profile, JSON.stringify(profile));
+        session.disconnect();
+      }
+      const direct = async (reader: LedgerReader, status: StatusOptions = {}, max = 500): Promise<number> => {
+        const m = Math.min(n, max);
         const t = performance.now();
         for (let i = 1; i <= m; i++) {
           const { presentation, policy } = JSON.parse(bodies[i] ?? '{}');
-          const r = await verifyPresentation(reader, presentation, { ...policy, now: net.now() });
+          const r = await verifyPresentation(reader, presentation, { ...policy, now: net.now() }, status);
           if (!r.valid)
             throw new GongzhiError('EXEC_INTERNAL', `bench verification failed: ${r.errors.join(', ')}`);
         }
@@ -198,6 +293,21 @@ export async function benchVerifyRoute(
       const cpu1 = process.cpuUsage();
       const cachedCount = await direct(memo).then(() => Math.min(n, 500));
       const verifierCpu = cpuSince(cpu1) / cachedCount;
+      log('verify route: status from the published list, fetched each time then kept for its ttl');
+      const listAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const fetchEach = (uri: string) => getText(listAgent, uri);
+      // CPU, not wall time: the fetch's server side runs in this process too, and wall time on a
+      // loaded machine mostly measures the other processes.
+      const cpuOf = async (status: StatusOptions) => {
+        const c = process.cpuUsage();
+        const m = Math.min(n, 200);
+        await direct(memo, status, m);
+        return cpuSince(c) / m;
+      };
+      const fetchEachUs = await cpuOf({ statusVia: 'published', fetchStatus: fetchEach });
+      const kept = new StatusFetchCache(fetchEach);
+      const keptUs = await cpuOf({ statusVia: 'published', fetchStatus: kept.fetchStatus });
+      listAgent.destroy();
       // The HTTP floor: the same route and body size, refused before any signature is checked.
       const floorBody = JSON.stringify({ presentation: 'x'.repeat((bodies[1] ?? '').length), policy: base });
       freshAgent();
@@ -239,6 +349,12 @@ export async function benchVerifyRoute(
         verifyMs: { p50: round2(pct(lat, 50)), p99: round2(pct(lat, 99)), n: lat.length },
         verificationsPerSec: Math.round((n - 1) / seconds),
         concurrency,
+        separateClient: separate,
+        published: {
+          fetchEachUs: Math.round(fetchEachUs),
+          keptUs: Math.round(keptUs),
+          ratio: round2(fetchEachUs / keptUs),
+        },
         inProcess: {
           uncachedUs: Math.round(uncachedUs),
           cachedUs: Math.round(cachedUs),
@@ -261,21 +377,31 @@ export async function benchVerifyRoute(
   }
 }
 
+/** `--identity-route-profile FILE`: where to write the route phases' CPU profile. */
+function profileAt(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf('--identity-route-profile');
+  return i < 0 ? undefined : argv[i + 1];
+}
+
 /** The bench/main.ts entry: run and print one line (or JSON). */
 export async function reportVerifyRoute(
   report: (o: Record<string, unknown>, line: string) => void,
   arg: (name: string, dflt: number) => number,
   progress: (m: string) => void,
 ): Promise<void> {
+  const profile = profileAt(process.argv);
   const r = await benchVerifyRoute({
     verifications: arg('--identity-route-verifications', 2000),
     log: progress,
+    ...(profile === undefined ? {} : { profile }),
   });
   report(
     { bench: 'identity-verify-route', ...r },
     `identity verify route (POST /v1/groups/{g}/credentials/verify, ledger in process): one at a time p50 ${r.verifyMs.p50} ms, ` +
       `p99 ${r.verifyMs.p99} ms; ${r.verificationsPerSec} verifications/s (${r.concurrency} in flight); ` +
       `verifier alone ${r.inProcess.uncachedUs} µs uncached vs ${r.inProcess.cachedUs} µs with the head cache (×${r.inProcess.ratio}); ` +
+      `published status ${r.published.fetchEachUs} µs CPU fetched each time vs ${r.published.keptUs} µs kept for its ttl (×${r.published.ratio}); ` +
+      `client in its own process: ${r.separateClient.verificationsPerSec} verifications/s, server CPU ${r.separateClient.serverCpuUs} µs each; ` +
       `CPU per request: route ${r.cpuUs.route} µs, HTTP floor ${r.cpuUs.httpFloor} µs (${r.cpuUs.httpFloorFetch} µs with fetch), verifier ${r.cpuUs.verifier} µs; ` +
       `after revoke ${r.invalidation.afterRevoke.join(',') || 'valid'}, after de-recognition ${r.invalidation.afterDerecognise.join(',') || 'valid'}`,
   );

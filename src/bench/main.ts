@@ -447,6 +447,8 @@ await (process.argv.includes('--network')
             ? reportVotingVerify(report, arg)
             : process.argv.includes('--only-points-awards')
               ? reportPointsAwardsCpu(report, arg)
-              : process.argv.includes('--catch-up')
-                ? reportCatchUp()
-                : main());
+              : process.argv.includes('--only-identity-route')
+                ? reportVerifyRoute(report, arg, progress)
+                : process.argv.includes('--catch-up')
+                  ? reportCatchUp()
+                  : main());

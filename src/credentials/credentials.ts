@@ -1,18 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { SDJwtInstance } from '@sd-jwt/core';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { Ajv } from 'ajv';
 import { toBase64Url, utf8 } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
-import {
-  joseAlg,
-  jwsSign,
-  jwsVerify,
-  keyTypeOfJwk,
-  publicJwk,
-  type SigningKey,
-  signCompact,
-} from './keys.js';
+import { joseAlg, jwsSign, jwsVerify, publicJwk, type SigningKey, signCompact } from './keys.js';
 import { statusListPath } from './status.js';
 
 /** A schema (CPT) as served by the `identity.schema` query. */
@@ -281,58 +272,10 @@ export async function presentSdJwtVc(
   return presentation;
 }
 
-/**
- * Issuer signatures found valid, by signature: whether a signature over these bytes verifies with
- * this key never changes, and every presentation of a credential carries the same issuer-signed
- * JWT, so a verifier seeing a credential again checks the key binding only. Only successes are
- * kept, with the key and the signed bytes compared in full on a hit; bounded.
- */
-const verifiedIssuerSigs = new Map<string, { readonly key: string; readonly data: string }>();
-const MAX_VERIFIED = 4096;
-
-function issuerSignatureValid(jwk: unknown, data: string, sig: string): boolean {
-  const j = jwk as { crv?: unknown; x?: unknown; y?: unknown } | null;
-  const key = `${String(j?.crv)}|${String(j?.x)}|${String(j?.y)}`;
-  const hit = verifiedIssuerSigs.get(sig);
-  if (hit !== undefined && hit.key === key && hit.data === data) return true;
-  if (!jwsVerify(jwk, data, sig)) return false;
-  if (verifiedIssuerSigs.size >= MAX_VERIFIED) verifiedIssuerSigs.clear();
-  verifiedIssuerSigs.set(sig, { key, data });
-  return true;
-}
-
-/** Verify an SD-JWT VC presentation's signatures (and key binding when `nonce` is given) with an issuer JWK; no ledger. */
-export async function verifySdJwtSignatures(
-  presentation: string,
-  issuerJwk: unknown,
-  opts: { readonly nonce?: string; readonly now?: number } = {},
-): Promise<{
-  payload: Record<string, unknown>;
-  header?: Record<string, unknown>;
-  kb?: { payload?: Record<string, unknown> };
-}> {
-  if (keyTypeOfJwk(issuerJwk) === undefined) {
-    throw new GongzhiError('IDENTITY_UNSUPPORTED_ALG', 'issuer key must be an Ed25519 or secp256k1 JWK');
-  }
-  // The core SD-JWT verifier: the SD-JWT VC class would fetch `status.status_list.uri` itself;
-  // status is a check of its own here (ledger bits, or the signed list verified with the issuer's key).
-  const sd = new SDJwtInstance({
-    hasher,
-    hashAlg: 'sha-256',
-    verifier: (data: string, sig: string) => issuerSignatureValid(issuerJwk, data, sig),
-    kbVerifier: (data: string, sig: string, payload) =>
-      jwsVerify((payload as { cnf?: { jwk?: unknown } }).cnf?.jwk, data, sig),
-  });
-  const res = await sd.verify(presentation, {
-    ...(opts.nonce === undefined ? {} : { keyBindingNonce: opts.nonce }),
-    ...(opts.now === undefined ? {} : { currentDate: opts.now }),
-  });
-  return res as unknown as Awaited<ReturnType<typeof verifySdJwtSignatures>>;
-}
-
 /** The issuer-signed JWT of an SD-JWT (the part every presentation shares). */
 export function issuerJwtOf(sdJwt: string): string {
-  return sdJwt.split('~')[0] ?? '';
+  const end = sdJwt.indexOf('~');
+  return end < 0 ? sdJwt : sdJwt.slice(0, end);
 }
 
 /** Digest anchored in the evidence module for a credential: SHA-256 of its issuer-signed JWT. */

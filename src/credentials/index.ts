@@ -14,7 +14,6 @@ export {
   vctOf,
   vctPath,
   vctUrl,
-  verifySdJwtSignatures,
 } from './credentials.js';
 export {
   base58btc,
@@ -60,6 +59,7 @@ export { HeadMemo } from './head-memo.js';
 export { decryptResponse, newResponseKey, RESPONSE_ENC_VALUES } from './jwe-ecdh.js';
 export {
   decodeCompact,
+  decodeCompactHeader,
   type JoseAlg,
   joseAlg,
   jwsSign,
@@ -99,6 +99,8 @@ export {
   signRequestObject,
   x509RequestSigners,
 } from './request-object.js';
+export { decodeVerifiedSdJwt, type VerifiedSdJwt } from './sd-jwt-result.js';
+export { deepFreeze, verifySdJwtSignatures } from './sd-jwt-verify.js';
 export {
   bitstringStatusListCredential,
   parseStatusListUrl,
@@ -111,6 +113,7 @@ export {
   TOKEN_STATUS,
   tokenStatusBytes,
 } from './status.js';
+export { StatusFetchCache } from './status-fetch-cache.js';
 export {
   DEFAULT_STATUS_TTL_SECONDS,
   DEFAULT_STATUS_VALIDITY_SECONDS,

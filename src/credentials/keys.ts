@@ -85,6 +85,18 @@ export function signCompact(
   return `${input}.${jwsSign(key, input)}`;
 }
 
+/** The protected header of a compact JWS, without decoding the rest (IDENTITY_CREDENTIAL_INVALID). */
+export function decodeCompactHeader(jws: string): Record<string, unknown> {
+  const end = jws.indexOf('.');
+  try {
+    const h: unknown = JSON.parse(new TextDecoder().decode(fromBase64Url(end < 0 ? '' : jws.slice(0, end))));
+    if (typeof h === 'object' && h !== null && !Array.isArray(h)) return h as Record<string, unknown>;
+  } catch (e) {
+    throw new GongzhiError('IDENTITY_CREDENTIAL_INVALID', 'malformed JWS header', {}, { cause: e });
+  }
+  throw new GongzhiError('IDENTITY_CREDENTIAL_INVALID', 'a JWS header must be a JSON object');
+}
+
 /** Decode a compact JWS without verifying it. */
 export function decodeCompact(jws: string): {
   header: Record<string, unknown>;

@@ -1,5 +1,6 @@
+import { Buffer } from 'node:buffer';
 import type { JsonWebKey } from 'node:crypto';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { toBase64Url } from '../encoding/index.js';
 import { type ErrorCode, GongzhiError } from '../errors/index.js';
 import { type DcqlCredentialQuery, type DcqlQuery, parseDcql } from './dcql.js';
@@ -31,7 +32,13 @@ export { parseDcql } from './dcql.js';
  *    request is refused;
  * 3. each presentation is verified with the node's verifier — the KB-JWT must carry this
  *    request's nonce and `aud` = client_id (B.3.6) — and the result is kept for the relying
- *    party to read by its state.
+ *    party to read with its `transaction_id`, a secret only the relying party was given: `state`
+ *    travels in the request link (a QR code anyone near the screen can read) and to the wallet,
+ *    so it shows whether the request was answered, never what was presented. A request made
+ *    with a `redirect_uri` (same device) answers the wallet's post with
+ *    `redirect_uri#response_code=…` and its outcome is read with that code as well — the design
+ *    OpenID4VP 1.0 gives for direct_post (§8.2) against session fixation: only the browser the
+ *    wallet sent back holds the code.
  * Pending requests live in the store the node gives (its SQLite file): a restart loses none.
  */
 
@@ -53,6 +60,16 @@ export interface RequestOptions {
   readonly responseMode?: ResponseMode;
   /** The request URI of a by-reference request, from its id. */
   readonly requestUri?: (id: string) => string;
+  /**
+   * Same-device flow: where the wallet sends the user's browser after posting its answer, with
+   * `#response_code=…` added (https, or http on a loopback host; no fragment).
+   */
+  readonly redirectUri?: string;
+}
+
+/** What the response endpoint answers the wallet (§8.2): empty, or where to send the user. */
+export interface WalletReply {
+  readonly redirect_uri?: string;
 }
 
 interface Pending {
@@ -66,6 +83,10 @@ interface Pending {
   readonly request: Record<string, unknown>;
   /** The private half of the response key (direct_post.jwt). */
   readonly responseKey?: JsonWebKey;
+  /** Where the wallet sends the user after posting (same-device flow). */
+  readonly redirectUri?: string;
+  /** Given to the wallet's redirect with the answer; reading the outcome then needs it. */
+  readonly responseCode?: string;
   readonly result?: PresentationOutcome;
 }
 
@@ -83,6 +104,30 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
 const random = () => toBase64Url(new Uint8Array(randomBytes(24)));
 const unknownRequest = (): never =>
   bad('IDENTITY_OID4VP_UNKNOWN_REQUEST', 'no pending presentation request with this state');
+
+/** A redirect_uri the wallet may be sent to: https, or http on a loopback host; no fragment. */
+function redirectTarget(v: string): string {
+  let u: URL | undefined;
+  try {
+    u = new URL(v);
+  } catch {
+    u = undefined;
+  }
+  const loopback = u !== undefined && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  if (
+    u === undefined ||
+    v.length > 2048 ||
+    v.includes('#') ||
+    !(u.protocol === 'https:' || (u.protocol === 'http:' && loopback))
+  ) {
+    return bad(
+      'IDENTITY_OID4VP_BAD_REDIRECT_URI',
+      'redirect_uri must be an https URL (http on a loopback host) without a fragment',
+      { redirect_uri: v.slice(0, 200) },
+    );
+  }
+  return v;
+}
 
 export interface VerifierEnv {
   /** Verify one presentation on the group's ledger. */
@@ -103,12 +148,15 @@ export class PresentationRequests {
   private readonly pending: Expiring<Pending>;
   /** Request-object id (also the response key's kid) → state. */
   private readonly byRef: Expiring<string>;
+  /** The relying party's read handle → state. */
+  private readonly byTransaction: Expiring<string>;
 
   constructor(private readonly env: VerifierEnv) {
     this.now = env.now ?? (() => Math.floor(Date.now() / 1000));
     const store = env.store ?? new MemorySecrets();
     this.pending = new Expiring(store, 'vp-request', 10_000, this.now);
     this.byRef = new Expiring(store, 'vp-request-ref', 10_000, this.now);
+    this.byTransaction = new Expiring(store, 'vp-transaction', 10_000, this.now);
   }
 
   /** The signer of a client_id prefix and verifier, or IDENTITY_OID4VP_NO_VERIFIER_KEY. */
@@ -141,6 +189,7 @@ export class PresentationRequests {
     opts: RequestOptions = {},
   ): {
     state: string;
+    transaction_id: string;
     request: Record<string, unknown>;
     request_link: string;
     request_uri?: string;
@@ -153,9 +202,11 @@ export class PresentationRequests {
     if (prefix === 'redirect_uri' && opts.verifier !== undefined && opts.verifier !== responseUri) {
       bad('IDENTITY_OID4VP_NO_VERIFIER_KEY', 'with redirect_uri the verifier is the response URI itself');
     }
+    const redirectUri = opts.redirectUri === undefined ? undefined : redirectTarget(opts.redirectUri);
     const state = random();
     const nonce = random();
     const ref = random();
+    const transactionId = toBase64Url(new Uint8Array(randomBytes(32)));
     const clientId = signer?.clientId ?? `redirect_uri:${responseUri}`;
     const key = responseMode === 'direct_post.jwt' ? newResponseKey(ref) : undefined;
     const request = {
@@ -189,16 +240,19 @@ export class PresentationRequests {
         responseMode,
         request,
         ...(key === undefined ? {} : { responseKey: key.privateJwk }),
+        ...(redirectUri === undefined ? {} : { redirectUri }),
       },
       REQUEST_TTL_SECONDS,
     );
     this.byRef.set(ref, state, REQUEST_TTL_SECONDS);
+    this.byTransaction.set(transactionId, state, REQUEST_TTL_SECONDS);
     if (signer === undefined) {
       const params = new URLSearchParams(
         Object.entries(request).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
       );
       return {
         state,
+        transaction_id: transactionId,
         request,
         request_link: `openid4vp://?${params.toString()}`,
         expires_in: REQUEST_TTL_SECONDS,
@@ -212,6 +266,7 @@ export class PresentationRequests {
     });
     return {
       state,
+      transaction_id: transactionId,
       request,
       request_uri: requestUri,
       request_link: `openid4vp://?${params.toString()}`,
@@ -255,17 +310,15 @@ export class PresentationRequests {
 
   /**
    * The wallet's answer at the response URI: `vp_token` + `state` (direct_post) or `response`
-   * (direct_post.jwt). Verify every presentation, keep the outcome under `state`.
+   * (direct_post.jwt). Verify every presentation, keep the outcome for the relying party; the
+   * reply says where to send the user when the request named a redirect_uri.
    * IDENTITY_OID4VP_UNKNOWN_REQUEST (no such pending request), IDENTITY_OID4VP_BAD_ENCRYPTION
    * (a JWE that does not decrypt with the request's key, or a plain answer to a request that
    * wants one), IDENTITY_OID4VP_BAD_RESPONSE (vp_token not the DCQL shape),
    * IDENTITY_OID4VP_NONCE_MISMATCH (a KB-JWT for another request: the request stays pending,
    * the wallet may answer again).
    */
-  async respond(
-    group: string,
-    form: Readonly<Record<string, string | undefined>>,
-  ): Promise<PresentationOutcome> {
+  async respond(group: string, form: Readonly<Record<string, string | undefined>>): Promise<WalletReply> {
     if (form.response !== undefined) return this.respondEncrypted(group, form.response);
     const p = this.pending.get(form.state ?? '');
     if (p === undefined || p.result !== undefined || p.group !== group) return unknownRequest();
@@ -278,7 +331,7 @@ export class PresentationRequests {
     return this.answer(form.state ?? '', p, form.vp_token);
   }
 
-  private async respondEncrypted(group: string, jwe: string): Promise<PresentationOutcome> {
+  private async respondEncrypted(group: string, jwe: string): Promise<WalletReply> {
     const kid = jweHeader(jwe)?.kid;
     const state = typeof kid === 'string' ? this.byRef.get(kid) : undefined;
     const p = state === undefined ? undefined : this.pending.get(state);
@@ -296,7 +349,7 @@ export class PresentationRequests {
     return this.answer(state, p, typeof vp === 'string' ? vp : JSON.stringify(vp ?? null));
   }
 
-  private async answer(state: string, p: Pending, vpToken: string | undefined): Promise<PresentationOutcome> {
+  private async answer(state: string, p: Pending, vpToken: string | undefined): Promise<WalletReply> {
     let token: unknown;
     try {
       token = JSON.parse(vpToken ?? '');
@@ -333,34 +386,71 @@ export class PresentationRequests {
       credentials[q.id] = withVct(r, q);
     }
     const outcome = { valid: Object.values(credentials).every((r) => r.valid), credentials };
+    const responseCode = p.redirectUri === undefined ? undefined : random();
     // Another response may have landed while this one was verified: the first one counts.
     const still = this.pending.get(state);
     if (
       still === undefined ||
       still.result !== undefined ||
-      !this.pending.update(state, answered(p, outcome))
+      !this.pending.update(state, answered(p, outcome, responseCode))
     ) {
       return unknownRequest();
     }
-    return outcome;
+    return p.redirectUri === undefined || responseCode === undefined
+      ? {}
+      : { redirect_uri: `${p.redirectUri}#response_code=${responseCode}` };
   }
 
-  /** What the relying party reads: pending, or the outcome. */
-  result(
-    group: string,
-    state: string,
-  ): { status: 'pending' } | ({ status: 'answered' } & PresentationOutcome) {
+  /**
+   * Whether the request with this `state` was answered — all that the holder of the request link
+   * learns: the outcome is read with the transaction id (`outcome`).
+   */
+  status(group: string, state: string): { status: 'pending' | 'answered' } {
     const p = this.pending.get(state);
     if (p === undefined || p.group !== group)
       return bad('IDENTITY_OID4VP_UNKNOWN_REQUEST', 'no presentation request with this state');
-    return p.result === undefined ? { status: 'pending' } : { status: 'answered', ...p.result };
+    return { status: p.result === undefined ? 'pending' : 'answered' };
+  }
+
+  /**
+   * What the relying party reads with the transaction id it was given: pending, or the outcome.
+   * IDENTITY_OID4VP_UNKNOWN_TRANSACTION (unknown, expired, another group's);
+   * IDENTITY_OID4VP_BAD_RESPONSE_CODE (answered with a redirect and the code missing or another).
+   */
+  outcome(
+    group: string,
+    transactionId: string,
+    responseCode?: string,
+  ): { status: 'pending' } | ({ status: 'answered' } & PresentationOutcome) {
+    const state = this.byTransaction.get(transactionId);
+    const p = state === undefined ? undefined : this.pending.get(state);
+    if (p === undefined || p.group !== group) {
+      return bad('IDENTITY_OID4VP_UNKNOWN_TRANSACTION', 'no presentation request with this transaction id');
+    }
+    if (p.result === undefined) return { status: 'pending' };
+    if (p.responseCode !== undefined && !sameSecret(p.responseCode, responseCode ?? '')) {
+      return bad(
+        'IDENTITY_OID4VP_BAD_RESPONSE_CODE',
+        responseCode === undefined
+          ? 'this request was answered through a redirect: give the response_code it carried'
+          : 'this is not the response_code of this request’s answer',
+      );
+    }
+    return { status: 'answered', ...p.result };
   }
 }
 
+/** Constant-time comparison of two secrets (their lengths are not secret). */
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /** The answered request: its outcome kept, the response key no longer needed. */
-function answered(p: Pending, result: PresentationOutcome): Pending {
+function answered(p: Pending, result: PresentationOutcome, responseCode: string | undefined): Pending {
   const { responseKey: _spent, ...rest } = p;
-  return { ...rest, result };
+  return { ...rest, result, ...(responseCode === undefined ? {} : { responseCode }) };
 }
 
 /** The KB-JWT's nonce and aud (the last `~` part), or empty when absent or malformed. */

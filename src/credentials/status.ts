@@ -147,13 +147,22 @@ function invalid(message: string, details: Record<string, string | number> = {})
   throw new GongzhiError('IDENTITY_STATUS_TOKEN_INVALID', message, details);
 }
 
-/** Decode and check a signed status list JWT: signature with `issuerJwk`, `typ`, expiry. */
-function checkedJwt(
-  jwt: string,
-  issuerJwk: unknown,
-  typ: string,
-  now: number,
-): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+/**
+ * Status lists whose signature was found valid, by their text: a list is fetched once per ttl
+ * and read for every presentation meanwhile, and decoding and verifying it costs in proportion
+ * to its size. The key and typ are compared on a hit; the expiry is checked on every read.
+ */
+const verifiedLists = new Map<
+  string,
+  { readonly key: string; readonly typ: string; readonly d: ReturnType<typeof decodeCompact> }
+>();
+const MAX_LISTS = 64;
+
+function verifiedJwt(jwt: string, issuerJwk: unknown, typ: string): ReturnType<typeof decodeCompact> {
+  const j = issuerJwk as { crv?: unknown; x?: unknown; y?: unknown } | null;
+  const key = `${String(j?.crv)}|${String(j?.x)}|${String(j?.y)}`;
+  const hit = verifiedLists.get(jwt);
+  if (hit !== undefined && hit.key === key && hit.typ === typ) return hit.d;
   let d: ReturnType<typeof decodeCompact>;
   try {
     d = decodeCompact(jwt);
@@ -162,6 +171,34 @@ function checkedJwt(
   }
   if (d.header.typ !== typ) invalid(`status list typ must be ${typ}`, { typ: String(d.header.typ) });
   if (!jwsVerify(issuerJwk, d.input, d.signature)) invalid('status list signature does not verify');
+  if (verifiedLists.size >= MAX_LISTS) verifiedLists.clear();
+  verifiedLists.set(jwt, { key, typ, d });
+  return d;
+}
+
+/** Inflated lists by their compressed text (a pure function; the same list is read many times). */
+const inflated = new Map<string, Uint8Array>();
+
+function inflatedOnce(text: string, kind: 'zlib' | 'gzip'): Uint8Array {
+  const id = `${kind}:${text}`;
+  let bytes = inflated.get(id);
+  if (bytes === undefined) {
+    const b = fromBase64Url(text);
+    bytes = new Uint8Array(kind === 'zlib' ? inflateSync(b) : gunzipSync(b));
+    if (inflated.size >= MAX_LISTS) inflated.clear();
+    inflated.set(id, bytes);
+  }
+  return bytes;
+}
+
+/** Decode and check a signed status list JWT: signature with `issuerJwk`, `typ`, expiry. */
+function checkedJwt(
+  jwt: string,
+  issuerJwk: unknown,
+  typ: string,
+  now: number,
+): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const d = verifiedJwt(jwt, issuerJwk, typ);
   const exp = d.payload.exp;
   if (typeof exp === 'number' && now >= exp) {
     throw new GongzhiError('IDENTITY_STATUS_TOKEN_EXPIRED', 'status list has expired; fetch it again', {
@@ -192,7 +229,7 @@ export function readStatusListToken(
   }
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(inflateSync(fromBase64Url(sl.lst)));
+    bytes = inflatedOnce(sl.lst, 'zlib');
   } catch {
     invalid('status_list.lst is not ZLIB-compressed base64url');
   }
@@ -232,7 +269,7 @@ export function readBitstringStatusList(
     invalid('encodedList must be multibase base64url (u…)');
   let bits: Uint8Array;
   try {
-    bits = new Uint8Array(gunzipSync(fromBase64Url(enc.slice(1))));
+    bits = inflatedOnce(enc.slice(1), 'gzip');
   } catch {
     invalid('encodedList is not GZIP-compressed');
   }

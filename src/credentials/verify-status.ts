@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../errors/index.js';
 import { isGongzhiError } from '../errors/index.js';
 import type { KeyHistoryJson } from '../modules/identity/index.js';
-import { decodeCompact } from './keys.js';
+import { decodeCompactHeader } from './keys.js';
 import { parseStatusListUrl, readBitstringStatusList, readStatusListToken, TOKEN_STATUS } from './status.js';
 
 /**
@@ -90,7 +90,8 @@ export async function publishedStatus(
   try {
     const accept = ref.kind === 'token' ? 'application/statuslist+jwt' : 'application/vc+jwt';
     const jwt = await opts.fetchStatus(ref.uri, accept);
-    const kid = decodeCompact(jwt).header.kid;
+    // The header alone (the list itself is decoded once, when its signature is checked).
+    const kid = decodeCompactHeader(jwt).kid;
     const key = keys.find(
       (k) => k.id === kid && k.revoked === undefined && k.purposes.includes('assertionMethod'),
     );

@@ -2,15 +2,10 @@ import { toHex } from '../encoding/index.js';
 import { type ErrorCode, GongzhiError } from '../errors/index.js';
 import { Checks, type VerificationResult as SharedResult, type VerificationCheck } from '../ledger/index.js';
 import type { KeyHistoryJson, ResolutionJson } from '../modules/identity/index.js';
-import {
-  credentialDigest,
-  issuerJwtOf,
-  schemaOfVct,
-  validateClaims,
-  verifySdJwtSignatures,
-} from './credentials.js';
+import { credentialDigest, issuerJwtOf, schemaOfVct, validateClaims } from './credentials.js';
 import { type DidDocument, jwkOfMethod } from './did-methods.js';
 import { decodeCompact, jwsVerify } from './keys.js';
+import { deepFreeze, verifySdJwtBound } from './sd-jwt-verify.js';
 import {
   ledgerList,
   publishedStatus,
@@ -189,11 +184,28 @@ interface Parsed {
 }
 
 /** Decode the issuer-signed JWT and tell the format; undefined (format failed) otherwise. */
+/**
+ * Issuer JWTs decoded, by their text: every presentation of a credential starts with the same
+ * one. Frozen, since the answers are shared; bounded.
+ */
+const decodedIssuerJwts = new Map<string, Pick<Parsed, 'header' | 'payload'>>();
+
+function decodeIssuerJwt(jwt: string): Pick<Parsed, 'header' | 'payload'> {
+  let d = decodedIssuerJwts.get(jwt);
+  if (d === undefined) {
+    const { header, payload } = decodeCompact(jwt);
+    d = deepFreeze({ header, payload });
+    if (decodedIssuerJwts.size >= 4096) decodedIssuerJwts.clear();
+    decodedIssuerJwts.set(jwt, d);
+  }
+  return d;
+}
+
 function parse(presentation: string, add: Add): Parsed | undefined {
-  let header: Record<string, unknown>;
-  let payload: Record<string, unknown>;
+  let header: Readonly<Record<string, unknown>>;
+  let payload: Readonly<Record<string, unknown>>;
   try {
-    ({ header, payload } = decodeCompact(issuerJwtOf(presentation)));
+    ({ header, payload } = decodeIssuerJwt(issuerJwtOf(presentation)));
   } catch (e) {
     add('format', false, msg(e));
     return undefined;
@@ -364,11 +376,11 @@ export async function verifyPresentation(
 }
 
 /**
- * SD-JWT VC: signatures, disclosures and the key-binding JWT via the SD-JWT library, then the
- * KB-JWT's audience, nonce and `iat` window. The library is given the presentation's own nonce and
- * the issuance time so that a wrong nonce or an expired credential is reported by its own check
- * (holderBinding, validity), not as a bad signature. The disclosed claims, or undefined when the
- * signature failed.
+ * SD-JWT VC: signatures, disclosures and the key-binding JWT (./sd-jwt-verify.ts), then the
+ * KB-JWT's audience, nonce and `iat` window. The nonce is not compared there and the issuer JWT's
+ * times are checked at issuance, so that a wrong nonce or an expired credential is reported by
+ * its own check (holderBinding, validity), not as a bad signature. The disclosed claims, or
+ * undefined when the signature failed.
  */
 async function sdJwtSignatureAndBinding(
   presentation: string,
@@ -378,28 +390,24 @@ async function sdJwtSignatureAndBinding(
   add: Add,
   skew: number,
 ): Promise<Record<string, unknown> | undefined> {
-  const kbPart = presentation.slice(presentation.lastIndexOf('~') + 1);
-  let kbNonce = policy.nonce;
-  if (kbPart !== '') {
-    try {
-      const n = decodeCompact(kbPart).payload.nonce;
-      if (typeof n === 'string' && n !== '') kbNonce = n;
-    } catch {
-      // The library rejects the malformed key-binding JWT below.
-    }
-  }
-  let verified: Awaited<ReturnType<typeof verifySdJwtSignatures>>;
+  let verified: Awaited<ReturnType<typeof verifySdJwtBound>>;
   try {
-    verified = await verifySdJwtSignatures(presentation, key.publicKeyJwk, { nonce: kbNonce, now: p.iat });
+    verified = await verifySdJwtBound(presentation, key.publicKeyJwk, p.iat);
     add('signature', true, 'issuer signature and disclosures valid');
   } catch (e) {
-    add('signature', false, msg(e));
+    // Signed but malformed (a KB-JWT `iat` that is not a number): the signature step fails as a format error.
+    const malformed = e instanceof GongzhiError && e.code === 'IDENTITY_BAD_FORMAT';
+    add('signature', false, msg(e), malformed ? 'IDENTITY_BAD_FORMAT' : undefined);
     return undefined;
   }
-  const kb = verified.kb?.payload ?? {};
-  add('holderBinding', kb.nonce === policy.nonce && kb.aud === policy.aud, `aud ${String(kb.aud)}`);
+  const kb = verified.kb?.payload;
+  add(
+    'holderBinding',
+    kb !== undefined && kb.nonce === policy.nonce && kb.aud === policy.aud,
+    kb === undefined ? 'no key-binding JWT' : `aud ${kb.aud}`,
+  );
   // RFC 9901 §7.3 step 5: the KB-JWT's creation time must be within an acceptable window.
-  const kbIat = typeof kb.iat === 'number' ? kb.iat : Number.NaN;
+  const kbIat = kb?.iat ?? Number.NaN;
   const maxAge = policy.kbMaxAge ?? KB_MAX_AGE_SECONDS;
   const future = kbIat > policy.now + skew;
   add(

@@ -332,6 +332,11 @@ export const HINTS_ZH: { readonly [code: string]: string } = {
     '该请求要求 response_mode 为 direct_post.jwt：请提交 `response`，即用请求 client_metadata.jwks 中的密钥（带 kid）生成的紧凑 JWE（alg 为 ECDH-ES，enc 为 A128GCM 或 A256GCM）。',
   IDENTITY_OID4VP_NO_VERIFIER_KEY:
     '本节点没有该验证方的请求签名密钥：请在节点配置 identity.verifierSigners（DID 密钥）或 identity.verifierCertificates（X.509 证书链）中添加，或改用 client_id_prefix redirect_uri。',
+  IDENTITY_OID4VP_UNKNOWN_TRANSACTION:
+    '没有此 transaction_id 的出示请求（未知、已过期或属于其他群组）：请使用创建请求时返回的 transaction_id。',
+  IDENTITY_OID4VP_BAD_RESPONSE_CODE: '该请求经其 redirect_uri 答复：请提供该重定向片段中的 response_code。',
+  IDENTITY_OID4VP_BAD_REDIRECT_URI:
+    'redirect_uri 须为 https URL（或 localhost / 127.0.0.1 / [::1] 上的 http），且不含片段。',
   POINTS_DEVICE_CONFLICT: '该资产已绑定其他设备，或该设备计量的是另一位成员：请先解绑或重新登记。',
   POINTS_DEVICE_UNREGISTERED: '请先登记设备（registerDevice）并由其成员绑定；已解绑的设备不能申报。',
   POINTS_NOT_VALIDATED: '须先由项目的核查机构给出肯定的核查意见（validateMethodology），且没有否定意见。',

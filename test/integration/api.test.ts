@@ -473,6 +473,7 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/openid4vp/requests', 'post'],
       ['/v1/groups/{group}/openid4vp/response', 'post'],
       ['/v1/groups/{group}/openid4vp/requests/{state}', 'get'],
+      ['/v1/groups/{group}/openid4vp/outcome', 'post'],
       ['/v1/groups/{group}/openid4vp/request-objects/{ref}', 'get'],
       ['/v1/groups/{group}/openid4vp/request-objects/{ref}', 'post'],
     ];

@@ -104,7 +104,8 @@ describe('OpenID4VP signed requests by reference and encrypted responses, with a
       policy: { category: 'university', schemaId: 1500 },
       ...extra,
     });
-  const outcome = async (state: string) => getJson(`${base()}/v1/groups/main/openid4vp/requests/${state}`);
+  const outcome = async (transactionId: string) =>
+    (await post(`${base()}/v1/groups/main/openid4vp/outcome`, { transaction_id: transactionId })).body;
 
   /** The wallet: the link → POST the request URI with a wallet_nonce → verify the Request Object. */
   const fetchRequest = async (link: string): Promise<Json> => {
@@ -175,7 +176,7 @@ describe('OpenID4VP signed requests by reference and encrypted responses, with a
     expect(
       (await respond(req, { vp_token: JSON.stringify(await vpFor(req)), state: req.state })).status,
     ).toBe(200);
-    const out = await outcome(r.body.state);
+    const out = await outcome(r.body.transaction_id);
     expect(out).toMatchObject({ status: 'answered', valid: true });
     expect(out.credentials.degree.claims.degree).toBe('BSc');
     // Answered: the request URI no longer serves it.
@@ -193,7 +194,7 @@ describe('OpenID4VP signed requests by reference and encrypted responses, with a
     expect(req.response_mode).toBe('direct_post.jwt');
     const jwe = await encrypt(req, { vp_token: await vpFor(req), state: req.state });
     expect((await respond(req, { response: jwe })).status).toBe(200);
-    expect(await outcome(r.body.state)).toMatchObject({ status: 'answered', valid: true });
+    expect(await outcome(r.body.transaction_id)).toMatchObject({ status: 'answered', valid: true });
   });
 
   it('refuses plain, tampered, wrongly keyed and other-request answers to an encrypted request, which stays pending', async () => {
@@ -221,11 +222,11 @@ describe('OpenID4VP signed requests by reference and encrypted responses, with a
       response: await encrypt(req, { vp_token: await vpFor(req2), state: req.state }),
     });
     expect(mismatch.body.code).toBe('IDENTITY_OID4VP_NONCE_MISMATCH');
-    expect((await outcome(r.body.state)).status).toBe('pending');
+    expect((await outcome(r.body.transaction_id)).status).toBe('pending');
     // The request (its key with it) outlives a restart; the right answer is taken after it.
     await n.restart();
     expect((await respond(req, { response: jwe })).status).toBe(200);
-    expect(await outcome(r.body.state)).toMatchObject({ status: 'answered', valid: true });
+    expect(await outcome(r.body.transaction_id)).toMatchObject({ status: 'answered', valid: true });
     expect((await respond(req, { response: jwe })).body.code).toBe('IDENTITY_OID4VP_UNKNOWN_REQUEST');
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, JoseWallet, type OpenIdNode, post, startOpenIdNode } from '../helpers/openid-issuer.js';
+import { JoseWallet, type OpenIdNode, post, startOpenIdNode } from '../helpers/openid-issuer.js';
 
 /**
  * Pending OpenID4VCI offers, codes, tokens and nonces and OpenID4VP requests live in the node's
@@ -70,21 +70,23 @@ describe('OpenID pending state across node restarts', () => {
       policy: { category: 'university', schemaId: 1500 },
     });
     expect(r.status).toBe(200);
-    const { state, request } = r.body;
+    const { state, transaction_id, request } = r.body;
+    const outcome = async () =>
+      (await post(`${n.url()}/v1/groups/main/openid4vp/outcome`, { transaction_id })).body;
     await n.restart();
     const responseUri = request.response_uri as string;
     expect(responseUri).toBe(`${n.url()}/v1/groups/main/openid4vp/response`);
-    expect((await getJson(`${n.url()}/v1/groups/main/openid4vp/requests/${state}`)).status).toBe('pending');
+    expect((await outcome()).status).toBe('pending');
     const vp = await wallet.present(credential, ['degree'], request.client_id, request.nonce);
     const form = new URLSearchParams({ vp_token: JSON.stringify({ degree: [vp] }), state }).toString();
     expect((await post(responseUri, form)).status).toBe(200);
     await n.restart();
-    const out = await getJson(`${n.url()}/v1/groups/main/openid4vp/requests/${state}`);
+    const out = await outcome();
     expect(out).toMatchObject({ status: 'answered', valid: true });
     expect(out.credentials.degree.claims.degree).toBe('BSc');
     // Answered once: a second answer, after the restart, is refused and the outcome is unchanged.
     const again = await post(`${n.url()}/v1/groups/main/openid4vp/response`, form);
     expect(again.body.code).toBe('IDENTITY_OID4VP_UNKNOWN_REQUEST');
-    expect((await getJson(`${n.url()}/v1/groups/main/openid4vp/requests/${state}`)).valid).toBe(true);
+    expect((await outcome()).valid).toBe(true);
   });
 });

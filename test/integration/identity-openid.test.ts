@@ -126,6 +126,14 @@ describe('OpenID4VCI issuance and OpenID4VP presentation with an outside wallet'
     return { status: res.status, body: (await res.json()) as Json };
   };
   const getJson = async (url: string) => (await (await fetch(url)).json()) as Json;
+  /** The relying party reads the outcome with the handle only it was given. */
+  const outcome = async (req: Json, responseCode?: string) =>
+    (
+      await post(`${server.url}/v1/groups/main/openid4vp/outcome`, {
+        transaction_id: req.transaction_id,
+        ...(responseCode === undefined ? {} : { response_code: responseCode }),
+      })
+    ).body;
   const hasher = (d: string | ArrayBuffer, alg: string) => {
     expect(alg.toLowerCase()).toMatch(/^sha-?256$/);
     return new Uint8Array(
@@ -426,16 +434,57 @@ describe('OpenID4VCI issuance and OpenID4VP presentation with an outside wallet'
     const req = await startRequest();
     expect(req.request).toMatchObject({ response_type: 'vp_token', response_mode: 'direct_post' });
     expect(req.request.client_id).toBe(`redirect_uri:${req.request.response_uri}`);
-    const pending = await getJson(`${server.url}/v1/groups/main/openid4vp/requests/${req.state}`);
-    expect(pending.status).toBe('pending');
+    expect(await outcome(req)).toEqual({ status: 'pending' });
+    expect(req.transaction_id).not.toBe(req.state);
+    expect(JSON.stringify(req.request)).not.toContain(req.transaction_id);
+    expect(req.request_link).not.toContain(req.transaction_id);
     const res = await answer(req.request_link);
     expect(res.status).toBe(200);
-    const out = await getJson(`${server.url}/v1/groups/main/openid4vp/requests/${req.state}`);
+    expect(res.body).toEqual({});
+    // The state travels in the link: it says the request was answered, and nothing of what was shown.
+    expect(await getJson(`${server.url}/v1/groups/main/openid4vp/requests/${req.state}`)).toEqual({
+      status: 'answered',
+    });
+    const out = await outcome(req);
     expect(out.status).toBe('answered');
     expect(out.valid).toBe(true);
     // `name` is not selectively disclosable in this configuration; `major` was not asked for.
     expect(out.credentials.degree.claims).toEqual({ name: 'Ana Lima', degree: 'BSc' });
     expect(out.credentials.degree.checks.map((c: { name: string }) => c.name)).toContain('status');
+  });
+
+  it('same device: the wallet is sent to the redirect_uri with a response_code, which the outcome needs', async () => {
+    const vct = (await getJson(`${server.url}/.well-known/openid-credential-issuer`))
+      .credential_configurations_supported.degree.vct;
+    const r = await post(`${server.url}/v1/groups/main/openid4vp/requests`, {
+      dcql_query: {
+        credentials: [
+          { id: 'degree', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['degree'] }] },
+        ],
+      },
+      redirect_uri: 'https://rp.example/after',
+    });
+    expect(r.status).toBe(200);
+    const res = await answer(r.body.request_link);
+    expect(res.status).toBe(200);
+    const code = new URL(res.body.redirect_uri).hash.replace(/^#response_code=/, '');
+    expect(res.body.redirect_uri).toBe(`https://rp.example/after#response_code=${code}`);
+    const read = (body: Json) => post(`${server.url}/v1/groups/main/openid4vp/outcome`, body);
+    const noCode = await read({ transaction_id: r.body.transaction_id });
+    expect(noCode.status).toBe(403);
+    expect(noCode.body.error.code).toBe('IDENTITY_OID4VP_BAD_RESPONSE_CODE');
+    const unknown = await read({ transaction_id: r.body.state });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('IDENTITY_OID4VP_UNKNOWN_TRANSACTION');
+    const ok = await read({ transaction_id: r.body.transaction_id, response_code: code });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ status: 'answered', valid: true });
+    const badRedirect = await post(`${server.url}/v1/groups/main/openid4vp/requests`, {
+      dcql_query: { credentials: [{ id: 'degree', format: 'dc+sd-jwt' }] },
+      redirect_uri: 'http://rp.example/after',
+    });
+    expect(badRedirect.status).toBe(400);
+    expect(badRedirect.body.error.code).toBe('IDENTITY_OID4VP_BAD_REDIRECT_URI');
   });
 
   it('a wallet without the SD-JWT VC class: @sd-jwt/decode reads it, @sd-jwt/present picks disclosures, jose signs the KB-JWT', async () => {
@@ -465,7 +514,7 @@ describe('OpenID4VCI issuance and OpenID4VP presentation with an outside wallet'
       state: q.get('state') ?? '',
     });
     expect((await post(q.get('response_uri') ?? '', form.toString())).status).toBe(200);
-    const out = await getJson(`${server.url}/v1/groups/main/openid4vp/requests/${req.state}`);
+    const out = await outcome(req);
     expect(out.valid).toBe(true);
     expect(out.credentials.degree.claims).toEqual({ name: 'Ana Lima', degree: 'BSc' });
   });
@@ -507,7 +556,7 @@ describe('OpenID4VCI issuance and OpenID4VP presentation with an outside wallet'
     );
     const req = await startRequest();
     expect((await answer(req.request_link)).status).toBe(200);
-    const out = await getJson(`${server.url}/v1/groups/main/openid4vp/requests/${req.state}`);
+    const out = await outcome(req);
     expect(out.valid).toBe(false);
     expect(out.credentials.degree.errors).toEqual(['IDENTITY_REVOKED']);
   });

@@ -5,10 +5,13 @@
  */
 import type { FastifyRequest } from 'fastify';
 import {
+  type DidDocument,
+  deepFreeze,
   fetchAllowed,
   HeadMemo,
   type ResolverEnv,
   resolveDid,
+  StatusFetchCache,
   type VerifierPolicy,
   type VerifyOptions,
 } from '../../credentials/index.js';
@@ -48,6 +51,11 @@ export function identityEnv(node: GongzhiNode): IdentityEnv {
     },
   };
   const memos = new Map<string, HeadMemo>();
+  // One for the node: published lists are kept for the ttl they state, across requests.
+  const lists = new StatusFetchCache((uri, accept) => fetchAllowed(fetchPolicy, uri, accept));
+  // did:key and did:jwk documents are a function of the DID's text (one eternal version), so
+  // each is built once; did:web is fetched every time (no freshness rule to keep it by).
+  const localDocs = new Map<string, DidDocument>();
   return {
     resolver,
     fetchPolicy,
@@ -66,13 +74,20 @@ export function identityEnv(node: GongzhiNode): IdentityEnv {
       ...p,
     }),
     verifyOptions: (statusVia) => ({
-      fetchStatus: (uri, accept) => fetchAllowed(fetchPolicy, uri, accept),
+      fetchStatus: lists.fetchStatus,
       // Issuers of other methods: did:key / did:jwk locally, did:web from allowed hosts only.
       resolveDid: async (did) => {
+        const local = /^did:(key|jwk):[^?#]+$/.test(did);
+        const kept = local ? localDocs.get(did) : undefined;
+        if (kept !== undefined) return kept;
         const r = await resolveDid(did, resolver);
         const m = r.result.didResolutionMetadata;
         if (r.result.didDocument === null) {
           throw new GongzhiError(m.code ?? 'IDENTITY_NOT_FOUND', m.detail ?? m.error ?? 'notFound');
+        }
+        if (local) {
+          if (localDocs.size >= 1024) localDocs.clear();
+          localDocs.set(did, deepFreeze(r.result.didDocument));
         }
         return r.result.didDocument;
       },

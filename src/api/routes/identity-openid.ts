@@ -270,6 +270,7 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
       client_id_prefix?: ClientIdPrefix;
       verifier?: string;
       response_mode?: ResponseMode;
+      redirect_uri?: string;
     };
   }>(
     '/v1/groups/:group/openid4vp/requests',
@@ -301,11 +302,12 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
             ),
             verifier: T.Optional(T.String({ minLength: 1, maxLength: 512 })),
             response_mode: T.Optional(StringEnum(['direct_post', 'direct_post.jwt'] as const)),
+            redirect_uri: T.Optional(T.String({ minLength: 1, maxLength: 2048 })),
           },
           { additionalProperties: false },
         ),
         response: {
-          200: anyObject('{state, request, request_link, request_uri?, expires_in}'),
+          200: anyObject('{state, transaction_id, request, request_link, request_uri?, expires_in}'),
           ...errorResponses,
         },
       },
@@ -319,6 +321,7 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
         ...(b.client_id_prefix === undefined ? {} : { clientIdPrefix: b.client_id_prefix }),
         ...(b.verifier === undefined ? {} : { verifier: b.verifier }),
         ...(b.response_mode === undefined ? {} : { responseMode: b.response_mode }),
+        ...(b.redirect_uri === undefined ? {} : { redirectUri: b.redirect_uri }),
         requestUri: (id) => `${base}/request-objects/${id}`,
       });
     },
@@ -381,13 +384,13 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
           state: T.String({ maxLength: 100 }),
           response: T.String({ maxLength: 300_000 }),
         }),
-        response: oauthResponses('{} — the outcome is read by the relying party'),
+        response: oauthResponses('{redirect_uri?} — the outcome is read by the relying party'),
       },
     },
     async (req, reply) => {
       try {
-        await requests.respond(req.params.group, req.body);
-        return reply.header('Cache-Control', 'no-store').send({});
+        const answer = await requests.respond(req.params.group, req.body);
+        return reply.header('Cache-Control', 'no-store').send(answer);
       } catch (e) {
         return oauth(reply, e);
       }
@@ -398,15 +401,40 @@ export const identityOpenIdRoutes: FastifyPluginAsync<RouteContext> = async (api
     {
       schema: {
         summary:
-          'The outcome of an OpenID4VP request: pending, or one verification result per credential query',
+          'Whether an OpenID4VP request was answered ({status: pending | answered}); the outcome is read with its transaction_id',
         tags: ['identity'],
         params: T.Object(
           { group: groupParam, state: T.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) },
           { additionalProperties: false },
         ),
+        response: { 200: anyObject('{status}'), ...errorResponses },
+      },
+    },
+    async (req) => requests.status(req.params.group, req.params.state),
+  );
+  // The read handle in the body, not the path: URLs end up in logs and error messages.
+  api.post<{ Params: GroupParams; Body: { transaction_id: string; response_code?: string } }>(
+    '/v1/groups/:group/openid4vp/outcome',
+    {
+      schema: {
+        summary:
+          'The outcome of an OpenID4VP request, read with the transaction_id its creation answered (and the response_code of a redirected answer)',
+        tags: ['identity'],
+        params: T.Object({ group: groupParam }, { additionalProperties: false }),
+        body: T.Object(
+          {
+            transaction_id: T.String({ pattern: '^[A-Za-z0-9_-]{1,128}$' }),
+            response_code: T.Optional(T.String({ pattern: '^[A-Za-z0-9_-]{1,128}$' })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: anyObject('{status, valid?, credentials?}'), ...errorResponses },
       },
     },
-    async (req) => requests.result(req.params.group, req.params.state),
+    async (req, reply) => {
+      const b = req.body;
+      reply.header('Cache-Control', 'no-store');
+      return requests.outcome(req.params.group, b.transaction_id, b.response_code);
+    },
   );
 };

@@ -172,6 +172,18 @@ export const IDENTITY_ERRORS = defineErrors({
     400,
     'This request wants response_mode direct_post.jwt: post `response`, a compact JWE (alg ECDH-ES, enc A128GCM or A256GCM) made to the key in the request’s client_metadata.jwks, with its kid.',
   ],
+  IDENTITY_OID4VP_UNKNOWN_TRANSACTION: [
+    404,
+    'No presentation request with this transaction_id (unknown, expired, or another group’s): use the transaction_id the request’s creation answered.',
+  ],
+  IDENTITY_OID4VP_BAD_RESPONSE_CODE: [
+    403,
+    'This request was answered through its redirect_uri: give the response_code from that redirect’s fragment.',
+  ],
+  IDENTITY_OID4VP_BAD_REDIRECT_URI: [
+    400,
+    'Give a redirect_uri that is an https URL (or http on localhost / 127.0.0.1 / [::1]) without a fragment.',
+  ],
 });
 
 type Codes = { readonly [K in keyof typeof IDENTITY_ERRORS]: true };
