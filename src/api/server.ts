@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { GongzhiError, httpStatusFor } from '../errors/index.js';
 import { type ApiLimits, resolveApiLimits } from '../node/config.js';
@@ -57,6 +57,14 @@ export interface RunningServer {
 const CLOSE_GRACE_MS = 5000;
 
 /** Build (but do not start) the API server of `node`. */
+/**
+ * A pino logger as the base logger Fastify's default instance type uses: passing pino's own type
+ * would make the instance generic over it, and every plugin typed for the default would not fit.
+ */
+function asFastifyLogger(l: FastifyBaseLogger): FastifyBaseLogger {
+  return l;
+}
+
 export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): FastifyInstance {
   const given = resolveApiLimits(opts.limits ?? {});
   const bodyLimit = opts.bodyLimit ?? given.bodyBytes;
@@ -79,7 +87,9 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
       // let a slow client hold its socket up to 30 s past the limit).
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
     },
-    ...(typeof opts.logger === 'object' ? { loggerInstance: opts.logger } : { logger: opts.logger ?? false }),
+    ...(typeof opts.logger === 'object'
+      ? { loggerInstance: asFastifyLogger(opts.logger) }
+      : { logger: opts.logger ?? false }),
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: false,
     forceCloseConnections: 'idle',
@@ -87,7 +97,7 @@ export function buildServer(node: GongzhiNode, opts: ServerOptions = {}): Fastif
     ajv: {
       customOptions: { strict: false, coerceTypes: false, removeAdditional: false, useDefaults: false },
     },
-  }) as unknown as FastifyInstance;
+  });
   const life = new Lifecycle();
   // Beyond this many sockets Node closes each new one at once, before it costs anything.
   app.server.maxConnections = limits.maxConnections;

@@ -242,7 +242,7 @@ export class GongzhiClient {
   readonly governance = {
     /** Propose an action (the proposer's vote counts as approval). */
     propose: (group: string, action: GovActionInput, opts?: SendOptions) =>
-      this.send(group, 'governance', 'propose', { action: action as unknown as CborMap }, opts),
+      this.send(group, 'governance', 'propose', { action: { ...action } }, opts),
     vote: (group: string, id: number, approve: boolean, opts?: SendOptions) =>
       this.send(group, 'governance', 'vote', { id, approve }, opts),
     proposal: (group: string, id: number) => this.query(group, 'governance', 'proposal', { id }),

@@ -295,10 +295,9 @@ export function registerEvidence(program: Command): void {
           if (o.proof) proof = parseProof(readJson(o.proof));
           const anchored = proof ? fromHex(proof.root) : digest;
           const fetchCert = async (): Promise<Record<string, unknown>> => {
-            const cert = (await ctx.client.evidenceCertificate(
-              ctx.group,
-              toHex(anchored),
-            )) as unknown as Record<string, unknown>;
+            const cert: Record<string, unknown> = {
+              ...(await ctx.client.evidenceCertificate(ctx.group, toHex(anchored))),
+            };
             return proof ? { ...cert, digest: toHex(digest), batchProof: proof } : cert;
           };
           if (!trusted) {
