@@ -1,4 +1,5 @@
 import { defineModule, type LedgerModule } from '../../execution/index.js';
+import { beleniosBallotJob } from './belenios-ballot-job.js';
 import { beleniosCast, beleniosDecrypt, beleniosTally } from './belenios-cast.js';
 import { belenios, beleniosTrustees } from './belenios-record.js';
 import { beleniosTrustee } from './belenios-trustee.js';
@@ -10,6 +11,7 @@ import { get, record, voter } from './queries.js';
 import { create, enrol, freeze } from './setup.js';
 import { trusteeKey, trusteeShares } from './trustee-methods.js';
 import { MODULE, REGISTRAR_ROLE } from './types.js';
+import { ballotJob } from './verified-ballots.js';
 
 /**
  * Community voting: weighted open resolutions under PRC Civil Code art. 278's double majority,
@@ -58,4 +60,6 @@ export const votingModule: LedgerModule = defineModule({
     beleniosTally: ['*'],
   },
   errors: VOTING_ERRORS,
+  // Ballot proofs checked at admission on the node's worker threads (MethodDef.admit's jobs).
+  admitJobs: { 'voting.ballot': ballotJob, 'voting.beleniosBallot': beleniosBallotJob },
 });
