@@ -188,6 +188,15 @@ describe.skipIf(!built)('gongzhi vote against a node', () => {
         anyKey,
       ),
     ).toMatch(/choose 0\.\.2/);
+    // The demo node runs one verify worker: the three ballots' proofs were checked on it at
+    // admission, none on the thread that serves HTTP.
+    const metrics = await (await fetch(`${env.GONGZHI_URL}/metrics`)).text();
+    const jobs = (thread: string) =>
+      [...metrics.matchAll(/^gongzhi_admit_jobs_total\{([^}]*)\} (\d+)$/gm)]
+        .filter((m) => (m[1] ?? '').includes(`thread="${thread}"`))
+        .reduce((n, m) => n + Number(m[2]), 0);
+    expect(jobs('worker')).toBe(3);
+    expect(jobs('main')).toBe(0);
     expect(await status('vote', 'close', 'c1', '--key', key('civil-affairs'))).toBe('ok');
     for (const i of [2, 3]) {
       expect(

@@ -41,6 +41,7 @@ export function tampered(b: BallotWire): BallotWire {
   const a0 = b.answers[0];
   if (a0 === undefined) throw new Error('no answers');
   const p = (a0.proofs[0] as readonly Uint8Array[]).map((x) => x.slice());
-  (p[0] as Uint8Array)[0] ^= 1;
+  const first = p[0] as Uint8Array;
+  first[0] = (first[0] ?? 0) ^ 1;
   return { ...b, answers: [{ ...a0, proofs: [p, ...a0.proofs.slice(1)] }, ...b.answers.slice(1)] };
 }
