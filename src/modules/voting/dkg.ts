@@ -33,7 +33,8 @@ export const dkgCodec = defineCodec<DkgRecord>(
       };
     }),
     disqualified: r.list('disqualified', LIMITS.trustees, (v, p) => {
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) r.fail('disqualified', `indices (${p})`);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+        r.fail('disqualified', `indices (${p})`);
       return v as number;
     }),
   }),
@@ -46,9 +47,18 @@ export function readDkg(state: StateReader, id: string): DkgRecord {
   return readStored(state, dkgKey(id), dkgCodec) ?? EMPTY;
 }
 
+/**
+ * Complaints still open: unanswered, between two trustees neither of whom is disqualified (a
+ * disqualified trustee's shares and complaints no longer matter).
+ */
+export const pendingComplaints = (d: DkgRecord) =>
+  d.complaints.filter(
+    (c) => c.share === undefined && !d.disqualified.includes(c.by) && !d.disqualified.includes(c.against),
+  );
+
 /** Whether trustee `t` has a complaint against it that it has not answered. */
 export const isAccused = (d: DkgRecord, t: number): boolean =>
-  d.complaints.some((c) => c.against === t && c.share === undefined);
+  pendingComplaints(d).some((c) => c.against === t);
 
 /** Trustee indices 1..n not disqualified. */
 export function qualifiedIndices(n: number, d: DkgRecord): number[] {

@@ -16,10 +16,12 @@ export { beleniosUuid, bytesElement, elementBytes } from './belenios-state.js';
 export { BEL_STEPS, type BelStep, type BelTrusteeArgs } from './belenios-trustee.js';
 export type { CastArgs, VoteArgs } from './cast.js';
 export {
+  badShares,
   castArgs,
   computeResult,
   credential,
   decryptArgs,
+  revealArgs,
   trusteeKeyArgs,
   trusteeShare,
   trusteeSharesArgs,

@@ -5,6 +5,7 @@ import { belenios, beleniosTrustees } from './belenios-record.js';
 import { beleniosTrustee } from './belenios-trustee.js';
 import { cast, vote } from './cast.js';
 import { decrypt, tally } from './decrypt.js';
+import { trusteeComplain, trusteeDisqualify, trusteeReveal } from './dkg-methods.js';
 import { VOTING_ERRORS } from './errors.js';
 import { close, open } from './phase.js';
 import { get, record, voter } from './queries.js';
@@ -31,6 +32,9 @@ export const votingModule: LedgerModule = defineModule({
     cast,
     trusteeKey,
     trusteeShares,
+    trusteeComplain,
+    trusteeReveal,
+    trusteeDisqualify,
     decrypt,
     tally,
     beleniosTrustee,
@@ -52,6 +56,9 @@ export const votingModule: LedgerModule = defineModule({
     cast: ['*'],
     trusteeKey: ['*'],
     trusteeShares: ['*'],
+    trusteeComplain: ['*'],
+    trusteeReveal: ['*'],
+    trusteeDisqualify: [REGISTRAR_ROLE],
     decrypt: ['*'],
     tally: ['*'],
     beleniosTrustee: ['*'],
