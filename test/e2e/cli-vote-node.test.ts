@@ -130,6 +130,43 @@ describe.skipIf(!built)('gongzhi vote against a node', () => {
       }
     }
     expect(await status('vote', 'freeze', 'c1', '--key', key('civil-affairs'))).toBe('ok');
+    // The complaint round: every share checks out; a complaint anyway (trustee 1 against 2) holds
+    // the opening until trustee 2 reveals its share for 1, which matches its commitments.
+    const seedOf = (i: number) => join(tmp.dir, `t${i}.json`);
+    const checked = await json('vote', 'trustee', 'check', 'c1', '--index', '1', '--seed', seedOf(1));
+    expect(checked.bad).toEqual([]);
+    expect(
+      await status(
+        'vote',
+        'trustee',
+        'complain',
+        'c1',
+        '--against',
+        '2',
+        '--key',
+        key(trustees[0] as string),
+      ),
+    ).toBe('ok');
+    expect(await status('vote', 'open', 'c1', '--key', key('civil-affairs'))).toBe(
+      'VOTING_COMPLAINT_PENDING',
+    );
+    expect(
+      await status(
+        'vote',
+        'trustee',
+        'reveal',
+        'c1',
+        '--complainer',
+        '1',
+        '--seed',
+        seedOf(2),
+        '--key',
+        key(trustees[1] as string),
+      ),
+    ).toBe('ok');
+    expect(
+      await status('vote', 'trustee', 'disqualify', 'c1', '--trustee', '2', '--key', key('civil-affairs')),
+    ).toBe('VOTING_NO_COMPLAINT');
     expect(await status('vote', 'open', 'c1', '--key', key('civil-affairs'))).toBe('ok');
     const anyKey = key('bank');
     expect(

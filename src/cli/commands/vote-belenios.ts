@@ -14,6 +14,7 @@ import {
   beleniosTrusteeArgs,
   readBelRecordView,
   readBelTrusteesView,
+  withEveryBallot,
 } from '../../modules/voting/index.js';
 import {
   BeleniosError,
@@ -145,27 +146,56 @@ export function registerVoteBelenios(vote: Command, common: (c: Command) => Comm
     }),
   );
 
+  // Every accepted ballot of the election, oldest first (superseded ones too): the ledger's
+  // voting transactions, newest first by the index, then each beleniosCast's arguments.
+  const accepted = async (o: Common, id: string): Promise<string[]> => {
+    const { client } = await clientContext(o);
+    const hashes: string[] = [];
+    let cursor: { before?: number; beforeIndex?: number } = {};
+    for (;;) {
+      const page = await client.txPage(o.group, { module: 'voting', limit: 1000, ...cursor });
+      for (const t of page.txs) if (t.method === 'beleniosCast' && t.status === 'ok') hashes.push(t.hash);
+      if (page.next === undefined) break;
+      cursor = page.next;
+    }
+    const out: string[] = [];
+    for (const h of hashes.reverse()) {
+      const args = (await client.txReceipt(o.group, h)).tx?.args as { election?: unknown; ballot?: unknown };
+      if (args.election === id && typeof args.ballot === 'string') out.push(args.ballot);
+    }
+    return out;
+  };
   const exporter = (c: Command) =>
     common(
-      c.requiredOption('--out <file>', 'the .bel archive to write').option('--force', 'overwrite <file>'),
+      c
+        .requiredOption('--out <file>', 'the .bel archive to write')
+        .option('--force', 'overwrite <file>')
+        .option('--last-only', 'only the ballot each credential counts (no superseded ballots)'),
     ).action(
-      action(async (id: string, o: Common & { out: string; force?: boolean; format?: string }) => {
-        if (o.format !== undefined && o.format !== 'belenios') {
-          throw new GongzhiError('CONFIG_INVALID', 'only --format belenios is supported');
-        }
-        if (existsSync(o.out) && o.force !== true)
-          throw new GongzhiError('FILE_EXISTS', `${o.out} exists`, { path: o.out });
-        const r = await rec(o, id);
-        // Belenios' header wants a start time; ours is the ledger's, so the archive stays reproducible.
-        const bytes = exportArchive({ timestamp: 0, ...r });
-        writeFileSync(o.out, bytes);
-        printJson({
-          out: o.out,
-          bytes: bytes.length,
-          ballots: r.ballots.length,
-          tallied: r.result !== undefined,
-        });
-      }),
+      action(
+        async (
+          id: string,
+          o: Common & { out: string; force?: boolean; format?: string; lastOnly?: boolean },
+        ) => {
+          if (o.format !== undefined && o.format !== 'belenios') {
+            throw new GongzhiError('CONFIG_INVALID', 'only --format belenios is supported');
+          }
+          if (existsSync(o.out) && o.force !== true)
+            throw new GongzhiError('FILE_EXISTS', `${o.out} exists`, { path: o.out });
+          const counted = await rec(o, id);
+          const r = o.lastOnly === true ? counted : withEveryBallot(counted, await accepted(o, id));
+          // Belenios' header wants a start time; ours is the ledger's, so the archive stays reproducible.
+          const bytes = exportArchive({ timestamp: 0, ...r });
+          writeFileSync(o.out, bytes);
+          printJson({
+            out: o.out,
+            bytes: bytes.length,
+            ballots: r.ballots.length,
+            superseded: r.ballots.length - counted.ballots.length,
+            tallied: r.result !== undefined,
+          });
+        },
+      ),
     );
   exporter(
     bel

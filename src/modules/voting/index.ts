@@ -11,6 +11,7 @@ export {
   readBelRecordView,
   readBelTrusteesView,
 } from './belenios-client.js';
+export { withEveryBallot } from './belenios-history.js';
 export { readBeleniosRecord } from './belenios-record.js';
 export { beleniosUuid, bytesElement, elementBytes } from './belenios-state.js';
 export { BEL_STEPS, type BelStep, type BelTrusteeArgs } from './belenios-trustee.js';
