@@ -14,6 +14,7 @@ import {
   beleniosResult,
   beleniosTrusteeArgs,
   credentialStringFromSeed,
+  withEveryBallot,
 } from '../../src/modules/voting/index.js';
 import { seedOf, VotingSandbox } from '../../src/testing/index.js';
 import { exportArchive, seededRand, verifyRecord } from '../../src/voting-crypto/belenios/index.js';
@@ -25,13 +26,6 @@ const QUESTIONS = [
   { question: 'Members: up to two', answers: ['Chen', 'Liu', 'Zhao'], min: 0, max: 2 },
 ];
 const cred = (i: number) => credentialStringFromSeed(seedOf(`bel-voter-${i}`));
-
-function refused(sb: VotingSandbox, key: KeyPair, method: string, args: CborMap, code: string): void {
-  const before = sb.snapshot();
-  const r = sb.call(key, method, args);
-  expect(r.status, r.message).toBe(code);
-  expect(sb.snapshot()).toEqual(before);
-}
 
 const view = (sb: VotingSandbox, id: string) =>
   sb.query('beleniosTrustees', { election: id }) as BelTrusteesView;
@@ -75,36 +69,95 @@ function setup(id = 'b1'): VotingSandbox {
 const ballot = (sb: VotingSandbox, id: string, voter: number, choices: number[][], label = 'b') =>
   beleniosCastArgs(id, rec(sb, id).election, cred(voter), choices, seededRand(`${id}/${voter}/${label}`));
 
-describe('scratch: superseded ballots', () => {
-  it('belenios-tool on an archive with a superseded ballot', () => {
+/**
+ * A re-voted BELENIOS-2048 election exported with every accepted ballot (the superseded one too),
+ * in ledger order: Belenios counts the last ballot of each credential, and Debian's
+ * belenios-tool accepts the archive; the same ballots out of order are refused.
+ */
+describe('voting: BELENIOS-2048 export with superseded ballots', () => {
+  it('the archive with every accepted ballot verifies (ours and belenios-tool); reordered, it does not', () => {
     const sb = setup();
     const votes = [
-      [[1, 0, 0], [1, 1, 0]],
-      [[0, 1, 0], [0, 0, 1]],
-      [[1, 0, 0], [0, 0, 0]],
+      [
+        [1, 0, 0],
+        [1, 1, 0],
+      ],
+      [
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+      [
+        [1, 0, 0],
+        [0, 0, 0],
+      ],
     ];
     const sent: string[] = [];
-    for (const [i, v] of votes.entries()) {
-      const a = ballot(sb, 'b1', i, v);
-      sent.push(a.ballot as string);
-      sb.ok(sb.registrar, 'beleniosCast', a);
-    }
-    const again = ballot(sb, 'b1', 1, [[0, 0, 1], [1, 0, 0]], 'again');
-    sent.push(again.ballot as string);
-    sb.ok(sb.registrar, 'beleniosCast', again);
+    const cast = (args: CborMap) => {
+      sb.ok(sb.registrar, 'beleniosCast', args);
+      sent.push(args.ballot as string);
+    };
+    for (const [i, v] of votes.entries()) cast(ballot(sb, 'b1', i, v));
+    cast(
+      ballot(
+        sb,
+        'b1',
+        1,
+        [
+          [0, 0, 1],
+          [1, 0, 0],
+        ],
+        'again',
+      ),
+    );
     sb.ok(sb.registrar, 'close', { election: 'b1' });
     for (const j of [1, 3]) {
-      sb.ok(sb.trustees[j - 1] as KeyPair, 'beleniosDecrypt',
-        beleniosDecryptArgs('b1', rec(sb, 'b1'), view(sb, 'b1'), j, trusteeSeed('b1', j), seededRand(`d${j}`)));
+      const args = beleniosDecryptArgs(
+        'b1',
+        rec(sb, 'b1'),
+        view(sb, 'b1'),
+        j,
+        trusteeSeed('b1', j),
+        seededRand(`d${j}`),
+      );
+      sb.ok(sb.trustees[j - 1] as KeyPair, 'beleniosDecrypt', args);
     }
     const r = beleniosResult(rec(sb, 'b1'), view(sb, 'b1'));
     sb.ok(sb.registrar, 'beleniosTally', { election: 'b1', ...r });
-    const record = { timestamp: 1_796_000_000, ...rec(sb, 'b1'), ballots: sent };
-    expect(verifyRecord(record).result).toEqual(r.weighted);
+    const counted = rec(sb, 'b1');
+    expect(counted.ballots).toHaveLength(3);
+    const every = { timestamp: 1_796_000_000, ...withEveryBallot(counted, sent) };
+    expect(every.ballots).toEqual(sent);
+    expect(verifyRecord(every)).toEqual({ result: r.weighted, ballots: 3 });
+    // The re-voted owner's two ballots swapped: the history no longer ends in what is counted.
+    const swapped = [sent[0], sent[3], sent[2], sent[1]] as string[];
+    expect(() => withEveryBallot(counted, swapped)).toThrow(
+      expect.objectContaining({ code: 'CHAIN_INVALID' }),
+    );
+    expect(() => withEveryBallot(counted, sent.slice(1))).toThrow(
+      expect.objectContaining({ code: 'CHAIN_INVALID' }),
+    );
+    // Written out anyway, the swapped archive counts the old ballot: the tally does not match.
+    const reordered = { ...every, ballots: swapped };
+    expect(() => verifyRecord(reordered)).toThrow();
+
+    if (!existsSync(BELENIOS_TOOL)) return; // CI installs Debian's belenios-tool.
     const dir = mkdtempSync(join(tmpdir(), 'bel-'));
-    writeFileSync(join(dir, 'election.bel'), exportArchive(record));
-    const v = spawnSync(BELENIOS_TOOL, ['election', 'verify', '--dir', dir], { encoding: 'utf8', timeout: 60_000 });
-    console.log('STATUS', v.status, v.stdout, v.stderr, dir);
-    rmSync;
+    try {
+      const tool = (record: typeof every) => {
+        writeFileSync(join(dir, 'election.bel'), exportArchive(record));
+        return spawnSync(BELENIOS_TOOL, ['election', 'verify', '--dir', dir], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      };
+      const ok = tool(every);
+      expect(ok.stderr).toContain('all checks passed');
+      expect(ok.status).toBe(0);
+      const bad = tool(reordered);
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).not.toContain('all checks passed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
