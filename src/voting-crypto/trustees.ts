@@ -323,7 +323,12 @@ export function shareFromSeed(grp: AnyGroup, seed: Uint8Array, threshold: number
 }
 
 /** Whether `v` is the share for trustee `j` that `commitments` promise (`g^v = Π_k C_k^{j^k}`). */
-export function shareMatches(grp: AnyGroup, commitments: readonly Uint8Array[], j: number, v: bigint): boolean {
+export function shareMatches(
+  grp: AnyGroup,
+  commitments: readonly Uint8Array[],
+  j: number,
+  v: bigint,
+): boolean {
   try {
     return grp.eq(grp.gpow(v), commitmentAt(grp, commitments, j));
   } catch (e) {

@@ -18,7 +18,7 @@ const credentialOf = (ballot: string): string => {
  */
 export function withEveryBallot(rec: BelRecordView, accepted: readonly string[]): BelRecordView {
   const last = new Map<string, number>();
-  accepted.forEach((b, i) => last.set(credentialOf(b), i));
+  for (const [i, b] of accepted.entries()) last.set(credentialOf(b), i);
   const counted = [...last.values()].sort((a, b) => a - b).map((i) => accepted[i] as string);
   if (counted.length !== rec.ballots.length || counted.some((b, i) => b !== rec.ballots[i])) {
     throw new GongzhiError(
