@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, fork } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -259,5 +259,9 @@ describe.skipIf(!built)('gongzhi vote against a node', () => {
     expect(shownElection.result.plain).toEqual([[1, 1, 1]]);
     expect(shownElection.result.weighted).toEqual([[9000, 9000, 10000]]);
     expect(await cli('vote', 'verify', rec)).toMatch(/valid: all 7 checks passed/);
+    // The record carries the complaint round: one complaint, answered with the revealed share.
+    const dkg = (JSON.parse(readFileSync(rec, 'utf8')) as { dkg?: { complaints: { share?: string }[] } }).dkg;
+    expect(dkg?.complaints).toHaveLength(1);
+    expect(dkg?.complaints[0]?.share).toMatch(/^[0-9a-f]{64}$/);
   }, 240_000);
 });

@@ -26,6 +26,7 @@ import {
 } from '../../voting-crypto/belenios/index.js';
 import { clientContext } from '../client-context.js';
 import { action, int, printJson } from '../util.js';
+import { acceptedBelBallots } from './vote-history.js';
 
 interface Common {
   group: string;
@@ -146,25 +147,6 @@ export function registerVoteBelenios(vote: Command, common: (c: Command) => Comm
     }),
   );
 
-  // Every accepted ballot of the election, oldest first (superseded ones too): the ledger's
-  // voting transactions, newest first by the index, then each beleniosCast's arguments.
-  const accepted = async (o: Common, id: string): Promise<string[]> => {
-    const { client } = await clientContext(o);
-    const hashes: string[] = [];
-    let cursor: { before?: number; beforeIndex?: number } = {};
-    for (;;) {
-      const page = await client.txPage(o.group, { module: 'voting', limit: 1000, ...cursor });
-      for (const t of page.txs) if (t.method === 'beleniosCast' && t.status === 'ok') hashes.push(t.hash);
-      if (page.next === undefined) break;
-      cursor = page.next;
-    }
-    const out: string[] = [];
-    for (const h of hashes.reverse()) {
-      const args = (await client.txReceipt(o.group, h)).tx?.args as { election?: unknown; ballot?: unknown };
-      if (args.election === id && typeof args.ballot === 'string') out.push(args.ballot);
-    }
-    return out;
-  };
   const exporter = (c: Command) =>
     common(
       c
@@ -183,7 +165,13 @@ export function registerVoteBelenios(vote: Command, common: (c: Command) => Comm
           if (existsSync(o.out) && o.force !== true)
             throw new GongzhiError('FILE_EXISTS', `${o.out} exists`, { path: o.out });
           const counted = await rec(o, id);
-          const r = o.lastOnly === true ? counted : withEveryBallot(counted, await accepted(o, id));
+          const r =
+            o.lastOnly === true
+              ? counted
+              : withEveryBallot(
+                  counted,
+                  await acceptedBelBallots((await clientContext(o)).client, o.group, id),
+                );
           // Belenios' header wants a start time; ours is the ledger's, so the archive stays reproducible.
           const bytes = exportArchive({ timestamp: 0, ...r });
           writeFileSync(o.out, bytes);
