@@ -25,6 +25,7 @@ import { threadCpu } from './proc-cpu.js';
 import { benchTrace } from './trace.js';
 import { measurePoolVerifyRate } from './verify-rate.js';
 import { benchVoting } from './voting.js';
+import { reportVotingAdmit } from './voting-admit.js';
 import { reportVotingBelenios } from './voting-belenios.js';
 import { reportVotingVerify } from './voting-verify.js';
 
@@ -445,10 +446,12 @@ await (process.argv.includes('--network')
           ? reportCityDay(report, arg, progress)
           : process.argv.includes('--only-voting-verify')
             ? reportVotingVerify(report, arg)
-            : process.argv.includes('--only-points-awards')
-              ? reportPointsAwardsCpu(report, arg)
-              : process.argv.includes('--only-identity-route')
-                ? reportVerifyRoute(report, arg, progress)
-                : process.argv.includes('--catch-up')
-                  ? reportCatchUp()
-                  : main());
+            : process.argv.includes('--only-voting-admit')
+              ? reportVotingAdmit(report, arg)
+              : process.argv.includes('--only-points-awards')
+                ? reportPointsAwardsCpu(report, arg)
+                : process.argv.includes('--only-identity-route')
+                  ? reportVerifyRoute(report, arg, progress)
+                  : process.argv.includes('--catch-up')
+                    ? reportCatchUp()
+                    : main());

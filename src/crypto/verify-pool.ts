@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GongzhiError, isGongzhiError } from '../errors/index.js';
+import { type CallRequest, type CallResponse, callEach } from './pool-call.js';
 import type { SuiteId } from './suite.js';
 import { getSuite } from './suites.js';
 import { encodeBatch, type VerifyItem, type VerifyResponse, verifyItems } from './verify-batch.js';
@@ -15,7 +16,7 @@ const WORKER_URL = new URL('./verify-worker.js', import.meta.url);
 const MIN_CHUNK = 16;
 
 interface Task {
-  readonly resolve: (results: Uint8Array) => void;
+  readonly resolve: (results: Uint8Array | readonly unknown[]) => void;
   readonly reject: (e: unknown) => void;
   readonly items: number;
 }
@@ -83,12 +84,12 @@ export class VerifyPool {
     }
     const slot: Slot = { worker, tasks: new Map(), load: 0 };
     worker.unref();
-    worker.on('message', (res: VerifyResponse) => {
+    worker.on('message', (res: VerifyResponse | CallResponse) => {
       const task = slot.tasks.get(res.id);
       if (task === undefined) return;
       this.#settled(slot, res.id, task);
-      if (res.ok) task.resolve(new Uint8Array(res.results));
-      else task.reject(unavailable(`verify worker failed: ${res.message}`));
+      if (!res.ok) task.reject(unavailable(`verify worker failed: ${res.message}`));
+      else task.resolve('outputs' in res ? res.outputs : new Uint8Array(res.results));
     });
     worker.on('error', (e) => this.#failSlot(slot, e));
     worker.on('exit', () => {
@@ -119,23 +120,48 @@ export class VerifyPool {
     }
   }
 
-  #run(suite: SuiteId, items: readonly VerifyItem[], start: number, end: number): Promise<Uint8Array> {
+  /** Post one message to the least-loaded worker; `items` counts toward its load. */
+  #post<T>(items: number, message: (id: number) => object, transfer: ArrayBuffer[] = []): Promise<T> {
     let slot: Slot | undefined;
     for (const s of this.#slots) if (slot === undefined || s.load < slot.load) slot = s;
     if (slot === undefined) return Promise.reject(unavailable('no verify workers left'));
     const target = slot;
     const id = this.#nextId++;
-    const buf = encodeBatch(items, start, end);
-    const p = new Promise<Uint8Array>((resolve, reject) => {
-      target.tasks.set(id, { resolve, reject, items: end - start });
+    const p = new Promise<T>((resolve, reject) => {
+      target.tasks.set(id, { resolve: resolve as (v: unknown) => void, reject, items });
     });
-    target.load += end - start;
+    target.load += items;
     target.worker.ref();
-    target.worker.postMessage({ id, suite, buf }, [buf]);
+    target.worker.postMessage(message(id), transfer);
     this.#inflight.add(p);
     const forget = () => this.#inflight.delete(p);
     p.then(forget, forget);
     return p;
+  }
+
+  #run(suite: SuiteId, items: readonly VerifyItem[], start: number, end: number): Promise<Uint8Array> {
+    const buf = encodeBatch(items, start, end);
+    return this.#post<Uint8Array>(end - start, (id) => ({ id, suite, buf }), [buf]);
+  }
+
+  /**
+   * `entry`'s export `fn` applied to each input on the workers (chunks spread over them; a pool
+   * of size 0 runs them here). The inputs and outputs are structured-cloned. `fn` reports per
+   * input; a throw rejects the whole call (CRYPTO_WORKER_UNAVAILABLE), so callers can retry inline.
+   */
+  async callEach(entry: URL, fn: string, inputs: readonly unknown[]): Promise<unknown[]> {
+    if (this.#closed) throw unavailable('verify pool is closed');
+    if (inputs.length === 0) return [];
+    if (this.size === 0) return callEach(entry.href, fn, inputs);
+    const chunks = Math.max(1, Math.min(this.#slots.length, inputs.length));
+    const per = Math.ceil(inputs.length / chunks);
+    const parts: Promise<readonly unknown[]>[] = [];
+    for (let start = 0; start < inputs.length; start += per) {
+      const part = inputs.slice(start, start + per);
+      const call: CallRequest['call'] = { entry: entry.href, fn, inputs: part };
+      parts.push(this.#post<readonly unknown[]>(part.length, (id) => ({ id, call })));
+    }
+    return (await Promise.all(parts)).flat();
   }
 
   /**

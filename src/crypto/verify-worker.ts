@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { type CallRequest, type CallResponse, callEach, isCallRequest } from './pool-call.js';
 import { isSuiteId } from './suite.js';
 import { getSuite } from './suites.js';
 import { decodeBatch, type VerifyRequest, type VerifyResponse, verifyItems } from './verify-batch.js';
@@ -20,7 +21,25 @@ function handle(req: VerifyRequest): { res: VerifyResponse; transfer: ArrayBuffe
   };
 }
 
-parentPort?.on('message', (req: VerifyRequest) => {
+async function handleCall(req: CallRequest): Promise<void> {
+  let res: CallResponse;
+  try {
+    res = { id: req.id, ok: true, outputs: await callEach(req.call.entry, req.call.fn, req.call.inputs) };
+  } catch (e) {
+    res = { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+  parentPort?.postMessage(res);
+}
+
+parentPort?.on('message', (req: unknown) => {
+  if (isCallRequest(req)) {
+    void handleCall(req);
+    return;
+  }
+  handleVerify(req as VerifyRequest);
+});
+
+function handleVerify(req: VerifyRequest): void {
   let out: { res: VerifyResponse; transfer: ArrayBuffer[] };
   try {
     out = handle(req);
@@ -31,4 +50,4 @@ parentPort?.on('message', (req: VerifyRequest) => {
     };
   }
   parentPort?.postMessage(out.res, out.transfer);
-});
+}

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeTx } from '../ledger/index.js';
 import {
   beleniosCastArgs,
   beleniosCredential,
@@ -8,6 +9,7 @@ import {
   beleniosTrusteeArgs,
   readBelRecordView,
   readBelTrusteesView,
+  withEveryBallot,
 } from '../modules/voting/index.js';
 import {
   exportArchive,
@@ -27,6 +29,20 @@ const newCredential = () => makeCredentialString(() => Number(secureRand() % 58n
  * same story, with Belenios ballots and Pedersen trustees on our ledger, and at the end the whole
  * election exported as the only `.bel` file in `<data>/belenios/` for `belenios-tool election verify`.
  */
+/** The ballot JSONs of every `beleniosCast` of election `id` with an ok receipt, oldest first. */
+function acceptedBallots(v: VoteNet, id: string): string[] {
+  const store = v.net.group.store;
+  const out: string[] = [];
+  const entries = store.txEntriesBy('module', 'voting', 100_000).reverse();
+  for (const t of entries) {
+    if (t.method !== 'beleniosCast' || t.status !== 'ok') continue;
+    const stored = store.tx(t.hash);
+    const args = stored === undefined ? undefined : decodeTx(stored.tx).body.args;
+    if (args?.election === id && typeof args.ballot === 'string') out.push(args.ballot);
+  }
+  return out;
+}
+
 export async function committeeElectionBelenios(
   ctx: DemoContext,
 ): Promise<Readonly<Record<string, unknown>>> {
@@ -143,7 +159,9 @@ export async function committeeElectionBelenios(
     await v.ok('street-office', 'beleniosTally', { election: id, plain: res.plain, weighted: res.weighted });
     for (const [i, c] of CANDIDATES.entries())
       ctx.log(`  ${c}: ${res.plain[0]?.[i]} votes, ${res.weighted[0]?.[i]} m²`);
-    const record = { timestamp: 0, ...rec() };
+    // Every accepted ballot in ledger order, the re-voted owner's first ballot too (Belenios counts
+    // the last of each credential, so its archive keeps them all).
+    const record = { timestamp: 0, ...withEveryBallot(rec(), acceptedBallots(v, id)) };
     const checked = verifyRecord(record);
     const dir = join(ctx.dataDir, 'belenios');
     mkdirSync(dir, { recursive: true });

@@ -1,13 +1,16 @@
 import { GongzhiError } from '../errors/index.js';
 import type { CborMap } from '../ledger/index.js';
 import {
+  badShares,
   castArgs,
   computeResult,
   credential,
   decryptArgs,
+  revealArgs,
   trusteeKeyArgs,
   trusteeSharesArgs,
 } from '../modules/voting/index.js';
+import { withBadShare } from '../testing/index.js';
 import { committeeElectionBelenios } from './committee-election-belenios.js';
 import type { Demo } from './demo.js';
 import { freshSeed, VoteNet } from './vote-net.js';
@@ -16,8 +19,25 @@ const TRUSTEES = ['housing-bureau', 'street-office', 'arbitration'] as const;
 const CANDIDATES = ['Chen Jie', 'Liu Fang', 'Zhao Lei', 'Sun Min'];
 
 /**
+ * The key generation's complaint round as the demo runs it: the housing bureau (trustee 1) opens
+ * its shares and finds the street office's bad; it complains; the street office answers with a
+ * share that does not match its commitments (refused), and the registrar disqualifies it.
+ */
+async function complaintRound(v: VoteNet, id: string, seeds: readonly Uint8Array[]) {
+  const rec = v.record(id);
+  const bad = badShares(rec.election, 1, rec.trustees, seeds[0] as Uint8Array);
+  for (const j of bad) await v.ok('housing-bureau', 'trusteeComplain', { election: id, against: j });
+  // A share, but the one meant for the arbitration committee: it does not match f(1)'s commitment.
+  const wrong = { ...revealArgs(rec.election, 3, seeds[1] as Uint8Array), complainer: 1 };
+  const wrongReveal = (await v.net.send('street-office', 'voting', 'trusteeReveal', wrong)).status;
+  for (const j of bad) await v.ok('housing-bureau', 'trusteeDisqualify', { election: id, trustee: j });
+  return { bad, wrongReveal, disqualified: v.record(id).dkg?.disqualified ?? [] };
+}
+
+/**
  * An owners'-committee election by secret ballot: three trustees from three organisations run the
- * key generation (threshold 2), the housing bureau enrols nine owners weighted by area, each owner
+ * key generation (threshold 2) — one sends a bad share, is complained about and disqualified, so
+ * the key is the other two's — the housing bureau enrols nine owners weighted by area, each owner
  * encrypts a ballot on her phone (up to two candidates; yes/no on a by-law), one owner re-votes,
  * the vote closes, two trustees decrypt the tallies (never a ballot), the result is published and
  * checked by the ledger, and the whole record is verified offline.
@@ -69,14 +89,16 @@ export const committeeElectionDemo: Demo = {
         );
       for (const [i, t] of TRUSTEES.entries()) {
         const rec = v.record(id);
-        await v.ok(
-          t,
-          'trusteeShares',
-          trusteeSharesArgs(rec.election, i + 1, rec.trustees, trusteeSeeds[i] as Uint8Array),
-        );
+        const args = trusteeSharesArgs(rec.election, i + 1, rec.trustees, trusteeSeeds[i] as Uint8Array);
+        // The street office's software is faulty: its share for the housing bureau is wrong.
+        await v.ok(t, 'trusteeShares', t === 'street-office' ? withBadShare(args, 1) : args);
       }
       ctx.log(
         `trustees ${TRUSTEES.join(', ')} ran the key generation (threshold 2 of 3); no one holds the election key`,
+      );
+      const dkg = await complaintRound(v, id, trusteeSeeds);
+      ctx.log(
+        `complaint round: the housing bureau found trustee(s) ${dkg.bad.join(', ')}'s share bad and complained; the street office's wrong reveal was refused (${dkg.wrongReveal}); it was disqualified — the key is formed from the housing bureau and the arbitration committee`,
       );
       await v.ok('housing-bureau', 'freeze', { election: id });
       await v.ok('housing-bureau', 'open', { election: id });
@@ -155,6 +177,7 @@ export const committeeElectionDemo: Demo = {
         revote: revote.status,
         stranger: stranger.status,
         forged,
+        complaint: dkg,
         verified: check.valid,
         errors: check.errors,
         record: check.file,

@@ -301,6 +301,14 @@ export const HINTS_ZH: { readonly [code: string]: string } = {
   VOTING_BAD_CREDENTIAL: '投票凭据是 32 字节的 ristretto255 公钥（`gongzhi vote credential`）。',
   VOTING_BAD_PHASE: '选举不处于这一步所需的阶段（见 `gongzhi vote show`）。',
   VOTING_BAD_PROOF: '零知识证明验证失败：请用客户端重新生成选票或消息。',
+  VOTING_BAD_COMPLAINT: '投诉须以编号（1..n）指明本选举的另一位监票人，不能投诉自己。',
+  VOTING_NO_COMPLAINT:
+    '这里没有未答复的投诉：公开份额只能答复已提交的投诉；只有被投诉的监票人才能被取消资格。',
+  VOTING_BAD_SHARE:
+    '公开的份额与您自己的承诺不符：请用密钥生成种子公开 f(投诉人)（`gongzhi vote trustee reveal`）。',
+  VOTING_COMPLAINT_PENDING: '有投诉尚未答复：开始投票前，被投诉的监票人须公开其份额，或由组织者取消其资格。',
+  VOTING_DISQUALIFIED: '该监票人已在密钥生成的投诉轮中被取消资格，不再参与后续步骤。',
+  VOTING_TOO_FEW_TRUSTEES: '合格监票人少于门限：选举无法开始（请另选监票人重新创建选举）。',
   VOTING_BAD_RULE: '多数规则是分数 num/den，且 0 < num ≤ den ≤ 1000。',
   VOTING_BAD_SIGNATURE: '凭据签名验证失败：请用已登记的凭据签名。',
   VOTING_BAD_WEIGHT: '权重是 1 到该选举 maxWeight 之间的整数单位。',

@@ -1,6 +1,7 @@
 import { JavaScriptTypeBuilder, type TInteger, type TString } from '@sinclair/typebox';
 import { type ErrorSpec, GongzhiError, registerErrorTable } from '../errors/index.js';
 import type { Genesis } from '../ledger/index.js';
+import type { AdmitJobFn } from './admit-job.js';
 import type { LedgerModule, MethodDef, ModuleManifest, QueryDef } from './module.js';
 
 const MODULE_NAME_RE = /^[a-z][a-z0-9]{1,31}$/;
@@ -27,6 +28,9 @@ export function defineModule<G = undefined>(m: ModuleManifest<G>): LedgerModule 
   for (const n of Object.keys(m.permissions)) {
     if (!Object.hasOwn(m.methods, n)) bad(`permission row for unknown method ${n}`);
   }
+  for (const k of Object.keys(m.admitJobs ?? {})) {
+    if (!k.startsWith(`${m.name}.`)) bad(`admission job ${k} must start with ${m.name}.`);
+  }
   const prefix = `${m.name.toUpperCase()}_`;
   for (const code of Object.keys(m.errors)) {
     if (!code.startsWith(prefix) && !(m.name === 'governance' && code.startsWith('GOV_'))) {
@@ -52,6 +56,14 @@ export function defineModule<G = undefined>(m: ModuleManifest<G>): LedgerModule 
 /** Declare one method (types checked here; the module's table holds it erased). */
 export function defineMethod<A, P = void>(def: MethodDef<A, P>): MethodDef<A, P> {
   return def;
+}
+
+/**
+ * Declare an admission job function (`ModuleManifest.admitJobs`). Its input is what the module's
+ * own `admit` built, copied to a worker thread; the table holds it erased.
+ */
+export function defineAdmitJob<I>(fn: (input: I) => unknown): AdmitJobFn {
+  return (input) => fn(input as I);
 }
 
 /** Declare one query. */

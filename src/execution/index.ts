@@ -5,6 +5,14 @@ export {
   type NonceIndex,
   nonceKey,
 } from './admission-check.js';
+export {
+  type AdmitJob,
+  type AdmitJobFn,
+  type AdmitJobOutcome,
+  type AdmitJobRunner,
+  outcomeError,
+  runAdmitJobFn,
+} from './admit-job.js';
 export type { Authorizer, ParamsReader } from './authorizer.js';
 export {
   BlockExecutor,
@@ -13,8 +21,15 @@ export {
   type BlockResult,
   type DroppedTx,
 } from './block-executor.js';
-export { defineErrors, defineMethod, defineModule, defineQuery, S } from './define-module.js';
-export { admitByMethod } from './method-admission.js';
+export {
+  defineAdmitJob,
+  defineErrors,
+  defineMethod,
+  defineModule,
+  defineQuery,
+  S,
+} from './define-module.js';
+export { admitByMethod, runAdmitJob } from './method-admission.js';
 export {
   type AdmitContext,
   type AnyMethod,

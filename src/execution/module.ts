@@ -4,6 +4,7 @@ import type { CborValue } from '../encoding/index.js';
 import type { ErrorTable } from '../errors/index.js';
 import type { CborMap, ChainParams, Genesis } from '../ledger/index.js';
 import type { StateOverlay, StateReader } from '../state/index.js';
+import type { AdmitJob, AdmitJobFn } from './admit-job.js';
 import type { QueryArgs } from './readers.js';
 
 /**
@@ -57,8 +58,11 @@ export interface MethodDef<A, P = void> {
    * `ctx.state` (committed state), and refuse only what can never become valid (a bad proof, an
    * election that is closed for good): state may change before the block, and a block from
    * another node never passed this node's admission, so `check` must still test everything.
+   * It may return an `AdmitJob`: the costly state-free rest of the check (a ballot's proofs),
+   * which the node runs on its verify worker pool when it has one, else right away.
    */
-  admit?(ctx: AdmitContext, args: A): void;
+  // biome-ignore lint/suspicious/noConfusingVoidType: an admit that only checks returns nothing
+  admit?(ctx: AdmitContext, args: A): AdmitJob | undefined | void;
   check(ctx: CheckContext, args: A): P;
   apply(ctx: ExecContext, args: A, prepared: P): void;
 }
@@ -122,6 +126,11 @@ export interface ModuleManifest<G = undefined> {
   readonly genesis?: GenesisSection<G>;
   /** Writes the module's initial state at block 0. */
   initGenesis?(ctx: GenesisContext<G>): void;
+  /**
+   * The pure functions its methods' `admit` may hand off as `AdmitJob`s, by kind
+   * (`<module>.<name>`). The node's worker threads load the built-in modules' tables.
+   */
+  readonly admitJobs?: Readonly<Record<string, AdmitJobFn>>;
 }
 
 /** A module as the registry and executor hold it (built by `defineModule`). */

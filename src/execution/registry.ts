@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { GongzhiError } from '../errors/index.js';
 import type { Genesis } from '../ledger/index.js';
+import type { AdmitJobFn } from './admit-job.js';
 import type { AnyMethod, LedgerModule, QueryDef } from './module.js';
 
 /** A method as listed for OpenAPI, the CLI and the console. */
@@ -53,6 +54,13 @@ export class ModuleRegistry {
     if (!def)
       throw new GongzhiError('EXEC_UNKNOWN_METHOD', `unknown method ${module}.${method}`, { module, method });
     return def;
+  }
+
+  /** The admission job function of `kind` (`<module>.<name>`), if a module declares it. */
+  admitJob(kind: string): AdmitJobFn | undefined {
+    const m = this.modules.get(kind.slice(0, Math.max(0, kind.indexOf('.'))));
+    const jobs = m?.admitJobs;
+    return jobs !== undefined && Object.hasOwn(jobs, kind) ? jobs[kind] : undefined;
   }
 
   /** The query, or API_NOT_FOUND. */

@@ -3,11 +3,14 @@ import { toHex } from '../encoding/index.js';
 import { type ErrorDetails, GongzhiError } from '../errors/index.js';
 import {
   type AdmissionScope,
+  type AdmitJob,
+  type AdmitJobRunner,
   assertAdmissible,
   type CandidateTx,
   type DroppedTx,
   type NonceIndex,
   nonceKey,
+  outcomeError,
 } from '../execution/index.js';
 import { decodeTx, txHashFromBytes } from '../ledger/index.js';
 import type { AdmitResult, Mempool, MempoolUpdate, PendingTx, RemovedTx } from './mempool.js';
@@ -43,6 +46,17 @@ export interface FifoMempoolOptions {
    * the state the block runs on.
    */
   readonly precheck?: (c: CandidateTx, scope: AdmissionScope) => void;
+  /**
+   * Admission jobs (MethodDef.admit's `AdmitJob`, e.g. a ballot's proofs) run off this thread:
+   * `collect` asks each verified candidate for its job (undefined when it has none, or when
+   * something cheaper refuses it — `precheck` then says so), `runner` runs them (the worker
+   * pool). A refused job refuses its transaction; an accepted one fills the method's memo, so
+   * `precheck` does not redo the work. Without it `precheck` runs every job on this thread.
+   */
+  readonly jobs?: {
+    readonly collect: (c: CandidateTx, scope: AdmissionScope) => AdmitJob | undefined;
+    readonly runner: AdmitJobRunner;
+  };
   /**
    * Runs a synchronous stretch of admission (the checks of a whole call) inside one read
    * transaction of the committed store, so its many point reads share one snapshot. Default: as is.
@@ -148,9 +162,46 @@ export class FifoMempool implements Mempool {
         }
       }
     }
+    await this.runJobs(candidates, results, scope, inRead);
     // Verification may have awaited: re-check what other calls admitted (or closing) meanwhile.
     inRead(() => this.enter(candidates, results, scope));
     return results;
+  }
+
+  /** The candidates' admission jobs on the runner; a refused job drops its candidate. */
+  private async runJobs(
+    candidates: { i: number; c: CandidateTx }[],
+    results: AdmitResult[],
+    scope: AdmissionScope,
+    inRead: <T>(fn: () => T) => T,
+  ): Promise<void> {
+    const jobs = this.opts.jobs;
+    if (jobs === undefined || candidates.length === 0) return;
+    const found: { k: number; job: AdmitJob }[] = [];
+    inRead(() => {
+      candidates.forEach(({ c }, k) => {
+        const job = jobs.collect(c, scope);
+        if (job !== undefined) found.push({ k, job });
+      });
+    });
+    if (found.length === 0) return;
+    const outcomes = await jobs.runner.run(found.map((f) => f.job));
+    for (let n = found.length - 1; n >= 0; n--) {
+      const f = found[n] as { k: number; job: AdmitJob };
+      const o = outcomes[n];
+      const err =
+        o === undefined
+          ? new GongzhiError('EXEC_INTERNAL', 'admission job without outcome')
+          : outcomeError(o);
+      if (err === undefined) {
+        if (o?.ok) f.job.accept(o.output);
+        continue;
+      }
+      const entry = candidates[f.k] as { i: number; c: CandidateTx };
+      results[entry.i] = { hash: toHex(entry.c.hash), error: err };
+      this.opts.onReject?.(err.code);
+      candidates.splice(f.k, 1);
+    }
   }
 
   /** Put verified candidates into the pool, unless something changed while they were verified. */

@@ -5,6 +5,7 @@ import { type CborValue, decodeCanonical, fromHex, toHex } from '../encoding/ind
 import { GongzhiError } from '../errors/index.js';
 import {
   type AdmissionScope,
+  type AdmitJob,
   admitByMethod,
   BlockExecutor,
   type BlockResult,
@@ -12,6 +13,7 @@ import {
   type LedgerModule,
   ModuleRegistry,
   QueryArgs,
+  runAdmitJob,
 } from '../execution/index.js';
 import {
   assertValidGenesis,
@@ -30,6 +32,7 @@ import type { OrderedBatch, Orderer, OrderingHealth, StreamPosition, StreamSeal 
 import { SoloOrderer, settleWithin } from '../ordering/index.js';
 import type { StateReader } from '../state/index.js';
 import { GroupStore, type StoredBlock } from '../storage/index.js';
+import { poolJobRunner } from './admit-job-runner.js';
 import { type CommitInfo, CommitWaiters } from './commit-waiters.js';
 import { FifoMempool } from './fifo-mempool.js';
 import { buildGenesisBlock } from './genesis-block.js';
@@ -168,8 +171,23 @@ export class GroupLedger {
         this.registry.method(b.module, b.method);
         const state = this.admissionReader();
         governanceAuthorizer.authorize(state, c.sender, b.module, b.method);
-        admitByMethod(this.registry, c, scope, state);
+        const job = admitByMethod(this.registry, c, scope, state, true);
+        // No pool (or a job the method handed back again): run it here.
+        if (job !== undefined) {
+          opts.metrics.admitJobs.inc({ group: this.group, thread: 'main' });
+          runAdmitJob(this.registry, job);
+        }
       },
+      ...(opts.verifyPool === undefined || opts.verifyPool.size === 0
+        ? {}
+        : {
+            jobs: {
+              collect: (c, scope) => this.collectJob(c, scope),
+              runner: poolJobRunner(opts.verifyPool, this.registry, (thread, n) =>
+                opts.metrics.admitJobs.inc({ group: this.group, thread }, n),
+              ),
+            },
+          }),
     });
     this.waiters = new CommitWaiters(opts.maxCommitWaiters);
     const stored0 = store.blockByHeight(0);
@@ -422,6 +440,22 @@ export class GroupLedger {
    * transaction of a batch reads the same permission row (and often the same sender's roles), and
    * committed state only changes when the head does, which empties the memo.
    */
+  /**
+   * The candidate's admission job, to run on the pool — only for one that passes the cheaper
+   * checks first (method, role); any refusal here is left to `precheck`, which gives it in order.
+   */
+  private collectJob(c: CandidateTx, scope: AdmissionScope): AdmitJob | undefined {
+    try {
+      const b = c.tx.body;
+      this.registry.method(b.module, b.method);
+      const state = this.admissionReader();
+      governanceAuthorizer.authorize(state, c.sender, b.module, b.method);
+      return admitByMethod(this.registry, c, scope, state, true);
+    } catch {
+      return undefined;
+    }
+  }
+
   private admissionReader(): StateReader {
     if (this.admissionMemo.height !== this.head.height) {
       this.admissionMemo = { height: this.head.height, values: new Map() };

@@ -62,6 +62,12 @@ export class NodeMetrics {
     labelNames: ['group', 'code'],
     registers: [this.registry],
   });
+  readonly admitJobs = new Counter({
+    name: 'gongzhi_admit_jobs_total',
+    help: 'Admission jobs (e.g. ballot proofs) run, by thread: worker (the verify pool) or main',
+    labelNames: ['group', 'thread'],
+    registers: [this.registry],
+  });
   readonly mempool = new Gauge({
     name: 'gongzhi_mempool_size',
     help: 'Transactions admitted and not yet committed',

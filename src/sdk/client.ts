@@ -10,7 +10,6 @@ import {
   isGongzhiError,
   looksLikeErrorCode,
 } from '../errors/index.js';
-import type { CborMap } from '../ledger/index.js';
 import type {
   BatchResultEntry,
   BlockEventView,

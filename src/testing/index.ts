@@ -10,4 +10,4 @@ export {
 } from './funds-sandbox.js';
 export { MemoryChain, type MemoryChainOptions } from './memory-chain.js';
 export { PointsSandbox, type SandboxCall } from './points-sandbox.js';
-export { seedOf, VotingSandbox } from './voting-sandbox.js';
+export { seedOf, VotingSandbox, withBadShare } from './voting-sandbox.js';

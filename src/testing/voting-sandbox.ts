@@ -18,6 +18,19 @@ import { MemoryChain } from './memory-chain.js';
 export const seedOf = (label: string): Uint8Array => sha256(utf8(label));
 
 /**
+ * A `voting.trusteeShares` message whose share for trustee `to` is off by one (its proof still
+ * verifies: the proof covers the commitments, not the encrypted shares) — a dishonest or faulty
+ * dealer, for the complaint round in tests and demos.
+ */
+export function withBadShare(args: CborMap, to: number): CborMap {
+  const shares = (args.shares as Uint8Array[]).map((s) => s.slice());
+  const s = shares[to - 1] as Uint8Array;
+  // The scalar half is little-endian: bump its lowest byte (it stays below q).
+  s[32] = ((s[32] ?? 0) + 1) & 0xff;
+  return { ...args, shares };
+}
+
+/**
  * The voting module on a `MemoryChain` (the real block executor), with a registrar and trustee
  * accounts, for tests and benchmarks: one transaction per block unless batched.
  */

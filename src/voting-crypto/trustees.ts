@@ -312,3 +312,45 @@ export function discreteLog<E>(grp: AnyGroup, target: E, bound: number): number 
 }
 
 const hexKey = (b: Uint8Array): string => toHex(b);
+
+/**
+ * The complaint round: trustee `from`'s share for trustee `to`, `f_from(to)`, recomputed from its
+ * seed — what the accused reveals in the clear when `to` complains about the encrypted one.
+ */
+export function shareFromSeed(grp: AnyGroup, seed: Uint8Array, threshold: number, to: number): bigint {
+  const coeffs = Array.from({ length: threshold }, (_, k) => coefficient(grp, seed, k));
+  return evalPoly(grp, coeffs, to);
+}
+
+/** Whether `v` is the share for trustee `j` that `commitments` promise (`g^v = Π_k C_k^{j^k}`). */
+export function shareMatches(
+  grp: AnyGroup,
+  commitments: readonly Uint8Array[],
+  j: number,
+  v: bigint,
+): boolean {
+  try {
+    return grp.eq(grp.gpow(v), commitmentAt(grp, commitments, j));
+  } catch (e) {
+    if (e instanceof VoteCryptoError) return false;
+    throw e;
+  }
+}
+
+/** Whether the encrypted share `from` sent to `me` opens to a value matching `from`'s commitments. */
+export function shareIsGood(
+  grp: AnyGroup,
+  election: string,
+  from: number,
+  me: number,
+  encSecret: bigint,
+  m: TrusteeSharesWire,
+): boolean {
+  try {
+    openShare(grp, election, from, me, encSecret, m);
+    return true;
+  } catch (e) {
+    if (e instanceof VoteCryptoError) return false;
+    throw e;
+  }
+}

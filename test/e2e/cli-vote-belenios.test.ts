@@ -44,6 +44,8 @@ describe.skipIf(!built)('BELENIOS-2048 committee election: the .bel export and b
     const v = JSON.parse(stdout) as { valid: boolean; ballots: number; result: number[][] };
     expect(v.valid).toBe(true);
     expect(v.ballots).toBe(7);
+    // The archive also holds owner 3's superseded first ballot (ledger order; Belenios counts the last).
+    expect(readArchive(new Uint8Array(readFileSync(archive))).ballots).toHaveLength(8);
     // Final ballots: owner 3's re-vote replaced [1,0,0,1],[0].
     expect(v.result).toEqual([
       [90 + 98 + 65, 90 + 120 + 75 + 143 + 98, 120 + 110, 75 + 110],

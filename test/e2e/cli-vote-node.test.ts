@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, fork } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,43 @@ describe.skipIf(!built)('gongzhi vote against a node', () => {
       }
     }
     expect(await status('vote', 'freeze', 'c1', '--key', key('civil-affairs'))).toBe('ok');
+    // The complaint round: every share checks out; a complaint anyway (trustee 1 against 2) holds
+    // the opening until trustee 2 reveals its share for 1, which matches its commitments.
+    const seedOf = (i: number) => join(tmp.dir, `t${i}.json`);
+    const checked = await json('vote', 'trustee', 'check', 'c1', '--index', '1', '--seed', seedOf(1));
+    expect(checked.bad).toEqual([]);
+    expect(
+      await status(
+        'vote',
+        'trustee',
+        'complain',
+        'c1',
+        '--against',
+        '2',
+        '--key',
+        key(trustees[0] as string),
+      ),
+    ).toBe('ok');
+    expect(await status('vote', 'open', 'c1', '--key', key('civil-affairs'))).toBe(
+      'VOTING_COMPLAINT_PENDING',
+    );
+    expect(
+      await status(
+        'vote',
+        'trustee',
+        'reveal',
+        'c1',
+        '--complainer',
+        '1',
+        '--seed',
+        seedOf(2),
+        '--key',
+        key(trustees[1] as string),
+      ),
+    ).toBe('ok');
+    expect(
+      await status('vote', 'trustee', 'disqualify', 'c1', '--trustee', '2', '--key', key('civil-affairs')),
+    ).toBe('VOTING_NO_COMPLAINT');
     expect(await status('vote', 'open', 'c1', '--key', key('civil-affairs'))).toBe('ok');
     const anyKey = key('bank');
     expect(
@@ -188,6 +225,15 @@ describe.skipIf(!built)('gongzhi vote against a node', () => {
         anyKey,
       ),
     ).toMatch(/choose 0\.\.2/);
+    // The demo node runs one verify worker: the three ballots' proofs were checked on it at
+    // admission, none on the thread that serves HTTP.
+    const metrics = await (await fetch(`${env.GONGZHI_URL}/metrics`)).text();
+    const jobs = (thread: string) =>
+      [...metrics.matchAll(/^gongzhi_admit_jobs_total\{([^}]*)\} (\d+)$/gm)]
+        .filter((m) => (m[1] ?? '').includes(`thread="${thread}"`))
+        .reduce((n, m) => n + Number(m[2]), 0);
+    expect(jobs('worker')).toBe(3);
+    expect(jobs('main')).toBe(0);
     expect(await status('vote', 'close', 'c1', '--key', key('civil-affairs'))).toBe('ok');
     for (const i of [2, 3]) {
       expect(
@@ -213,5 +259,9 @@ describe.skipIf(!built)('gongzhi vote against a node', () => {
     expect(shownElection.result.plain).toEqual([[1, 1, 1]]);
     expect(shownElection.result.weighted).toEqual([[9000, 9000, 10000]]);
     expect(await cli('vote', 'verify', rec)).toMatch(/valid: all 7 checks passed/);
+    // The record carries the complaint round: one complaint, answered with the revealed share.
+    const dkg = (JSON.parse(readFileSync(rec, 'utf8')) as { dkg?: { complaints: { share?: string }[] } }).dkg;
+    expect(dkg?.complaints).toHaveLength(1);
+    expect(dkg?.complaints[0]?.share).toMatch(/^[0-9a-f]{64}$/);
   }, 240_000);
 });

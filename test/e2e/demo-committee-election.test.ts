@@ -3,7 +3,7 @@ import { findDemo } from '../../src/demos/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 describe('demo committee-election', () => {
-  it('2-of-3 trustees, a re-vote, weighted and head-count results; the record verifies offline', async () => {
+  it('2-of-3 trustees, a complaint round, a re-vote, weighted and head-count results; the record verifies offline', async () => {
     const demo = findDemo('committee-election');
     const tmp = tempDir('gongzhi-demo-committee-election-');
     const steps: string[] = [];
@@ -16,6 +16,7 @@ describe('demo committee-election', () => {
         revote: string;
         stranger: string;
         forged: string;
+        complaint: { bad: number[]; wrongReveal: string; disqualified: number[] };
         verified: boolean;
         errors: string[];
       };
@@ -30,6 +31,10 @@ describe('demo committee-election', () => {
       expect(r.revote).toBe('ok');
       expect(r.stranger).toBe('VOTING_NOT_ENROLLED');
       expect(r.forged).toBe('VOTING_BAD_PROOF');
+      // The street office (trustee 2) dealt the housing bureau a bad share: found, complained
+      // about, a wrong reveal refused, disqualified; the key and the decryption are 1's and 3's.
+      expect(r.complaint).toEqual({ bad: [2], wrongReveal: 'VOTING_BAD_SHARE', disqualified: [2] });
+      expect(steps.some((l) => l.includes('2 qualified'))).toBe(true);
       expect(r.verified).toBe(true);
       expect(r.errors).toEqual([]);
     } finally {

@@ -14,6 +14,7 @@ import {
   beleniosTrusteeArgs,
   readBelRecordView,
   readBelTrusteesView,
+  withEveryBallot,
 } from '../../modules/voting/index.js';
 import {
   BeleniosError,
@@ -25,6 +26,7 @@ import {
 } from '../../voting-crypto/belenios/index.js';
 import { clientContext } from '../client-context.js';
 import { action, int, printJson } from '../util.js';
+import { acceptedBelBallots } from './vote-history.js';
 
 interface Common {
   group: string;
@@ -147,25 +149,41 @@ export function registerVoteBelenios(vote: Command, common: (c: Command) => Comm
 
   const exporter = (c: Command) =>
     common(
-      c.requiredOption('--out <file>', 'the .bel archive to write').option('--force', 'overwrite <file>'),
+      c
+        .requiredOption('--out <file>', 'the .bel archive to write')
+        .option('--force', 'overwrite <file>')
+        .option('--last-only', 'only the ballot each credential counts (no superseded ballots)'),
     ).action(
-      action(async (id: string, o: Common & { out: string; force?: boolean; format?: string }) => {
-        if (o.format !== undefined && o.format !== 'belenios') {
-          throw new GongzhiError('CONFIG_INVALID', 'only --format belenios is supported');
-        }
-        if (existsSync(o.out) && o.force !== true)
-          throw new GongzhiError('FILE_EXISTS', `${o.out} exists`, { path: o.out });
-        const r = await rec(o, id);
-        // Belenios' header wants a start time; ours is the ledger's, so the archive stays reproducible.
-        const bytes = exportArchive({ timestamp: 0, ...r });
-        writeFileSync(o.out, bytes);
-        printJson({
-          out: o.out,
-          bytes: bytes.length,
-          ballots: r.ballots.length,
-          tallied: r.result !== undefined,
-        });
-      }),
+      action(
+        async (
+          id: string,
+          o: Common & { out: string; force?: boolean; format?: string; lastOnly?: boolean },
+        ) => {
+          if (o.format !== undefined && o.format !== 'belenios') {
+            throw new GongzhiError('CONFIG_INVALID', 'only --format belenios is supported');
+          }
+          if (existsSync(o.out) && o.force !== true)
+            throw new GongzhiError('FILE_EXISTS', `${o.out} exists`, { path: o.out });
+          const counted = await rec(o, id);
+          const r =
+            o.lastOnly === true
+              ? counted
+              : withEveryBallot(
+                  counted,
+                  await acceptedBelBallots((await clientContext(o)).client, o.group, id),
+                );
+          // Belenios' header wants a start time; ours is the ledger's, so the archive stays reproducible.
+          const bytes = exportArchive({ timestamp: 0, ...r });
+          writeFileSync(o.out, bytes);
+          printJson({
+            out: o.out,
+            bytes: bytes.length,
+            ballots: r.ballots.length,
+            superseded: r.ballots.length - counted.ballots.length,
+            tallied: r.result !== undefined,
+          });
+        },
+      ),
     );
   exporter(
     bel

@@ -19,6 +19,7 @@ import {
 import { clientContext } from '../client-context.js';
 import { action, DEFAULT_URL, int, printJson } from '../util.js';
 import { registerVoteBelenios } from './vote-belenios.js';
+import { registerVoteComplaints } from './vote-dkg.js';
 
 interface Common {
   group: string;
@@ -227,6 +228,8 @@ export function registerVote(program: Command): void {
       send(o, 'decrypt', decryptArgs(await record(o, id), o.index, readSeed(o.seed))),
     ),
   );
+
+  registerVoteComplaints(trustee, common, record, send);
 
   common(
     vote.command('tally <id>').description('compute the result from the decryptions and publish it'),

@@ -11,9 +11,7 @@ import {
 import type { StateReader } from '../../state/index.js';
 import {
   type Ct,
-  checkBallot,
   checkPartialDecryption,
-  type ElectionJson,
   gpow,
   hashJson,
   lagrange,
@@ -23,31 +21,26 @@ import {
   Q,
   readElement,
 } from '../../voting-crypto/belenios/index.js';
+import { belBallotAdmitJob, belElection, checkedBelBallot } from './belenios-ballot-job.js';
 import {
   type BelBallot,
   type BelTally,
   type BelTrustee,
   belBallotCodec,
   belCheck,
-  belElectionCodec,
   belKeys,
   belTallyCodec,
   belTrusteeCodec,
   elementBytes,
   MAX_JSON,
 } from './belenios-state.js';
+
+export { belElection } from './belenios-ballot-job.js';
+
 import { assertBelenios, belTrustees } from './belenios-trustee.js';
-import { assertPhase, assertVotingOpen, enrolledVoter, loadElection, trusteeIndex } from './common.js';
+import { assertPhase, enrolledVoter, loadElection, trusteeIndex } from './common.js';
 import { applyTallied, assertTallyInputs, talliedResult } from './tallied.js';
 import { type Election, LIMITS, type ResultRecord } from './types.js';
-
-/** The Belenios election JSON fixed at open, and its parsed form. */
-export function belElection(state: StateReader, e: Election): { json: string; election: ElectionJson } {
-  const b = readStored(state, belKeys.election(e.id), belElectionCodec);
-  if (b === undefined)
-    throw new GongzhiError('CHAIN_INVALID', 'opened Belenios election without its JSON', { id: e.id });
-  return { json: b.election, election: JSON.parse(b.election) as ElectionJson };
-}
 
 export function belTally(state: StateReader, e: Election): BelTally {
   const t = readStored(state, belKeys.tally(e.id), belTallyCodec);
@@ -73,29 +66,6 @@ export function perQuestion(e: Election, flat: readonly string[]): Ct[][] {
   return e.questions.map((q) => q.answers.map(() => readCt(flat[k++] ?? '1,1')));
 }
 
-const MEMO_MAX = 1024;
-/** `election ‖ fingerprint ‖ ballot hash` → the checked ballot (a pure function of those). */
-const checkedMemo = new Map<string, ReturnType<typeof checkBallot>>();
-
-/**
- * The open BELENIOS-2048 election `id` and the ballot after every Belenios check. Memoised on the
- * election JSON's hash and the ballot JSON's hash, so a ballot checked at admission is not checked
- * again when its block runs (the memo only skips recomputing the same pure result).
- */
-function checkedBelBallot(state: StateReader, id: string, ballot: string) {
-  const e = loadElection(state, id);
-  assertBelenios(e);
-  assertVotingOpen(e);
-  const { json, election } = belElection(state, e);
-  const key = `${id}:${hashJson(json)}:${hashJson(ballot)}`;
-  const hit = checkedMemo.get(key);
-  if (hit !== undefined) return { e, b: hit };
-  const b = belCheck('ballot', () => checkBallot(json, election, JSON.parse(ballot)));
-  if (checkedMemo.size >= MEMO_MAX) checkedMemo.delete(checkedMemo.keys().next().value as string);
-  checkedMemo.set(key, b);
-  return { e, b };
-}
-
 /**
  * `beleniosCast`: a Belenios 2.0 ballot (its exact JSON) for a BELENIOS-2048 election. Every check
  * of Belenios' verifier runs here — fingerprint, each 0/1 and min..max proof, the credential's
@@ -119,9 +89,8 @@ export const beleniosCast = defineMethod<
     return { election: r.id('election'), ballot: r.str('ballot', MAX_JSON) };
   },
   // Refused at admission (nothing enters a block): not open, or any Belenios check failing.
-  admit: (ctx, a) => {
-    checkedBelBallot(ctx.state, a.election, a.ballot);
-  },
+  // The checks run as a job on the node's worker pool (./belenios-ballot-job.ts).
+  admit: (ctx, a) => belBallotAdmitJob(ctx.state, a.election, a.ballot),
   check: (ctx, a) => {
     const { e, b } = checkedBelBallot(ctx.state, a.election, a.ballot);
     const credential = elementBytes(b.credential);

@@ -31,7 +31,7 @@ import {
 import { assertVotingOpen, at, enrolledVoter, groupOf, loadElection } from './common.js';
 import type { Tally } from './rules.js';
 import type { Election, EncryptedTally, OpenCounts, OpenVote } from './types.js';
-import { verifiedBallot } from './verified-ballots.js';
+import { ballotAdmitJob, verifiedBallot } from './verified-ballots.js';
 
 /** Arguments of `voting.vote` (open resolutions). */
 export interface VoteArgs {
@@ -185,10 +185,9 @@ export const cast = defineMethod<CastArgs, { record: BallotRecord; tally: Encryp
     return { election: r.id('election'), ballot: readBallot(r, 'ballot') };
   },
   // Refused at admission (nothing enters a block): a ballot for an election that is not open,
-  // or one whose proofs or signature do not verify. `check` verifies again (memoised).
-  admit: (ctx, a) => {
-    verifiedBallot(loadOpen(ctx, a.election, 'election'), a.ballot);
-  },
+  // or one whose proofs or signature do not verify — those checks as a job the node runs on its
+  // verify worker pool. `check` verifies again (memoised).
+  admit: (ctx, a) => ballotAdmitJob(loadOpen(ctx, a.election, 'election'), a.ballot),
   check: (ctx, a) => {
     const e = loadOpen(ctx, a.election, 'election');
     const voter = enrolledVoter(ctx.state, e, a.ballot.credential);

@@ -15,13 +15,18 @@ import {
   openShare,
   partialDecrypt,
   proveTrusteeKey,
+  scalarFromBytes,
+  scalarToBytes,
+  shareFromSeed,
+  shareIsGood,
   signOpenVote,
   trusteeKeyFromSeed,
 } from '../../voting-crypto/index.js';
 import { factorAt, groupOf } from './common.js';
+import { revealedShare } from './dkg.js';
 import { ballotContext } from './fingerprint.js';
 import type { ElectionRecord } from './record.js';
-import type { Election, EncryptedTally, TrusteeRecord } from './types.js';
+import type { DkgRecord, Election, EncryptedTally, TrusteeRecord } from './types.js';
 
 /**
  * The client side of the protocol, as the CLI, demos, tests and benchmark use it: pure functions
@@ -90,22 +95,58 @@ export function trusteeSharesArgs(
   return { election: e.id, commitments: [...m.commitments], proof: m.proof, shares: [...m.shares] };
 }
 
-/** Trustee `index`'s secret share `s_j = Σ_i f_i(j)`, each share checked against its commitments. */
+/**
+ * Trustee `index`'s secret share `s_j = Σ_i f_i(j)` over the qualified trustees (all when `dkg`
+ * disqualified no one), each share checked against its commitments — or, where `index` complained
+ * and the accused answered, the share it revealed.
+ */
 export function trusteeShare(
   e: Election,
   index: number,
   trustees: readonly TrusteeRecord[],
   seed: Uint8Array,
+  dkg: DkgRecord = { complaints: [], disqualified: [] },
 ): bigint {
   const grp = grpOf(e);
   const enc = trusteeKeyFromSeed(grp, seed).secret;
   let s = 0n;
   for (const t of trustees) {
+    if (dkg.disqualified.includes(t.index)) continue;
     if (t.shares === undefined)
       throw new GongzhiError('VOTING_BAD_PHASE', `trustee ${t.index} has not posted its shares`);
-    s = (s + openShare(grp, e.id, t.index, index, enc, t.shares)) % grp.q;
+    const revealed = revealedShare(dkg, t.index, index);
+    const f =
+      revealed === undefined
+        ? openShare(grp, e.id, t.index, index, enc, t.shares)
+        : scalarFromBytes(grp, revealed);
+    s = (s + f) % grp.q;
   }
   return s;
+}
+
+/**
+ * The complaint round, trustee `index`'s side: the trustees whose encrypted share to it does not
+ * match their commitments — each deserves a `voting.trusteeComplain`.
+ */
+export function badShares(
+  e: Election,
+  index: number,
+  trustees: readonly TrusteeRecord[],
+  seed: Uint8Array,
+): number[] {
+  const grp = grpOf(e);
+  const enc = trusteeKeyFromSeed(grp, seed).secret;
+  return trustees
+    .filter((t) => t.index !== index && t.shares !== undefined)
+    .filter((t) => !shareIsGood(grp, e.id, t.index, index, enc, t.shares as NonNullable<typeof t.shares>))
+    .map((t) => t.index);
+}
+
+/** `voting.trusteeReveal` arguments: the accused's share for `complainer`, from the accused's seed. */
+export function revealArgs(e: Election, complainer: number, seed: Uint8Array): CborMap {
+  const grp = grpOf(e);
+  const v = shareFromSeed(grp, seed, e.threshold, complainer);
+  return { election: e.id, complainer, share: scalarToBytes(v, grp.scalarBytes) };
 }
 
 function tallyCts(grp: AnyGroup, t: EncryptedTally): Ct<G>[] {
@@ -117,7 +158,7 @@ export function decryptArgs(rec: ElectionRecord, index: number, seed: Uint8Array
   const e = rec.election;
   const grp = grpOf(e);
   if (rec.tally === undefined) throw new GongzhiError('VOTING_BAD_PHASE', 'the election has no tally');
-  const share = trusteeShare(e, index, rec.trustees, seed);
+  const share = trusteeShare(e, index, rec.trustees, seed, rec.dkg);
   const factors = tallyCts(grp, rec.tally).map((ct, pos) => {
     const w = deriveScalar(grp, seed, `decrypt/${pos}`);
     const p = partialDecrypt(grp, e.fingerprint as Uint8Array, index, share, ct.a, pos, w);

@@ -35,8 +35,8 @@ export const keys = {
   result: (id: string): string => stateKey(MODULE, 'e', id, 'result'),
 };
 
-const atValue = (a: At): CborMap => ({ height: a.height, tx: a.tx });
-const readAt = (r: ShapeReader, f: string): At => {
+export const atValue = (a: At): CborMap => ({ height: a.height, tx: a.tx });
+export const readAt = (r: ShapeReader, f: string): At => {
   const s = r.nested(f, ['height', 'tx']);
   return { height: s.uint('height'), tx: s.digest('tx') };
 };

@@ -7,12 +7,12 @@ import {
   type Ct,
   combine,
   decodeCt,
-  type TrusteeSharesWire,
   verificationKey,
   verifyPartial,
 } from '../../voting-crypto/index.js';
 import { keys, tallyCodec, trusteeCodec } from './codecs.js';
 import { assertPhase, factorAt, groupOf, loadElection, trusteeIndex } from './common.js';
+import { qualifiedMessages, readDkg } from './dkg.js';
 import { applyTallied, assertTallyInputs, talliedResult } from './tallied.js';
 import { trusteeRecords } from './trustee-methods.js';
 import {
@@ -39,13 +39,6 @@ function closedElection(state: StateReader, id: string): { e: Election; tally: E
   if (tally === undefined) throw new GongzhiError('CHAIN_INVALID', 'closed election without a tally', { id });
   return { e, tally };
 }
-
-const dkgMessages = (ts: readonly (TrusteeRecord | undefined)[]): TrusteeSharesWire[] =>
-  ts.map((t) => {
-    if (t?.shares === undefined)
-      throw new GongzhiError('CHAIN_INVALID', 'opened election with missing trustee shares');
-    return t.shares;
-  });
 
 /** Arguments of `voting.decrypt`. */
 export interface DecryptArgs {
@@ -84,6 +77,9 @@ export const decrypt = defineMethod<DecryptArgs, TrusteeRecord>({
     const j = trusteeIndex(ctx, loaded);
     const { e, tally } = closedElection(ctx.state, a.election);
     const ts = trusteeRecords(ctx.state, e);
+    const d = readDkg(ctx.state, e.id);
+    if (d.disqualified.includes(j))
+      throw new GongzhiError('VOTING_DISQUALIFIED', `trustee ${j} was disqualified`, { trustee: j });
     const mine = ts[j - 1] as TrusteeRecord;
     if (mine.partial !== undefined)
       throw new GongzhiError('VOTING_ALREADY_POSTED', 'decryption posted already', { trustee: j });
@@ -94,7 +90,7 @@ export const decrypt = defineMethod<DecryptArgs, TrusteeRecord>({
         got: a.factors.length,
       });
     }
-    const vk = verificationKey<G>(grp, dkgMessages(ts), j);
+    const vk = verificationKey<G>(grp, qualifiedMessages(ts, d), j);
     const fp = e.fingerprint as Uint8Array;
     a.factors.forEach((f, pos) => {
       if (!verifyPartial(grp, fp, j, vk, (cts[pos] as Ct<G>).a, pos, f.factor, f.proof)) {

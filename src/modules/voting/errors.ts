@@ -66,6 +66,30 @@ export const VOTING_ERRORS = defineErrors({
     'The owner credential is revoked or suspended (or its index is outside the status list): it cannot enrol.',
   ],
   VOTING_OWNER_ENROLLED: [409, 'This owner credential is enrolled already: one voting credential per owner.'],
+  VOTING_BAD_COMPLAINT: [
+    400,
+    'A complaint names another trustee of the election by its index (1..n), never the complainer itself.',
+  ],
+  VOTING_NO_COMPLAINT: [
+    409,
+    'There is no unanswered complaint here: a reveal answers a filed complaint; only an accused trustee can be disqualified.',
+  ],
+  VOTING_BAD_SHARE: [
+    400,
+    'The revealed share does not match your own commitments: reveal f(complainer) from your key-generation seed (`gongzhi vote trustee reveal`).',
+  ],
+  VOTING_COMPLAINT_PENDING: [
+    409,
+    'A complaint is unanswered: the accused trustee reveals its share, or the registrar disqualifies it, before the vote opens.',
+  ],
+  VOTING_DISQUALIFIED: [
+    403,
+    'This trustee was disqualified in the key generation’s complaint round: it takes no further part.',
+  ],
+  VOTING_TOO_FEW_TRUSTEES: [
+    409,
+    'Fewer qualified trustees than the threshold remain: the election cannot open (create it again with other trustees).',
+  ],
   VOTING_BAD_RULE: [400, 'A majority rule is a fraction num/den with 0 < num ≤ den ≤ 1000.'],
 });
 

@@ -11,15 +11,18 @@ export {
   readBelRecordView,
   readBelTrusteesView,
 } from './belenios-client.js';
+export { withEveryBallot } from './belenios-history.js';
 export { readBeleniosRecord } from './belenios-record.js';
 export { beleniosUuid, bytesElement, elementBytes } from './belenios-state.js';
 export { BEL_STEPS, type BelStep, type BelTrusteeArgs } from './belenios-trustee.js';
 export type { CastArgs, VoteArgs } from './cast.js';
 export {
+  badShares,
   castArgs,
   computeResult,
   credential,
   decryptArgs,
+  revealArgs,
   trusteeKeyArgs,
   trusteeShare,
   trusteeSharesArgs,

@@ -5,10 +5,11 @@ import { type BelTally, isBelenios } from './belenios-state.js';
 import { openBelenios, writeOpenBelenios } from './belenios-trustee.js';
 import { countsCodec, electionCodec, keys, resultCodec, tallyCodec } from './codecs.js';
 import { assertRegistrar, at, groupOf, loadElection } from './common.js';
+import { pendingComplaints, qualifiedIndices, qualifiedMessages, readDkg } from './dkg.js';
 import { fingerprintOf, positions } from './fingerprint.js';
 import { decide, type Tally } from './rules.js';
 import { trusteeRecords } from './trustee-methods.js';
-import type { Election, OpenCounts, ResultRecord } from './types.js';
+import type { DkgRecord, Election, OpenCounts, ResultRecord } from './types.js';
 
 const ZERO: Tally = { count: 0, weight: 0 };
 
@@ -27,8 +28,36 @@ interface Opened {
 }
 
 /**
+ * The qualified trustees' round-2 messages, once the complaint round is settled: no complaint
+ * open (VOTING_COMPLAINT_PENDING), at least `threshold` trustees left (VOTING_TOO_FEW_TRUSTEES).
+ */
+function qualifiedShares(e: Election, d: DkgRecord, ts: Parameters<typeof qualifiedMessages>[0]) {
+  const open = pendingComplaints(d)[0];
+  if (open !== undefined) {
+    throw new GongzhiError(
+      'VOTING_COMPLAINT_PENDING',
+      `trustee ${open.against} has not answered trustee ${open.by}'s complaint`,
+      { by: open.by, against: open.against },
+    );
+  }
+  const q = qualifiedIndices(e.trustees.length, d);
+  if (q.length < e.threshold) {
+    throw new GongzhiError(
+      'VOTING_TOO_FEW_TRUSTEES',
+      `${q.length} qualified trustees, threshold ${e.threshold}`,
+      {
+        qualified: q.length,
+        threshold: e.threshold,
+      },
+    );
+  }
+  return qualifiedMessages(ts, d);
+}
+
+/**
  * `open`: start voting. Needs a frozen electorate and, for an election, every trustee's round-2
- * message; fixes the election key `y = Π C_{i,0}` and the fingerprint.
+ * message and a settled complaint round; fixes the election key `y = Π C_{i,0}` over the
+ * qualified trustees (all of them when no one was disqualified) and the fingerprint.
  */
 export const open = defineMethod<{ election: string }, Opened>({
   summary: 'Open voting: fixes the election key and fingerprint (registrar)',
@@ -56,7 +85,7 @@ export const open = defineMethod<{ election: string }, Opened>({
       });
     }
     const grp = groupOf(e);
-    const shares = msgs.filter((m) => m !== undefined);
+    const shares = qualifiedShares(e, readDkg(ctx.state, e.id), ts);
     const publicKey = grp.encode(electionKey(grp, shares));
     const withKey = { ...e, publicKey };
     const fingerprint = fingerprintOf(

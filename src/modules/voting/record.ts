@@ -18,8 +18,10 @@ import {
   voterCodec,
 } from './codecs.js';
 import { loadElection } from './common.js';
+import { dkgCodec, dkgKey } from './dkg.js';
 import { trusteeRecords } from './trustee-methods.js';
 import type {
+  DkgRecord,
   Election,
   EncryptedTally,
   OpenCounts,
@@ -35,7 +37,8 @@ export const RECORD_FORMAT = 'gongzhi-vote-record/1';
 /**
  * A whole election as the offline verifier reads it: the election, the frozen electorate
  * (credentials and weights, index order), every counted vote or ballot (the last of each
- * credential), the trustees' key-generation messages and partial decryptions, the tally and the
+ * credential), the trustees' key-generation messages (with the complaint round's record) and
+ * partial decryptions, the tally and the
  * result. Nothing in it names a resident.
  */
 export interface ElectionRecord {
@@ -44,6 +47,8 @@ export interface ElectionRecord {
   readonly votes: readonly { readonly credential: Uint8Array; readonly vote: OpenVote }[];
   readonly ballots: readonly BallotRecord[];
   readonly trustees: readonly TrusteeRecord[];
+  /** The key generation's complaints and disqualifications (absent when none was filed). */
+  readonly dkg?: DkgRecord;
   readonly counts?: OpenCounts;
   readonly tally?: EncryptedTally;
   readonly result?: ResultRecord;
@@ -66,6 +71,7 @@ export function readElectionRecord(state: StateReader, id: string): ElectionReco
     if (b !== undefined) ballots.push(b);
   }
   const trustees = trusteeRecords(state, election).filter((t): t is TrusteeRecord => t !== undefined);
+  const dkg = readStored(state, dkgKey(id), dkgCodec);
   const counts = readStored(state, keys.counts(id), countsCodec);
   const tally = readStored(state, keys.tally(id), tallyCodec);
   const result = readStored(state, keys.result(id), resultCodec);
@@ -75,6 +81,7 @@ export function readElectionRecord(state: StateReader, id: string): ElectionReco
     votes,
     ballots,
     trustees,
+    ...(dkg === undefined ? {} : { dkg }),
     ...(counts === undefined ? {} : { counts }),
     ...(tally === undefined ? {} : { tally }),
     ...(result === undefined ? {} : { result }),
@@ -90,6 +97,7 @@ export function recordValue(r: ElectionRecord): CborMap {
     votes: r.votes.map((v) => ({ credential: v.credential, vote: openVoteCodec.encode(v.vote) })),
     ballots: r.ballots.map((b) => ballotCodec.encode(b)),
     trustees: r.trustees.map((t) => trusteeCodec.encode(t)),
+    ...(r.dkg === undefined ? {} : { dkg: dkgCodec.encode(r.dkg) }),
     ...(r.counts === undefined ? {} : { counts: countsCodec.encode(r.counts) }),
     ...(r.tally === undefined ? {} : { tally: tallyCodec.encode(r.tally) }),
     ...(r.result === undefined ? {} : { result: resultCodec.encode(r.result) }),
@@ -119,6 +127,7 @@ const BYTE_KEYS = new Set([
   'shares',
   'plain',
   'weighted',
+  'share',
 ]);
 
 function fromJsonValue(v: unknown, bytes: boolean, path: string): CborValue {
@@ -165,6 +174,7 @@ export function recordFromJson(json: unknown): ElectionRecord {
     }),
     ballots: list('ballots').map((x) => ballotCodec.decode(x)),
     trustees: list('trustees').map((x) => trusteeCodec.decode(x)),
+    ...(m.dkg === undefined ? {} : { dkg: dkgCodec.decode(m.dkg) }),
     ...(m.counts === undefined ? {} : { counts: countsCodec.decode(m.counts) }),
     ...(m.tally === undefined ? {} : { tally: tallyCodec.decode(m.tally) }),
     ...(m.result === undefined ? {} : { result: resultCodec.decode(m.result) }),

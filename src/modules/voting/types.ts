@@ -144,6 +144,27 @@ export interface TrusteeRecord {
   readonly partial?: readonly { readonly factor: Uint8Array; readonly proof: Uint8Array }[];
 }
 
+/**
+ * The key generation's complaint round (stored under `voting/e/<id>/dkg` once the first complaint
+ * is filed): trustee `by` says the share `against` sent it does not match `against`'s commitments;
+ * `against` answers with the share in the clear (`share`, checked against the commitments), or the
+ * registrar disqualifies it. The election key is formed from the trustees not disqualified.
+ */
+export interface DkgComplaint {
+  readonly by: number;
+  readonly against: number;
+  readonly at: At;
+  /** The revealed share `f_against(by)` (32-byte scalar), once answered. */
+  readonly share?: Uint8Array;
+}
+
+export interface DkgRecord {
+  /** In the order filed. */
+  readonly complaints: readonly DkgComplaint[];
+  /** Trustee indices, ascending. */
+  readonly disqualified: readonly number[];
+}
+
 /** The final result: open resolutions (counts and outcome) or secret elections (per answer). */
 export interface ResultRecord {
   readonly participation: Tally;

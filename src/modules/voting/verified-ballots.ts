@@ -1,12 +1,22 @@
 import { toHex } from '../../encoding/index.js';
-import { type BallotWire, ballotHash, type Ct, verifyBallot } from '../../voting-crypto/index.js';
-import { cryptoCheck } from './common.js';
+import { type AdmitJob, defineAdmitJob } from '../../execution/index.js';
+import { type BallotWire, ballotHash, type Ct, decodeCt, verifyBallot } from '../../voting-crypto/index.js';
+import { cryptoCheck, groupOf } from './common.js';
 import { ballotContext } from './fingerprint.js';
 import type { Election } from './types.js';
 
 const MAX = 4096;
 /** `fingerprint ‖ ballot hash` → the ballot's ciphertexts, for ballots that verified. */
 const verified = new Map<string, Ct<unknown>[]>();
+
+const memoKey = (e: Election, ballot: BallotWire): string =>
+  `${toHex(ballotContext(e).fingerprint)}:${toHex(ballotHash(ballot))}`;
+
+function remember(key: string, cts: Ct<unknown>[]): Ct<unknown>[] {
+  if (verified.size >= MAX) verified.delete(verified.keys().next().value as string);
+  verified.set(key, cts);
+  return cts;
+}
 
 /**
  * Verify a ballot of election `e` completely (VOTING_BAD_PROOF, VOTING_BAD_SIGNATURE, …) and
@@ -16,12 +26,41 @@ const verified = new Map<string, Ct<unknown>[]>();
  * memo cannot change an outcome, only skip recomputing it. Failures are not memoised.
  */
 export function verifiedBallot(e: Election, ballot: BallotWire): Ct<unknown>[] {
-  const bc = ballotContext(e);
-  const key = `${toHex(bc.fingerprint)}:${toHex(ballotHash(ballot))}`;
+  const key = memoKey(e, ballot);
   const hit = verified.get(key);
   if (hit !== undefined) return hit;
-  const cts = cryptoCheck('ballot', () => verifyBallot(bc, ballot)).flat();
-  if (verified.size >= MAX) verified.delete(verified.keys().next().value as string);
-  verified.set(key, cts);
-  return cts;
+  return remember(key, cryptoCheck('ballot', () => verifyBallot(ballotContext(e), ballot)).flat());
+}
+
+/** What the ballot job is given: the open election and the ballot (both structured-clonable). */
+interface BallotJobInput {
+  readonly election: Election;
+  readonly ballot: BallotWire;
+}
+
+/** `voting.ballot`: the admission job — every proof and the signature, nothing of state. */
+export const ballotJob = defineAdmitJob<BallotJobInput>(({ election, ballot }) => {
+  cryptoCheck('ballot', () => verifyBallot(ballotContext(election), ballot));
+  return null;
+});
+
+/**
+ * At admission: the ballot's verification as a job for the node's worker pool, or nothing when
+ * this node verified the same ballot already. Once the job passed, the memo holds the ballot's
+ * ciphertexts (decoded here, as `verifyBallot` decodes them), so the block's `check` reads them.
+ */
+export function ballotAdmitJob(e: Election, ballot: BallotWire): AdmitJob | undefined {
+  const key = memoKey(e, ballot);
+  if (verified.has(key)) return undefined;
+  return {
+    kind: 'voting.ballot',
+    input: { election: e, ballot } satisfies BallotJobInput,
+    accept: () => {
+      const grp = groupOf(e);
+      remember(
+        key,
+        ballot.answers.flatMap((q) => q.choices.map((c) => decodeCt<unknown>(grp, c))),
+      );
+    },
+  };
 }

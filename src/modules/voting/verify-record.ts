@@ -9,6 +9,8 @@ import {
   electionKey,
   encodeCt,
   preparedKey,
+  scalarFromBytes,
+  shareMatches,
   verificationKey,
   verifyBallot,
   verifyOpenVote,
@@ -17,6 +19,7 @@ import {
   verifyTrusteeShares,
 } from '../../voting-crypto/index.js';
 import { factorAt, groupOf } from './common.js';
+import { pendingComplaints } from './dkg.js';
 import { EMPTY_ROOT, electorateStep, fingerprintOf } from './fingerprint.js';
 import type { ElectionRecord } from './record.js';
 import { decide, type Outcome, type Tally } from './rules.js';
@@ -58,7 +61,9 @@ export function verifyElectionRecord(rec: ElectionRecord): VerificationResult {
     }
     return `${el.count} voters, total weight ${el.totalWeight}, root ${toHex(root).slice(0, 16)}…`;
   });
-  const commitments = rec.trustees.map((t) => t.shares?.commitments ?? []);
+  const dkg = rec.dkg ?? { complaints: [], disqualified: [] };
+  const qualified = rec.trustees.filter((t) => !dkg.disqualified.includes(t.index));
+  const commitments = qualified.map((t) => t.shares?.commitments ?? []);
   if (e.kind === 'election') {
     c.check('trustees', 'VOTING_BAD_PROOF', () => {
       if (rec.trustees.length !== e.trustees.length)
@@ -72,13 +77,19 @@ export function verifyElectionRecord(rec: ElectionRecord): VerificationResult {
           failCheck(`trustee ${t.index}: commitment proof`);
         }
       }
+      const settled = checkComplaints(rec, grp);
+      if (qualified.length < e.threshold)
+        failCheck(
+          `${qualified.length} qualified trustees, threshold ${e.threshold}`,
+          'VOTING_TOO_FEW_TRUSTEES',
+        );
       const y = electionKey<G>(
         grp,
-        rec.trustees.map((t) => t.shares as NonNullable<typeof t.shares>),
+        qualified.map((t) => t.shares as NonNullable<typeof t.shares>),
       );
       if (e.publicKey === undefined || !grp.eq(y, grp.decode(e.publicKey)))
-        failCheck('the election key is not Π C_{i,0}');
-      return `${rec.trustees.length} trustees, threshold ${e.threshold}, election key = product of their commitments`;
+        failCheck('the election key is not Π C_{i,0} over the qualified trustees');
+      return `${rec.trustees.length} trustees (${qualified.length} qualified${settled}), threshold ${e.threshold}, election key = product of their commitments`;
     });
   }
   const fpOk = c.check('fingerprint', 'CHAIN_INVALID', () => {
@@ -91,6 +102,36 @@ export function verifyElectionRecord(rec: ElectionRecord): VerificationResult {
   if (e.kind === 'resolution') verifyOpen(c, rec, grp, byCred);
   else verifySecret(c, rec, grp, byCred);
   return c.result();
+}
+
+/**
+ * The complaint round: every revealed share matches the accused's commitments, no complaint is
+ * left open, and each disqualified trustee had one unanswered against it. Returns a summary.
+ */
+function checkComplaints(rec: ElectionRecord, grp: AnyGroup): string {
+  const d = rec.dkg;
+  if (d === undefined) return '';
+  for (const c of d.complaints) {
+    const m = rec.trustees.find((t) => t.index === c.against)?.shares;
+    if (m === undefined) failCheck(`complaint against unknown trustee ${c.against}`, 'VOTING_BAD_COMPLAINT');
+    if (c.share !== undefined && !shareMatches(grp, m.commitments, c.by, scalarFromBytes(grp, c.share)))
+      failCheck(
+        `trustee ${c.against}'s share revealed to ${c.by} does not match its commitments`,
+        'VOTING_BAD_SHARE',
+      );
+  }
+  const open = pendingComplaints(d)[0];
+  if (open !== undefined)
+    failCheck(
+      `trustee ${open.by}'s complaint against ${open.against} is unanswered`,
+      'VOTING_COMPLAINT_PENDING',
+    );
+  for (const j of d.disqualified) {
+    if (!d.complaints.some((c) => c.against === j && c.share === undefined))
+      failCheck(`trustee ${j} was disqualified without an unanswered complaint`, 'VOTING_NO_COMPLAINT');
+  }
+  const answered = d.complaints.filter((c) => c.share !== undefined).length;
+  return `; ${d.complaints.length} complaints, ${answered} answered, ${d.disqualified.length} disqualified`;
 }
 
 function verifyOpen(c: Checks, rec: ElectionRecord, grp: AnyGroup, byCred: Map<string, Voter>): void {
@@ -199,10 +240,15 @@ function verifySecret(c: Checks, rec: ElectionRecord, grp: AnyGroup, byCred: Map
     decodeCt<G>(grp, p),
     decodeCt<G>(grp, rec.tally?.weighted[i] as Uint8Array),
   ]);
-  const msgs = rec.trustees.map((t) => t.shares as NonNullable<typeof t.shares>);
+  const disqualified = rec.dkg?.disqualified ?? [];
+  const msgs = rec.trustees
+    .filter((t) => !disqualified.includes(t.index))
+    .map((t) => t.shares as NonNullable<typeof t.shares>);
   c.check('decryptions', 'VOTING_BAD_PROOF', () => {
     const done = rec.trustees.filter((t) => t.partial !== undefined);
     for (const t of done) {
+      if (disqualified.includes(t.index))
+        failCheck(`trustee ${t.index} decrypted though disqualified`, 'VOTING_DISQUALIFIED');
       const vk = verificationKey<G>(grp, msgs, t.index);
       const parts = t.partial ?? [];
       if (parts.length !== cts.length)

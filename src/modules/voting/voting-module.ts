@@ -1,15 +1,18 @@
 import { defineModule, type LedgerModule } from '../../execution/index.js';
+import { beleniosBallotJob } from './belenios-ballot-job.js';
 import { beleniosCast, beleniosDecrypt, beleniosTally } from './belenios-cast.js';
 import { belenios, beleniosTrustees } from './belenios-record.js';
 import { beleniosTrustee } from './belenios-trustee.js';
 import { cast, vote } from './cast.js';
 import { decrypt, tally } from './decrypt.js';
+import { trusteeComplain, trusteeDisqualify, trusteeReveal } from './dkg-methods.js';
 import { VOTING_ERRORS } from './errors.js';
 import { close, open } from './phase.js';
 import { get, record, voter } from './queries.js';
 import { create, enrol, freeze } from './setup.js';
 import { trusteeKey, trusteeShares } from './trustee-methods.js';
 import { MODULE, REGISTRAR_ROLE } from './types.js';
+import { ballotJob } from './verified-ballots.js';
 
 /**
  * Community voting: weighted open resolutions under PRC Civil Code art. 278's double majority,
@@ -29,6 +32,9 @@ export const votingModule: LedgerModule = defineModule({
     cast,
     trusteeKey,
     trusteeShares,
+    trusteeComplain,
+    trusteeReveal,
+    trusteeDisqualify,
     decrypt,
     tally,
     beleniosTrustee,
@@ -50,6 +56,9 @@ export const votingModule: LedgerModule = defineModule({
     cast: ['*'],
     trusteeKey: ['*'],
     trusteeShares: ['*'],
+    trusteeComplain: ['*'],
+    trusteeReveal: ['*'],
+    trusteeDisqualify: [REGISTRAR_ROLE],
     decrypt: ['*'],
     tally: ['*'],
     beleniosTrustee: ['*'],
@@ -58,4 +67,6 @@ export const votingModule: LedgerModule = defineModule({
     beleniosTally: ['*'],
   },
   errors: VOTING_ERRORS,
+  // Ballot proofs checked at admission on the node's worker threads (MethodDef.admit's jobs).
+  admitJobs: { 'voting.ballot': ballotJob, 'voting.beleniosBallot': beleniosBallotJob },
 });
