@@ -64,9 +64,14 @@ export class StreamReader {
 
   private lastProgress = Date.now();
   private watchdog: NodeJS.Timeout | undefined;
+  private checking = false;
+  private handle: MessageHandler | undefined;
+  /** The tail of the work done one piece at a time (consumer deliveries, the watchdog's reads). */
+  private queue: Promise<void> = Promise.resolve();
 
   /** Start reading; `handle` is awaited for each message in order. */
   start(handle: MessageHandler): void {
+    this.handle = handle;
     this.loop = this.run(handle);
     this.watchdog = setInterval(() => void this.checkStalled(), 2000);
     this.watchdog.unref();
@@ -74,23 +79,44 @@ export class StreamReader {
 
   /**
    * Last line of defence: if nothing arrived for a while but the stream holds messages we have not
-   * read, the consumer is stuck (e.g. its recreation failed while a server was down): replace it.
+   * read, the consumer is stuck (seen: a consumer that stopped delivering after a NATS majority
+   * loss, for good, while requests to the same servers were answered). Read those messages by
+   * sequence — a plain request, which works whenever the stream answers at all — and replace the
+   * consumer. Progress then never depends on one consumer's health.
    */
   private async checkStalled(): Promise<void> {
-    if (this.stopping || this.handling || Date.now() - this.lastProgress < 6000) return;
+    if (this.stopping || this.handling || this.checking || Date.now() - this.lastProgress < 6000) return;
+    this.checking = true;
     try {
-      const info = await (await jetstreamManager(this.nc, { timeout: 2000 })).streams.info(this.stream);
-      if (info.state.last_seq >= this.nextSeq && !this.stopping) {
+      const info = await (await jetstreamManager(this.nc, { timeout: 2000, checkAPI: false })).streams.info(
+        this.stream,
+      );
+      const last = info.state.last_seq;
+      if (last >= this.nextSeq && !this.stopping && this.handle) {
         this.logger.warn(
-          { stream: this.stream, next: this.nextSeq, last: info.state.last_seq },
-          'stream consumer stalled; recreating',
+          { stream: this.stream, next: this.nextSeq, last },
+          'stream consumer stalled; reading the messages by sequence and recreating it',
         );
+        const handle = this.handle;
+        await this.serially(() => this.fill(handle, last + 1));
         this.lastProgress = Date.now();
         this.messages?.stop();
       }
     } catch {
       // cluster unavailable: try again at the next tick
+    } finally {
+      this.checking = false;
     }
+  }
+
+  /** Run `fn` after whatever the reader is handling: the consumer loop and the watchdog never interleave. */
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   private async run(handle: MessageHandler): Promise<void> {
@@ -110,24 +136,7 @@ export class StreamReader {
         void this.watch(messages);
         for await (const m of messages) {
           if (this.stopping) break;
-          // Sequences only grow: one at or below what was handled is a redelivery (a consumer
-          // reset racing this one) and must not be handled twice — the cutter would count it again.
-          if (m.seq < this.nextSeq) {
-            this.logger.warn(
-              { stream: this.stream, seq: m.seq, next: this.nextSeq },
-              'skipped a redelivered message',
-            );
-            continue;
-          }
-          if (m.seq > this.nextSeq && this.handled > 0) {
-            // Messages leave these streams only from the front (age limits): a hole after what this
-            // node read means its consumer skipped messages (seen once as a fork after a NATS server
-            // was SIGKILLed and restarted). Read them by sequence from the stream before going on;
-            // if that fails, start a new consumer from the first missing one.
-            this.logger.warn({ stream: this.stream, seq: m.seq, next: this.nextSeq }, 'stream sequence gap');
-            if (!(await this.fill(handle, m.seq))) break;
-          }
-          await this.handleOne(handle, delivered(m));
+          if (!(await this.serially(() => this.take(handle, m)))) break;
         }
         failures = 0;
       } catch (e) {
@@ -150,6 +159,30 @@ export class StreamReader {
   }
 
   private handlingSince = 0;
+
+  /** One delivered message, in order; false when the consumer must be replaced (a hole not filled). */
+  private async take(handle: MessageHandler, m: JsMsg): Promise<boolean> {
+    // Sequences only grow: one at or below what was handled is a redelivery (a consumer reset
+    // racing this one, or a message the watchdog already read by sequence) and must not be handled
+    // twice — the cutter would count it again.
+    if (m.seq < this.nextSeq) {
+      this.logger.debug(
+        { stream: this.stream, seq: m.seq, next: this.nextSeq },
+        'skipped a message already read',
+      );
+      return true;
+    }
+    if (m.seq > this.nextSeq && this.handled > 0) {
+      // Messages leave these streams only from the front (age limits): a hole after what this
+      // node read means its consumer skipped messages (seen once as a fork after a NATS server
+      // was SIGKILLed and restarted). Read them by sequence from the stream before going on;
+      // if that fails, start a new consumer from the first missing one.
+      this.logger.warn({ stream: this.stream, seq: m.seq, next: this.nextSeq }, 'stream sequence gap');
+      if (!(await this.fill(handle, m.seq))) return false;
+    }
+    await this.handleOne(handle, delivered(m));
+    return true;
+  }
 
   private async handleOne(handle: MessageHandler, m: StreamRecord): Promise<void> {
     this.handled++;
