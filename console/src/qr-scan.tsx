@@ -67,7 +67,10 @@ export function QrScan({ onText }: { onText: (text: string) => void }) {
   const video = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState<State>('idle');
   const stream = useRef<MediaStream | undefined>(undefined);
-  const stop = () => stopStream(stream);
+  const stop = () => {
+    stopStream(stream);
+    if (video.current !== null) video.current.srcObject = null;
+  };
   // Leaving the page turns the camera off.
   useEffect(() => () => stopStream(stream), []);
 
