@@ -1,18 +1,9 @@
 /**
  * Builders of API responses from what a group ledger stores.
  */
-import { bytesEqual, fromHex, toBase64Url, toHex } from '../encoding/index.js';
+import { fromHex, toBase64Url, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
-import {
-  applyMerkleProof,
-  decodeReceipt,
-  decodeTx,
-  leafHash,
-  type MerkleStep,
-  merkleProof,
-  packedTreeBytes,
-  proofFromPacked,
-} from '../ledger/index.js';
+import { decodeReceipt, decodeTx } from '../ledger/index.js';
 import type { GroupLedger } from '../node/group-ledger.js';
 import type { StoredBlock, StoredTxEntry } from '../storage/index.js';
 import {
@@ -29,6 +20,7 @@ import {
   type TxResponse,
   txView,
 } from '../wire/index.js';
+import { inclusionSteps } from './inclusion-steps.js';
 
 /** Block by height or hash (hex), or BLOCK_NOT_FOUND. */
 export function findBlock(g: GroupLedger, id: string): StoredBlock {
@@ -116,50 +108,6 @@ export function txReceiptResponse(g: GroupLedger, hashHex: string): TxReceiptRes
   };
 }
 
-/**
- * The proofs of transaction `index` of `block` in its tx and receipt trees: read from the trees
- * kept with the block (one row, log2(n) nodes copied), each checked against the block header's
- * root (log2(n) hashes). A block committed before the trees were kept, or a stored tree that does
- * not lead to the header's root, is rebuilt from all of the block's transactions, as before.
- */
-function inclusionSteps(
-  g: GroupLedger,
-  block: StoredBlock,
-  index: number,
-): { txSteps: MerkleStep[]; receiptSteps: MerkleStep[] } {
-  const hash = (b: Uint8Array): Uint8Array => g.suite.hash(b);
-  const n = block.header.txCount;
-  const trees = g.store.blockTrees(block.height);
-  if (
-    trees !== undefined &&
-    trees.txTree.length === packedTreeBytes(n) &&
-    trees.receiptTree.length === packedTreeBytes(n)
-  ) {
-    const txSteps = proofFromPacked(trees.txTree, n, index);
-    const receiptSteps = proofFromPacked(trees.receiptTree, n, index);
-    const leaf = (packed: Uint8Array) => packed.subarray(index * 32, index * 32 + 32);
-    if (
-      bytesEqual(applyMerkleProof(hash, leaf(trees.txTree), txSteps), block.header.txRoot) &&
-      bytesEqual(applyMerkleProof(hash, leaf(trees.receiptTree), receiptSteps), block.header.receiptRoot)
-    ) {
-      return { txSteps, receiptSteps };
-    }
-  }
-  const siblings = g.store.txsOfBlock(block.height);
-  return {
-    txSteps: merkleProof(
-      hash,
-      siblings.map((s) => leafHash(hash, s.hash)),
-      index,
-    ),
-    receiptSteps: merkleProof(
-      hash,
-      siblings.map((s) => leafHash(hash, hash(s.receipt))),
-      index,
-    ),
-  };
-}
-
 /** The transaction with its receipt and both inclusion proofs; TX_NOT_FOUND if unknown. */
 export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
   const suite = g.suite;
@@ -170,7 +118,7 @@ export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
     throw new GongzhiError('STORAGE_FAILURE', 'block of a stored transaction is missing', {
       height: stored.height,
     });
-  const { txSteps, receiptSteps } = inclusionSteps(g, block, stored.index);
+  const { txSteps, receiptSteps } = inclusionSteps(g, block, stored);
   const receipt = decodeReceipt(stored.receipt);
   return {
     hash: hashHex,

@@ -5,23 +5,31 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/index.js';
 import { getSuite } from '../../src/crypto/index.js';
-import { toHex, utf8 } from '../../src/encoding/index.js';
+import { fromHex, toHex, utf8 } from '../../src/encoding/index.js';
 import { DEFAULT_PARAMS, type Genesis, packedTreeBytes } from '../../src/ledger/index.js';
 import { GongzhiNode } from '../../src/node/index.js';
-import { buildTx, GongzhiClient, type TxResponse, verifyTxInclusion } from '../../src/sdk/index.js';
+import {
+  buildTx,
+  type EvidenceCertificate,
+  GongzhiClient,
+  type TxResponse,
+  verifyCertificate,
+  verifyTxInclusion,
+} from '../../src/sdk/index.js';
 
 /**
  * `GET …/txs/{hash}` (issue 13): the inclusion proofs are read from the Merkle trees the node keeps
  * with each block (one row), not rebuilt from every transaction of the block. The answer is the
  * same, byte for byte, as the one rebuilt from the block — which is still what a block committed
  * before the trees were kept gets, and what a stored tree that does not lead to the header's root
- * gets (it is never served).
+ * gets (it is never served). The same holds for the offline evidence certificate's proofs.
  */
 const suite = getSuite('ed25519');
 const CHAIN = 'proof-trees-test';
 const admin = suite.generateKeyPair();
 const nodeKey = suite.generateKeyPair();
 const adminAddr = suite.address(admin.publicKey);
+const trustedNodes = [{ id: 'node1', publicKey: toHex(nodeKey.publicKey) }];
 
 const genesis: Genesis = {
   chain: CHAIN,
@@ -58,6 +66,14 @@ describe('a transaction’s proofs from the trees kept with its block', () => {
     return res.text();
   };
   const store = () => node.group('main').store;
+  const digests: string[] = [];
+  /** Each digest's evidence certificate as first served, as text. */
+  const certs = new Map<string, string>();
+  const cert = async (digest: string) => {
+    const res = await fetch(`${server.url}/v1/groups/main/evidence/${digest}/certificate`);
+    expect(res.status).toBe(200);
+    return res.text();
+  };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-proof-trees-'));
@@ -74,18 +90,20 @@ describe('a transaction’s proofs from the trees kept with its block', () => {
     let n = 0;
     // Blocks of 1, 2, 5, 7 and 12 transactions: trees with odd levels and promoted nodes.
     for (const size of [1, 2, 5, 7, 12]) {
-      const txs = Array.from({ length: size }, () =>
-        buildTx({
+      const txs = Array.from({ length: size }, () => {
+        const digest = suite.hash(utf8(`tree-${n++}`));
+        digests.push(toHex(digest));
+        return buildTx({
           suite,
           secretKey: admin.secretKey,
           chain: CHAIN,
           group: 'main',
           module: 'evidence',
           method: 'anchor',
-          args: { digest: suite.hash(utf8(`tree-${n++}`)), alg: 'sha256', meta },
+          args: { digest, alg: 'sha256', meta },
           validUntil: node.group('main').latest.height + 100,
-        }),
-      );
+        });
+      });
       const r = await client.submitBatch(
         'main',
         txs.map((t) => t.bytes),
@@ -117,6 +135,13 @@ describe('a transaction’s proofs from the trees kept with its block', () => {
       heights.add(resp.height as number);
     }
     expect(heights.size).toBeGreaterThan(2);
+    // The offline evidence certificate (its proofs too) of every anchor, verified in the same way.
+    for (const d of digests) {
+      const text = await cert(d);
+      certs.set(d, text);
+      const c = JSON.parse(text) as EvidenceCertificate;
+      expect(verifyCertificate({ certificate: c, digest: fromHex(d), trustedNodes }).valid).toBe(true);
+    }
     expect(spy).not.toHaveBeenCalled();
     spy.mockRestore();
     // One row per block with transactions, of the size its transaction count gives.
@@ -149,6 +174,8 @@ describe('a transaction’s proofs from the trees kept with its block', () => {
     const spy = vi.spyOn(store(), 'txsOfBlock');
     for (const h of hashes) expect(await get(h)).toBe(first.get(h));
     expect(spy).toHaveBeenCalledTimes(hashes.length);
+    for (const d of digests) expect(await cert(d)).toBe(certs.get(d));
+    expect(spy).toHaveBeenCalledTimes(2 * hashes.length);
     spy.mockRestore();
   });
 });
