@@ -388,7 +388,9 @@ export class GroupStore implements StateSource, NonceIndex {
         h.txCount,
       );
       // An empty block has no proofs to serve.
-      if (h.txCount > 0) this.q.putTrees.run(h.height, packLevels(result.txTree), packLevels(result.receiptTree));
+      if (h.txCount > 0) {
+        this.q.putTrees.run(h.height, packLevels(result.txTree), packLevels(result.receiptTree));
+      }
       result.included.forEach((c, i) => {
         const r = result.receipts[i];
         const rb = result.receiptBytes[i];
