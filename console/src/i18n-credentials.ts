@@ -32,8 +32,8 @@ export const zhCredentials = {
   scanTitle: '扫描凭证出示二维码',
   scanStart: '打开摄像头扫描',
   scanStop: '停止扫描',
-  scanUnsupported: '此浏览器不能识别二维码（没有 BarcodeDetector）：请粘贴凭证出示的文本。',
-  scanDenied: '无法打开摄像头：',
+  scanFile: '从照片或图片读取二维码',
+  scanReading: '正在读取二维码…',
   scanFound: '已读取二维码',
 };
 
@@ -69,8 +69,7 @@ export const enCredentials: Record<CredentialKey, string> = {
   scanTitle: 'Scan a presentation QR code',
   scanStart: 'Scan with the camera',
   scanStop: 'Stop scanning',
-  scanUnsupported:
-    'This browser cannot read QR codes (no BarcodeDetector): paste the presentation’s text instead.',
-  scanDenied: 'The camera could not be opened: ',
+  scanFile: 'Read a QR code from a photo or picture',
+  scanReading: 'Reading the QR code…',
   scanFound: 'QR code read',
 };

@@ -1,7 +1,6 @@
 /**
  * Verify a credential presentation (an SD-JWT VC with its key-binding JWT, or a VC-JWT) pasted
- * into the page or scanned from its QR code with the camera (./qr-scan.tsx, where the browser
- * can), under the verifier's policy set on the page: which claims must be disclosed, the challenge (nonce) and audience, the issuer category, whether the issuance must be anchored.
+ * into the page or read from its QR code, with the camera or from a photo (./qr-scan.tsx), under the verifier's policy set on the page: which claims must be disclosed, the challenge (nonce) and audience, the issuer category, whether the issuance must be anchored.
  * The node's verify route checks it against the ledger (issuer registry, DID keys, status lists);
  * each check is shown with ✓/✗ and a failed one with its code and hint.
  */

@@ -16,6 +16,7 @@ import {
   txEvidenceFromBlock,
 } from '../sdk/evidence/certificate.js';
 import type { EvidenceCertificate, EvidenceRecordJson } from '../sdk/evidence/types.js';
+import { inclusionSteps } from './inclusion-steps.js';
 
 function isRecordJson(v: unknown): v is EvidenceRecordJson {
   if (typeof v !== 'object' || v === null) return false;
@@ -57,9 +58,22 @@ export function evidenceCertificate(g: GroupLedger, digestHex: string): Evidence
     return c;
   };
   const parts = (ref: CertificateTxRef): TxEvidenceParts => {
-    // The transaction index knows the real height; the record's is used when it is missing.
-    const height = g.store.tx(fromHex(ref.tx))?.height ?? ref.height;
-    return txEvidenceFromBlock(g.suite, contents(height), ref.tx);
+    const stored = g.store.tx(fromHex(ref.tx));
+    const block = stored === undefined ? undefined : g.store.blockByHeight(stored.height);
+    // The transaction's own row and the trees kept with its block: no other transaction is read.
+    if (stored !== undefined && block !== undefined) {
+      const { txSteps, receiptSteps } = inclusionSteps(g, block, stored);
+      return {
+        tx: decodeTx(stored.tx),
+        receipt: decodeReceipt(stored.receipt),
+        txProof: txSteps,
+        receiptProof: receiptSteps,
+        header: block.header,
+        signatures: block.signatures,
+      };
+    }
+    // Not in the transaction index: the block the record names, read whole.
+    return txEvidenceFromBlock(g.suite, contents(ref.height), ref.tx);
   };
   const refs = certificateTxRefs(record);
   return buildCertificate({

@@ -3,7 +3,7 @@
  */
 import { fromHex, toBase64Url, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
-import { decodeReceipt, decodeTx, leafHash, merkleProof } from '../ledger/index.js';
+import { decodeReceipt, decodeTx } from '../ledger/index.js';
 import type { GroupLedger } from '../node/group-ledger.js';
 import type { StoredBlock, StoredTxEntry } from '../storage/index.js';
 import {
@@ -20,6 +20,7 @@ import {
   type TxResponse,
   txView,
 } from '../wire/index.js';
+import { inclusionSteps } from './inclusion-steps.js';
 
 /** Block by height or hash (hex), or BLOCK_NOT_FOUND. */
 export function findBlock(g: GroupLedger, id: string): StoredBlock {
@@ -117,10 +118,7 @@ export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
     throw new GongzhiError('STORAGE_FAILURE', 'block of a stored transaction is missing', {
       height: stored.height,
     });
-  const siblings = g.store.txsOfBlock(stored.height);
-  const hash = (b: Uint8Array): Uint8Array => suite.hash(b);
-  const txLeaves = siblings.map((s) => leafHash(hash, s.hash));
-  const receiptLeaves = siblings.map((s) => leafHash(hash, suite.hash(s.receipt)));
+  const { txSteps, receiptSteps } = inclusionSteps(g, block, stored);
   const receipt = decodeReceipt(stored.receipt);
   return {
     hash: hashHex,
@@ -134,11 +132,11 @@ export function txResponse(g: GroupLedger, hashHex: string): TxResponse {
     receiptRaw: toBase64Url(stored.receipt),
     proof: {
       txRoot: toHex(block.header.txRoot),
-      steps: stepsView(merkleProof(hash, txLeaves, stored.index)),
+      steps: stepsView(txSteps),
     },
     receiptProof: {
       receiptRoot: toHex(block.header.receiptRoot),
-      steps: stepsView(merkleProof(hash, receiptLeaves, stored.index)),
+      steps: stepsView(receiptSteps),
     },
     block: {
       hash: toHex(block.hash),

@@ -184,8 +184,8 @@ export async function benchConsole(o: BenchConsoleOptions): Promise<ConsoleBench
         const h = topOf(i);
         await Promise.all([client.blockHeader('main', h), client.blockTxs('main', h, { limit: 50 })]);
       });
-      // A transaction with its proofs (reads its whole block, for the ratio) and as the page asks
-      // for it now: its own row only (the receipt route).
+      // A transaction with its proofs (its own row and the Merkle trees kept with its block) and as
+      // the page asks for it now: its own row only (the receipt route).
       views.txByHash = await timed(samples, (i) => client.tx('main', hashes[i % hashes.length] as string));
       views.txReceipt = await timed(samples, (i) =>
         client.txReceipt('main', hashes[i % hashes.length] as string),

@@ -213,6 +213,19 @@ export const CORE_ERRORS = {
     400,
     'Choose a password of at least 8 characters, and keep it: no one can recover it.',
   ),
+  // reading a QR code in the console (a photo or the camera), in the browser
+  CONSOLE_QR_NOT_FOUND: s(
+    400,
+    'No QR code could be read in this image: take a sharp, straight photo of the whole code in good light, or paste the text.',
+  ),
+  CONSOLE_IMAGE_UNREADABLE: s(
+    400,
+    'The file is not an image the browser can open: choose a PNG, JPEG or SVG picture of the QR code.',
+  ),
+  CONSOLE_CAMERA_UNAVAILABLE: s(
+    400,
+    'The page got no camera: allow camera access for this site (browsers give it only over HTTPS or on localhost), or read the QR code from a photo.',
+  ),
 } as const satisfies ErrorTable;
 
 /** A core code. */

@@ -24,6 +24,10 @@ export const HINTS_ZH: { readonly [code: string]: string } = {
   CHAIN_STATE_MISMATCH:
     '存储的状态与区块执行结果不一致：文件被修改或损坏；请恢复该文件，或从对等节点重新同步。',
   CONFIG_INVALID: '请修正消息中指出的配置项。',
+  CONSOLE_CAMERA_UNAVAILABLE:
+    '页面没有拿到摄像头：请允许本网站使用摄像头（浏览器只在 HTTPS 或 localhost 上提供），或改为从照片读取二维码。',
+  CONSOLE_IMAGE_UNREADABLE: '该文件不是浏览器能打开的图片：请选择二维码的 PNG、JPEG 或 SVG 图片。',
+  CONSOLE_QR_NOT_FOUND: '这张图片中读不出二维码：请在光线充足处正对整个二维码拍一张清晰的照片，或粘贴文本。',
   CRYPTO_BAD_KEY: '请确认密钥属于本链的密码套件，且没有被截断。',
   CRYPTO_BAD_SIGNATURE_ENCODING: '请使用本链密码套件对应的 SDK 签名。',
   CRYPTO_UNKNOWN_SUITE: '请在 ed25519、secp256k1、sm2 中选择一种。',

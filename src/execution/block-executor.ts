@@ -7,7 +7,8 @@ import {
   encodeReceipt,
   type LedgerEvent,
   leafHash,
-  merkleRoot,
+  levelsRoot,
+  merkleLevels,
   type Receipt,
 } from '../ledger/index.js';
 import {
@@ -44,6 +45,9 @@ export interface BlockResult {
   readonly receipts: readonly Receipt[];
   /** Canonical bytes of each receipt (hashed into the receipt root, stored as is). */
   readonly receiptBytes: readonly Uint8Array[];
+  /** The tx and receipt Merkle trees, kept with the block so proofs are read, not rebuilt. */
+  readonly txTree: readonly (readonly Uint8Array[])[];
+  readonly receiptTree: readonly (readonly Uint8Array[])[];
   readonly dropped: readonly DroppedTx[];
   readonly writes: ReadonlyMap<string, PendingWrite>;
 }
@@ -146,6 +150,14 @@ export class BlockExecutor {
       }
     }
     const receiptBytes = receipts.map(encodeReceipt);
+    const txTree = merkleLevels(
+      suite.hash,
+      included.map((c) => leafHash(suite.hash, c.hash)),
+    );
+    const receiptTree = merkleLevels(
+      suite.hash,
+      receiptBytes.map((b) => leafHash(suite.hash, suite.hash(b))),
+    );
     const header: BlockHeader = {
       chain: parent.chain,
       group: parent.group,
@@ -153,14 +165,8 @@ export class BlockExecutor {
       parent: blockHash(suite, parent),
       timestamp: input.timestamp,
       txCount: included.length,
-      txRoot: merkleRoot(
-        suite.hash,
-        included.map((c) => leafHash(suite.hash, c.hash)),
-      ),
-      receiptRoot: merkleRoot(
-        suite.hash,
-        receiptBytes.map((b) => leafHash(suite.hash, suite.hash(b))),
-      ),
+      txRoot: levelsRoot(suite.hash, txTree),
+      receiptRoot: levelsRoot(suite.hash, receiptTree),
       stateRoot: nextStateRoot(suite, parent.stateRoot, writeEntries(suite, block.writes(), digestOf)),
       order: input.order,
     };
@@ -170,6 +176,8 @@ export class BlockExecutor {
       included,
       receipts,
       receiptBytes,
+      txTree,
+      receiptTree,
       dropped,
       writes: block.writes(),
     };

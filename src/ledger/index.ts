@@ -34,6 +34,7 @@ export {
   merkleRoot,
   nodeHash,
 } from './merkle.js';
+export { levelsRoot, merkleLevels, packedTreeBytes, packLevels, proofFromPacked } from './merkle-tree.js';
 export {
   decodeReceipt,
   encodeReceipt,

@@ -10,6 +10,7 @@ import {
   decodeTx,
   encodeHeader,
   encodeSignatures,
+  packLevels,
 } from '../ledger/index.js';
 import type { PendingWrite, StateSource } from '../state/index.js';
 import { checkStoreIntegrity, type IntegrityReport } from './integrity.js';
@@ -196,6 +197,10 @@ export class GroupStore implements StateSource, NonceIndex {
         'INSERT INTO blocks (height, hash, header, signatures, timestamp, tx_count) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       setSigs: db.prepare('UPDATE blocks SET signatures = ? WHERE height = ?'),
+      putTrees: db.prepare('INSERT INTO block_trees (height, tx_tree, receipt_tree) VALUES (?, ?, ?)'),
+      trees: db.prepare<[number], { tx_tree: Buffer; receipt_tree: Buffer }>(
+        'SELECT tx_tree, receipt_tree FROM block_trees WHERE height = ?',
+      ),
       putTx: db.prepare(
         'INSERT INTO txs (hash, height, idx, sender, module, method, status, tx, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -300,6 +305,15 @@ export class GroupStore implements StateSource, NonceIndex {
     return this.q.txsOfBlock.all(height).map(toTx);
   }
 
+  /**
+   * The packed tx and receipt Merkle trees of block `height` (src/ledger/merkle-tree.ts), or
+   * undefined for a block committed before they were kept.
+   */
+  blockTrees(height: number): { readonly txTree: Uint8Array; readonly receiptTree: Uint8Array } | undefined {
+    const r = this.q.trees.get(height);
+    return r ? { txTree: u8(r.tx_tree), receiptTree: u8(r.receipt_tree) } : undefined;
+  }
+
   /** Up to `limit` blocks at or below `beforeHeight`, newest first: headers only (by primary key). */
   blocksBefore(beforeHeight: number, limit: number): StoredBlock[] {
     return this.q.blocksBefore.all(beforeHeight, limit).map(toBlock);
@@ -374,6 +388,10 @@ export class GroupStore implements StateSource, NonceIndex {
         h.timestamp,
         h.txCount,
       );
+      // An empty block has no proofs to serve.
+      if (h.txCount > 0) {
+        this.q.putTrees.run(h.height, packLevels(result.txTree), packLevels(result.receiptTree));
+      }
       result.included.forEach((c, i) => {
         const r = result.receipts[i];
         const rb = result.receiptBytes[i];

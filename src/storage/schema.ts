@@ -43,6 +43,16 @@ DROP INDEX IF EXISTS txs_by_module;
 CREATE INDEX IF NOT EXISTS txs_by_sender_position ON txs (sender, height, idx);
 CREATE INDEX IF NOT EXISTS txs_by_module_position ON txs (module, height, idx);
 
+-- Each block's tx and receipt Merkle trees (src/ledger/merkle-tree.ts), so that a transaction's
+-- inclusion proof reads one row, not every transaction of its block. Derived data, written with the
+-- block; a block committed before this table existed has no row, and its proofs are rebuilt from
+-- its transactions. A new table, not a change of one: the schema version stays.
+CREATE TABLE IF NOT EXISTS block_trees (
+  height INTEGER PRIMARY KEY,
+  tx_tree BLOB NOT NULL,
+  receipt_tree BLOB NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS state (
   key TEXT PRIMARY KEY,
   value BLOB NOT NULL
