@@ -80,6 +80,9 @@ export class TraceDocumentStore {
   private readonly getStmt: Database.Statement;
   private readonly textStmt: Database.Statement;
   private readonly countStmt: Database.Statement;
+  private readonly dataVersion: Database.Statement;
+  /** Puts through this connection (SQLite's data_version counts only the others' commits). */
+  private puts = 0;
 
   private constructor(private readonly db: Database.Database) {
     db.pragma('journal_mode = WAL');
@@ -93,6 +96,16 @@ export class TraceDocumentStore {
     this.getStmt = db.prepare('SELECT * FROM trace_events WHERE grp = ? AND hash = ?');
     this.textStmt = db.prepare('SELECT event, ignore_fields FROM trace_events WHERE grp = ? AND hash = ?');
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM trace_events WHERE grp = ?');
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+  }
+
+  /**
+   * A stamp that changes whenever any document may have changed: a put through this store, or a
+   * commit by any other connection to the file (another store object, another process, a
+   * hand-edited row) — SQLite's `data_version`. While it is the same, every stored text is too.
+   */
+  version(): string {
+    return `${String(this.dataVersion.get())}:${this.puts}`;
   }
 
   /** Open (creating) the store at `path`. */
@@ -116,6 +129,7 @@ export class TraceDocumentStore {
         });
       }
     });
+    this.puts++;
     tx(docs);
   }
 

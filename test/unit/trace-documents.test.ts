@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { epcisDocument, pickingEvent } from '../../src/demos/tea-story.js';
+import { toHex } from '../../src/encoding/index.js';
+import { prepareDocument, ServedDocuments } from '../../src/node/trace-recorder.js';
 import { TraceDocumentStore } from '../../src/storage/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -77,6 +80,50 @@ describe('trace document store', () => {
       const again = TraceDocumentStore.open(path);
       expect(again.count('main')).toBe(1);
       again.close();
+    } finally {
+      t.remove();
+    }
+  });
+
+  it('serves a checked document without reading it again until the store changes; a tamper by another connection is caught', () => {
+    const t = tempDir('gongzhi-trace-docs-served-');
+    try {
+      const path = join(t.dir, 'trace-events.sqlite');
+      const s = TraceDocumentStore.open(path);
+      const [p] = prepareDocument(
+        epcisDocument([pickingEvent({ lot: 'SF250402', kg: 48, time: '2025-04-02T06:30:00+08:00' })]),
+      );
+      if (p === undefined) throw new Error('no event');
+      const hash = toHex(p.digest);
+      const kept = { group: 'main', hash, event: p.event, ignore: p.ignore, height: 1, tx: '' };
+      s.put([kept]);
+      let texts = 0;
+      const docs = new ServedDocuments(
+        { group: 'main', query: () => undefined },
+        {
+          text: (g, h) => {
+            texts++;
+            return s.text(g, h);
+          },
+          get: (g, h) => s.get(g, h),
+          version: () => s.version(),
+        },
+      );
+      expect(docs.served(hash, true).matches).toBe(true);
+      expect(docs.served(hash, true).matches).toBe(true);
+      expect(texts).toBe(1);
+      // Another connection to the file changes the row: the next answer reads and re-hashes it.
+      const other = TraceDocumentStore.open(path);
+      other.put([{ ...kept, event: { ...p.event, quantityList: [{ quantity: 480 }] } }]);
+      expect(docs.served(hash, true).matches).toBe(false);
+      expect(docs.served(hash, true).matches).toBe(false);
+      expect(texts).toBe(2);
+      // Put back through this store: read again, matching.
+      s.put([kept]);
+      expect(docs.served(hash, true).matches).toBe(true);
+      expect(texts).toBe(3);
+      other.close();
+      s.close();
     } finally {
       t.remove();
     }

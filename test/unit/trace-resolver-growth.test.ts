@@ -66,6 +66,7 @@ function ledger(dir: string, fillers: number) {
       return store.text(group, hash);
     },
     get: (group, hash) => store.get(group, hash),
+    version: () => store.version(),
   });
   return {
     counts,
@@ -103,6 +104,10 @@ describe('trace resolver: growth', () => {
       expect(first?.state).toBeGreaterThan(40);
       // A repeat re-reads only the keys its remembered answer read (no walk, no scan).
       expect(repeat?.state).toBeLessThanOrEqual(first?.state ?? 0);
+      // Each of the season's 13 events read once (the four traces share them), then not again
+      // while the store is unchanged.
+      expect(first?.documents).toBe(13);
+      expect(repeat?.documents).toBe(0);
       expect(large.reads()).toEqual([first, repeat]);
     } finally {
       small.close();
