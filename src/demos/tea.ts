@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { type CryptoSuite, getSuite, type KeyPair } from '../crypto/index.js';
 import { toHex } from '../encoding/index.js';
-import { formatDigitalLink, serialKey } from '../epcis/index.js';
+import { formatDigitalLink, lotKey, serialKey } from '../epcis/index.js';
 import { GongzhiError } from '../errors/index.js';
 import {
   type CborMap,
@@ -19,6 +19,7 @@ import type { Demo, DemoContext } from './demo.js';
 import {
   caseEvent,
   epcisDocument,
+  handoverEvent,
   PARTY_GLN,
   pickingEvent,
   TEA,
@@ -185,12 +186,49 @@ export async function recordTeaSeason(net: TeaNet): Promise<RecordedEvent[]> {
   return out;
 }
 
+/** The second picking of the demo: 20 kg, well within the garden's capacity. */
+const SECOND_PICK = { gtin: TEA.gtin.fresh, lot: 'SF250406', kg: 20 } as const;
+
+/**
+ * A shipment received by a party it does not name: the garden picks a second batch and ships it
+ * to the factory (its destinationList names the factory's party GLN); the packer, which may
+ * record receiving, takes it in — refused with TRACE_NOT_DESTINATION, the lot still in transit to
+ * the factory — then the factory receives it. The statuses, and the lot as it stood after the
+ * refusal (custodian and transit destination).
+ */
+async function misdelivery(net: TeaNet): Promise<{
+  refused: string | undefined;
+  received: string | undefined;
+  heldWhileRefused: { custodian: string; to: string | undefined };
+}> {
+  const leg = (step: 'shipping' | 'receiving', to: 'factory' | 'packer', time: string) =>
+    handoverEvent({ step, ...SECOND_PICK, from: 'garden', to, time });
+  const picked = await net.record('garden', [
+    pickingEvent({ lot: SECOND_PICK.lot, kg: SECOND_PICK.kg, time: '2025-04-06T06:30:00+08:00' }),
+  ]);
+  const shipped = await net.record('garden', [leg('shipping', 'factory', '2025-04-06T09:00:00+08:00')]);
+  for (const r of [...picked, ...shipped]) {
+    if (r.status !== 'ok') throw new GongzhiError('EXEC_INTERNAL', `second picking: ${r.status}`);
+  }
+  const [refused] = await net.record('packer', [leg('receiving', 'packer', '2025-04-06T11:00:00+08:00')]);
+  const lot = net.query('item', { id: lotKey(SECOND_PICK.gtin, SECOND_PICK.lot) }) as {
+    item: { custodian: string; transit?: { to?: string } };
+  };
+  const [received] = await net.record('factory', [leg('receiving', 'factory', '2025-04-06T11:30:00+08:00')]);
+  return {
+    refused: refused?.status,
+    received: received?.status,
+    heldWhileRefused: { custodian: lot.item.custodian, to: lot.item.transit?.to },
+  };
+}
+
 /**
  * West Lake Longjing: a season of one registered garden on the ledger — picking with sensor
  * readings, pan-firing, 250 g tins, a case shipped to a tea shop, a sale, consumer scans, the
  * goods handed over holder to holder (chain of custody) — and four frauds caught: a counterfeit
  * batch from a garden outside the register, a batch beyond the garden's capacity, a case shipped
- * by a party that no longer holds it, and a cloned tin code seen in too many cities.
+ * by a party that no longer holds it, a shipment taken in by a party it is not addressed to, and a
+ * cloned tin code seen in too many cities.
  */
 export const teaDemo: Demo = {
   name: 'tea',
@@ -240,6 +278,10 @@ export const teaDemo: Demo = {
         caseEvent('shipping', '2025-04-08T09:00:00+08:00', 'pickup'),
       ]);
       ctx.log(`the packer ships the case the shop now holds: refused ${diverted?.status}`);
+      const wrongReceiver = await misdelivery(net);
+      ctx.log(
+        `a second picking (20 kg) shipped to the factory, taken in by the packer: refused ${wrongReceiver.refused}; received by the factory: ${wrongReceiver.received}`,
+      );
 
       await net.scan(1, '杭州 Hangzhou');
       const flags: string[] = [];
@@ -268,6 +310,9 @@ export const teaDemo: Demo = {
         counterfeit: fake?.status,
         overCapacity: over?.status,
         notCustodian: diverted?.status,
+        notDestination: wrongReceiver.refused,
+        addresseeReceived: wrongReceiver.received,
+        heldWhileRefused: wrongReceiver.heldWhileRefused,
         scans: tin.scans.count,
         places: tin.scans.places,
         flagged: tin.scans.flagged,

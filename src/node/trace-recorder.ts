@@ -267,13 +267,26 @@ export interface ServedEvent {
   readonly matches: boolean;
 }
 
-/** The documents one group's node serves, each re-hashed against the ledger (memoised by text). */
+/**
+ * The documents one group's node serves, each re-hashed against the ledger (memoised by text).
+ * With a store that has a `version` stamp, a document checked while the stamp is unchanged is
+ * served without reading its text again: a resolver answer reads one document per event of the
+ * trace, and those reads were the part of an answer that grew with the store. Any write to the
+ * store (this node's, another connection's, a tampered row) changes the stamp, and each document
+ * is then compared by its stored text again.
+ */
 export class ServedDocuments {
   private readonly rehashed = new RehashMemo();
+  private readonly checked = new Map<
+    string,
+    { readonly version: string; readonly doc: StoredTraceEvent; readonly digest: string }
+  >();
 
   constructor(
     private readonly group: Pick<GroupLedger, 'group' | 'query'>,
-    private readonly store: Pick<TraceDocumentStore, 'get' | 'text'>,
+    private readonly store: Pick<TraceDocumentStore, 'get' | 'text'> &
+      Partial<Pick<TraceDocumentStore, 'version'>>,
+    private readonly max = 10_000,
   ) {}
 
   /**
@@ -283,13 +296,30 @@ export class ServedDocuments {
    */
   served(hashHex: string, onLedger?: boolean): ServedEvent {
     const known = onLedger ?? this.onLedger(hashHex);
+    const version = this.store.version?.();
+    const seen = version === undefined ? undefined : this.checked.get(hashHex);
+    const hit = seen !== undefined && seen.version === version ? seen : this.check(hashHex, version);
+    if (hit === undefined) return { onLedger: known, matches: false };
+    return { doc: hit.doc, onLedger: known, matches: known && hit.digest === hashHex };
+  }
+
+  /** The document's stored text compared with the memo (parsed and re-hashed when new), stamped. */
+  private check(hashHex: string, version: string | undefined) {
     const text = this.store.text(this.group.group, hashHex);
     const hit =
       text === undefined
         ? undefined
         : this.rehashed.lookup(hashHex, text, () => this.store.get(this.group.group, hashHex));
-    if (hit === undefined) return { onLedger: known, matches: false };
-    return { doc: hit.doc, onLedger: known, matches: known && hit.digest === hashHex };
+    if (hit === undefined || version === undefined) {
+      this.checked.delete(hashHex);
+      return hit;
+    }
+    if (!this.checked.delete(hashHex) && this.checked.size >= this.max) {
+      const oldest = this.checked.keys().next();
+      if (oldest.done !== true) this.checked.delete(oldest.value);
+    }
+    this.checked.set(hashHex, { version, doc: hit.doc, digest: hit.digest });
+    return hit;
   }
 
   private onLedger(hashHex: string): boolean {

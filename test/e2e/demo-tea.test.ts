@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { findDemo } from '../../src/demos/index.js';
 import { seedTeaDemo } from '../../src/demos/tea.js';
+import { PARTY_GLN } from '../../src/demos/tea-story.js';
 import {
   DEMO_ORGS,
   DEMO_PASSWORD,
@@ -16,7 +17,7 @@ import { TRACE_DOCUMENTS_FILE, TraceDocumentStore } from '../../src/storage/inde
 import { tempDir } from '../helpers/fixtures.js';
 
 describe('demo tea', () => {
-  it('a West Lake season on the ledger; counterfeit and over-capacity batches refused; a cloned code flagged', async () => {
+  it('a West Lake season on the ledger; counterfeit and over-capacity batches, a diverted case and a wrong receiver refused; a cloned code flagged', async () => {
     const demo = findDemo('tea');
     expect(demo).toBeDefined();
     const tmp = tempDir('gongzhi-demo-tea-');
@@ -28,12 +29,20 @@ describe('demo tea', () => {
       expect(r.counterfeit).toBe('TRACE_UNKNOWN_ORIGIN');
       expect(r.overCapacity).toBe('TRACE_OVER_CAPACITY');
       expect(r.notCustodian).toBe('TRACE_NOT_CUSTODIAN');
+      // The packer takes in leaf addressed to the factory: refused, the lot left in transit to the
+      // factory (nothing written), which then receives it.
+      expect(r.notDestination).toBe('TRACE_NOT_DESTINATION');
+      expect(r.heldWhileRefused).toEqual({ custodian: 'shifeng-coop', to: `417/${PARTY_GLN.factory}` });
+      expect(r.addresseeReceived).toBe('ok');
       expect(r.flagged).toBe(true);
       expect(r.places).toEqual(['杭州 Hangzhou', '上海 Shanghai', '北京 Beijing', '广州 Guangzhou']);
       expect(r.traceEvents).toBe(13);
       expect(r.verified).toBe(13);
       expect(r.gardens).toEqual(['shifeng-01']);
       expect(steps.join('\n')).toMatch(/flagged as a cloned code/);
+      expect(steps.join('\n')).toMatch(
+        /taken in by the packer: refused TRACE_NOT_DESTINATION; received by the factory: ok/,
+      );
     } finally {
       tmp.remove();
     }

@@ -3,7 +3,15 @@ import { parseKey } from '../../epcis/digital-link.js';
 import { type ErrorCode, type ErrorDetails, GongzhiError } from '../../errors/index.js';
 import type { StateReader } from '../../state/index.js';
 import { type AssociationPlan, planAssociation } from './association.js';
-import { custodianOf, custodyStep, holderOf, requireCustody } from './custody.js';
+import {
+  custodianOf,
+  custodyStep,
+  holderOf,
+  RECEIVING_STEPS,
+  requireCustody,
+  SHIPPING_STEP,
+  VOID_SHIPPING_STEP,
+} from './custody.js';
 import type { EventId, Item } from './items.js';
 import { MAX_CONTAINERS, MAX_ORIGINS, readEvent, readItem } from './items.js';
 import { consumePart } from './parts.js';
@@ -373,15 +381,38 @@ function planUnpack(state: StateReader, a: RecordArgs, p: Participant): RecordPl
 }
 
 /**
- * Any other event: every identifier must exist; custody is checked and moved (custody.ts); a
- * retail sale marks serials sold, once.
+ * Grams of lot `item` a hand-over (shipping, receiving, voiding) names: its weight, or its count
+ * (a quantity without a unit of measure) × the product's unit weight — a count of a product
+ * registered without one is refused (TRACE_BAD_QUANTITY: a part cannot be told). Undefined when no
+ * quantity is given (the whole lot moves).
+ */
+function handedGrams(state: StateReader, item: Item, id: EventId): number | undefined {
+  if (item.kind !== 'lot' || id.units === undefined) return id.grams;
+  const unit = productOf(state, id.key).unitGrams;
+  if (unit === undefined) {
+    return fail(
+      'TRACE_BAD_QUANTITY',
+      `${id.key}: a count of this product needs its unit weight (register unitGrams), or give KGM/GRM`,
+      { key: id.key },
+    );
+  }
+  return unitsGrams(id.key, id.units, unit);
+}
+
+const HANDING_STEPS: readonly string[] = [SHIPPING_STEP, VOID_SHIPPING_STEP, ...RECEIVING_STEPS];
+
+/**
+ * Any other event: every identifier must exist; custody is checked and moved (custody.ts), a part
+ * of a lot handed over by weight or by count; a retail sale marks serials sold, once.
  */
 function planObserve(state: StateReader, a: RecordArgs, p: Participant): RecordPlan {
   const selling = a.bizStep === cbvStep('retail_selling');
+  const handing = HANDING_STEPS.includes(a.bizStep);
   const items: Item[] = [];
   for (const id of a.ids) {
     const found = existing(state, id.key);
-    const moved = custodyStep(state, found, p, a.bizStep, a.hash, a.destination, id.grams);
+    const grams = handing ? handedGrams(state, found, id) : id.grams;
+    const moved = custodyStep(state, found, p, a.bizStep, a.hash, a.destination, grams);
     const item = moved ?? found;
     if (!selling || item.kind !== 'serial') {
       if (moved !== undefined) items.push(moved);
