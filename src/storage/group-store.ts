@@ -432,7 +432,7 @@ export class GroupStore implements StateSource, NonceIndex {
 
   /**
    * Take the blocks above `height` off this store, as if they had never been committed: their
-   * transactions, nonces and state writes go, and every key they wrote gets back the value it had
+   * transactions, nonces, state writes and stored Merkle trees go, and every key they wrote gets back the value it had
    * at `height` (from the write history). One SQLite transaction. The caller guarantees none of
    * them is final: this is how a node that computed a different block than the quorum returns to
    * its last final block, to take the certified blocks from peers instead.
@@ -471,6 +471,7 @@ export class GroupStore implements StateSource, NonceIndex {
         const b = decodeTx(u8(r.tx)).body;
         if (b.validUntil > height) putBack.run(r.sender, b.nonce, b.validUntil);
       }
+      db.prepare('DELETE FROM block_trees WHERE height > ?').run(height);
       const removed = db.prepare('DELETE FROM blocks WHERE height > ?').run(height).changes;
       this.q.setMeta.run(HEAD_KEY, utf8Bytes(String(height)));
       return removed;

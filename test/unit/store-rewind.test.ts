@@ -5,14 +5,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { getSuite } from '../../src/crypto/index.js';
 import { toHex, utf8 } from '../../src/encoding/index.js';
 import type { BlockResult, CandidateTx } from '../../src/execution/index.js';
-import { type BlockHeader, decodeTx, encodeReceipt, type Receipt } from '../../src/ledger/index.js';
+import {
+  type BlockHeader,
+  decodeTx,
+  encodeReceipt,
+  merkleLevels,
+  type Receipt,
+} from '../../src/ledger/index.js';
 import { GroupStore } from '../../src/storage/index.js';
 import { makeTx, tempDir } from '../helpers/fixtures.js';
 
 /**
  * GroupStore.rewindTo (a node taking its unfinal blocks off after a quorum signed others): the
  * file afterwards holds exactly what it held at that height — state, write history, transactions,
- * nonces, blocks, head — whatever the blocks above wrote, overwrote or deleted.
+ * nonces, blocks, stored Merkle trees, head — whatever the blocks above wrote, overwrote or deleted.
  */
 const suite = getSuite('ed25519');
 const key = suite.generateKeyPair();
@@ -53,14 +59,17 @@ function block(height: number, writes: Map<string, Uint8Array | null>, validUnti
   };
   const receipt: Receipt = { tx: c.hash, index: 0, status: 'ok', events: [], writes: [] };
   const h = header(height);
+  const receiptBytes = encodeReceipt(receipt);
   return {
     header: h,
     hash: suite.hash(utf8(`block-${height}-${toHex(c.hash)}`)),
     included: [c],
     receipts: [receipt],
-    receiptBytes: [encodeReceipt(receipt)],
+    receiptBytes: [receiptBytes],
     dropped: [],
     writes,
+    txTree: merkleLevels(suite.hash, [c.hash]),
+    receiptTree: merkleLevels(suite.hash, [suite.hash(receiptBytes)]),
   };
 }
 
@@ -75,6 +84,7 @@ function dump(path: string): Record<string, unknown[]> {
       txs: all('SELECT hex(hash) AS h, height, idx FROM txs ORDER BY height, idx'),
       nonces: all('SELECT sender, nonce, valid_until FROM nonces ORDER BY sender, nonce'),
       blocks: all('SELECT height, hex(hash) AS h FROM blocks ORDER BY height'),
+      trees: all('SELECT height, hex(tx_tree) AS t, hex(receipt_tree) AS r FROM block_trees ORDER BY height'),
       head: all("SELECT hex(value) AS v FROM meta WHERE key = 'head'"),
     };
   } finally {
