@@ -201,6 +201,14 @@ export class GongzhiNode {
       const { first_seq: first, last_seq: last, messages } = info.state;
       return messages === 0 ? seq >= last : first <= seq + 1;
     };
+    // The stream still holds everything after our head: read it, as every running node does. Peers
+    // are asked only when it does not (retention), so a start never waits on peers that are
+    // themselves starting (or unreachable) — every node of a `network init` consortium lists the
+    // others as peers.
+    if (await covered().catch(() => false)) {
+      g.startOrdering();
+      return;
+    }
     let peerCurrent = false;
     if ((net.peers?.length ?? 0) > 0) {
       peerCurrent = await catchUpFromPeers(g, {
@@ -218,7 +226,7 @@ export class GongzhiNode {
     }
     // Safe to cut from the stream if it still holds everything after our head, or if a peer that
     // read the stream confirmed it has no block beyond ours (what was dropped is in our blocks).
-    if (!peerCurrent && !(await covered())) {
+    if (!peerCurrent && !(await covered().catch(() => false))) {
       g.halt(
         new GongzhiError(
           'SYNC_FAILED',

@@ -88,6 +88,9 @@ export function syncBlocks(g: GroupLedger, from: number, limit: number): SyncBlo
   return out;
 }
 
+/** How long one page request to a peer may take before the next peer is tried. */
+const PEER_TIMEOUT_MS = 15_000;
+
 export interface CatchUpOptions {
   readonly peers: readonly string[];
   readonly nodeId: string;
@@ -118,6 +121,8 @@ export async function catchUpFromPeers(
       try {
         const res = await fetch(`${peer}/v1/groups/${g.group}/sync/blocks?from=${from}&limit=200`, {
           headers: signSyncRequest(g, from, o.nodeId, o.secretKey),
+          // A peer that accepts the connection and never answers must not hold this node.
+          signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
         });
         if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
         blocks = ((await res.json()) as { blocks: SyncBlock[] }).blocks;
