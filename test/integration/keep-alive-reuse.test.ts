@@ -1,8 +1,8 @@
 /**
  * A kept-alive socket the server has already closed, reused by the SDK (the console bench's
  * ECONNRESET). A real node, its HTTP server and the SDK over Node's fetch: a 2,000-transaction
- * `wait=commit` batch, the next request on the same pool at once (the server keeps the socket: a
- * long request does not start any server timer early), then the client's event loop stalls past
+ * `wait=commit` batch, the next request on the same pool at once (answered: a long request starts
+ * no server timer early), then the client's event loop stalls past
  * the server's keep-alive (as the bench's synchronous signing of the next batch does), so fetch's
  * own idle timer cannot run and the next GET goes out on a socket the server has closed.
  */
