@@ -141,6 +141,10 @@ export async function benchConsole(o: BenchConsoleOptions): Promise<ConsoleBench
         const latest = (await client.block('main', 'latest')).height;
         const batch: string[] = [];
         for (let i = start; i < Math.min(o.txs, start + BATCH); i++) {
+          // A turn of the event loop now and then: signing a whole batch in one go held the loop
+          // past the node's keep-alive, and fetch then sent the batch on the socket the node had
+          // closed (ECONNRESET); with the turns, fetch's idle timer drops that socket first.
+          if (i > start && i % 100 === 0) await new Promise((r) => setImmediate(r));
           const k = keys[i % KEYS] as (typeof keys)[number];
           const tx = signTx(suite, k.secretKey, {
             chain: 'bench',
@@ -163,6 +167,8 @@ export async function benchConsole(o: BenchConsoleOptions): Promise<ConsoleBench
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ txs: batch }),
         });
+        // Read to the end, so the socket goes back to the pool rather than waiting for the collector.
+        await res.arrayBuffer();
         if (!res.ok) throw new GongzhiError('EXEC_INTERNAL', `batch failed: HTTP ${res.status}`);
         if (start % (BATCH * 50) === 0) log(`console: ${start + batch.length} submitted`);
       }

@@ -169,6 +169,10 @@ export const CORE_ERRORS = {
     500,
     'The stored nonce index differs from the blocks’ transactions (replays could pass): restore the file or re-sync it from a peer.',
   ),
+  CHAIN_TREE_MISMATCH: s(
+    500,
+    'A stored Merkle tree (table block_trees) is not the tree of its block: inclusion proofs read from it would be wrong; restore the file or re-sync it from a peer.',
+  ),
   // the command line's first hour
   NODE_UNREACHABLE: s(
     503,

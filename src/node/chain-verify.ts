@@ -21,6 +21,7 @@ import {
 import { governanceAuthorizer, listNodes, readParams } from '../modules/governance/index.js';
 import { type PendingWrite, StateOverlay, type StateSource } from '../state/index.js';
 import { asStorageError, checkStoreIntegrity } from '../storage/index.js';
+import { StoredTreeCheck } from './chain-verify-trees.js';
 import { buildGenesisBlock } from './genesis-block.js';
 
 /** Outcome of re-checking one group's file. */
@@ -34,6 +35,8 @@ export interface ChainVerifyReport {
   readonly stateKeys: number;
   /** Live `nonces` rows compared equal to the replayed nonce index. */
   readonly nonces: number;
+  /** Stored Merkle trees (block_trees, tx and receipt) compared equal to the replayed trees. */
+  readonly trees: number;
 }
 
 /** In-memory state used for replay. */
@@ -174,6 +177,7 @@ export function verifyChainFile(
     );
     const head = db.prepare<[], { h: number }>('SELECT max(height) AS h FROM blocks').get()?.h ?? 0;
     const state = new MemoryState();
+    const trees = new StoredTreeCheck(db);
     let prevHeader = g0.header;
     let count = 0;
     let txs = 0;
@@ -218,6 +222,7 @@ export function verifyChainFile(
               : 'header';
           fail(`replay does not reproduce the block (${field} differs)`, { height: row.height });
         }
+        trees.check(header, result.txTree, result.receiptTree);
         result.receipts.forEach((r, i) => {
           const s = stored[i];
           if (!s || !bytesEqual(encodeReceipt(r), s.receipt))
@@ -257,6 +262,7 @@ export function verifyChainFile(
       stateRoot: toHex(prevHeader.stateRoot),
       stateKeys,
       nonces,
+      trees: trees.checked * 2,
     };
   } catch (e) {
     throw asStorageError(e, path);

@@ -29,6 +29,7 @@ import type {
   TxResponse,
 } from '../wire/index.js';
 import type { EvidenceAlg, EvidenceCertificate, EvidenceMeta, EvidenceRecordJson } from './evidence/types.js';
+import { isStaleSocketError } from './stale-socket.js';
 import { type CryptoSuite, getSuite } from './suite.js';
 import { buildTx } from './tx-builder.js';
 
@@ -315,8 +316,15 @@ export class GongzhiClient {
     let res: Response;
     let text: string;
     try {
-      res = await this.fetchFn(url, init);
-      text = await res.text();
+      try {
+        res = await this.fetchFn(url, init);
+        text = await res.text();
+      } catch (e) {
+        // A GET changes nothing, so once, on a new connection, when the pooled one was stale.
+        if (method !== 'GET' || o.signal?.aborted || !isStaleSocketError(e)) throw e;
+        res = await this.fetchFn(url, init);
+        text = await res.text();
+      }
     } catch (e) {
       throw new GongzhiError(
         'SDK_HTTP',
