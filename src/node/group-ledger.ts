@@ -167,11 +167,7 @@ export class GroupLedger {
       // block space and leaves no receipt; then the method's `admit` (a ballot's proofs). The
       // block still checks again (state may change meanwhile).
       precheck: (c, scope) => {
-        const b = c.tx.body;
-        this.registry.method(b.module, b.method);
-        const state = this.admissionReader();
-        governanceAuthorizer.authorize(state, c.sender, b.module, b.method);
-        const job = admitByMethod(this.registry, c, scope, state, true);
+        const job = this.admissionJob(c, scope);
         // No pool (or a job the method handed back again): run it here.
         if (job !== undefined) {
           opts.metrics.admitJobs.inc({ group: this.group, thread: 'main' });
@@ -251,7 +247,7 @@ export class GroupLedger {
         });
     const epoch = this.orderEpoch;
     this.orderer.start(
-      (b) => (epoch === this.orderEpoch ? this.onBatch(b, epoch) : undefined),
+      (b) => this.onBatch(b, epoch),
       head.header.timestamp,
       (txs, err) => {
         this.drop(txs, err);
@@ -434,28 +430,35 @@ export class GroupLedger {
     return readParams(this.stateReader());
   }
 
-  /** Read-only view of committed state. */
   /**
-   * Committed state for the admission pre-check, decoded once per key per block: every
-   * transaction of a batch reads the same permission row (and often the same sender's roles), and
-   * committed state only changes when the head does, which empties the memo.
+   * The executor's first checks against committed state (method, then role), then the method's
+   * `admit`; returns its job, if it hands one back to run elsewhere. Throws the refusal.
    */
+  private admissionJob(c: CandidateTx, scope: AdmissionScope): AdmitJob | undefined {
+    const b = c.tx.body;
+    this.registry.method(b.module, b.method);
+    const state = this.admissionReader();
+    governanceAuthorizer.authorize(state, c.sender, b.module, b.method);
+    return admitByMethod(this.registry, c, scope, state, true);
+  }
+
   /**
    * The candidate's admission job, to run on the pool — only for one that passes the cheaper
    * checks first (method, role); any refusal here is left to `precheck`, which gives it in order.
    */
   private collectJob(c: CandidateTx, scope: AdmissionScope): AdmitJob | undefined {
     try {
-      const b = c.tx.body;
-      this.registry.method(b.module, b.method);
-      const state = this.admissionReader();
-      governanceAuthorizer.authorize(state, c.sender, b.module, b.method);
-      return admitByMethod(this.registry, c, scope, state, true);
+      return this.admissionJob(c, scope);
     } catch {
       return undefined;
     }
   }
 
+  /**
+   * Committed state for the admission pre-check, decoded once per key per block: every
+   * transaction of a batch reads the same permission row (and often the same sender's roles), and
+   * committed state only changes when the head does, which empties the memo.
+   */
   private admissionReader(): StateReader {
     if (this.admissionMemo.height !== this.head.height) {
       this.admissionMemo = { height: this.head.height, values: new Map() };
@@ -474,6 +477,7 @@ export class GroupLedger {
     };
   }
 
+  /** Read-only view of committed state. */
   stateReader(): StateReader {
     const store = this.store;
     return {
@@ -673,8 +677,9 @@ export class GroupLedger {
     });
   }
 
+  /** `epoch`: the orderer's; a batch from one set aside by a rewind commits nothing. */
   private async onBatch(batch: OrderedBatch, epoch: number): Promise<void> {
-    if (this.haltedBy || this.storeClosed) return;
+    if (this.haltedBy || this.storeClosed || epoch !== this.orderEpoch) return;
     const t0 = process.hrtime.bigint();
     let result: BlockResult;
     try {

@@ -168,6 +168,18 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
      * each node's header fields and transactions there, and what each node read from the ordering
      * stream around it (the nodes log every stream message at trace level).
      */
+    /** A node's log, line by line (every stream message it read is a trace line with its `seq`). */
+    const logLines = (org: string): string[] => {
+      const f = join(dir, LAYOUT.logsDir, `${org}.log`);
+      return existsSync(f) ? readFileSync(f, 'utf8').split('\n') : [];
+    };
+    /** The lines of `lines` about stream sequences lo … hi. */
+    const aboutSeqs = (lines: readonly string[], lo: number, hi: number): string[] =>
+      lines.filter((l) => {
+        const seq = Number(/"seq":(\d+)/.exec(l)?.[1] ?? -1);
+        return seq >= lo && seq <= hi;
+      });
+
     const divergence = (): string => {
       const chains = ORGS.map((org) => {
         const db = new Database(join(dir, 'data', org, 'main.sqlite'), {
@@ -221,12 +233,8 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
         );
       }
       for (const org of ORGS) {
-        const log = join(dir, LAYOUT.logsDir, `${org}.log`);
-        const all = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
-        const read = all.filter((l) => {
-          const seq = /"seq":(\d+)/.exec(l)?.[1];
-          return seq !== undefined && Number(seq) >= lo - 3 && Number(seq) <= hi + 3;
-        });
+        const all = logLines(org);
+        const read = aboutSeqs(all, lo - 3, hi + 3);
         const warned = all.filter(
           (l) => /"level":(40|50)/.test(l) && !l.includes('signature not acknowledged'),
         );
@@ -265,21 +273,13 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())(
         const text = await (await fetch(`${url(org)}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
         const n = Number(/gongzhi_divergence_recoveries_total\{group="main"\} (\d+)/.exec(text)?.[1] ?? 0);
         if (n === 0) continue;
-        const log = join(dir, LAYOUT.logsDir, `${org}.log`);
-        const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
-        const said = lines.filter((l) => l.includes('"component":"recovery"'));
+        const said = logLines(org).filter((l) => l.includes('"component":"recovery"'));
         const seqs = said.flatMap((l) => [...l.matchAll(/"(?:from|to)":\[(\d+),/g)].map((m) => Number(m[1])));
         const lo = Math.min(...seqs) - 3;
         const hi = Math.max(...seqs) + 3;
-        const read = ORGS.flatMap((o) => {
-          const f = join(dir, LAYOUT.logsDir, `${o}.log`);
-          return (existsSync(f) ? readFileSync(f, 'utf8').split('\n') : [])
-            .filter((l) => {
-              const seq = Number(/"seq":(\d+)/.exec(l)?.[1] ?? -1);
-              return seq >= lo && seq <= hi;
-            })
-            .map((l) => `${o}: ${l.slice(0, 300)}`);
-        });
+        const read = ORGS.flatMap((o) =>
+          aboutSeqs(logLines(o), lo, hi).map((l) => `${o}: ${l.slice(0, 300)}`),
+        );
         console.warn(
           `[faults] node ${org} recovered from ${n} divergence(s):\n${said.join('\n')}\n${read.join('\n')}`,
         );

@@ -65,6 +65,8 @@ export class StreamReader {
   private lastProgress = Date.now();
   private watchdog: NodeJS.Timeout | undefined;
   private checking = false;
+  /** Date.now() when the message in hand was taken. */
+  private handlingSince = 0;
   private handle: MessageHandler | undefined;
   /** The tail of the work done one piece at a time (consumer deliveries, the watchdog's reads). */
   private queue: Promise<void> = Promise.resolve();
@@ -157,8 +159,6 @@ export class StreamReader {
       ...(this.handling ? { busyMs: Math.max(0, now - this.handlingSince) } : {}),
     };
   }
-
-  private handlingSince = 0;
 
   /** One delivered message, in order; false when the consumer must be replaced (a hole not filled). */
   private async take(handle: MessageHandler, m: JsMsg): Promise<boolean> {
