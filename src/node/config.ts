@@ -100,7 +100,10 @@ export interface NodeConfigFile {
   /** Most transactions of one sender pending at once (default 1000). */
   readonly mempoolSenderLimit?: number;
   readonly verifyWorkers?: number;
-  /** Solo orderer: cut at once when idle (default true); false waits blockIntervalMs to batch. */
+  /**
+   * Cut early when idle (default true): the solo orderer cuts at once, a network node posts the cut
+   * marker once the stream is quiet (JetStreamOrderer `cutWhenIdle`); false waits blockIntervalMs.
+   */
   readonly cutWhenIdle?: boolean;
   /** Present: order through the consortium's NATS JetStream cluster (TLS paths relative to this file). */
   readonly network?: NetworkOptions;

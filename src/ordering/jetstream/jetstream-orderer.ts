@@ -51,17 +51,28 @@ export interface JetStreamOrdererOptions {
    */
   readonly publishBudgetMs?: number;
   /**
-   * Post the cut marker at once when the last block closed more than `blockIntervalMs` ago (an idle
-   * group), instead of always waiting the interval after the block opened (default false: only when the node config sets `cutWhenIdle: true`). Blocks
-   * still close at most about once per interval under load; only the time a lone transaction waits
-   * changes. Safe for determinism: every node cuts at the marker's place in the stream, whoever
-   * posted it and whenever.
+   * Cut early when the group is quiet (default true): the cut marker is posted as soon as the
+   * stream has been silent for QUIET_MS after the open block's last message and `quietGapMs` has
+   * passed since the last block closed — a lone transaction does not wait
+   * the whole interval. Under steady load the stream is never quiet, and blocks close once per
+   * interval as before (false: always wait the interval after the block opened). Safe for
+   * determinism: every node cuts at the marker's place in the stream, whoever posted it and whenever.
    */
   readonly cutWhenIdle?: boolean;
 }
 
 /** How often the orderer checks that an open block has a cut marker coming, and probes the stream. */
 const CHECK_MS = 1000;
+/**
+ * Silence after a block's last stream message that counts as "nothing else is coming" (a burst's
+ * messages are read well under a millisecond apart).
+ */
+const QUIET_MS = 3;
+/**
+ * The shortest gap between two blocks cut early: a quarter of the block interval, at most 50 ms —
+ * enough for moderate load to batch, short enough that a lone transaction hardly waits.
+ */
+const quietGapMs = (intervalMs: number): number => Math.min(intervalMs / 4, 50);
 const PROBE_EVERY = 2;
 
 /** Stream and subject names of a group. */
@@ -154,6 +165,8 @@ export class JetStreamOrderer implements Orderer {
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
   private timerHeight = 0;
+  /** The early cut of a quiet group (see `cutWhenIdle`), re-armed by every stream message. */
+  private quiet: NodeJS.Timeout | undefined;
   private reader: StreamReader | undefined;
   private onDrop: DropSink | undefined;
   private onOrdered: OrderedSink | undefined;
@@ -257,7 +270,10 @@ export class JetStreamOrderer implements Orderer {
         }
       }
       // Caught up with the stream and a block is open: arm the timer for its cut marker.
-      if (cutter.pending > 0 && this.caughtUp) this.arm(cutter.height);
+      if (cutter.pending > 0 && this.caughtUp) {
+        this.arm(cutter.height);
+        this.armQuiet(cutter.height);
+      }
     });
   }
 
@@ -300,6 +316,8 @@ export class JetStreamOrderer implements Orderer {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    if (this.quiet) clearTimeout(this.quiet);
+    this.quiet = undefined;
     this.lastCloseAt = Date.now();
     const txs: CandidateTx[] = [];
     for (const e of b.entries) {
@@ -313,11 +331,23 @@ export class JetStreamOrderer implements Orderer {
     if (this.timer && this.timerHeight === height) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerHeight = height;
-    const interval = this.opts.blockIntervalMs();
-    const delay =
-      this.opts.cutWhenIdle === true ? Math.max(0, this.lastCloseAt + interval - Date.now()) : interval;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.postCut(height);
+    }, this.opts.blockIntervalMs());
+  }
+
+  /**
+   * A quiet group's early cut: QUIET_MS after this message, unless another arrives first, and no
+   * sooner than `quietGapMs` after the last block closed (so moderate load still batches).
+   */
+  private armQuiet(height: number): void {
+    if (this.opts.cutWhenIdle === false) return;
+    if (this.quiet) clearTimeout(this.quiet);
+    const gap = quietGapMs(this.opts.blockIntervalMs());
+    const delay = Math.max(QUIET_MS, this.lastCloseAt + gap - Date.now());
+    this.quiet = setTimeout(() => {
+      this.quiet = undefined;
       this.postCut(height);
     }, delay);
   }
@@ -411,6 +441,8 @@ export class JetStreamOrderer implements Orderer {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.quiet) clearTimeout(this.quiet);
+    this.quiet = undefined;
     if (this.check) clearInterval(this.check);
     this.check = undefined;
     await this.reader?.stop();
