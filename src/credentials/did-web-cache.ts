@@ -59,7 +59,12 @@ export class DidWebCache {
     this.refetchAfter = opts.refetchAfterSeconds ?? DID_WEB_REFETCH_AFTER_SECONDS;
     this.now = opts.now ?? (() => Date.now() / 1000);
     const bad = (n: number) => !Number.isFinite(n) || n < 0;
-    if (bad(this.maxAge) || bad(this.refetchAfter) || !Number.isInteger(this.maxEntries) || this.maxEntries < 1) {
+    if (
+      bad(this.maxAge) ||
+      bad(this.refetchAfter) ||
+      !Number.isInteger(this.maxEntries) ||
+      this.maxEntries < 1
+    ) {
       throw new GongzhiError(
         'CONFIG_INVALID',
         'did:web cache: identity.didWebMaxAgeSeconds (and refetchAfterSeconds) must be seconds ≥ 0, maxEntries a positive integer',

@@ -43,7 +43,15 @@ function cacheControl(value: string | undefined): Map<string, string> {
     const eq = part.indexOf('=');
     const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
     if (name === '' || out.has(name)) continue;
-    out.set(name, eq < 0 ? '' : part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    out.set(
+      name,
+      eq < 0
+        ? ''
+        : part
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1'),
+    );
   }
   return out;
 }

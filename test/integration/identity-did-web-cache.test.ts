@@ -286,7 +286,7 @@ describe('the did:web document cache', () => {
     const { cache, clock } = cacheAt();
     const opts = { resolveDid: cache.resolve, refreshDid: cache.refresh };
     const verify = async (vp: string) =>
-      (await verifyPresentation(net.group, vp, { ...policy, now: net.now() }, opts)).errors;
+      (await verifyPresentation(net.reader, vp, { ...policy, now: net.now() }, opts)).errors;
     expect(await verify(await present(did, 'key-1', k1))).toEqual([]);
     expect(hitsOf(path)).toBe(1);
     // The issuer rotates to key-2 and drops key-1; the verifier still holds the old document.
@@ -307,7 +307,7 @@ describe('the did:web document cache', () => {
     // Without a refresher (a library caller's choice) nothing is refetched.
     clock.t += 60;
     const r = await verifyPresentation(
-      net.group,
+      net.reader,
       await present(did, 'key-3', k1),
       { ...policy, now: net.now() },
       { resolveDid: cache.resolve },

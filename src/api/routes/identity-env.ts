@@ -38,7 +38,19 @@ export interface IdentityEnv {
   readonly verifyOptions: (statusVia?: 'ledger' | 'published') => VerifyOptions;
 }
 
+/** One per node, so the identity and OpenID route plugins share its caches (did:web documents, lists). */
+const envs = new WeakMap<GongzhiNode, IdentityEnv>();
+
 export function identityEnv(node: GongzhiNode): IdentityEnv {
+  let env = envs.get(node);
+  if (env === undefined) {
+    env = buildIdentityEnv(node);
+    envs.set(node, env);
+  }
+  return env;
+}
+
+function buildIdentityEnv(node: GongzhiNode): IdentityEnv {
   const opts = node.opts.identity ?? {};
   const fetchPolicy = {
     ...(opts.allowHosts ? { allowHosts: opts.allowHosts } : {}),
