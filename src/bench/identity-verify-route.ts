@@ -19,6 +19,7 @@ import {
 import { IdentityNet } from '../demos/health-pass.js';
 import { GongzhiError } from '../errors/index.js';
 import type { StatusSigner } from '../node/index.js';
+import { benchDidWebPhase, type DidWebPhase } from './identity-did-web.js';
 
 /**
  * `POST /v1/groups/{g}/credentials/verify` under load: the verifier is the node (ledger reads in
@@ -43,6 +44,8 @@ export interface VerifyRouteBenchResult {
    * the list states (StatusFetchCache, what the route uses); CPU µs per verification.
    */
   readonly published: { readonly fetchEachUs: number; readonly keptUs: number; readonly ratio: number };
+  /** The verifier alone with a did:web issuer: its document fetched every time vs kept (./identity-did-web.ts). */
+  readonly didWeb: DidWebPhase;
   /**
    * CPU time (user + system, µs) of this process per request, same run — less sensitive to a
    * loaded machine than wall time: a verification through the route (server and client both in
@@ -308,6 +311,8 @@ export async function benchVerifyRoute(
       const kept = new StatusFetchCache(fetchEach);
       const keptUs = await cpuOf({ statusVia: 'published', fetchStatus: kept.fetchStatus });
       listAgent.destroy();
+      log('verify route: a did:web issuer, its document fetched each time then kept');
+      const didWeb = await benchDidWebPhase(net, memo, 'reg', Math.min(n, 200));
       // The HTTP floor: the same route and body size, refused before any signature is checked.
       const floorBody = JSON.stringify({ presentation: 'x'.repeat((bodies[1] ?? '').length), policy: base });
       freshAgent();
@@ -355,6 +360,7 @@ export async function benchVerifyRoute(
           keptUs: Math.round(keptUs),
           ratio: round2(fetchEachUs / keptUs),
         },
+        didWeb,
         inProcess: {
           uncachedUs: Math.round(uncachedUs),
           cachedUs: Math.round(cachedUs),
@@ -401,6 +407,7 @@ export async function reportVerifyRoute(
       `p99 ${r.verifyMs.p99} ms; ${r.verificationsPerSec} verifications/s (${r.concurrency} in flight); ` +
       `verifier alone ${r.inProcess.uncachedUs} µs uncached vs ${r.inProcess.cachedUs} µs with the head cache (×${r.inProcess.ratio}); ` +
       `published status ${r.published.fetchEachUs} µs CPU fetched each time vs ${r.published.keptUs} µs kept for its ttl (×${r.published.ratio}); ` +
+      `did:web issuer ${r.didWeb.fetchEachUs} µs CPU fetched each time vs ${r.didWeb.keptUs} µs kept (×${r.didWeb.ratio}, ${r.didWeb.keptFetches} fetch); ` +
       `client in its own process: ${r.separateClient.verificationsPerSec} verifications/s, server CPU ${r.separateClient.serverCpuUs} µs each; ` +
       `CPU per request: route ${r.cpuUs.route} µs, HTTP floor ${r.cpuUs.httpFloor} µs (${r.cpuUs.httpFloorFetch} µs with fetch), verifier ${r.cpuUs.verifier} µs; ` +
       `after revoke ${r.invalidation.afterRevoke.join(',') || 'valid'}, after de-recognition ${r.invalidation.afterDerecognise.join(',') || 'valid'}`,

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 import { exportJwk, importJwk, type Jwk } from '../crypto/index.js';
 import { fromBase64Url, toBase64Url, utf8 } from '../encoding/index.js';
@@ -212,6 +213,15 @@ const FETCH_TIMEOUT_MS = 5000;
  * otherwise; IDENTITY_DID_WEB_FETCH on a non-200 answer, a redirect, a timeout or an oversize body.
  */
 export function fetchAllowed(policy: FetchPolicy, url: string, accept: string): Promise<string> {
+  return fetchAllowedResponse(policy, url, accept).then((r) => r.body);
+}
+
+/** As fetchAllowed, with the response's headers (for how long it may be kept: ./http-freshness.ts). */
+export function fetchAllowedResponse(
+  policy: FetchPolicy,
+  url: string,
+  accept: string,
+): Promise<{ readonly body: string; readonly headers: IncomingHttpHeaders }> {
   const u = new URL(url);
   if (u.protocol !== 'https:' || !hostAllowed(policy, u.host)) {
     return Promise.reject(
@@ -245,7 +255,7 @@ export function fetchAllowed(policy: FetchPolicy, url: string, accept: string): 
             fail('response too large');
           } else chunks.push(c);
         });
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('end', () => resolve({ body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
         res.on('error', (e) => fail(e.message));
       },
     );
@@ -257,15 +267,23 @@ export function fetchAllowed(policy: FetchPolicy, url: string, accept: string): 
 
 /** Fetch and check a did:web document: it must be JSON with `id` equal to the DID. */
 export async function resolveDidWeb(did: string, policy: FetchPolicy): Promise<DidDocument> {
+  return (await fetchDidWeb(did, policy)).doc;
+}
+
+/** As resolveDidWeb, with the response's headers (./did-web-cache.ts keeps the document by them). */
+export async function fetchDidWeb(
+  did: string,
+  policy: FetchPolicy,
+): Promise<{ readonly doc: DidDocument; readonly headers: IncomingHttpHeaders }> {
   const { url } = didWebUrl(did);
-  const text = await fetchAllowed(
+  const { body, headers } = await fetchAllowedResponse(
     policy,
     url,
     'application/did+ld+json, application/did+json, application/json',
   );
   let doc: DidDocument;
   try {
-    doc = JSON.parse(text) as DidDocument;
+    doc = JSON.parse(body) as DidDocument;
   } catch {
     throw new GongzhiError('IDENTITY_DID_WEB_FETCH', 'did:web document is not JSON', { url });
   }
@@ -273,9 +291,12 @@ export async function resolveDidWeb(did: string, policy: FetchPolicy): Promise<D
     throw new GongzhiError('IDENTITY_DID_WEB_FETCH', 'did:web document id is not the DID', { url });
   }
   return {
-    ...doc,
-    verificationMethod: Array.isArray(doc.verificationMethod) ? doc.verificationMethod : [],
-    authentication: Array.isArray(doc.authentication) ? doc.authentication : [],
-    assertionMethod: Array.isArray(doc.assertionMethod) ? doc.assertionMethod : [],
+    doc: {
+      ...doc,
+      verificationMethod: Array.isArray(doc.verificationMethod) ? doc.verificationMethod : [],
+      authentication: Array.isArray(doc.authentication) ? doc.authentication : [],
+      assertionMethod: Array.isArray(doc.assertionMethod) ? doc.assertionMethod : [],
+    },
+    headers,
   };
 }

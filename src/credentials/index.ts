@@ -26,6 +26,8 @@ export {
   didWebUrl,
   type FetchPolicy,
   fetchAllowed,
+  fetchAllowedResponse,
+  fetchDidWeb,
   fromBase58btc,
   hostAllowed,
   JWS_2020_V1,
@@ -54,8 +56,15 @@ export {
   resolveDid,
   xmlDateTime,
 } from './did-resolver.js';
+export {
+  DID_WEB_MAX_AGE_SECONDS,
+  DID_WEB_REFETCH_AFTER_SECONDS,
+  DidWebCache,
+  type DidWebCacheOptions,
+} from './did-web-cache.js';
 export { Expiring, MemorySecrets, type SecretBackend } from './expiring.js';
 export { HeadMemo } from './head-memo.js';
+export { freshnessSeconds } from './http-freshness.js';
 export { decryptResponse, newResponseKey, RESPONSE_ENC_VALUES } from './jwe-ecdh.js';
 export {
   decodeCompact,

@@ -51,22 +51,30 @@ export interface VerifyOptions extends StatusOptions {
    * Without it only did:gongzhi issuers of this ledger verify.
    */
   readonly resolveDid?: (did: string) => Promise<DidDocument>;
+  /**
+   * A newer document than `resolveDid` gave, asked once when it has no key for the credential's
+   * `kid` (the issuer may have rotated since the document was kept: ./did-web-cache.ts);
+   * undefined when there is nothing newer worth fetching.
+   */
+  readonly refreshDid?: (did: string) => Promise<DidDocument | undefined>;
 }
+
+type Resolution = Pick<ResolutionJson, 'keyHistory'> & { didDocumentMetadata: { deactivated: boolean } };
 
 /**
  * A did:key / did:jwk / did:web issuer as key history: its document's assertion keys, with no
  * lifetime (these methods keep no history, so "valid at issuance" is "listed now").
  */
-async function externalIssuer(
-  iss: string,
-  opts: VerifyOptions,
-): Promise<Pick<ResolutionJson, 'keyHistory'> & { didDocumentMetadata: { deactivated: boolean } }> {
+async function externalIssuer(iss: string, opts: VerifyOptions): Promise<Resolution> {
   if (opts.resolveDid === undefined) {
     throw new GongzhiError('IDENTITY_DID_METHOD_UNSUPPORTED', 'no resolver for DIDs of other methods', {
       did: iss.slice(0, 200),
     });
   }
-  const doc = await opts.resolveDid(iss);
+  return keyHistoryOf(iss, await opts.resolveDid(iss));
+}
+
+function keyHistoryOf(iss: string, doc: DidDocument): Resolution {
   const rel = (id: string) => (id.startsWith('#') ? `${iss}${id}` : id);
   const always = { height: 0, timestamp: 0, tx: '' };
   const keyHistory: KeyHistoryJson[] = [];
@@ -81,6 +89,24 @@ async function externalIssuer(
     keyHistory.push({ id, type: vm.type, publicKeyJwk: jwk, purposes, added: always });
   }
   return { keyHistory, didDocumentMetadata: { deactivated: false } };
+}
+
+/** The issuer's key history again from a newer document, when one exists and the kept one lacks `kid`. */
+async function afterRotation(
+  iss: string,
+  kid: string,
+  r: Resolution,
+  opts: VerifyOptions,
+): Promise<Resolution> {
+  if (opts.refreshDid === undefined || r.keyHistory.some((k) => k.id === kid)) return r;
+  let doc: DidDocument | undefined;
+  try {
+    doc = await opts.refreshDid(iss);
+  } catch {
+    // The refetch failed: the credential is refused for the key the kept document lacks.
+    return r;
+  }
+  return doc === undefined ? r : keyHistoryOf(iss, doc);
 }
 
 export type CheckName =
@@ -253,11 +279,11 @@ export async function verifyPresentation(
   };
 
   // Issuer DID and the signing key's validity at issuance.
-  let resolution: Pick<ResolutionJson, 'keyHistory'> & { didDocumentMetadata: { deactivated: boolean } };
+  let resolution: Resolution;
   try {
     resolution = iss.startsWith('did:gongzhi:')
       ? ((await q(reader, 'identity', 'resolve', { did: iss })) as ResolutionJson)
-      : await externalIssuer(iss, opts);
+      : await afterRotation(iss, kid, await externalIssuer(iss, opts), opts);
   } catch (e) {
     add('issuerDid', false, msg(e));
     return done(base);

@@ -21,6 +21,12 @@ export interface IdentityNodeOptions {
   readonly statusValiditySeconds?: number;
   /** Hosts (`host` or `host:port`) this node may fetch did:web documents and status lists from; none by default. */
   readonly allowHosts?: readonly string[];
+  /**
+   * Longest a fetched did:web document is kept, seconds (default 300; 0 keeps none). Within it a
+   * document is kept as long as its HTTP response allows (Cache-Control max-age, no-store,
+   * no-cache, Expires), and refetched once at most every 30 s for a key it lacks.
+   */
+  readonly didWebMaxAgeSeconds?: number;
   /** Extra CA certificates (PEM) trusted for those fetches (a private PKI, or a test's self-signed cert). */
   readonly ca?: string;
   /** Verify route defaults: oldest KB-JWT accepted (s, default 300) and clock skew (s, default 60). */

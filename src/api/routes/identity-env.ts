@@ -6,8 +6,10 @@
 import type { FastifyRequest } from 'fastify';
 import {
   type DidDocument,
+  DidWebCache,
   deepFreeze,
   fetchAllowed,
+  fetchDidWeb,
   HeadMemo,
   type ResolverEnv,
   resolveDid,
@@ -36,14 +38,31 @@ export interface IdentityEnv {
   readonly verifyOptions: (statusVia?: 'ledger' | 'published') => VerifyOptions;
 }
 
+/** One per node, so the identity and OpenID route plugins share its caches (did:web documents, lists). */
+const envs = new WeakMap<GongzhiNode, IdentityEnv>();
+
 export function identityEnv(node: GongzhiNode): IdentityEnv {
+  let env = envs.get(node);
+  if (env === undefined) {
+    env = buildIdentityEnv(node);
+    envs.set(node, env);
+  }
+  return env;
+}
+
+function buildIdentityEnv(node: GongzhiNode): IdentityEnv {
   const opts = node.opts.identity ?? {};
   const fetchPolicy = {
     ...(opts.allowHosts ? { allowHosts: opts.allowHosts } : {}),
     ...(opts.ca ? { ca: opts.ca } : {}),
   };
+  // One for the node: did:web documents kept for their HTTP freshness, capped by the config.
+  const webDocs = new DidWebCache((did) => fetchDidWeb(did, fetchPolicy), {
+    ...(opts.didWebMaxAgeSeconds === undefined ? {} : { maxAgeSeconds: opts.didWebMaxAgeSeconds }),
+  });
   const resolver: ResolverEnv = {
     ...fetchPolicy,
+    didWeb: webDocs.resolve,
     gongzhi: (chain, group) => {
       if (!node.groupIds().includes(group)) return undefined;
       const g = node.group(group);
@@ -54,7 +73,7 @@ export function identityEnv(node: GongzhiNode): IdentityEnv {
   // One for the node: published lists are kept for the ttl they state, across requests.
   const lists = new StatusFetchCache((uri, accept) => fetchAllowed(fetchPolicy, uri, accept));
   // did:key and did:jwk documents are a function of the DID's text (one eternal version), so
-  // each is built once; did:web is fetched every time (no freshness rule to keep it by).
+  // each is built once; did:web documents live in webDocs.
   const localDocs = new Map<string, DidDocument>();
   return {
     resolver,
@@ -91,6 +110,8 @@ export function identityEnv(node: GongzhiNode): IdentityEnv {
         }
         return r.result.didDocument;
       },
+      // A key the kept did:web document lacks: the issuer may have rotated since it was fetched.
+      refreshDid: (did) => (did.startsWith('did:web:') ? webDocs.refresh(did) : Promise.resolve(undefined)),
       ...(statusVia === undefined ? {} : { statusVia }),
     }),
   };
