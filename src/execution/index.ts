@@ -41,6 +41,7 @@ export {
   type MethodDef,
   type ModuleManifest,
   type QueryContext,
+  MAX_SUBJECT,
   type QueryDef,
   stateKey,
 } from './module.js';
@@ -60,3 +61,4 @@ export {
   writeStored,
 } from './readers.js';
 export { type MethodInfo, type ModuleInfo, ModuleRegistry, type QueryInfo } from './registry.js';
+export { methodSubject, txSubject } from './tx-subject.js';

@@ -90,6 +90,8 @@ export const vote = defineMethod<VoteArgs, { vote: OpenVote; counts: OpenCounts 
   // Refused at admission: a vote for an election that is not open, or with a bad signature — the
   // signature as a job the node runs on its verify worker pool. `check` verifies again (memoised).
   admit: (ctx, a) => openVoteAdmitJob(loadOpen(ctx, a.election, 'resolution'), a),
+  // Indexed by election, so one election's votes are read without the others'.
+  subject: (a) => a.election,
   check: (ctx, a) => {
     const e = loadOpen(ctx, a.election, 'resolution');
     const voter = enrolledVoter(ctx.state, e, a.credential);
@@ -178,6 +180,7 @@ export const cast = defineMethod<CastArgs, { record: BallotRecord; tally: Encryp
   // or one whose proofs or signature do not verify — those checks as a job the node runs on its
   // verify worker pool. `check` verifies again (memoised).
   admit: (ctx, a) => ballotAdmitJob(loadOpen(ctx, a.election, 'election'), a.ballot),
+  subject: (a) => a.election,
   check: (ctx, a) => {
     const e = loadOpen(ctx, a.election, 'election');
     const voter = enrolledVoter(ctx.state, e, a.ballot.credential);
