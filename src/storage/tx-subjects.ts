@@ -18,6 +18,16 @@ CREATE TABLE IF NOT EXISTS tx_subjects (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * A page of one subject's transactions: its rows by the primary key, strictly before the
+ * (height, idx) cursor, newest first, each joined to its one `txs` row by the (height, idx) unique
+ * index (exported for the query-plan test).
+ */
+export const SUBJECT_PAGE_SQL = `SELECT t.hash, t.height, t.idx, t.sender, t.module, t.method, t.status
+  FROM tx_subjects s JOIN txs t ON t.height = s.height AND t.idx = s.idx
+  WHERE s.module = ? AND s.subject = ? AND (s.height, s.idx) < (?, ?)
+  ORDER BY s.height DESC, s.idx DESC LIMIT ?`;
+
 /** Set once every transaction of the file is in the index (a file from before it gets it at open). */
 const INDEXED_KEY = 'txSubjectsIndexed';
 
@@ -50,14 +60,7 @@ export class TxSubjectIndex {
     this.putStmt = db.prepare(
       'INSERT OR IGNORE INTO tx_subjects (module, subject, height, idx) VALUES (?, ?, ?, ?)',
     );
-    // The subject's rows by the primary key, strictly before the (height, idx) cursor, newest
-    // first; each joined to its one txs row by the (height, idx) unique index.
-    this.pageStmt = db.prepare(
-      `SELECT t.hash, t.height, t.idx, t.sender, t.module, t.method, t.status
-       FROM tx_subjects s JOIN txs t ON t.height = s.height AND t.idx = s.idx
-       WHERE s.module = ? AND s.subject = ? AND (s.height, s.idx) < (?, ?)
-       ORDER BY s.height DESC, s.idx DESC LIMIT ?`,
-    );
+    this.pageStmt = db.prepare(SUBJECT_PAGE_SQL);
     this.dropStmt = db.prepare('DELETE FROM tx_subjects WHERE height > ?');
   }
 
