@@ -38,10 +38,10 @@ export {
   type GenesisContext,
   type GenesisSection,
   type LedgerModule,
+  MAX_SUBJECT,
   type MethodDef,
   type ModuleManifest,
   type QueryContext,
-  MAX_SUBJECT,
   type QueryDef,
   stateKey,
 } from './module.js';

@@ -450,8 +450,7 @@ export class GongzhiClient {
       | { sender: string; limit?: number; before?: number; beforeIndex?: number }
       | { module: string; subject?: string; limit?: number; before?: number; beforeIndex?: number },
   ): Promise<TxListResponse> {
-    const query =
-      'sender' in by ? { sender: by.sender } : { module: by.module, subject: by.subject };
+    const query = 'sender' in by ? { sender: by.sender } : { module: by.module, subject: by.subject };
     return this.request<TxListResponse>('GET', this.groupPath(group, '/txs'), {
       query: { ...query, limit: by.limit, before: by.before, beforeIndex: by.beforeIndex },
     });

@@ -89,9 +89,10 @@ export class TxSubjectIndex {
     if (done.get(INDEXED_KEY) !== undefined) return 0;
     // A page at a time in position order (a statement being iterated cannot share the
     // connection with the inserts), so memory stays one page of transactions.
-    const page = this.db.prepare<[number, number], { height: number; idx: number; module: string; tx: Buffer }>(
-      'SELECT height, idx, module, tx FROM txs WHERE (height, idx) > (?, ?) ORDER BY height, idx LIMIT 1000',
-    );
+    const page = this.db.prepare<
+      [number, number],
+      { height: number; idx: number; module: string; tx: Buffer }
+    >('SELECT height, idx, module, tx FROM txs WHERE (height, idx) > (?, ?) ORDER BY height, idx LIMIT 1000');
     let n = 0;
     this.db.transaction(() => {
       let at: [number, number] = [-1, -1];

@@ -239,7 +239,18 @@ describe.skipIf(!built)('gongzhi vote against a node', () => {
     // An open resolution's vote: its credential signature is checked on the worker too.
     const sign = ['--key', key('civil-affairs')];
     expect(
-      await status('vote', 'create', 'r1', '--kind', 'resolution', '--title', 'Lift', '--matter', 'ordinary', ...sign),
+      await status(
+        'vote',
+        'create',
+        'r1',
+        '--kind',
+        'resolution',
+        '--title',
+        'Lift',
+        '--matter',
+        'ordinary',
+        ...sign,
+      ),
     ).toBe('ok');
     const resVoters = join(tmp.dir, 'res-voters.json');
     writeFileSync(resVoters, JSON.stringify([{ credential: pks[0], weight: 100 }]));
@@ -247,7 +258,17 @@ describe.skipIf(!built)('gongzhi vote against a node', () => {
     expect(await status('vote', 'freeze', 'r1', ...sign)).toBe('ok');
     expect(await status('vote', 'open', 'r1', ...sign)).toBe('ok');
     expect(
-      await status('vote', 'cast', 'r1', '--credential', creds[0] as string, '--choice', 'yes', '--key', anyKey),
+      await status(
+        'vote',
+        'cast',
+        'r1',
+        '--credential',
+        creds[0] as string,
+        '--choice',
+        'yes',
+        '--key',
+        anyKey,
+      ),
     ).toBe('ok');
     expect(await jobs()).toEqual({ worker: 4, main: 0 });
     expect(await status('vote', 'close', 'c1', '--key', key('civil-affairs'))).toBe('ok');

@@ -191,7 +191,8 @@ describe('voting: the accepted-ballot history of a BELENIOS-2048 election, over 
     expect(store.txEntriesBySubject('voting', 'r1', 100).map((t) => t.method)).toEqual(Array(8).fill('vote'));
 
     // A file from before the index: its rows are rebuilt, identical, when a node opens it.
-    const rows = () => store.db.prepare('SELECT * FROM tx_subjects ORDER BY module, subject, height, idx').all();
+    const rows = () =>
+      store.db.prepare('SELECT * FROM tx_subjects ORDER BY module, subject, height, idx').all();
     const before = rows();
     store.db.exec("DELETE FROM tx_subjects; DELETE FROM meta WHERE key = 'txSubjectsIndexed'");
     expect(rows()).toEqual([]);
@@ -200,7 +201,9 @@ describe('voting: the accepted-ballot history of a BELENIOS-2048 election, over 
     expect(rows()).toEqual(before);
     expect(store.ensureSubjectIndex(() => 'x')).toBe(0);
     for (const t of store.txEntriesBySubject('voting', id, 100)) {
-      expect((decodeTx(store.tx(t.hash)?.tx ?? new Uint8Array()).body.args as { election?: unknown }).election).toBe(id);
+      expect(
+        (decodeTx(store.tx(t.hash)?.tx ?? new Uint8Array()).body.args as { election?: unknown }).election,
+      ).toBe(id);
     }
 
     // `subject` names a subject within a module: alone it is a bad request.

@@ -188,7 +188,10 @@ export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, ctx) => {
       throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
     }
     if (subject !== undefined && module === undefined) {
-      throw new GongzhiError('API_BAD_REQUEST', 'subject needs module (a subject is named within its module)');
+      throw new GongzhiError(
+        'API_BAD_REQUEST',
+        'subject needs module (a subject is named within its module)',
+      );
     }
     if (req.query.beforeIndex !== undefined && req.query.before === undefined) {
       throw new GongzhiError('API_BAD_REQUEST', 'beforeIndex needs before (the height it is an index in)');

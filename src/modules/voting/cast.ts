@@ -28,8 +28,8 @@ import {
   tallyCodec,
 } from './codecs.js';
 import { assertVotingOpen, at, enrolledVoter, groupOf, loadElection } from './common.js';
-import type { Tally } from './rules.js';
 import { assertVoteSigned, openVoteAdmitJob } from './open-vote-job.js';
+import type { Tally } from './rules.js';
 import type { EncryptedTally, OpenCounts, OpenVote } from './types.js';
 import { ballotAdmitJob, verifiedBallot } from './verified-ballots.js';
 
