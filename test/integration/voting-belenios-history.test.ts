@@ -154,6 +154,8 @@ describe('voting: the accepted-ballot history of a BELENIOS-2048 election, over 
     const old = { rows: 0 };
     await wholeHistoryBallots(client, id, old);
     const oldBefore = old.rows;
+    // create, enrol, three trustee steps, freeze, open and the four ballots.
+    expect(oldBefore).toBe(11);
     const seeds = Array.from({ length: 8 }, (_, i) => seedOf(`r-voter-${i}`));
     await n.ok('bureau', 'create', { id: 'r1', kind: 'resolution', title: 'r', matter: 'ordinary' });
     await n.ok('bureau', 'enrol', {
