@@ -33,7 +33,7 @@ const newCredential = () => makeCredentialString(() => Number(secureRand() % 58n
 function acceptedBallots(v: VoteNet, id: string): string[] {
   const store = v.net.group.store;
   const out: string[] = [];
-  const entries = store.txEntriesBy('module', 'voting', 100_000).reverse();
+  const entries = store.txEntriesBySubject('voting', id, 100_000).reverse();
   for (const t of entries) {
     if (t.method !== 'beleniosCast' || t.status !== 'ok') continue;
     const stored = store.tx(t.hash);

@@ -22,6 +22,7 @@ import { assertAdmissible, type CandidateTx, type NonceIndex, nonceKey } from '.
 import type { Authorizer, ParamsReader } from './authorizer.js';
 import type { CheckContext, ExecContext } from './module.js';
 import type { ModuleRegistry } from './registry.js';
+import { methodSubject, txSubject } from './tx-subject.js';
 
 /** Input of one block: what the orderer decided. */
 export interface BlockInput {
@@ -50,6 +51,8 @@ export interface BlockResult {
   readonly receiptTree: readonly (readonly Uint8Array[])[];
   readonly dropped: readonly DroppedTx[];
   readonly writes: ReadonlyMap<string, PendingWrite>;
+  /** Each included transaction's subject (MethodDef.subject), for the node's index; not hashed. */
+  readonly subjects: readonly (string | undefined)[];
 }
 
 export interface BlockExecutorOptions {
@@ -92,6 +95,7 @@ export class BlockExecutor {
     };
     const included: CandidateTx[] = [];
     const receipts: Receipt[] = [];
+    const subjects: (string | undefined)[] = [];
     const dropped: DroppedTx[] = [];
     for (const c of input.txs) {
       if (included.length >= params.maxBlockTxs) {
@@ -130,10 +134,13 @@ export class BlockExecutor {
           events.push({ module: body.module, name, data });
         },
       };
+      // Parsed here when the transaction gets that far, else by the same rule from its body.
+      let subject: string | undefined | null = null;
       try {
         const def = registry.method(body.module, body.method);
         authorizer.authorize(checkCtx.state, c.sender, body.module, body.method);
         const args = def.parse(body.args);
+        subject = methodSubject(def, args);
         const prepared = def.check(checkCtx, args);
         def.apply(ctx, args, prepared);
         txState.mergeInto(block);
@@ -148,6 +155,7 @@ export class BlockExecutor {
         const err = asGongzhi(e);
         receipts.push({ tx: c.hash, index, status: err.code, message: err.message, events: [], writes: [] });
       }
+      subjects.push(subject === null ? txSubject(registry, body) : subject);
     }
     const receiptBytes = receipts.map(encodeReceipt);
     const txTree = merkleLevels(
@@ -179,6 +187,7 @@ export class BlockExecutor {
       txTree,
       receiptTree,
       dropped,
+      subjects,
       writes: block.writes(),
     };
   }

@@ -38,6 +38,7 @@ export {
   type GenesisContext,
   type GenesisSection,
   type LedgerModule,
+  MAX_SUBJECT,
   type MethodDef,
   type ModuleManifest,
   type QueryContext,
@@ -60,3 +61,4 @@ export {
   writeStored,
 } from './readers.js';
 export { type MethodInfo, type ModuleInfo, ModuleRegistry, type QueryInfo } from './registry.js';
+export { methodSubject, txSubject } from './tx-subject.js';

@@ -65,7 +65,17 @@ export interface MethodDef<A, P = void> {
   admit?(ctx: AdmitContext, args: A): AdmitJob | undefined | void;
   check(ctx: CheckContext, args: A): P;
   apply(ctx: ExecContext, args: A, prepared: P): void;
+  /**
+   * Optional: what the transaction is about within its module (e.g. its election's id), at most
+   * `MAX_SUBJECT` characters. The node indexes committed transactions by (module, subject), so
+   * one subject's history (`GET …/txs?module=&subject=`) is read without the module's others. Node-side
+   * derived data, computed from the parsed arguments: not on the ledger, no outcome depends on it.
+   */
+  subject?(args: A): string;
 }
+
+/** The longest subject a node indexes (a longer one is not indexed). */
+export const MAX_SUBJECT = 128;
 
 /** A method with its types erased, as a module's method table holds it. */
 // biome-ignore lint/suspicious/noExplicitAny: the table holds methods of different argument types

@@ -14,6 +14,7 @@ import {
   ModuleRegistry,
   QueryArgs,
   runAdmitJob,
+  txSubject,
 } from '../execution/index.js';
 import {
   assertValidGenesis,
@@ -143,6 +144,8 @@ export class GroupLedger {
     });
     const g = buildGenesisBlock(opts.suite, this.registry, opts.genesis);
     this.genesisHash = g.genesisHash;
+    // A file from before the (module, subject) index gets it once, before anything commits.
+    store.ensureSubjectIndex((body) => txSubject(this.registry, body));
     this.mempool = new FifoMempool({
       limit: opts.mempoolLimit,
       committedNonces: store,

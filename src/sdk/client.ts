@@ -440,15 +440,17 @@ export class GongzhiClient {
 
   /**
    * A page of a sender's or a module's transactions, newest first, with the cursor of the next
-   * page (`next`: pass its `before` and `beforeIndex`) when this one is full.
+   * page (`next`: pass its `before` and `beforeIndex`) when this one is full. With `subject`, only
+   * the module's transactions about it (its methods' subject, e.g. an election id), read from the
+   * node's (module, subject) index.
    */
   txPage(
     group: string,
     by:
       | { sender: string; limit?: number; before?: number; beforeIndex?: number }
-      | { module: string; limit?: number; before?: number; beforeIndex?: number },
+      | { module: string; subject?: string; limit?: number; before?: number; beforeIndex?: number },
   ): Promise<TxListResponse> {
-    const query = 'sender' in by ? { sender: by.sender } : { module: by.module };
+    const query = 'sender' in by ? { sender: by.sender } : { module: by.module, subject: by.subject };
     return this.request<TxListResponse>('GET', this.groupPath(group, '/txs'), {
       query: { ...query, limit: by.limit, before: by.before, beforeIndex: by.beforeIndex },
     });

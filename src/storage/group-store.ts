@@ -15,6 +15,7 @@ import {
 import type { PendingWrite, StateSource } from '../state/index.js';
 import { checkStoreIntegrity, type IntegrityReport } from './integrity.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { type SubjectOf, TxSubjectIndex } from './tx-subjects.js';
 
 /** How a store is opened. */
 export interface GroupStoreOptions {
@@ -137,6 +138,7 @@ function cursor(height: number, index: number | undefined): [number, number] {
 export class GroupStore implements StateSource, NonceIndex {
   readonly db: Database.Database;
   private readonly q;
+  private readonly subjects: TxSubjectIndex;
   /** Runs a function inside one SQLite transaction (a savepoint when one is open already). */
   private readonly inTransaction: (fn: () => unknown) => unknown;
 
@@ -176,6 +178,7 @@ export class GroupStore implements StateSource, NonceIndex {
       throw e;
     }
     const db = this.db;
+    this.subjects = new TxSubjectIndex(db);
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.q = {
       meta: db.prepare<[string], { value: Buffer }>('SELECT value FROM meta WHERE key = ?'),
@@ -369,6 +372,27 @@ export class GroupStore implements StateSource, NonceIndex {
     return this.q.txsByModule.all(module, h, i, limit).map(toTx);
   }
 
+  /**
+   * Index entries of a module's transactions about `subject` (MethodDef.subject), newest first,
+   * before the cursor (as `txEntriesBy`): read from the (module, subject, height, idx) index, so a
+   * page reads only that subject's rows however large the module's history is.
+   */
+  txEntriesBySubject(
+    module: string,
+    subject: string,
+    limit: number,
+    beforeHeight = Number.MAX_SAFE_INTEGER,
+    beforeIndex?: number,
+  ): StoredTxEntry[] {
+    const [h, i] = cursor(beforeHeight, beforeIndex);
+    return this.subjects.page(module, subject, h, i, limit).map(toEntry);
+  }
+
+  /** Index, once, the transactions of a file written before the subject index (see TxSubjectIndex). */
+  ensureSubjectIndex(subjectOf: SubjectOf): number {
+    return this.subjects.ensureIndexed(subjectOf);
+  }
+
   txCount(): number {
     return this.q.counts.get()?.n ?? 0;
   }
@@ -398,6 +422,8 @@ export class GroupStore implements StateSource, NonceIndex {
         if (!r || !rb) throw new GongzhiError('STORAGE_FAILURE', 'receipt missing', { index: i });
         const b = c.tx.body;
         this.q.putTx.run(c.hash, h.height, i, c.sender, b.module, b.method, r.status, c.bytes, rb);
+        const subject = result.subjects[i];
+        if (subject !== undefined) this.subjects.put(b.module, subject, h.height, i);
         this.q.putNonce.run(c.sender, b.nonce, b.validUntil);
       });
       this.applyWrites(h.height, result.writes);
@@ -464,6 +490,7 @@ export class GroupStore implements StateSource, NonceIndex {
       const delNonce = db.prepare('DELETE FROM nonces WHERE sender = ? AND nonce = ?');
       for (const r of txsAbove.all(height)) delNonce.run(r.sender, decodeTx(u8(r.tx)).body.nonce);
       db.prepare('DELETE FROM txs WHERE height > ?').run(height);
+      this.subjects.dropAbove(height);
       const putBack = db.prepare(
         'INSERT OR IGNORE INTO nonces (sender, nonce, valid_until) VALUES (?, ?, ?)',
       );

@@ -5,6 +5,7 @@ import {
   beleniosCredential,
   beleniosTrusteeArgs,
   credentialStringFromSeed,
+  voteArgs,
 } from '../../src/modules/voting/index.js';
 import { seedOf, VotingSandbox } from '../../src/testing/index.js';
 import { checkBallot, seededRand } from '../../src/voting-crypto/belenios/index.js';
@@ -101,6 +102,40 @@ describe.skipIf(!built)('admission jobs on the verify pool’s worker thread', (
       });
       expect(bad?.ok ? 'ok' : bad?.code).toBe('VOTING_BAD_PROOF');
       expect(places).toEqual(['worker:3', 'worker:2']);
+
+      // An open resolution's vote: the credential signature on the worker; a flipped bit, a vote
+      // signed for another election's fingerprint and a Belenios-group election are refused with
+      // VOTING_BAD_SIGNATURE, as the main thread refuses them.
+      const res = { ...e, kind: 'resolution' as const };
+      const v = voteArgs(res, seedOf('v1'), 1, 'yes', seedOf('v1/nonce'));
+      const input = (over: Record<string, unknown> = {}) => ({
+        group: 'ed25519',
+        fingerprint: res.fingerprint,
+        credential: v.credential,
+        seq: v.seq,
+        choice: v.choice,
+        signature: v.signature,
+        ...over,
+      });
+      const flipped = Uint8Array.from(v.signature as Uint8Array);
+      flipped[3] = (flipped[3] as number) ^ 1;
+      const votes = await runner.run(
+        [
+          input(),
+          input({ signature: flipped }),
+          input({ fingerprint: openedElection('other').fingerprint }),
+          input({ choice: 'no' }),
+          input({ group: 'BELENIOS-2048' }),
+        ].map((i) => ({ kind: 'voting.openVote', input: i })),
+      );
+      expect(votes.map((o) => (o.ok ? 'ok' : o.code))).toEqual([
+        'ok',
+        'VOTING_BAD_SIGNATURE',
+        'VOTING_BAD_SIGNATURE',
+        'VOTING_BAD_SIGNATURE',
+        'VOTING_BAD_SIGNATURE',
+      ]);
+      expect(places).toEqual(['worker:3', 'worker:2', 'worker:5']);
     } finally {
       await pool.close();
     }

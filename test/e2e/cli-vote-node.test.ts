@@ -227,13 +227,50 @@ describe.skipIf(!built)('gongzhi vote against a node', () => {
     ).toMatch(/choose 0\.\.2/);
     // The demo node runs one verify worker: the three ballots' proofs were checked on it at
     // admission, none on the thread that serves HTTP.
-    const metrics = await (await fetch(`${env.GONGZHI_URL}/metrics`)).text();
-    const jobs = (thread: string) =>
-      [...metrics.matchAll(/^gongzhi_admit_jobs_total\{([^}]*)\} (\d+)$/gm)]
-        .filter((m) => (m[1] ?? '').includes(`thread="${thread}"`))
-        .reduce((n, m) => n + Number(m[2]), 0);
-    expect(jobs('worker')).toBe(3);
-    expect(jobs('main')).toBe(0);
+    const jobs = async () => {
+      const metrics = await (await fetch(`${env.GONGZHI_URL}/metrics`)).text();
+      const on = (thread: string) =>
+        [...metrics.matchAll(/^gongzhi_admit_jobs_total\{([^}]*)\} (\d+)$/gm)]
+          .filter((m) => (m[1] ?? '').includes(`thread="${thread}"`))
+          .reduce((n, m) => n + Number(m[2]), 0);
+      return { worker: on('worker'), main: on('main') };
+    };
+    expect(await jobs()).toEqual({ worker: 3, main: 0 });
+    // An open resolution's vote: its credential signature is checked on the worker too.
+    const sign = ['--key', key('civil-affairs')];
+    expect(
+      await status(
+        'vote',
+        'create',
+        'r1',
+        '--kind',
+        'resolution',
+        '--title',
+        'Lift',
+        '--matter',
+        'ordinary',
+        ...sign,
+      ),
+    ).toBe('ok');
+    const resVoters = join(tmp.dir, 'res-voters.json');
+    writeFileSync(resVoters, JSON.stringify([{ credential: pks[0], weight: 100 }]));
+    expect(await status('vote', 'enrol', 'r1', resVoters, ...sign)).toBe('ok');
+    expect(await status('vote', 'freeze', 'r1', ...sign)).toBe('ok');
+    expect(await status('vote', 'open', 'r1', ...sign)).toBe('ok');
+    expect(
+      await status(
+        'vote',
+        'cast',
+        'r1',
+        '--credential',
+        creds[0] as string,
+        '--choice',
+        'yes',
+        '--key',
+        anyKey,
+      ),
+    ).toBe('ok');
+    expect(await jobs()).toEqual({ worker: 4, main: 0 });
     expect(await status('vote', 'close', 'c1', '--key', key('civil-affairs'))).toBe('ok');
     for (const i of [2, 3]) {
       expect(

@@ -153,9 +153,17 @@ describe('voting: bad ballots refused at admission', () => {
     const r = await post(t.bytes);
     expect([r.status, r.body.error?.code]).toEqual([400, 'VOTING_BAD_SIGNATURE']);
     expect(await lookup(t.hash)).toBe(404);
+    expect(net().net.group.mempoolSize).toBe(0);
+    // Signed for another seq than it says: refused the same way (the signature covers seq).
+    const w = tx('vote', { ...good, seq: 2 });
+    expect([(await post(w.bytes)).status, net().net.group.mempoolSize]).toEqual([400, 0]);
     const u = tx('vote', { ...good, election: 'nope' });
     expect((await post(u.bytes)).body.error?.code).toBe('VOTING_NOT_FOUND');
     expect(net().record('res').votes?.length ?? 0).toBe(0);
+    // The good vote is admitted (its signature job passed) and counts once committed.
+    const ok = await post(tx('vote', good).bytes, true);
+    expect([ok.status, ok.body.receipt?.status]).toEqual([200, 'ok']);
+    expect(net().record('res').votes?.length).toBe(1);
   });
 
   it('admits and commits a good ballot; after close a ballot is refused with VOTING_CLOSED (409)', async () => {

@@ -2,19 +2,46 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/index.js';
 import { acceptedBelBallots } from '../../src/cli/commands/vote-history.js';
 import { VoteNet } from '../../src/demos/vote-net.js';
+import { txSubject } from '../../src/execution/index.js';
+import { decodeTx } from '../../src/ledger/index.js';
 import {
   beleniosCastArgs,
   beleniosCredential,
   beleniosTrusteeArgs,
+  credential,
   credentialStringFromSeed,
   readBelRecordView,
   readBelTrusteesView,
+  voteArgs,
   withEveryBallot,
 } from '../../src/modules/voting/index.js';
 import { GongzhiClient } from '../../src/sdk/index.js';
+import { SUBJECT_PAGE_SQL } from '../../src/storage/index.js';
 import { seedOf } from '../../src/testing/index.js';
-import { seededRand } from '../../src/voting-crypto/belenios/index.js';
+import { exportArchive, seededRand } from '../../src/voting-crypto/belenios/index.js';
 import { tempDir } from '../helpers/fixtures.js';
+
+/**
+ * What the export read before the per-election index: every `voting` transaction's index entry,
+ * then the body of every accepted `beleniosCast` of any election (the reference for "unchanged").
+ */
+async function wholeHistoryBallots(client: GongzhiClient, id: string, seen: { rows: number }) {
+  const hashes: string[] = [];
+  let cursor: { before?: number; beforeIndex?: number } = {};
+  for (;;) {
+    const page = await client.txPage('main', { module: 'voting', limit: 1000, ...cursor });
+    seen.rows += page.txs.length;
+    for (const t of page.txs) if (t.method === 'beleniosCast' && t.status === 'ok') hashes.push(t.hash);
+    if (page.next === undefined) break;
+    cursor = page.next;
+  }
+  const out: string[] = [];
+  for (const h of hashes.reverse()) {
+    const args = (await client.txReceipt('main', h)).tx?.args as { election?: unknown; ballot?: unknown };
+    if (args.election === id && typeof args.ballot === 'string') out.push(args.ballot);
+  }
+  return out;
+}
 
 /**
  * The `.bel` export's ballot history over HTTP: a BELENIOS-2048 election with a re-vote and a
@@ -96,4 +123,96 @@ describe('voting: the accepted-ballot history of a BELENIOS-2048 election, over 
     // Another election's history is empty.
     expect(await acceptedBelBallots(client, 'main', 'other')).toEqual([]);
   });
+
+  it('reads through the per-election index: the same archive bytes, no row of another election', async () => {
+    const n = v as VoteNet;
+    const client = new GongzhiClient({ url: server?.url ?? '' });
+    // A client that counts the index rows and the transaction bodies the export reads.
+    const seen = { rows: 0, bodies: 0 };
+    const counting: Parameters<typeof acceptedBelBallots>[0] = {
+      txPage: async (g, by) => {
+        const p = await client.txPage(g, by);
+        seen.rows += p.txs.length;
+        return p;
+      },
+      txReceipt: async (g, h) => {
+        seen.bodies++;
+        return client.txReceipt(g, h);
+      },
+    };
+    const read = async () => {
+      seen.rows = 0;
+      seen.bodies = 0;
+      const ballots = await acceptedBelBallots(counting, 'main', id);
+      return { ballots, rows: seen.rows, bodies: seen.bodies };
+    };
+    const first = await read();
+    // h1's four beleniosCast transactions (three ok, one failed); the three ok ones' bodies.
+    expect([first.rows, first.bodies]).toEqual([4, 3]);
+
+    // Another election with eight votes: the whole-history reading grows, the index's does not.
+    const old = { rows: 0 };
+    await wholeHistoryBallots(client, id, old);
+    const oldBefore = old.rows;
+    // create, enrol, three trustee steps, freeze, open and the four ballots.
+    expect(oldBefore).toBe(11);
+    const seeds = Array.from({ length: 8 }, (_, i) => seedOf(`r-voter-${i}`));
+    await n.ok('bureau', 'create', { id: 'r1', kind: 'resolution', title: 'r', matter: 'ordinary' });
+    await n.ok('bureau', 'enrol', {
+      election: 'r1',
+      voters: seeds.map((s) => ({ credential: credential({ group: 'ed25519' }, s).publicKey, weight: 10 })),
+    });
+    await n.ok('bureau', 'freeze', { election: 'r1' });
+    await n.ok('bureau', 'open', { election: 'r1' });
+    const res = n.record('r1').election;
+    for (const [i, s] of seeds.entries())
+      expect((await n.relay('vote', voteArgs(res, s, 1, 'yes', seedOf(`r-nonce-${i}`)))).status).toBe('ok');
+    const second = await read();
+    expect(second).toEqual(first);
+    old.rows = 0;
+    const whole = await wholeHistoryBallots(client, id, old);
+    expect(old.rows).toBe(oldBefore + 12);
+
+    // The archive is byte-identical to the one made from the whole history.
+    const counted = readBelRecordView(n.net.group.query('voting', 'belenios', { election: id }));
+    expect(whole).toEqual(second.ballots);
+    const viaIndex = exportArchive({ timestamp: 0, ...withEveryBallot(counted, second.ballots) });
+    const viaWhole = exportArchive({ timestamp: 0, ...withEveryBallot(counted, whole) });
+    expect(Buffer.compare(viaIndex, viaWhole)).toBe(0);
+
+    // The page is read from the index in key order: no table scan, no sort.
+    const store = n.net.group.store;
+    const plan = store.db
+      .prepare(`EXPLAIN QUERY PLAN ${SUBJECT_PAGE_SQL}`)
+      .all('voting', id, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 1000) as { detail: string }[];
+    const steps = plan.map((p) => p.detail);
+    expect(steps.some((d) => /SEARCH s USING PRIMARY KEY \(module=\? AND subject=\?/.test(d))).toBe(true);
+    expect(steps.some((d) => /SEARCH t USING INDEX txs_by_position/.test(d))).toBe(true);
+    expect(steps.filter((d) => /^SCAN|TEMP B-TREE/.test(d))).toEqual([]);
+    // The resolution's votes are under their own subject.
+    expect(store.txEntriesBySubject('voting', 'r1', 100).map((t) => t.method)).toEqual(Array(8).fill('vote'));
+
+    // A file from before the index: its rows are rebuilt, identical, when a node opens it.
+    const rows = () =>
+      store.db.prepare('SELECT * FROM tx_subjects ORDER BY module, subject, height, idx').all();
+    const before = rows();
+    store.db.exec("DELETE FROM tx_subjects; DELETE FROM meta WHERE key = 'txSubjectsIndexed'");
+    expect(rows()).toEqual([]);
+    const registry = n.net.group.registry;
+    expect(store.ensureSubjectIndex((b) => txSubject(registry, b))).toBe(before.length);
+    expect(rows()).toEqual(before);
+    expect(store.ensureSubjectIndex(() => 'x')).toBe(0);
+    for (const t of store.txEntriesBySubject('voting', id, 100)) {
+      expect(
+        (decodeTx(store.tx(t.hash)?.tx ?? new Uint8Array()).body.args as { election?: unknown }).election,
+      ).toBe(id);
+    }
+
+    // `subject` names a subject within a module: alone it is a bad request.
+    const bad = await fetch(`${server?.url}/v1/groups/main/txs?subject=${id}`);
+    expect([bad.status, ((await bad.json()) as { error: { code: string } }).error.code]).toEqual([
+      400,
+      'API_BAD_REQUEST',
+    ]);
+  }, 120_000);
 });

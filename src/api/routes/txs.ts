@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { GongzhiError } from '../../errors/index.js';
+import { MAX_SUBJECT } from '../../execution/index.js';
 import {
   ADDRESS_PATTERN,
   type BatchBody,
@@ -105,13 +106,20 @@ const txReceiptSchema = {
 };
 
 const txListSchema = {
-  summary: 'Committed transactions by sender address or by module (newest first)',
+  summary: 'Committed transactions by sender address, by module, or by module and subject (newest first)',
   tags: ['transactions'],
   params: groupParams,
   querystring: T.Object(
     {
       sender: T.Optional(T.String({ pattern: ADDRESS_PATTERN })),
       module: T.Optional(T.String({ pattern: NAME_PATTERN })),
+      subject: T.Optional(
+        T.String({
+          minLength: 1,
+          maxLength: MAX_SUBJECT,
+          description: 'With `module`: only its transactions about this subject (e.g. an election id)',
+        }),
+      ),
       limit: T.Optional(uintString('Most entries to return, 1..1000 (default 100)')),
       before: T.Optional(uintString('Only transactions at or below this height')),
       beforeIndex: T.Optional(
@@ -165,12 +173,25 @@ export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, ctx) => {
 
   api.get<{
     Params: GroupParams;
-    Querystring: { sender?: string; module?: string; limit?: string; before?: string; beforeIndex?: string };
+    Querystring: {
+      sender?: string;
+      module?: string;
+      subject?: string;
+      limit?: string;
+      before?: string;
+      beforeIndex?: string;
+    };
   }>('/v1/groups/:group/txs', { schema: txListSchema }, async (req): Promise<TxListResponse> => {
     const g = node.group(req.params.group);
-    const { sender, module } = req.query;
+    const { sender, module, subject } = req.query;
     if ((sender === undefined) === (module === undefined)) {
       throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
+    }
+    if (subject !== undefined && module === undefined) {
+      throw new GongzhiError(
+        'API_BAD_REQUEST',
+        'subject needs module (a subject is named within its module)',
+      );
     }
     if (req.query.beforeIndex !== undefined && req.query.before === undefined) {
       throw new GongzhiError('API_BAD_REQUEST', 'beforeIndex needs before (the height it is an index in)');
@@ -184,7 +205,9 @@ export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, ctx) => {
     const rows =
       sender !== undefined
         ? g.store.txEntriesBy('sender', sender, limit, before, beforeIndex)
-        : g.store.txEntriesBy('module', module as string, limit, before, beforeIndex);
+        : subject !== undefined
+          ? g.store.txEntriesBySubject(module as string, subject, limit, before, beforeIndex)
+          : g.store.txEntriesBy('module', module as string, limit, before, beforeIndex);
     const last = rows.at(-1);
     return {
       txs: rows.map(txIndexEntry),

@@ -91,6 +91,8 @@ export const beleniosCast = defineMethod<
   // Refused at admission (nothing enters a block): not open, or any Belenios check failing.
   // The checks run as a job on the node's worker pool (./belenios-ballot-job.ts).
   admit: (ctx, a) => belBallotAdmitJob(ctx.state, a.election, a.ballot),
+  // Indexed by election: the `.bel` export reads this election's ballots only (`…/txs?subject=`).
+  subject: (a) => a.election,
   check: (ctx, a) => {
     const { e, b } = checkedBelBallot(ctx.state, a.election, a.ballot);
     const credential = elementBytes(b.credential);

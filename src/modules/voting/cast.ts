@@ -17,7 +17,6 @@ import {
   encodeCt,
   OPEN_CHOICES,
   type OpenChoice,
-  verifyOpenVote,
 } from '../../voting-crypto/index.js';
 import {
   type BallotRecord,
@@ -29,8 +28,9 @@ import {
   tallyCodec,
 } from './codecs.js';
 import { assertVotingOpen, at, enrolledVoter, groupOf, loadElection } from './common.js';
+import { assertVoteSigned, openVoteAdmitJob } from './open-vote-job.js';
 import type { Tally } from './rules.js';
-import type { Election, EncryptedTally, OpenCounts, OpenVote } from './types.js';
+import type { EncryptedTally, OpenCounts, OpenVote } from './types.js';
 import { ballotAdmitJob, verifiedBallot } from './verified-ballots.js';
 
 /** Arguments of `voting.vote` (open resolutions). */
@@ -60,17 +60,6 @@ function loadOpen(ctx: Pick<CheckContext, 'state'>, id: string, kind: 'resolutio
   return e;
 }
 
-/** The vote's credential signature verifies (VOTING_BAD_SIGNATURE). */
-function assertVoteSigned(e: Election, a: VoteArgs): void {
-  let ok = false;
-  try {
-    ok = verifyOpenVote(groupOf(e), e.fingerprint as Uint8Array, a.credential, a.seq, a.choice, a.signature);
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new GongzhiError('VOTING_BAD_SIGNATURE', 'the credential signature does not verify', {});
-}
-
 /**
  * `vote`: a yes / no / abstain on an open resolution, signed by the voter's credential. Anyone may
  * submit it (the signature is what counts). A later vote of the same credential (larger `seq`)
@@ -98,8 +87,11 @@ export const vote = defineMethod<VoteArgs, { vote: OpenVote; counts: OpenCounts 
       signature: r.bytes('signature', 64),
     };
   },
-  // Refused at admission: a vote for an election that is not open, or with a bad signature.
-  admit: (ctx, a) => assertVoteSigned(loadOpen(ctx, a.election, 'resolution'), a),
+  // Refused at admission: a vote for an election that is not open, or with a bad signature — the
+  // signature as a job the node runs on its verify worker pool. `check` verifies again (memoised).
+  admit: (ctx, a) => openVoteAdmitJob(loadOpen(ctx, a.election, 'resolution'), a),
+  // Indexed by election, so one election's votes are read without the others'.
+  subject: (a) => a.election,
   check: (ctx, a) => {
     const e = loadOpen(ctx, a.election, 'resolution');
     const voter = enrolledVoter(ctx.state, e, a.credential);
@@ -188,6 +180,7 @@ export const cast = defineMethod<CastArgs, { record: BallotRecord; tally: Encryp
   // or one whose proofs or signature do not verify — those checks as a job the node runs on its
   // verify worker pool. `check` verifies again (memoised).
   admit: (ctx, a) => ballotAdmitJob(loadOpen(ctx, a.election, 'election'), a.ballot),
+  subject: (a) => a.election,
   check: (ctx, a) => {
     const e = loadOpen(ctx, a.election, 'election');
     const voter = enrolledVoter(ctx.state, e, a.ballot.credential);

@@ -7,6 +7,7 @@ import { cast, vote } from './cast.js';
 import { decrypt, tally } from './decrypt.js';
 import { trusteeComplain, trusteeDisqualify, trusteeReveal } from './dkg-methods.js';
 import { VOTING_ERRORS } from './errors.js';
+import { openVoteJob } from './open-vote-job.js';
 import { close, open } from './phase.js';
 import { get, record, voter } from './queries.js';
 import { create, enrol, freeze } from './setup.js';
@@ -67,6 +68,10 @@ export const votingModule: LedgerModule = defineModule({
     beleniosTally: ['*'],
   },
   errors: VOTING_ERRORS,
-  // Ballot proofs checked at admission on the node's worker threads (MethodDef.admit's jobs).
-  admitJobs: { 'voting.ballot': ballotJob, 'voting.beleniosBallot': beleniosBallotJob },
+  // Ballot proofs and open-vote signatures checked at admission on the node's worker threads (MethodDef.admit's jobs).
+  admitJobs: {
+    'voting.ballot': ballotJob,
+    'voting.beleniosBallot': beleniosBallotJob,
+    'voting.openVote': openVoteJob,
+  },
 });
