@@ -12,7 +12,7 @@ const sizesArg = (argv: readonly string[], name: string): number[] | undefined =
 
 /**
  * `npm run bench -- --funds-trace-growth [--donation-sizes 1000,100000,1000000]` and
- * `npm run bench -- --trace-growth [--event-sizes 1000,100000,1000000] [--trace-fill-blocks]`: latency of the public
+ * `npm run bench -- --trace-growth [--event-sizes 1000,100000,1000000] [--trace-fill-blocks] [--trace-no-http]`: latency of the public
  * donation trace and of the Digital Link resolver as the ledger grows, one line per size.
  */
 export async function runGrowthBenches(
@@ -34,7 +34,13 @@ export async function runGrowthBenches(
   if (argv.includes('--trace-growth')) {
     const sizes = sizesArg(argv, '--event-sizes');
     const fill = argv.includes('--trace-fill-blocks') ? 'blocks' : 'bulk';
-    const r = benchTraceGrowth({ ...(sizes === undefined ? {} : { sizes }), fill, log: progress });
+    const http = !argv.includes('--trace-no-http');
+    const r = await benchTraceGrowth({
+      ...(sizes === undefined ? {} : { sizes }),
+      fill,
+      http,
+      log: progress,
+    });
     for (const row of r.rows) {
       report(
         { bench: 'trace-growth', ...row, peakRssMb: r.peakRssMb },
@@ -42,7 +48,12 @@ export async function runGrowthBenches(
           `on the ledger (filled ${fill === 'bulk' ? 'by bulk load' : 'in committed blocks'} at ${row.fillPerSec} events/s): first answers (fresh resolver, ${row.coldMs.n} tins) p50 ${row.coldMs.p50} ms, max ${row.coldMs.max} ms; ` +
           `then JSON p50 ${row.jsonMs.p50} ms, p99 ${row.jsonMs.p99} ms (CPU time p50 ${row.jsonCpuMs.p50} ms, p99 ${row.jsonCpuMs.p99} ms); ` +
           `page p50 ${row.pageMs.p50} ms, p99 ${row.pageMs.p99} ms; fixed work of the answer's size (SHA-256 of ${row.fixedBlocks} × 64 KiB, ` +
-          `same run) p50 ${row.fixedMs.p50} ms, p99 ${row.fixedMs.p99} ms; ${row.documents} documents in the node's store`,
+          `same run) p50 ${row.fixedMs.p50} ms, p99 ${row.fixedMs.p99} ms; ${row.documents} documents in the node's store` +
+          (row.http === undefined
+            ? ''
+            : `; over HTTP (the real route on a node's API server, keep-alive client, ${row.http.checked} answers equal to the in-process ones, ` +
+              `${row.http.connections} connection(s)): JSON p50 ${row.http.jsonMs.p50} ms, p99 ${row.http.jsonMs.p99} ms; ` +
+              `page p50 ${row.http.pageMs.p50} ms, p99 ${row.http.pageMs.p99} ms`),
       );
     }
   }

@@ -19,6 +19,9 @@ import { prepareDocument } from '../node/trace-recorder.js';
 import type { TraceDocumentStore } from '../storage/index.js';
 import { StoreChain } from './store-chain.js';
 
+/** The bench ledger's chain id and first timestamp (a node serving its file uses the same chain). */
+export const TRACE_BENCH_LEDGER = { chain: 'tea', timestamp: 1_743_000_000_000 } as const;
+
 const fillerLot = (j: number): string => `B${String(j).padStart(8, '0')}`;
 
 /**
@@ -37,8 +40,8 @@ export class TraceBenchChain {
     this.keys = new Map(keys);
     this.chain = new StoreChain(this.suite, [traceModule], {
       path: join(dir, 'main.sqlite'),
-      timestamp: 1_743_000_000_000,
-      chain: 'tea',
+      timestamp: TRACE_BENCH_LEDGER.timestamp,
+      chain: TRACE_BENCH_LEDGER.chain,
     });
     this.register();
   }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { renderTracePage } from '../api/routes/trace-page.js';
 import { TraceResolver } from '../api/routes/trace-view.js';
 import { TEA, tinSerial } from '../demos/tea-story.js';
@@ -8,6 +9,7 @@ import { ServedDocuments } from '../node/trace-recorder.js';
 import { TRACE_DOCUMENTS_FILE, TraceDocumentStore } from '../storage/index.js';
 import { pct, round } from './funds.js';
 import { TraceBenchChain } from './trace-bench-chain.js';
+import { type TraceAnswerKind, TraceHttpNode } from './trace-http.js';
 
 export interface TraceGrowthOptions {
   /** Events on the ledger at which the resolver is timed, ascending (default 1,000 / 10,000 / 50,000). */
@@ -24,6 +26,8 @@ export interface TraceGrowthOptions {
   readonly fill?: 'bulk' | 'blocks';
   /** Keep each filler event's document in the node's document store too (default true). */
   readonly documents?: boolean;
+  /** Time the resolver route over HTTP too, on a real node's API server (default true). */
+  readonly http?: boolean;
   readonly log?: (message: string) => void;
 }
 
@@ -50,6 +54,22 @@ export interface TraceGrowthRow {
   readonly fixedBlocks: number;
   /** Documents in the node's document store. */
   readonly documents: number;
+  /** The same answers through the real route over a socket (absent with `http: false`). */
+  readonly http?: TraceHttpRow;
+}
+
+/**
+ * The resolver route timed over HTTP: `GET /01/<gtin>/10/<lot>/21/<serial>?scan=0` with
+ * `Accept: application/json` and with `Accept: text/html`, one request at a time on a keep-alive
+ * client, each from sending the request to the last byte of the body read.
+ */
+export interface TraceHttpRow {
+  readonly jsonMs: { readonly p50: number; readonly p99: number };
+  readonly pageMs: { readonly p50: number; readonly p99: number };
+  /** Sockets the server accepted for this size's requests (1 when the client kept its connection). */
+  readonly connections: number;
+  /** Answers (each tin, both kinds) found equal to the in-process answers before timing. */
+  readonly checked: number;
 }
 
 /**
@@ -61,10 +81,36 @@ export interface TraceGrowthRow {
  * the documents in a TraceDocumentStore): bulk-loaded through the module's own code by default,
  * or executed and committed block by block; pre-verified transactions, no schema or hash work in
  * the fill. Per size: each tin's first answer from a fresh resolver (nothing remembered),
- * then `resolutions` answers of each kind over the tins in turn. HTTP and Fastify are not in it.
+ * then `resolutions` answers of each kind over the tins in turn.
+ *
+ * Over HTTP (`http`, default on): the same ledger served by a real GongzhiNode and its real API
+ * server (TraceHttpNode: started on the data directory before the bench writes to it, because the
+ * bench's ledger has no genesis block a node could open afterwards; the route is the real
+ * `traceRoutes` of `startServer`, reading the same SQLite files through the node's own
+ * connections). Per size, every tin's JSON and page over HTTP are first checked equal to the
+ * in-process answers (a difference throws), then `resolutions` requests of each kind are timed.
+ * Client and server share this process's event loop, so an HTTP time is the route's work, Fastify,
+ * the loopback socket and undici's parse of the answer together.
  */
-export function benchTraceGrowth(o: TraceGrowthOptions = {}): { rows: TraceGrowthRow[]; peakRssMb: number } {
+export async function benchTraceGrowth(
+  o: TraceGrowthOptions = {},
+): Promise<{ rows: TraceGrowthRow[]; peakRssMb: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-trace-growth-'));
+  // Before the bench's chain: the node writes its genesis at height 0 of the file (see TraceHttpNode).
+  const http = (o.http ?? true) ? await TraceHttpNode.start(dir) : undefined;
+  try {
+    return await run(o, dir, http);
+  } finally {
+    await http?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function run(
+  o: TraceGrowthOptions,
+  dir: string,
+  http: TraceHttpNode | undefined,
+): Promise<{ rows: TraceGrowthRow[]; peakRssMb: number }> {
   const bench = new TraceBenchChain(dir);
   const suite = bench.suite;
   // The season's documents kept for the resolver in the node's document store (its SQLite file).
@@ -73,7 +119,8 @@ export function benchTraceGrowth(o: TraceGrowthOptions = {}): { rows: TraceGrowt
   const kept = bench.recordSeason(store);
   const group = bench.chain;
   const id = { gtin: TEA.gtin.tin, lot: TEA.lots.dry, serial: tinSerial(1) };
-  const path = `/01/${id.gtin}/10/${id.lot}/21/${id.serial}`;
+  const pathOf = (t: typeof id) => `/01/${t.gtin}/10/${t.lot}/21/${t.serial}`;
+  const path = pathOf(id);
 
   let events = kept;
   const bulk = (o.fill ?? 'bulk') === 'bulk';
@@ -107,7 +154,7 @@ export function benchTraceGrowth(o: TraceGrowthOptions = {}): { rows: TraceGrowt
     // A node just started: nothing remembered, every tin's first answer computed and re-hashed.
     const resolver = new TraceResolver();
     const documents = new ServedDocuments(group, store);
-    const base = 'http://127.0.0.1:8545';
+    const base = http?.url ?? 'http://127.0.0.1:8545';
     const cold = tins.map((tin) => {
       const s = performance.now();
       const v = resolver.view(group, documents, tin, base);
@@ -154,6 +201,14 @@ export function benchTraceGrowth(o: TraceGrowthOptions = {}): { rows: TraceGrowt
     const page = time(() => renderTracePage(resolver.view(group, documents, next(), base), 'zh', path), n);
     fixed.sort((a, b) => a - b);
     json.sort((a, b) => a - b);
+    const httpRow =
+      http === undefined
+        ? undefined
+        : await timeHttp(http, tins.map(pathOf), n, (kind, i) => {
+            const tin = tins[i] ?? id;
+            const v = resolver.view(group, documents, tin, base);
+            return kind === 'json' ? JSON.stringify(v) : renderTracePage(v, 'zh', pathOf(tin));
+          });
     rows.push({
       events,
       fillPerSec,
@@ -164,11 +219,50 @@ export function benchTraceGrowth(o: TraceGrowthOptions = {}): { rows: TraceGrowt
       fixedMs: { p50: round(pct(fixed, 50)), p99: round(pct(fixed, 99)) },
       fixedBlocks,
       documents: store.count('main'),
+      ...(httpRow === undefined ? {} : { http: httpRow }),
     });
-    o.log?.(`trace growth: ${events} events, JSON p99 ${rows.at(-1)?.jsonMs.p99} ms`);
+    o.log?.(
+      `trace growth: ${events} events, JSON p99 ${rows.at(-1)?.jsonMs.p99} ms` +
+        (httpRow === undefined ? '' : `, over HTTP ${httpRow.jsonMs.p99} ms`),
+    );
   }
   store.close();
   bench.close();
-  rmSync(dir, { recursive: true, force: true });
   return { rows, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+}
+
+/**
+ * Each tin's two answers over HTTP checked against `inProcess(kind, i)` (the JSON compared as
+ * parsed values, the page as text; a difference throws), then `n` requests of each kind timed.
+ */
+async function timeHttp(
+  http: TraceHttpNode,
+  paths: readonly string[],
+  n: number,
+  inProcess: (kind: TraceAnswerKind, i: number) => string,
+): Promise<TraceHttpRow> {
+  const before = http.connections;
+  let checked = 0;
+  for (const kind of ['json', 'html'] as const) {
+    for (const [i, p] of paths.entries()) {
+      const got = await http.get(p, kind);
+      const want = inProcess(kind, i);
+      const same = kind === 'json' ? sameJson(got, want) : got === want;
+      if (!same) throw new Error(`the HTTP ${kind} answer of ${p} differs from the in-process answer`);
+      checked++;
+    }
+  }
+  const json = await http.time(paths, 'json', n);
+  const page = await http.time(paths, 'html', n);
+  return {
+    jsonMs: { p50: round(pct(json, 50)), p99: round(pct(json, 99)) },
+    pageMs: { p50: round(pct(page, 50)), p99: round(pct(page, 99)) },
+    connections: http.connections - before,
+    checked,
+  };
+}
+
+/** Two JSON texts of the same value (key order aside: Fastify's serializer may order keys its own way). */
+function sameJson(a: string, b: string): boolean {
+  return isDeepStrictEqual(JSON.parse(a), JSON.parse(b));
 }
