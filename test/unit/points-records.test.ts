@@ -231,6 +231,10 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
   sb.ok('issuer', 'defineArea', { program: 'green', area: 'street-1' });
   sb.ok('issuer', 'defineArea', { program: 'green', area: 'c-1', street: 'street-1' });
   sb.ok('ben', 'setArea', { program: 'green', area: 'c-1' });
+  sb.ok('issuer', 'confirmArea', { program: 'green', account: sb.addr('ben'), area: 'c-1' });
+  // a request still pending (areq), and the area's worker named (areas)
+  sb.ok('issuer', 'defineArea', { program: 'green', area: 'c-2', street: 'street-1', worker: sb.addr('clerk') });
+  sb.ok('ann', 'setArea', { program: 'green', area: 'c-2' });
   sb.ok('ben', 'redeem', { program: 'green', platform: sb.addr('plat'), item: 'gift', price: 70 });
   sb.ok('issuer', 'setBreakage', { program: 'green', policy: 'scheme', fromHeight: sb.height + 10 });
   const claimOf = (p: string, who: string, device: string) =>
