@@ -562,6 +562,7 @@ describe('points manifest: argument and result schemas', () => {
       ['disputes', { program: 'green' }],
       ['breakage', { program: 'green' }],
       ['areas', { program: 'green' }],
+      ['memberArea', { program: 'green', account: sb.addr('ben') }],
       [
         'signedAccount',
         {

@@ -66,10 +66,10 @@ function addHolds(env: Env, p: Program, delta: NumMap, sign: 1 | -1): void {
   for (const [acct, m] of Object.entries(delta)) {
     const v = (all[acct] ?? 0) + sign * m;
     if (v < 0) throw new GongzhiError('CHAIN_INVALID', 'a dispute releases more than is held', { account: acct });
-    if (v === 0) delete all[acct];
-    else all[acct] = v;
+    all[acct] = v;
   }
-  if (Object.keys(all).length === 0) env.delete(keys.payableHolds(p.id));
+  // zero entries are not stored (numMapCodec drops them); nothing held at all: no record
+  if (Object.values(all).every((v) => v === 0)) env.delete(keys.payableHolds(p.id));
   else env.write(keys.payableHolds(p.id), numMapCodec, all);
 }
 

@@ -196,7 +196,7 @@ const memberArea = defineQuery({
     account: S.String(),
     area: S.String({ description: 'the confirmed area ("" none): what the reports count' }),
     pending: S.Optional(S.Record(S.String(), S.Unknown(), { description: 'area, height, ts' })),
-    moves: S.Array(S.Record(S.String(), S.Unknown(), { description: 'n, from, to, by, height, ts' })),
+    moves: S.Array(S.Record(S.String(), S.Unknown(), { description: 'n, from? (none: no area before), to? (none: left), by, height, ts' })),
   }),
   run: ({ state }, q) => {
     const p = programParam(state, q);
@@ -206,7 +206,15 @@ const memberArea = defineQuery({
     const count = readRecord(state, keys.areaMoves(p.id, account), areaMoveCountCodec) ?? 0;
     const moves: Record<string, unknown>[] = [];
     for (let n = 1; n <= count; n++) {
-      moves.push({ n, ...found(state, keys.areaMove(p.id, account, n), areaMoveCodec, 'area move') });
+      const m = found(state, keys.areaMove(p.id, account, n), areaMoveCodec, 'area move');
+      moves.push({
+        n,
+        ...(m.from === '' ? {} : { from: m.from }),
+        ...(m.to === '' ? {} : { to: m.to }),
+        by: m.by,
+        height: m.height,
+        ts: m.ts,
+      });
     }
     return {
       program: p.id,

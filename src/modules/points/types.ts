@@ -253,6 +253,7 @@ export const PERIOD_FIELDS = [
   'clawedBackMoney',
   'clawDebt',
   'clawRepaid',
+  'clawedBackPayable',
   'breakageToCause',
   'breakageToScheme',
 ] as const;
