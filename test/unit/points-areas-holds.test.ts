@@ -28,7 +28,11 @@ function scene(): PointsSandbox {
 
 function parkedDay(sb: PointsSandbox, who: string, d = 0): Uint8Array {
   const start = D + d * DAY_MS;
-  const [e] = sb.ok('dist', 'claim', claimArgs(sb, P, who, 'parked-day', 1, start, start + DAY_MS, `obd-${who}`));
+  const [e] = sb.ok(
+    'dist',
+    'claim',
+    claimArgs(sb, P, who, 'parked-day', 1, start, start + DAY_MS, `obd-${who}`),
+  );
   return e?.data.claim as Uint8Array;
 }
 
@@ -42,9 +46,9 @@ const memberArea = (sb: PointsSandbox, who: string) =>
     moves: Record<string, unknown>[];
   };
 const areaRow = (sb: PointsSandbox, area: string) =>
-  (sb.query('areas', { program: P }) as { areas: { area: string; claims: number; awarded: number }[] }).areas.find(
-    (x) => x.area === area,
-  );
+  (
+    sb.query('areas', { program: P }) as { areas: { area: string; claims: number; awarded: number }[] }
+  ).areas.find((x) => x.area === area);
 const answers = (sb: PointsSandbox) => () => ({
   totals: sb.query('totals', { program: P }),
   areas: sb.query('areas', { program: P }),
@@ -92,7 +96,14 @@ describe('areas set or confirmed by an accountable party', () => {
     expect(m.pending).toBeUndefined();
     expect(m.moves).toEqual([
       { n: 1, to: 'c-east', by: sb.addr('worker'), height: expect.any(Number), ts: expect.any(Number) },
-      { n: 2, from: 'c-east', to: 'c-west', by: sb.addr('issuer'), height: expect.any(Number), ts: expect.any(Number) },
+      {
+        n: 2,
+        from: 'c-east',
+        to: 'c-west',
+        by: sb.addr('issuer'),
+        height: expect.any(Number),
+        ts: expect.any(Number),
+      },
       { n: 3, from: 'c-west', by: sb.addr('alice'), height: expect.any(Number), ts: expect.any(Number) },
     ]);
     // withdrawing a pending request moves nothing
@@ -119,7 +130,14 @@ describe('areas set or confirmed by an accountable party', () => {
     refused(sb, 'dist', 'confirmArea', confirm('bob', 'c-west'), 'POINTS_WRONG_ROLE', ans2);
     refused(sb, 'issuer', 'confirmArea', confirm('stranger', 'c-west'), 'POINTS_NOT_MEMBER', ans2);
     refused(sb, 'issuer', 'confirmArea', confirm('bob', 'nowhere'), 'POINTS_NOT_FOUND', ans2);
-    refused(sb, 'issuer', 'confirmArea', { ...confirm('bob', 'c-west'), account: 'not an address' }, 'EXEC_BAD_ARGS', ans2);
+    refused(
+      sb,
+      'issuer',
+      'confirmArea',
+      { ...confirm('bob', 'c-west'), account: 'not an address' },
+      'EXEC_BAD_ARGS',
+      ans2,
+    );
     refused(sb, 'issuer', 'confirmArea', { program: P, area: 'c-west' } as CborMap, 'EXEC_BAD_ARGS', ans2);
     refused(sb, 'bob', 'setArea', { program: P, area: 'c-west' }, 'POINTS_INVALID_STATE', ans2);
     sb.ok('issuer', 'confirmArea', confirm('bob', 'c-west'));
@@ -145,7 +163,10 @@ describe('areas set or confirmed by an accountable party', () => {
     const sb = scene();
     withAreas(sb);
     sb.ok('alice', 'setArea', { program: P, area: 'c-east' });
-    sb.chain.state.set(pointsKeys.areaRequest(P, sb.addr('alice')), encodeCanonical({ area: 'Bad Id', height: 1, ts: 1 }));
+    sb.chain.state.set(
+      pointsKeys.areaRequest(P, sb.addr('alice')),
+      encodeCanonical({ area: 'Bad Id', height: 1, ts: 1 }),
+    );
     const before = sb.snapshot();
     const r = sb.call('worker', 'confirmArea', { program: P, account: sb.addr('alice'), area: 'c-east' });
     expect(r.status).toBe('CHAIN_INVALID');
@@ -192,7 +213,13 @@ describe('a dispute holds the payables of the spent award', () => {
       outcome: 'upheld',
       report: digest(sb, 'report'),
     });
-    expect(decided?.data).toMatchObject({ clawedBack: 60, fromBalance: 20, owed: 40, money: 20, payableMoney: 40 });
+    expect(decided?.data).toMatchObject({
+      clawedBack: 60,
+      fromBalance: 20,
+      owed: 40,
+      money: 20,
+      payableMoney: 40,
+    });
     expect(plain(sb, acct)).toBe(0);
     expect(plain(sb, `pool:${s1}`)).toBe(pool + 60);
     expect(sb.chain.state.has(pointsKeys.payableHolds(P))).toBe(false);
@@ -209,7 +236,12 @@ describe('a dispute holds the payables of the spent award', () => {
     sb.ok('vvb', 'openDispute', { program: P, claim: firstClaim(sb, 'alice'), reason: digest(sb, 'x') });
     sb.ok('bank', 'closePeriod', { currency: 'CNY' });
     expect(plain(sb, acct)).toBe(40);
-    sb.ok('bureau', 'decideDispute', { program: P, dispute: 1, outcome: 'rejected', report: digest(sb, 'r') });
+    sb.ok('bureau', 'decideDispute', {
+      program: P,
+      dispute: 1,
+      outcome: 'rejected',
+      report: digest(sb, 'r'),
+    });
     expect(sb.chain.state.has(pointsKeys.payableHolds(P))).toBe(false);
     expect(plain(sb, acct)).toBe(40);
     sb.ok('bank', 'closePeriod', { currency: 'CNY' });
@@ -221,9 +253,18 @@ describe('a dispute holds the payables of the spent award', () => {
   it('upheld in part claws back only what is owed and releases the rest; a resident’s report holds nothing', () => {
     const { sb, s1, acct } = spent();
     // a resident's report: no hold of points or payables
-    const [r] = sb.ok('bob', 'openDispute', { program: P, claim: firstClaim(sb, 'alice'), reason: digest(sb, 'r') });
+    const [r] = sb.ok('bob', 'openDispute', {
+      program: P,
+      claim: firstClaim(sb, 'alice'),
+      reason: digest(sb, 'r'),
+    });
     expect(r?.data.heldMoney).toBeUndefined();
-    sb.ok('bureau', 'decideDispute', { program: P, dispute: 1, outcome: 'rejected', report: digest(sb, 'r') });
+    sb.ok('bureau', 'decideDispute', {
+      program: P,
+      dispute: 1,
+      outcome: 'rejected',
+      report: digest(sb, 'r'),
+    });
     sb.ok('vvb', 'openDispute', { program: P, claim: firstClaim(sb, 'alice'), reason: digest(sb, 'x') });
     const [d] = sb.ok('bureau', 'decideDispute', {
       program: P,
@@ -247,11 +288,14 @@ describe('a dispute holds the payables of the spent award', () => {
     for (let i = 0; i < 3; i++) sb.ok('alice', 'redeem', redeem(sb));
     const acct = `payable:${sb.addr('s1')}:${sb.addr('shop')}`;
     const [c1, c2] = claimsOf(sb, 'alice');
+    if (!c1 || !c2) throw new Error('two claims expected');
     const [a] = sb.ok('vvb', 'openDispute', { program: P, claim: c1, reason: digest(sb, 'a') });
     const [b] = sb.ok('vvb', 'openDispute', { program: P, claim: c2, reason: digest(sb, 'b') });
     // 120 spent of 120: each award's 60 fen, 120 held in all, none twice
     expect([a?.data.heldMoney, b?.data.heldMoney]).toEqual([60, 60]);
-    expect(decodeCanonical(sb.chain.state.get(pointsKeys.payableHolds(P)) as Uint8Array)).toEqual({ [acct]: 120 });
+    expect(decodeCanonical(sb.chain.state.get(pointsKeys.payableHolds(P)) as Uint8Array)).toEqual({
+      [acct]: 120,
+    });
     sb.ok('bank', 'closePeriod', { currency: 'CNY' });
     expect(plain(sb, acct)).toBe(120);
     sound(sb);
@@ -260,7 +304,11 @@ describe('a dispute holds the payables of the spent award', () => {
     parkedDay(sb2, 'bob');
     sb2.ok('bob', 'redeem', redeem(sb2));
     sb2.ok('bank', 'closePeriod', { currency: 'CNY' });
-    const [o] = sb2.ok('vvb', 'openDispute', { program: P, claim: firstClaim(sb2, 'bob'), reason: digest(sb2, 'c') });
+    const [o] = sb2.ok('vvb', 'openDispute', {
+      program: P,
+      claim: firstClaim(sb2, 'bob'),
+      reason: digest(sb2, 'c'),
+    });
     expect(o?.data.heldMoney).toBeUndefined();
     sound(sb2);
   });

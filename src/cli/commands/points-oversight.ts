@@ -132,7 +132,9 @@ function registerAreas(points: Command): void {
     ),
   );
   common(
-    area.command('member <program> <account>').description('a member’s confirmed area, pending request, moves'),
+    area
+      .command('member <program> <account>')
+      .description('a member’s confirmed area, pending request, moves'),
   ).action(
     action(async (p: string, account: string, o: Common) =>
       printJson(await query(o, 'memberArea', { program: p, account })),

@@ -8,7 +8,8 @@ import type { Program } from './types.js';
 /** The area `id` of program `p`, or POINTS_NOT_FOUND. */
 export function foundArea(env: Env, p: Program, id: string): Area {
   const a = (env.read(keys.areas(p.id), areaListCodec)?.areas ?? []).find((x) => x.id === id);
-  if (a === undefined) throw new GongzhiError('POINTS_NOT_FOUND', `no area ${id}`, { program: p.id, area: id });
+  if (a === undefined)
+    throw new GongzhiError('POINTS_NOT_FOUND', `no area ${id}`, { program: p.id, area: id });
   return a;
 }
 

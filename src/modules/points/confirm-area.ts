@@ -39,11 +39,15 @@ export const confirmArea = pointsMethod<ConfirmAreaArgs>({
     const area = foundArea(env, p, a.area);
     const registrar = p.issuer === env.sender;
     if (!registrar && (area.worker === '' || area.worker !== env.sender)) {
-      throw new GongzhiError('POINTS_WRONG_ROLE', 'only the issuer or the area’s worker confirms its residents', {
-        program: p.id,
-        area: a.area,
-        account: env.sender,
-      });
+      throw new GongzhiError(
+        'POINTS_WRONG_ROLE',
+        'only the issuer or the area’s worker confirms its residents',
+        {
+          program: p.id,
+          area: a.area,
+          account: env.sender,
+        },
+      );
     }
     if (a.account === env.sender) {
       throw new GongzhiError('POINTS_WRONG_ROLE', 'nobody confirms their own area', { program: p.id });

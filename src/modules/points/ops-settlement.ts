@@ -7,8 +7,8 @@ import type { Env } from './env.js';
 import { keys } from './keys.js';
 import { pointsMethod } from './method.js';
 import { numMapCodec } from './num-map.js';
-import { type PeriodBody, type PeriodProgram, periodBodyValue, periodCodec } from './period.js';
 import { payableHolds } from './payable-holds.js';
+import { type PeriodBody, type PeriodProgram, periodBodyValue, periodCodec } from './period.js';
 import { MAX_DISPUTES, type Statement, statementCodec } from './statement.js';
 import { CURRENCY_RE } from './types.js';
 

@@ -65,7 +65,8 @@ function addHolds(env: Env, p: Program, delta: NumMap, sign: 1 | -1): void {
   const all: Record<string, number> = { ...payableHolds(env, p) };
   for (const [acct, m] of Object.entries(delta)) {
     const v = (all[acct] ?? 0) + sign * m;
-    if (v < 0) throw new GongzhiError('CHAIN_INVALID', 'a dispute releases more than is held', { account: acct });
+    if (v < 0)
+      throw new GongzhiError('CHAIN_INVALID', 'a dispute releases more than is held', { account: acct });
     all[acct] = v;
   }
   // zero entries are not stored (numMapCodec drops them); nothing held at all: no record

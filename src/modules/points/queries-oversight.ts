@@ -56,7 +56,8 @@ function disputeJson(d: Dispute): Record<string, unknown> {
 }
 
 const disputeSchema = S.Record(S.String(), S.Unknown(), {
-  description: 'n, claim, user, distributor, points, by, as, reason, hold, payables?, height, ts, status, decision?',
+  description:
+    'n, claim, user, distributor, points, by, as, reason, hold, payables?, height, ts, status, decision?',
 });
 
 const dispute = defineQuery({
@@ -189,14 +190,19 @@ const areas = defineQuery({
 });
 
 const memberArea = defineQuery({
-  summary: 'A member’s confirmed area, her pending request, and every change of her area (who, from, to, when)',
+  summary:
+    'A member’s confirmed area, her pending request, and every change of her area (who, from, to, when)',
   args: S.Object({ program: qs.program(), account: qs.account('the member') }),
   result: qs.obj({
     program: S.String(),
     account: S.String(),
     area: S.String({ description: 'the confirmed area ("" none): what the reports count' }),
     pending: S.Optional(S.Record(S.String(), S.Unknown(), { description: 'area, height, ts' })),
-    moves: S.Array(S.Record(S.String(), S.Unknown(), { description: 'n, from? (none: no area before), to? (none: left), by, height, ts' })),
+    moves: S.Array(
+      S.Record(S.String(), S.Unknown(), {
+        description: 'n, from? (none: no area before), to? (none: left), by, height, ts',
+      }),
+    ),
   }),
   run: ({ state }, q) => {
     const p = programParam(state, q);

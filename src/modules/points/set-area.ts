@@ -14,7 +14,8 @@ import { pointsMethod } from './method.js';
  * recorded).
  */
 export const setArea = pointsMethod<{ program: string; area: string }>({
-  summary: 'Ask for one’s community (pending until its worker or the issuer confirms), or leave it (a member)',
+  summary:
+    'Ask for one’s community (pending until its worker or the issuer confirms), or leave it (a member)',
   args: S.Object(
     { program: schemas.id('program id'), area: S.Optional(schemas.id('an area the issuer defined')) },
     { additionalProperties: false },
