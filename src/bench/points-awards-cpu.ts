@@ -71,7 +71,8 @@ function awardsPerCpuSecond(users: number, per: number, mode: Mode): number {
   }
   for (let u = 0; u < users; u++) {
     sb.ok(`u${u}`, 'join', { program: 'g', consent: zero });
-    if (mode === 'areas') sb.ok(`u${u}`, 'setArea', { program: 'g', area: `c${u % 8}` });
+    if (mode === 'areas')
+      sb.ok('issuer', 'confirmArea', { program: 'g', account: sb.addr(`u${u}`), area: `c${u % 8}` });
     if (!strict) continue;
     const device = sb.suite.hash(utf8(`dev${u}`));
     const member = sb.addr(`u${u}`);

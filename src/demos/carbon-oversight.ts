@@ -147,7 +147,22 @@ async function run(ctx: DemoContext): Promise<Readonly<Record<string, unknown>>>
         ['wang', 'setArea', { program: PROGRAM, area: 'jinsong-east' }],
         ['zhao', 'setArea', { program: PROGRAM, area: 'jinsong-west' }],
       ]);
-      s.log('li and wang declare Jinsong east, zhao Jinsong west (their own choice, kept on their holdings)');
+      // a member's own word counts nowhere: the registrar (the issuer) confirms each request
+      await s.all(
+        (
+          [
+            ['li', 'jinsong-east'],
+            ['wang', 'jinsong-east'],
+            ['zhao', 'jinsong-west'],
+          ] as const
+        ).map(
+          ([p, area]) =>
+            ['carbon-exchange', 'confirmArea', { program: PROGRAM, account: s.addr(p), area }] as const,
+        ),
+      );
+      s.log(
+        'li and wang ask for Jinsong east, zhao for Jinsong west; the exchange, as registrar, confirms them (each move recorded)',
+      );
 
       // breakage: points issued from the next block on go, when they expire, to the tree fund
       refusals.push(

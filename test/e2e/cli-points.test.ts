@@ -240,6 +240,19 @@ describe.skipIf(!existsSync(CLI))('gongzhi points', () => {
     await cli('issuer', 'area', 'define', 'green', 'jinsong');
     await cli('issuer', 'area', 'define', 'green', 'c-east', '--street', 'jinsong');
     await cli('alice', 'area', 'set', 'green', 'c-east');
+    // her own request is pending until the registrar (the issuer) confirms it, as a recorded move
+    expect(await json(undefined, 'area', 'member', 'green', addr('alice'))).toMatchObject({
+      area: '',
+      pending: { area: 'c-east' },
+      moves: [],
+    });
+    const unasked = await fails('issuer', 'area', 'confirm', 'green', addr('alice'), 'nowhere');
+    expect(unasked.stderr).toContain('POINTS_NOT_FOUND');
+    await cli('issuer', 'area', 'confirm', 'green', addr('alice'), 'c-east');
+    expect(await json(undefined, 'area', 'member', 'green', addr('alice'))).toMatchObject({
+      area: 'c-east',
+      moves: [{ n: 1, to: 'c-east', by: addr('issuer') }],
+    });
     const end = Date.now() - 20 * 60_000;
     const claimed = await cli(
       'dist',

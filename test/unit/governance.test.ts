@@ -38,6 +38,7 @@ const newNode = key('new-node');
 const ADDED_SINCE_PIN = new Set([
   'points.backExchange',
   'points.bindDevice',
+  'points.confirmArea',
   'points.confirmFunding',
   'points.confirmWithdrawal',
   'points.consentQuota',

@@ -420,6 +420,10 @@ describe('reports by area', () => {
     sb.ok('issuer', 'defineArea', { program: P, area: 'panjiayuan' });
     sb.ok('alice', 'setArea', { program: P, area: 'c-east' });
     sb.ok('bob', 'setArea', { program: P, area: 'c-west' });
+    // a member's request counts once the registrar (the issuer) confirms it
+    expect(account(sb, 'alice').area).toBeUndefined();
+    sb.ok('issuer', 'confirmArea', { program: P, account: sb.addr('alice'), area: 'c-east' });
+    sb.ok('issuer', 'confirmArea', { program: P, account: sb.addr('bob'), area: 'c-west' });
     expect(account(sb, 'alice').area).toBe('c-east');
     parkedDay(sb, 'alice');
     const b = parkedDay(sb, 'bob');
@@ -536,6 +540,7 @@ describe('item 14 records: a damaged one is CHAIN_INVALID, never a default', () 
     const sb = scene(() => ({ expiry: { blocks: 5 } }));
     sb.ok('issuer', 'defineArea', { program: P, area: 'c-1' });
     sb.ok('alice', 'setArea', { program: P, area: 'c-1' });
+    sb.ok('issuer', 'confirmArea', { program: P, account: sb.addr('alice'), area: 'c-1' });
     sb.ok('issuer', 'setBreakage', { program: P, policy: 'scheme', fromHeight: sb.height + 2 });
     const claim = parkedDay(sb, 'alice');
     sb.ok('vvb', 'openDispute', { program: P, claim, reason: digest(sb, 'r') });

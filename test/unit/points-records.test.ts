@@ -87,7 +87,7 @@ function claim(sb: PointsSandbox, p: string, who: string, device: string): CborM
  * (one backer left unfunded), a time bank with services and relationships, a frozen account, a
  * closed period with signed and disputed statements.
  */
-function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsSandbox {
+function world(o: { fundBacker?: boolean; holdBen?: boolean; calls?: SandboxCall[] } = {}): PointsSandbox {
   const sb = new PointsSandbox({ timestamp: T0, sign: false });
   const calls = o.calls;
   if (calls) {
@@ -231,6 +231,15 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
   sb.ok('issuer', 'defineArea', { program: 'green', area: 'street-1' });
   sb.ok('issuer', 'defineArea', { program: 'green', area: 'c-1', street: 'street-1' });
   sb.ok('ben', 'setArea', { program: 'green', area: 'c-1' });
+  sb.ok('issuer', 'confirmArea', { program: 'green', account: sb.addr('ben'), area: 'c-1' });
+  // a request still pending (areq), and the area's worker named (areas)
+  sb.ok('issuer', 'defineArea', {
+    program: 'green',
+    area: 'c-2',
+    street: 'street-1',
+    worker: sb.addr('clerk'),
+  });
+  sb.ok('ann', 'setArea', { program: 'green', area: 'c-2' });
   sb.ok('ben', 'redeem', { program: 'green', platform: sb.addr('plat'), item: 'gift', price: 70 });
   sb.ok('issuer', 'setBreakage', { program: 'green', policy: 'scheme', fromHeight: sb.height + 10 });
   const claimOf = (p: string, who: string, device: string) =>
@@ -250,6 +259,13 @@ function world(o: { fundBacker?: boolean; calls?: SandboxCall[] } = {}): PointsS
     claim: claimOf('green', 'ann', 'dev-ann'),
     reason: report,
   });
+  // an auditor's dispute of an award ben already spent this period holds its payable (phold)
+  if (o.holdBen ?? true)
+    sb.ok('sup', 'openDispute', {
+      program: 'green',
+      claim: claimOf('green', 'ben', 'green-ben'),
+      reason: report,
+    });
   return sb;
 }
 
@@ -436,7 +452,8 @@ describe('points methods: check works out the effects, apply commits them', () =
   });
 
   it('check reads only and returns the same effects each time; apply writes exactly what it is given', () => {
-    const sb = world();
+    // ben transfers: his award is not held here
+    const sb = world({ holdBen: false });
     const method = pointsModule.methods.transfer;
     if (!method) throw new Error('no transfer');
     const base = new StateOverlay(new MapSource(sb.chain.state));
@@ -558,6 +575,7 @@ describe('points manifest: argument and result schemas', () => {
       ['disputes', { program: 'green' }],
       ['breakage', { program: 'green' }],
       ['areas', { program: 'green' }],
+      ['memberArea', { program: 'green', account: sb.addr('ben') }],
       [
         'signedAccount',
         {

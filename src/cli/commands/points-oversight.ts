@@ -101,21 +101,43 @@ function registerAreas(points: Command): void {
     area
       .command('define <program> <area>')
       .description('issuer: define an area (a community with --street, or a street)')
-      .option('--street <id>', 'the street (街道) of the community'),
+      .option('--street <id>', 'the street (街道) of the community')
+      .option('--worker <address>', 'the community worker who confirms its residents'),
   ).action(
-    action(async (p: string, id: string, o: Common & { street?: string }) =>
+    action(async (p: string, id: string, o: Common & { street?: string; worker?: string }) =>
       send(o, 'defineArea', {
         program: p,
         area: id,
         ...(o.street === undefined ? {} : { street: o.street }),
+        ...(o.worker === undefined ? {} : { worker: o.worker }),
       }),
     ),
   );
   common(
-    area.command('set <program> [area]').description('member: declare your community (none: clear it)'),
+    area
+      .command('set <program> [area]')
+      .description('member: ask for your community (pending until confirmed); none: withdraw / leave'),
   ).action(
     action(async (p: string, id: string | undefined, o: Common) =>
       send(o, 'setArea', { program: p, ...(id === undefined ? {} : { area: id }) }),
+    ),
+  );
+  common(
+    area
+      .command('confirm <program> <account> <area>')
+      .description('issuer or the area’s worker: set / confirm a member’s area (recorded as a move)'),
+  ).action(
+    action(async (p: string, account: string, id: string, o: Common) =>
+      send(o, 'confirmArea', { program: p, account, area: id }),
+    ),
+  );
+  common(
+    area
+      .command('member <program> <account>')
+      .description('a member’s confirmed area, pending request, moves'),
+  ).action(
+    action(async (p: string, account: string, o: Common) =>
+      printJson(await query(o, 'memberArea', { program: p, account })),
     ),
   );
   common(

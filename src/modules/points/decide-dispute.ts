@@ -1,6 +1,7 @@
 import { toHex } from '../../encoding/index.js';
 import { GongzhiError } from '../../errors/index.js';
 import { readArgs, S } from '../../execution/index.js';
+import { moneyOf } from './accounting.js';
 import { readAmount, readId, schemas } from './args.js';
 import { claimCodec } from './claim.js';
 import { clawBack } from './clawback.js';
@@ -9,6 +10,7 @@ import { keys } from './keys.js';
 import { disputeCountCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { isAuditor } from './open-dispute.js';
+import { clawPayables, releasePayables } from './payable-holds.js';
 
 export interface DecideDisputeArgs {
   readonly program: string;
@@ -24,7 +26,8 @@ export interface DecideDisputeArgs {
  * An auditor (a supervisor or verifier of the program, not the one who opened it) decides a
  * dispute. Upheld: the award's points (or `points` of them) are clawed back in one balanced
  * posting set (clawback.ts) — from the member's balance, the rest recorded as owed — with the
- * claim's reduction withdrawn pro rata from the period's figures; the hold is released either way.
+ * claim's reduction withdrawn pro rata from the period's figures, and the payables the dispute held
+ * clawed back to the sponsors' pools for what she owes; the holds are released either way.
  */
 export const decideDispute = pointsMethod<DecideDisputeArgs>({
   summary: 'Decide a dispute (a supervisor / verifier): upheld claws the award back, rejected releases it',
@@ -90,8 +93,14 @@ export const decideDispute = pointsMethod<DecideDisputeArgs>({
       throw new GongzhiError('CHAIN_INVALID', 'a dispute names a missing claim', { claim: claimHex });
     const books = env.booksOf(p);
     let done = { fromBalance: 0, owed: 0, money: 0, reductionG: 0 };
-    if (amount > 0) done = clawBack(books, c, amount, d.hold);
-    else if (d.hold > 0) {
+    let payableMoney = 0;
+    if (amount > 0) {
+      done = clawBack(books, c, amount, d.hold);
+      // what she had spent is owed now; the payables it accrued and the dispute held go back to
+      // the sponsors, up to that value; the rest of the hold is released
+      payableMoney = clawPayables(env, books, d.payables, moneyOf(p, done.owed), claimHex);
+    } else releasePayables(env, p, d.payables);
+    if (amount === 0 && d.hold > 0) {
       const h = books.lots.holder(d.user);
       if (h === undefined || h.held < d.hold) {
         throw new GongzhiError('CHAIN_INVALID', 'the disputed member’s holdings do not match the dispute', {
@@ -108,6 +117,7 @@ export const decideDispute = pointsMethod<DecideDisputeArgs>({
       ts: env.ts,
       clawedBack: amount,
       ...done,
+      payableMoney,
     };
     env.write(keys.dispute(p.id, d.n), disputeCodec, { ...d, decision });
     const openKey = keys.openDisputes(p.id, d.by);
@@ -124,6 +134,7 @@ export const decideDispute = pointsMethod<DecideDisputeArgs>({
       fromBalance: done.fromBalance,
       owed: done.owed,
       money: done.money,
+      ...(payableMoney === 0 ? {} : { payableMoney }),
     });
   },
 });

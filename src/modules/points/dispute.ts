@@ -1,5 +1,6 @@
 import { type Codec, defineCodec } from '../../execution/index.js';
-import type { ShapeReader } from '../../ledger/index.js';
+import type { CborMap, ShapeReader } from '../../ledger/index.js';
+import { type NumMap, numMapCodec } from './num-map.js';
 import { ADDR_RE } from './types.js';
 
 /**
@@ -27,6 +28,8 @@ export interface DisputeDecision {
   readonly money: number;
   /** The claim's reduction withdrawn with the points (g CO2e, pro rata). */
   readonly reductionG: number;
+  /** Money clawed back from held payables to the sponsors' pools (payable-holds.ts; 0: none, not stored). */
+  readonly payableMoney: number;
 }
 
 export interface Dispute {
@@ -42,6 +45,8 @@ export interface Dispute {
   readonly reason: Uint8Array;
   /** Points of the member held while open (an auditor's dispute holds the award; a member's does not). */
   readonly hold: number;
+  /** Money held per payable account while open (an auditor's dispute of a spent award; {}: none, not stored). */
+  readonly payables: NumMap;
   readonly height: number;
   readonly ts: number;
   readonly decision?: DisputeDecision;
@@ -61,6 +66,7 @@ function readDecision(r: ShapeReader): DisputeDecision {
     'owed',
     'money',
     'reductionG',
+    'payableMoney',
   ]);
   return {
     outcome: d.oneOf('outcome', DISPUTE_OUTCOMES),
@@ -73,13 +79,46 @@ function readDecision(r: ShapeReader): DisputeDecision {
     owed: d.uint('owed'),
     money: d.uint('money'),
     reductionG: d.uint('reductionG'),
+    payableMoney: d.has('payableMoney') ? positive(d, 'payableMoney') : 0,
   };
+}
+
+/** A stored optional amount is never 0 (0 is stored as absence: one encoding per record). */
+function positive(r: ShapeReader, f: string): number {
+  const v = r.uint(f);
+  if (v === 0) r.fail(f, 'a positive integer (0 is not stored)');
+  return v;
+}
+
+function decisionValue(d: DisputeDecision): CborMap {
+  const { payableMoney, ...rest } = d;
+  return { ...rest, ...(payableMoney === 0 ? {} : { payableMoney }) };
+}
+
+function nonEmpty(r: ShapeReader): NumMap {
+  const m = numMapCodec.decode(r.raw('payables'));
+  if (Object.keys(m).length === 0) r.fail('payables', 'a non-empty map (none is stored as absence)');
+  return m;
 }
 
 /** The one codec of a dispute record. */
 export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
   'dispute',
-  ['n', 'claim', 'user', 'distributor', 'points', 'by', 'as', 'reason', 'hold', 'height', 'ts', 'decision'],
+  [
+    'n',
+    'claim',
+    'user',
+    'distributor',
+    'points',
+    'by',
+    'as',
+    'reason',
+    'hold',
+    'payables',
+    'height',
+    'ts',
+    'decision',
+  ],
   (x) => ({
     n: x.n,
     claim: x.claim,
@@ -90,9 +129,11 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
     as: x.as,
     reason: x.reason,
     hold: x.hold,
+    // stored only when set, so every dispute without them keeps its bytes
+    ...(Object.keys(x.payables).length === 0 ? {} : { payables: numMapCodec.encode(x.payables) }),
     height: x.height,
     ts: x.ts,
-    ...(x.decision === undefined ? {} : { decision: { ...x.decision } }),
+    ...(x.decision === undefined ? {} : { decision: decisionValue(x.decision) }),
   }),
   (r) => {
     const x: Dispute = {
@@ -105,6 +146,7 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
       as: r.oneOf('as', ['auditor', 'member'] as const),
       reason: r.digest('reason'),
       hold: r.uint('hold'),
+      payables: r.has('payables') ? nonEmpty(r) : {},
       height: r.uint('height'),
       ts: r.uint('ts'),
     };

@@ -90,6 +90,17 @@ export const keys = {
   /** One area's running aggregate of one period (number map, areas.ts). */
   areaAgg: (program: string, period: number, area: string) =>
     stateKey(MODULE, 'aagg', program, String(period), area),
+  /** A member's pending request for an area (areas.ts). */
+  areaRequest: (program: string, account: string) => stateKey(MODULE, 'areq', program, account),
+  /** How many times a member's confirmed area changed (number). */
+  areaMoves: (program: string, account: string) => stateKey(MODULE, 'amoves', program, account),
+  /** The `n`-th change of a member's confirmed area (areas.ts). */
+  areaMove: (program: string, account: string, n: number) =>
+    stateKey(MODULE, 'amove', program, account, String(n)),
+  /** What a member's spending made payable in the open period (payable-holds.ts). */
+  spentPayables: (program: string, account: string) => stateKey(MODULE, 'mpay', program, account),
+  /** Money held per payable account by open disputes (number map, payable-holds.ts). */
+  payableHolds: (program: string) => stateKey(MODULE, 'phold', program),
   /** The program's dispute count (number). */
   disputeCount: (program: string) => stateKey(MODULE, 'disputes', program),
   /** The `n`-th dispute of a program (dispute.ts). */

@@ -62,3 +62,6 @@ export const memberEntryCodec: Codec<string> = defineValueCodec(
 
 /** A program's dispute count, a claim's latest dispute number, an account's open disputes (dispute.ts). */
 export const disputeCountCodec: Codec<number> = uintRecord('dispute count');
+
+/** How many times a member's confirmed area changed (areas.ts). */
+export const areaMoveCountCodec: Codec<number> = uintRecord('area move count');

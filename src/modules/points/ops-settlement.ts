@@ -7,6 +7,7 @@ import type { Env } from './env.js';
 import { keys } from './keys.js';
 import { pointsMethod } from './method.js';
 import { numMapCodec } from './num-map.js';
+import { payableHolds } from './payable-holds.js';
 import { type PeriodBody, type PeriodProgram, periodBodyValue, periodCodec } from './period.js';
 import { MAX_DISPUTES, type Statement, statementCodec } from './statement.js';
 import { CURRENCY_RE } from './types.js';
@@ -93,11 +94,17 @@ const closePeriod = pointsMethod<{ currency: string }>({
         const [, payer, payee] = acct.split(':') as [string, string, string];
         return p.frozen || env.isFrozen(p, payer) || env.isFrozen(p, payee);
       });
+      // an open auditor's dispute holds part of a payable (payable-holds.ts): the rest is settled,
+      // the held money stays open on the account until the dispute is decided
+      const disputed = payableHolds(env, p);
+      const frozen = [...held];
+      for (const acct of Object.keys(disputed)) if (!held.includes(acct)) held.push(acct);
       if (pairs.length > 0) {
         books.journal.begin('settle', `${bookId}/${n}`);
         for (const acct of pairs) {
-          const amount = books.accounts.balance(acct);
-          if (amount === 0 || held.includes(acct)) continue;
+          const open = books.accounts.balance(acct);
+          const amount = open - Math.min(open, disputed[acct] ?? 0);
+          if (amount === 0 || frozen.includes(acct)) continue;
           const [, payer, payee] = acct.split(':') as [string, string, string];
           books.accounts.post(acct, -amount);
           books.accounts.post(`paid:${payer}:${payee}`, amount);

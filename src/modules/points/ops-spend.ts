@@ -5,6 +5,7 @@ import type { Env } from './env.js';
 import { itemCodec } from './item.js';
 import { keys } from './keys.js';
 import { pointsMethod } from './method.js';
+import { recordSpent } from './payable-holds.js';
 import { type Cause, MAX_AMOUNT, MAX_SWEEP, type Program } from './types.js';
 
 /** Most entries of a program's catalogue. */
@@ -197,8 +198,10 @@ const redeem = pointsMethod<RedeemArgs>({
     books.journal.begin('redeem', `${a.platform}/${a.item}`);
     const pieces = books.lots.take(env.sender, cost);
     books.accounts.post(`redeemed:${a.platform}`, cost);
-    const money = books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${a.platform}`);
+    const paid = new Map<string, number>();
+    const money = books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${a.platform}`, true, paid);
     books.journal.end();
+    recordSpent(env, books, env.sender, paid);
     // unlimited stock: the catalogue entry does not change (the journal records what was redeemed)
     if (item.stock >= 0) env.write(key, itemCodec, { ...item, stock: item.stock - a.quantity });
     books.aggregates.add('redeemed', cost);
@@ -245,10 +248,12 @@ const donate = pointsMethod<{ program: string; cause: string; amount: number }>(
     books.journal.begin('donate', cause.id);
     const pieces = books.lots.take(env.sender, a.amount);
     books.accounts.post(`donated:${cause.id}`, a.amount);
+    const paid = new Map<string, number>();
     const money = cause.pot
       ? 0
-      : books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${cause.beneficiary}`);
+      : books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${cause.beneficiary}`, true, paid);
     books.journal.end();
+    recordSpent(env, books, env.sender, paid);
     books.aggregates.add('donated', a.amount);
     books.aggregates.add('donatedMoney', money);
     env.emit('donated', { program: p.id, user: env.sender, cause: cause.id, amount: a.amount, money });
@@ -328,8 +333,10 @@ const cashOut = pointsMethod<{ program: string; amount: number }>({
     books.journal.begin('cashout', env.sender);
     const pieces = books.lots.take(env.sender, a.amount);
     books.accounts.post('cashout', a.amount);
-    const money = books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${env.sender}`);
+    const paid = new Map<string, number>();
+    const money = books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${env.sender}`, true, paid);
     books.journal.end();
+    recordSpent(env, books, env.sender, paid);
     books.aggregates.add('cashedOut', a.amount);
     env.emit('cashedOut', { program: p.id, user: env.sender, amount: a.amount, money });
   },

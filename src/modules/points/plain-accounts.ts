@@ -83,9 +83,15 @@ export class PlainAccounts {
   /**
    * Release the backing of lots from each sponsor's reserve to `to(sponsor)`; returns the money
    * moved. `checkFrozen` false: a payable may accrue to or from a frozen party (breakage), the
-   * close holds it.
+   * close holds it. `out` collects the money per target account (what a member's spending made
+   * payable, payable-holds.ts).
    */
-  releaseBacking(pieces: readonly Lot[], to: (sponsor: string) => string, checkFrozen = true): number {
+  releaseBacking(
+    pieces: readonly Lot[],
+    to: (sponsor: string) => string,
+    checkFrozen = true,
+    out?: Map<string, number>,
+  ): number {
     if (this.program.value === 0) return 0;
     const bySponsor = new Map<string, number>();
     for (const p of pieces) bySponsor.set(p.sponsor, (bySponsor.get(p.sponsor) ?? 0) + p.amount);
@@ -101,6 +107,7 @@ export class PlainAccounts {
       const m = moneyOf(this.program, pts);
       this.post(`reserve:${s}`, -m);
       this.post(target, m);
+      if (out && m > 0) out.set(target, (out.get(target) ?? 0) + m);
       total += m;
     }
     return total;

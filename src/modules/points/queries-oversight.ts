@@ -1,14 +1,15 @@
 import { toHex } from '../../encoding/index.js';
 import { defineQuery, type QueryArgs, S } from '../../execution/index.js';
 import type { StateReader } from '../../state/index.js';
-import { AREA_FIELDS, areaListCodec } from './areas.js';
+import { AREA_FIELDS, areaListCodec, areaMoveCodec, areaRequestCodec } from './areas.js';
 import { bookCodec } from './book.js';
 import { breakageCodec, breakageFor } from './breakage.js';
-import { type Dispute, disputeCodec, disputeStatus } from './dispute.js';
+import { type Dispute, type DisputeDecision, disputeCodec, disputeStatus } from './dispute.js';
+import { holderCodec } from './holder.js';
 import { bookIdOf, keys } from './keys.js';
-import { disputeCountCodec } from './marks.js';
+import { areaMoveCountCodec, disputeCountCodec } from './marks.js';
 import { type NumMap, numMapCodec } from './num-map.js';
-import { found, MAX_PAGE, programParam, qs, totalsRecord } from './queries.js';
+import { addrParam, found, MAX_PAGE, programParam, qs, totalsRecord } from './queries.js';
 import { readRecord } from './stored.js';
 import { periodFields } from './totals.js';
 import type { Program } from './types.js';
@@ -30,6 +31,11 @@ function periodOf(state: StateReader, p: Program, q: QueryArgs): { period: numbe
   return { period, agg };
 }
 
+function decisionJson(x: DisputeDecision): Record<string, unknown> {
+  const { payableMoney, ...rest } = x;
+  return { ...rest, report: toHex(x.report), ...(payableMoney === 0 ? {} : { payableMoney }) };
+}
+
 function disputeJson(d: Dispute): Record<string, unknown> {
   return {
     n: d.n,
@@ -41,15 +47,17 @@ function disputeJson(d: Dispute): Record<string, unknown> {
     as: d.as,
     reason: toHex(d.reason),
     hold: d.hold,
+    ...(Object.keys(d.payables).length === 0 ? {} : { payables: { ...d.payables } }),
     height: d.height,
     ts: d.ts,
     status: disputeStatus(d),
-    ...(d.decision === undefined ? {} : { decision: { ...d.decision, report: toHex(d.decision.report) } }),
+    ...(d.decision === undefined ? {} : { decision: decisionJson(d.decision) }),
   };
 }
 
 const disputeSchema = S.Record(S.String(), S.Unknown(), {
-  description: 'n, claim, user, distributor, points, by, as, reason, hold, height, ts, status, decision?',
+  description:
+    'n, claim, user, distributor, points, by, as, reason, hold, payables?, height, ts, status, decision?',
 });
 
 const dispute = defineQuery({
@@ -169,7 +177,7 @@ const areas = defineQuery({
       const sum = streets.get(street) ?? {};
       for (const k of AREA_FIELDS) sum[k] = (sum[k] ?? 0) + f[k];
       streets.set(street, sum);
-      return { area: x.id, street: x.street, ...f };
+      return { area: x.id, street: x.street, ...(x.worker === '' ? {} : { worker: x.worker }), ...f };
     });
     return {
       program: p.id,
@@ -181,4 +189,47 @@ const areas = defineQuery({
   },
 });
 
-export const oversightQueries = { dispute, disputes, breakage, areas };
+const memberArea = defineQuery({
+  summary:
+    'A member’s confirmed area, her pending request, and every change of her area (who, from, to, when)',
+  args: S.Object({ program: qs.program(), account: qs.account('the member') }),
+  result: qs.obj({
+    program: S.String(),
+    account: S.String(),
+    area: S.String({ description: 'the confirmed area ("" none): what the reports count' }),
+    pending: S.Optional(S.Record(S.String(), S.Unknown(), { description: 'area, height, ts' })),
+    moves: S.Array(
+      S.Record(S.String(), S.Unknown(), {
+        description: 'n, from? (none: no area before), to? (none: left), by, height, ts',
+      }),
+    ),
+  }),
+  run: ({ state }, q) => {
+    const p = programParam(state, q);
+    const account = addrParam(q, 'account');
+    const h = found(state, keys.holder(p.id, account), holderCodec, 'member');
+    const pending = readRecord(state, keys.areaRequest(p.id, account), areaRequestCodec);
+    const count = readRecord(state, keys.areaMoves(p.id, account), areaMoveCountCodec) ?? 0;
+    const moves: Record<string, unknown>[] = [];
+    for (let n = 1; n <= count; n++) {
+      const m = found(state, keys.areaMove(p.id, account, n), areaMoveCodec, 'area move');
+      moves.push({
+        n,
+        ...(m.from === '' ? {} : { from: m.from }),
+        ...(m.to === '' ? {} : { to: m.to }),
+        by: m.by,
+        height: m.height,
+        ts: m.ts,
+      });
+    }
+    return {
+      program: p.id,
+      account,
+      area: h.area,
+      ...(pending === undefined ? {} : { pending: { ...pending } }),
+      moves,
+    };
+  },
+});
+
+export const oversightQueries = { dispute, disputes, breakage, areas, memberArea };

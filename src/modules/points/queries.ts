@@ -222,7 +222,9 @@ export const accountSchema = S.Object({
   owed: S.Optional(
     S.Integer({ description: 'clawed back after being spent: repaid first (present when any)' }),
   ),
-  area: S.Optional(S.String({ description: 'the area she declared (present when set)' })),
+  area: S.Optional(
+    S.String({ description: 'her confirmed area (present when set; a pending request is in memberArea)' }),
+  ),
 });
 
 const account = defineQuery({

@@ -1,6 +1,6 @@
 import { type Codec, stringListCodec } from '../../execution/index.js';
 import { agreementCodec } from './agreement.js';
-import { areaListCodec } from './areas.js';
+import { areaListCodec, areaMoveCodec, areaRequestCodec } from './areas.js';
 import { bookCodec } from './book.js';
 import { breakageCodec } from './breakage.js';
 import { claimCodec } from './claim.js';
@@ -13,6 +13,7 @@ import { itemCodec } from './item.js';
 import { journalCodec } from './journal.js';
 import {
   allowanceCodec,
+  areaMoveCountCodec,
   backingCodec,
   disputeCountCodec,
   freezeMarkCodec,
@@ -23,6 +24,7 @@ import {
 } from './marks.js';
 import { methodologyCodec } from './methodology.js';
 import { balanceCodec, numMapCodec } from './num-map.js';
+import { spentPayablesCodec } from './payable-holds.js';
 import { periodCodec } from './period.js';
 import { programCodec } from './program.js';
 import { serviceCodec } from './service.js';
@@ -55,6 +57,11 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   brk: breakageCodec,
   areas: areaListCodec,
   aagg: numMapCodec,
+  mpay: spentPayablesCodec,
+  phold: numMapCodec,
+  areq: areaRequestCodec,
+  amoves: areaMoveCountCodec,
+  amove: areaMoveCodec,
   disputes: disputeCountCodec,
   disp: disputeCodec,
   cdisp: disputeCountCodec,

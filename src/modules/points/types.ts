@@ -191,7 +191,7 @@ export interface Holder {
   readonly held: number;
   /** Points an upheld dispute clawed back after they were spent: a recorded debt, repaid first (0: none). */
   readonly owed: number;
-  /** The community/street area the member declared (areas.ts; "": none). */
+  /** The member's confirmed community/street area, set by the issuer or the area's worker (areas.ts; "": none). */
   readonly area: string;
 }
 
@@ -253,6 +253,7 @@ export const PERIOD_FIELDS = [
   'clawedBackMoney',
   'clawDebt',
   'clawRepaid',
+  'clawedBackPayable',
   'breakageToCause',
   'breakageToScheme',
 ] as const;
