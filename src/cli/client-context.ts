@@ -1,8 +1,8 @@
 import { getSuite, type KeyPair } from '../crypto/index.js';
-import { GongzhiError, hintFor } from '../errors/index.js';
+import { GongzhiError } from '../errors/index.js';
 import type { CborMap } from '../ledger/index.js';
 import { buildTx, GongzhiClient, type SubmitResponse } from '../sdk/index.js';
-import { DEFAULT_URL, loadKey, type PasswordOpts, printJson } from './util.js';
+import { DEFAULT_URL, hintOf, loadKey, type PasswordOpts, printJson } from './util.js';
 
 /** Options shared by commands that talk to a node. */
 export interface ClientOpts extends PasswordOpts {
@@ -68,11 +68,12 @@ export async function clientContext(o: ClientOpts) {
     const status = r.receipt?.status;
     if (status !== undefined && status !== 'ok') {
       printJson({ ok: false, ...r });
+      const hint = await hintOf(status);
       throw new GongzhiError(
         'TX_FAILED',
         `${module}.${method} committed at block ${String(r.height)} but failed: ${status}${r.receipt?.message ? ` — ${r.receipt.message}` : ''}` +
           // The receipt's own code has the hint that helps; TX_FAILED's hint only says what happened.
-          (hintFor(status) === '' ? '' : ` (hint: ${hintFor(status)})`),
+          (hint === '' ? '' : ` (hint: ${hint})`),
         { tx: r.hash, status },
       );
     }

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decryptKeystore, type KeyPair, type Keystore, readKeystoreFile } from '../crypto/index.js';
-import { GongzhiError, hintFor, hintLangOf, isGongzhiError } from '../errors/index.js';
+import {
+  GongzhiError,
+  type HintLang,
+  hintFor,
+  hintLangOf,
+  isErrorCode,
+  isGongzhiError,
+} from '../errors/index.js';
 
 /** Default node URL for client commands. */
 export const DEFAULT_URL = process.env.GONGZHI_URL ?? 'http://127.0.0.1:7700';
@@ -213,6 +220,16 @@ function urlOf(args: readonly unknown[]): string {
   return DEFAULT_URL;
 }
 
+/**
+ * The hint for a code. A command's file is loaded alone (./program.ts), so a module's code that a
+ * node sent may not be in this process's table yet: the built-in modules register theirs when
+ * imported, which only this error path pays for.
+ */
+export async function hintOf(code: string, lang: HintLang = 'en'): Promise<string> {
+  if (!isErrorCode(code)) await import('../modules/index.js');
+  return hintFor(code, lang);
+}
+
 /** Wrap a command action: typed errors print `code: message`, details and the code's hint, and exit 1. */
 export function action<A extends unknown[]>(
   fn: (...args: A) => Promise<void> | void,
@@ -227,7 +244,7 @@ export function action<A extends unknown[]>(
         if (Object.keys(e.details).length > 0) process.stderr.write(`  ${JSON.stringify(e.details)}\n`);
         // The same hint the API and the console show for this code (one table), in Chinese
         // with GONGZHI_LANG=zh-CN or a Chinese locale.
-        const hint = hintFor(e.code, hintLangOf(process.env));
+        const hint = await hintOf(e.code, hintLangOf(process.env));
         if (hint !== '') process.stderr.write(`  hint: ${hint}\n`);
       } else {
         // A bug, not a user error: the stack only when asked for, the message always.

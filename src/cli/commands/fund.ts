@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { fromHex } from '../../encoding/index.js';
-import { GongzhiError, hintFor } from '../../errors/index.js';
+import { GongzhiError } from '../../errors/index.js';
 import type { CborMap } from '../../ledger/index.js';
 import { amendmentMotion, expenseMotion } from '../../modules/funds/resolution.js';
 import type { DonationTraceJson, ExpenseJson } from '../../modules/funds/types.js';
 import { clientContext } from '../client-context.js';
-import { action, DEFAULT_URL, int, printJson, readBytes } from '../util.js';
+import { action, DEFAULT_URL, hintOf, int, printJson, readBytes } from '../util.js';
 import { argsFromJson } from './tx.js';
 
 interface Common {
@@ -30,7 +30,7 @@ async function send(o: Common, method: string, args: CborMap): Promise<void> {
   printJson(r);
   const status = r.receipt?.status;
   if (status !== undefined && status !== 'ok') {
-    process.stderr.write(`refused ${status}: ${r.receipt?.message ?? ''}\n  hint: ${hintFor(status)}\n`);
+    process.stderr.write(`refused ${status}: ${r.receipt?.message ?? ''}\n  hint: ${await hintOf(status)}\n`);
     process.exitCode = 1;
   }
 }

@@ -1,4 +1,4 @@
-import { createDiffieHellman, createHash } from 'node:crypto';
+import { createDiffieHellman, createHash, type DiffieHellman } from 'node:crypto';
 
 /**
  * Belenios 2.0's `BELENIOS-2048` group (specification §"Group parameters"): the order-q subgroup
@@ -32,7 +32,13 @@ const P_BYTES = 256;
  * `base^priv mod p` natively, about 8× faster than BigInt square-and-multiply here. The "private
  * key" is only the exponent of this one call; nothing is kept.
  */
-const dh = createDiffieHellman(toBuf(P, P_BYTES), toBuf(2n, 1));
+let dhOverP: DiffieHellman | undefined;
+// Made on first use: creating it checks that p is prime (~0.15 s of CPU), which every process
+// that imports the voting module (each node, most CLI commands) paid at start-up before.
+const dh = (): DiffieHellman => {
+  dhOverP ??= createDiffieHellman(toBuf(P, P_BYTES), toBuf(2n, 1));
+  return dhOverP;
+};
 
 export const modq = (k: bigint): bigint => ((k % Q) + Q) % Q;
 
@@ -41,8 +47,9 @@ export function pow(base: bigint, e: bigint): bigint {
   const k = modq(e);
   if (k === 0n || base === 1n) return 1n;
   if (base === P - 1n) return k % 2n === 0n ? 1n : base;
-  dh.setPrivateKey(toBuf(k, 32));
-  return BigInt(`0x${dh.computeSecret(toBuf(base, P_BYTES)).toString('hex')}`);
+  const d = dh();
+  d.setPrivateKey(toBuf(k, 32));
+  return BigInt(`0x${d.computeSecret(toBuf(base, P_BYTES)).toString('hex')}`);
 }
 
 export const gpow = (e: bigint): bigint => pow(G, e);
