@@ -9,3 +9,4 @@ export {
 export { asStorageError, checkStoreIntegrity, type IntegrityReport } from './integrity.js';
 export { PENDING_SECRETS_FILE, PendingSecretStore } from './pending-secrets.js';
 export { type StoredTraceEvent, TRACE_DOCUMENTS_FILE, TraceDocumentStore } from './trace-documents.js';
+export { ensureTreesFrom, readTreesFrom, TREES_FROM_KEY } from './trees-from.js';
