@@ -27,14 +27,46 @@ function later(load: () => Promise<ComponentType<PageProps>>): ComponentType<Pag
 
 const PAGES: readonly { path: string; label: MessageKey; page: ComponentType<PageProps> }[] = [
   { path: '', label: 'navOverview', page: OverviewPage },
-  { path: 'explorer', label: 'navExplorer', page: later(async () => (await import('./pages/explorer.js')).ExplorerPage) },
-  { path: 'governance', label: 'navGovernance', page: later(async () => (await import('./pages/governance.js')).GovernancePage) },
-  { path: 'evidence', label: 'navEvidence', page: later(async () => (await import('./pages/evidence.js')).EvidencePage) },
-  { path: 'identity', label: 'navIdentity', page: later(async () => (await import('./pages/identity.js')).IdentityPage) },
-  { path: 'points', label: 'navPoints', page: later(async () => (await import('./pages/points.js')).PointsPage) },
-  { path: 'modules', label: 'navModules', page: later(async () => (await import('./pages/modules.js')).ModulesPage) },
-  { path: 'operator', label: 'navOperator', page: later(async () => (await import('./pages/operator.js')).OperatorPage) },
-  { path: 'account', label: 'navAccount', page: later(async () => (await import('./pages/account.js')).AccountPage) },
+  {
+    path: 'explorer',
+    label: 'navExplorer',
+    page: later(async () => (await import('./pages/explorer.js')).ExplorerPage),
+  },
+  {
+    path: 'governance',
+    label: 'navGovernance',
+    page: later(async () => (await import('./pages/governance.js')).GovernancePage),
+  },
+  {
+    path: 'evidence',
+    label: 'navEvidence',
+    page: later(async () => (await import('./pages/evidence.js')).EvidencePage),
+  },
+  {
+    path: 'identity',
+    label: 'navIdentity',
+    page: later(async () => (await import('./pages/identity.js')).IdentityPage),
+  },
+  {
+    path: 'points',
+    label: 'navPoints',
+    page: later(async () => (await import('./pages/points.js')).PointsPage),
+  },
+  {
+    path: 'modules',
+    label: 'navModules',
+    page: later(async () => (await import('./pages/modules.js')).ModulesPage),
+  },
+  {
+    path: 'operator',
+    label: 'navOperator',
+    page: later(async () => (await import('./pages/operator.js')).OperatorPage),
+  },
+  {
+    path: 'account',
+    label: 'navAccount',
+    page: later(async () => (await import('./pages/account.js')).AccountPage),
+  },
 ];
 
 function Frame() {

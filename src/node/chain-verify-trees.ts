@@ -32,9 +32,7 @@ export class StoredTreeCheck {
     const table = db
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'block_trees'")
       .get();
-    this.q = table
-      ? db.prepare('SELECT tx_tree, receipt_tree FROM block_trees WHERE height = ?')
-      : undefined;
+    this.q = table ? db.prepare('SELECT tx_tree, receipt_tree FROM block_trees WHERE height = ?') : undefined;
     this.treesFrom = this.q ? readTreesFrom(db) : undefined;
   }
 

@@ -164,10 +164,7 @@ describe('chain verify reports a deleted tree row from the treesFrom marker on',
   const treeHeights = (path: string): number[] => {
     const db = new Database(path, { readonly: true });
     try {
-      return db
-        .prepare<[], number>('SELECT height FROM block_trees ORDER BY height')
-        .pluck()
-        .all();
+      return db.prepare<[], number>('SELECT height FROM block_trees ORDER BY height').pluck().all();
     } finally {
       db.close();
     }
@@ -175,7 +172,10 @@ describe('chain verify reports a deleted tree row from the treesFrom marker on',
   const marker = (path: string): string | undefined => {
     const db = new Database(path, { readonly: true });
     try {
-      const r = db.prepare<[string], Buffer>('SELECT value FROM meta WHERE key = ?').pluck().get(TREES_FROM_KEY);
+      const r = db
+        .prepare<[string], Buffer>('SELECT value FROM meta WHERE key = ?')
+        .pluck()
+        .get(TREES_FROM_KEY);
       return r?.toString('utf8');
     } finally {
       db.close();
