@@ -4,11 +4,11 @@
  * code but a browser has not loaded the modules' code tables, so the hint the node sent (in English
  * and Chinese) is kept here, by code, to show next to the code in the chosen language.
  */
-// The SDK's client file and the error layer it re-exports, not the SDK's index: the index brings
-// every part of the SDK (signing, credentials, proofs) into the first download, which needs only
-// the client and the hints. Types still come from the index (erased from the bundle).
-import { type HintLang, hintFor, isGongzhiError } from '../../src/errors/index.js';
+// The SDK's client and error files, not the SDK's index: the index brings every part of the SDK
+// (signing, credentials, proofs) into the first download, which needs only the client and the
+// hints. Types still come from the index (erased from the bundle).
 import { GongzhiClient } from '../../src/sdk/client.js';
+import { type HintLang, hintFor, isGongzhiError } from '../../src/sdk/errors.js';
 import type { HealthResponse } from '../../src/sdk/index.js';
 
 const serverHints = new Map<string, { readonly hint: string; readonly hintZh?: string }>();
