@@ -4,13 +4,12 @@
  * code but a browser has not loaded the modules' code tables, so the hint the node sent (in English
  * and Chinese) is kept here, by code, to show next to the code in the chosen language.
  */
-import {
-  GongzhiClient,
-  type HealthResponse,
-  type HintLang,
-  hintFor,
-  isGongzhiError,
-} from '../../src/sdk/index.js';
+// The SDK's client and error files, not the SDK's index: the index brings every part of the SDK
+// (signing, credentials, proofs) into the first download, which needs only the client and the
+// hints. Types still come from the index (erased from the bundle).
+import { GongzhiClient } from '../../src/sdk/client.js';
+import { type HintLang, hintFor, isGongzhiError } from '../../src/sdk/errors.js';
+import type { HealthResponse } from '../../src/sdk/index.js';
 
 const serverHints = new Map<string, { readonly hint: string; readonly hintZh?: string }>();
 /** The body of the last 503 answer of /health: a halted or closing node still reports its groups. */

@@ -2,19 +2,11 @@
  * The console's frame: header (group, language), navigation and the page of the current path.
  * Pages get the chosen group; the group list comes from GET /v1/groups.
  */
-import type { ReactNode } from 'react';
+import { type ComponentType, lazy, Suspense } from 'react';
 import { client } from './api.js';
 import { Show, useLoad } from './components.js';
 import { I18nProvider, type MessageKey, useI18n } from './i18n.js';
-import { AccountPage } from './pages/account.js';
-import { EvidencePage } from './pages/evidence.js';
-import { ExplorerPage } from './pages/explorer.js';
-import { GovernancePage } from './pages/governance.js';
-import { IdentityPage } from './pages/identity.js';
-import { ModulesPage } from './pages/modules.js';
-import { OperatorPage } from './pages/operator.js';
 import { OverviewPage } from './pages/overview.js';
-import { PointsPage } from './pages/points.js';
 import { href, Link, RouterProvider, useRouter } from './router.js';
 import { useWallet, WalletProvider } from './wallet.js';
 
@@ -24,16 +16,57 @@ export interface PageProps {
   readonly rest: readonly string[];
 }
 
-const PAGES: readonly { path: string; label: MessageKey; page: (p: PageProps) => ReactNode }[] = [
+/**
+ * A page loaded when it is first opened, as its own file: a first visit (the overview at `/`)
+ * downloads only the frame and the overview, not the signing forms, the QR code writer, the
+ * credential issuer and the keystore code behind the other pages.
+ */
+function later(load: () => Promise<ComponentType<PageProps>>): ComponentType<PageProps> {
+  return lazy(async () => ({ default: await load() }));
+}
+
+const PAGES: readonly { path: string; label: MessageKey; page: ComponentType<PageProps> }[] = [
   { path: '', label: 'navOverview', page: OverviewPage },
-  { path: 'explorer', label: 'navExplorer', page: ExplorerPage },
-  { path: 'governance', label: 'navGovernance', page: GovernancePage },
-  { path: 'evidence', label: 'navEvidence', page: EvidencePage },
-  { path: 'identity', label: 'navIdentity', page: IdentityPage },
-  { path: 'points', label: 'navPoints', page: PointsPage },
-  { path: 'modules', label: 'navModules', page: ModulesPage },
-  { path: 'operator', label: 'navOperator', page: OperatorPage },
-  { path: 'account', label: 'navAccount', page: AccountPage },
+  {
+    path: 'explorer',
+    label: 'navExplorer',
+    page: later(async () => (await import('./pages/explorer.js')).ExplorerPage),
+  },
+  {
+    path: 'governance',
+    label: 'navGovernance',
+    page: later(async () => (await import('./pages/governance.js')).GovernancePage),
+  },
+  {
+    path: 'evidence',
+    label: 'navEvidence',
+    page: later(async () => (await import('./pages/evidence.js')).EvidencePage),
+  },
+  {
+    path: 'identity',
+    label: 'navIdentity',
+    page: later(async () => (await import('./pages/identity.js')).IdentityPage),
+  },
+  {
+    path: 'points',
+    label: 'navPoints',
+    page: later(async () => (await import('./pages/points.js')).PointsPage),
+  },
+  {
+    path: 'modules',
+    label: 'navModules',
+    page: later(async () => (await import('./pages/modules.js')).ModulesPage),
+  },
+  {
+    path: 'operator',
+    label: 'navOperator',
+    page: later(async () => (await import('./pages/operator.js')).OperatorPage),
+  },
+  {
+    path: 'account',
+    label: 'navAccount',
+    page: later(async () => (await import('./pages/account.js')).AccountPage),
+  },
 ];
 
 function Frame() {
@@ -108,7 +141,11 @@ function Frame() {
           {(gs) => {
             const group = currentGroup(loc.params, gs);
             const Page = entry?.page ?? OverviewPage;
-            return <Page key={`${section}:${group}`} group={group} rest={loc.parts.slice(1)} />;
+            return (
+              <Suspense fallback={<p className="muted">{t('loading')}</p>}>
+                <Page key={`${section}:${group}`} group={group} rest={loc.parts.slice(1)} />
+              </Suspense>
+            );
           }}
         </Show>
       </main>

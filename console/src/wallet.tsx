@@ -6,12 +6,7 @@
  * the node.
  */
 import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
-import {
-  type CborValue,
-  type SubmitResponse,
-  type UnlockedKey,
-  unlockKeystore,
-} from '../../src/sdk/index.js';
+import type { CborValue, SubmitResponse, UnlockedKey } from '../../src/sdk/index.js';
 import { client } from './api.js';
 
 export interface Wallet {
@@ -37,6 +32,8 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     () => ({
       key,
       unlock: async (fileName, text, password) => {
+        // scrypt and the SM4 keystore cipher load with the first keystore opened, not with `/`.
+        const { unlockKeystore } = await import('../../src/sdk/keystore.js');
         const k = await unlockKeystore(text, password);
         setKey({ ...k, fileName });
       },

@@ -18,6 +18,7 @@ import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
 import { GongzhiClient } from '../sdk/index.js';
+import { consoleBundleSizes } from './console-bundle.js';
 
 export interface BenchConsoleOptions {
   /** Committed transactions in the group before the explorer is measured. */
@@ -28,8 +29,12 @@ export interface BenchConsoleOptions {
 }
 
 export interface ConsoleBenchResult {
+  /** Every built file. */
   readonly bundleBytes: number;
   readonly bundleGzipBytes: number;
+  /** What a first visit to `/` downloads: index.html and the files it names (not the lazy pages). */
+  readonly firstLoadBytes: number;
+  readonly firstLoadGzipBytes: number;
   /** Chromium: navigation to the overview showing its group cards (undefined without Chromium). */
   readonly firstLoadMs?: number;
   readonly txs: number;
@@ -108,11 +113,12 @@ async function timed(n: number, f: (i: number) => Promise<unknown>): Promise<{ p
 export async function benchConsole(o: BenchConsoleOptions): Promise<ConsoleBenchResult> {
   const log = o.log ?? (() => {});
   const samples = o.samples ?? 200;
-  const assets = [...loadConsoleAssets().values()];
-  if (assets.length === 0)
+  const assets = loadConsoleAssets();
+  if (assets.size === 0)
     throw new GongzhiError('CONFIG_INVALID', 'dist/console is missing: run npm run build');
-  const bundleBytes = assets.reduce((n, a) => n + a.body.length, 0);
-  const bundleGzipBytes = assets.reduce((n, a) => n + (a.gzip ?? a.body).length, 0);
+  const sizes = consoleBundleSizes(assets);
+  const bundleBytes = sizes.all.bytes;
+  const bundleGzipBytes = sizes.all.gzipBytes;
 
   const suite = getSuite('ed25519');
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-console-'));
@@ -223,6 +229,8 @@ export async function benchConsole(o: BenchConsoleOptions): Promise<ConsoleBench
       return {
         bundleBytes,
         bundleGzipBytes,
+        firstLoadBytes: sizes.firstLoad.bytes,
+        firstLoadGzipBytes: sizes.firstLoad.gzipBytes,
         ...(firstLoadMs === undefined ? {} : { firstLoadMs }),
         txs: o.txs,
         blocks,
@@ -250,7 +258,8 @@ export async function runConsoleBench(
     .join(', ');
   report(
     { bench: 'console', ...r },
-    `console: bundle ${kb(r.bundleBytes)} (${kb(r.bundleGzipBytes)} gzipped); first load of / ` +
+    `console: bundle ${kb(r.bundleBytes)} (${kb(r.bundleGzipBytes)} gzipped), of which a first visit ` +
+      `downloads ${kb(r.firstLoadBytes)} (${kb(r.firstLoadGzipBytes)} gzipped); first load of / ` +
       `${r.firstLoadMs === undefined ? 'not measured (no Chromium)' : `${r.firstLoadMs} ms`}; explorer with ` +
       `${r.txs} txs in ${r.blocks} blocks: ${views}`,
   );

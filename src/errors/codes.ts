@@ -171,7 +171,7 @@ export const CORE_ERRORS = {
   ),
   CHAIN_TREE_MISMATCH: s(
     500,
-    'A stored Merkle tree (table block_trees) is not the tree of its block: inclusion proofs read from it would be wrong; restore the file or re-sync it from a peer.',
+    'A stored Merkle tree (table block_trees) is missing or is not the tree of its block: the file was edited or damaged, and inclusion proofs read from a wrong tree would be wrong; restore the file or re-sync it from a peer.',
   ),
   // the command line's first hour
   NODE_UNREACHABLE: s(

@@ -24,7 +24,7 @@ export const HINTS_ZH: { readonly [code: string]: string } = {
   CHAIN_STATE_MISMATCH:
     '存储的状态与区块执行结果不一致：文件被修改或损坏；请恢复该文件，或从对等节点重新同步。',
   CHAIN_TREE_MISMATCH:
-    '存储的 Merkle 树（block_trees 表）与其区块不符：由它给出的包含证明将是错误的；请恢复该文件，或从对等节点重新同步。',
+    '存储的 Merkle 树（block_trees 表）缺失或与其区块不符：文件被修改或损坏，由错误的树给出的包含证明也是错误的；请恢复该文件，或从对等节点重新同步。',
   CONFIG_INVALID: '请修正消息中指出的配置项。',
   CONSOLE_CAMERA_UNAVAILABLE:
     '页面没有拿到摄像头：请允许本网站使用摄像头（浏览器只在 HTTPS 或 localhost 上提供），或改为从照片读取二维码。',

@@ -2,7 +2,9 @@
  * HTTP client of a Gongzhi node. Browser-safe: global `fetch` (or an injected one), no Node APIs.
  * Server errors are rethrown as GongzhiError with the server's code (SDK_HTTP when unknown).
  */
-import { type CborValue, fromHex, toBase64Url, toHex } from '../encoding/index.js';
+// bytes.js, not the encoding index: the CBOR codec is the transaction builder's, loaded with it.
+import { fromHex, toBase64Url, toHex } from '../encoding/bytes.js';
+import type { CborValue } from '../encoding/index.js';
 import {
   type ErrorCode,
   type ErrorDetails,
@@ -30,8 +32,13 @@ import type {
 } from '../wire/index.js';
 import type { EvidenceAlg, EvidenceCertificate, EvidenceMeta, EvidenceRecordJson } from './evidence/types.js';
 import { isStaleSocketError } from './stale-socket.js';
-import { type CryptoSuite, getSuite } from './suite.js';
-import { buildTx } from './tx-builder.js';
+import type { CryptoSuite, SuiteId } from './suite.js';
+
+/**
+ * The crypto suites and the transaction builder load on first use (a key, a signature, a hash),
+ * not with the client: a browser page that only reads (the console's overview) never needs them.
+ */
+const getSuite = async (id: SuiteId): Promise<CryptoSuite> => (await import('./suite.js')).getSuite(id);
 
 type FetchFn = typeof fetch;
 
@@ -367,7 +374,7 @@ export class GongzhiClient {
 
   /** The chain's crypto suite (from the node, fetched once). */
   async suite(): Promise<CryptoSuite> {
-    return getSuite((await this.chainInfo()).suite);
+    return await getSuite((await this.chainInfo()).suite);
   }
 
   health(): Promise<HealthResponse> {
@@ -553,8 +560,9 @@ export class GongzhiClient {
       throw new GongzhiError('CONFIG_INVALID', 'a signing key is required (secretKey)');
     const info = await this.chainInfo();
     const validUntil = opts.validUntil ?? (await this.block(group, 'latest')).height + this.validityBlocks;
+    const { buildTx } = await import('./tx-builder.js');
     const tx = buildTx({
-      suite: getSuite(info.suite),
+      suite: await getSuite(info.suite),
       secretKey,
       chain: info.chain,
       group,

@@ -15,6 +15,7 @@ import {
 import type { PendingWrite, StateSource } from '../state/index.js';
 import { checkStoreIntegrity, type IntegrityReport } from './integrity.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { ensureTreesFrom, lowerTreesFrom } from './trees-from.js';
 import { type SubjectOf, TxSubjectIndex } from './tx-subjects.js';
 
 /** How a store is opened. */
@@ -247,6 +248,8 @@ export class GroupStore implements StateSource, NonceIndex {
         version: Buffer.from(v).toString(),
       });
     }
+    // From here on every block with transactions gets its trees: chain verify can see a lost row.
+    ensureTreesFrom(db);
   }
 
   /**
@@ -310,7 +313,7 @@ export class GroupStore implements StateSource, NonceIndex {
 
   /**
    * The packed tx and receipt Merkle trees of block `height` (src/ledger/merkle-tree.ts), or
-   * undefined for a block committed before they were kept.
+   * undefined for an empty block or one committed before they were kept (below meta `treesFrom`).
    */
   blockTrees(height: number): { readonly txTree: Uint8Array; readonly receiptTree: Uint8Array } | undefined {
     const r = this.q.trees.get(height);
@@ -499,6 +502,7 @@ export class GroupStore implements StateSource, NonceIndex {
         if (b.validUntil > height) putBack.run(r.sender, b.nonce, b.validUntil);
       }
       db.prepare('DELETE FROM block_trees WHERE height > ?').run(height);
+      lowerTreesFrom(db, height);
       const removed = db.prepare('DELETE FROM blocks WHERE height > ?').run(height).changes;
       this.q.setMeta.run(HEAD_KEY, utf8Bytes(String(height)));
       return removed;

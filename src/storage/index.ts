@@ -9,4 +9,5 @@ export {
 export { asStorageError, checkStoreIntegrity, type IntegrityReport } from './integrity.js';
 export { PENDING_SECRETS_FILE, PendingSecretStore } from './pending-secrets.js';
 export { type StoredTraceEvent, TRACE_DOCUMENTS_FILE, TraceDocumentStore } from './trace-documents.js';
+export { ensureTreesFrom, readTreesFrom, TREES_FROM_KEY } from './trees-from.js';
 export { SUBJECT_PAGE_SQL } from './tx-subjects.js';

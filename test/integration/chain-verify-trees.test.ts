@@ -2,16 +2,19 @@
  * `chain verify` checks the Merkle trees kept beside each block (table block_trees): a real node
  * writes a real SQLite file with a block of several transactions; copies of it are damaged in the
  * tree rows only (the blocks, receipts and state untouched, so every other check passes) and verify
- * must name the tree, the block and the kind of damage.
+ * must name the tree, the block and the kind of damage. A deleted row is damage from the file's
+ * `treesFrom` marker on; a file from before the table (no marker, no rows) still verifies clean, and
+ * a node that opens it keeps and checks trees for the blocks it adds.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyPair } from '../../src/crypto/index.js';
 import { utf8 } from '../../src/encoding/index.js';
 import { isGongzhiError } from '../../src/errors/index.js';
 import { DEFAULT_MODULES, verifyChainFile } from '../../src/node/index.js';
+import { TREES_FROM_KEY } from '../../src/storage/index.js';
 import { makeTx, startTestNode, tempDir, testConsortium } from '../helpers/fixtures.js';
 
 /** The error `f` throws, as code and details (fails the test when it throws anything else). */
@@ -133,5 +136,127 @@ describe('chain verify checks the stored Merkle trees', () => {
     const e = failure(() => verifyChainFile(f, DEFAULT_MODULES));
     expect(e.code).toBe('CHAIN_TREE_MISMATCH');
     expect(e.details).toMatchObject({ height: big.height, tree: 'tx' });
+  });
+});
+
+describe('chain verify reports a deleted tree row from the treesFrom marker on', () => {
+  // Shares nothing with the suite above: its own node and file.
+  const tmp = tempDir('gongzhi-trees-missing-');
+  const c = testConsortium();
+  let file: string;
+  let heights: number[] = [];
+  let n = 0;
+  const copy = (): string => {
+    const dir = join(tmp.dir, `case-${n++}`);
+    mkdirSync(dir, { recursive: true });
+    const target = join(dir, 'main.sqlite');
+    copyFileSync(file, target);
+    return target;
+  };
+  const sql = (path: string, text: string, ...args: unknown[]): number => {
+    const db = new Database(path);
+    try {
+      return db.prepare(text).run(...args).changes;
+    } finally {
+      db.close();
+    }
+  };
+  const treeHeights = (path: string): number[] => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare<[], number>('SELECT height FROM block_trees ORDER BY height').pluck().all();
+    } finally {
+      db.close();
+    }
+  };
+  const marker = (path: string): string | undefined => {
+    const db = new Database(path, { readonly: true });
+    try {
+      const r = db
+        .prepare<[string], Buffer>('SELECT value FROM meta WHERE key = ?')
+        .pluck()
+        .get(TREES_FROM_KEY);
+      return r?.toString('utf8');
+    } finally {
+      db.close();
+    }
+  };
+  /** Anchor `count` documents through a node on `dir` (started, used, closed). */
+  const anchorOn = async (dir: string, from: number, count: number): Promise<void> => {
+    const node = await startTestNode(c, dir);
+    try {
+      const g = node.group('main');
+      const admin = c.admins[0] as KeyPair;
+      for (let i = from; i < from + count; i++) {
+        const t = makeTx(c.suite, admin, g, 'evidence', 'anchor', {
+          digest: c.suite.hash(utf8(`missing-tree doc ${i}`)),
+          alg: 'sha256',
+          meta: { type: 'doc', capturedBy: 'org0', capturedAt: 1, method: 'upload' },
+        });
+        const [r] = await g.submit([t.bytes]);
+        if (!r || 'error' in r) throw new Error('submit failed');
+        await g.waitForCommit(r.hash, 10_000);
+      }
+    } finally {
+      await node.close();
+    }
+  };
+
+  beforeAll(async () => {
+    const dir = join(tmp.dir, 'pristine');
+    await anchorOn(dir, 0, 3);
+    file = join(dir, 'main.sqlite');
+    heights = treeHeights(file);
+  });
+  afterAll(() => tmp.remove());
+
+  it('a file made by this build keeps trees from height 0, and a deleted row is reported with its height', () => {
+    expect(marker(file)).toBe('0');
+    expect(heights.length).toBeGreaterThanOrEqual(1);
+    const victim = heights[heights.length - 1] as number;
+    const f = copy();
+    expect(sql(f, 'DELETE FROM block_trees WHERE height = ?', victim)).toBe(1);
+    expect(failure(() => verifyChainFile(f, DEFAULT_MODULES))).toEqual({
+      code: 'CHAIN_TREE_MISMATCH',
+      details: { height: victim, kind: 'missing', treesFrom: 0 },
+    });
+    // Read-only: the row is still missing afterwards.
+    expect(treeHeights(f)).not.toContain(victim);
+  });
+
+  it('a file from before the table (no marker, no rows) verifies clean', () => {
+    const f = copy();
+    sql(f, 'DELETE FROM meta WHERE key = ?', TREES_FROM_KEY);
+    sql(f, 'DROP TABLE block_trees');
+    const r = verifyChainFile(f, DEFAULT_MODULES);
+    expect(r.txs).toBe(3);
+    expect(r.trees).toBe(0);
+  });
+
+  it('a file with rows but no marker verifies clean with a row deleted (it cannot be told apart)', () => {
+    const f = copy();
+    sql(f, 'DELETE FROM meta WHERE key = ?', TREES_FROM_KEY);
+    expect(sql(f, 'DELETE FROM block_trees WHERE height = ?', heights[0])).toBe(1);
+    expect(verifyChainFile(f, DEFAULT_MODULES).txs).toBe(3);
+  });
+
+  it('a node opening an old-layout file marks head + 1: old blocks pass without rows, a new one is checked', async () => {
+    const f = copy();
+    sql(f, 'DELETE FROM meta WHERE key = ?', TREES_FROM_KEY);
+    sql(f, 'DROP TABLE block_trees');
+    const oldHead = verifyChainFile(f, DEFAULT_MODULES).blocks - 1;
+    await anchorOn(dirname(f), 100, 1);
+    expect(marker(f)).toBe(String(oldHead + 1));
+    const added = treeHeights(f);
+    expect(added.length).toBe(1);
+    expect(added[0]).toBeGreaterThan(oldHead);
+    const r = verifyChainFile(f, DEFAULT_MODULES);
+    expect(r.txs).toBe(4);
+    expect(r.trees).toBe(2);
+    expect(sql(f, 'DELETE FROM block_trees WHERE height = ?', added[0])).toBe(1);
+    expect(failure(() => verifyChainFile(f, DEFAULT_MODULES))).toEqual({
+      code: 'CHAIN_TREE_MISMATCH',
+      details: { height: added[0], kind: 'missing', treesFrom: oldHead + 1 },
+    });
   });
 });

@@ -12,7 +12,7 @@ import {
   merkleLevels,
   type Receipt,
 } from '../../src/ledger/index.js';
-import { GroupStore } from '../../src/storage/index.js';
+import { GroupStore, readTreesFrom, TREES_FROM_KEY } from '../../src/storage/index.js';
 import { makeTx, tempDir } from '../helpers/fixtures.js';
 
 /**
@@ -143,6 +143,46 @@ describe('GroupStore.rewindTo', () => {
       expect(dump(path).nonces?.length).toBe((snapshot.nonces?.length ?? 0) + 5 - 1); // block 1's nonce pruned
       store.rewindTo(95, 100);
       expect(dump(path)).toEqual(snapshot);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('keeps the treesFrom marker true: lowered to the first re-written height, never raised', () => {
+    const path = join(tmp.dir, 'marker.sqlite');
+    let store = new GroupStore(path);
+    try {
+      // A new file keeps trees from its first block.
+      expect(readTreesFrom(store.db)).toBe(0);
+      store.commitGenesis(genesisHeader(), new Uint8Array(32), new Map(), {});
+      for (let h = 1; h <= 6; h++) store.commitBlock(block(h, new Map(), 500), []);
+      // As a file from before the trees were kept: no marker, no rows; opening it marks head + 1.
+      store.close();
+      const raw = new Database(path);
+      raw.prepare('DELETE FROM meta WHERE key = ?').run(TREES_FROM_KEY);
+      raw.exec('DROP TABLE block_trees');
+      raw.close();
+      // check: false — this test's headers carry made-up state roots.
+      store = new GroupStore(path, { check: false });
+      expect(readTreesFrom(store.db)).toBe(7);
+      // Blocks 4… go and are committed again, with their trees: the marker follows them down.
+      expect(store.rewindTo(3, 100)).toBe(3);
+      expect(readTreesFrom(store.db)).toBe(4);
+      store.commitBlock(block(4, new Map(), 500), []);
+      expect(store.blockTrees(4)).toBeDefined();
+      // A rewind at or above the marker leaves it; one below lowers it again.
+      expect(store.rewindTo(3, 100)).toBe(1);
+      expect(readTreesFrom(store.db)).toBe(4);
+      expect(store.rewindTo(2, 100)).toBe(1);
+      expect(readTreesFrom(store.db)).toBe(3);
+      store.commitBlock(block(3, new Map(), 500), []);
+      store.commitBlock(block(4, new Map(), 500), []);
+      expect(store.rewindTo(3, 100)).toBe(1);
+      expect(readTreesFrom(store.db)).toBe(3);
+      // Reopening does not move it.
+      store.close();
+      store = new GroupStore(path, { check: false });
+      expect(readTreesFrom(store.db)).toBe(3);
     } finally {
       store.close();
     }
