@@ -98,7 +98,15 @@ export class TraceHttpNode {
    * (fetch: undici's pooled agent); the body. Throws on any status but 200.
    */
   async get(path: string, kind: TraceAnswerKind): Promise<string> {
-    const res = await fetch(`${this.url}${path}?scan=0`, { headers: { accept: ACCEPT[kind] } });
+    const url = `${this.url}${path}?scan=0`;
+    const init = { headers: { accept: ACCEPT[kind] } };
+    // The fill between sizes holds this process's event loop for minutes: the server's keep-alive
+    // timer then closes the pooled sockets just as the next request goes out on one. A GET with
+    // scan=0 changes nothing, so it is sent again once on a new socket (as the SDK does).
+    const res = await fetch(url, init).catch((e: unknown) => {
+      if (!staleSocket(e)) throw e;
+      return fetch(url, init);
+    });
     const body = await res.text();
     if (res.status !== 200)
       throw new Error(`GET ${path} (${kind}): HTTP ${res.status} ${body.slice(0, 200)}`);
@@ -120,4 +128,10 @@ export class TraceHttpNode {
     await this.server.close();
     await this.node.close();
   }
+}
+
+/** A request that failed because the pooled socket had been closed by the other end. */
+function staleSocket(e: unknown): boolean {
+  const cause = e instanceof Error ? (e.cause as { code?: unknown } | undefined) : undefined;
+  return ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(String(cause?.code));
 }
