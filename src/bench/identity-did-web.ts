@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import {
 import { exportJwk } from '../crypto/index.js';
 import type { IdentityNet } from '../demos/health-pass.js';
 import { GongzhiError } from '../errors/index.js';
+import { makeLocalhostCert } from '../testing/index.js';
 
 /** What the did:web phase of the verify-route bench measured: CPU µs per verification, same run. */
 export interface DidWebPhase {
@@ -50,18 +50,11 @@ export async function benchDidWebPhase(
   count: number,
 ): Promise<DidWebPhase> {
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-did-web-'));
-  const key = join(dir, 'web.key');
-  const cert = join(dir, 'web.crt');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1']
-      .concat(['-keyout', key, '-out', cert, '-subj', '/CN=localhost'])
-      .concat(['-addext', 'subjectAltName=DNS:localhost']),
-    { stdio: 'ignore' },
-  );
+  // A did:web host: HTTPS with a self-signed certificate made for this run.
+  const tls = makeLocalhostCert(dir);
   let doc: DidDocument | undefined;
   let fetches = 0;
-  const web = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => {
+  const web = createServer({ key: tls.key, cert: tls.cert }, (_req, res) => {
     fetches++;
     res
       .writeHead(200, { 'content-type': 'application/did+json', 'cache-control': 'max-age=300' })
@@ -115,7 +108,7 @@ export async function benchDidWebPhase(
       );
     }
     // Node's global agent keeps the connection alive, as it does for the node's own fetches.
-    const policyOf = { allowHosts: [host], ca: readFileSync(cert, 'utf8') };
+    const policyOf = { allowHosts: [host], ca: tls.cert };
     const cpuPer = async (opts: VerifyOptions) => {
       const c = process.cpuUsage();
       for (const [i, vp] of presentations.entries()) {

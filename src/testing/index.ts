@@ -8,6 +8,7 @@ export {
   FundsSandbox,
   type OwnersVote,
 } from './funds-sandbox.js';
+export { type LocalhostCert, makeLocalhostCert } from './localhost-cert.js';
 export { MemoryChain, type MemoryChainOptions } from './memory-chain.js';
 export { PointsSandbox, type SandboxCall } from './points-sandbox.js';
 export { seedOf, VotingSandbox, withBadShare } from './voting-sandbox.js';

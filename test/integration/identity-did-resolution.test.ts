@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,6 +15,7 @@ import {
 import { signCompact } from '../../src/credentials/keys.js';
 import { exportJwk, getSuite } from '../../src/crypto/index.js';
 import { IdentityNet } from '../../src/demos/health-pass.js';
+import { makeLocalhostCert } from '../../src/testing/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the test walks JSON answers of several shapes
@@ -35,17 +34,9 @@ describe('DID resolution', () => {
   let webDocs: Record<string, unknown> = {};
 
   beforeAll(async () => {
-    // A did:web host: HTTPS with a self-signed certificate made for this test.
-    const key = join(tmp.dir, 'web.key');
-    const cert = join(tmp.dir, 'web.crt');
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1']
-        .concat(['-keyout', key, '-out', cert, '-subj', '/CN=localhost'])
-        .concat(['-addext', 'subjectAltName=DNS:localhost']),
-      { stdio: 'ignore' },
-    );
-    web = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+    // A did:web host: HTTPS with a self-signed certificate made for this run.
+    const tls = makeLocalhostCert(tmp.dir);
+    web = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
       webHits.push(req.url ?? '');
       const doc = webDocs[req.url ?? ''];
       if (doc === undefined) {
@@ -60,7 +51,7 @@ describe('DID resolution', () => {
       { dataDir: join(tmp.dir, 'node'), log: () => undefined },
       'dr',
       { uni: ['identity-registrar'] },
-      { allowHosts: [webHost], ca: readFileSync(cert, 'utf8') },
+      { allowHosts: [webHost], ca: tls.cert },
     );
     await net.createDid('alice');
     api = await startServer(net.node, { host: '127.0.0.1', port: 0 });

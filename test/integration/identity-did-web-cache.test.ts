@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +16,7 @@ import {
 import { exportJwk, getSuite, type KeyPair } from '../../src/crypto/index.js';
 import { IdentityNet } from '../../src/demos/health-pass.js';
 import { isGongzhiError } from '../../src/errors/index.js';
+import { makeLocalhostCert } from '../../src/testing/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const SCHEMA = {
@@ -46,17 +45,10 @@ describe('the did:web document cache', () => {
   let api: RunningServer;
 
   beforeAll(async () => {
-    const key = join(tmp.dir, 'web.key');
-    const cert = join(tmp.dir, 'web.crt');
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1']
-        .concat(['-keyout', key, '-out', cert, '-subj', '/CN=localhost'])
-        .concat(['-addext', 'subjectAltName=DNS:localhost']),
-      { stdio: 'ignore' },
-    );
-    ca = readFileSync(cert, 'utf8');
-    web = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+    // A did:web host: HTTPS with a self-signed certificate made for this run.
+    const tls = makeLocalhostCert(tmp.dir);
+    ca = tls.cert;
+    web = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
       const path = req.url ?? '';
       hits.set(path, hitsOf(path) + 1);
       const a = answers.get(path);
