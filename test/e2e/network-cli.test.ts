@@ -198,8 +198,20 @@ describe.skipIf(!built || !natsServerAvailable() || !opensslAvailable())('gongzh
     expect(recorded?.nodes).toHaveLength(4);
     for (const e of [...(recorded?.nats ?? []), ...(recorded?.nodes ?? [])])
       expect(isAlive(e.pid)).toBe(true);
-    const s = await status();
-    expect(s.nodes.every((n) => n.health === 'ok' && n.process === 'running')).toBe(true);
+    // `up` returns once every node answers /health, degraded included (a node just started may
+    // not have probed the stream or seen finality yet); each must then turn `ok` by itself.
+    let last = '';
+    const s = await eventually(
+      async () => {
+        const x = await status();
+        last = JSON.stringify(x.nodes.map((n) => ({ org: n.org, health: n.health, groups: n.groups })));
+        return x.nodes.every((n) => n.health === 'ok' && n.process === 'running') ? x : undefined;
+      },
+      60_000,
+      'every node ok',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; last status ${last}`);
+    });
     expect(s.servers.every((x) => x.process === 'running')).toBe(true);
   }, 180_000);
 
