@@ -71,14 +71,13 @@ export async function benchNetwork(o: {
       timestamp: 1_700_000_000_000,
       permissions: { 'evidence.anchor': ['*'] },
     });
-    if (o.cutTimer === true) {
-      for (const n of init.network.nodes) {
-        const path = join(dir, n.config);
-        writeFileSync(
-          path,
-          JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), cutWhenIdle: false }),
-        );
-      }
+    // The quiet cut is opt-in for network nodes for now: the bench turns it on unless --cut-timer.
+    for (const n of init.network.nodes) {
+      const path = join(dir, n.config);
+      writeFileSync(
+        path,
+        JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), cutWhenIdle: o.cutTimer !== true }),
+      );
     }
     o.progress(`network in ${dir}: starting 3 NATS servers and 4 nodes`);
     const sites =

@@ -101,8 +101,9 @@ export interface NodeConfigFile {
   readonly mempoolSenderLimit?: number;
   readonly verifyWorkers?: number;
   /**
-   * Cut early when idle (default true): the solo orderer cuts at once, a network node posts the cut
-   * marker once the stream is quiet (JetStreamOrderer `cutWhenIdle`); false waits blockIntervalMs.
+   * Cut early when idle: the solo orderer cuts at once (default true); a network node posts the cut
+   * marker once the stream is quiet (JetStreamOrderer `cutWhenIdle`, default false for now); false
+   * waits blockIntervalMs.
    */
   readonly cutWhenIdle?: boolean;
   /** Present: order through the consortium's NATS JetStream cluster (TLS paths relative to this file). */
