@@ -6,6 +6,7 @@ import { getSuite } from '../crypto/index.js';
 import { toHex } from '../encoding/index.js';
 import { DEFAULT_PARAMS, type Genesis } from '../ledger/index.js';
 import { DEFAULT_PERMISSIONS, GongzhiNode } from '../node/index.js';
+import { isStaleSocketError } from '../sdk/stale-socket.js';
 import { TRACE_BENCH_LEDGER } from './trace-bench-chain.js';
 
 /** The two answers of the resolver route: JSON for an API client, the consumer page for a browser. */
@@ -104,7 +105,7 @@ export class TraceHttpNode {
     // timer then closes the pooled sockets just as the next request goes out on one. A GET with
     // scan=0 changes nothing, so it is sent again once on a new socket (as the SDK does).
     const res = await fetch(url, init).catch((e: unknown) => {
-      if (!staleSocket(e)) throw e;
+      if (!isStaleSocketError(e)) throw e;
       return fetch(url, init);
     });
     const body = await res.text();
@@ -128,10 +129,4 @@ export class TraceHttpNode {
     await this.server.close();
     await this.node.close();
   }
-}
-
-/** A request that failed because the pooled socket had been closed by the other end. */
-function staleSocket(e: unknown): boolean {
-  const cause = e instanceof Error ? (e.cause as { code?: unknown } | undefined) : undefined;
-  return ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(String(cause?.code));
 }

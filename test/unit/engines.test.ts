@@ -28,11 +28,16 @@ const oldest = pkg.engines.node.split('||').map((range) => {
 });
 
 describe('supported Node versions', () => {
-  it('engines names at least one Node line, Node 20 among them while the README says so', () => {
+  it('the README names the oldest release of each Node line engines supports', () => {
     expect(oldest.length).toBeGreaterThan(0);
     const readme = readFileSync(new URL('README.md', root), 'utf8');
-    for (const v of oldest)
-      expect(readme, `README names Node ${semver.major(v)}`).toContain(`${semver.major(v)}`);
+    // The README's own line of supported versions ("Node.js 20.19+, 22.12+ or 24 …") names each
+    // line's oldest release as engines does.
+    const line = readme.split('\n').find((l) => l.startsWith('Node.js ')) ?? '';
+    for (const v of oldest) {
+      const named = semver.minor(v) === 0 ? `${semver.major(v)}` : `${semver.major(v)}.${semver.minor(v)}+`;
+      expect(line, `README's Node line names ${named}`).toContain(named);
+    }
   });
 
   it('every installed package accepts the oldest release of each supported Node line', () => {
