@@ -9,7 +9,7 @@ import { ensureStream, publishWithRetry, StreamReader, streamNames } from '../or
 import type { BlockEvent, GroupLedger } from './group-ledger.js';
 
 /** One node's signature over one block hash, as exchanged over NATS. */
-interface SignatureMessage {
+export interface SignatureMessage {
   readonly height: number;
   readonly hash: Uint8Array;
   readonly node: string;
@@ -47,7 +47,28 @@ export interface FinalityOptions {
    * node may rewind to its last final block and take the certified ones from peers. Absent: halt.
    */
   readonly onDiverged?: (err: GongzhiError) => void;
+  /**
+   * The signatures peers hold for one block (a peer where it is final serves its certificate).
+   * Asked when finality has not moved for STALL_MS with blocks waiting, so a signature this node
+   * never read from the stream cannot hold its final height back for good.
+   */
+  readonly peerSignatures?: (height: number) => Promise<readonly SignatureMessage[]>;
 }
+
+/** What finality is doing, for /health: how long since the final height moved and what it waits on. */
+export interface FinalityStatus {
+  /** ms since the final height last moved (or since the head last equalled it). */
+  readonly stalledMs: number;
+  /** The first block not final, with the nodes whose signature over this node's hash were seen. */
+  readonly waiting?: { readonly height: number; readonly signers: string[] };
+}
+
+/** No movement of the final height for this long with blocks waiting starts a repair round. */
+const STALL_MS = 5_000;
+/** How often the stall is checked. */
+const SWEEP_MS = 1_000;
+/** Blocks a repair round looks at past the final height. */
+const REPAIR_SPAN = 16;
 
 /**
  * Exchanges block-header signatures between the nodes of a group over a JetStream stream and
@@ -62,6 +83,16 @@ export class FinalityTracker {
   private unsubscribe: (() => void) | undefined;
   private reader: StreamReader | undefined;
   private stopped = false;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private repairing = false;
+  /** Date.now() when the final height last moved, or the head last equalled it. */
+  private lastAdvanceAt = Date.now();
+  private lastFinal = 0;
+  private lastRepairAt = 0;
+  /** Repair rounds so far: part of a re-announced signature's message id, so the stream keeps it. */
+  private repairs = 0;
+  /** The height the last repair warning was for. */
+  private warnedFor = 0;
 
   constructor(private readonly opts: FinalityOptions) {
     this.names = streamNames(opts.ledger.group);
@@ -90,6 +121,99 @@ export class FinalityTracker {
       const s = decodeSignature(m.data);
       if (s) this.record(s);
     });
+    this.lastFinal = ledger.finalHeight;
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  /** How long finality has stood still, and which block and signers it waits on. */
+  status(now = Date.now()): FinalityStatus {
+    const { ledger } = this.opts;
+    this.noteProgress(now);
+    const height = ledger.finalHeight + 1;
+    if (height > ledger.latest.height) return { stalledMs: 0 };
+    const own = ledger.store.blockByHeight(height);
+    const sigs = own ? this.seen.get(height)?.get(toHex(own.hash)) : undefined;
+    return {
+      stalledMs: Math.max(0, now - this.lastAdvanceAt),
+      waiting: { height, signers: [...(sigs?.keys() ?? [])].sort() },
+    };
+  }
+
+  private noteProgress(now: number): void {
+    const { ledger } = this.opts;
+    if (ledger.finalHeight !== this.lastFinal || ledger.finalHeight >= ledger.latest.height) {
+      this.lastFinal = ledger.finalHeight;
+      this.lastAdvanceAt = now;
+    }
+  }
+
+  /**
+   * Once a second: if the final height has stood still for STALL_MS with blocks above it, repair.
+   * Seen once: after a 45 s NATS majority loss two of four nodes stayed one block short of final for
+   * good while the other two made it final — they never held a quorum of signatures for it, and
+   * nothing asked again. (Why they lacked one is not known; every path below recovers from it.)
+   */
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    this.noteProgress(now);
+    if (this.stopped || this.repairing || this.opts.ledger.halted) return;
+    if (now - this.lastAdvanceAt < STALL_MS || now - this.lastRepairAt < STALL_MS) return;
+    this.repairing = true;
+    this.lastRepairAt = now;
+    try {
+      await this.repair();
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'finality repair round failed');
+    } finally {
+      this.repairing = false;
+    }
+  }
+
+  /**
+   * One repair round over the first REPAIR_SPAN blocks not final: evaluate them again (a signature
+   * recorded before our block committed by another path), take the signatures peers hold for them,
+   * and announce ours again under a new message id (a peer may have missed it just as we missed one).
+   */
+  private async repair(): Promise<void> {
+    const { ledger, logger } = this.opts;
+    const from = ledger.finalHeight + 1;
+    const to = Math.min(ledger.latest.height, ledger.finalHeight + REPAIR_SPAN);
+    const st = this.status();
+    // Once per stalled height at warn: a long legitimate stall (two nodes down) repeats every round.
+    const level = this.warnedFor === from ? 'debug' : 'warn';
+    this.warnedFor = from;
+    logger[level](
+      { final: ledger.finalHeight, head: ledger.latest.height, stalledMs: st.stalledMs, waiting: st.waiting },
+      'finality has not moved; asking peers for signatures and announcing ours again',
+    );
+    this.repairs++;
+    // Peers are asked block by block while they supply what makes one final; the first block they
+    // cannot finalise ends the asking (frozen peers cost one round of timeouts, not one per block).
+    let asking = this.opts.peerSignatures !== undefined;
+    for (let h = from; h <= to && !this.stopped; h++) {
+      this.evaluate(h);
+      if (ledger.isFinal(h)) continue;
+      if (asking && this.opts.peerSignatures) {
+        for (const s of await this.opts.peerSignatures(h)) {
+          if (s.height === h && !this.stopped) this.record(s);
+        }
+        if (ledger.isFinal(h)) continue;
+        asking = false;
+      }
+      const b = ledger.store.blockByHeight(h);
+      const own = b?.signatures.find((s) => s.node === ledger.nodeId);
+      if (b && own && !this.stopped)
+        await this.publish(
+          { height: h, hash: b.hash, node: own.node, sig: own.sig },
+          2_000,
+          this.repairs,
+        ).catch((err: unknown) =>
+          logger.warn({ err, height: h }, 'could not announce a block signature again'),
+        );
+    }
+    if (ledger.finalHeight >= from)
+      logger.info({ final: ledger.finalHeight, head: ledger.latest.height }, 'finality moving again');
   }
 
   private async publishOwn(e: BlockEvent): Promise<void> {
@@ -107,12 +231,12 @@ export class FinalityTracker {
     );
   }
 
-  private async publish(s: SignatureMessage, budgetMs?: number): Promise<void> {
+  private async publish(s: SignatureMessage, budgetMs?: number, round = 0): Promise<void> {
     await publishWithRetry(
       jetstream(this.opts.nc),
       this.names.sigSubject,
-      encodeCanonical({ ...s }),
-      `sig-${s.node}-${s.height}-${toHex(s.hash).slice(0, 16)}`,
+      encodeCanonical({ height: s.height, hash: s.hash, node: s.node, sig: s.sig }),
+      `sig-${s.node}-${s.height}-${toHex(s.hash).slice(0, 16)}${round === 0 ? '' : `-r${round}`}`,
       () => this.stopped,
       budgetMs,
       (err, attempt) => {
@@ -191,6 +315,7 @@ export class FinalityTracker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.unsubscribe?.();
     await this.reader?.stop();
   }

@@ -15,7 +15,7 @@ import { DEFAULT_HEALTH_THRESHOLDS, type GroupHealth, groupHealth, type HealthTh
 import type { IdentityNodeOptions } from './identity-options.js';
 import { connectNats } from './nats-connect.js';
 import type { NetworkOptions } from './network-options.js';
-import { catchUpFromPeers } from './peer-sync.js';
+import { catchUpFromPeers, peerSignatures } from './peer-sync.js';
 
 export type { NetworkOptions };
 
@@ -73,7 +73,7 @@ export class GongzhiNode {
   private readonly groups = new Map<string, GroupLedger>();
   private verifyPool: VerifyPool | undefined;
   private nc: NatsConnection | undefined;
-  private readonly trackers: FinalityTracker[] = [];
+  private readonly trackers = new Map<string, FinalityTracker>();
   /** When each group last rewound after diverging (Date.now()), within RECOVERY_WINDOW_MS. */
   private readonly recoveries = new Map<string, number[]>();
   private closing = false;
@@ -85,7 +85,9 @@ export class GongzhiNode {
   /** Every group's health against the configured thresholds (what GET /health and the metrics report). */
   health(): GroupHealth[] {
     const t = this.opts.health ?? DEFAULT_HEALTH_THRESHOLDS;
-    return [...this.groups.values()].map((g) => groupHealth(g, t, this.opts.network !== undefined));
+    return [...this.groups.values()].map((g) =>
+      groupHealth(g, t, this.opts.network !== undefined, this.trackers.get(g.group)?.status()),
+    );
   }
 
   /** Open every group's ledger (creating genesis blocks on first start). */
@@ -175,8 +177,23 @@ export class GongzhiNode {
             quorumPercent: net.quorumPercent ?? 67,
             logger: opts.logger.child({ group: g.group, component: 'finality' }),
             onDiverged: (err) => void node.recoverDiverged(g, err, net),
+            ...((net.peers?.length ?? 0) > 0
+              ? {
+                  peerSignatures: (height: number) =>
+                    peerSignatures(
+                      g,
+                      {
+                        peers: net.peers ?? [],
+                        nodeId: opts.nodeId,
+                        secretKey: opts.nodeSecretKey,
+                        logger: opts.logger.child({ group: g.group, component: 'finality' }),
+                      },
+                      height,
+                    ),
+                }
+              : {}),
           });
-          node.trackers.push(t);
+          node.trackers.set(g.group, t);
           await t.start();
         }
       }
@@ -359,7 +376,10 @@ export class GongzhiNode {
         log.warn({ waitedMs: STEP_WAIT_MS }, `${what} did not stop in time`);
     };
     this.closing = true;
-    await step('finality trackers', Promise.all(this.trackers.splice(0).map((t) => t.stop())));
+    await step(
+      'finality trackers',
+      Promise.all([...this.trackers.values()].map((t) => t.stop())).finally(() => this.trackers.clear()),
+    );
     await Promise.all([...this.groups.values()].map((g) => g.close()));
     const nc = this.nc;
     this.nc = undefined;

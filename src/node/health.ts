@@ -1,5 +1,6 @@
 import { GongzhiError } from '../errors/index.js';
 import type { ReaderStatus } from '../ordering/index.js';
+import type { FinalityStatus } from './finality.js';
 import type { GroupLedger } from './group-ledger.js';
 
 /**
@@ -14,12 +15,15 @@ export interface HealthThresholds {
   readonly maxCutStallMs: number;
   /** The head is this many blocks above the final height (networked groups only). */
   readonly maxFinalLag: number;
+  /** The final height has not moved for this long (ms) with blocks above it (networked groups only). */
+  readonly maxFinalStallMs: number;
 }
 
 export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
   maxOrderingSilenceMs: 5_000,
   maxCutStallMs: 10_000,
   maxFinalLag: 50,
+  maxFinalStallMs: 30_000,
 };
 
 /** The defaults with `given` over them; CONFIG_INVALID names a field that is unknown or not an integer ≥ 1. */
@@ -64,12 +68,22 @@ export interface GroupHealth {
   readonly cutStallMs: number;
   /** Head height minus final height; only where finality is tracked (networked groups). */
   readonly finalLag?: number;
+  /** Where finality is tracked: how long the final height has stood still and what it waits on. */
+  readonly finality?: FinalityStatus;
   /** What is wrong, one short phrase each; empty when healthy. */
   readonly degraded: string[];
 }
 
-/** Measure one group against the thresholds. `networked`: finality is tracked, so its lag counts. */
-export function groupHealth(g: GroupLedger, t: HealthThresholds, networked: boolean): GroupHealth {
+/**
+ * Measure one group against the thresholds. `networked`: finality is tracked, so its lag counts;
+ * `finality`: the tracker's status, whose stall counts.
+ */
+export function groupHealth(
+  g: GroupLedger,
+  t: HealthThresholds,
+  networked: boolean,
+  finality?: FinalityStatus,
+): GroupHealth {
   const now = Date.now();
   const o = g.orderingHealth();
   const lastOkAgeMs = o.lastOkAt === undefined ? undefined : Math.max(0, now - o.lastOkAt);
@@ -88,6 +102,13 @@ export function groupHealth(g: GroupLedger, t: HealthThresholds, networked: bool
   if (finalLag !== undefined && finalLag > t.maxFinalLag) {
     degraded.push(`final height ${finalLag} blocks behind the head`);
   }
+  // A lag under maxFinalLag that never closes is as wrong as a long one: seen as one block short of
+  // final for good on two nodes after a NATS majority loss.
+  if (finality?.waiting && finality.stalledMs > t.maxFinalStallMs) {
+    degraded.push(
+      `final height held at ${g.finalHeight} for ${finality.stalledMs} ms (block ${finality.waiting.height} signed by ${finality.waiting.signers.length === 0 ? 'none seen' : finality.waiting.signers.join(', ')})`,
+    );
+  }
   return {
     id: g.group,
     height: g.latest.height,
@@ -104,6 +125,7 @@ export function groupHealth(g: GroupLedger, t: HealthThresholds, networked: bool
     lastCutAgeMs: g.lastCutAgeMs(),
     cutStallMs,
     ...(finalLag === undefined ? {} : { finalLag }),
+    ...(finality === undefined ? {} : { finality }),
     degraded,
   };
 }

@@ -8,6 +8,7 @@ export interface HealthReading {
   readonly cutStallMs: number;
   readonly finalHeight: number;
   readonly finalLag?: number;
+  readonly finality?: { readonly stalledMs: number };
   readonly degraded: readonly string[];
   readonly halted?: string;
 }
@@ -130,6 +131,13 @@ export class NodeMetrics {
     'Head height minus final height (networked groups)',
     this.health,
     (h) => h.finalLag,
+  );
+  readonly finalStall = healthGauge(
+    this.registry,
+    'gongzhi_final_stall_seconds',
+    'Seconds the final height has not moved with blocks above it (networked groups)',
+    this.health,
+    (h) => (h.finality === undefined ? undefined : h.finality.stalledMs / 1000),
   );
   readonly degraded = healthGauge(
     this.registry,

@@ -184,3 +184,45 @@ export async function applySyncPage(
   }
   return decoded.length;
 }
+
+export interface PeerSignatureOptions {
+  readonly peers: readonly string[];
+  readonly nodeId: string;
+  readonly secretKey: Uint8Array;
+  readonly logger: Logger;
+}
+
+/** How long one peer may take to answer a signature request before the next is asked. */
+const SIGNATURE_TIMEOUT_MS = 5_000;
+
+/**
+ * The signatures each peer holds for block `height`, with the hash of the header it holds (a peer
+ * where the block is final serves its certificate; elsewhere only that peer's own signature).
+ * Nothing here is trusted: the finality tracker verifies every signature against the node keys in
+ * its own state before counting it. Peers that fail or time out are skipped.
+ */
+export async function peerSignatures(
+  g: GroupLedger,
+  o: PeerSignatureOptions,
+  height: number,
+): Promise<{ height: number; hash: Uint8Array; node: string; sig: Uint8Array }[]> {
+  const out: { height: number; hash: Uint8Array; node: string; sig: Uint8Array }[] = [];
+  for (const peer of o.peers) {
+    try {
+      const res = await fetch(`${peer}/v1/groups/${g.group}/sync/blocks?from=${height}&limit=1`, {
+        headers: signSyncRequest(g, height, o.nodeId, o.secretKey),
+        signal: AbortSignal.timeout(SIGNATURE_TIMEOUT_MS),
+      });
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+      const block = ((await res.json()) as { blocks: SyncBlock[] }).blocks[0];
+      if (!block) continue; // the peer has not committed it yet
+      const header = decodeHeader(fromBase64Url(block.header));
+      if (header.height !== height) throw new Error(`peer answered height ${header.height}`);
+      const hash = blockHash(g.suite, header);
+      for (const s of block.signatures) out.push({ height, hash, node: s.node, sig: fromHex(s.sig) });
+    } catch (e) {
+      o.logger.debug({ peer, height, err: e }, 'peer did not supply block signatures');
+    }
+  }
+  return out;
+}

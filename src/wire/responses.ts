@@ -90,6 +90,15 @@ const HealthGroupSchema = T.Object({
   cutStallMs: T.Optional(int()),
   /** Head height minus final height (networked groups only). */
   finalLag: T.Optional(int()),
+  /** Where finality is tracked: how long the final height has stood still and what it waits on. */
+  finality: T.Optional(
+    T.Object({
+      /** ms since the final height last moved with blocks above it (0 when none wait). */
+      stalledMs: int(),
+      /** The first block not final and the nodes whose signature over this node's hash were seen. */
+      waiting: T.Optional(T.Object({ height: int(), signers: T.Array(str()) })),
+    }),
+  ),
   /** What makes the group degraded, one phrase each (thresholds: node config `health`). */
   degraded: T.Optional(T.Array(str())),
 });

@@ -41,7 +41,12 @@ describe.skipIf(!natsServerAvailable())('NATS majority loss longer than the retr
           network: { servers: cluster.urls, replicas: 3 },
           // Always wait the interval: the block must still be open when the servers go.
           cutWhenIdle: false,
-          health: { maxOrderingSilenceMs: 3000, maxCutStallMs: 5000, maxFinalLag: 50 },
+          health: {
+            maxOrderingSilenceMs: 3000,
+            maxCutStallMs: 5000,
+            maxFinalLag: 50,
+            maxFinalStallMs: 30_000,
+          },
         }),
       );
     }

@@ -147,7 +147,7 @@ describe('transaction outcomes and health', () => {
   });
 
   it('health names an unreachable ordering service, a stalled cut and a final lag, each past its threshold', async () => {
-    const t = { maxOrderingSilenceMs: 1, maxCutStallMs: 1, maxFinalLag: 1 };
+    const t = { maxOrderingSilenceMs: 1, maxCutStallMs: 1, maxFinalLag: 1, maxFinalStallMs: 1 };
     expect(groupHealth(g, t, false).degraded).toEqual([]);
     expect(groupHealth(g, t, false).finalLag).toBeUndefined();
     // Networked: three blocks and none final is past a lag of 1.
@@ -178,6 +178,19 @@ describe('transaction outcomes and health', () => {
     await orderer.deliver(1_800_000_003_000);
     orderer.state = { reachable: true, lastOkAt: Date.now() };
     expect(groupHealth(g, { ...t, maxFinalLag: 100 }, true).degraded).toEqual([]);
+    // A lag under maxFinalLag that does not close: the final height held past maxFinalStallMs.
+    const stalled = {
+      stalledMs: 40_000,
+      waiting: { height: g.finalHeight + 1, signers: ['node-b', 'node-c'] },
+    };
+    const lagOk = { ...DEFAULT_HEALTH_THRESHOLDS, maxFinalLag: 100 };
+    expect(groupHealth(g, lagOk, true, stalled).degraded).toEqual([
+      `final height held at ${g.finalHeight} for 40000 ms (block ${g.finalHeight + 1} signed by node-b, node-c)`,
+    ]);
+    expect(groupHealth(g, lagOk, true, { ...stalled, stalledMs: 29_000 }).degraded).toEqual([]);
+    expect(groupHealth(g, lagOk, true, { stalledMs: 0 }).degraded).toEqual([]);
+    m.setHealthSource(() => [groupHealth(g, lagOk, true, stalled)]);
+    expect(await m.registry.metrics()).toContain('gongzhi_final_stall_seconds{group="main"} 40');
   });
 
   it('health thresholds from config: unknown names and non-integers are CONFIG_INVALID', () => {

@@ -16,7 +16,7 @@ import { errorResponses, type RouteContext } from './context.js';
 const healthSchema = {
   summary: 'Liveness and per-group status',
   description:
-    'Answers 503 with status "shutting-down" while the server is closing, "halted" when a group stopped (its block diverged from the quorum\'s, or could not be committed), or "degraded" when a group is past a threshold of the node config `health`: the ordering service has not answered for `maxOrderingSilenceMs`, a pending transaction waited `maxCutStallMs` with no block cut, or the head is more than `maxFinalLag` blocks above the final height. Each group lists what is wrong in `degraded`.',
+    'Answers 503 with status "shutting-down" while the server is closing, "halted" when a group stopped (its block diverged from the quorum\'s, or could not be committed), or "degraded" when a group is past a threshold of the node config `health`: the ordering service has not answered for `maxOrderingSilenceMs`, a pending transaction waited `maxCutStallMs` with no block cut, the head is more than `maxFinalLag` blocks above the final height, or the final height has not moved for `maxFinalStallMs` with blocks above it. Each group lists what is wrong in `degraded`.',
   tags: ['node'],
   response: {
     200: HealthResponseSchema,
