@@ -102,7 +102,7 @@ export interface NodeConfigFile {
   readonly verifyWorkers?: number;
   /**
    * Cut early when idle: the solo orderer cuts at once (default true); a network node posts the cut
-   * marker once the stream is quiet (JetStreamOrderer `cutWhenIdle`, default false for now); false
+   * marker once the stream is quiet (JetStreamOrderer `cutWhenIdle`, default true); false
    * waits blockIntervalMs.
    */
   readonly cutWhenIdle?: boolean;

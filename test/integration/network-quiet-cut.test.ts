@@ -1,8 +1,8 @@
 /**
  * Issue 15, item 4: a lone transaction on a network node does not wait the block interval — the
  * node posts the cut marker once the ordering stream has gone quiet. With a one-minute interval, a
- * commit within the test's wait can only come from the early cut (node config `cutWhenIdle: true`,
- * opt-in for network nodes for now); by default the same transaction is still open a few seconds
+ * commit within the test's wait can only come from the early cut (the default; node config
+ * `cutWhenIdle`); with `cutWhenIdle: false` the same transaction is still open a few seconds
  * later (its block waits the interval).
  */
 import { destination, pino } from 'pino';
@@ -38,7 +38,7 @@ describe.skipIf(!natsServerAvailable())('a quiet network cuts a lone transaction
   beforeAll(async () => {
     await cluster.start();
     c = testConsortium({ orgs: 1, blockIntervalMs: INTERVAL_MS });
-    nodes.push(await start('main', true));
+    nodes.push(await start('main', undefined));
   }, 60_000);
 
   afterAll(async () => {
@@ -61,7 +61,7 @@ describe.skipIf(!natsServerAvailable())('a quiet network cuts a lone transaction
     return tx.hash;
   };
 
-  it('with cutWhenIdle, two lone transactions one after the other each commit long before the interval', async () => {
+  it('by default, two lone transactions one after the other each commit long before the interval', async () => {
     const g = (nodes[0] as GongzhiNode).group('main');
     for (const k of ['a', 'b']) {
       const hash = await anchor(g, k);
@@ -71,8 +71,8 @@ describe.skipIf(!natsServerAvailable())('a quiet network cuts a lone transaction
     expect(g.finalHeight).toBeLessThanOrEqual(2);
   }, 90_000);
 
-  it('by default (cutWhenIdle off), the block waits the interval', async () => {
-    const node = await start('timer', undefined);
+  it('with cutWhenIdle: false, the block waits the interval', async () => {
+    const node = await start('timer', false);
     nodes.push(node);
     const g = node.group('timer');
     const hash = await anchor(g, 'timer');

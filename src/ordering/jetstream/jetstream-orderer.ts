@@ -51,12 +51,13 @@ export interface JetStreamOrdererOptions {
    */
   readonly publishBudgetMs?: number;
   /**
-   * Cut early when the group is quiet (default false for now: node config `cutWhenIdle: true`): the cut marker is posted as soon as the
+   * Cut early when the group is quiet (default true; node config `cutWhenIdle: false` turns it off): the cut marker is posted as soon as the
    * stream has been silent for QUIET_MS after the open block's last message and `quietGapMs` has
    * passed since the last block closed — a lone transaction does not wait
    * the whole interval. Under steady load the stream is never quiet, and blocks close once per
-   * interval as before (false: always wait the interval after the block opened; off by default
-   * until a finality stall seen once after a 45 s NATS majority loss with it on is explained). Safe for
+   * interval as before (false: always wait the interval after the block opened). It was off by
+   * default for one stop after a finality stall seen once with it on; that stall now repairs itself
+   * (FinalityTracker's repair round takes a missing certificate from peers). Safe for
    * determinism: every node cuts at the marker's place in the stream, whoever posted it and whenever.
    */
   readonly cutWhenIdle?: boolean;
@@ -343,7 +344,7 @@ export class JetStreamOrderer implements Orderer {
    * sooner than `quietGapMs` after the last block closed (so moderate load still batches).
    */
   private armQuiet(height: number): void {
-    if (this.opts.cutWhenIdle !== true) return;
+    if (this.opts.cutWhenIdle === false) return;
     if (this.quiet) clearTimeout(this.quiet);
     const gap = quietGapMs(this.opts.blockIntervalMs());
     const delay = Math.max(QUIET_MS, this.lastCloseAt + gap - Date.now());
