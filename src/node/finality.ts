@@ -14,25 +14,48 @@ export interface SignatureMessage {
   readonly hash: Uint8Array;
   readonly node: string;
   readonly sig: Uint8Array;
+  /**
+   * Set on a signature its node announces again in a repair round (the round's number): it says
+   * "I am not final at this height". A node where the height is final answers by relaying the
+   * certificate's signatures, so a signature lost from the stream is supplied by the others.
+   */
+  readonly repair?: number;
 }
 
-function decodeSignature(bytes: Uint8Array): SignatureMessage | undefined {
+const SIGNATURE_KEYS = new Set(['height', 'hash', 'node', 'sig', 'repair']);
+
+/** Strict: exactly the known fields, each of its kind; anything else is not a signature message. */
+export function decodeSignature(bytes: Uint8Array): SignatureMessage | undefined {
   try {
     const v = decodeCanonical(bytes);
-    if (!isMap(v)) return undefined;
-    const { height, hash, node, sig } = v;
+    if (!isMap(v) || Object.keys(v).some((k) => !SIGNATURE_KEYS.has(k))) return undefined;
+    const { height, hash, node, sig, repair } = v;
     if (
       typeof height !== 'number' ||
+      !Number.isSafeInteger(height) ||
+      height < 1 ||
       !(hash instanceof Uint8Array) ||
       typeof node !== 'string' ||
-      !(sig instanceof Uint8Array)
+      !(sig instanceof Uint8Array) ||
+      (repair !== undefined && (typeof repair !== 'number' || !Number.isSafeInteger(repair) || repair < 1))
     ) {
       return undefined;
     }
-    return { height, hash, node, sig };
+    return { height, hash, node, sig, ...(repair === undefined ? {} : { repair }) };
   } catch {
     return undefined;
   }
+}
+
+/** The canonical bytes of a signature message (the repair round only when set). */
+export function encodeSignature(s: SignatureMessage): Uint8Array {
+  return encodeCanonical({
+    height: s.height,
+    hash: s.hash,
+    node: s.node,
+    sig: s.sig,
+    ...(s.repair === undefined ? {} : { repair: s.repair }),
+  });
 }
 
 export interface FinalityOptions {
@@ -91,6 +114,11 @@ export class FinalityTracker {
   private lastRepairAt = 0;
   /** Repair rounds so far: part of a re-announced signature's message id, so the stream keeps it. */
   private repairs = 0;
+  /** When this node last relayed each height's certificate (Date.now()), to answer each repair once. */
+  private readonly relayedAt = new Map<number, number>();
+  private relays = 0;
+  /** In message ids of repairs and relays: a restarted node's round 1 is not its last life's round 1. */
+  private readonly life = Date.now().toString(36);
   /** The height the last repair warning was for. */
   private warnedFor = 0;
 
@@ -205,9 +233,9 @@ export class FinalityTracker {
       const own = b?.signatures.find((s) => s.node === ledger.nodeId);
       if (b && own && !this.stopped)
         await this.publish(
-          { height: h, hash: b.hash, node: own.node, sig: own.sig },
+          { height: h, hash: b.hash, node: own.node, sig: own.sig, repair: this.repairs },
           2_000,
-          this.repairs,
+          `sig-${own.node}-${h}-${toHex(b.hash).slice(0, 16)}-r${this.life}.${this.repairs}`,
         ).catch((err: unknown) =>
           logger.warn({ err, height: h }, 'could not announce a block signature again'),
         );
@@ -231,12 +259,13 @@ export class FinalityTracker {
     );
   }
 
-  private async publish(s: SignatureMessage, budgetMs?: number, round = 0): Promise<void> {
+  /** Publish one signature; `id` (default: one per node, height and hash) is its JetStream message id. */
+  private async publish(s: SignatureMessage, budgetMs?: number, id?: string): Promise<void> {
     await publishWithRetry(
       jetstream(this.opts.nc),
       this.names.sigSubject,
-      encodeCanonical({ height: s.height, hash: s.hash, node: s.node, sig: s.sig }),
-      `sig-${s.node}-${s.height}-${toHex(s.hash).slice(0, 16)}${round === 0 ? '' : `-r${round}`}`,
+      encodeSignature(s),
+      id ?? `sig-${s.node}-${s.height}-${toHex(s.hash).slice(0, 16)}`,
       () => this.stopped,
       budgetMs,
       (err, attempt) => {
@@ -252,7 +281,10 @@ export class FinalityTracker {
   /** Verify and record a signature, then re-evaluate its height (and any later ones waiting on our block). */
   private record(s: SignatureMessage): void {
     const { ledger } = this.opts;
-    if (ledger.isFinal(s.height)) return;
+    if (ledger.isFinal(s.height)) {
+      if (s.repair !== undefined && s.node !== ledger.nodeId) void this.relay(s.height);
+      return;
+    }
     const node = listNodes(ledger.stateReader()).find((n) => n.id === s.node);
     if (!node || !ledger.suite.verify(fromHex(node.publicKey), s.hash, s.sig)) {
       this.opts.logger.warn(
@@ -310,6 +342,37 @@ export class FinalityTracker {
       ledger.markFinal(height, certificate);
       this.seen.delete(height);
       return;
+    }
+  }
+
+  /**
+   * Another node is not final at `height` (it announced its signature again): publish the
+   * certificate's signatures once more, under new message ids, at most once per height per STALL_MS.
+   * Needed when a signature the stream acknowledged is gone from it — SIGKILLed NATS servers can
+   * lose acknowledged messages they had not yet written out — so that no node can read it there.
+   */
+  private async relay(height: number): Promise<void> {
+    const { ledger, logger } = this.opts;
+    const now = Date.now();
+    if (now - (this.relayedAt.get(height) ?? 0) < STALL_MS || this.stopped) return;
+    this.relayedAt.set(height, now);
+    if (this.relayedAt.size > 256) {
+      for (const [h, t] of this.relayedAt) if (now - t > STALL_MS) this.relayedAt.delete(h);
+    }
+    const b = ledger.store.blockByHeight(height);
+    if (!b) return;
+    this.relays++;
+    logger.info(
+      { height, signatures: b.signatures.length },
+      'relaying a final block’s certificate to a node that lacks it',
+    );
+    for (const s of b.signatures) {
+      if (this.stopped) return;
+      await this.publish(
+        { height, hash: b.hash, node: s.node, sig: s.sig },
+        2_000,
+        `relay-${ledger.nodeId}-${s.node}-${height}-${this.life}.${this.relays}`,
+      ).catch((err: unknown) => logger.warn({ err, height }, 'could not relay a certificate signature'));
     }
   }
 

@@ -157,7 +157,10 @@ describe.skipIf(!natsServerAvailable())('NATS majority loss longer than the retr
       () => groups().every((g) => g.latest.height === head && g.finalHeight === head),
       60_000,
       'final height at the head on every node',
-    );
+    ).catch((e) => {
+      for (const n of nodes) console.error(JSON.stringify(n.health()));
+      throw e;
+    });
     expect(consistencyProblems(groups(), dirs)).toEqual([]);
     await until(
       () => nodes.every((n) => n.health().every((h) => h.degraded.length === 0 && h.ordering.reachable)),
