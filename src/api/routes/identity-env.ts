@@ -57,7 +57,7 @@ function buildIdentityEnv(node: GongzhiNode): IdentityEnv {
     ...(opts.ca ? { ca: opts.ca } : {}),
   };
   // One for the node: did:web documents kept for their HTTP freshness, capped by the config.
-  const webDocs = new DidWebCache((did) => fetchDidWeb(did, fetchPolicy), {
+  const webDocs = new DidWebCache((did, v) => fetchDidWeb(did, fetchPolicy, v), {
     ...(opts.didWebMaxAgeSeconds === undefined ? {} : { maxAgeSeconds: opts.didWebMaxAgeSeconds }),
   });
   const resolver: ResolverEnv = {
