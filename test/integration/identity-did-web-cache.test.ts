@@ -446,4 +446,48 @@ describe('the did:web document cache', () => {
     expect(((await res.json()) as { didDocument: { id: string } }).didDocument.id).toBe(did);
     expect(hitsOf(path)).toBe(1);
   });
+
+  it('a removed key is honoured while the node’s document is fresh; `Cache-Control: no-cache` on GET /1.0/identifiers (did resolve --fresh) revalidates it and the key is refused at once', async () => {
+    const { did, path } = didAt('removed');
+    const k1 = getSuite('ed25519').generateKeyPair();
+    const k2 = getSuite('ed25519').generateKeyPair();
+    answers.set(path, {
+      doc: docWith(did, { 'key-1': k1, 'key-2': k2 }),
+      headers: { etag: '"both"', 'cache-control': 'max-age=600' },
+    });
+    const verify = async (vp: string) => {
+      const res = await fetch(`${api.url}/v1/groups/main/credentials/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ presentation: vp, policy }),
+      });
+      return ((await res.json()) as VerificationResult).errors;
+    };
+    const resolveAt = async (headers: Record<string, string>) => {
+      const res = await fetch(`${api.url}/1.0/identifiers/${encodeURIComponent(did)}`, { headers });
+      const body = (await res.json()) as { didDocument: DidDocument };
+      return body.didDocument.verificationMethod.map((m) => m.id);
+    };
+    expect(await verify(await present(did, 'key-1', k1))).toEqual([]);
+    // The issuer removes key-1; the node's copy is fresh for 600 s, so it still verifies.
+    answers.set(path, {
+      doc: docWith(did, { 'key-2': k2 }),
+      headers: { etag: '"two"', 'cache-control': 'max-age=600' },
+    });
+    expect(await verify(await present(did, 'key-1', k1))).toEqual([]);
+    expect(await resolveAt({})).toEqual([`${did}#key-1`, `${did}#key-2`]);
+    expect(hitsOf(path)).toBe(1);
+    // A verifier told of the removal asks for a fresh resolution: a conditional request, a new document.
+    expect(await resolveAt({ 'cache-control': 'no-cache' })).toEqual([`${did}#key-2`]);
+    expect(askedOf(path)[1]).toEqual({ ifNoneMatch: '"both"', ifModifiedSince: undefined, status: 200 });
+    expect(await verify(await present(did, 'key-1', k1))).toEqual(['IDENTITY_KEY_NOT_VALID_AT_ISSUANCE']);
+    expect(await verify(await present(did, 'key-2', k2))).toEqual([]);
+    // Unchanged since: a fresh resolution is answered 304 and the kept document stands.
+    expect(await resolveAt({ 'cache-control': 'no-cache' })).toEqual([`${did}#key-2`]);
+    expect(askedOf(path).map((a) => [a.ifNoneMatch, a.status])).toEqual([
+      [undefined, 200],
+      ['"both"', 200],
+      ['"two"', 304],
+    ]);
+  });
 });
