@@ -85,14 +85,11 @@ export function signCompact(
   return `${input}.${jwsSign(key, input)}`;
 }
 
-/** One decoder for every JWS part (decode without `stream` keeps no state between calls). */
-const UTF8 = new TextDecoder();
-
 /** The protected header of a compact JWS, without decoding the rest (IDENTITY_CREDENTIAL_INVALID). */
 export function decodeCompactHeader(jws: string): Record<string, unknown> {
   const end = jws.indexOf('.');
   try {
-    const h: unknown = JSON.parse(UTF8.decode(fromBase64Url(end < 0 ? '' : jws.slice(0, end))));
+    const h: unknown = JSON.parse(new TextDecoder().decode(fromBase64Url(end < 0 ? '' : jws.slice(0, end))));
     if (typeof h === 'object' && h !== null && !Array.isArray(h)) return h as Record<string, unknown>;
   } catch (e) {
     throw new GongzhiError('IDENTITY_CREDENTIAL_INVALID', 'malformed JWS header', {}, { cause: e });
@@ -111,7 +108,8 @@ export function decodeCompact(jws: string): {
   if (parts.length !== 3) throw new GongzhiError('IDENTITY_CREDENTIAL_INVALID', 'not a compact JWS');
   const [h, p, s] = parts as [string, string, string];
   try {
-    const dec = (x: string) => JSON.parse(UTF8.decode(fromBase64Url(x))) as Record<string, unknown>;
+    const dec = (x: string) =>
+      JSON.parse(new TextDecoder().decode(fromBase64Url(x))) as Record<string, unknown>;
     return { header: dec(h), payload: dec(p), input: `${h}.${p}`, signature: s };
   } catch (e) {
     throw new GongzhiError('IDENTITY_CREDENTIAL_INVALID', 'malformed JWS', {}, { cause: e });

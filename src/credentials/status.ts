@@ -22,33 +22,10 @@ export function statusListPath(group: string, issuerId: string, list: string): s
 const PATH_RE =
   /\/v1\/groups\/([a-z0-9][a-z0-9-]{0,63})\/identity\/status-lists\/(gz[0-9a-f]{40})\/([a-z0-9-]{1,64})(\/bitstring)?$/;
 
-/** What a status list URL names. */
-export interface StatusListRef {
-  readonly group: string;
-  readonly issuerId: string;
-  readonly list: string;
-  readonly bitstring: boolean;
-}
-
-/**
- * Answers of parseStatusListUrl by URL. Every verification of a credential parses the URL its
- * status claim names, and WHATWG URL parsing was the verify route's largest cost after the
- * key-binding signature; a node sees few distinct lists. Cleared when full.
- */
-const parsedListUrls = new Map<string, StatusListRef | null>();
-const MAX_PARSED_LIST_URLS = 1024;
-
 /** The group, issuer id and list a status list URL names, or undefined for another URL. */
-export function parseStatusListUrl(uri: string): StatusListRef | undefined {
-  const kept = parsedListUrls.get(uri);
-  if (kept !== undefined) return kept ?? undefined;
-  const parsed = parseListUrl(uri);
-  if (parsedListUrls.size >= MAX_PARSED_LIST_URLS) parsedListUrls.clear();
-  parsedListUrls.set(uri, parsed === undefined ? null : Object.freeze(parsed));
-  return parsed;
-}
-
-function parseListUrl(uri: string): StatusListRef | undefined {
+export function parseStatusListUrl(
+  uri: string,
+): { group: string; issuerId: string; list: string; bitstring: boolean } | undefined {
   let path: string;
   try {
     path = new URL(uri).pathname;
