@@ -124,7 +124,7 @@ export async function benchDidWebPhase(
       return (d.user + d.system) / presentations.length;
     };
     const fetchEachUs = await cpuPer({ resolveDid: (d) => resolveDidWeb(d, policyOf) });
-    const cache = new DidWebCache((d) => fetchDidWeb(d, policyOf));
+    const cache = new DidWebCache((d, v) => fetchDidWeb(d, policyOf, v));
     const before = fetches;
     const keptUs = await cpuPer({ resolveDid: cache.resolve, refreshDid: cache.refresh });
     return {

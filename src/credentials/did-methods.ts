@@ -216,12 +216,28 @@ export function fetchAllowed(policy: FetchPolicy, url: string, accept: string): 
   return fetchAllowedResponse(policy, url, accept).then((r) => r.body);
 }
 
-/** As fetchAllowed, with the response's headers (for how long it may be kept: ./http-freshness.ts). */
+/** Validators of a kept response, sent so that an unchanged one is answered 304 (RFC 9110 §13.1). */
+export interface Validators {
+  /** Sent as `If-None-Match`. */
+  readonly etag?: string;
+  /** Sent as `If-Modified-Since` (ignored by servers when `If-None-Match` is sent too, §13.1.3). */
+  readonly lastModified?: string;
+}
+
+/**
+ * As fetchAllowed, with the response's headers (for how long it may be kept: ./http-freshness.ts).
+ * With `validators`, a 304 is an answer too (`notModified`, empty body) rather than a failure.
+ */
 export function fetchAllowedResponse(
   policy: FetchPolicy,
   url: string,
   accept: string,
-): Promise<{ readonly body: string; readonly headers: IncomingHttpHeaders }> {
+  validators?: Validators,
+): Promise<{
+  readonly body: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly notModified: boolean;
+}> {
   const u = new URL(url);
   if (u.protocol !== 'https:' || !hostAllowed(policy, u.host)) {
     return Promise.reject(
@@ -236,11 +252,21 @@ export function fetchAllowedResponse(
       u,
       {
         method: 'GET',
-        headers: { accept },
+        headers: {
+          accept,
+          ...(validators?.etag === undefined ? {} : { 'if-none-match': validators.etag }),
+          ...(validators?.lastModified === undefined ? {} : { 'if-modified-since': validators.lastModified }),
+        },
         timeout: FETCH_TIMEOUT_MS,
         ...(policy.ca === undefined ? {} : { ca: policy.ca }),
       },
       (res) => {
+        const conditional = validators?.etag !== undefined || validators?.lastModified !== undefined;
+        if (res.statusCode === 304 && conditional) {
+          res.resume();
+          resolve({ body: '', headers: res.headers, notModified: true });
+          return;
+        }
         if (res.statusCode !== 200) {
           res.resume();
           fail(`HTTP ${res.statusCode ?? 0}`);
@@ -255,7 +281,9 @@ export function fetchAllowedResponse(
             fail('response too large');
           } else chunks.push(c);
         });
-        res.on('end', () => resolve({ body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+        res.on('end', () =>
+          resolve({ body: Buffer.concat(chunks).toString('utf8'), headers: res.headers, notModified: false }),
+        );
         res.on('error', (e) => fail(e.message));
       },
     );
@@ -267,20 +295,35 @@ export function fetchAllowedResponse(
 
 /** Fetch and check a did:web document: it must be JSON with `id` equal to the DID. */
 export async function resolveDidWeb(did: string, policy: FetchPolicy): Promise<DidDocument> {
-  return (await fetchDidWeb(did, policy)).doc;
+  const r = await fetchDidWeb(did, policy);
+  // Unconditional, so never a 304; a server that sends one anyway has not sent a document.
+  if (r.doc === undefined) throw new GongzhiError('IDENTITY_DID_WEB_FETCH', 'HTTP 304', { did });
+  return r.doc;
 }
 
-/** As resolveDidWeb, with the response's headers (./did-web-cache.ts keeps the document by them). */
+/** A did:web fetch: the document and its headers, or (to a conditional request) a 304's headers. */
+export type DidWebFetched =
+  | { readonly doc: DidDocument; readonly headers: IncomingHttpHeaders; readonly notModified?: false }
+  | { readonly doc?: undefined; readonly headers: IncomingHttpHeaders; readonly notModified: true };
+
+/**
+ * As resolveDidWeb, with the response's headers (./did-web-cache.ts keeps the document by them).
+ * With the kept document's `validators`, an unchanged document is answered `notModified` and not
+ * parsed again.
+ */
 export async function fetchDidWeb(
   did: string,
   policy: FetchPolicy,
-): Promise<{ readonly doc: DidDocument; readonly headers: IncomingHttpHeaders }> {
+  validators?: Validators,
+): Promise<DidWebFetched> {
   const { url } = didWebUrl(did);
-  const { body, headers } = await fetchAllowedResponse(
+  const { body, headers, notModified } = await fetchAllowedResponse(
     policy,
     url,
     'application/did+ld+json, application/did+json, application/json',
+    validators,
   );
+  if (notModified) return { headers, notModified: true };
   let doc: DidDocument;
   try {
     doc = JSON.parse(body) as DidDocument;

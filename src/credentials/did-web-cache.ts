@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GongzhiError } from '../errors/index.js';
-import type { DidDocument } from './did-methods.js';
-import { freshnessSeconds } from './http-freshness.js';
+import type { DidDocument, DidWebFetched, Validators } from './did-methods.js';
+import { freshnessSeconds, mayStore, updatedHeaders } from './http-freshness.js';
 import { deepFreeze } from './sd-jwt-verify.js';
 
 /** Default cap on how long a did:web document is kept, whatever its server allows (seconds). */
@@ -22,6 +22,9 @@ export interface DidWebCacheOptions {
 
 interface Kept {
   readonly doc: DidDocument;
+  /** The response's headers (after any 304's: RFC 9111 §4.3.4), for its validators and freshness. */
+  readonly headers: IncomingHttpHeaders;
+  /** Fresh before this; after it, used again only once revalidated or refetched. */
   readonly until: number;
   /** When the document was fetched, or last refetched for a key it lacks. */
   triedAt: number;
@@ -38,6 +41,10 @@ interface Kept {
  * - Key rotation: a verifier that finds no key for a credential's `kid` in a kept document asks
  *   `refresh` for a newer one, once. So a key the issuer added is seen at once, not only when the
  *   document goes stale.
+ * - Revalidation: a stale document whose response had an `ETag` or `Last-Modified` is asked for
+ *   again with `If-None-Match` / `If-Modified-Since`; a 304 makes the kept document fresh again for
+ *   what the 304's headers say (RFC 9111 §4.3.4) without parsing anything, a 200 replaces it. Such a
+ *   document is kept even when it is never fresh (`no-cache`), and is then revalidated on each use.
  * - Documents are frozen, since every verification shares them.
  */
 export class DidWebCache {
@@ -49,9 +56,8 @@ export class DidWebCache {
   private readonly now: () => number;
 
   constructor(
-    private readonly fetchDoc: (
-      did: string,
-    ) => Promise<{ readonly doc: DidDocument; readonly headers: IncomingHttpHeaders }>,
+    /** With `validators`, may answer `notModified` (./did-methods.ts fetchDidWeb). */
+    private readonly fetchDoc: (did: string, validators?: Validators) => Promise<DidWebFetched>,
     opts: DidWebCacheOptions = {},
   ) {
     this.maxAge = opts.maxAgeSeconds ?? DID_WEB_MAX_AGE_SECONDS;
@@ -76,13 +82,13 @@ export class DidWebCache {
   /** The document: the kept one while fresh, else fetched (one fetch for concurrent callers). */
   readonly resolve = (did: string): Promise<DidDocument> => {
     const e = this.kept.get(did);
-    if (e !== undefined) {
+    if (e !== undefined && this.now() < e.until) {
+      // The most recently used goes last.
       this.kept.delete(did);
-      if (this.now() < e.until) {
-        this.kept.set(did, e);
-        return Promise.resolve(e.doc);
-      }
+      this.kept.set(did, e);
+      return Promise.resolve(e.doc);
     }
+    // A stale one stays, for its validators, until the revalidation answers.
     return this.fetchShared(did);
   };
 
@@ -100,7 +106,14 @@ export class DidWebCache {
     return this.fetchShared(did);
   };
 
-  /** Documents kept (for tests and the bench). */
+  /**
+   * The current document whatever the kept one's freshness: revalidated (or fetched) now. For a
+   * verifier told that a key was removed (`gongzhi did resolve --fresh`), who will not wait for the
+   * kept document to go stale. Concurrent callers share the request, as in `resolve`.
+   */
+  readonly revalidate = (did: string): Promise<DidDocument> => this.fetchShared(did);
+
+  /** Documents kept, stale ones awaiting revalidation included (for tests and the bench). */
   get size(): number {
     return this.kept.size;
   }
@@ -118,16 +131,51 @@ export class DidWebCache {
   private async load(did: string): Promise<DidDocument> {
     // Freshness counts from when the request was made (RFC 9111 §4.2.3 request_time).
     const t = this.now();
-    const { doc, headers } = await this.fetchDoc(did);
-    const frozen = deepFreeze(doc);
-    const keep = Math.min(freshnessSeconds(headers, t), this.maxAge);
+    const e = this.kept.get(did);
+    const validators = e === undefined ? undefined : validatorsOf(e.headers);
+    const r = await this.fetchDoc(did, validators);
+    if (r.notModified) {
+      // A 304 freshens the response it was for (§4.3.4): the kept one, unless it names another ETag.
+      if (e !== undefined && sameEtag(r.headers.etag, e.headers.etag)) {
+        return this.keep(did, e.doc, updatedHeaders(e.headers, r.headers), t);
+      }
+      const again = await this.fetchDoc(did);
+      if (again.notModified) {
+        throw new GongzhiError('IDENTITY_DID_WEB_FETCH', 'HTTP 304 to an unconditional request', { did });
+      }
+      return this.keep(did, deepFreeze(again.doc), again.headers, t);
+    }
+    return this.keep(did, deepFreeze(r.doc), r.headers, t);
+  }
+
+  private keep(did: string, doc: DidDocument, headers: IncomingHttpHeaders, t: number): DidDocument {
+    const fresh = Math.min(freshnessSeconds(headers, t), this.maxAge);
     // A document its server now says not to keep replaces a kept one all the same.
     this.kept.delete(did);
-    if (keep > 0) {
+    const revalidatable = this.maxAge > 0 && mayStore(headers) && validatorsOf(headers) !== undefined;
+    if (fresh > 0 || revalidatable) {
       const oldest = this.kept.keys().next();
       if (this.kept.size >= this.maxEntries && !oldest.done) this.kept.delete(oldest.value);
-      this.kept.set(did, { doc: frozen, until: t + keep, triedAt: t });
+      this.kept.set(did, { doc, headers, until: t + fresh, triedAt: t });
     }
-    return frozen;
+    return doc;
   }
+}
+
+/** The validators a response carries (RFC 9110 §8.8), to ask with once it is stale. */
+function validatorsOf(headers: IncomingHttpHeaders): Validators | undefined {
+  const etag = typeof headers.etag === 'string' && headers.etag !== '' ? headers.etag : undefined;
+  const lastModified = headers['last-modified'];
+  if (etag === undefined && lastModified === undefined) return undefined;
+  return {
+    ...(etag === undefined ? {} : { etag }),
+    ...(lastModified === undefined ? {} : { lastModified }),
+  };
+}
+
+/** A 304 without an ETag is for the one response kept; with one, weakly equal to it (RFC 9110 §8.8.3.2). */
+function sameEtag(sent: string | undefined, kept: string | undefined): boolean {
+  if (sent === undefined) return true;
+  const opaque = (tag: string) => tag.replace(/^W\//, '');
+  return kept !== undefined && opaque(sent) === opaque(kept);
 }

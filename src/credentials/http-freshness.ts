@@ -5,8 +5,8 @@ import type { IncomingHttpHeaders } from 'node:http';
  * private cache reads them: the verifier node fetches for its own verifications, so `private`
  * does not stop it and `s-maxage` (for shared caches) is not read.
  *
- * - `no-store` or `no-cache` (§5.2.2.4, §5.2.2.5): 0. This cache does not revalidate, so a response
- *   that must be revalidated before each use is fetched again instead.
+ * - `no-store` or `no-cache` (§5.2.2.4, §5.2.2.5): 0, so the response is fetched again, or (with a
+ *   validator, and not `no-store`) revalidated, before it is used again.
  * - `max-age=N` (§5.2.2.1): N; one that is not a non-negative integer makes the response stale
  *   (§4.2.1 "invalid freshness information").
  * - else `Expires` minus the response's own `Date` (§4.2.1, §5.3); an invalid `Expires` (such as
@@ -34,6 +34,31 @@ export function freshnessSeconds(headers: IncomingHttpHeaders, nowSeconds: numbe
   const age = /^[0-9]{1,10}$/.test(ageHeader) ? Number(ageHeader) : 0;
   const fresh = lifetime - age;
   return Number.isFinite(fresh) && fresh > 0 ? fresh : 0;
+}
+
+/**
+ * Whether a private cache may store the response at all (RFC 9111 §3, §5.2.2.5): not under
+ * `no-store`. A stored response that is not fresh (`no-cache`, no freshness) is revalidated before
+ * each use when it has a validator (./did-web-cache.ts).
+ */
+export function mayStore(headers: IncomingHttpHeaders): boolean {
+  return !cacheControl(headers['cache-control']).has('no-store');
+}
+
+/**
+ * The headers a stored response has after a 304 (RFC 9111 §4.3.4): the 304's own headers replace
+ * those of the same name, so its `Cache-Control`, `Expires`, `Date` or `ETag` count from now on.
+ */
+export function updatedHeaders(
+  stored: IncomingHttpHeaders,
+  notModified: IncomingHttpHeaders,
+): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = { ...stored };
+  for (const [name, value] of Object.entries(notModified)) {
+    // Framing headers describe the 304's (empty) body, not the stored one (§3.2).
+    if (value !== undefined && name !== 'content-length' && name !== 'transfer-encoding') out[name] = value;
+  }
+  return out;
 }
 
 /** Cache-Control directives by lower-case name; the first occurrence of each counts (§4.2.1). */

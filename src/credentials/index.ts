@@ -19,6 +19,7 @@ export {
   base58btc,
   DID_V1,
   type DidDocument,
+  type DidWebFetched,
   didJwkDocument,
   didJwkOf,
   didKeyDocument,
@@ -34,6 +35,7 @@ export {
   jwkOfMethod,
   MULTIKEY_V1,
   resolveDidWeb,
+  type Validators,
   type VerificationMethod,
 } from './did-methods.js';
 export {
@@ -64,7 +66,7 @@ export {
 } from './did-web-cache.js';
 export { Expiring, MemorySecrets, type SecretBackend } from './expiring.js';
 export { HeadMemo } from './head-memo.js';
-export { freshnessSeconds } from './http-freshness.js';
+export { freshnessSeconds, mayStore, updatedHeaders } from './http-freshness.js';
 export { decryptResponse, newResponseKey, RESPONSE_ENC_VALUES } from './jwe-ecdh.js';
 export {
   decodeCompact,

@@ -73,6 +73,8 @@ describe.skipIf(!built)('gongzhi identity commands', () => {
     const resolved = JSON.parse(await cli('did', 'resolve', issuer));
     expect(resolved.didDocument.verificationMethod[0].type).toBe('JsonWebKey2020');
     expect(resolved.didResolutionMetadata.contentType).toBe('application/did+ld+json');
+    // --fresh (Cache-Control: no-cache) is accepted for any method; did:gongzhi is read from the ledger.
+    expect(JSON.parse(await cli('did', 'resolve', issuer, '--fresh')).didDocument.id).toBe(issuer);
 
     writeFileSync(
       f('schema.json'),

@@ -26,8 +26,21 @@ const SCHEMA = {
   additionalProperties: false,
 };
 
-/** What the did:web host answers for a path: a document and its headers, or an HTTP error. */
-type Answer = { doc: unknown; headers?: OutgoingHttpHeaders } | { status: number };
+/**
+ * What the did:web host answers for a path: a document and its headers, or an HTTP error. A
+ * request whose `If-None-Match` is the answer's ETag (or, without one, whose `If-Modified-Since`
+ * is its Last-Modified) is answered 304 with `on304` headers (default: the answer's).
+ */
+type Answer =
+  | { doc: unknown; headers?: OutgoingHttpHeaders; on304?: OutgoingHttpHeaders }
+  | { status: number };
+
+/** The validators a request to the host carried. */
+interface Asked {
+  readonly ifNoneMatch: string | undefined;
+  readonly ifModifiedSince: string | undefined;
+  readonly status: number;
+}
 
 /**
  * did:web documents kept for their HTTP freshness (src/credentials/did-web-cache.ts), against a
@@ -41,6 +54,8 @@ describe('the did:web document cache', () => {
   const answers = new Map<string, Answer>();
   const hits = new Map<string, number>();
   const hitsOf = (path: string) => hits.get(path) ?? 0;
+  const asked = new Map<string, Asked[]>();
+  const askedOf = (path: string) => asked.get(path) ?? [];
   let net: IdentityNet;
   let api: RunningServer;
 
@@ -52,8 +67,30 @@ describe('the did:web document cache', () => {
       const path = req.url ?? '';
       hits.set(path, hitsOf(path) + 1);
       const a = answers.get(path);
+      const ask = (status: number) =>
+        asked.set(path, [
+          ...askedOf(path),
+          {
+            ifNoneMatch: req.headers['if-none-match'],
+            ifModifiedSince: req.headers['if-modified-since'],
+            status,
+          },
+        ]);
       if (a === undefined || 'status' in a) {
+        ask(a === undefined ? 404 : a.status);
         res.writeHead(a === undefined ? 404 : a.status).end();
+        return;
+      }
+      const inm = req.headers['if-none-match'];
+      const etag = a.headers?.etag;
+      const unchanged =
+        inm !== undefined
+          ? etag !== undefined && inm === etag
+          : req.headers['if-modified-since'] !== undefined &&
+            req.headers['if-modified-since'] === a.headers?.['last-modified'];
+      ask(unchanged ? 304 : 200);
+      if (unchanged) {
+        res.writeHead(304, a.on304 ?? a.headers ?? {}).end();
         return;
       }
       res
@@ -106,7 +143,7 @@ describe('the did:web document cache', () => {
   /** A cache over the test host whose clock the test moves. */
   const cacheAt = (opts: { maxAgeSeconds?: number; maxEntries?: number } = {}) => {
     const clock = { t: Date.now() / 1000 };
-    const cache = new DidWebCache((did) => fetchDidWeb(did, { allowHosts: [host], ca }), {
+    const cache = new DidWebCache((did, v) => fetchDidWeb(did, { allowHosts: [host], ca }, v), {
       ...opts,
       now: () => clock.t,
     });
@@ -182,6 +219,88 @@ describe('the did:web document cache', () => {
       expect(hitsOf(path), name).toBe(2);
     }
     expect(cache.size).toBe(1);
+  });
+
+  it('a stale document with an ETag is revalidated: a 304 keeps it (fresh for the 304’s max-age), a changed ETag replaces it', async () => {
+    const { did, path } = didAt('etag');
+    const k = getSuite('ed25519').generateKeyPair();
+    answers.set(path, {
+      doc: docWith(did),
+      headers: { etag: '"v1"', 'cache-control': 'max-age=60' },
+      on304: { etag: '"v1"', 'cache-control': 'max-age=120' },
+    });
+    const { cache, clock } = cacheAt();
+    const first = await cache.resolve(did);
+    expect(askedOf(path)).toEqual([{ ifNoneMatch: undefined, ifModifiedSince: undefined, status: 200 }]);
+    clock.t += 61;
+    // Stale: asked again with its ETag; the 304 gives back the very document kept, not a new parse.
+    expect(await cache.resolve(did)).toBe(first);
+    expect(askedOf(path)).toHaveLength(2);
+    expect(askedOf(path)[1]).toEqual({ ifNoneMatch: '"v1"', ifModifiedSince: undefined, status: 304 });
+    // Fresh again for the 304's max-age (120 s), not the first response's 60.
+    clock.t += 100;
+    expect(await cache.resolve(did)).toBe(first);
+    expect(hitsOf(path)).toBe(2);
+    clock.t += 21;
+    expect(await cache.resolve(did)).toBe(first);
+    expect(askedOf(path).map((a) => a.status)).toEqual([200, 304, 304]);
+
+    // The issuer changes its document (and so its ETag): the next revalidation gets the new one.
+    answers.set(path, {
+      doc: docWith(did, { 'key-2': k }),
+      headers: { etag: '"v2"', 'cache-control': 'max-age=120' },
+    });
+    clock.t += 121;
+    const second = await cache.resolve(did);
+    expect(second).not.toBe(first);
+    expect(second.verificationMethod.map((m) => m.id)).toEqual([`${did}#key-2`]);
+    expect(askedOf(path)[3]).toEqual({ ifNoneMatch: '"v1"', ifModifiedSince: undefined, status: 200 });
+    clock.t += 121;
+    expect(await cache.resolve(did)).toBe(second);
+    expect(askedOf(path)[4]).toEqual({ ifNoneMatch: '"v2"', ifModifiedSince: undefined, status: 304 });
+    expect(hitsOf(path)).toBe(5);
+  });
+
+  it('revalidates by Last-Modified; keeps a no-cache document with an ETag but revalidates it on each use; a 304 naming another ETag is refetched whole', async () => {
+    const { cache, clock } = cacheAt();
+    const lm = didAt('last-modified');
+    const modified = new Date(Date.now() - 3_600_000).toUTCString();
+    answers.set(lm.path, {
+      doc: docWith(lm.did),
+      headers: { 'last-modified': modified, 'cache-control': 'max-age=10' },
+    });
+    const kept = await cache.resolve(lm.did);
+    clock.t += 11;
+    expect(await cache.resolve(lm.did)).toBe(kept);
+    expect(askedOf(lm.path)[1]).toEqual({ ifNoneMatch: undefined, ifModifiedSince: modified, status: 304 });
+
+    const nc = didAt('no-cache-etag');
+    answers.set(nc.path, { doc: docWith(nc.did), headers: { etag: 'W/"a"', 'cache-control': 'no-cache' } });
+    const ncDoc = await cache.resolve(nc.did);
+    expect(await cache.resolve(nc.did)).toBe(ncDoc);
+    expect(await cache.resolve(nc.did)).toBe(ncDoc);
+    expect(askedOf(nc.path).map((a) => [a.ifNoneMatch, a.status])).toEqual([
+      [undefined, 200],
+      ['W/"a"', 304],
+      ['W/"a"', 304],
+    ]);
+
+    const odd = didAt('odd-304');
+    answers.set(odd.path, {
+      doc: docWith(odd.did),
+      headers: { etag: '"x"', 'cache-control': 'max-age=5' },
+      on304: { etag: '"y"', 'cache-control': 'max-age=5' },
+    });
+    const oddDoc = await cache.resolve(odd.did);
+    clock.t += 6;
+    const again = await cache.resolve(odd.did);
+    // Not for the kept response (RFC 9111 §4.3.4), so the document is fetched without validators.
+    expect(again).not.toBe(oddDoc);
+    expect(askedOf(odd.path).map((a) => [a.ifNoneMatch, a.status])).toEqual([
+      [undefined, 200],
+      ['"x"', 304],
+      [undefined, 200],
+    ]);
   });
 
   it('concurrent resolutions of one DID share one fetch', async () => {
@@ -326,5 +445,49 @@ describe('the did:web document cache', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { didDocument: { id: string } }).didDocument.id).toBe(did);
     expect(hitsOf(path)).toBe(1);
+  });
+
+  it('a removed key is honoured while the node’s document is fresh; `Cache-Control: no-cache` on GET /1.0/identifiers (did resolve --fresh) revalidates it and the key is refused at once', async () => {
+    const { did, path } = didAt('removed');
+    const k1 = getSuite('ed25519').generateKeyPair();
+    const k2 = getSuite('ed25519').generateKeyPair();
+    answers.set(path, {
+      doc: docWith(did, { 'key-1': k1, 'key-2': k2 }),
+      headers: { etag: '"both"', 'cache-control': 'max-age=600' },
+    });
+    const verify = async (vp: string) => {
+      const res = await fetch(`${api.url}/v1/groups/main/credentials/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ presentation: vp, policy }),
+      });
+      return ((await res.json()) as VerificationResult).errors;
+    };
+    const resolveAt = async (headers: Record<string, string>) => {
+      const res = await fetch(`${api.url}/1.0/identifiers/${encodeURIComponent(did)}`, { headers });
+      const body = (await res.json()) as { didDocument: DidDocument };
+      return body.didDocument.verificationMethod.map((m) => m.id);
+    };
+    expect(await verify(await present(did, 'key-1', k1))).toEqual([]);
+    // The issuer removes key-1; the node's copy is fresh for 600 s, so it still verifies.
+    answers.set(path, {
+      doc: docWith(did, { 'key-2': k2 }),
+      headers: { etag: '"two"', 'cache-control': 'max-age=600' },
+    });
+    expect(await verify(await present(did, 'key-1', k1))).toEqual([]);
+    expect(await resolveAt({})).toEqual([`${did}#key-1`, `${did}#key-2`]);
+    expect(hitsOf(path)).toBe(1);
+    // A verifier told of the removal asks for a fresh resolution: a conditional request, a new document.
+    expect(await resolveAt({ 'cache-control': 'no-cache' })).toEqual([`${did}#key-2`]);
+    expect(askedOf(path)[1]).toEqual({ ifNoneMatch: '"both"', ifModifiedSince: undefined, status: 200 });
+    expect(await verify(await present(did, 'key-1', k1))).toEqual(['IDENTITY_KEY_NOT_VALID_AT_ISSUANCE']);
+    expect(await verify(await present(did, 'key-2', k2))).toEqual([]);
+    // Unchanged since: a fresh resolution is answered 304 and the kept document stands.
+    expect(await resolveAt({ 'cache-control': 'no-cache' })).toEqual([`${did}#key-2`]);
+    expect(askedOf(path).map((a) => [a.ifNoneMatch, a.status])).toEqual([
+      [undefined, 200],
+      ['"both"', 200],
+      ['"two"', 304],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshnessSeconds } from '../../src/credentials/index.js';
+import { freshnessSeconds, mayStore, updatedHeaders } from '../../src/credentials/index.js';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z') / 1000;
 const at = (s: number) => new Date((NOW + s) * 1000).toUTCString();
@@ -43,5 +43,32 @@ describe('freshnessSeconds', () => {
     expect(freshnessSeconds({ 'last-modified': at(-10_000), date: at(0) }, NOW)).toBe(1000);
     expect(freshnessSeconds({ date: at(0) }, NOW)).toBe(0);
     expect(freshnessSeconds({}, NOW)).toBe(0);
+  });
+});
+
+describe('revalidation (RFC 9111 §4.3.4)', () => {
+  it('a 304’s headers replace the stored ones of the same name, so its freshness counts; its framing does not', () => {
+    const stored = { etag: '"a"', 'cache-control': 'max-age=60', 'content-length': '900', 'x-kept': '1' };
+    const after = updatedHeaders(stored, {
+      'cache-control': 'max-age=600',
+      'content-length': '0',
+      date: at(0),
+    });
+    expect(after).toEqual({
+      etag: '"a"',
+      'cache-control': 'max-age=600',
+      'content-length': '900',
+      'x-kept': '1',
+      date: at(0),
+    });
+    expect(freshnessSeconds(after, NOW)).toBe(600);
+    // The stored headers are not changed in place.
+    expect(stored['cache-control']).toBe('max-age=60');
+  });
+
+  it('only no-store forbids storing; no-cache allows it (to be revalidated before each use)', () => {
+    expect(mayStore({ 'cache-control': 'max-age=0, No-Store' })).toBe(false);
+    expect(mayStore({ 'cache-control': 'no-cache' })).toBe(true);
+    expect(mayStore({})).toBe(true);
   });
 });

@@ -30,6 +30,12 @@ export function baseUrl(node: GongzhiNode, req: FastifyRequest): string {
 
 export interface IdentityEnv {
   readonly resolver: ResolverEnv;
+  /**
+   * As `resolver`, but a kept did:web document is revalidated first, fresh or not: a request with
+   * `Cache-Control: no-cache` (`gongzhi did resolve --fresh`). What it gets is kept for the
+   * verifications after it, so a key the issuer removed stops verifying at once.
+   */
+  readonly freshResolver: ResolverEnv;
   readonly fetchPolicy: { readonly allowHosts?: readonly string[]; readonly ca?: string };
   /** The group's ledger behind a read cache emptied when its head moves (src/credentials/head-memo.ts). */
   readonly reader: (group: string) => HeadMemo;
@@ -57,7 +63,7 @@ function buildIdentityEnv(node: GongzhiNode): IdentityEnv {
     ...(opts.ca ? { ca: opts.ca } : {}),
   };
   // One for the node: did:web documents kept for their HTTP freshness, capped by the config.
-  const webDocs = new DidWebCache((did) => fetchDidWeb(did, fetchPolicy), {
+  const webDocs = new DidWebCache((did, v) => fetchDidWeb(did, fetchPolicy, v), {
     ...(opts.didWebMaxAgeSeconds === undefined ? {} : { maxAgeSeconds: opts.didWebMaxAgeSeconds }),
   });
   const resolver: ResolverEnv = {
@@ -69,6 +75,7 @@ function buildIdentityEnv(node: GongzhiNode): IdentityEnv {
       return g.chain === chain ? g : undefined;
     },
   };
+  const freshResolver: ResolverEnv = { ...resolver, didWeb: webDocs.revalidate };
   const memos = new Map<string, HeadMemo>();
   // One for the node: published lists are kept for the ttl they state, across requests.
   const lists = new StatusFetchCache((uri, accept) => fetchAllowed(fetchPolicy, uri, accept));
@@ -77,6 +84,7 @@ function buildIdentityEnv(node: GongzhiNode): IdentityEnv {
   const localDocs = new Map<string, DidDocument>();
   return {
     resolver,
+    freshResolver,
     fetchPolicy,
     reader: (group) => {
       let m = memos.get(group);

@@ -123,7 +123,6 @@ export const identityRoutes: FastifyPluginAsync<RouteContext> = async (api, { no
     ...(opts.statusValiditySeconds === undefined ? {} : { validitySeconds: opts.statusValiditySeconds }),
   });
   const ienv = identityEnv(node);
-  const env = ienv.resolver;
 
   const publish = async (
     req: FastifyRequest<{ Params: ListParams }>,
@@ -180,6 +179,10 @@ export const identityRoutes: FastifyPluginAsync<RouteContext> = async (api, { no
     async (req, reply) => {
       const rep = representation(req.headers.accept);
       const didUrl = req.params['*'];
+      // The client's `Cache-Control: no-cache` (RFC 9111 §5.2.1.4): revalidate what the node keeps.
+      const via = /(^|,)\s*no-cache\s*(,|$)/i.test(req.headers['cache-control'] ?? '')
+        ? ienv.freshResolver
+        : ienv.resolver;
       const o = {
         ...(req.query.versionId === undefined ? {} : { versionId: req.query.versionId }),
         ...(req.query.versionTime === undefined ? {} : { versionTime: req.query.versionTime }),
@@ -200,7 +203,7 @@ export const identityRoutes: FastifyPluginAsync<RouteContext> = async (api, { no
           });
       }
       if (didUrl.includes('#')) {
-        const d = await dereferenceDidUrl(didUrl, env, o);
+        const d = await dereferenceDidUrl(didUrl, via, o);
         if (rep === 'result' || d.result.contentStream === null) {
           return reply.code(d.status).type(RESOLUTION_MEDIA).send(d.result);
         }
@@ -209,7 +212,7 @@ export const identityRoutes: FastifyPluginAsync<RouteContext> = async (api, { no
           .type(rep === 'document' ? DID_JSON : DID_LD_JSON)
           .send(d.result.contentStream);
       }
-      const r = await resolveDid(didUrl, env, o);
+      const r = await resolveDid(didUrl, via, o);
       if (rep === 'result' || r.result.didDocument === null) {
         return reply.code(r.status).type(RESOLUTION_MEDIA).send(r.result);
       }

@@ -96,14 +96,25 @@ function registerDid(program: Command): void {
     .option('--url <url>', 'node URL', DEFAULT_URL)
     .option('--version-id <n>', 'this version')
     .option('--version-time <dateTime>', 'the version in force at this XML dateTime')
+    .option(
+      '--fresh',
+      'did:web: make the node revalidate the document it keeps (a removed key stops verifying)',
+    )
     .action(
-      action(async (d: string, o: { url: string; versionId?: string; versionTime?: string }) => {
-        const q = new URLSearchParams({
-          ...(o.versionId ? { versionId: o.versionId } : {}),
-          ...(o.versionTime ? { versionTime: o.versionTime } : {}),
-        }).toString();
-        printJson(await getJson(`${o.url}/1.0/identifiers/${encodeURIComponent(d)}${q ? `?${q}` : ''}`));
-      }),
+      action(
+        async (d: string, o: { url: string; versionId?: string; versionTime?: string; fresh?: boolean }) => {
+          const q = new URLSearchParams({
+            ...(o.versionId ? { versionId: o.versionId } : {}),
+            ...(o.versionTime ? { versionTime: o.versionTime } : {}),
+          }).toString();
+          printJson(
+            await getJson(
+              `${o.url}/1.0/identifiers/${encodeURIComponent(d)}${q ? `?${q}` : ''}`,
+              o.fresh ? { headers: { 'cache-control': 'no-cache' } } : undefined,
+            ),
+          );
+        },
+      ),
     );
   common(
     did
