@@ -19,6 +19,11 @@ import { SM2_NATIVE_PATH } from './sm2-native.js';
 /** A key stream: `update` XORs it over `chunk` (in place when `inPlace`, the caller owning it). */
 export interface Sm4CtrStream {
   update(chunk: Buffer, inPlace?: boolean): Buffer;
+  /**
+   * XOR the key stream over `chunk` into `out` (at least as long; must not overlap it), so a
+   * receiver decrypts straight into its destination instead of decrypting and then copying.
+   */
+  updateInto(chunk: Uint8Array, out: Uint8Array): void;
 }
 
 interface Sm4Native {
@@ -76,7 +81,13 @@ export function createSm4Ctr(key: Uint8Array, iv: Uint8Array): Sm4CtrStream {
   const native = loadNative();
   if (native === undefined) {
     const c = createCipheriv('sm4-ctr', key, iv);
-    return { update: (chunk) => c.update(chunk) };
+    return {
+      update: (chunk) => c.update(chunk),
+      updateInto(chunk, out) {
+        if (out.length < chunk.length) throw new RangeError('output shorter than input');
+        out.set(c.update(chunk));
+      },
+    };
   }
   const h = native.sm4CtrNew(key, iv);
   return {
@@ -85,6 +96,7 @@ export function createSm4Ctr(key: Uint8Array, iv: Uint8Array): Sm4CtrStream {
       native.sm4CtrUpdate(h, chunk, out);
       return out;
     },
+    updateInto: (chunk, out) => native.sm4CtrUpdate(h, chunk, out),
   };
 }
 
