@@ -1,6 +1,7 @@
 /*
  * SM4-CTR (GB/T 32907-2016; CTR as OpenSSL's: the 16-byte IV is a big-endian 128-bit counter) on
- * x86-64 with AVX2 and GFNI, 16 blocks at a time, for datashare deliveries on SM2 chains.
+ * x86-64 with GFNI and AVX2 (16 blocks at a time) or AVX-512F/BW (32 at a time, chosen at load
+ * when the CPU and OS have it; GONGZHI_SM4_AVX512=0 keeps AVX2), for datashare deliveries on SM2 chains.
  *
  * Why: OpenSSL's SM4 (Node's bundled one and the system's alike, both 3.0) is a table-driven C
  * loop at about 115 MB/s of CPU time here, and a delivery runs SM4 twice per byte (owner and
@@ -14,7 +15,7 @@
  * layer L is then shifts and byte shuffles. There are no secret-indexed table lookups in the data
  * path (OpenSSL's table-driven SM4 has them), only in the key schedule, once per key.
  *
- * Checked before use by src/crypto/sm4-fast.ts against node:crypto's SM4-CTR and the standard's
+ * Checked before use by src/crypto/sm4-ctr.ts against node:crypto's SM4-CTR and the standard's
  * example; `sm4CtrWhyNot()` says why it is not available (other CPU, no GFNI, not x86-64), and
  * the TypeScript side then uses node:crypto.
  */
