@@ -77,7 +77,8 @@ describe('SM4-CTR (src/crypto/sm4-ctr.ts)', () => {
 
   // The AVX2 code runs only where AVX-512 is absent, so it is checked in a child process that
   // opts out of AVX-512 (the addon reads GONGZHI_SM4_AVX512 once, at its first call).
-  it.runIf(existsSync(SM2_NATIVE_PATH) && sm4CtrBackend() === 'native')(
+  // An addon built before the AVX-512 path (variant 'native') cannot be told to use AVX2: skipped.
+  it.runIf(existsSync(SM2_NATIVE_PATH) && sm4CtrVariant().endsWith('-gfni'))(
     'the AVX2 path (GONGZHI_SM4_AVX512=0) gives the same bytes',
     () => {
       const script = `
