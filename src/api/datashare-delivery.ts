@@ -14,7 +14,13 @@ import type { CryptoSuite, KeyPair } from '../crypto/index.js';
 import { fromHex, toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { DeliveryJson } from '../modules/datashare/index.js';
-import { cipherFor, type DeliveryCipher, granteeStart, openStream } from './datashare-seal.js';
+import {
+  cipherFor,
+  type DeliveryCipher,
+  granteeStart,
+  type OpenStream,
+  openStream,
+} from './datashare-seal.js';
 import {
   type AgreeAnswer,
   aad,
@@ -204,7 +210,7 @@ export async function fetchDelivery(o: {
 async function receive(
   res: IncomingMessage,
   d: DeliveryJson,
-  opener: { update(chunk: Buffer): Buffer[]; final(): Buffer },
+  opener: OpenStream,
   suite: CryptoSuite,
 ): Promise<Uint8Array> {
   const h = createHash(suite.hashName);
@@ -217,8 +223,22 @@ async function receive(
     p.copy(out, n);
     n += p.length;
   };
+  // SM4-CTR decrypts each network chunk straight into `out`, and the digest is taken there.
+  const into = opener.into;
+  const step =
+    into === undefined
+      ? (chunk: Buffer) => {
+          for (const p of opener.update(chunk)) take(p);
+        }
+      : (chunk: Buffer) => {
+          if (n + chunk.length > out.length) throw new Error('longer than the catalogue size');
+          const dest = out.subarray(n, n + chunk.length);
+          into(chunk, dest);
+          h.update(dest);
+          n += chunk.length;
+        };
   try {
-    for await (const chunk of res) for (const p of opener.update(chunk as Buffer)) take(p);
+    for await (const chunk of res) step(chunk as Buffer);
   } catch (e) {
     throw new GongzhiError('DATASHARE_UNAVAILABLE', `the delivery was cut off: ${String(e)}`, {
       delivery: d.id,

@@ -209,16 +209,22 @@ export function sealStream(
   });
 }
 
+/** What `openStream` answers. */
+export interface OpenStream {
+  update(chunk: Buffer): Buffer[];
+  final(): Buffer;
+  /**
+   * SM4-CTR only (no tag to hold back): decrypt `chunk` straight into `out` (its length), which
+   * saves the receiver a copy of every byte.
+   */
+  readonly into?: (chunk: Buffer, out: Buffer) => void;
+}
+
 /**
  * A decipher that takes ciphertext ‖ tag as it arrives and holds back the tag's bytes. `update`
  * answers the plaintext in pieces (no concatenation of each network chunk with the held bytes).
  */
-export function openStream(
-  cipher: DeliveryCipher,
-  key: Buffer,
-  iv: Buffer,
-  aad: Uint8Array,
-): { update(chunk: Buffer): Buffer[]; final(): Buffer } {
+export function openStream(cipher: DeliveryCipher, key: Buffer, iv: Buffer, aad: Uint8Array): OpenStream {
   const g =
     cipher === 'x25519-hkdf-aes-256-gcm'
       ? createDecipheriv('aes-256-gcm', key, iv.subarray(0, 12))
@@ -226,7 +232,11 @@ export function openStream(
   if (g === undefined) {
     // SM4-CTR has no tag to hold back; the socket's chunk is ours, decrypted in place.
     const sm4 = createSm4Ctr(key, iv);
-    return { update: (chunk) => [sm4.update(chunk, true)], final: () => Buffer.alloc(0) };
+    return {
+      update: (chunk) => [sm4.update(chunk, true)],
+      final: () => Buffer.alloc(0),
+      into: (chunk, out) => sm4.updateInto(chunk, out),
+    };
   }
   g.setAAD(aad);
   const tagLen = tagLength(cipher);

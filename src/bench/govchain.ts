@@ -18,7 +18,7 @@ import {
   sealHeaderFields,
   serveDelivery,
 } from '../api/datashare-delivery.js';
-import { type CryptoSuite, getSuite } from '../crypto/index.js';
+import { type CryptoSuite, getSuite, sm4CtrVariant } from '../crypto/index.js';
 import { encodeCanonical, toHex, utf8 } from '../encoding/index.js';
 import type { CborMap } from '../ledger/index.js';
 import { type DeliveryJson, datashareModule, type RequestJson } from '../modules/datashare/index.js';
@@ -54,6 +54,8 @@ export interface GovchainBenchResult {
   readonly deliveryMBps: number;
   /** SM2 key exchange + SM4-CTR (sm2 chains). */
   readonly sm4DeliveryMBps: number;
+  /** Which SM4-CTR code ran (src/crypto/sm4-ctr.ts: avx512-gfni, avx2-gfni or node:crypto). */
+  readonly sm4Code: string;
   readonly plainCopyMBps: number;
   /** Undefined without the openssl CLI (no certificate). */
   readonly httpsCopyMBps: number | undefined;
@@ -341,6 +343,7 @@ export async function benchGovchain(o: GovchainBenchOptions = {}): Promise<Govch
     ...catalogueRun(o.txs ?? 5000),
     deliveryMB: mb,
     ...(await deliveryRun(mb, o.rounds ?? 3)),
+    sm4Code: sm4CtrVariant(),
     records,
     ...proofRun(records),
   };
@@ -356,7 +359,7 @@ export async function govchainReport(o: GovchainBenchOptions): Promise<[Record<s
     { bench: 'govchain', ...g },
     `government chain: catalogue publish ${g.publishPerSec} tx/s, request+grant ${g.requestGrantPerSec} tx/s (executor, in memory); ` +
       `delivery of ${g.deliveryMB} MB (owner and grantee in one process, loopback): AES-256-GCM ${g.deliveryMBps} MB/s, ` +
-      `SM2 key exchange + SM4 ${g.sm4DeliveryMBps} MB/s; HTTPS copy ${g.httpsCopyMBps ?? 'n/a'} MB/s ` +
+      `SM2 key exchange + SM4 ${g.sm4DeliveryMBps} MB/s (SM4 code: ${g.sm4Code}); HTTPS copy ${g.httpsCopyMBps ?? 'n/a'} MB/s ` +
       `(the AES-GCM delivery takes ${ratio(g.httpsCopyMBps, g.deliveryMBps)}× its time, SM4 ${ratio(g.httpsCopyMBps, g.sm4DeliveryMBps)}×), ` +
       `plain HTTP copy ${g.plainCopyMBps} MB/s; CPU ms (both sides): AES-GCM ${g.cpuMs.aes}, SM4 ${g.cpuMs.sm4}, ` +
       `HTTPS ${g.cpuMs.https ?? 'n/a'}, plain ${g.cpuMs.plain}; ` +

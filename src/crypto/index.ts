@@ -52,7 +52,13 @@ export {
 } from './sm2.js';
 export { sm2NativeUnavailableReason, sm2VerifyBackend } from './sm2-native.js';
 export { hmacSm3, Sm3, sm3 } from './sm3.js';
-export { createSm4Ctr, type Sm4CtrStream, sm4CtrBackend, sm4NativeUnavailableReason } from './sm4-ctr.js';
+export {
+  createSm4Ctr,
+  type Sm4CtrStream,
+  sm4CtrBackend,
+  sm4CtrVariant,
+  sm4NativeUnavailableReason,
+} from './sm4-ctr.js';
 export { type CryptoSuite, isSuiteId, type KeyPair, SUITE_IDS, type SuiteId } from './suite.js';
 export { getSuite } from './suites.js';
 export { type VerifyItem, VerifyPool } from './verify-pool.js';

@@ -21,6 +21,8 @@ import type { DeliveryJson, RequestJson } from '../../src/modules/datashare/inde
 interface Case {
   /** Flip one ciphertext byte in transit. */
   readonly tamper?: boolean;
+  /** Bytes added to / cut from the end of the ciphertext in transit. */
+  readonly resize?: number;
   /** The owner department's node keys on the ledger do not include the serving node. */
   readonly notOwners?: boolean;
   /** The serving node claims the owner node's public key but holds another secret key. */
@@ -82,8 +84,14 @@ async function roundTrip(suiteId: SuiteId, c: Case = {}): Promise<string> {
         const s = await serveDelivery(o);
         const chunks: Buffer[] = [];
         for await (const ch of s.body) chunks.push(ch as Buffer);
-        const all = Buffer.concat(chunks);
+        let all = Buffer.concat(chunks);
         if (c.tamper) all[10] = (all[10] ?? 0) ^ 1;
+        if (c.resize !== undefined) {
+          all =
+            c.resize > 0
+              ? Buffer.concat([all, Buffer.alloc(c.resize, 7)])
+              : all.subarray(0, all.length + c.resize);
+        }
         res.writeHead(200, sealHeaderFields(s.headers));
         res.end(all);
       } catch (e) {
@@ -120,6 +128,10 @@ describe('datashare delivery: key agreement and ciphers over HTTP', () => {
   it('a byte altered in transit is refused by the grantee', async () => {
     expect(await roundTrip('ed25519', { tamper: true })).toBe('DATASHARE_DIGEST_MISMATCH');
     expect(await roundTrip('sm2', { tamper: true })).toBe('DATASHARE_DIGEST_MISMATCH');
+    // SM4-CTR decrypts straight into the catalogue-sized buffer: a longer body is cut off before
+    // it overruns, a shorter one fails the size and digest check.
+    expect(await roundTrip('sm2', { resize: 1 })).toBe('DATASHARE_UNAVAILABLE');
+    expect(await roundTrip('sm2', { resize: -1 })).toBe('DATASHARE_DIGEST_MISMATCH');
   });
   it('a node that is not the owner department’s is refused by the grantee', async () => {
     expect(await roundTrip('ed25519', { notOwners: true })).toBe('DATASHARE_UNAUTHENTICATED');
