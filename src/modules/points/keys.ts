@@ -97,8 +97,8 @@ export const keys = {
   /** The `n`-th change of a member's confirmed area (areas.ts). */
   areaMove: (program: string, account: string, n: number) =>
     stateKey(MODULE, 'amove', program, account, String(n)),
-  /** What a member's spending made payable in the open period (payable-holds.ts). */
-  spentPayables: (program: string, account: string) => stateKey(MODULE, 'mpay', program, account),
+  /** Where a member's spending of the open period took which lots (spend-trail.ts). */
+  spendTrail: (program: string, account: string) => stateKey(MODULE, 'mspend', program, account),
   /** Money held per payable account by open disputes (number map, payable-holds.ts). */
   payableHolds: (program: string) => stateKey(MODULE, 'phold', program),
   /** The program's dispute count (number). */

@@ -24,10 +24,10 @@ import {
 } from './marks.js';
 import { methodologyCodec } from './methodology.js';
 import { balanceCodec, numMapCodec } from './num-map.js';
-import { spentPayablesCodec } from './payable-holds.js';
 import { periodCodec } from './period.js';
 import { programCodec } from './program.js';
 import { serviceCodec } from './service.js';
+import { spendTrailCodec } from './spend-trail.js';
 import { statementCodec } from './statement.js';
 import { MODULE } from './types.js';
 import { unitBatchCodec, unitOpCodec, validationCodec } from './verification.js';
@@ -57,7 +57,7 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   brk: breakageCodec,
   areas: areaListCodec,
   aagg: numMapCodec,
-  mpay: spentPayablesCodec,
+  mspend: spendTrailCodec,
   phold: numMapCodec,
   areq: areaRequestCodec,
   amoves: areaMoveCountCodec,
