@@ -44,6 +44,15 @@ export const keys = {
   /** A distributor's aggregate of one period (number map). */
   distAgg: (program: string, period: number, distributor: string) =>
     stateKey(MODULE, 'dagg', program, String(period), distributor),
+  /** A device's claims of one period (number map, device-anomaly.ts). */
+  deviceAgg: (program: string, period: number, device: string) =>
+    stateKey(MODULE, 'devagg', program, String(period), device),
+  /** How many devices claimed in one period, and the `i`-th of them (device-anomaly.ts). */
+  deviceCount: (program: string, period: number) => stateKey(MODULE, 'devn', program, String(period)),
+  deviceAt: (program: string, period: number, i: number) =>
+    stateKey(MODULE, 'devi', program, String(period), String(i)),
+  /** The device that first submitted an evidence digest (device-anomaly.ts). */
+  evidenceDevice: (program: string, evidenceHex: string) => stateKey(MODULE, 'evid', program, evidenceHex),
   /** The distributors active in one period (string list). */
   distList: (program: string, period: number) => stateKey(MODULE, 'dlist', program, String(period)),
   /** The payable accounts with a balance this period (string list). */

@@ -6,6 +6,7 @@ import { breakageCodec } from './breakage.js';
 import { claimCodec } from './claim.js';
 import { consentCodec } from './consent.js';
 import { assetBindingCodec, deviceCodec, intervalsCodec } from './device.js';
+import { deviceHexCodec } from './device-anomaly.js';
 import { disputeCodec } from './dispute.js';
 import { holderCodec } from './holder.js';
 import { interbankCodec } from './interbank.js';
@@ -58,6 +59,10 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   areas: areaListCodec,
   aagg: numMapCodec,
   mspend: spendTrailCodec,
+  devagg: numMapCodec,
+  devn: disputeCountCodec,
+  devi: deviceHexCodec,
+  evid: deviceHexCodec,
   phold: numMapCodec,
   areq: areaRequestCodec,
   amoves: areaMoveCountCodec,
