@@ -94,6 +94,18 @@ describe('a dispute holds the exact spending of the award’s own points', () =>
     expect(dispute(sb, 1).spends).toEqual([
       { period: 1, i: 0, op: 'redeem', account: shop, points: 40, tx: expect.any(Uint8Array) },
     ]);
+    // the dispute query shows the exact redemption (its transaction, as hex)
+    const q = sb.query('dispute', { program: P, n: '1' }) as { spends: Record<string, unknown>[] };
+    expect(q.spends).toEqual([
+      {
+        period: 1,
+        i: 0,
+        op: 'redeem',
+        account: shop,
+        points: 40,
+        tx: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    ]);
     // award b's points are all still hers: its dispute holds its points, no payable
     const ob = open(sb, b, 'y');
     expect(ob?.hold).toBe(60);
