@@ -253,6 +253,11 @@ describe.skipIf(!existsSync(CLI))('gongzhi points', () => {
       area: 'c-east',
       moves: [{ n: 1, to: 'c-east', by: addr('issuer') }],
     });
+    // the registrar names, then changes, c-east's community worker (issue 17)
+    const named = await cli('issuer', 'area', 'worker', 'green', 'c-east', addr('insurer'));
+    expect(named).toContain('areaWorkerChanged');
+    const again = await fails('issuer', 'area', 'worker', 'green', 'c-east', addr('insurer'));
+    expect(again.stderr).toContain('POINTS_INVALID_STATE');
     const end = Date.now() - 20 * 60_000;
     const claimed = await cli(
       'dist',
@@ -277,6 +282,12 @@ describe.skipIf(!existsSync(CLI))('gongzhi points', () => {
     );
     const claim = /"claim":\s*"(?:0x)?([0-9a-f]{64})"/.exec(claimed)?.[1];
     expect(claim).toBeDefined();
+    // every device a claim names is counted, registered or not (the anomaly report, --all)
+    const devices = await json(undefined, 'device', 'anomalies', 'green', '--all');
+    expect(devices.rows).toContainEqual(
+      expect.objectContaining({ registered: false, claims: 1, reasons: [] }),
+    );
+    expect((await json(undefined, 'device', 'anomalies', 'green')).rows).toEqual([]);
     // 2 km × 273 g = 546 g → 54 points: 59 + 54
     await cli('vvb', 'dispute', 'open', 'green', claim as string, '--reason', 'the camera shows a bus');
     await cli('alice', 'redeem', 'green', addr('shop'), 'gift', '--price', '50');

@@ -51,6 +51,7 @@ const ADDED_SINCE_PIN = new Set([
   'points.releaseDevice',
   'points.retireMethodology',
   'points.setArea',
+  'points.setAreaWorker',
   'points.setBreakage',
   'points.settleExchange',
   'points.signExchangeStatement',

@@ -323,7 +323,7 @@ describe('a dispute holds the payables of the spent award', () => {
     expect(r.writes).toEqual([]);
     expect(sb.snapshot()).toEqual(before);
     parkedDay(sb, 'bob', 1);
-    sb.chain.state.set(pointsKeys.spentPayables(P, sb.addr('bob')), encodeCanonical({ period: 1, pay: 3 }));
+    sb.chain.state.set(pointsKeys.spendTrail(P, sb.addr('bob')), encodeCanonical({ period: 1, entries: 3 }));
     const before2 = sb.snapshot();
     const r2 = sb.call('bob', 'redeem', redeem(sb));
     expect(r2.status).toBe('CHAIN_INVALID');

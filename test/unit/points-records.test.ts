@@ -240,6 +240,8 @@ function world(o: { fundBacker?: boolean; holdBen?: boolean; calls?: SandboxCall
     worker: sb.addr('clerk'),
   });
   sb.ok('ann', 'setArea', { program: 'green', area: 'c-2' });
+  // the registrar hands c-2 to another worker (the event areaWorkerChanged)
+  sb.ok('issuer', 'setAreaWorker', { program: 'green', area: 'c-2', worker: sb.addr('clerk2') });
   sb.ok('ben', 'redeem', { program: 'green', platform: sb.addr('plat'), item: 'gift', price: 70 });
   sb.ok('issuer', 'setBreakage', { program: 'green', policy: 'scheme', fromHeight: sb.height + 10 });
   const claimOf = (p: string, who: string, device: string) =>
@@ -576,6 +578,7 @@ describe('points manifest: argument and result schemas', () => {
       ['breakage', { program: 'green' }],
       ['areas', { program: 'green' }],
       ['memberArea', { program: 'green', account: sb.addr('ben') }],
+      ['deviceAnomalies', { program: 'green', all: 'true' }],
       [
         'signedAccount',
         {

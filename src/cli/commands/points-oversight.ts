@@ -133,6 +133,17 @@ function registerAreas(points: Command): void {
   );
   common(
     area
+      .command('worker <program> <area> [worker]')
+      .description(
+        'issuer: change the area’s community worker (none: remove it); the old one loses confirm rights',
+      ),
+  ).action(
+    action(async (p: string, id: string, worker: string | undefined, o: Common) =>
+      send(o, 'setAreaWorker', { program: p, area: id, ...(worker === undefined ? {} : { worker }) }),
+    ),
+  );
+  common(
+    area
       .command('member <program> <account>')
       .description('a member’s confirmed area, pending request, moves'),
   ).action(

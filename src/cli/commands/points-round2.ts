@@ -81,6 +81,35 @@ function registerDevices(points: Command): void {
   common(device.command('release <device>').description('member or operator: release a device')).action(
     action(async (d: string, o: Common) => send(o, 'releaseDevice', { device: await digestOf(o, d) })),
   );
+  common(
+    device
+      .command('anomalies <program>')
+      .description(
+        'devices (registered or not) whose claims of a period exceed a per-day cap or reuse evidence',
+      )
+      .option('--period <n>', 'period (default: the open one)')
+      .option('--max-per-day <n>', 'claims per device per local day before it is anomalous (default 24)')
+      .option('--all', 'list every device, anomalous or not')
+      .option('--offset <n>', 'first device (default 0)')
+      .option('--limit <n>', 'devices scanned (default 100)'),
+  ).action(
+    action(
+      async (
+        p: string,
+        o: Common & { period?: string; maxPerDay?: string; all?: boolean; offset?: string; limit?: string },
+      ) =>
+        printJson(
+          await query(o, 'deviceAnomalies', {
+            program: p,
+            ...(o.period === undefined ? {} : { period: o.period }),
+            ...(o.maxPerDay === undefined ? {} : { maxPerDay: o.maxPerDay }),
+            ...(o.all === true ? { all: 'true' } : {}),
+            ...(o.offset === undefined ? {} : { offset: o.offset }),
+            ...(o.limit === undefined ? {} : { limit: o.limit }),
+          }),
+        ),
+    ),
+  );
   common(device.command('show <device>').description('a device of the registry')).action(
     action(async (d: string, o: Common) =>
       printJson(await query(o, 'device', { device: toHex(await digestOf(o, d)) })),

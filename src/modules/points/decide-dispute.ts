@@ -10,7 +10,7 @@ import { keys } from './keys.js';
 import { disputeCountCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { isAuditor } from './open-dispute.js';
-import { clawPayables, releasePayables } from './payable-holds.js';
+import { clawPayables, freeSpent, releasePayables } from './payable-holds.js';
 
 export interface DecideDisputeArgs {
   readonly program: string;
@@ -99,7 +99,11 @@ export const decideDispute = pointsMethod<DecideDisputeArgs>({
       // what she had spent is owed now; the payables it accrued and the dispute held go back to
       // the sponsors, up to that value; the rest of the hold is released
       payableMoney = clawPayables(env, books, d.payables, moneyOf(p, done.owed), claimHex);
-    } else releasePayables(env, p, d.payables);
+    } else {
+      releasePayables(env, p, d.payables);
+      // the units are free again: a later dispute of an award of the same stamp may hold them
+      freeSpent(env, books, d.user, d.spends);
+    }
     if (amount === 0 && d.hold > 0) {
       const h = books.lots.holder(d.user);
       if (h === undefined || h.held < d.hold) {

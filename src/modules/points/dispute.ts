@@ -1,6 +1,7 @@
 import { type Codec, defineCodec } from '../../execution/index.js';
 import type { CborMap, ShapeReader } from '../../ledger/index.js';
 import { type NumMap, numMapCodec } from './num-map.js';
+import { SPEND_OPS, type SpendOp } from './spend-trail.js';
 import { ADDR_RE } from './types.js';
 
 /**
@@ -32,6 +33,20 @@ export interface DisputeDecision {
   readonly payableMoney: number;
 }
 
+/** Trail units an auditor's dispute holds: entry `i` of the member's spend trail of `period`. */
+export interface HeldSpend {
+  readonly period: number;
+  readonly i: number;
+  readonly op: SpendOp;
+  readonly account: string;
+  readonly points: number;
+  /** The entry's first transaction (the exact redemption, donation, cash-out or conversion). */
+  readonly tx: Uint8Array;
+}
+
+/** Most trail entries one dispute holds (an award of N points spans at most N entries; bounded). */
+export const MAX_HELD_SPENDS = 4096;
+
 export interface Dispute {
   readonly n: number;
   readonly claim: Uint8Array;
@@ -47,6 +62,8 @@ export interface Dispute {
   readonly hold: number;
   /** Money held per payable account while open (an auditor's dispute of a spent award; {}: none, not stored). */
   readonly payables: NumMap;
+  /** The exact spending the money hold follows (spend-trail.ts; []: none, not stored). */
+  readonly spends: readonly HeldSpend[];
   readonly height: number;
   readonly ts: number;
   readonly decision?: DisputeDecision;
@@ -101,6 +118,24 @@ function nonEmpty(r: ShapeReader): NumMap {
   return m;
 }
 
+function heldSpends(r: ShapeReader): HeldSpend[] {
+  const out = r.list('spends', MAX_HELD_SPENDS, (v, at) => {
+    const h = r.sub(v, at, ['period', 'i', 'op', 'account', 'points', 'tx']);
+    const points = h.uint('points');
+    if (points === 0) h.fail('points', 'a positive integer');
+    return {
+      period: h.uint('period'),
+      i: h.uint('i'),
+      op: h.oneOf('op', SPEND_OPS),
+      account: h.str('account', 300),
+      points,
+      tx: h.bytes('tx', undefined, 64),
+    };
+  });
+  if (out.length === 0) r.fail('spends', 'a non-empty list (none is stored as absence)');
+  return out;
+}
+
 /** The one codec of a dispute record. */
 export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
   'dispute',
@@ -115,6 +150,7 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
     'reason',
     'hold',
     'payables',
+    'spends',
     'height',
     'ts',
     'decision',
@@ -131,6 +167,7 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
     hold: x.hold,
     // stored only when set, so every dispute without them keeps its bytes
     ...(Object.keys(x.payables).length === 0 ? {} : { payables: numMapCodec.encode(x.payables) }),
+    ...(x.spends.length === 0 ? {} : { spends: x.spends.map((h) => ({ ...h })) }),
     height: x.height,
     ts: x.ts,
     ...(x.decision === undefined ? {} : { decision: decisionValue(x.decision) }),
@@ -147,6 +184,7 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
       reason: r.digest('reason'),
       hold: r.uint('hold'),
       payables: r.has('payables') ? nonEmpty(r) : {},
+      spends: r.has('spends') ? heldSpends(r) : [],
       height: r.uint('height'),
       ts: r.uint('ts'),
     };

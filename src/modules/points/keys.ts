@@ -44,6 +44,15 @@ export const keys = {
   /** A distributor's aggregate of one period (number map). */
   distAgg: (program: string, period: number, distributor: string) =>
     stateKey(MODULE, 'dagg', program, String(period), distributor),
+  /** A device's claims of one period (number map, device-anomaly.ts). */
+  deviceAgg: (program: string, period: number, device: string) =>
+    stateKey(MODULE, 'devagg', program, String(period), device),
+  /** How many devices claimed in one period, and the `i`-th of them (device-anomaly.ts). */
+  deviceCount: (program: string, period: number) => stateKey(MODULE, 'devn', program, String(period)),
+  deviceAt: (program: string, period: number, i: number) =>
+    stateKey(MODULE, 'devi', program, String(period), String(i)),
+  /** The device that first submitted an evidence digest (device-anomaly.ts). */
+  evidenceDevice: (program: string, evidenceHex: string) => stateKey(MODULE, 'evid', program, evidenceHex),
   /** The distributors active in one period (string list). */
   distList: (program: string, period: number) => stateKey(MODULE, 'dlist', program, String(period)),
   /** The payable accounts with a balance this period (string list). */
@@ -97,8 +106,8 @@ export const keys = {
   /** The `n`-th change of a member's confirmed area (areas.ts). */
   areaMove: (program: string, account: string, n: number) =>
     stateKey(MODULE, 'amove', program, account, String(n)),
-  /** What a member's spending made payable in the open period (payable-holds.ts). */
-  spentPayables: (program: string, account: string) => stateKey(MODULE, 'mpay', program, account),
+  /** Where a member's spending of the open period took which lots (spend-trail.ts). */
+  spendTrail: (program: string, account: string) => stateKey(MODULE, 'mspend', program, account),
   /** Money held per payable account by open disputes (number map, payable-holds.ts). */
   payableHolds: (program: string) => stateKey(MODULE, 'phold', program),
   /** The program's dispute count (number). */

@@ -9,7 +9,7 @@ import { keys } from './keys.js';
 import { disputeCountCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import type { NumMap } from './num-map.js';
-import { holdPayables } from './payable-holds.js';
+import { holdSpent, type SpentHold } from './payable-holds.js';
 import type { Program } from './types.js';
 
 /** The money of a hold. */
@@ -38,8 +38,9 @@ export interface OpenDisputeArgs {
  * A resident (a member of the program) or an auditor (a supervisor or verifier) disputes an
  * award. An auditor's dispute holds the award's points on the member's holdings until decided
  * (POINTS_HELD when she would spend them), so an upheld claw-back comes out of her balance rather
- * than becoming a debt, and — for the part she already spent — the payables her spending accrued
- * this period (payable-holds.ts), so the close does not pay them out; a resident's report holds nothing (no member can freeze another's points),
+ * than becoming a debt, and — for the part she already spent — the payables the award's own points
+ * accrued this period, on the exact spending that took them (payable-holds.ts), so the close does
+ * not pay them out; a resident's report holds nothing (no member can freeze another's points),
  * and each account has at most 16 disputes open. A claim has one dispute open at a time; once one
  * is upheld, none.
  */
@@ -112,13 +113,13 @@ export const openDispute = pointsMethod<OpenDisputeArgs>({
     }
     const books = env.booksOf(p);
     const hold = auditor ? c.points : 0;
-    let payables: NumMap = {};
+    let held: SpentHold = { payables: {}, spends: [] };
     if (hold > 0) {
       const h = books.lots.holder(c.user);
       if (h === undefined)
         throw new GongzhiError('CHAIN_INVALID', 'an awarded member has no holdings', { user: c.user });
-      // what she already spent of the award: its payables are held from settlement too
-      payables = holdPayables(env, books, c.user, h, c.points);
+      // what she already spent of the award: the payables its own points accrued are held too
+      held = holdSpent(env, books, c);
       books.lots.putHolder(c.user, { ...h, held: h.held + hold });
     }
     const n = (env.read(keys.disputeCount(p.id), disputeCountCodec) ?? 0) + 1;
@@ -132,7 +133,8 @@ export const openDispute = pointsMethod<OpenDisputeArgs>({
       as: auditor ? 'auditor' : 'member',
       reason: a.reason,
       hold,
-      payables,
+      payables: held.payables,
+      spends: held.spends,
       height: env.height,
       ts: env.ts,
     };
@@ -150,7 +152,7 @@ export const openDispute = pointsMethod<OpenDisputeArgs>({
       by: env.sender,
       as: d.as,
       hold,
-      ...(sumOf(payables) === 0 ? {} : { heldMoney: sumOf(payables) }),
+      ...(sumOf(held.payables) === 0 ? {} : { heldMoney: sumOf(held.payables) }),
     });
   },
 });

@@ -4,7 +4,8 @@ import { readArgs, S } from '../../execution/index.js';
 import type { CborMap } from '../../ledger/index.js';
 import { readAddr, readId, schemas } from './args.js';
 import { claimCodec } from './claim.js';
-import { addDayUse } from './day-use.js';
+import { addDayUse, localDay } from './day-use.js';
+import { noteDeviceClaim } from './device-anomaly.js';
 import type { Env } from './env.js';
 import { keys } from './keys.js';
 import { highWaterCodec } from './marks.js';
@@ -258,6 +259,12 @@ const claim = pointsMethod<ClaimArgs>({
       height: env.height,
       ts: env.ts,
       tx: env.ctx.txHash,
+    });
+    noteDeviceClaim(env, p.id, books.aggregates.period, {
+      deviceHex,
+      evidenceHex: toHex(a.evidence),
+      day: localDay(p, a.periodStart),
+      points,
     });
     books.aggregates.add('claims', 1);
     books.aggregates.add('reductionG', measured.reductionG);

@@ -8,6 +8,7 @@ import { bookIdOf, keys } from './keys.js';
 import { backingCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { recordFlow } from './ops-interbank.js';
+import { recordSpend } from './spend-trail.js';
 import { MAX_AMOUNT, type Program } from './types.js';
 
 function readAgreement(env: Env, id: string): Agreement {
@@ -293,8 +294,11 @@ const convert = pointsMethod<{ agreement: string; from: string; amount: number }
     sb.journal.begin('exchange-out', x.id);
     const pieces = sb.lots.take(env.sender, a.amount);
     sb.accounts.post(`exchange:${dst.id}`, a.amount);
-    const money = sb.accounts.releaseBacking(pieces, (s) => `payable:${s}:${backer}`);
+    const to = (s: string) => `payable:${s}:${backer}`;
+    const money = sb.accounts.releaseBacking(pieces, to);
     sb.journal.end();
+    // a dispute of an award whose points left this way holds their payable to the backer too
+    recordSpend(env, sb, env.sender, 'convert', pieces, to);
     sb.aggregates.add('exchangedOut', a.amount);
     sb.aggregates.add('exchangeMoney', money);
     const db = env.booksOf(dst);

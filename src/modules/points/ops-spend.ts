@@ -5,7 +5,7 @@ import type { Env } from './env.js';
 import { itemCodec } from './item.js';
 import { keys } from './keys.js';
 import { pointsMethod } from './method.js';
-import { recordSpent } from './payable-holds.js';
+import { recordSpend } from './spend-trail.js';
 import { type Cause, MAX_AMOUNT, MAX_SWEEP, type Program } from './types.js';
 
 /** Most entries of a program's catalogue. */
@@ -198,10 +198,10 @@ const redeem = pointsMethod<RedeemArgs>({
     books.journal.begin('redeem', `${a.platform}/${a.item}`);
     const pieces = books.lots.take(env.sender, cost);
     books.accounts.post(`redeemed:${a.platform}`, cost);
-    const paid = new Map<string, number>();
-    const money = books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${a.platform}`, true, paid);
+    const to = (s: string) => `payable:${s}:${a.platform}`;
+    const money = books.accounts.releaseBacking(pieces, to, true);
     books.journal.end();
-    recordSpent(env, books, env.sender, paid);
+    recordSpend(env, books, env.sender, 'redeem', pieces, to);
     // unlimited stock: the catalogue entry does not change (the journal records what was redeemed)
     if (item.stock >= 0) env.write(key, itemCodec, { ...item, stock: item.stock - a.quantity });
     books.aggregates.add('redeemed', cost);
@@ -248,12 +248,11 @@ const donate = pointsMethod<{ program: string; cause: string; amount: number }>(
     books.journal.begin('donate', cause.id);
     const pieces = books.lots.take(env.sender, a.amount);
     books.accounts.post(`donated:${cause.id}`, a.amount);
-    const paid = new Map<string, number>();
-    const money = cause.pot
-      ? 0
-      : books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${cause.beneficiary}`, true, paid);
+    const to = (s: string) => `payable:${s}:${cause.beneficiary}`;
+    const money = cause.pot ? 0 : books.accounts.releaseBacking(pieces, to, true);
     books.journal.end();
-    recordSpent(env, books, env.sender, paid);
+    // a pot keeps the points (nothing payable): its re-grants are fresh lots, not followed
+    if (!cause.pot) recordSpend(env, books, env.sender, 'donate', pieces, to);
     books.aggregates.add('donated', a.amount);
     books.aggregates.add('donatedMoney', money);
     env.emit('donated', { program: p.id, user: env.sender, cause: cause.id, amount: a.amount, money });
@@ -333,10 +332,10 @@ const cashOut = pointsMethod<{ program: string; amount: number }>({
     books.journal.begin('cashout', env.sender);
     const pieces = books.lots.take(env.sender, a.amount);
     books.accounts.post('cashout', a.amount);
-    const paid = new Map<string, number>();
-    const money = books.accounts.releaseBacking(pieces, (s) => `payable:${s}:${env.sender}`, true, paid);
+    const to = (s: string) => `payable:${s}:${env.sender}`;
+    const money = books.accounts.releaseBacking(pieces, to, true);
     books.journal.end();
-    recordSpent(env, books, env.sender, paid);
+    recordSpend(env, books, env.sender, 'cashout', pieces, to);
     books.aggregates.add('cashedOut', a.amount);
     env.emit('cashedOut', { program: p.id, user: env.sender, amount: a.amount, money });
   },

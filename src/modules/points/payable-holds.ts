@@ -1,59 +1,48 @@
 import { GongzhiError } from '../../errors/index.js';
-import { type Codec, defineCodec } from '../../execution/index.js';
 import { moneyOf } from './accounting.js';
 import type { Books } from './books.js';
+import type { ClaimRecord } from './claim.js';
+import type { HeldSpend } from './dispute.js';
 import type { Env } from './env.js';
-import { holderBalance } from './holder.js';
 import { keys } from './keys.js';
 import { type NumMap, numMapCodec } from './num-map.js';
-import type { Holder, Program } from './types.js';
+import { putTrail, type SpendEntry, trailOf } from './spend-trail.js';
+import type { Program } from './types.js';
 
 /**
  * Holding the payables of a disputed award (item 14, "a hold on the affected settlement"). When a
  * member spends points, their backing leaves the sponsor's reserve for `payable:<sponsor>:<payee>`,
  * paid at the next close. If the award behind them is fraudulent, paying that out would make the
  * sponsor fund it after all. So:
- * - each spending of a member records, per payable account, the money it made payable in the open
- *   period (`mpay/<program>/<member>`, one record overwritten each period — older payables were
- *   settled at a close already);
- * - an auditor's dispute holds, from those, up to the value of the part of the award she has
- *   already spent (what her unheld balance no longer covers); the dispute keeps what it holds, the
- *   program the sum per payable account (`phold/<program>`), and `closePeriod` settles a held
- *   payable less its hold, keeping the rest open;
- * - a rejected dispute releases the hold (the next close pays it); an upheld one claws the held
- *   money back from the payable to the sponsor's pool, one balanced posting set, for at most the
- *   value of what was clawed back as owed. Like a card chargeback, the payee does not collect for
- *   a fraudulent award; the member still owes the points.
- * Her spending is fungible (oldest lots first), so the hold is her payables of the period, up to the
- * award's spent value — never another member's.
+ * - each spending (redeem, donate to a paying cause, cash-out, convert) records which lots it took,
+ *   by issue stamp, and where their backing went (spend-trail.ts, the open period only — older
+ *   payables were settled at a close already);
+ * - an auditor's dispute of an award follows the award's own points: the trail entries stamped with
+ *   the claim's (ts, height) — the lots the award gave her, spent oldest first by `take` — in the
+ *   order she spent them, up to the award's points, never a unit another dispute holds. It holds
+ *   their money on those exact payables; the dispute keeps what it holds (per account and per
+ *   trail entry), the program the sum per payable account (`phold/<program>`), and `closePeriod`
+ *   settles a held payable less its hold, keeping the rest open;
+ * - a rejected dispute releases the hold (the next close pays it) and frees its trail units; an
+ *   upheld one claws the held money back from the payable to the sponsor's pool, one balanced
+ *   posting set, for at most the value of what was clawed back as owed. Like a card chargeback, the
+ *   payee does not collect for a fraudulent award; the member still owes the points.
+ * Attribution where lots cannot be told apart: an award's lots merge only with lots of the same
+ * block, sponsor and expiry (lots.ts), so units of the claim's stamp count for the award up to its
+ * points, in spending order, and a unit once held is held by that dispute only. Points she
+ * transferred to another member are not followed (their spending is that member's).
  */
 
-/** What a member's spending made payable in period `period` (money per payable account). */
-export interface SpentPayables {
-  readonly period: number;
-  readonly pay: NumMap;
+/** What an auditor's dispute holds: money per payable account, and the trail units behind it. */
+export interface SpentHold {
+  readonly payables: NumMap;
+  readonly spends: readonly HeldSpend[];
 }
 
-export const spentPayablesCodec: Codec<SpentPayables> = defineCodec<SpentPayables>(
-  'spent payables',
-  ['period', 'pay'],
-  (x) => ({ period: x.period, pay: numMapCodec.encode(x.pay) }),
-  (r) => ({ period: r.uint('period'), pay: numMapCodec.decode(r.raw('pay')) }),
-);
+const NO_HOLD: SpentHold = { payables: {}, spends: [] };
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Record what `member`'s spending just made payable (`paid`: money per payable account). */
-export function recordSpent(env: Env, books: Books, member: string, paid: ReadonlyMap<string, number>): void {
-  if (paid.size === 0) return;
-  const key = keys.spentPayables(books.id, member);
-  const period = books.aggregates.period;
-  const old = env.read(key, spentPayablesCodec);
-  const pay: Record<string, number> = old?.period === period ? { ...old.pay } : {};
-  for (const [acct, m] of paid) pay[acct] = (pay[acct] ?? 0) + m;
-  env.write(key, spentPayablesCodec, { period, pay });
 }
 
 /** The money held per payable account by open disputes of program `p`. */
@@ -75,37 +64,56 @@ function addHolds(env: Env, p: Program, delta: NumMap, sign: 1 | -1): void {
 }
 
 /**
- * An auditor's dispute of an award of `points` to `user` (holdings `h`, before this dispute's own
- * point hold): hold her open payables up to the value of the part already spent. Returns the hold.
+ * An auditor's dispute of claim `c`: hold the money of the award's spent points on the payables
+ * their spending accrued this period (see above). Returns what the dispute holds.
  */
-export function holdPayables(env: Env, books: Books, user: string, h: Holder, points: number): NumMap {
+export function holdSpent(env: Env, books: Books, c: ClaimRecord): SpentHold {
   const p = books.program;
-  if (p.value === 0) return {};
-  const cover = Math.max(0, holderBalance(h) - h.held);
-  const spent = Math.max(0, points - cover);
-  if (spent === 0) return {};
-  const key = keys.spentPayables(p.id, user);
-  const rec = env.read(key, spentPayablesCodec);
-  if (rec === undefined || rec.period !== books.aggregates.period) return {};
+  if (p.value === 0) return NO_HOLD;
+  const t = trailOf(env, books, c.user);
   const holds = payableHolds(env, p);
-  let want = moneyOf(p, spent);
+  const entries = [...t.entries];
   const hold: Record<string, number> = {};
-  const left: Record<string, number> = { ...rec.pay };
-  for (const acct of Object.keys(rec.pay).sort(cmp)) {
-    if (want === 0) break;
-    // what is still open on the account and not held by another dispute
-    const open = books.accounts.balance(acct) - (holds[acct] ?? 0);
-    const m = Math.min(want, rec.pay[acct] ?? 0, Math.max(0, open));
+  const spends: HeldSpend[] = [];
+  let want = c.points;
+  for (let i = 0; i < entries.length && want > 0; i++) {
+    const e = entries[i] as SpendEntry;
+    if (e.ts !== c.ts || e.height !== c.height) continue;
+    // what is still open on the account and held by no dispute (this one included)
+    const open = books.accounts.balance(e.account) - (holds[e.account] ?? 0) - (hold[e.account] ?? 0);
+    const m = Math.min(want, e.points - e.held, Math.floor(Math.max(0, open) / p.value));
     if (m <= 0) continue;
-    hold[acct] = m;
-    left[acct] = (left[acct] ?? 0) - m;
+    entries[i] = { ...e, held: e.held + m };
+    hold[e.account] = (hold[e.account] ?? 0) + moneyOf(p, m);
+    spends.push({ period: t.period, i, op: e.op, account: e.account, points: m, tx: e.tx });
     want -= m;
   }
-  if (Object.keys(hold).length === 0) return {};
-  // held money is no longer hers to be held again by a second dispute
-  env.write(key, spentPayablesCodec, { period: rec.period, pay: left });
+  if (spends.length === 0) return NO_HOLD;
+  // held units are no longer hers to be held again by a second dispute
+  putTrail(env, books, c.user, { period: t.period, entries });
   addHolds(env, p, hold, 1);
-  return hold;
+  return { payables: hold, spends };
+}
+
+/** A rejected dispute frees the trail units it held (while their period is still open). */
+export function freeSpent(env: Env, books: Books, user: string, spends: readonly HeldSpend[]): void {
+  if (spends.length === 0) return;
+  const t = trailOf(env, books, user);
+  const entries = [...t.entries];
+  let changed = false;
+  for (const s of spends) {
+    if (s.period !== t.period) continue;
+    const e = entries[s.i];
+    if (e === undefined || e.account !== s.account || e.held < s.points) {
+      throw new GongzhiError('CHAIN_INVALID', 'a dispute names spending its trail does not hold', {
+        user,
+        entry: s.i,
+      });
+    }
+    entries[s.i] = { ...e, held: e.held - s.points };
+    changed = true;
+  }
+  if (changed) putTrail(env, books, user, { period: t.period, entries });
 }
 
 /** A rejected dispute (or the unclaimed rest of an upheld one): the next close pays it. */

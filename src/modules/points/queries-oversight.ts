@@ -48,6 +48,8 @@ function disputeJson(d: Dispute): Record<string, unknown> {
     reason: toHex(d.reason),
     hold: d.hold,
     ...(Object.keys(d.payables).length === 0 ? {} : { payables: { ...d.payables } }),
+    // the exact spending the money hold follows (spend-trail.ts)
+    ...(d.spends.length === 0 ? {} : { spends: d.spends.map((h) => ({ ...h, tx: toHex(h.tx) })) }),
     height: d.height,
     ts: d.ts,
     status: disputeStatus(d),
@@ -57,7 +59,7 @@ function disputeJson(d: Dispute): Record<string, unknown> {
 
 const disputeSchema = S.Record(S.String(), S.Unknown(), {
   description:
-    'n, claim, user, distributor, points, by, as, reason, hold, payables?, height, ts, status, decision?',
+    'n, claim, user, distributor, points, by, as, reason, hold, payables?, spends?, height, ts, status, decision?',
 });
 
 const dispute = defineQuery({

@@ -6,6 +6,7 @@ import { breakageCodec } from './breakage.js';
 import { claimCodec } from './claim.js';
 import { consentCodec } from './consent.js';
 import { assetBindingCodec, deviceCodec, intervalsCodec } from './device.js';
+import { deviceHexCodec } from './device-anomaly.js';
 import { disputeCodec } from './dispute.js';
 import { holderCodec } from './holder.js';
 import { interbankCodec } from './interbank.js';
@@ -24,10 +25,10 @@ import {
 } from './marks.js';
 import { methodologyCodec } from './methodology.js';
 import { balanceCodec, numMapCodec } from './num-map.js';
-import { spentPayablesCodec } from './payable-holds.js';
 import { periodCodec } from './period.js';
 import { programCodec } from './program.js';
 import { serviceCodec } from './service.js';
+import { spendTrailCodec } from './spend-trail.js';
 import { statementCodec } from './statement.js';
 import { MODULE } from './types.js';
 import { unitBatchCodec, unitOpCodec, validationCodec } from './verification.js';
@@ -57,7 +58,11 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   brk: breakageCodec,
   areas: areaListCodec,
   aagg: numMapCodec,
-  mpay: spentPayablesCodec,
+  mspend: spendTrailCodec,
+  devagg: numMapCodec,
+  devn: disputeCountCodec,
+  devi: deviceHexCodec,
+  evid: deviceHexCodec,
   phold: numMapCodec,
   areq: areaRequestCodec,
   amoves: areaMoveCountCodec,
