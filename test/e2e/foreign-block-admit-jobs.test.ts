@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModules } from '../../src/demos/health-pass.js';
 import { VoteNet } from '../../src/demos/vote-net.js';
