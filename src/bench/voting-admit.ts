@@ -7,6 +7,7 @@ import { ballotContext, type Election } from '../modules/voting/index.js';
 import { poolJobRunner } from '../node/admit-job-runner.js';
 import { seedOf } from '../testing/index.js';
 import { createBallot, credentialFromSeed, RISTRETTO } from '../voting-crypto/index.js';
+import { benchForeignBlock } from './voting-foreign-block.js';
 
 /** An opened ed25519 election (made-up key and fingerprint) with three questions. */
 function election(): Election {
@@ -44,7 +45,8 @@ export interface AdmitSide {
  * `npm run bench -- --only-voting-admit [--voting-ballots N] [--admit-workers W]`: a burst of N
  * ballots' admission jobs in batches of 8, on this thread (as without a pool) and on a VerifyPool
  * of W workers (as a node with `--verify-workers W`), alternating per batch so both see the same
- * load; for each, ballots/s and how long the event loop (the HTTP server's) was held.
+ * load; for each, ballots/s and how long the event loop (the HTTP server's) was held. With
+ * `--foreign-block-ballots N`: ./voting-foreign-block.ts instead.
  */
 export async function benchVotingAdmit(n: number, workers: number) {
   const e = election();
@@ -103,6 +105,18 @@ export async function reportVotingAdmit(
   report: (o: Record<string, unknown>, line: string) => void,
   arg: (name: string, dflt: number) => number,
 ): Promise<void> {
+  const foreign = arg('--foreign-block-ballots', 0);
+  if (foreign > 0) {
+    const f = await benchForeignBlock(foreign, arg('--admit-workers', 1));
+    report(
+      { bench: 'voting-foreign-block', group: 'ed25519', ...f },
+      `voting, blocks this node did not admit (ristretto255, 3 questions, ${f.ballots} ballots a side in blocks of ` +
+        `${f.perBlock}, alternating): proofs checked by \`check\` on the main thread ${f.mainThreadPerSec} ballots/s, ` +
+        `main thread busy ${f.mainThreadBusyMsPerBallot} ms a ballot; on ${f.workers} verify worker(s) before the ` +
+        `block ${f.poolPerSec} ballots/s, main thread busy ${f.poolBusyMsPerBallot} ms a ballot`,
+    );
+    return;
+  }
   const v = await benchVotingAdmit(arg('--voting-ballots', 40), arg('--admit-workers', 1));
   report(
     { bench: 'voting-admit', group: 'ed25519', ...v },

@@ -17,6 +17,7 @@ import {
   secureRand,
   verifyRecord,
 } from '../voting-crypto/belenios/index.js';
+import { MAX_TX_BODY_PAGE } from '../wire/index.js';
 import type { DemoContext } from './demo.js';
 import { freshSeed, VoteNet } from './vote-net.js';
 
@@ -25,24 +26,33 @@ const CANDIDATES = ['Chen Jie', 'Liu Fang', 'Zhao Lei', 'Sun Min'];
 const newCredential = () => makeCredentialString(() => Number(secureRand() % 58n));
 
 /**
+ * The ballot JSONs of every `beleniosCast` of election `id` with an ok receipt, oldest first: the
+ * election's transactions with their bodies a page per read of the subject index (as the
+ * `GET …/txs/bodies` route the CLI's export uses), not one read per ballot.
+ */
+function acceptedBallots(v: VoteNet, id: string): string[] {
+  const store = v.net.group.store;
+  const out: string[] = [];
+  let cursor: [number?, number?] = [];
+  for (;;) {
+    const page = store.txsBySubject('voting', id, MAX_TX_BODY_PAGE, ...cursor);
+    for (const t of page) {
+      if (t.method !== 'beleniosCast' || t.status !== 'ok') continue;
+      const args = decodeTx(t.tx).body.args;
+      if (args.election === id && typeof args.ballot === 'string') out.push(args.ballot);
+    }
+    const last = page.at(-1);
+    if (page.length < MAX_TX_BODY_PAGE || last === undefined) break;
+    cursor = [last.height, last.index];
+  }
+  return out.reverse();
+}
+
+/**
  * The committee election in Belenios 2.0's group and protocol (`--vote-group BELENIOS-2048`): the
  * same story, with Belenios ballots and Pedersen trustees on our ledger, and at the end the whole
  * election exported as the only `.bel` file in `<data>/belenios/` for `belenios-tool election verify`.
  */
-/** The ballot JSONs of every `beleniosCast` of election `id` with an ok receipt, oldest first. */
-function acceptedBallots(v: VoteNet, id: string): string[] {
-  const store = v.net.group.store;
-  const out: string[] = [];
-  const entries = store.txEntriesBySubject('voting', id, 100_000).reverse();
-  for (const t of entries) {
-    if (t.method !== 'beleniosCast' || t.status !== 'ok') continue;
-    const stored = store.tx(t.hash);
-    const args = stored === undefined ? undefined : decodeTx(stored.tx).body.args;
-    if (args?.election === id && typeof args.ballot === 'string') out.push(args.ballot);
-  }
-  return out;
-}
-
 export async function committeeElectionBelenios(
   ctx: DemoContext,
 ): Promise<Readonly<Record<string, unknown>>> {

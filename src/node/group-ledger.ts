@@ -6,6 +6,7 @@ import { GongzhiError } from '../errors/index.js';
 import {
   type AdmissionScope,
   type AdmitJob,
+  type AdmitJobRunner,
   admitByMethod,
   BlockExecutor,
   type BlockResult,
@@ -36,6 +37,7 @@ import { GroupStore, type StoredBlock } from '../storage/index.js';
 import { poolJobRunner } from './admit-job-runner.js';
 import { type CommitInfo, CommitWaiters } from './commit-waiters.js';
 import { FifoMempool } from './fifo-mempool.js';
+import { runForeignAdmitJobs } from './foreign-admit-jobs.js';
 import { buildGenesisBlock } from './genesis-block.js';
 import type { AdmitResult, Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
@@ -128,6 +130,8 @@ export class GroupLedger {
   private lastCutAt = process.hrtime.bigint();
   /** Transactions that left without a block, and why: GET /txs/:hash answers "dropped" with the reason. */
   private readonly drops = new RecentDrops();
+  /** The verify pool's runner for the admission jobs of other nodes' transactions (none without a pool). */
+  private readonly foreignJobs: AdmitJobRunner | undefined;
 
   private constructor(
     private readonly opts: GroupLedgerOptions,
@@ -188,6 +192,12 @@ export class GroupLedger {
             },
           }),
     });
+    this.foreignJobs =
+      opts.verifyPool === undefined || opts.verifyPool.size === 0
+        ? undefined
+        : poolJobRunner(opts.verifyPool, this.registry, (thread, n) =>
+            opts.metrics.foreignAdmitJobs.inc({ group: this.group, thread }, n),
+          );
     this.waiters = new CommitWaiters(opts.maxCommitWaiters);
     const stored0 = store.blockByHeight(0);
     if (!stored0) {
@@ -335,8 +345,9 @@ export class GroupLedger {
    * catch-up verifies a whole page in parallel instead of one signature at a time in the executor.
    * A failure stays unverified: the executor checks it again and the replay fails on the header.
    */
-  verifyCandidates(txs: readonly CandidateTx[]): Promise<void> {
-    return this.verifyRemote(txs);
+  async verifyCandidates(txs: readonly CandidateTx[]): Promise<void> {
+    await this.verifyRemote(txs);
+    await this.admitRemote(txs);
   }
 
   /** `applyCertifiedBlock` for candidates already decoded (and perhaps verified) by `syncCandidates`. */
@@ -560,6 +571,32 @@ export class GroupLedger {
     });
   }
 
+  /**
+   * The admission jobs of transactions other nodes admitted (a ballot's proofs), on the worker pool
+   * when there is one, so the block's `check` finds them memoised (./foreign-admit-jobs.ts).
+   * Without a pool nothing runs here: `check` verifies them on this thread, as it always did.
+   */
+  private async admitRemote(txs: readonly CandidateTx[]): Promise<void> {
+    const runner = this.foreignJobs;
+    if (runner === undefined || txs.length === 0) return;
+    const scope = this.admissionScope(this.params());
+    // Only a head start for `check`: whatever goes wrong here, the block runs (and checks) as without it.
+    await runForeignAdmitJobs(
+      txs,
+      (c) => {
+        try {
+          // Only methods that hand back a job: the role check below is then the only state read.
+          if (this.registry.method(c.tx.body.module, c.tx.body.method).admit === undefined) return undefined;
+        } catch {
+          return undefined;
+        }
+        return this.collectJob(c, scope);
+      },
+      runner,
+      (c) => this.mempool.has(toHex(c.hash)),
+    ).catch((e: unknown) => this.log.warn({ err: String(e) }, 'admission jobs before a block failed'));
+  }
+
   private admissionScope(params: ChainParams): AdmissionScope {
     return { chain: this.chain, group: this.group, suite: this.suite, params, height: this.head.height + 1 };
   }
@@ -687,6 +724,7 @@ export class GroupLedger {
     let result: BlockResult;
     try {
       await this.verifyRemote(batch.txs);
+      await this.admitRemote(batch.txs);
       // Closed while the signatures were checked (close stopped waiting), or rewound (this batch
       // belongs to the chain that was taken off): nothing may commit now.
       if (this.storeClosed || epoch !== this.orderEpoch) return;

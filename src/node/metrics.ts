@@ -69,6 +69,12 @@ export class NodeMetrics {
     labelNames: ['group', 'thread'],
     registers: [this.registry],
   });
+  readonly foreignAdmitJobs = new Counter({
+    name: 'gongzhi_block_admit_jobs_total',
+    help: 'Admission jobs run before a block for its transactions this node did not admit, by thread: worker or main',
+    labelNames: ['group', 'thread'],
+    registers: [this.registry],
+  });
   readonly mempool = new Gauge({
     name: 'gongzhi_mempool_size',
     help: 'Transactions admitted and not yet committed',

@@ -25,6 +25,7 @@ import type {
   ModulesResponse,
   NodeInfoResponse,
   SubmitResponse,
+  TxBodyListResponse,
   TxIndexEntry,
   TxListResponse,
   TxReceiptResponse,
@@ -459,6 +460,22 @@ export class GongzhiClient {
   ): Promise<TxListResponse> {
     const query = 'sender' in by ? { sender: by.sender } : { module: by.module, subject: by.subject };
     return this.request<TxListResponse>('GET', this.groupPath(group, '/txs'), {
+      query: { ...query, limit: by.limit, before: by.before, beforeIndex: by.beforeIndex },
+    });
+  }
+
+  /**
+   * As `txPage`, each entry with its decoded body and receipt (GET …/txs/bodies): one request a
+   * page of up to 100 transactions, where `txReceipt` per entry would make one each.
+   */
+  txBodyPage(
+    group: string,
+    by:
+      | { sender: string; limit?: number; before?: number; beforeIndex?: number }
+      | { module: string; subject?: string; limit?: number; before?: number; beforeIndex?: number },
+  ): Promise<TxBodyListResponse> {
+    const query = 'sender' in by ? { sender: by.sender } : { module: by.module, subject: by.subject };
+    return this.request<TxBodyListResponse>('GET', this.groupPath(group, '/txs/bodies'), {
       query: { ...query, limit: by.limit, before: by.before, beforeIndex: by.beforeIndex },
     });
   }

@@ -391,6 +391,18 @@ export class GroupStore implements StateSource, NonceIndex {
     return this.subjects.page(module, subject, h, i, limit).map(toEntry);
   }
 
+  /** As `txEntriesBySubject`, each with its transaction and receipt bytes (one query a page). */
+  txsBySubject(
+    module: string,
+    subject: string,
+    limit: number,
+    beforeHeight = Number.MAX_SAFE_INTEGER,
+    beforeIndex?: number,
+  ): StoredTx[] {
+    const [h, i] = cursor(beforeHeight, beforeIndex);
+    return this.subjects.bodies(module, subject, h, i, limit).map(toTx);
+  }
+
   /** Index, once, the transactions of a file written before the subject index (see TxSubjectIndex). */
   ensureSubjectIndex(subjectOf: SubjectOf): number {
     return this.subjects.ensureIndexed(subjectOf);

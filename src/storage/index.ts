@@ -10,4 +10,4 @@ export { asStorageError, checkStoreIntegrity, type IntegrityReport } from './int
 export { PENDING_SECRETS_FILE, PendingSecretStore } from './pending-secrets.js';
 export { type StoredTraceEvent, TRACE_DOCUMENTS_FILE, TraceDocumentStore } from './trace-documents.js';
 export { ensureTreesFrom, readTreesFrom, TREES_FROM_KEY } from './trees-from.js';
-export { SUBJECT_PAGE_SQL } from './tx-subjects.js';
+export { SUBJECT_BODIES_SQL, SUBJECT_PAGE_SQL } from './tx-subjects.js';

@@ -28,6 +28,9 @@ export const SUBJECT_PAGE_SQL = `SELECT t.hash, t.height, t.idx, t.sender, t.mod
   WHERE s.module = ? AND s.subject = ? AND (s.height, s.idx) < (?, ?)
   ORDER BY s.height DESC, s.idx DESC LIMIT ?`;
 
+/** The same page with each transaction's body and receipt (the export's batch read). */
+export const SUBJECT_BODIES_SQL = SUBJECT_PAGE_SQL.replace('t.status', 't.status, t.tx, t.receipt');
+
 /** Set once every transaction of the file is in the index (a file from before it gets it at open). */
 const INDEXED_KEY = 'txSubjectsIndexed';
 
@@ -42,6 +45,12 @@ export interface SubjectEntryRow {
   status: string;
 }
 
+/** A page row with the transaction's bytes and its receipt's. */
+export interface SubjectBodyRow extends SubjectEntryRow {
+  tx: Buffer;
+  receipt: Buffer;
+}
+
 /** How a transaction's subject is found from its body (the registry's rule: `txSubject`). */
 export type SubjectOf = (body: {
   readonly module: string;
@@ -52,6 +61,7 @@ export type SubjectOf = (body: {
 export class TxSubjectIndex {
   private readonly putStmt: Database.Statement<[string, string, number, number]>;
   private readonly pageStmt: Database.Statement<[string, string, number, number, number], SubjectEntryRow>;
+  private readonly bodiesStmt: Database.Statement<[string, string, number, number, number], SubjectBodyRow>;
   private readonly dropStmt: Database.Statement<[number]>;
 
   constructor(private readonly db: Database.Database) {
@@ -61,6 +71,7 @@ export class TxSubjectIndex {
       'INSERT OR IGNORE INTO tx_subjects (module, subject, height, idx) VALUES (?, ?, ?, ?)',
     );
     this.pageStmt = db.prepare(SUBJECT_PAGE_SQL);
+    this.bodiesStmt = db.prepare(SUBJECT_BODIES_SQL);
     this.dropStmt = db.prepare('DELETE FROM tx_subjects WHERE height > ?');
   }
 
@@ -72,6 +83,11 @@ export class TxSubjectIndex {
   /** Up to `limit` entries of (module, subject) before position (height, idx), newest first. */
   page(module: string, subject: string, height: number, idx: number, limit: number): SubjectEntryRow[] {
     return this.pageStmt.all(module, subject, height, idx, limit);
+  }
+
+  /** As `page`, each row with its transaction and receipt bytes. */
+  bodies(module: string, subject: string, height: number, idx: number, limit: number): SubjectBodyRow[] {
+    return this.bodiesStmt.all(module, subject, height, idx, limit);
   }
 
   /** Take off the rows of blocks above `height` (a rewind). */

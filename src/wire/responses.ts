@@ -265,6 +265,29 @@ export const TxListResponseSchema = T.Object({
 });
 export type TxListResponse = Static<typeof TxListResponseSchema>;
 
+/** Most entries of one page of GET /v1/groups/:group/txs/bodies (each carries its bytes). */
+export const MAX_TX_BODY_PAGE = 100;
+
+/** One entry of GET /v1/groups/:group/txs/bodies: the index entry with its body and receipt. */
+export const TxBodyEntrySchema = T.Object({
+  ...TxIndexEntrySchema.properties,
+  tx: TxViewSchema,
+  /** base64url of the canonical CBOR signed transaction. */
+  raw: str(),
+  receipt: ReceiptViewSchema,
+  /** base64url of the canonical CBOR receipt. */
+  receiptRaw: str(),
+});
+export type TxBodyEntry = Static<typeof TxBodyEntrySchema>;
+
+export const TxBodyListResponseSchema = T.Object({
+  txs: T.Array(TxBodyEntrySchema),
+  /** When the page is full: the query parameters (`before`, `beforeIndex`) of the next page. */
+  next: T.Optional(T.Object({ before: int(), beforeIndex: int() })),
+});
+/** GET /v1/groups/:group/txs/bodies?sender=|module=[&subject=] */
+export type TxBodyListResponse = Static<typeof TxBodyListResponseSchema>;
+
 /** A block without its transaction list: one entry of GET /v1/groups/:group/blocks, or /blocks/:id/header. */
 export const BlockHeaderResponseSchema = T.Object({
   height: int(),

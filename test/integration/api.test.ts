@@ -433,6 +433,7 @@ describe('HTTP API against a real node', () => {
       ['/v1/groups/{group}/txs', 'post'],
       ['/v1/groups/{group}/txs', 'get'],
       ['/v1/groups/{group}/txs/batch', 'post'],
+      ['/v1/groups/{group}/txs/bodies', 'get'],
       ['/v1/groups/{group}/txs/{hash}', 'get'],
       ['/v1/groups/{group}/txs/{hash}/receipt', 'get'],
       ['/v1/groups/{group}/blocks/latest', 'get'],

@@ -16,7 +16,7 @@ import {
   withEveryBallot,
 } from '../../src/modules/voting/index.js';
 import { GongzhiClient } from '../../src/sdk/index.js';
-import { SUBJECT_PAGE_SQL } from '../../src/storage/index.js';
+import { SUBJECT_BODIES_SQL, SUBJECT_PAGE_SQL } from '../../src/storage/index.js';
 import { seedOf } from '../../src/testing/index.js';
 import { exportArchive, seededRand } from '../../src/voting-crypto/belenios/index.js';
 import { tempDir } from '../helpers/fixtures.js';
@@ -127,28 +127,25 @@ describe('voting: the accepted-ballot history of a BELENIOS-2048 election, over 
   it('reads through the per-election index: the same archive bytes, no row of another election', async () => {
     const n = v as VoteNet;
     const client = new GongzhiClient({ url: server?.url ?? '' });
-    // A client that counts the index rows and the transaction bodies the export reads.
-    const seen = { rows: 0, bodies: 0 };
+    // A client that counts the index rows (each with its body) and the pages the export reads.
+    const seen = { rows: 0, pages: 0 };
     const counting: Parameters<typeof acceptedBelBallots>[0] = {
-      txPage: async (g, by) => {
-        const p = await client.txPage(g, by);
+      txBodyPage: async (g, by) => {
+        const p = await client.txBodyPage(g, by);
         seen.rows += p.txs.length;
+        seen.pages++;
         return p;
-      },
-      txReceipt: async (g, h) => {
-        seen.bodies++;
-        return client.txReceipt(g, h);
       },
     };
     const read = async () => {
       seen.rows = 0;
-      seen.bodies = 0;
+      seen.pages = 0;
       const ballots = await acceptedBelBallots(counting, 'main', id);
-      return { ballots, rows: seen.rows, bodies: seen.bodies };
+      return { ballots, rows: seen.rows, pages: seen.pages };
     };
     const first = await read();
-    // h1's four beleniosCast transactions (three ok, one failed); the three ok ones' bodies.
-    expect([first.rows, first.bodies]).toEqual([4, 3]);
+    // h1's four beleniosCast transactions (three ok, one failed), bodies included, in one page.
+    expect([first.rows, first.pages]).toEqual([4, 1]);
 
     // Another election with eight votes: the whole-history reading grows, the index's does not.
     const old = { rows: 0 };
@@ -182,13 +179,16 @@ describe('voting: the accepted-ballot history of a BELENIOS-2048 election, over 
 
     // The page is read from the index in key order: no table scan, no sort.
     const store = n.net.group.store;
-    const plan = store.db
-      .prepare(`EXPLAIN QUERY PLAN ${SUBJECT_PAGE_SQL}`)
-      .all('voting', id, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 1000) as { detail: string }[];
-    const steps = plan.map((p) => p.detail);
-    expect(steps.some((d) => /SEARCH s USING PRIMARY KEY \(module=\? AND subject=\?/.test(d))).toBe(true);
-    expect(steps.some((d) => /SEARCH t USING INDEX txs_by_position/.test(d))).toBe(true);
-    expect(steps.filter((d) => /^SCAN|TEMP B-TREE/.test(d))).toEqual([]);
+    // So is a page with the bodies (GET …/txs/bodies).
+    for (const sql of [SUBJECT_PAGE_SQL, SUBJECT_BODIES_SQL]) {
+      const plan = store.db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all('voting', id, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 1000) as { detail: string }[];
+      const steps = plan.map((p) => p.detail);
+      expect(steps.some((d) => /SEARCH s USING PRIMARY KEY \(module=\? AND subject=\?/.test(d))).toBe(true);
+      expect(steps.some((d) => /SEARCH t USING INDEX txs_by_position/.test(d))).toBe(true);
+      expect(steps.filter((d) => /^SCAN|TEMP B-TREE/.test(d))).toEqual([]);
+    }
     // The resolution's votes are under their own subject.
     expect(store.txEntriesBySubject('voting', 'r1', 100).map((t) => t.method)).toEqual(Array(8).fill('vote'));
 
@@ -211,6 +211,91 @@ describe('voting: the accepted-ballot history of a BELENIOS-2048 election, over 
     // `subject` names a subject within a module: alone it is a bad request.
     const bad = await fetch(`${server?.url}/v1/groups/main/txs?subject=${id}`);
     expect([bad.status, ((await bad.json()) as { error: { code: string } }).error.code]).toEqual([
+      400,
+      'API_BAD_REQUEST',
+    ]);
+  }, 120_000);
+
+  it('reads the ballot bodies a page per request: ceil(N/page) + 1 requests at the server, same archive', async () => {
+    const n = v as VoteNet;
+    const app = server?.app;
+    if (app === undefined) throw new Error('no server');
+    // Five more re-votes: eight accepted ballots and the failed one under h1's subject.
+    const json = readBelRecordView(n.net.group.query('voting', 'belenios', { election: id })).election;
+    const creds = ['h-v0', 'h-v1'].map((s) => credentialStringFromSeed(seedOf(s)));
+    for (let i = 0; i < 5; i++) {
+      const args = beleniosCastArgs(
+        id,
+        json,
+        creds[i % 2] as string,
+        [[i % 2, 1 - (i % 2)]],
+        seededRand(`more-${i}`),
+      );
+      expect((await n.relay('beleniosCast', args)).status).toBe('ok');
+    }
+    // Requests as the server sees them (its own 'request' event), whatever the client does.
+    let requests = 0;
+    const count = () => {
+      requests++;
+    };
+    app.server.on('request', count);
+    const client = new GongzhiClient({ url: server?.url ?? '' });
+    const measure = async <R>(f: () => Promise<R>) => {
+      requests = 0;
+      const r = await f();
+      return { r, requests };
+    };
+    try {
+      const ballots = 8;
+      const subjectTxs = 9;
+      // The reading of one body per ballot (before the batch route): one listing page, then a request a ballot.
+      const old = await measure(() => wholeHistoryBallots(client, id, { rows: 0 }));
+      expect(old.r).toHaveLength(ballots);
+      expect(old.requests).toBe(1 + ballots);
+      for (const page of [1, 3, 4, 100]) {
+        const now = await measure(() => acceptedBelBallots(client, 'main', id, page));
+        expect(now.r, `page ${page}`).toEqual(old.r);
+        // Full pages, then the (possibly empty) last one.
+        expect(now.requests, `page ${page}`).toBe(Math.floor(subjectTxs / page) + 1);
+        expect(now.requests).toBeLessThanOrEqual(Math.ceil(ballots / page) + 2);
+      }
+      // The default page: one request for the whole election.
+      expect((await measure(() => acceptedBelBallots(client, 'main', id))).requests).toBe(1);
+      const counted = readBelRecordView(n.net.group.query('voting', 'belenios', { election: id }));
+      const paged = await acceptedBelBallots(client, 'main', id, 2);
+      const a = exportArchive({ timestamp: 0, ...withEveryBallot(counted, paged) });
+      const b = exportArchive({ timestamp: 0, ...withEveryBallot(counted, old.r) });
+      expect(Buffer.compare(a, b)).toBe(0);
+    } finally {
+      app.server.off('request', count);
+    }
+
+    // Each body is the transaction's own: the canonical bytes decode to the view, the receipt is its receipt.
+    const page = await client.txBodyPage('main', { module: 'voting', subject: id, limit: 2 });
+    expect(page.txs).toHaveLength(2);
+    expect(page.next).toBeDefined();
+    for (const t of page.txs) {
+      const one = await client.txReceipt('main', t.hash);
+      expect([t.tx, t.raw, t.receipt, t.receiptRaw]).toEqual([one.tx, one.raw, one.receipt, one.receiptRaw]);
+    }
+    const bySender = await client.txBodyPage('main', { sender: n.address('bureau'), limit: 1 });
+    expect(bySender.txs.map((t) => t.sender)).toEqual([n.address('bureau')]);
+
+    // Bad pages: a typed 400, nothing answered.
+    const bad = async (q: string) => {
+      const r = await fetch(`${server?.url}/v1/groups/main/txs/bodies?${q}`);
+      const body = (await r.json()) as { error: { code: string; message: string } };
+      return [r.status, body.error.code, body.error.message];
+    };
+    expect(await bad(`module=voting&subject=${id}&limit=101`)).toEqual([
+      400,
+      'API_BAD_REQUEST',
+      'limit must be an integer 1..100',
+    ]);
+    expect((await bad(`module=voting&subject=${id}&limit=0`)).slice(0, 2)).toEqual([400, 'API_BAD_REQUEST']);
+    expect((await bad(`subject=${id}`)).slice(0, 2)).toEqual([400, 'API_BAD_REQUEST']);
+    expect((await bad('module=voting&beforeIndex=1')).slice(0, 2)).toEqual([400, 'API_BAD_REQUEST']);
+    expect((await bad(`module=voting&sender=${n.address('bureau')}`)).slice(0, 2)).toEqual([
       400,
       'API_BAD_REQUEST',
     ]);

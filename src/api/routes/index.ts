@@ -11,6 +11,7 @@ import { identityOpenIdRoutes } from './identity-openid.js';
 import { nodeRoutes } from './node.js';
 import { queryRoutes } from './query.js';
 import { syncRoutes } from './sync.js';
+import { txBodyRoutes } from './tx-bodies.js';
 import { txRoutes } from './txs.js';
 
 export type { RouteContext } from './context.js';
@@ -27,4 +28,5 @@ export const ROUTES: readonly FastifyPluginAsync<RouteContext>[] = [
   datashareRoutes,
   fundsRoutes,
   identityOpenIdRoutes,
+  txBodyRoutes,
 ];
