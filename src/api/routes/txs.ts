@@ -2,9 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { GongzhiError } from '../../errors/index.js';
-import { MAX_SUBJECT } from '../../execution/index.js';
 import {
-  ADDRESS_PATTERN,
   type BatchBody,
   BatchBodySchema,
   type BatchResponse,
@@ -12,7 +10,6 @@ import {
   type BatchResultEntry,
   HEX64_PATTERN,
   MAX_BATCH_TXS,
-  NAME_PATTERN,
   receiptView,
   type SubmitBody,
   SubmitBodySchema,
@@ -34,12 +31,11 @@ import {
   groupParam,
   groupParams,
   type RouteContext,
-  uintParam,
-  uintString,
   type WaitQuery,
   waitMs,
   waitQuery,
 } from './context.js';
+import { nextCursor, readTxListQuery, type TxListQuery, txListQuerySchema } from './tx-list-query.js';
 
 const submitSchema = {
   summary: 'Submit one signed transaction',
@@ -109,25 +105,7 @@ const txListSchema = {
   summary: 'Committed transactions by sender address, by module, or by module and subject (newest first)',
   tags: ['transactions'],
   params: groupParams,
-  querystring: T.Object(
-    {
-      sender: T.Optional(T.String({ pattern: ADDRESS_PATTERN })),
-      module: T.Optional(T.String({ pattern: NAME_PATTERN })),
-      subject: T.Optional(
-        T.String({
-          minLength: 1,
-          maxLength: MAX_SUBJECT,
-          description: 'With `module`: only its transactions about this subject (e.g. an election id)',
-        }),
-      ),
-      limit: T.Optional(uintString('Most entries to return, 1..1000 (default 100)')),
-      before: T.Optional(uintString('Only transactions at or below this height')),
-      beforeIndex: T.Optional(
-        uintString('With `before`: at that height, only transactions below this index (the `next` cursor)'),
-      ),
-    },
-    { additionalProperties: false },
-  ),
+  querystring: txListQuerySchema(1000, 100),
   response: { 200: TxListResponseSchema, ...errorResponses },
 };
 
@@ -173,48 +151,17 @@ export const txRoutes: FastifyPluginAsync<RouteContext> = async (api, ctx) => {
 
   api.get<{
     Params: GroupParams;
-    Querystring: {
-      sender?: string;
-      module?: string;
-      subject?: string;
-      limit?: string;
-      before?: string;
-      beforeIndex?: string;
-    };
+    Querystring: TxListQuery;
   }>('/v1/groups/:group/txs', { schema: txListSchema }, async (req): Promise<TxListResponse> => {
     const g = node.group(req.params.group);
-    const { sender, module, subject } = req.query;
-    if ((sender === undefined) === (module === undefined)) {
-      throw new GongzhiError('API_BAD_REQUEST', 'give exactly one of sender or module');
-    }
-    if (subject !== undefined && module === undefined) {
-      throw new GongzhiError(
-        'API_BAD_REQUEST',
-        'subject needs module (a subject is named within its module)',
-      );
-    }
-    if (req.query.beforeIndex !== undefined && req.query.before === undefined) {
-      throw new GongzhiError('API_BAD_REQUEST', 'beforeIndex needs before (the height it is an index in)');
-    }
-    const limit = uintParam(req.query.limit, 'limit', 1, 1000, 100);
-    const before = uintParam(req.query.before, 'before', 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    const beforeIndex =
-      req.query.beforeIndex === undefined
-        ? undefined
-        : uintParam(req.query.beforeIndex, 'beforeIndex', 0, Number.MAX_SAFE_INTEGER, 0);
+    const { by, limit, before, beforeIndex } = readTxListQuery(req.query, 1000, 100);
     const rows =
-      sender !== undefined
-        ? g.store.txEntriesBy('sender', sender, limit, before, beforeIndex)
-        : subject !== undefined
-          ? g.store.txEntriesBySubject(module as string, subject, limit, before, beforeIndex)
-          : g.store.txEntriesBy('module', module as string, limit, before, beforeIndex);
-    const last = rows.at(-1);
-    return {
-      txs: rows.map(txIndexEntry),
-      ...(rows.length === limit && last !== undefined
-        ? { next: { before: last.height, beforeIndex: last.index } }
-        : {}),
-    };
+      'sender' in by
+        ? g.store.txEntriesBy('sender', by.sender, limit, before, beforeIndex)
+        : by.subject !== undefined
+          ? g.store.txEntriesBySubject(by.module, by.subject, limit, before, beforeIndex)
+          : g.store.txEntriesBy('module', by.module, limit, before, beforeIndex);
+    return { txs: rows.map(txIndexEntry), ...nextCursor(rows, limit) };
   });
 
   api.get<{ Params: GroupParams & { hash: string } }>(
