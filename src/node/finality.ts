@@ -92,6 +92,8 @@ const STALL_MS = 5_000;
 const SWEEP_MS = 1_000;
 /** Blocks a repair round looks at past the final height. */
 const REPAIR_SPAN = 16;
+/** A repair message older than this (by its stream timestamp) when read is history, not a request. */
+const RELAY_MAX_AGE_MS = 30_000;
 
 /**
  * Exchanges block-header signatures between the nodes of a group over a JetStream stream and
@@ -147,7 +149,9 @@ export class FinalityTracker {
     this.reader = new StreamReader(nc, this.names.sigStream, 1, this.opts.logger);
     this.reader.start((m) => {
       const s = decodeSignature(m.data);
-      if (s) this.record(s);
+      // Only a recent repair asks for a relay: a node reading the stream from its start (every
+      // restart) must not answer every repair round the stream has ever held.
+      if (s) this.record(s, Date.now() - m.timestampMs < RELAY_MAX_AGE_MS);
     });
     this.lastFinal = ledger.finalHeight;
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
@@ -279,10 +283,10 @@ export class FinalityTracker {
   }
 
   /** Verify and record a signature, then re-evaluate its height (and any later ones waiting on our block). */
-  private record(s: SignatureMessage): void {
+  private record(s: SignatureMessage, recent = false): void {
     const { ledger } = this.opts;
     if (ledger.isFinal(s.height)) {
-      if (s.repair !== undefined && s.node !== ledger.nodeId) void this.relay(s.height);
+      if (recent && s.repair !== undefined && s.node !== ledger.nodeId) void this.relay(s.height);
       return;
     }
     const node = listNodes(ledger.stateReader()).find((n) => n.id === s.node);

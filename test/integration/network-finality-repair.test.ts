@@ -32,6 +32,8 @@ describe.skipIf(!natsServerAvailable())('finality repair: signatures a node neve
   const nodes: (GongzhiNode | undefined)[] = [];
   let server: RunningServer | undefined;
   let seq = 0;
+  /** When node 3's repair made the missed blocks final (Date.now()), and their heights. */
+  let repaired = { at: 0, from: 0, to: 0 };
 
   const startNode = (i: number, peers?: string[]) =>
     GongzhiNode.start({
@@ -140,6 +142,7 @@ describe.skipIf(!natsServerAvailable())('finality repair: signatures a node neve
       }
       // The repair round: it announces its signature again, the others relay their certificates.
       await until(() => group(3).finalHeight >= missed, 30_000, 'node 3 final past the missed blocks');
+      repaired = { at: Date.now(), from: base + 1, to: missed };
       const after = await anchor(3);
       await until(() => group(3).finalHeight >= after, 20_000, 'final at the new head');
       await until(() => degraded().length === 0, 10_000, 'health ok again');
@@ -171,4 +174,32 @@ describe.skipIf(!natsServerAvailable())('finality repair: signatures a node neve
     }
     expect(await peerSignatures(g3, { ...o, peers: ['http://127.0.0.1:9'] }, h)).toEqual([]);
   }, 30_000);
+
+  it('a node reading old repair rounds from the stream (a restart) does not relay certificates for them', async () => {
+    expect(repaired.at).toBeGreaterThan(0);
+    // Past RELAY_MAX_AGE_MS (30 s) since the repair messages: they are history now.
+    await new Promise((r) => setTimeout(r, Math.max(0, repaired.at + 31_000 - Date.now())));
+    const nc = await connect({ servers: cluster.urls });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const stream = streamNames('main').sigStream;
+      const before = (await jsm.streams.info(stream)).state.last_seq;
+      await (nodes[1] as GongzhiNode).close();
+      nodes[1] = await startNode(1);
+      // It reads the whole signature stream, node 3's repair messages included.
+      await until(() => group(1).finalHeight >= group(0).finalHeight, 20_000, 'node 1 back and final');
+      await new Promise((r) => setTimeout(r, 2_000));
+      const last = (await jsm.streams.info(stream)).state.last_seq;
+      const relayed: number[] = [];
+      for (let s = before + 1; s <= last; s++) {
+        const m = await jsm.streams.getMessage(stream, { seq: s });
+        const v = m ? decodeCanonical(m.data) : undefined;
+        if (isMap(v) && typeof v.height === 'number' && v.height >= repaired.from && v.height <= repaired.to)
+          relayed.push(v.height);
+      }
+      expect(relayed).toEqual([]);
+    } finally {
+      await nc.close();
+    }
+  }, 90_000);
 });
