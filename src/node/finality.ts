@@ -76,6 +76,12 @@ export interface FinalityOptions {
    * never read from the stream cannot hold its final height back for good.
    */
   readonly peerSignatures?: (height: number) => Promise<readonly SignatureMessage[]>;
+  /**
+   * Called when a quorum certified a block above this node's head and the head has not moved for
+   * STALL_MS: the node's reading of the stream lacks what the others cut that block from (seen: a
+   * NATS server's copy of the stream one message short after SIGKILLs), so only peers can supply it.
+   */
+  readonly onBehind?: (height: number) => void;
 }
 
 /** What finality is doing, for /health: how long since the final height moved and what it waits on. */
@@ -121,6 +127,10 @@ export class FinalityTracker {
   private relays = 0;
   /** In message ids of repairs and relays: a restarted node's round 1 is not its last life's round 1. */
   private readonly life = Date.now().toString(36);
+  /** The head height last seen, when it last moved, and when onBehind was last called. */
+  private lastHead = 0;
+  private lastHeadAt = Date.now();
+  private lastBehindAt = 0;
   /** The height the last repair warning was for. */
   private warnedFor = 0;
 
@@ -190,6 +200,7 @@ export class FinalityTracker {
     const now = Date.now();
     this.noteProgress(now);
     if (this.stopped || this.repairing || this.opts.ledger.halted) return;
+    this.checkBehind(now);
     if (now - this.lastAdvanceAt < STALL_MS || now - this.lastRepairAt < STALL_MS) return;
     this.repairing = true;
     this.lastRepairAt = now;
@@ -200,6 +211,38 @@ export class FinalityTracker {
     } finally {
       this.repairing = false;
     }
+  }
+
+  /** Call onBehind if a quorum certified a block above a head that has stood still for STALL_MS. */
+  private checkBehind(now: number): void {
+    const { ledger } = this.opts;
+    const head = ledger.latest.height;
+    if (head !== this.lastHead) {
+      this.lastHead = head;
+      this.lastHeadAt = now;
+    }
+    for (const h of this.seen.keys()) if (h <= ledger.finalHeight) this.seen.delete(h);
+    if (!this.opts.onBehind || now - this.lastHeadAt < STALL_MS || now - this.lastBehindAt < STALL_MS) return;
+    const certified = [...this.seen.entries()]
+      .filter(([h, byHash]) => h > head && [...byHash.values()].some((sigs) => this.hasQuorum(sigs)))
+      .map(([h]) => h);
+    if (certified.length === 0) return;
+    this.lastBehindAt = now;
+    const height = Math.min(...certified);
+    this.opts.logger.warn(
+      { head, certified: height },
+      'a quorum certified a block above this node’s head and the stream gives it nothing more',
+    );
+    this.opts.onBehind(height);
+  }
+
+  /** Whether these signers' organisations reach the quorum, by the node list in our state. */
+  private hasQuorum(sigs: Map<string, Uint8Array>): boolean {
+    const nodes = listNodes(this.opts.ledger.stateReader());
+    const orgOf = new Map(nodes.map((n) => [n.id, n.org]));
+    const orgCount = new Set(nodes.map((n) => n.org)).size;
+    const orgs = new Set([...sigs.keys()].map((n) => orgOf.get(n)).filter((o) => o !== undefined));
+    return orgs.size * 100 >= this.opts.quorumPercent * orgCount;
   }
 
   /**

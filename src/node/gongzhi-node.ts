@@ -77,6 +77,8 @@ export class GongzhiNode {
   /** When each group last rewound after diverging (Date.now()), within RECOVERY_WINDOW_MS. */
   private readonly recoveries = new Map<string, number[]>();
   private closing = false;
+  /** Groups taking certified blocks from peers because the stream gave them nothing more. */
+  private readonly catchingUp = new Set<string>();
 
   private constructor(readonly opts: NodeOptions) {
     this.metrics.setHealthSource(() => this.health());
@@ -177,6 +179,7 @@ export class GongzhiNode {
             quorumPercent: net.quorumPercent ?? 67,
             logger: opts.logger.child({ group: g.group, component: 'finality' }),
             onDiverged: (err) => void node.recoverDiverged(g, err, net),
+            onBehind: (height) => void node.catchUpBehind(g, height, net),
             ...((net.peers?.length ?? 0) > 0
               ? {
                   peerSignatures: (height: number) =>
@@ -316,6 +319,39 @@ export class GongzhiNode {
       log.error({ err: e }, 'recovery failed; the group stays halted');
       // In place of the NODE_RECOVERING the rewind set: the operator must see why it stopped.
       g.replaceHalt(err);
+    }
+  }
+
+  /**
+   * A quorum certified a block above this group's head and the stream gives this node nothing more
+   * (its reads answered from a NATS server whose copy of the stream lacks a message the others cut
+   * the block with). Take the certified blocks from peers and order again from the new head; if
+   * that fails, order on from where it was. Nothing happens without peers.
+   */
+  private async catchUpBehind(g: GroupLedger, height: number, net: NetworkOptions): Promise<void> {
+    const peers = net.peers ?? [];
+    if (peers.length === 0 || this.closing || g.halted || this.catchingUp.has(g.group)) return;
+    this.catchingUp.add(g.group);
+    const log = this.opts.logger.child({ group: g.group, component: 'recovery' });
+    try {
+      const removed = await g.rewindToFinal(
+        new GongzhiError('NODE_RECOVERING', 'this node is taking certified blocks from its peers', {
+          height,
+        }),
+      );
+      const r = await catchUpFromPeers(g, {
+        peers,
+        nodeId: this.opts.nodeId,
+        secretKey: this.opts.nodeSecretKey,
+        quorumPercent: net.quorumPercent ?? 67,
+        logger: log,
+      });
+      log.warn({ removed, applied: r.applied, height: g.latest.height }, 'caught up with the certified head');
+    } catch (e) {
+      log.error({ err: e }, 'taking certified blocks from peers failed; ordering on from the head');
+    } finally {
+      this.catchingUp.delete(g.group);
+      if (!this.closing) g.resume();
     }
   }
 

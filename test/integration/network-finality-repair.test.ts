@@ -202,4 +202,35 @@ describe.skipIf(!natsServerAvailable())('finality repair: signatures a node neve
       await nc.close();
     }
   }, 90_000);
+
+  it('a node whose stream lacks the messages of blocks a quorum certified takes those blocks from a peer', async () => {
+    // As seen after SIGKILLs of two of three NATS servers: one server's copy of the ordering stream
+    // lacks a message the others cut a block with, and a node reading from it is "caught up".
+    const g3 = group(3);
+    const to = g3.latest.header.order.to;
+    const seq = Array.isArray(to) ? Number(to[0]) : 0;
+    await (nodes[3] as GongzhiNode).close();
+    nodes[3] = undefined;
+    const missed = await anchor(0);
+    await until(() => [0, 1, 2].every((i) => group(i).finalHeight >= missed), 20_000, 'final on three');
+    const nc = await connect({ servers: cluster.urls });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const stream = streamNames('main').stream;
+      const last = (await jsm.streams.info(stream)).state.last_seq;
+      for (let s = seq + 1; s <= last; s++) await jsm.streams.deleteMessage(stream, s).catch(() => false);
+    } finally {
+      await nc.close();
+    }
+    nodes[3] = await startNode(3, [(server as RunningServer).url]);
+    // Nothing more is sent: only the certified blocks from the peer can move its head.
+    await until(() => group(3).latest.height >= missed, 40_000, 'node 3 took the certified blocks');
+    await until(() => group(3).finalHeight >= missed, 20_000, 'node 3 final at the head');
+    expect(group(3).store.blockByHeight(missed)?.hash).toEqual(group(0).store.blockByHeight(missed)?.hash);
+    expect(group(3).halted).toBeUndefined();
+    // And it orders on: a transaction sent to it commits alike everywhere.
+    const after = await anchor(3);
+    await until(() => group(0).latest.height >= after, 20_000, 'committed on node 0');
+    expect(group(3).store.blockByHeight(after)?.hash).toEqual(group(0).store.blockByHeight(after)?.hash);
+  }, 120_000);
 });
