@@ -359,17 +359,9 @@ export class FinalityTracker {
     const { ledger } = this.opts;
     const byHash = this.seen.get(height);
     if (!byHash) return;
-    const state = ledger.stateReader();
-    const nodes = listNodes(state);
-    const orgOf = new Map(nodes.map((n) => [n.id, n.org]));
-    const orgCount = new Set(nodes.map((n) => n.org)).size;
-    const quorum = (sigs: Map<string, Uint8Array>) => {
-      const orgs = new Set([...sigs.keys()].map((n) => orgOf.get(n)).filter((o) => o !== undefined));
-      return orgs.size * 100 >= this.opts.quorumPercent * orgCount;
-    };
     const own = ledger.store.blockByHeight(height);
     for (const [hex, sigs] of byHash) {
-      if (!quorum(sigs)) continue;
+      if (!this.hasQuorum(sigs)) continue;
       if (!own) return; // not executed yet; evaluated again when our block commits
       if (hex !== toHex(own.hash)) {
         const err = new GongzhiError(

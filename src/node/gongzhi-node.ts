@@ -302,13 +302,7 @@ export class GongzhiNode {
           height: err.details.height ?? 0,
         }),
       );
-      const r = await catchUpFromPeers(g, {
-        peers,
-        nodeId: this.opts.nodeId,
-        secretKey: this.opts.nodeSecretKey,
-        quorumPercent: net.quorumPercent ?? 67,
-        logger: log,
-      });
+      const r = await this.certifiedFromPeers(g, net, log);
       if (this.closing) return;
       log.warn(
         { removed, applied: r.applied, height: g.latest.height },
@@ -339,13 +333,7 @@ export class GongzhiNode {
           height,
         }),
       );
-      const r = await catchUpFromPeers(g, {
-        peers,
-        nodeId: this.opts.nodeId,
-        secretKey: this.opts.nodeSecretKey,
-        quorumPercent: net.quorumPercent ?? 67,
-        logger: log,
-      });
+      const r = await this.certifiedFromPeers(g, net, log);
       log.warn({ removed, applied: r.applied, height: g.latest.height }, 'caught up with the certified head');
     } catch (e) {
       log.error({ err: e }, 'taking certified blocks from peers failed; ordering on from the head');
@@ -353,6 +341,17 @@ export class GongzhiNode {
       this.catchingUp.delete(g.group);
       if (!this.closing) g.resume();
     }
+  }
+
+  /** Take the certified blocks after the group's head from its peers (both recoveries). */
+  private certifiedFromPeers(g: GroupLedger, net: NetworkOptions, log: Logger) {
+    return catchUpFromPeers(g, {
+      peers: net.peers ?? [],
+      nodeId: this.opts.nodeId,
+      secretKey: this.opts.nodeSecretKey,
+      quorumPercent: net.quorumPercent ?? 67,
+      logger: log,
+    });
   }
 
   /** The group, or TX_UNKNOWN_GROUP. */
