@@ -1,4 +1,11 @@
-import { exportJwk, getSuite, importJwk, type Jwk, type SuiteId } from '../crypto/index.js';
+import {
+  ed25519VerifyAsync,
+  exportJwk,
+  getSuite,
+  importJwk,
+  type Jwk,
+  type SuiteId,
+} from '../crypto/index.js';
 import { fromBase64Url, toBase64Url, utf8 } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 
@@ -66,6 +73,25 @@ export function jwsVerify(jwk: unknown, signingInput: string, signature: string)
   if (type === undefined) return false;
   try {
     return getSuite(type).verify(publicKeyOfJwk(type, jwk), utf8(signingInput), fromBase64Url(signature));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `jwsVerify`, with an Ed25519 check run off the JS thread (`ed25519VerifyAsync`): for the
+ * signature a verifier checks on every request (a presentation's key-binding JWT). Other key
+ * types are checked in line. Never rejects.
+ */
+export async function jwsVerifyAsync(
+  jwk: unknown,
+  signingInput: string,
+  signature: string,
+): Promise<boolean> {
+  const type = keyTypeOfJwk(jwk);
+  if (type !== 'ed25519') return jwsVerify(jwk, signingInput, signature);
+  try {
+    return await ed25519VerifyAsync(publicKeyOfJwk(type, jwk), utf8(signingInput), fromBase64Url(signature));
   } catch {
     return false;
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SDJwtInstance } from '@sd-jwt/core';
 import { toBase64Url, utf8 } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
-import { decodeCompact, joseAlg, jwsVerify, keyTypeOfJwk } from './keys.js';
+import { decodeCompact, joseAlg, jwsVerify, jwsVerifyAsync, keyTypeOfJwk } from './keys.js';
 import { decodeVerifiedSdJwt, type VerifiedSdJwt } from './sd-jwt-result.js';
 
 /**
@@ -102,7 +102,12 @@ const invalid = (m: string): never => {
 };
 
 /** RFC 9901 §7.3 step 5's checks of the KB-JWT against the presentation it ends. */
-function keyBinding(kbJwt: string, sdPart: string, payload: Issued['payload'], nonce: string | undefined) {
+async function keyBinding(
+  kbJwt: string,
+  sdPart: string,
+  payload: Issued['payload'],
+  nonce: string | undefined,
+) {
   if (kbJwt === '') return invalid('the presentation has no key-binding JWT');
   const kb = decodeCompact(kbJwt);
   const { header: h, payload: p } = kb;
@@ -118,7 +123,8 @@ function keyBinding(kbJwt: string, sdPart: string, payload: Issued['payload'], n
   if (holderType !== undefined && joseAlg(holderType) !== h.alg) {
     return invalid(`the key-binding JWT's alg ${h.alg} is not the cnf key's`);
   }
-  if (!jwsVerify(cnf?.jwk, kb.input, kb.signature)) {
+  // Off the JS thread: the one signature no cache spares, checked on every presentation.
+  if (!(await jwsVerifyAsync(cnf?.jwk, kb.input, kb.signature))) {
     return invalid('the key-binding JWT is not signed by the credential’s cnf key');
   }
   if (nonce !== undefined && p.nonce !== nonce) return invalid('the key-binding JWT carries another nonce');
@@ -167,6 +173,6 @@ async function verifySdJwt(
   const issued = await issuedPart(sdPart, issuerJwk, now);
   if (nonce === NO_KEY_BINDING) return issued;
   const kbJwt = cut < 0 ? '' : presentation.slice(cut + 1);
-  const kb = keyBinding(kbJwt, sdPart, issued.payload, nonce === ANY_NONCE ? undefined : nonce);
+  const kb = await keyBinding(kbJwt, sdPart, issued.payload, nonce === ANY_NONCE ? undefined : nonce);
   return decodeVerifiedSdJwt({ ...issued, kb });
 }

@@ -59,6 +59,27 @@ function hash(data: Uint8Array): Uint8Array {
   return digest('sha256', data);
 }
 
+/**
+ * The same check as `ed25519Suite.verify`, run on libuv's thread pool (node:crypto's callback
+ * form): a server answering many verifications keeps its one JS thread for the requests while
+ * the curve arithmetic runs on another core. Never rejects; false for a bad key or signature.
+ */
+export function ed25519VerifyAsync(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  const key = signature.length === 64 ? ed25519PublicKeyObject(publicKey) : undefined;
+  if (key === undefined) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      nodeVerify(null, message, key, signature, (err, ok) => resolve(err === null && ok));
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
 /** Ed25519 (RFC 8032, pure) with SHA-256 for hashing and addresses; backed by node:crypto. */
 export const ed25519Suite: CryptoSuite = {
   id: 'ed25519',

@@ -1,4 +1,4 @@
-export { ed25519Suite } from './ed25519.js';
+export { ed25519Suite, ed25519VerifyAsync } from './ed25519.js';
 export {
   exportJwk,
   exportPublicKeyDer,
