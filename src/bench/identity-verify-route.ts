@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get, request } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { IdentityNet } from '../demos/health-pass.js';
 import { GongzhiError } from '../errors/index.js';
 import type { StatusSigner } from '../node/index.js';
 import { benchDidWebPhase, type DidWebPhase } from './identity-did-web.js';
+import type { ClientAnswer, ClientJob } from './verify-route-client.js';
 
 /**
  * `POST /v1/groups/{g}/credentials/verify` under load: the verifier is the node (ledger reads in
@@ -67,10 +68,17 @@ export interface VerifyRouteBenchResult {
     readonly kbSignature: number;
   };
   /**
-   * The client in a process of its own (src/bench/verify-route-client.ts), 16 in flight: the
-   * server's CPU per verification (this process: the node, Fastify, the verifier) and the rate.
+   * The client in a process of its own (src/bench/verify-route-client.ts), `concurrency` in flight
+   * on raw keep-alive sockets: the server's CPU per verification (this process: the node,
+   * Fastify, the verifier, libuv's pool; and its JS thread alone), the client's, the rate and
+   * the latency it saw; one at a time (the latency target); and with node:http's client.
    */
-  readonly separateClient: { readonly serverCpuUs: number; readonly verificationsPerSec: number };
+  readonly separateClient: SeparateClientRun & {
+    readonly oneAtATime: SeparateClientRun;
+    readonly nodeHttpClient: SeparateClientRun;
+    /** The HTTP floor's body (refused by the body schema, 400) from the same client: the server side alone. */
+    readonly httpFloor: SeparateClientRun;
+  };
   /** The codes seen right after each change (expected IDENTITY_REVOKED, IDENTITY_NOT_RECOGNISED). */
   readonly invalidation: { readonly afterRevoke: string[]; readonly afterDerecognise: string[] };
 }
@@ -102,37 +110,104 @@ function postJson(agent: Agent, url: string, body: string): Promise<string> {
     req.end(body);
   });
 }
-/** Run the client phase in a forked process; this process's CPU over it, per verification. */
+/**
+ * CPU time of this process's main (JS) thread, µs, from /proc (Linux); undefined elsewhere.
+ * With the key-binding signature on libuv's pool, the process total and the JS thread differ,
+ * and the JS thread is what caps one node's rate.
+ */
+function mainThreadCpuUs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1_000_000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on every Linux the bench runs on (it is fixed in the kernel ABI for x86 and arm). */
+const CLOCK_TICKS_PER_S = 100;
+
+export interface SeparateClientRun {
+  /** This process (the node, Fastify, the verifier, libuv's pool) per verification, µs. */
+  readonly serverCpuUs: number;
+  /** Of that, its JS thread (Linux; -1 where /proc is absent), µs. */
+  readonly serverJsThreadUs: number;
+  /** The client process per verification, µs. */
+  readonly clientCpuUs: number;
+  readonly verificationsPerSec: number;
+  /** Latency as the client saw it, ms. */
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** A client process (./verify-route-client.ts) kept across jobs; each job measured on both sides. */
+class ClientProcess {
+  private readonly child = fork(new URL('./verify-route-client.js', import.meta.url), [], {
+    stdio: 'ignore',
+  });
+
+  /** `valid`: how many answers must say valid (all, unless the bodies are meant to be refused). */
+  async run(job: ClientJob, valid = job.bodies.length): Promise<SeparateClientRun> {
+    const main0 = mainThreadCpuUs();
+    const cpu0 = process.cpuUsage();
+    const answer = await new Promise<ClientAnswer>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('bench client gave no answer in 300 s')), 300_000);
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`bench client exited (${String(code)}) before answering`));
+      };
+      this.child.once('exit', onExit);
+      this.child.once('message', (m) => {
+        clearTimeout(timer);
+        this.child.off('exit', onExit);
+        const a = m as ClientAnswer | { error: string };
+        if ('error' in a) reject(new GongzhiError('EXEC_INTERNAL', `bench client: ${a.error}`));
+        else resolve(a);
+      });
+      this.child.send(job);
+    });
+    const serverCpu = cpuSince(cpu0);
+    const main1 = mainThreadCpuUs();
+    const n = job.bodies.length;
+    if (answer.valid !== valid) {
+      throw new GongzhiError('EXEC_INTERNAL', `bench client: ${answer.valid} of ${n} valid, not ${valid}`);
+    }
+    return {
+      serverCpuUs: Math.round(serverCpu / n),
+      serverJsThreadUs: main0 === undefined || main1 === undefined ? -1 : Math.round((main1 - main0) / n),
+      clientCpuUs: Math.round(answer.cpuUs / n),
+      verificationsPerSec: Math.round((n * 1000) / answer.ms),
+      p50: round2(pct(answer.latencies, 50)),
+      p99: round2(pct(answer.latencies, 99)),
+    };
+  }
+
+  stop(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/**
+ * The client in its own process: one at a time (the latency target), then `concurrency` in
+ * flight on raw keep-alive sockets (the rate target), then the same with node:http's client.
+ */
 async function fromClientProcess(
   url: string,
   bodies: readonly string[],
+  floorBody: string,
   concurrency: number,
-): Promise<{ serverCpuUs: number; verificationsPerSec: number }> {
-  const child = fork(new URL('./verify-route-client.js', import.meta.url), [], { stdio: 'ignore' });
+): Promise<VerifyRouteBenchResult['separateClient']> {
+  const client = new ClientProcess();
   try {
-    const cpu0 = process.cpuUsage();
-    const answer = await new Promise<{ ms: number; valid: number }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('bench client gave no answer in 300 s')), 300_000);
-      child.once('message', (m) => {
-        clearTimeout(timer);
-        resolve(m as { ms: number; valid: number });
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`bench client exited (${String(code)}) before answering`));
-      });
-      child.send({ url, bodies, concurrency });
-    });
-    const serverCpu = cpuSince(cpu0);
-    if (answer.valid !== bodies.length) {
-      throw new GongzhiError('EXEC_INTERNAL', `bench client: ${answer.valid} of ${bodies.length} valid`);
-    }
-    return {
-      serverCpuUs: Math.round(serverCpu / bodies.length),
-      verificationsPerSec: Math.round((bodies.length * 1000) / answer.ms),
-    };
+    // Warm the client's own code paths (and the server's for this socket kind) before measuring.
+    await client.run({ url, bodies: bodies.slice(0, 50), concurrency, kind: 'raw' });
+    const oneAtATime = await client.run({ url, bodies: bodies.slice(0, 300), concurrency: 1, kind: 'raw' });
+    const raw = await client.run({ url, bodies, concurrency, kind: 'raw' });
+    const http = await client.run({ url, bodies, concurrency, kind: 'http' });
+    const floor = await client.run({ url, bodies: bodies.map(() => floorBody), concurrency, kind: 'raw' }, 0);
+    return { ...raw, oneAtATime, nodeHttpClient: http, httpFloor: floor };
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    client.stop();
   }
 }
 
@@ -279,7 +354,10 @@ export async function benchVerifyRoute(
       );
       const seconds = (performance.now() - t0) / 1000;
       log(`verify route: ${n} from a client process, ${concurrency} in flight`);
-      const separate = await fromClientProcess(url, bodies.slice(1, n + 1), concurrency);
+      // The HTTP floor: the same route and body size, refused before any signature is checked
+      // (the policy lacks its nonce: the body schema answers 400).
+      const floorBody = JSON.stringify({ presentation: 'x'.repeat((bodies[1] ?? '').length), policy: base });
+      const separate = await fromClientProcess(url, bodies.slice(1, n + 1), floorBody, concurrency);
       if (session !== undefined && opts.profile !== undefined) {
         const { profile } = await session.post('Profiler.stop');
         writeFileSync(opts.profile, JSON.stringify(profile));
@@ -332,8 +410,6 @@ export async function benchVerifyRoute(
       listAgent.destroy();
       log('verify route: a did:web issuer, its document fetched each time then kept');
       const didWeb = await benchDidWebPhase(net, memo, 'reg', Math.min(n, 200));
-      // The HTTP floor: the same route and body size, refused before any signature is checked.
-      const floorBody = JSON.stringify({ presentation: 'x'.repeat((bodies[1] ?? '').length), policy: base });
       freshAgent();
       const cpu2 = process.cpuUsage();
       for (let i = 0; i < n; i++) await postJson(agent, url, floorBody);
@@ -421,14 +497,20 @@ export async function reportVerifyRoute(
     log: progress,
     ...(profile === undefined ? {} : { profile }),
   });
+  const sc = r.separateClient;
   report(
     { bench: 'identity-verify-route', ...r },
-    `identity verify route (POST /v1/groups/{g}/credentials/verify, ledger in process): one at a time p50 ${r.verifyMs.p50} ms, ` +
+    `identity verify route (POST /v1/groups/{g}/credentials/verify), client in its own process: ` +
+      `${sc.verificationsPerSec} verifications/s with ${r.concurrency} in flight (p50 ${sc.p50} / p99 ${sc.p99} ms), ` +
+      `server CPU ${sc.serverCpuUs} µs each (its JS thread ${sc.serverJsThreadUs} µs), client CPU ${sc.clientCpuUs} µs each; ` +
+      `one at a time p50 ${sc.oneAtATime.p50} / p99 ${sc.oneAtATime.p99} ms; with node:http's client ` +
+      `${sc.nodeHttpClient.verificationsPerSec}/s, server ${sc.nodeHttpClient.serverCpuUs} µs, client ${sc.nodeHttpClient.clientCpuUs} µs each; ` +
+      `the HTTP floor (400) server ${sc.httpFloor.serverCpuUs} µs (JS thread ${sc.httpFloor.serverJsThreadUs} µs) each. ` +
+      `Client in the node's process: one at a time p50 ${r.verifyMs.p50} ms, ` +
       `p99 ${r.verifyMs.p99} ms; ${r.verificationsPerSec} verifications/s (${r.concurrency} in flight); ` +
       `verifier alone ${r.inProcess.uncachedUs} µs uncached vs ${r.inProcess.cachedUs} µs with the head cache (×${r.inProcess.ratio}); ` +
       `published status ${r.published.fetchEachUs} µs CPU fetched each time vs ${r.published.keptUs} µs kept for its ttl (×${r.published.ratio}); ` +
       `did:web issuer ${r.didWeb.fetchEachUs} µs CPU fetched each time vs ${r.didWeb.keptUs} µs kept (×${r.didWeb.ratio}, ${r.didWeb.keptFetches} fetch); ` +
-      `client in its own process: ${r.separateClient.verificationsPerSec} verifications/s, server CPU ${r.separateClient.serverCpuUs} µs each; ` +
       `CPU per request: route ${r.cpuUs.route} µs, HTTP floor ${r.cpuUs.httpFloor} µs (${r.cpuUs.httpFloorFetch} µs with fetch), verifier ${r.cpuUs.verifier} µs (its KB-JWT signature ${r.cpuUs.kbSignature} µs); ` +
       `after revoke ${r.invalidation.afterRevoke.join(',') || 'valid'}, after de-recognition ${r.invalidation.afterDerecognise.join(',') || 'valid'}`,
   );
