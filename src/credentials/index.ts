@@ -75,6 +75,7 @@ export {
   joseAlg,
   jwsSign,
   jwsVerify,
+  jwsVerifyAsync,
   publicJwk,
   type SigningKey,
   signCompact,

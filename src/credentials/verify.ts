@@ -4,7 +4,7 @@ import { Checks, type VerificationResult as SharedResult, type VerificationCheck
 import type { KeyHistoryJson, ResolutionJson } from '../modules/identity/index.js';
 import { credentialDigest, issuerJwtOf, schemaOfVct, validateClaims } from './credentials.js';
 import { type DidDocument, jwkOfMethod } from './did-methods.js';
-import { decodeCompact, jwsVerify } from './keys.js';
+import { decodeCompact, jwsVerifyAsync } from './keys.js';
 import { deepFreeze, verifySdJwtBound } from './sd-jwt-verify.js';
 import {
   ledgerList,
@@ -313,7 +313,9 @@ export async function verifyPresentation(
     claims = c;
   } else {
     const d = decodeCompact(presentation);
-    if (!add('signature', jwsVerify(key.publicKeyJwk, d.input, d.signature), 'issuer signature (VC-JWT)')) {
+    // Off the JS thread, as a presentation's key-binding JWT: a VC-JWT's signature is checked on every call.
+    const signed = await jwsVerifyAsync(key.publicKeyJwk, d.input, d.signature);
+    if (!add('signature', signed, 'issuer signature (VC-JWT)')) {
       return done(base);
     }
     const subject = (payload.credentialSubject ?? {}) as Record<string, unknown>;
