@@ -249,6 +249,7 @@ describe('property: a dispute holds at most the value spent from the disputed aw
   it('matches a strict FIFO model of the awards’ lots, per period, through transfers to another member', () => {
     let heldSeen = 0;
     let followSeen = 0;
+    let paidSeen = 0;
     fc.assert(
       fc.property(fc.array(step, { minLength: 4, maxLength: 18 }), (steps) => {
         const sb = scene('program');
@@ -257,9 +258,20 @@ describe('property: a dispute holds at most the value spent from the disputed aw
         // of each, and what each period spent and transferred per award
         const left: number[] = [];
         const bobLeft: number[] = [];
-        let spent = new Map<number, number>();
-        let given = new Map<number, number>();
-        let bobSpent = new Map<number, number>();
+        // per period: what alice spent and gave bob of each award, what bob spent of each
+        const spent = new Map<number, Map<number, number>>();
+        const given = new Map<number, Map<number, number>>();
+        const bobSpent = new Map<number, Map<number, number>>();
+        const of = (m: Map<number, Map<number, number>>, p: number) => {
+          let x = m.get(p);
+          if (x === undefined) m.set(p, (x = new Map()));
+          return x;
+        };
+        // a member's closed trail: her last spending period before the open one (kept when she
+        // spends again; older ones are history)
+        const active = { alice: new Set<number>(), bob: new Set<number>() };
+        const closedOf = (who: 'alice' | 'bob') =>
+          Math.max(-1, ...[...active[who]].filter((p) => p < period));
         const disputeOf = new Map<number, number>(); // claim index → open dispute number
         const followOf = new Map<number, number>(); // claim index → points its dispute holds on bob
         let n = 0;
@@ -283,13 +295,14 @@ describe('property: a dispute holds at most the value spent from the disputed aw
               expect(r.writes).toEqual([]);
               continue;
             }
-            if (s.kind === 'spend') addTo(spent, fifo(left, s.cash ? 40 : s.n));
-            else if (s.kind === 'bobSpend') addTo(bobSpent, fifo(bobLeft, s.n));
+            if (s.kind === 'spend') addTo(of(spent, period), fifo(left, s.cash ? 40 : s.n));
+            else if (s.kind === 'bobSpend') addTo(of(bobSpent, period), fifo(bobLeft, s.n));
             else {
               const moved = fifo(left, s.n);
-              addTo(given, moved);
+              addTo(of(given, period), moved);
               for (const [k, v] of moved) bobLeft[k] = (bobLeft[k] ?? 0) + v;
             }
+            active[s.kind === 'bobSpend' ? 'bob' : 'alice'].add(period);
           } else if (s.kind === 'open') {
             const k = s.k % Math.max(1, claims.length);
             const c = claims[k];
@@ -298,21 +311,37 @@ describe('property: a dispute holds at most the value spent from the disputed aw
             expect(r.status).toBe('ok');
             n += 1;
             disputeOf.set(k, n);
-            const held = (r.events[0]?.data.heldMoney as number | undefined) ?? 0;
-            const followed = (r.events[0]?.data.heldFollowed as number | undefined) ?? 0;
-            // value 1 fen a point: what this period alice spent of this award, and what bob spent
-            // of the part she gave him this period
-            const g = given.get(k) ?? 0;
-            const viaBob = Math.min(g, bobSpent.get(k) ?? 0);
-            expect(held).toBe((spent.get(k) ?? 0) + viaBob);
+            const data = r.events[0]?.data ?? {};
+            const held = (data.heldMoney as number | undefined) ?? 0;
+            const paid = (data.paidMoney as number | undefined) ?? 0;
+            const followed = (data.heldFollowed as number | undefined) ?? 0;
+            // value 1 fen a point. The dispute walks alice's closed trail then her open one: what
+            // she spent of the award (paid at that close / payable now), what she gave bob — and
+            // in bob's closed then open trail, what he spent of it; the rest on his holdings
+            const [ca, cb] = [closedOf('alice'), closedOf('bob')];
+            const cap = [of(bobSpent, cb).get(k) ?? 0, of(bobSpent, period).get(k) ?? 0];
+            let viaBobPaid = 0;
+            let viaBobHeld = 0;
+            let rest = 0;
+            for (const g of [of(given, ca).get(k) ?? 0, of(given, period).get(k) ?? 0]) {
+              const x = Math.min(g, cap[0] ?? 0);
+              const y = Math.min(g - x, cap[1] ?? 0);
+              cap[0] = (cap[0] ?? 0) - x;
+              cap[1] = (cap[1] ?? 0) - y;
+              viaBobPaid += x;
+              viaBobHeld += y;
+              rest += g - x - y;
+            }
+            expect(paid).toBe((of(spent, ca).get(k) ?? 0) + viaBobPaid);
+            expect(held).toBe((of(spent, period).get(k) ?? 0) + viaBobHeld);
             // the rest of what she gave him, as far as he still has it and has it free
-            const bobHeld = sum([...followOf.values()]);
-            const free = sum(bobLeft) - bobHeld;
-            expect(followed).toBe(Math.max(0, Math.min(g - viaBob, bobLeft[k] ?? 0, free)));
+            const free = sum(bobLeft) - sum([...followOf.values()]);
+            expect(followed).toBe(Math.max(0, Math.min(rest, bobLeft[k] ?? 0, free)));
             expect(r.events[0]?.data.hold).toBe(60 - followed);
             followOf.set(k, followed);
             if (held > 0) heldSeen += 1;
-            if (viaBob > 0 || followed > 0) followSeen += 1;
+            if (viaBobPaid + viaBobHeld > 0 || followed > 0) followSeen += 1;
+            if (paid > 0) paidSeen += 1;
           } else if (s.kind === 'reject') {
             const k = s.k % Math.max(1, claims.length);
             const d = disputeOf.get(k);
@@ -327,9 +356,6 @@ describe('property: a dispute holds at most the value spent from the disputed aw
             followOf.delete(k);
           } else {
             sb.ok('bank', 'closePeriod', { currency: 'CNY' });
-            spent = new Map();
-            given = new Map();
-            bobSpent = new Map();
             period += 1;
           }
           // never two holds on one unit: each trail entry's `held` is exactly what open disputes name
@@ -365,5 +391,6 @@ describe('property: a dispute holds at most the value spent from the disputed aw
     // the runs did exercise money holds and followed transfers, not only empty ones
     expect(heldSeen).toBeGreaterThan(0);
     expect(followSeen).toBeGreaterThan(0);
+    expect(paidSeen).toBeGreaterThan(0);
   });
 });

@@ -33,6 +33,8 @@ export interface DisputeDecision {
   readonly payableMoney: number;
   /** Points clawed back from recipients of the award's transferred units (0: none, not stored). */
   readonly fromFollowed: number;
+  /** Money already paid at a close, booked as owed back by its payee (0: none, not stored). */
+  readonly receivableMoney: number;
 }
 
 /** Trail units an auditor's dispute holds: entry `i` of the member's spend trail of `period`. */
@@ -70,6 +72,8 @@ export interface Dispute {
   readonly spends: readonly HeldSpend[];
   /** Points held on recipients' holdings: the award's units she transferred ({}: none, not stored). */
   readonly follow: NumMap;
+  /** Money of the award's spending paid out at an earlier close, per payable account ({}: none, not stored). */
+  readonly paid: NumMap;
   readonly height: number;
   readonly ts: number;
   readonly decision?: DisputeDecision;
@@ -91,6 +95,7 @@ function readDecision(r: ShapeReader): DisputeDecision {
     'reductionG',
     'payableMoney',
     'fromFollowed',
+    'receivableMoney',
   ]);
   return {
     outcome: d.oneOf('outcome', DISPUTE_OUTCOMES),
@@ -105,6 +110,7 @@ function readDecision(r: ShapeReader): DisputeDecision {
     reductionG: d.uint('reductionG'),
     payableMoney: d.has('payableMoney') ? positive(d, 'payableMoney') : 0,
     fromFollowed: d.has('fromFollowed') ? positive(d, 'fromFollowed') : 0,
+    receivableMoney: d.has('receivableMoney') ? positive(d, 'receivableMoney') : 0,
   };
 }
 
@@ -116,15 +122,16 @@ function positive(r: ShapeReader, f: string): number {
 }
 
 function decisionValue(d: DisputeDecision): CborMap {
-  const { payableMoney, fromFollowed, ...rest } = d;
+  const { payableMoney, fromFollowed, receivableMoney, ...rest } = d;
   return {
     ...rest,
+    ...(receivableMoney === 0 ? {} : { receivableMoney }),
     ...(payableMoney === 0 ? {} : { payableMoney }),
     ...(fromFollowed === 0 ? {} : { fromFollowed }),
   };
 }
 
-function nonEmpty(r: ShapeReader, f: 'payables' | 'follow'): NumMap {
+function nonEmpty(r: ShapeReader, f: 'payables' | 'follow' | 'paid'): NumMap {
   const m = numMapCodec.decode(r.raw(f));
   if (Object.keys(m).length === 0) r.fail(f, 'a non-empty map (none is stored as absence)');
   return m;
@@ -165,6 +172,7 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
     'payables',
     'spends',
     'follow',
+    'paid',
     'height',
     'ts',
     'decision',
@@ -183,6 +191,7 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
     ...(Object.keys(x.payables).length === 0 ? {} : { payables: numMapCodec.encode(x.payables) }),
     ...(x.spends.length === 0 ? {} : { spends: x.spends.map((h) => ({ ...h })) }),
     ...(Object.keys(x.follow).length === 0 ? {} : { follow: numMapCodec.encode(x.follow) }),
+    ...(Object.keys(x.paid).length === 0 ? {} : { paid: numMapCodec.encode(x.paid) }),
     height: x.height,
     ts: x.ts,
     ...(x.decision === undefined ? {} : { decision: decisionValue(x.decision) }),
@@ -201,6 +210,7 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
       payables: r.has('payables') ? nonEmpty(r, 'payables') : {},
       spends: r.has('spends') ? heldSpends(r) : [],
       follow: r.has('follow') ? nonEmpty(r, 'follow') : {},
+      paid: r.has('paid') ? nonEmpty(r, 'paid') : {},
       height: r.uint('height'),
       ts: r.uint('ts'),
     };

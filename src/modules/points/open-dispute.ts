@@ -113,7 +113,7 @@ export const openDispute = pointsMethod<OpenDisputeArgs>({
     }
     const books = env.booksOf(p);
     let hold = auditor ? c.points : 0;
-    let held: SpentHold = { payables: {}, spends: [], follow: {} };
+    let held: SpentHold = { payables: {}, spends: [], follow: {}, paid: {} };
     if (hold > 0) {
       if (books.lots.holder(c.user) === undefined)
         throw new GongzhiError('CHAIN_INVALID', 'an awarded member has no holdings', { user: c.user });
@@ -138,6 +138,7 @@ export const openDispute = pointsMethod<OpenDisputeArgs>({
       payables: held.payables,
       spends: held.spends,
       follow: held.follow,
+      paid: held.paid,
       height: env.height,
       ts: env.ts,
     };
@@ -157,6 +158,7 @@ export const openDispute = pointsMethod<OpenDisputeArgs>({
       hold,
       ...(sumOf(held.payables) === 0 ? {} : { heldMoney: sumOf(held.payables) }),
       ...(sumOf(held.follow) === 0 ? {} : { heldFollowed: sumOf(held.follow) }),
+      ...(sumOf(held.paid) === 0 ? {} : { paidMoney: sumOf(held.paid) }),
     });
   },
 });

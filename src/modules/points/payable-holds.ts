@@ -6,7 +6,15 @@ import type { HeldSpend } from './dispute.js';
 import type { Env } from './env.js';
 import { keys } from './keys.js';
 import { type NumMap, numMapCodec } from './num-map.js';
-import { putTrail, recipientOf, type SpendEntry, trailOf } from './spend-trail.js';
+import {
+  closedTrailOf,
+  putClosedTrail,
+  putTrail,
+  recipientOf,
+  type SpendEntry,
+  type SpendTrail,
+  trailOf,
+} from './spend-trail.js';
 import type { Program } from './types.js';
 
 /**
@@ -42,9 +50,11 @@ export interface SpentHold {
   readonly spends: readonly HeldSpend[];
   /** Points held on recipients' holdings (the award's units she transferred, still there). */
   readonly follow: NumMap;
+  /** Money of the award's spending in a closed period, paid out at its close, per payable account. */
+  readonly paid: NumMap;
 }
 
-const NO_HOLD: SpentHold = { payables: {}, spends: [], follow: {} };
+const NO_HOLD: SpentHold = { payables: {}, spends: [], follow: {}, paid: {} };
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -91,45 +101,57 @@ export function holdSpent(env: Env, books: Books, c: ClaimRecord): SpentHold {
   const p = books.program;
   if (p.value === 0) return NO_HOLD;
   const holds = payableHolds(env, p);
-  const trails = new Map<string, { period: number; entries: SpendEntry[]; changed: boolean }>();
+  type Cached = { period: number; entries: SpendEntry[]; changed: boolean; closed: boolean };
+  const trails = new Map<string, Cached[]>();
   const hold: Record<string, number> = {};
+  const paid: Record<string, number> = {};
   const follow: Record<string, number> = {};
   const spends: HeldSpend[] = [];
-  const trail = (user: string) => {
-    let t = trails.get(user);
-    if (t === undefined) {
-      const s = trailOf(env, books, user);
-      t = { period: s.period, entries: [...s.entries], changed: false };
-      trails.set(user, t);
+  // a member's closed trail (money already paid) then her open one: her spending in order
+  const trailsOf = (user: string): Cached[] => {
+    let ts = trails.get(user);
+    if (ts === undefined) {
+      ts = [];
+      const closed = closedTrailOf(env, books, user);
+      if (closed)
+        ts.push({ period: closed.period, entries: [...closed.entries], changed: false, closed: true });
+      const open = trailOf(env, books, user);
+      ts.push({ period: open.period, entries: [...open.entries], changed: false, closed: false });
+      trails.set(user, ts);
     }
-    return t;
+    return ts;
   };
   // place up to `want` units of the stamp in `user`'s spending, in the order she spent them
   const walk = (user: string, want: number, hops: number): number => {
-    const t = trail(user);
     let placed = 0;
-    for (let i = 0; i < t.entries.length && placed < want; i++) {
-      const e = t.entries[i] as SpendEntry;
-      if (e.ts !== c.ts || e.height !== c.height) continue;
-      const to = recipientOf(e);
-      let m: number;
-      if (to !== undefined) {
-        if (hops >= MAX_FOLLOW_HOPS) continue;
-        m = Math.min(want - placed, e.points - e.held);
-      } else {
-        // what is still open on the account and held by no dispute (this one included)
-        const open = books.accounts.balance(e.account) - (holds[e.account] ?? 0) - (hold[e.account] ?? 0);
-        m = Math.min(want - placed, e.points - e.held, Math.floor(Math.max(0, open) / p.value));
+    for (const t of trailsOf(user)) {
+      for (let i = 0; i < t.entries.length && placed < want; i++) {
+        const e = t.entries[i] as SpendEntry;
+        if (e.ts !== c.ts || e.height !== c.height) continue;
+        const to = recipientOf(e);
+        let m: number;
+        if (to !== undefined) {
+          if (hops >= MAX_FOLLOW_HOPS) continue;
+          m = Math.min(want - placed, e.points - e.held);
+        } else if (t.closed) {
+          // settled at that close: the money left; an upheld dispute books a receivable
+          m = Math.min(want - placed, e.points - e.held);
+        } else {
+          // what is still open on the account and held by no dispute (this one included)
+          const open = books.accounts.balance(e.account) - (holds[e.account] ?? 0) - (hold[e.account] ?? 0);
+          m = Math.min(want - placed, e.points - e.held, Math.floor(Math.max(0, open) / p.value));
+        }
+        if (m <= 0) continue;
+        t.entries[i] = { ...e, held: e.held + m };
+        t.changed = true;
+        const whose = user === c.user ? {} : { user };
+        // the path in order: a transfer, then what its recipient did with the units
+        spends.push({ ...whose, period: t.period, i, op: e.op, account: e.account, points: m, tx: e.tx });
+        placed += m;
+        if (to !== undefined) into(to, m, hops + 1);
+        else if (t.closed) paid[e.account] = (paid[e.account] ?? 0) + moneyOf(p, m);
+        else hold[e.account] = (hold[e.account] ?? 0) + moneyOf(p, m);
       }
-      if (m <= 0) continue;
-      t.entries[i] = { ...e, held: e.held + m };
-      t.changed = true;
-      const whose = user === c.user ? {} : { user };
-      // the path in order: a transfer, then what its recipient did with the units
-      spends.push({ ...whose, period: t.period, i, op: e.op, account: e.account, points: m, tx: e.tx });
-      placed += m;
-      if (to !== undefined) into(to, m, hops + 1);
-      else hold[e.account] = (hold[e.account] ?? 0) + moneyOf(p, m);
     }
     return placed;
   };
@@ -145,29 +167,42 @@ export function holdSpent(env: Env, books: Books, c: ClaimRecord): SpentHold {
   walk(c.user, c.points, 0);
   if (spends.length === 0) return NO_HOLD;
   // held units are no longer anyone's to be held again by a second dispute
-  for (const [user, t] of [...trails].sort(([a], [b]) => cmp(a, b))) {
-    if (t.changed) putTrail(env, books, user, { period: t.period, entries: t.entries });
+  for (const [user, ts] of [...trails].sort(([a], [b]) => cmp(a, b))) {
+    for (const t of ts) {
+      if (!t.changed) continue;
+      if (t.closed) putClosedTrail(env, books, user, { period: t.period, entries: t.entries });
+      else putTrail(env, books, user, { period: t.period, entries: t.entries });
+    }
   }
   for (const [to, r] of Object.entries(follow)) {
     const h = books.lots.holder(to);
     if (h !== undefined) books.lots.putHolder(to, { ...h, held: h.held + r });
   }
   if (Object.keys(hold).length > 0) addHolds(env, p, hold, 1);
-  return { payables: hold, spends, follow };
+  return { payables: hold, paid, spends, follow };
 }
 
-/** A rejected dispute frees the trail units it held (while their period is still open). */
+/** A rejected dispute frees the trail units it held (while their trail is still kept). */
 export function freeSpent(env: Env, books: Books, user: string, spends: readonly HeldSpend[]): void {
   const byUser = new Map<string, HeldSpend[]>();
   for (const s of spends) {
     const u = s.user ?? user;
     byUser.set(u, [...(byUser.get(u) ?? []), s]);
   }
-  for (const [u, list] of [...byUser].sort(([a], [b]) => cmp(a, b))) freeTrail(env, books, u, list);
+  for (const [u, list] of [...byUser].sort(([a], [b]) => cmp(a, b))) {
+    const open = trailOf(env, books, u);
+    freeTrail(u, open, list, (t) => putTrail(env, books, u, t));
+    const closed = closedTrailOf(env, books, u);
+    if (closed) freeTrail(u, closed, list, (t) => putClosedTrail(env, books, u, t));
+  }
 }
 
-function freeTrail(env: Env, books: Books, user: string, spends: readonly HeldSpend[]): void {
-  const t = trailOf(env, books, user);
+function freeTrail(
+  user: string,
+  t: SpendTrail,
+  spends: readonly HeldSpend[],
+  put: (t: SpendTrail) => void,
+): void {
   const entries = [...t.entries];
   let changed = false;
   for (const s of spends) {
@@ -182,7 +217,7 @@ function freeTrail(env: Env, books: Books, user: string, spends: readonly HeldSp
     entries[s.i] = { ...e, held: e.held - s.points };
     changed = true;
   }
-  if (changed) putTrail(env, books, user, { period: t.period, entries });
+  if (changed) put({ period: t.period, entries });
 }
 
 /** Release the points a dispute held on recipients' holdings (rejected, or after a claw-back). */
@@ -228,5 +263,33 @@ export function clawPayables(env: Env, books: Books, hold: NumMap, max: number, 
   books.journal.end();
   const money = max - left;
   books.aggregates.add('clawedBackPayable', money);
+  return money;
+}
+
+/**
+ * An upheld dispute over money already paid at a close (`paid`, per payable account): book up to
+ * `max` of it as owed back by the payee, `paid:<sponsor>:<payee> −m, receivable:<sponsor>:<payee>
+ * +m` — one balanced posting set; the next close offsets it against what that pair is paid then
+ * (ops-settlement.ts), so the sponsor gets it back. Returns the money booked.
+ */
+export function bookReceivables(books: Books, paid: NumMap, max: number, ref: string): number {
+  let left = max;
+  const lines: [string, number][] = [];
+  for (const acct of Object.keys(paid).sort(cmp)) {
+    const m = Math.min(left, paid[acct] ?? 0);
+    if (m <= 0) continue;
+    lines.push([acct, m]);
+    left -= m;
+  }
+  if (lines.length === 0) return 0;
+  books.journal.begin('receivable', ref);
+  for (const [acct, m] of lines) {
+    const pair = acct.slice('payable:'.length);
+    books.accounts.post(`paid:${pair}`, -m);
+    books.accounts.post(`receivable:${pair}`, m);
+  }
+  books.journal.end();
+  const money = max - left;
+  books.aggregates.add('receivableBooked', money);
   return money;
 }

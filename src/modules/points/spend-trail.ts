@@ -113,6 +113,27 @@ export function putTrail(env: Env, books: Books, member: string, t: SpendTrail):
 }
 
 /**
+ * The member's trail of her last closed spending period (its payables were settled at that close:
+ * a dispute of it books a receivable, payable-holds.ts), or undefined. It is the stored trail
+ * while she has not spent in the open period, then the copy `recordSpend` kept.
+ */
+export function closedTrailOf(env: Env, books: Books, member: string): SpendTrail | undefined {
+  const period = books.aggregates.period;
+  const t = env.read(keys.spendTrail(books.id, member), spendTrailCodec);
+  if (t !== undefined && t.period !== period) return t.entries.length === 0 ? undefined : t;
+  const c = env.read(keys.spendTrailClosed(books.id, member), spendTrailCodec);
+  return c !== undefined && c.period !== period ? c : undefined;
+}
+
+/** Write back a closed trail where `closedTrailOf` found it. */
+export function putClosedTrail(env: Env, books: Books, member: string, t: SpendTrail): void {
+  const main = env.read(keys.spendTrail(books.id, member), spendTrailCodec);
+  const key =
+    main?.period === t.period ? keys.spendTrail(books.id, member) : keys.spendTrailClosed(books.id, member);
+  env.write(key, spendTrailCodec, t);
+}
+
+/**
  * Record what `member`'s spending `op` took (`pieces`, from `lots.take`) and where each piece's
  * backing went (`to(sponsor)`, the same mapping `releaseBacking` used). Programs without money
  * value make nothing payable: nothing to record.
@@ -126,6 +147,12 @@ export function recordSpend(
   to: (sponsor: string) => string,
 ): void {
   if (books.program.value === 0 || pieces.length === 0) return;
+  const stored = env.read(keys.spendTrail(books.id, member), spendTrailCodec);
+  // a new period's first spending: the closed period's trail is kept (a later dispute of it
+  // reaches money already paid, as a receivable)
+  if (stored !== undefined && stored.period !== books.aggregates.period && stored.entries.length > 0) {
+    env.write(keys.spendTrailClosed(books.id, member), spendTrailCodec, stored);
+  }
   const t = trailOf(env, books, member);
   const entries = [...t.entries];
   for (const l of pieces) {
