@@ -263,8 +263,8 @@ describe('property: a dispute holds at most the value spent from the disputed aw
         const given = new Map<number, Map<number, number>>();
         const bobSpent = new Map<number, Map<number, number>>();
         const of = (m: Map<number, Map<number, number>>, p: number) => {
-          let x = m.get(p);
-          if (x === undefined) m.set(p, (x = new Map()));
+          const x = m.get(p) ?? new Map<number, number>();
+          m.set(p, x);
           return x;
         };
         // a member's closed trail: her last spending period before the open one (kept when she
