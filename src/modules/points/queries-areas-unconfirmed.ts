@@ -1,5 +1,5 @@
 import { defineQuery, S } from '../../execution/index.js';
-import { areaMoveCodec } from './areas.js';
+import { areaConfirmed, areaMoveCodec } from './areas.js';
 import { holderCodec } from './holder.js';
 import { keys } from './keys.js';
 import { areaMoveCountCodec, memberEntryCodec } from './marks.js';
@@ -14,7 +14,8 @@ import { readRecord } from './stored.js';
  * time, so a supervisor can have them re-confirmed (`points area confirm`) — nothing is changed.
  */
 const unconfirmedAreas = defineQuery({
-  summary: 'Members whose area is self-declared (set before confirmation existed), paged, for re-confirmation',
+  summary:
+    'Members whose area is self-declared (set before confirmation existed), paged, for re-confirmation',
   args: S.Object({
     program: qs.program(),
     offset: qs.uintParam('first member, 0-based (default 0)'),
@@ -45,8 +46,9 @@ const unconfirmedAreas = defineQuery({
       const h = readRecord(state, keys.holder(p.id, account), holderCodec);
       if (h === undefined || h.area === '') continue;
       const moves = readRecord(state, keys.areaMoves(p.id, account), areaMoveCountCodec) ?? 0;
-      const last = moves === 0 ? undefined : readRecord(state, keys.areaMove(p.id, account, moves), areaMoveCodec);
-      if (last !== undefined && last.to === h.area && last.by !== account) continue;
+      const last =
+        moves === 0 ? undefined : readRecord(state, keys.areaMove(p.id, account, moves), areaMoveCodec);
+      if (areaConfirmed(last, account, h.area)) continue;
       members.push({ account, area: h.area, moves });
     }
     return { program: p.id, scanned: Math.max(0, i - offset), next: i, members };
