@@ -185,4 +185,29 @@ describe('a dispute follows the award’s points across transfers', () => {
     refused(sb, 'bureau', 'decideDispute', args, 'CHAIN_INVALID');
     refused(sb, 'bureau', 'decideDispute', { ...args, outcome: 'upheld' }, 'CHAIN_INVALID');
   });
+
+  it('a transfer that would overflow the sender’s trail is refused with POINTS_LIMIT, changing nothing', () => {
+    const sb = scene();
+    parkedDay(sb, 'alice');
+    const key = pointsKeys.spendTrail(P, sb.addr('alice'));
+    const entries = Array.from({ length: 4096 }, (_, i) => ({
+      ts: i,
+      height: 0,
+      op: 'redeem',
+      account: `payable:${sb.addr('s1')}:${sb.addr('shop')}`,
+      points: 1,
+      held: 0,
+      tx: new Uint8Array(32),
+      n: 1,
+    }));
+    sb.chain.state.set(key, encodeCanonical({ period: 1, entries }));
+    refused(
+      sb,
+      'alice',
+      'transfer',
+      { program: P, to: sb.addr('bob'), amount: 10 },
+      'POINTS_LIMIT',
+      () => [balanceOf(sb, 'alice'), balanceOf(sb, 'bob')],
+    );
+  });
 });
