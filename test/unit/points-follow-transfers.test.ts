@@ -170,6 +170,25 @@ describe('a dispute follows the award’s points across transfers', () => {
     sound(sb);
   });
 
+  it('points that come back to the disputed member stay under her own hold, not a second one', () => {
+    const sb = scene();
+    const a = parkedDay(sb, 'alice');
+    give(sb, 'alice', 'bob', 50);
+    give(sb, 'bob', 'alice', 20);
+    expect(open(sb, a)).toMatchObject({ hold: 30, heldFollowed: 30 });
+    const q = sb.query('dispute', { program: P, n: '1' }) as Record<string, unknown>;
+    expect(q.follow).toEqual({ [sb.addr('bob')]: 30 });
+    expect(decide(sb, 'upheld')).toMatchObject({
+      clawedBack: 60,
+      fromFollowed: 30,
+      fromBalance: 30,
+      owed: 0,
+    });
+    expect(balanceOf(sb, 'alice')).toBe(0);
+    expect(balanceOf(sb, 'bob')).toBe(0);
+    sound(sb);
+  });
+
   it('a recipient’s holdings that no longer match the dispute are CHAIN_INVALID, changing nothing', () => {
     const sb = scene();
     const a = parkedDay(sb, 'alice');
@@ -201,13 +220,9 @@ describe('a dispute follows the award’s points across transfers', () => {
       n: 1,
     }));
     sb.chain.state.set(key, encodeCanonical({ period: 1, entries }));
-    refused(
-      sb,
-      'alice',
-      'transfer',
-      { program: P, to: sb.addr('bob'), amount: 10 },
-      'POINTS_LIMIT',
-      () => [balanceOf(sb, 'alice'), balanceOf(sb, 'bob')],
-    );
+    refused(sb, 'alice', 'transfer', { program: P, to: sb.addr('bob'), amount: 10 }, 'POINTS_LIMIT', () => [
+      balanceOf(sb, 'alice'),
+      balanceOf(sb, 'bob'),
+    ]);
   });
 });

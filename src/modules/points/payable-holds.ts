@@ -159,7 +159,8 @@ export function holdSpent(env: Env, books: Books, c: ClaimRecord): SpentHold {
   const into = (to: string, m: number, hops: number): void => {
     const rest = m - walk(to, m, hops);
     const h = books.lots.holder(to);
-    if (rest <= 0 || h === undefined) return;
+    // units that came back to the disputed member are under her own hold already
+    if (rest <= 0 || h === undefined || to === c.user) return;
     const free = books.lots.position(to).available - h.held - (follow[to] ?? 0);
     const r = Math.min(rest, stampUnits(books, to, c.ts, c.height) - (follow[to] ?? 0), free);
     if (r > 0) follow[to] = (follow[to] ?? 0) + r;
@@ -276,7 +277,12 @@ export function bookReceivables(books: Books, paid: NumMap, max: number, ref: st
   let left = max;
   const lines: [string, number][] = [];
   for (const acct of Object.keys(paid).sort(cmp)) {
-    const m = Math.min(left, paid[acct] ?? 0);
+    // never more than the pair was paid (a payable a freeze kept open was not paid: nothing left)
+    const m = Math.min(
+      left,
+      paid[acct] ?? 0,
+      books.accounts.balance(`paid:${acct.slice('payable:'.length)}`),
+    );
     if (m <= 0) continue;
     lines.push([acct, m]);
     left -= m;
