@@ -386,7 +386,25 @@ describe('property: a dispute holds at most the value spent from the disputed aw
         }
         sound(sb);
       }),
-      { numRuns: 25 },
+      {
+        numRuns: 25,
+        // always also run one history that reaches each path: paid at a close, followed to bob
+        examples: [
+          [
+            [
+              { kind: 'award' },
+              { kind: 'spend', n: 10, cash: false },
+              { kind: 'give', n: 30 },
+              { kind: 'close' },
+              { kind: 'bobSpend', n: 5 },
+              { kind: 'give', n: 10 },
+              { kind: 'open', k: 0 },
+              { kind: 'reject', k: 0 },
+              { kind: 'open', k: 0 },
+            ],
+          ],
+        ],
+      },
     );
     // the runs did exercise money holds and followed transfers, not only empty ones
     expect(heldSeen).toBeGreaterThan(0);
