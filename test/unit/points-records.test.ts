@@ -578,6 +578,7 @@ describe('points manifest: argument and result schemas', () => {
       ['breakage', { program: 'green' }],
       ['areas', { program: 'green' }],
       ['memberArea', { program: 'green', account: sb.addr('ben') }],
+      ['unconfirmedAreas', { program: 'green' }],
       ['deviceAnomalies', { program: 'green', all: 'true' }],
       [
         'signedAccount',

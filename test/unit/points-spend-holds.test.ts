@@ -25,9 +25,9 @@ import {
 const P = 'green';
 const D = BJ_MIDNIGHT - 40 * DAY_MS;
 
-function scene(): PointsSandbox {
+function scene(transfer: 'none' | 'program' = 'none'): PointsSandbox {
   const sb = new PointsSandbox({ timestamp: T0, sign: false });
-  addProgram(sb, P);
+  addProgram(sb, P, { transfer });
   sb.ok('issuer', 'grantRole', { program: P, role: 'platform', account: sb.addr('shop') });
   sb.ok('shop', 'listItem', { program: P, item: 'coffee', name: 'coffee', price: 40 });
   sb.ok('shop', 'listItem', { program: P, item: 'gum', name: 'gum', price: 1 });
@@ -74,7 +74,7 @@ const trail = (sb: PointsSandbox, who: string) =>
 const dispute = (sb: PointsSandbox, n: number) =>
   stored(sb, pointsKeys.dispute(P, n)) as {
     payables?: Record<string, number>;
-    spends?: { period: number; i: number; op: string; account: string; points: number }[];
+    spends?: { user?: string; period: number; i: number; op: string; account: string; points: number }[];
     decision?: unknown;
   };
 const open = (sb: PointsSandbox, claim: Uint8Array, why = 'x') =>
@@ -214,6 +214,8 @@ describe('a dispute holds the exact spending of the award’s own points', () =>
 type Step =
   | { kind: 'award' }
   | { kind: 'spend'; n: number; cash: boolean }
+  | { kind: 'give'; n: number }
+  | { kind: 'bobSpend'; n: number }
   | { kind: 'open'; k: number }
   | { kind: 'reject'; k: number }
   | { kind: 'close' };
@@ -221,43 +223,86 @@ type Step =
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.constant({ kind: 'award' as const }),
   fc.record({ kind: fc.constant('spend' as const), n: fc.integer({ min: 1, max: 90 }), cash: fc.boolean() }),
+  fc.record({ kind: fc.constant('give' as const), n: fc.integer({ min: 1, max: 90 }) }),
+  fc.record({ kind: fc.constant('bobSpend' as const), n: fc.integer({ min: 1, max: 60 }) }),
   fc.record({ kind: fc.constant('open' as const), k: fc.nat(7) }),
   fc.record({ kind: fc.constant('reject' as const), k: fc.nat(7) }),
   fc.constant({ kind: 'close' as const }),
 );
 
+/** Take `want` from FIFO lots `lots` (award index → left), oldest award first; what each award gave. */
+function fifo(lots: number[], want: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let i = 0; i < lots.length && want > 0; i++) {
+    const m = Math.min(want, lots[i] ?? 0);
+    lots[i] = (lots[i] ?? 0) - m;
+    if (m > 0) out.set(i, m);
+    want -= m;
+  }
+  return out;
+}
+const addTo = (m: Map<number, number>, from: Map<number, number>) => {
+  for (const [k, v] of from) m.set(k, (m.get(k) ?? 0) + v);
+};
+
 describe('property: a dispute holds at most the value spent from the disputed award, never a unit twice', () => {
-  it('matches a strict FIFO model of the awards’ lots, per period', () => {
+  it('matches a strict FIFO model of the awards’ lots, per period, through transfers to another member', () => {
     let heldSeen = 0;
+    let followSeen = 0;
+    let paidSeen = 0;
     fc.assert(
       fc.property(fc.array(step, { minLength: 4, maxLength: 18 }), (steps) => {
-        const sb = scene();
+        const sb = scene('program');
         const claims: Uint8Array[] = [];
-        // the model: award lots in issue order, what is left of each, and what each period spent
+        // the model: award lots in issue order, alice's and bob's (he only receives), what is left
+        // of each, and what each period spent and transferred per award
         const left: number[] = [];
-        let spent = new Map<number, number>();
+        const bobLeft: number[] = [];
+        // per period: what alice spent and gave bob of each award, what bob spent of each
+        const spent = new Map<number, Map<number, number>>();
+        const given = new Map<number, Map<number, number>>();
+        const bobSpent = new Map<number, Map<number, number>>();
+        const of = (m: Map<number, Map<number, number>>, p: number) => {
+          const x = m.get(p) ?? new Map<number, number>();
+          m.set(p, x);
+          return x;
+        };
+        // a member's closed trail: her last spending period before the open one (kept when she
+        // spends again; older ones are history)
+        const active = { alice: new Set<number>(), bob: new Set<number>() };
+        const closedOf = (who: 'alice' | 'bob') =>
+          Math.max(-1, ...[...active[who]].filter((p) => p < period));
         const disputeOf = new Map<number, number>(); // claim index → open dispute number
+        const followOf = new Map<number, number>(); // claim index → points its dispute holds on bob
         let n = 0;
         let day = 0;
         let period = 1;
+        const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
         for (const s of steps) {
           if (s.kind === 'award') {
             claims.push(parkedDay(sb, 'alice', day++));
             left.push(60);
-          } else if (s.kind === 'spend') {
-            const r = sb.call('alice', 'redeem', buy(sb, s.cash ? 'coffee' : 'gum', s.cash ? 1 : s.n));
+            bobLeft.push(0);
+          } else if (s.kind === 'spend' || s.kind === 'give' || s.kind === 'bobSpend') {
+            const r =
+              s.kind === 'spend'
+                ? sb.call('alice', 'redeem', buy(sb, s.cash ? 'coffee' : 'gum', s.cash ? 1 : s.n))
+                : s.kind === 'give'
+                  ? sb.call('alice', 'transfer', { program: P, to: sb.addr('bob'), amount: s.n })
+                  : sb.call('bob', 'redeem', buy(sb, 'gum', s.n));
             if (r.status !== 'ok') {
               expect(['POINTS_INSUFFICIENT_BALANCE', 'POINTS_HELD']).toContain(r.status);
               expect(r.writes).toEqual([]);
               continue;
             }
-            let want = s.cash ? 40 : s.n;
-            for (let i = 0; i < left.length && want > 0; i++) {
-              const m = Math.min(want, left[i] ?? 0);
-              left[i] = (left[i] ?? 0) - m;
-              spent.set(i, (spent.get(i) ?? 0) + m);
-              want -= m;
+            if (s.kind === 'spend') addTo(of(spent, period), fifo(left, s.cash ? 40 : s.n));
+            else if (s.kind === 'bobSpend') addTo(of(bobSpent, period), fifo(bobLeft, s.n));
+            else {
+              const moved = fifo(left, s.n);
+              addTo(of(given, period), moved);
+              for (const [k, v] of moved) bobLeft[k] = (bobLeft[k] ?? 0) + v;
             }
+            active[s.kind === 'bobSpend' ? 'bob' : 'alice'].add(period);
           } else if (s.kind === 'open') {
             const k = s.k % Math.max(1, claims.length);
             const c = claims[k];
@@ -266,12 +311,40 @@ describe('property: a dispute holds at most the value spent from the disputed aw
             expect(r.status).toBe('ok');
             n += 1;
             disputeOf.set(k, n);
-            const held = (r.events[0]?.data.heldMoney as number | undefined) ?? 0;
-            // value 1 fen a point: what was spent of this award in the open period, all of it
-            expect(held).toBe(Math.min(60, spent.get(k) ?? 0));
+            const data = r.events[0]?.data ?? {};
+            const held = (data.heldMoney as number | undefined) ?? 0;
+            const paid = (data.paidMoney as number | undefined) ?? 0;
+            const followed = (data.heldFollowed as number | undefined) ?? 0;
+            // value 1 fen a point. The dispute walks alice's closed trail then her open one: what
+            // she spent of the award (paid at that close / payable now), what she gave bob — and
+            // in bob's closed then open trail, what he spent of it; the rest on his holdings
+            const [ca, cb] = [closedOf('alice'), closedOf('bob')];
+            const cap = [of(bobSpent, cb).get(k) ?? 0, of(bobSpent, period).get(k) ?? 0];
+            let viaBobPaid = 0;
+            let viaBobHeld = 0;
+            let rest = 0;
+            for (const g of [of(given, ca).get(k) ?? 0, of(given, period).get(k) ?? 0]) {
+              const x = Math.min(g, cap[0] ?? 0);
+              const y = Math.min(g - x, cap[1] ?? 0);
+              cap[0] = (cap[0] ?? 0) - x;
+              cap[1] = (cap[1] ?? 0) - y;
+              viaBobPaid += x;
+              viaBobHeld += y;
+              rest += g - x - y;
+            }
+            expect(paid).toBe((of(spent, ca).get(k) ?? 0) + viaBobPaid);
+            expect(held).toBe((of(spent, period).get(k) ?? 0) + viaBobHeld);
+            // the rest of what she gave him, as far as he still has it and has it free
+            const free = sum(bobLeft) - sum([...followOf.values()]);
+            expect(followed).toBe(Math.max(0, Math.min(rest, bobLeft[k] ?? 0, free)));
+            expect(r.events[0]?.data.hold).toBe(60 - followed);
+            followOf.set(k, followed);
             if (held > 0) heldSeen += 1;
+            if (viaBobPaid + viaBobHeld > 0 || followed > 0) followSeen += 1;
+            if (paid > 0) paidSeen += 1;
           } else if (s.kind === 'reject') {
-            const d = disputeOf.get(s.k % Math.max(1, claims.length));
+            const k = s.k % Math.max(1, claims.length);
+            const d = disputeOf.get(k);
             if (d === undefined) continue;
             sb.ok('bureau', 'decideDispute', {
               program: P,
@@ -279,38 +352,63 @@ describe('property: a dispute holds at most the value spent from the disputed aw
               outcome: 'rejected',
               report: digest(sb, 'r'),
             });
-            disputeOf.delete(s.k % Math.max(1, claims.length));
+            disputeOf.delete(k);
+            followOf.delete(k);
           } else {
             sb.ok('bank', 'closePeriod', { currency: 'CNY' });
-            spent = new Map();
             period += 1;
           }
           // never two holds on one unit: each trail entry's `held` is exactly what open disputes name
-          const t = trail(sb, 'alice');
-          if (t !== undefined) expect(t.period).toBeLessThanOrEqual(period);
-          const named = new Map<number, number>();
+          const named = new Map<string, number>();
           let total = 0;
           for (const d of disputeOf.values()) {
             const rec = dispute(sb, d);
             for (const v of Object.values(rec.payables ?? {})) total += v;
             for (const h of rec.spends ?? []) {
-              if (h.period === period) named.set(h.i, (named.get(h.i) ?? 0) + h.points);
+              const at = `${h.user ?? sb.addr('alice')}/${h.i}`;
+              if (h.period === period) named.set(at, (named.get(at) ?? 0) + h.points);
             }
           }
-          // (a trail of a closed period is history: replaced at the member's next spending)
-          const live = t !== undefined && t.period === period ? t.entries : [];
-          for (const [i, e] of live.entries()) {
-            expect(e.held).toBeLessThanOrEqual(e.points);
-            expect(e.held).toBe(named.get(i) ?? 0);
+          for (const who of ['alice', 'bob']) {
+            const t = trail(sb, who);
+            if (t !== undefined) expect(t.period).toBeLessThanOrEqual(period);
+            // (a trail of a closed period is history: replaced at the member's next spending)
+            const live = t !== undefined && t.period === period ? t.entries : [];
+            for (const [i, e] of live.entries()) {
+              expect(e.held).toBeLessThanOrEqual(e.points);
+              expect(e.held).toBe(named.get(`${sb.addr(who)}/${i}`) ?? 0);
+            }
           }
           const ph = stored(sb, pointsKeys.payableHolds(P)) ?? {};
           expect(Object.values(ph).reduce((x: number, v) => x + (v as number), 0)).toBe(total);
+          const bob = stored(sb, pointsKeys.holder(P, sb.addr('bob'))) as { held?: number };
+          expect(bob.held ?? 0).toBe(sum([...followOf.values()]));
         }
         sound(sb);
       }),
-      { numRuns: 25 },
+      {
+        numRuns: 25,
+        // always also run one history that reaches each path: paid at a close, followed to bob
+        examples: [
+          [
+            [
+              { kind: 'award' },
+              { kind: 'spend', n: 10, cash: false },
+              { kind: 'give', n: 30 },
+              { kind: 'close' },
+              { kind: 'bobSpend', n: 5 },
+              { kind: 'give', n: 10 },
+              { kind: 'open', k: 0 },
+              { kind: 'reject', k: 0 },
+              { kind: 'open', k: 0 },
+            ],
+          ],
+        ],
+      },
     );
-    // the runs did exercise money holds, not only empty ones
+    // the runs did exercise money holds and followed transfers, not only empty ones
     expect(heldSeen).toBeGreaterThan(0);
+    expect(followSeen).toBeGreaterThan(0);
+    expect(paidSeen).toBeGreaterThan(0);
   });
 });

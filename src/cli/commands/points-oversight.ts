@@ -161,6 +161,23 @@ function registerAreas(points: Command): void {
       printJson(await query(o, 'areas', { program: p, ...opt('period', o.period) })),
     ),
   );
+  common(
+    area
+      .command('unconfirmed <program>')
+      .description('members whose area is self-declared (set before confirmation): to re-confirm')
+      .option('--offset <n>', 'first member (default 0)')
+      .option('--limit <n>', 'members scanned (default 100)'),
+  ).action(
+    action(async (p: string, o: Common & { offset?: string; limit?: string }) =>
+      printJson(
+        await query(o, 'unconfirmedAreas', {
+          program: p,
+          ...opt('offset', o.offset),
+          ...opt('limit', o.limit),
+        }),
+      ),
+    ),
+  );
 }
 
 export function registerPointsOversight(points: Command): void {

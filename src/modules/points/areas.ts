@@ -90,6 +90,15 @@ export interface AreaMove {
   readonly ts: number;
 }
 
+/**
+ * Whether `account`'s area `area` is confirmed: her last recorded move set exactly it and someone
+ * else made it (the issuer or the area's worker). An area with no such move is her own word — set
+ * before confirmation existed — and may be re-confirmed (`confirmArea`).
+ */
+export function areaConfirmed(last: AreaMove | undefined, account: string, area: string): boolean {
+  return last !== undefined && last.to === area && last.by !== account;
+}
+
 const optId = (r: ShapeReader, f: string): string => (r.has(f) ? r.match(f, ID_RE, 'an area id', 48) : '');
 
 export const areaMoveCodec: Codec<AreaMove> = defineCodec<AreaMove>(

@@ -93,7 +93,8 @@ export function auditProgram(state: Iterable<readonly [string, Uint8Array]>, pro
     const s = stored.get(acct) ?? 0;
     if (r !== s) violations.push(`account ${acct}: journal replays to ${r}, stored ${s}`);
     const c = classOf(acct);
-    if ((c === 'pool' || c === 'reserve' || c === 'payable') && s < 0) violations.push(`${acct} is negative`);
+    if ((c === 'pool' || c === 'reserve' || c === 'payable' || c === 'receivable') && s < 0)
+      violations.push(`${acct} is negative`);
     if ((c === 'issuance' || c === 'funding') && s > 0) violations.push(`${acct} is positive`);
   }
   const totals = totalsBytes === undefined ? {} : decodeAt(keys.totals(program), totalsBytes, numMapCodec);

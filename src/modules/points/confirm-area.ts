@@ -1,9 +1,10 @@
 import { GongzhiError } from '../../errors/index.js';
 import { readArgs, S } from '../../execution/index.js';
 import { foundArea, moveMember } from './area-members.js';
-import { areaRequestCodec } from './areas.js';
+import { areaConfirmed, areaMoveCodec, areaRequestCodec } from './areas.js';
 import { readAddr, readId, schemas } from './args.js';
 import { keys } from './keys.js';
+import { areaMoveCountCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { capacitiesOf } from './roles.js';
 
@@ -18,7 +19,9 @@ export interface ConfirmAreaArgs {
  * any member's area, e.g. from the household register; the area's community worker only confirms
  * a member's own pending request for that area (her consent and the worker's check together). The
  * confirmer is never the member herself, and a worker who is a member of the program confirms
- * nobody. Every change is recorded as a move (who, from, to, when).
+ * nobody. Every change is recorded as a move (who, from, to, when). An area she set herself before
+ * confirmation existed (no move confirms it, `unconfirmedAreas`) is re-confirmed the same way —
+ * by the issuer or the area's worker, her own declaration standing as her request.
  */
 export const confirmArea = pointsMethod<ConfirmAreaArgs>({
   summary: 'Set or confirm a member’s area (the issuer, or the area’s worker for her pending request)',
@@ -61,7 +64,11 @@ export const confirmArea = pointsMethod<ConfirmAreaArgs>({
     }
     env.requireMember(p, a.account);
     const h = env.booksOf(p).lots.holder(a.account);
-    if (h?.area === a.area) {
+    const moves = env.read(keys.areaMoves(p.id, a.account), areaMoveCountCodec) ?? 0;
+    const last = moves === 0 ? undefined : env.read(keys.areaMove(p.id, a.account, moves), areaMoveCodec);
+    // her area, self-declared before confirmation existed: confirming it is what is asked for
+    const reconfirm = h !== undefined && h.area === a.area && !areaConfirmed(last, a.account, h.area);
+    if (h?.area === a.area && !reconfirm) {
       throw new GongzhiError('POINTS_INVALID_STATE', 'that is the member’s area already', {
         program: p.id,
         area: a.area,
@@ -69,7 +76,7 @@ export const confirmArea = pointsMethod<ConfirmAreaArgs>({
     }
     const reqKey = keys.areaRequest(p.id, a.account);
     const pending = env.read(reqKey, areaRequestCodec);
-    if (!registrar && pending?.area !== a.area) {
+    if (!registrar && !reconfirm && pending?.area !== a.area) {
       throw new GongzhiError('POINTS_INVALID_STATE', 'the member has not asked for this area', {
         program: p.id,
         account: a.account,

@@ -10,7 +10,7 @@ import { keys } from './keys.js';
 import { disputeCountCodec } from './marks.js';
 import { pointsMethod } from './method.js';
 import { isAuditor } from './open-dispute.js';
-import { clawPayables, freeSpent, releasePayables } from './payable-holds.js';
+import { bookReceivables, clawPayables, freeSpent, releaseFollow, releasePayables } from './payable-holds.js';
 
 export interface DecideDisputeArgs {
   readonly program: string;
@@ -92,15 +92,19 @@ export const decideDispute = pointsMethod<DecideDisputeArgs>({
     if (c === undefined)
       throw new GongzhiError('CHAIN_INVALID', 'a dispute names a missing claim', { claim: claimHex });
     const books = env.booksOf(p);
-    let done = { fromBalance: 0, owed: 0, money: 0, reductionG: 0 };
+    let done = { fromBalance: 0, fromFollowed: 0, owed: 0, money: 0, reductionG: 0 };
     let payableMoney = 0;
+    let receivableMoney = 0;
     if (amount > 0) {
-      done = clawBack(books, c, amount, d.hold);
+      done = clawBack(books, c, amount, d.hold, d.follow);
       // what she had spent is owed now; the payables it accrued and the dispute held go back to
       // the sponsors, up to that value; the rest of the hold is released
       payableMoney = clawPayables(env, books, d.payables, moneyOf(p, done.owed), claimHex);
+      // what was paid out at an earlier close for it is owed back by the payee, offset at the next
+      receivableMoney = bookReceivables(books, d.paid, moneyOf(p, done.owed) - payableMoney, claimHex);
     } else {
       releasePayables(env, p, d.payables);
+      releaseFollow(books, d.follow);
       // the units are free again: a later dispute of an award of the same stamp may hold them
       freeSpent(env, books, d.user, d.spends);
     }
@@ -122,6 +126,7 @@ export const decideDispute = pointsMethod<DecideDisputeArgs>({
       clawedBack: amount,
       ...done,
       payableMoney,
+      receivableMoney,
     };
     env.write(keys.dispute(p.id, d.n), disputeCodec, { ...d, decision });
     const openKey = keys.openDisputes(p.id, d.by);
@@ -139,6 +144,8 @@ export const decideDispute = pointsMethod<DecideDisputeArgs>({
       owed: done.owed,
       money: done.money,
       ...(payableMoney === 0 ? {} : { payableMoney }),
+      ...(done.fromFollowed === 0 ? {} : { fromFollowed: done.fromFollowed }),
+      ...(receivableMoney === 0 ? {} : { receivableMoney }),
     });
   },
 });

@@ -31,10 +31,16 @@ export interface DisputeDecision {
   readonly reductionG: number;
   /** Money clawed back from held payables to the sponsors' pools (payable-holds.ts; 0: none, not stored). */
   readonly payableMoney: number;
+  /** Points clawed back from recipients of the award's transferred units (0: none, not stored). */
+  readonly fromFollowed: number;
+  /** Money already paid at a close, booked as owed back by its payee (0: none, not stored). */
+  readonly receivableMoney: number;
 }
 
 /** Trail units an auditor's dispute holds: entry `i` of the member's spend trail of `period`. */
 export interface HeldSpend {
+  /** Whose trail: absent for the disputed member, else a recipient her transfers led to. */
+  readonly user?: string;
   readonly period: number;
   readonly i: number;
   readonly op: SpendOp;
@@ -64,6 +70,10 @@ export interface Dispute {
   readonly payables: NumMap;
   /** The exact spending the money hold follows (spend-trail.ts; []: none, not stored). */
   readonly spends: readonly HeldSpend[];
+  /** Points held on recipients' holdings: the award's units she transferred ({}: none, not stored). */
+  readonly follow: NumMap;
+  /** Money of the award's spending paid out at an earlier close, per payable account ({}: none, not stored). */
+  readonly paid: NumMap;
   readonly height: number;
   readonly ts: number;
   readonly decision?: DisputeDecision;
@@ -84,6 +94,8 @@ function readDecision(r: ShapeReader): DisputeDecision {
     'money',
     'reductionG',
     'payableMoney',
+    'fromFollowed',
+    'receivableMoney',
   ]);
   return {
     outcome: d.oneOf('outcome', DISPUTE_OUTCOMES),
@@ -97,6 +109,8 @@ function readDecision(r: ShapeReader): DisputeDecision {
     money: d.uint('money'),
     reductionG: d.uint('reductionG'),
     payableMoney: d.has('payableMoney') ? positive(d, 'payableMoney') : 0,
+    fromFollowed: d.has('fromFollowed') ? positive(d, 'fromFollowed') : 0,
+    receivableMoney: d.has('receivableMoney') ? positive(d, 'receivableMoney') : 0,
   };
 }
 
@@ -108,22 +122,28 @@ function positive(r: ShapeReader, f: string): number {
 }
 
 function decisionValue(d: DisputeDecision): CborMap {
-  const { payableMoney, ...rest } = d;
-  return { ...rest, ...(payableMoney === 0 ? {} : { payableMoney }) };
+  const { payableMoney, fromFollowed, receivableMoney, ...rest } = d;
+  return {
+    ...rest,
+    ...(receivableMoney === 0 ? {} : { receivableMoney }),
+    ...(payableMoney === 0 ? {} : { payableMoney }),
+    ...(fromFollowed === 0 ? {} : { fromFollowed }),
+  };
 }
 
-function nonEmpty(r: ShapeReader): NumMap {
-  const m = numMapCodec.decode(r.raw('payables'));
-  if (Object.keys(m).length === 0) r.fail('payables', 'a non-empty map (none is stored as absence)');
+function nonEmpty(r: ShapeReader, f: 'payables' | 'follow' | 'paid'): NumMap {
+  const m = numMapCodec.decode(r.raw(f));
+  if (Object.keys(m).length === 0) r.fail(f, 'a non-empty map (none is stored as absence)');
   return m;
 }
 
 function heldSpends(r: ShapeReader): HeldSpend[] {
   const out = r.list('spends', MAX_HELD_SPENDS, (v, at) => {
-    const h = r.sub(v, at, ['period', 'i', 'op', 'account', 'points', 'tx']);
+    const h = r.sub(v, at, ['user', 'period', 'i', 'op', 'account', 'points', 'tx']);
     const points = h.uint('points');
     if (points === 0) h.fail('points', 'a positive integer');
     return {
+      ...(h.has('user') ? { user: addr(h, 'user') } : {}),
       period: h.uint('period'),
       i: h.uint('i'),
       op: h.oneOf('op', SPEND_OPS),
@@ -151,6 +171,8 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
     'hold',
     'payables',
     'spends',
+    'follow',
+    'paid',
     'height',
     'ts',
     'decision',
@@ -168,6 +190,8 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
     // stored only when set, so every dispute without them keeps its bytes
     ...(Object.keys(x.payables).length === 0 ? {} : { payables: numMapCodec.encode(x.payables) }),
     ...(x.spends.length === 0 ? {} : { spends: x.spends.map((h) => ({ ...h })) }),
+    ...(Object.keys(x.follow).length === 0 ? {} : { follow: numMapCodec.encode(x.follow) }),
+    ...(Object.keys(x.paid).length === 0 ? {} : { paid: numMapCodec.encode(x.paid) }),
     height: x.height,
     ts: x.ts,
     ...(x.decision === undefined ? {} : { decision: decisionValue(x.decision) }),
@@ -183,8 +207,10 @@ export const disputeCodec: Codec<Dispute> = defineCodec<Dispute>(
       as: r.oneOf('as', ['auditor', 'member'] as const),
       reason: r.digest('reason'),
       hold: r.uint('hold'),
-      payables: r.has('payables') ? nonEmpty(r) : {},
+      payables: r.has('payables') ? nonEmpty(r, 'payables') : {},
       spends: r.has('spends') ? heldSpends(r) : [],
+      follow: r.has('follow') ? nonEmpty(r, 'follow') : {},
+      paid: r.has('paid') ? nonEmpty(r, 'paid') : {},
       height: r.uint('height'),
       ts: r.uint('ts'),
     };

@@ -108,6 +108,8 @@ export const keys = {
     stateKey(MODULE, 'amove', program, account, String(n)),
   /** Where a member's spending of the open period took which lots (spend-trail.ts). */
   spendTrail: (program: string, account: string) => stateKey(MODULE, 'mspend', program, account),
+  /** A member's spend trail of her last closed spending period, kept when a new one starts (spend-trail.ts). */
+  spendTrailClosed: (program: string, account: string) => stateKey(MODULE, 'mspendc', program, account),
   /** Money held per payable account by open disputes (number map, payable-holds.ts). */
   payableHolds: (program: string) => stateKey(MODULE, 'phold', program),
   /** The program's dispute count (number). */

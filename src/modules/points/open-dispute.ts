@@ -112,15 +112,17 @@ export const openDispute = pointsMethod<OpenDisputeArgs>({
       });
     }
     const books = env.booksOf(p);
-    const hold = auditor ? c.points : 0;
-    let held: SpentHold = { payables: {}, spends: [] };
+    let hold = auditor ? c.points : 0;
+    let held: SpentHold = { payables: {}, spends: [], follow: {}, paid: {} };
     if (hold > 0) {
-      const h = books.lots.holder(c.user);
-      if (h === undefined)
+      if (books.lots.holder(c.user) === undefined)
         throw new GongzhiError('CHAIN_INVALID', 'an awarded member has no holdings', { user: c.user });
-      // what she already spent of the award: the payables its own points accrued are held too
+      // what she already spent of the award: the payables its own points accrued are held too;
+      // what she transferred is held where it went, and no longer on her
       held = holdSpent(env, books, c);
-      books.lots.putHolder(c.user, { ...h, held: h.held + hold });
+      hold -= sumOf(held.follow);
+      const h = books.lots.holder(c.user);
+      if (h !== undefined && hold > 0) books.lots.putHolder(c.user, { ...h, held: h.held + hold });
     }
     const n = (env.read(keys.disputeCount(p.id), disputeCountCodec) ?? 0) + 1;
     const d: Dispute = {
@@ -135,6 +137,8 @@ export const openDispute = pointsMethod<OpenDisputeArgs>({
       hold,
       payables: held.payables,
       spends: held.spends,
+      follow: held.follow,
+      paid: held.paid,
       height: env.height,
       ts: env.ts,
     };
@@ -153,6 +157,8 @@ export const openDispute = pointsMethod<OpenDisputeArgs>({
       as: d.as,
       hold,
       ...(sumOf(held.payables) === 0 ? {} : { heldMoney: sumOf(held.payables) }),
+      ...(sumOf(held.follow) === 0 ? {} : { heldFollowed: sumOf(held.follow) }),
+      ...(sumOf(held.paid) === 0 ? {} : { paidMoney: sumOf(held.paid) }),
     });
   },
 });

@@ -82,6 +82,9 @@ const closePeriod = pointsMethod<{ currency: string }>({
       toTs: env.ts,
     };
     const owed = new Map<string, number>();
+    // what a payee owed back (receivable, an upheld dispute over money already paid) and was kept
+    // from its payment at this close, per `payer:payee`
+    const offsets = new Map<string, number>();
     const programs: PeriodProgram[] = [];
     const statements: Statement[] = [];
     for (const id of book.programs) {
@@ -108,7 +111,14 @@ const closePeriod = pointsMethod<{ currency: string }>({
           const [, payer, payee] = acct.split(':') as [string, string, string];
           books.accounts.post(acct, -amount);
           books.accounts.post(`paid:${payer}:${payee}`, amount);
-          owed.set(`${payer}:${payee}`, (owed.get(`${payer}:${payee}`) ?? 0) + amount);
+          const o = Math.min(amount, books.accounts.balance(`receivable:${payer}:${payee}`));
+          if (o > 0) {
+            books.accounts.post(`receivable:${payer}:${payee}`, -o);
+            books.accounts.post(`pool:${payer}`, o);
+            books.aggregates.add('receivableOffset', o);
+            offsets.set(`${payer}:${payee}`, (offsets.get(`${payer}:${payee}`) ?? 0) + o);
+          }
+          owed.set(`${payer}:${payee}`, (owed.get(`${payer}:${payee}`) ?? 0) + amount - o);
           settled += amount;
         }
         books.journal.end();
@@ -154,6 +164,8 @@ const closePeriod = pointsMethod<{ currency: string }>({
       const xToY = owed.get(`${x}:${y}`) ?? 0;
       const yToX = owed.get(`${y}:${x}`) ?? 0;
       const net = xToY - yToX;
+      const offXY = offsets.get(`${x}:${y}`) ?? 0;
+      const offYX = offsets.get(`${y}:${x}`) ?? 0;
       const body: CborMap = {
         kind: 'pair',
         book: bookId,
@@ -167,6 +179,9 @@ const closePeriod = pointsMethod<{ currency: string }>({
         netPayer: net >= 0 ? x : y,
         netPayee: net >= 0 ? y : x,
         net: Math.abs(net),
+        // kept from the payment against a receivable (stored only when some was: same bytes otherwise)
+        ...(offXY === 0 ? {} : { offsetAToB: offXY }),
+        ...(offYX === 0 ? {} : { offsetBToA: offYX }),
       };
       statements.push(openStatement(env, 'pair', bookId, n, x === y ? [x] : [x, y], body));
     }

@@ -40,8 +40,11 @@ const transfer = pointsMethod<{ program: string; to: string; amount: number }>({
     const books = env.booksOf(p);
     books.lots.prepareSpend(env.sender, a.amount, false);
     books.journal.begin('transfer', a.to);
-    books.lots.give(a.to, books.lots.take(env.sender, a.amount));
+    const pieces = books.lots.take(env.sender, a.amount);
+    books.lots.give(a.to, pieces);
     books.journal.end();
+    // which stamps went to whom: a dispute of an award follows its units to the recipient
+    recordSpend(env, books, env.sender, 'transfer', pieces, () => `user:${a.to}`);
     books.aggregates.add('transferred', a.amount);
     env.emit('transferred', { program: p.id, from: env.sender, to: a.to, amount: a.amount });
   },

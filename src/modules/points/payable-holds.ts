@@ -6,7 +6,15 @@ import type { HeldSpend } from './dispute.js';
 import type { Env } from './env.js';
 import { keys } from './keys.js';
 import { type NumMap, numMapCodec } from './num-map.js';
-import { putTrail, type SpendEntry, trailOf } from './spend-trail.js';
+import {
+  closedTrailOf,
+  putClosedTrail,
+  putTrail,
+  recipientOf,
+  type SpendEntry,
+  type SpendTrail,
+  trailOf,
+} from './spend-trail.js';
 import type { Program } from './types.js';
 
 /**
@@ -29,17 +37,24 @@ import type { Program } from './types.js';
  *   payee does not collect for a fraudulent award; the member still owes the points.
  * Attribution where lots cannot be told apart: an award's lots merge only with lots of the same
  * block, sponsor and expiry (lots.ts), so units of the claim's stamp count for the award up to its
- * points, in spending order, and a unit once held is held by that dispute only. Points she
- * transferred to another member are not followed (their spending is that member's).
+ * points, in spending order, and a unit once held is held by that dispute only.
+ * Transfers are followed: a transfer is a trail entry (`user:<to>`), the lots keep their stamp in
+ * the recipient's holdings, so the dispute walks on into the recipient's trail (what she spent or
+ * passed on of the stamp, same rules, at most MAX_FOLLOW_HOPS hops) and holds the rest on her
+ * holdings; an upheld dispute claws those units from her first (clawback.ts).
  */
 
 /** What an auditor's dispute holds: money per payable account, and the trail units behind it. */
 export interface SpentHold {
   readonly payables: NumMap;
   readonly spends: readonly HeldSpend[];
+  /** Points held on recipients' holdings (the award's units she transferred, still there). */
+  readonly follow: NumMap;
+  /** Money of the award's spending in a closed period, paid out at its close, per payable account. */
+  readonly paid: NumMap;
 }
 
-const NO_HOLD: SpentHold = { payables: {}, spends: [] };
+const NO_HOLD: SpentHold = { payables: {}, spends: [], follow: {}, paid: {} };
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -63,42 +78,132 @@ function addHolds(env: Env, p: Program, delta: NumMap, sign: 1 | -1): void {
   else env.write(keys.payableHolds(p.id), numMapCodec, all);
 }
 
+/** Most transfer hops a dispute follows from the disputed member (each hop is bounded by its trail). */
+export const MAX_FOLLOW_HOPS = 4;
+
+/** Units of the stamp (ts, height) still in `account`'s unexpired lots. */
+function stampUnits(books: Books, account: string, ts: number, height: number): number {
+  let s = 0;
+  for (const l of books.lots.holder(account)?.lots ?? []) {
+    if (l.ts === ts && l.height === height && !books.lots.isExpired(l)) s += l.amount;
+  }
+  return s;
+}
+
 /**
  * An auditor's dispute of claim `c`: hold the money of the award's spent points on the payables
- * their spending accrued this period (see above). Returns what the dispute holds.
+ * their spending accrued this period, and follow the units she transferred (see above): in each
+ * recipient, first what the recipient spent or passed on of the stamp (her own trail, the same
+ * walk), then what is still in her lots (held on her holdings, `follow`). Returns what the
+ * dispute holds; the disputed member's own point hold is the award less what `follow` holds.
  */
 export function holdSpent(env: Env, books: Books, c: ClaimRecord): SpentHold {
   const p = books.program;
   if (p.value === 0) return NO_HOLD;
-  const t = trailOf(env, books, c.user);
   const holds = payableHolds(env, p);
-  const entries = [...t.entries];
+  type Cached = { period: number; entries: SpendEntry[]; changed: boolean; closed: boolean };
+  const trails = new Map<string, Cached[]>();
   const hold: Record<string, number> = {};
+  const paid: Record<string, number> = {};
+  const follow: Record<string, number> = {};
   const spends: HeldSpend[] = [];
-  let want = c.points;
-  for (let i = 0; i < entries.length && want > 0; i++) {
-    const e = entries[i] as SpendEntry;
-    if (e.ts !== c.ts || e.height !== c.height) continue;
-    // what is still open on the account and held by no dispute (this one included)
-    const open = books.accounts.balance(e.account) - (holds[e.account] ?? 0) - (hold[e.account] ?? 0);
-    const m = Math.min(want, e.points - e.held, Math.floor(Math.max(0, open) / p.value));
-    if (m <= 0) continue;
-    entries[i] = { ...e, held: e.held + m };
-    hold[e.account] = (hold[e.account] ?? 0) + moneyOf(p, m);
-    spends.push({ period: t.period, i, op: e.op, account: e.account, points: m, tx: e.tx });
-    want -= m;
-  }
+  // a member's closed trail (money already paid) then her open one: her spending in order
+  const trailsOf = (user: string): Cached[] => {
+    let ts = trails.get(user);
+    if (ts === undefined) {
+      ts = [];
+      const closed = closedTrailOf(env, books, user);
+      if (closed)
+        ts.push({ period: closed.period, entries: [...closed.entries], changed: false, closed: true });
+      const open = trailOf(env, books, user);
+      ts.push({ period: open.period, entries: [...open.entries], changed: false, closed: false });
+      trails.set(user, ts);
+    }
+    return ts;
+  };
+  // place up to `want` units of the stamp in `user`'s spending, in the order she spent them
+  const walk = (user: string, want: number, hops: number): number => {
+    let placed = 0;
+    for (const t of trailsOf(user)) {
+      for (let i = 0; i < t.entries.length && placed < want; i++) {
+        const e = t.entries[i] as SpendEntry;
+        if (e.ts !== c.ts || e.height !== c.height) continue;
+        const to = recipientOf(e);
+        let m: number;
+        if (to !== undefined) {
+          if (hops >= MAX_FOLLOW_HOPS) continue;
+          m = Math.min(want - placed, e.points - e.held);
+        } else if (t.closed) {
+          // settled at that close: the money left; an upheld dispute books a receivable
+          m = Math.min(want - placed, e.points - e.held);
+        } else {
+          // what is still open on the account and held by no dispute (this one included)
+          const open = books.accounts.balance(e.account) - (holds[e.account] ?? 0) - (hold[e.account] ?? 0);
+          m = Math.min(want - placed, e.points - e.held, Math.floor(Math.max(0, open) / p.value));
+        }
+        if (m <= 0) continue;
+        t.entries[i] = { ...e, held: e.held + m };
+        t.changed = true;
+        const whose = user === c.user ? {} : { user };
+        // the path in order: a transfer, then what its recipient did with the units
+        spends.push({ ...whose, period: t.period, i, op: e.op, account: e.account, points: m, tx: e.tx });
+        placed += m;
+        if (to !== undefined) into(to, m, hops + 1);
+        else if (t.closed) paid[e.account] = (paid[e.account] ?? 0) + moneyOf(p, m);
+        else hold[e.account] = (hold[e.account] ?? 0) + moneyOf(p, m);
+      }
+    }
+    return placed;
+  };
+  // `m` units reached recipient `to`: what she spent or passed on first, the rest on her holdings
+  const into = (to: string, m: number, hops: number): void => {
+    const rest = m - walk(to, m, hops);
+    const h = books.lots.holder(to);
+    // units that came back to the disputed member are under her own hold already
+    if (rest <= 0 || h === undefined || to === c.user) return;
+    const free = books.lots.position(to).available - h.held - (follow[to] ?? 0);
+    const r = Math.min(rest, stampUnits(books, to, c.ts, c.height) - (follow[to] ?? 0), free);
+    if (r > 0) follow[to] = (follow[to] ?? 0) + r;
+  };
+  walk(c.user, c.points, 0);
   if (spends.length === 0) return NO_HOLD;
-  // held units are no longer hers to be held again by a second dispute
-  putTrail(env, books, c.user, { period: t.period, entries });
-  addHolds(env, p, hold, 1);
-  return { payables: hold, spends };
+  // held units are no longer anyone's to be held again by a second dispute
+  for (const [user, ts] of [...trails].sort(([a], [b]) => cmp(a, b))) {
+    for (const t of ts) {
+      if (!t.changed) continue;
+      if (t.closed) putClosedTrail(env, books, user, { period: t.period, entries: t.entries });
+      else putTrail(env, books, user, { period: t.period, entries: t.entries });
+    }
+  }
+  for (const [to, r] of Object.entries(follow)) {
+    const h = books.lots.holder(to);
+    if (h !== undefined) books.lots.putHolder(to, { ...h, held: h.held + r });
+  }
+  if (Object.keys(hold).length > 0) addHolds(env, p, hold, 1);
+  return { payables: hold, paid, spends, follow };
 }
 
-/** A rejected dispute frees the trail units it held (while their period is still open). */
+/** A rejected dispute frees the trail units it held (while their trail is still kept). */
 export function freeSpent(env: Env, books: Books, user: string, spends: readonly HeldSpend[]): void {
-  if (spends.length === 0) return;
-  const t = trailOf(env, books, user);
+  const byUser = new Map<string, HeldSpend[]>();
+  for (const s of spends) {
+    const u = s.user ?? user;
+    byUser.set(u, [...(byUser.get(u) ?? []), s]);
+  }
+  for (const [u, list] of [...byUser].sort(([a], [b]) => cmp(a, b))) {
+    const open = trailOf(env, books, u);
+    freeTrail(u, open, list, (t) => putTrail(env, books, u, t));
+    const closed = closedTrailOf(env, books, u);
+    if (closed) freeTrail(u, closed, list, (t) => putClosedTrail(env, books, u, t));
+  }
+}
+
+function freeTrail(
+  user: string,
+  t: SpendTrail,
+  spends: readonly HeldSpend[],
+  put: (t: SpendTrail) => void,
+): void {
   const entries = [...t.entries];
   let changed = false;
   for (const s of spends) {
@@ -113,7 +218,20 @@ export function freeSpent(env: Env, books: Books, user: string, spends: readonly
     entries[s.i] = { ...e, held: e.held - s.points };
     changed = true;
   }
-  if (changed) putTrail(env, books, user, { period: t.period, entries });
+  if (changed) put({ period: t.period, entries });
+}
+
+/** Release the points a dispute held on recipients' holdings (rejected, or after a claw-back). */
+export function releaseFollow(books: Books, follow: NumMap): void {
+  for (const [to, r] of Object.entries(follow)) {
+    const h = books.lots.holder(to);
+    if (h === undefined || h.held < r) {
+      throw new GongzhiError('CHAIN_INVALID', 'a recipient’s holdings do not match the dispute', {
+        user: to,
+      });
+    }
+    books.lots.putHolder(to, { ...h, held: h.held - r });
+  }
 }
 
 /** A rejected dispute (or the unclaimed rest of an upheld one): the next close pays it. */
@@ -146,5 +264,38 @@ export function clawPayables(env: Env, books: Books, hold: NumMap, max: number, 
   books.journal.end();
   const money = max - left;
   books.aggregates.add('clawedBackPayable', money);
+  return money;
+}
+
+/**
+ * An upheld dispute over money already paid at a close (`paid`, per payable account): book up to
+ * `max` of it as owed back by the payee, `paid:<sponsor>:<payee> −m, receivable:<sponsor>:<payee>
+ * +m` — one balanced posting set; the next close offsets it against what that pair is paid then
+ * (ops-settlement.ts), so the sponsor gets it back. Returns the money booked.
+ */
+export function bookReceivables(books: Books, paid: NumMap, max: number, ref: string): number {
+  let left = max;
+  const lines: [string, number][] = [];
+  for (const acct of Object.keys(paid).sort(cmp)) {
+    // never more than the pair was paid (a payable a freeze kept open was not paid: nothing left)
+    const m = Math.min(
+      left,
+      paid[acct] ?? 0,
+      books.accounts.balance(`paid:${acct.slice('payable:'.length)}`),
+    );
+    if (m <= 0) continue;
+    lines.push([acct, m]);
+    left -= m;
+  }
+  if (lines.length === 0) return 0;
+  books.journal.begin('receivable', ref);
+  for (const [acct, m] of lines) {
+    const pair = acct.slice('payable:'.length);
+    books.accounts.post(`paid:${pair}`, -m);
+    books.accounts.post(`receivable:${pair}`, m);
+  }
+  books.journal.end();
+  const money = max - left;
+  books.aggregates.add('receivableBooked', money);
   return money;
 }

@@ -14,6 +14,7 @@ import { settlementMethods } from './ops-settlement.js';
 import { spendMethods } from './ops-spend.js';
 import { verificationMethods } from './ops-verification.js';
 import { programQueries } from './queries.js';
+import { unconfirmedAreaQueries } from './queries-areas-unconfirmed.js';
 import { bookQueries } from './queries-books.js';
 import { deviceQueries } from './queries-devices.js';
 import { oversightQueries } from './queries-oversight.js';
@@ -64,6 +65,7 @@ export const pointsModule: LedgerModule = defineModule({
     ...privateQueries,
     ...supervisionQueries,
     ...oversightQueries,
+    ...unconfirmedAreaQueries,
   },
   permissions: Object.fromEntries(Object.keys(methods).map((m) => [m, RESTRICTED[m] ?? ['*']])),
   errors: POINTS_ERRORS,

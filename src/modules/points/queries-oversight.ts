@@ -32,8 +32,14 @@ function periodOf(state: StateReader, p: Program, q: QueryArgs): { period: numbe
 }
 
 function decisionJson(x: DisputeDecision): Record<string, unknown> {
-  const { payableMoney, ...rest } = x;
-  return { ...rest, report: toHex(x.report), ...(payableMoney === 0 ? {} : { payableMoney }) };
+  const { payableMoney, fromFollowed, receivableMoney, ...rest } = x;
+  return {
+    ...rest,
+    ...(receivableMoney === 0 ? {} : { receivableMoney }),
+    report: toHex(x.report),
+    ...(payableMoney === 0 ? {} : { payableMoney }),
+    ...(fromFollowed === 0 ? {} : { fromFollowed }),
+  };
 }
 
 function disputeJson(d: Dispute): Record<string, unknown> {
@@ -50,6 +56,10 @@ function disputeJson(d: Dispute): Record<string, unknown> {
     ...(Object.keys(d.payables).length === 0 ? {} : { payables: { ...d.payables } }),
     // the exact spending the money hold follows (spend-trail.ts)
     ...(d.spends.length === 0 ? {} : { spends: d.spends.map((h) => ({ ...h, tx: toHex(h.tx) })) }),
+    // the award's transferred units held on the recipients' holdings
+    ...(Object.keys(d.follow).length === 0 ? {} : { follow: { ...d.follow } }),
+    // the award's spending paid out at an earlier close (a receivable if upheld)
+    ...(Object.keys(d.paid).length === 0 ? {} : { paid: { ...d.paid } }),
     height: d.height,
     ts: d.ts,
     status: disputeStatus(d),
@@ -59,7 +69,7 @@ function disputeJson(d: Dispute): Record<string, unknown> {
 
 const disputeSchema = S.Record(S.String(), S.Unknown(), {
   description:
-    'n, claim, user, distributor, points, by, as, reason, hold, payables?, spends?, height, ts, status, decision?',
+    'n, claim, user, distributor, points, by, as, reason, hold, payables?, spends?, follow?, paid?, height, ts, status, decision?',
 });
 
 const dispute = defineQuery({

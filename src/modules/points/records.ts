@@ -59,6 +59,7 @@ export const RECORD_CODECS: Readonly<Record<string, Codec<unknown>>> = {
   areas: areaListCodec,
   aagg: numMapCodec,
   mspend: spendTrailCodec,
+  mspendc: spendTrailCodec,
   devagg: numMapCodec,
   devn: disputeCountCodec,
   devi: deviceHexCodec,

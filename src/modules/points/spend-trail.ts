@@ -16,16 +16,20 @@ import type { Lot } from './types.js';
  * many of them a dispute holds, the first transaction and how many spendings it sums. Older
  * periods were settled at a close (a paid payable is not reopened), so the record is replaced when
  * a new period's first spending comes.
+ *
+ * A transfer to another member is an entry too (op `transfer`, account `user:<recipient>`): the
+ * lots move with their stamps (take → give), so a dispute follows the award's units from here into
+ * the recipient's holdings and her own trail (payable-holds.ts).
  */
-export type SpendOp = 'redeem' | 'donate' | 'cashout' | 'convert';
-export const SPEND_OPS: readonly SpendOp[] = ['redeem', 'donate', 'cashout', 'convert'];
+export type SpendOp = 'redeem' | 'donate' | 'cashout' | 'convert' | 'transfer';
+export const SPEND_OPS: readonly SpendOp[] = ['redeem', 'donate', 'cashout', 'convert', 'transfer'];
 
 export interface SpendEntry {
   /** Issue stamp of the lot the points came from (an award's lots carry its claim's ts, height). */
   readonly ts: number;
   readonly height: number;
   readonly op: SpendOp;
-  /** The payable account the points' backing went to (`payable:<sponsor>:<payee>`). */
+  /** The payable account the points' backing went to (`payable:<sponsor>:<payee>`), or `user:<to>` for a transfer. */
   readonly account: string;
   readonly points: number;
   /** Of `points`, held by open (or upheld) disputes: never more than `points`. */
@@ -44,6 +48,12 @@ export interface SpendTrail {
 export const MAX_TRAIL_ENTRIES = 4096;
 
 const PAYABLE_RE = /^payable:[A-Za-z0-9_-]{0,128}:[A-Za-z0-9_-]{1,128}$/;
+const RECIPIENT_RE = /^user:[A-Za-z0-9_-]{1,128}$/;
+
+/** The recipient a transfer entry names (`user:<to>`), or undefined for a spending. */
+export function recipientOf(e: Pick<SpendEntry, 'op' | 'account'>): string | undefined {
+  return e.op === 'transfer' ? e.account.slice('user:'.length) : undefined;
+}
 
 function readEntry(r: ShapeReader, v: CborValue, at: string): SpendEntry {
   const e = r.sub(v, at, ['ts', 'height', 'op', 'account', 'points', 'held', 'tx', 'n']);
@@ -53,11 +63,15 @@ function readEntry(r: ShapeReader, v: CborValue, at: string): SpendEntry {
   if (held > points) e.fail('held', 'at most points');
   const n = e.uint('n');
   if (n === 0) e.fail('n', 'a positive integer');
+  const op = e.oneOf('op', SPEND_OPS);
   return {
     ts: e.uint('ts'),
     height: e.uint('height'),
-    op: e.oneOf('op', SPEND_OPS),
-    account: e.match('account', PAYABLE_RE, 'a payable account', 300),
+    op,
+    account:
+      op === 'transfer'
+        ? e.match('account', RECIPIENT_RE, 'user:<recipient>', 300)
+        : e.match('account', PAYABLE_RE, 'a payable account', 300),
     points,
     held,
     tx: e.bytes('tx', undefined, 64),
@@ -99,6 +113,27 @@ export function putTrail(env: Env, books: Books, member: string, t: SpendTrail):
 }
 
 /**
+ * The member's trail of her last closed spending period (its payables were settled at that close:
+ * a dispute of it books a receivable, payable-holds.ts), or undefined. It is the stored trail
+ * while she has not spent in the open period, then the copy `recordSpend` kept.
+ */
+export function closedTrailOf(env: Env, books: Books, member: string): SpendTrail | undefined {
+  const period = books.aggregates.period;
+  const t = env.read(keys.spendTrail(books.id, member), spendTrailCodec);
+  if (t !== undefined && t.period !== period) return t.entries.length === 0 ? undefined : t;
+  const c = env.read(keys.spendTrailClosed(books.id, member), spendTrailCodec);
+  return c !== undefined && c.period !== period ? c : undefined;
+}
+
+/** Write back a closed trail where `closedTrailOf` found it. */
+export function putClosedTrail(env: Env, books: Books, member: string, t: SpendTrail): void {
+  const main = env.read(keys.spendTrail(books.id, member), spendTrailCodec);
+  const key =
+    main?.period === t.period ? keys.spendTrail(books.id, member) : keys.spendTrailClosed(books.id, member);
+  env.write(key, spendTrailCodec, t);
+}
+
+/**
  * Record what `member`'s spending `op` took (`pieces`, from `lots.take`) and where each piece's
  * backing went (`to(sponsor)`, the same mapping `releaseBacking` used). Programs without money
  * value make nothing payable: nothing to record.
@@ -112,6 +147,12 @@ export function recordSpend(
   to: (sponsor: string) => string,
 ): void {
   if (books.program.value === 0 || pieces.length === 0) return;
+  const stored = env.read(keys.spendTrail(books.id, member), spendTrailCodec);
+  // a new period's first spending: the closed period's trail is kept (a later dispute of it
+  // reaches money already paid, as a receivable)
+  if (stored !== undefined && stored.period !== books.aggregates.period && stored.entries.length > 0) {
+    env.write(keys.spendTrailClosed(books.id, member), spendTrailCodec, stored);
+  }
   const t = trailOf(env, books, member);
   const entries = [...t.entries];
   for (const l of pieces) {

@@ -54,11 +54,18 @@ function canonicalMap<T>(m: Readonly<Record<string, T>>): Record<string, T> {
 function readBody(r: ShapeReader, kind: Statement['kind']): CborMap {
   const body: Record<string, CborValue> = {};
   if (kind === 'pair') {
-    const b = r.nested('body', [...PAIR_BODY, 'netPayer', 'netPayee', 'net']);
+    const b = r.nested('body', [...PAIR_BODY, 'netPayer', 'netPayee', 'net', 'offsetAToB', 'offsetBToA']);
     body.kind = b.oneOf('kind', ['pair'] as const);
     body.currency = b.match('currency', CURRENCY_RE, 'a currency code', 8);
     for (const f of ['a', 'b', 'netPayer', 'netPayee']) body[f] = addr(b, f);
     for (const f of ['aToB', 'bToA', 'net']) body[f] = b.uint(f);
+    // a receivable kept from the payment at this close (present only when positive)
+    for (const f of ['offsetAToB', 'offsetBToA']) {
+      if (!b.has(f)) continue;
+      const v = b.uint(f);
+      if (v === 0) b.fail(f, 'a positive integer (0 is not stored)');
+      body[f] = v;
+    }
     readCommon(b, body);
   } else {
     const b = r.nested('body', [...ACTIVITY_BODY, 'counters']);

@@ -218,7 +218,8 @@ export const POINT_CLASSES = [
   'clawback',
 ] as const;
 /** Account classes counted in the settlement currency. */
-export const MONEY_CLASSES = ['funding', 'pool', 'reserve', 'payable', 'paid'] as const;
+/** `receivable`: money a payee was paid for a fraudulent award and owes back (offset at a close). */
+export const MONEY_CLASSES = ['funding', 'pool', 'reserve', 'payable', 'paid', 'receivable'] as const;
 export type PointClass = (typeof POINT_CLASSES)[number];
 export type MoneyClass = (typeof MONEY_CLASSES)[number];
 export type AccountClass = PointClass | MoneyClass;
@@ -256,5 +257,7 @@ export const PERIOD_FIELDS = [
   'clawedBackPayable',
   'breakageToCause',
   'breakageToScheme',
+  'receivableBooked',
+  'receivableOffset',
 ] as const;
 export type PeriodField = (typeof PERIOD_FIELDS)[number];
