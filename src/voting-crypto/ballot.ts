@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { type CborValue, concatBytes, encodeCanonical } from '../encoding/index.js';
-import { type AnyGroup, deriveScalar, VoteCryptoError } from './group.js';
+import { verifyBallotNative } from './ballot-native.js';
+import { type AnyGroup, deriveScalar, RISTRETTO, VoteCryptoError } from './group.js';
 import {
   type Ct,
   decodePair,
@@ -12,6 +13,7 @@ import {
   schnorrProve,
   schnorrVerify,
 } from './proofs.js';
+import { loadRistrettoNative } from './ristretto-native.js';
 
 /** One question's shape as the ballot needs it: how many answers, and how many may be chosen. */
 export interface QuestionShape {
@@ -242,4 +244,33 @@ export function verifyBallot<E>(ctx: BallotContext<E>, b: BallotWire): Ct<E>[][]
     throw new VoteCryptoError('BAD_SIGNATURE', 'the credential signature does not verify');
   }
   return out;
+}
+
+/** The election key's encoding by key object (the context's key is one prepared object per election). */
+const keyBytes = new WeakMap<object, Uint8Array>();
+
+/**
+ * Check a ballot completely, as `verifyBallot` does, without decoding its ciphertexts: on
+ * ristretto255 with the native addon (src/voting-crypto/ristretto-native.ts) one native call
+ * computes every commitment; a ballot it does not accept goes through `verifyBallot`, which
+ * throws the same VoteCryptoError as on a node without the addon. `portable` forces @noble.
+ */
+export function checkBallot<E>(ctx: BallotContext<E>, b: BallotWire, portable = false): void {
+  const combine = !portable && ctx.grp === RISTRETTO ? loadRistrettoNative() : undefined;
+  if (combine !== undefined) {
+    const key = ctx.y as object;
+    let y = keyBytes.get(key);
+    if (y === undefined) {
+      y = RISTRETTO.encode(ctx.y as never);
+      keyBytes.set(key, y);
+    }
+    const ok = verifyBallotNative(
+      { fingerprint: ctx.fingerprint, y, questions: ctx.questions },
+      b,
+      () => ballotDigest(ctx.fingerprint, b),
+      combine,
+    );
+    if (ok) return;
+  }
+  verifyBallot(ctx, b);
 }
