@@ -1,6 +1,6 @@
 import type { CborValue } from '../encoding/index.js';
 import { bytesToBig, hashToScalar, RISTRETTO, scalarToBytes } from './group.js';
-import { ADD, GEN, MUL, type RistrettoCombine } from './ristretto-native.js';
+import { ADD, GEN, MUL, pack32, type RistrettoCombine } from './ristretto-native.js';
 
 /** The ballot as this file reads it (structurally `BallotWire`, kept here so ballot.ts can import this file). */
 interface AnswerWire {
@@ -167,8 +167,7 @@ class Program {
 
   run(combine: RistrettoCombine): Uint8Array | null {
     const P = this.points.length;
-    const pts = new Uint8Array(P * 32);
-    this.points.forEach((b, i) => pts.set(b, i * 32));
+    const pts = pack32(this.points);
     const prog: number[] = [];
     const scalars: Uint8Array[] = [];
     for (const terms of this.outputs) {
@@ -178,8 +177,6 @@ class Program {
         if (mode === MUL) scalars.push(s as Uint8Array);
       }
     }
-    const sc = new Uint8Array(scalars.length * 32);
-    scalars.forEach((s, i) => sc.set(s, i * 32));
-    return combine(pts, Int32Array.from(prog), sc);
+    return combine(pts, Int32Array.from(prog), pack32(scalars));
   }
 }

@@ -32,6 +32,13 @@ export const MUL = 0;
 export const ADD = 1;
 export const SUB = 2;
 
+/** 32-byte items laid end to end (a program's points or scalars). */
+export function pack32(items: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(items.length * 32);
+  for (let i = 0; i < items.length; i++) out.set(items[i] as Uint8Array, i * 32);
+  return out;
+}
+
 /** The addon's path: native/ sits beside src/ and dist/, two levels above this file in either. */
 export const RISTRETTO_NATIVE_PATH = fileURLToPath(
   new URL('../../native/ristretto/build/Release/gongzhi_ristretto.node', import.meta.url),

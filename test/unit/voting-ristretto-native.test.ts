@@ -20,6 +20,7 @@ import {
   GEN,
   loadRistrettoNative,
   MUL,
+  pack32,
   ristrettoNativeUnavailableReason,
   SUB,
 } from '../../src/voting-crypto/ristretto-native.js';
@@ -54,8 +55,7 @@ describe.skipIf(native === undefined)(
     const points = [P.ZERO, P.BASE, ...Array.from({ length: 6 }, (_, i) => P.BASE.multiply(rand(100 + i)))];
 
     it('a^k and g^k equal @noble for every base and scalar (the identity included, as input and result)', () => {
-      const pts = new Uint8Array(points.length * 32);
-      points.forEach((p, i) => pts.set(p.toBytes(), i * 32));
+      const pts = pack32(points.map((p) => p.toBytes()));
       const prog: number[] = [];
       const sc: Uint8Array[] = [];
       const want: string[] = [];
@@ -69,9 +69,7 @@ describe.skipIf(native === undefined)(
           want.push(hex(k === 0n ? P.ZERO.toBytes() : p.multiplyUnsafe(k).toBytes()));
         });
       }
-      const flat = new Uint8Array(sc.length * 32);
-      sc.forEach((s, i) => flat.set(s, i * 32));
-      const out = combine(pts, Int32Array.from(prog), flat);
+      const out = combine(pts, Int32Array.from(prog), pack32(sc));
       expect(out).not.toBeNull();
       const got = Array.from({ length: want.length }, (_, i) =>
         hex((out as Uint8Array).subarray(i * 32, i * 32 + 32)),
@@ -82,19 +80,15 @@ describe.skipIf(native === undefined)(
 
     it('sums, differences, references to earlier outputs and the empty sum equal @noble', () => {
       const [a, b, c] = [points[2], points[3], points[4]] as [typeof P.BASE, typeof P.BASE, typeof P.BASE];
-      const pts = new Uint8Array(96);
-      [a, b, c].forEach((p, i) => pts.set(p.toBytes(), i * 32));
+      const pts = pack32([a, b, c].map((p) => p.toBytes()));
       const k1 = rand(50);
       const k2 = rand(51);
       // o0 = g^k1·a^k2·b;  o1 = o0 − c − a;  o2 = o0^(q−1)·o0 (identity);  o3 = ∅;  o4 = −b;  o5 = o1 + o4 + 2^256−1 reduced
       const prog = [3, GEN, MUL, 0, MUL, 1, ADD, 3, 3, ADD, 2, SUB, 0, SUB, 2, 3, MUL, 3, ADD, 0, 1, 1, SUB];
       prog.push(3, 4, ADD, 7, ADD, GEN, MUL);
       const wide = new Uint8Array(32).fill(0xff);
-      const flat = new Uint8Array(5 * 32);
-      [scalarToBytes(k1), scalarToBytes(k2), scalarToBytes(q - 1n), wide].forEach((s, i) =>
-        flat.set(s, i * 32),
-      );
-      const out = combine(pts, Int32Array.from(prog), flat.subarray(0, 128));
+      const flat = pack32([scalarToBytes(k1), scalarToBytes(k2), scalarToBytes(q - 1n), wide]);
+      const out = combine(pts, Int32Array.from(prog), flat);
       expect(out).not.toBeNull();
       const o0 = P.BASE.multiply(k1).add(a.multiply(k2)).add(b);
       const o1 = o0.subtract(c).subtract(a);
@@ -191,40 +185,40 @@ describe.skipIf(native === undefined)(
           c[at] = (c[at] as number) ^ 4;
           return c;
         };
-        const mut = (f: (a: BallotWire['answers'][number][]) => void): BallotWire => {
-          const answers = b.answers.map((a) => ({
+        type Answer = { choices: Uint8Array[]; proofs: Uint8Array[][]; overall: Uint8Array[] };
+        /** The ballot with answer `qi` changed by `f` (a copy: the good ballot stays good). */
+        const mut = (qi: number, f: (a: Answer) => void): BallotWire => {
+          const answers: Answer[] = b.answers.map((a) => ({
             choices: [...a.choices],
             proofs: a.proofs.map((p) => [...p]),
             overall: [...a.overall],
           }));
-          f(answers);
+          f(answers[qi] as Answer);
           return { ...b, answers };
         };
+        const bytes = (x: Uint8Array | undefined): Uint8Array => x as Uint8Array;
         const bad: BallotWire[] = [
           { ...b, signature: flip(b.signature, 3) },
           { ...b, signature: flip(b.signature, 40) },
           { ...b, credential: (ballots[0] as BallotWire).credential },
           { ...b, seq: 2 },
-          mut((a) => {
-            (a[0] as { choices: Uint8Array[] }).choices[1] = flip(a[0]?.choices[1] as Uint8Array, 40);
+          mut(0, (a) => {
+            a.choices[1] = flip(bytes(a.choices[1]), 40);
           }),
-          mut((a) => {
-            (a[0] as { choices: Uint8Array[] }).choices[0] = flip(a[0]?.choices[0] as Uint8Array, 0);
+          mut(0, (a) => {
+            a.choices[0] = flip(bytes(a.choices[0]), 0);
           }),
-          mut((a) => {
-            (a[2] as { proofs: Uint8Array[][] }).proofs[1] = [
-              flip(a[2]?.proofs[1]?.[0] as Uint8Array, 5),
-              a[2]?.proofs[1]?.[1] as Uint8Array,
-            ];
+          mut(2, (a) => {
+            a.proofs[1] = [flip(bytes(a.proofs[1]?.[0]), 5), bytes(a.proofs[1]?.[1])];
           }),
-          mut((a) => {
-            (a[0] as { overall: Uint8Array[] }).overall[2] = flip(a[0]?.overall[2] as Uint8Array, 33);
+          mut(0, (a) => {
+            a.overall[2] = flip(bytes(a.overall[2]), 33);
           }),
-          mut((a) => {
-            (a[1] as { overall: Uint8Array[] }).overall[0] = new Uint8Array(64).fill(0xff);
+          mut(1, (a) => {
+            a.overall[0] = new Uint8Array(64).fill(0xff);
           }),
-          mut((a) => {
-            (a[2] as { choices: Uint8Array[] }).choices.pop();
+          mut(2, (a) => {
+            a.choices.pop();
           }),
         ];
         for (const x of bad) {
