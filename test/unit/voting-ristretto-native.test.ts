@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { seedOf } from '../../src/testing/index.js';
@@ -9,9 +12,11 @@ import {
   createBallot,
   credentialFromSeed,
   deriveScalar,
+  foldTally,
   preparedKey,
   RISTRETTO,
   scalarToBytes,
+  TallySum,
   VoteCryptoError,
   verifyBallot,
 } from '../../src/voting-crypto/index.js';
@@ -30,6 +35,8 @@ const q = RISTRETTO.q;
 const native = loadRistrettoNative();
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const ZERO = '00'.repeat(32);
+/** The built loader (npm run build), for the worker-thread check. */
+const DIST_NATIVE = fileURLToPath(new URL('../../dist/voting-crypto/ristretto-native.js', import.meta.url));
 
 /**
  * The libsodium addon (native/ristretto) against @noble: every product, sum and difference, the
@@ -136,6 +143,73 @@ describe.skipIf(native === undefined)(
       expect(() => combine(pt, Int32Array.from([1, 0, 3]), new Uint8Array(0))).toThrow(/bad mode/);
       expect(() => combine(pt, Int32Array.from([1, 0, MUL]), new Uint8Array(0))).toThrow(/one per product/);
     });
+
+    it('foldTally and TallySum give the portable bytes (±, weights 1 and more, identities, many weights)', () => {
+      const ct = (i: number): Uint8Array => {
+        const a = i % 5 === 0 ? P.ZERO : P.BASE.multiply(rand(200 + i));
+        const b = i % 7 === 0 ? P.ZERO : P.BASE.multiply(rand(300 + i));
+        return Uint8Array.from([...a.toBytes(), ...b.toBytes()]);
+      };
+      const row = (k: number): Uint8Array[] => Array.from({ length: 4 }, (_, i) => ct(k * 4 + i));
+      const tally = row(0);
+      for (const [w, sign] of [
+        [1, 1],
+        [1, -1],
+        [5000, 1],
+        [9700, -1],
+      ] as const) {
+        const nat = foldTally(RISTRETTO, tally, row(1), w, sign).map(hex);
+        expect(nat).toEqual(foldTally(RISTRETTO, tally, row(1), w, sign, true).map(hex));
+      }
+      // Undoing a fold gives the tally back (the re-vote path).
+      const there = foldTally(RISTRETTO, tally, row(2), 77, 1);
+      expect(foldTally(RISTRETTO, there, row(2), 77, -1).map(hex)).toEqual(tally.map(hex));
+      const weights = [1, 3, 3, 5000, 1, 9999, 3];
+      const sums = [new TallySum(RISTRETTO, 4), new TallySum(RISTRETTO, 4, true)];
+      const empty: Uint8Array[] = Array.from({ length: 4 }, () => new Uint8Array(64));
+      let plain = empty;
+      let weighted = empty;
+      weights.forEach((w, k) => {
+        for (const s of sums) s.add(row(3 + k), w);
+        plain = foldTally(RISTRETTO, plain, row(3 + k), 1, 1, true);
+        weighted = foldTally(RISTRETTO, weighted, row(3 + k), w, 1, true);
+      });
+      for (const s of sums) {
+        const r = s.result();
+        expect(r.plain.map(hex)).toEqual(plain.map(hex));
+        expect(r.weighted.map(hex)).toEqual(weighted.map(hex));
+      }
+      expect(new TallySum(RISTRETTO, 2).result().plain.map(hex)).toEqual([ZERO + ZERO, ZERO + ZERO]);
+    });
+
+    it.skipIf(!existsSync(DIST_NATIVE))(
+      'worker threads load the addon too (the verify pool runs ballots there)',
+      async () => {
+        const code = `const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(pathToFileURL(DIST_NATIVE).href)}).then((m) => parentPort.postMessage(m.ristrettoBackend()));`;
+        const answers = await Promise.all(
+          [0, 1].map(
+            () =>
+              new Promise<unknown>((resolve, reject) => {
+                const w = new Worker(code, { eval: true });
+                const timer = setTimeout(
+                  () => void w.terminate().then(() => reject(new Error('worker timed out'))),
+                  20_000,
+                );
+                w.once('message', (m) => {
+                  clearTimeout(timer);
+                  void w.terminate().then(() => resolve(m));
+                });
+                w.once('error', (e) => {
+                  clearTimeout(timer);
+                  reject(e);
+                });
+              }),
+          ),
+        );
+        expect(answers).toEqual(['native', 'native']);
+      },
+    );
 
     describe('whole ballots: native against portable', () => {
       const questions = [
