@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { type CborValue, concatBytes, encodeCanonical } from '../encoding/index.js';
+import { createBallotNative } from './ballot-build-native.js';
 import { verifyBallotNative } from './ballot-native.js';
 import { type AnyGroup, deriveScalar, RISTRETTO, VoteCryptoError } from './group.js';
 import {
@@ -122,8 +123,26 @@ export function createBallot<E>(
   selections: readonly (readonly number[])[],
   seed: Uint8Array,
   seq = 1,
+  /** Build with @noble even where the native addon is built (tests compare the bytes). */
+  portable = false,
 ): BallotWire {
   const { grp, fingerprint: fp, y } = ctx;
+  const combine = !portable && grp === RISTRETTO ? loadRistrettoNative() : undefined;
+  if (combine !== undefined) {
+    const yb = encodedKey(y);
+    const built = createBallotNative(
+      yb,
+      fp,
+      ctx.questions,
+      credentialSecret,
+      selections,
+      seed,
+      seq,
+      (b) => ballotDigest(fp, b),
+      combine,
+    );
+    if (built !== undefined) return built;
+  }
   if (selections.length !== ctx.questions.length) {
     throw new VoteCryptoError('BAD_SHAPE', `the election has ${ctx.questions.length} questions`);
   }
@@ -249,6 +268,16 @@ export function verifyBallot<E>(ctx: BallotContext<E>, b: BallotWire): Ct<E>[][]
 /** The election key's encoding by key object (the context's key is one prepared object per election). */
 const keyBytes = new WeakMap<object, Uint8Array>();
 
+function encodedKey(y: unknown): Uint8Array {
+  const key = y as object;
+  let b = keyBytes.get(key);
+  if (b === undefined) {
+    b = RISTRETTO.encode(y as never);
+    keyBytes.set(key, b);
+  }
+  return b;
+}
+
 /**
  * Check a ballot completely, as `verifyBallot` does, without decoding its ciphertexts: on
  * ristretto255 with the native addon (src/voting-crypto/ristretto-native.ts) one native call
@@ -258,12 +287,7 @@ const keyBytes = new WeakMap<object, Uint8Array>();
 export function checkBallot<E>(ctx: BallotContext<E>, b: BallotWire, portable = false): void {
   const combine = !portable && ctx.grp === RISTRETTO ? loadRistrettoNative() : undefined;
   if (combine !== undefined) {
-    const key = ctx.y as object;
-    let y = keyBytes.get(key);
-    if (y === undefined) {
-      y = RISTRETTO.encode(ctx.y as never);
-      keyBytes.set(key, y);
-    }
+    const y = encodedKey(ctx.y);
     const ok = verifyBallotNative(
       { fingerprint: ctx.fingerprint, y, questions: ctx.questions },
       b,
