@@ -13,6 +13,7 @@ import {
   createBallot,
   credentialFromSeed,
   deriveScalar,
+  discreteLog,
   foldTally,
   preparedKey,
   RISTRETTO,
@@ -181,6 +182,24 @@ describe.skipIf(native === undefined)(
         expect(r.weighted.map(hex)).toEqual(weighted.map(hex));
       }
       expect(new TallySum(RISTRETTO, 2).result().plain.map(hex)).toEqual([ZERO + ZERO, ZERO + ZERO]);
+    });
+
+    it('discrete logs equal the portable search (0, bound, between, past the bound, a chunk edge)', () => {
+      const portable = { ...RISTRETTO };
+      for (const [x, bound] of [
+        [0, 0],
+        [0, 10],
+        [10, 10],
+        [7, 1000],
+        [999, 1000],
+        [512 * 32 + 5, 600_000],
+        [123_457, 200_000],
+      ] as const) {
+        const t = RISTRETTO.gpow(BigInt(x));
+        expect(discreteLog(RISTRETTO, t, bound)).toBe(x);
+        expect(discreteLog(portable, t, bound)).toBe(x);
+      }
+      expect(() => discreteLog(RISTRETTO, RISTRETTO.gpow(1001n), 1000)).toThrow(/no discrete log/);
     });
 
     it.skipIf(!existsSync(DIST_NATIVE))(
