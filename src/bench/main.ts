@@ -24,7 +24,7 @@ import { reportPointsAwardsCpu } from './points-awards-cpu.js';
 import { threadCpu } from './proc-cpu.js';
 import { benchTrace } from './trace.js';
 import { measurePoolVerifyRate } from './verify-rate.js';
-import { benchVoting } from './voting.js';
+import { reportVoting } from './voting.js';
 import { reportVotingAdmit } from './voting-admit.js';
 import { reportVotingBelenios } from './voting-belenios.js';
 import { reportVotingVerify } from './voting-verify.js';
@@ -352,15 +352,7 @@ async function main(): Promise<void> {
         .join(', ')}`,
     );
   }
-  if (process.argv.includes('--voting')) {
-    const v = await benchVoting({ ballots: arg('--voting-ballots', 10_000), log: progress });
-    report(
-      { bench: 'voting', ...v },
-      `voting (${v.group}, ${v.questions} questions, ${v.ballotBytes}-byte ballot tx): ${v.ballotsBuiltPerSec} ballots built/s, ` +
-        `${v.ballotsAdmittedPerSec} admitted/s with proofs; ${v.ballots} ballots: decryption ${v.decryptMs} ms, ` +
-        `tally ${v.tallyMs} ms, full record verification ${v.verifyMs} ms`,
-    );
-  }
+  if (process.argv.includes('--voting')) await reportVoting(report, arg, progress);
   if (process.argv.includes('--voting-belenios')) await reportVotingBelenios(report, arg, progress);
   if (process.argv.includes('--identity-route')) await reportVerifyRoute(report, arg, progress);
   if (process.argv.includes('--city-day')) await reportCityDay(report, arg, progress);
@@ -454,4 +446,6 @@ await (process.argv.includes('--network')
                   ? reportVerifyRoute(report, arg, progress)
                   : process.argv.includes('--catch-up')
                     ? reportCatchUp()
-                    : main());
+                    : process.argv.includes('--only-voting')
+                      ? reportVoting(report, arg, progress)
+                      : main());

@@ -3,12 +3,14 @@ import {
   type AnyGroup,
   type BallotContext,
   type BallotWire,
+  checkBallot,
   createBallot,
   credentialFromSeed,
   preparedKey,
   RISTRETTO,
   verifyBallot,
 } from '../voting-crypto/index.js';
+import { ristrettoBackend, ristrettoNativeUnavailableReason } from '../voting-crypto/ristretto-native.js';
 
 /**
  * The group as ballot verification used it before this change: every α/β exponent through the
@@ -37,6 +39,10 @@ export interface VotingVerifyBench {
   /** The same ballots through the ladder (the path before), in the same run. */
   readonly ladderPerSec: number;
   readonly speedup: number;
+  /** The same ballots through `checkBallot` with the libsodium addon (undefined without it). */
+  readonly nativePerSec?: number;
+  /** Native over the portable fast path, same run. */
+  readonly nativeSpeedup?: number;
 }
 
 /**
@@ -64,9 +70,16 @@ export function benchVotingVerify(n: number): VotingVerifyBench {
   );
   let fastMs = 0;
   let ladderMs = 0;
+  let nativeMs = 0;
+  const native = ristrettoBackend() === 'native';
   for (let i = 0; i < n; i += 10) {
     const round = ballots.slice(i, i + 10);
     let t = performance.now();
+    if (native) {
+      for (const b of round) checkBallot(fast, b);
+      nativeMs += performance.now() - t;
+      t = performance.now();
+    }
     for (const b of round) verifyBallot(fast, b);
     fastMs += performance.now() - t;
     t = performance.now();
@@ -80,6 +93,9 @@ export function benchVotingVerify(n: number): VotingVerifyBench {
     verifiedPerSec: rate(fastMs),
     ladderPerSec: rate(ladderMs),
     speedup: Math.round((ladderMs / fastMs) * 100) / 100,
+    ...(native
+      ? { nativePerSec: rate(nativeMs), nativeSpeedup: Math.round((fastMs / nativeMs) * 100) / 100 }
+      : {}),
   };
 }
 
@@ -92,6 +108,10 @@ export async function reportVotingVerify(
   report(
     { bench: 'voting-verify', group: 'ed25519', ...v },
     `voting ballot verification (ristretto255, ${v.questions} questions, one core): ${v.verifiedPerSec} ballots/s ` +
-      `with shared doublings vs ${v.ladderPerSec}/s by the ladder in the same run (×${v.speedup}); ${v.ballots} ballots`,
+      `with shared doublings vs ${v.ladderPerSec}/s by the ladder in the same run (×${v.speedup}); ` +
+      (v.nativePerSec === undefined
+        ? `native: ${ristrettoNativeUnavailableReason ?? 'off'}; `
+        : `${v.nativePerSec}/s native (libsodium, ×${v.nativeSpeedup} over the portable fast path); `) +
+      `${v.ballots} ballots`,
   );
 }

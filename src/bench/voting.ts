@@ -1,4 +1,6 @@
-import type { KeyPair } from '../crypto/index.js';
+import { type KeyPair, VerifyPool } from '../crypto/index.js';
+import { ModuleRegistry } from '../execution/index.js';
+import { BUILTIN_MODULES } from '../modules/index.js';
 import {
   castArgs,
   computeResult,
@@ -6,8 +8,11 @@ import {
   decryptArgs,
   recordFromJson,
   verifyElectionRecord,
+  verifyElectionRecordOn,
 } from '../modules/voting/index.js';
+import { poolJobRunner } from '../node/admit-job-runner.js';
 import { seedOf, VotingSandbox } from '../testing/index.js';
+import { ristrettoBackend, ristrettoNativeUnavailableReason } from '../voting-crypto/ristretto-native.js';
 
 export interface BenchVotingOptions {
   /** Ballots in the tally + decryption + verification run (default 200; the issue's figure is 10,000). */
@@ -15,6 +20,10 @@ export interface BenchVotingOptions {
   /** Ballots per block in the admission run (default 50). */
   readonly blockSize?: number;
   readonly log?: (message: string) => void;
+  /** Also verify the record with the portable @noble path (slow: ~10× the native time). */
+  readonly comparePortable?: boolean;
+  /** Also verify the record with its ballots on a verify pool of this many workers (0: not). */
+  readonly workers?: number;
 }
 
 export interface VotingBenchResult {
@@ -31,6 +40,15 @@ export interface VotingBenchResult {
   readonly tallyMs: number;
   /** `verifyElectionRecord` of the whole record: every ballot, the tallies, the decryptions, the result (ms). */
   readonly verifyMs: number;
+  /** decryptMs + tallyMs + verifyMs: the issue's "tally + threshold decryption + full verification". */
+  readonly tallyDecryptVerifyMs: number;
+  /** The same record verified by the portable path, in the same run (with `comparePortable`). */
+  readonly verifyPortableMs?: number;
+  /** The same verification with the ballots' proofs on `workers` verify-pool workers (with `workers`). */
+  readonly verifyPoolMs?: number;
+  readonly workers?: number;
+  /** Which ristretto255 arithmetic admitted and verified: 'native' (libsodium addon) or 'portable'. */
+  readonly backend: 'native' | 'portable';
   readonly ballotBytes: number;
 }
 
@@ -113,6 +131,31 @@ export async function benchVoting(o: BenchVotingOptions = {}): Promise<VotingBen
   const v = verifyElectionRecord(recordFromJson(json));
   const verifyMs = performance.now() - t;
   if (!v.valid) throw new Error(`record did not verify: ${v.errors.join(', ')}`);
+  let verifyPortableMs: number | undefined;
+  if (o.comparePortable === true) {
+    log(`voting: verifying the record again with the portable path`);
+    t = performance.now();
+    const p = verifyElectionRecord(recordFromJson(json), { portable: true });
+    verifyPortableMs = Math.round(performance.now() - t);
+    if (!p.valid) throw new Error(`record did not verify (portable): ${p.errors.join(', ')}`);
+  }
+  let verifyPoolMs: number | undefined;
+  if ((o.workers ?? 0) > 0) {
+    const pool = new VerifyPool(o.workers ?? 0);
+    try {
+      const runner = poolJobRunner(pool, new ModuleRegistry(BUILTIN_MODULES));
+      log(`voting: verifying the record again with its ballots on ${o.workers} verify workers`);
+      const rec = recordFromJson(json);
+      // Warm-up, not measured: each worker loads the module job tables (and the addon) on its first job.
+      await verifyElectionRecordOn({ ...rec, ballots: rec.ballots.slice(0, o.workers) }, runner);
+      t = performance.now();
+      const p = await verifyElectionRecordOn(rec, runner);
+      verifyPoolMs = Math.round(performance.now() - t);
+      if (!p.valid) throw new Error(`record did not verify (pool): ${p.errors.join(', ')}`);
+    } finally {
+      await pool.close();
+    }
+  }
   return {
     group: 'ed25519',
     questions: QUESTIONS.length,
@@ -122,6 +165,41 @@ export async function benchVoting(o: BenchVotingOptions = {}): Promise<VotingBen
     decryptMs: Math.round(decryptMs),
     tallyMs: Math.round(tallyMs),
     verifyMs: Math.round(verifyMs),
+    tallyDecryptVerifyMs: Math.round(decryptMs + tallyMs + verifyMs),
+    ...(verifyPortableMs === undefined ? {} : { verifyPortableMs }),
+    ...(verifyPoolMs === undefined ? {} : { verifyPoolMs, workers: o.workers }),
+    backend: ristrettoBackend(),
     ballotBytes: sb.mc.tx(sb.registrar, 'voting', 'cast', args[0] ?? {}).bytes.length,
   };
+}
+
+/**
+ * `npm run bench -- --only-voting [--voting-ballots N] [--voting-compare] [--admit-workers W]`
+ * (and `--voting` in the full run): the issue's 10,000-ballot figure by default; with W > 0 the
+ * record is verified a second time with its ballots on W verify workers.
+ */
+export async function reportVoting(
+  report: (o: Record<string, unknown>, line: string) => void,
+  arg: (name: string, dflt: number) => number,
+  log: (message: string) => void,
+): Promise<void> {
+  const v = await benchVoting({
+    ballots: arg('--voting-ballots', 10_000),
+    log,
+    comparePortable: process.argv.includes('--voting-compare'),
+    workers: arg('--admit-workers', 0),
+  });
+  const backend =
+    v.backend === 'native' ? 'native libsodium' : `portable (${ristrettoNativeUnavailableReason ?? ''})`;
+  report(
+    { bench: 'voting', ...v },
+    `voting (${v.group}, ${v.questions} questions, ${v.ballotBytes}-byte ballot tx, ${backend}): ${v.ballotsBuiltPerSec} ballots built/s, ` +
+      `${v.ballotsAdmittedPerSec} admitted/s with proofs; ${v.ballots} ballots: decryption ${v.decryptMs} ms, ` +
+      `tally ${v.tallyMs} ms, full record verification ${v.verifyMs} ms — tally + decryption + verification ${v.tallyDecryptVerifyMs} ms` +
+      (v.verifyPortableMs === undefined ? '' : `; the same verification portable ${v.verifyPortableMs} ms`) +
+      (v.verifyPoolMs === undefined
+        ? ''
+        : `; with the ballots on ${v.workers} verify workers ${v.verifyPoolMs} ms ` +
+          `(tally + decryption + verification ${v.decryptMs + v.tallyMs + v.verifyPoolMs} ms)`),
+  );
 }

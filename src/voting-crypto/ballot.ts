@@ -1,6 +1,8 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { type CborValue, concatBytes, encodeCanonical } from '../encoding/index.js';
-import { type AnyGroup, deriveScalar, VoteCryptoError } from './group.js';
+import { createBallotNative } from './ballot-build-native.js';
+import { verifyBallotNative } from './ballot-native.js';
+import { type AnyGroup, deriveScalar, RISTRETTO, VoteCryptoError } from './group.js';
 import {
   type Ct,
   decodePair,
@@ -12,6 +14,7 @@ import {
   schnorrProve,
   schnorrVerify,
 } from './proofs.js';
+import { loadRistrettoNative } from './ristretto-native.js';
 
 /** One question's shape as the ballot needs it: how many answers, and how many may be chosen. */
 export interface QuestionShape {
@@ -120,8 +123,26 @@ export function createBallot<E>(
   selections: readonly (readonly number[])[],
   seed: Uint8Array,
   seq = 1,
+  /** Build with @noble even where the native addon is built (tests compare the bytes). */
+  portable = false,
 ): BallotWire {
   const { grp, fingerprint: fp, y } = ctx;
+  const combine = !portable && grp === RISTRETTO ? loadRistrettoNative() : undefined;
+  if (combine !== undefined) {
+    const yb = encodedKey(y);
+    const built = createBallotNative(
+      yb,
+      fp,
+      ctx.questions,
+      credentialSecret,
+      selections,
+      seed,
+      seq,
+      (b) => ballotDigest(fp, b),
+      combine,
+    );
+    if (built !== undefined) return built;
+  }
   if (selections.length !== ctx.questions.length) {
     throw new VoteCryptoError('BAD_SHAPE', `the election has ${ctx.questions.length} questions`);
   }
@@ -242,4 +263,38 @@ export function verifyBallot<E>(ctx: BallotContext<E>, b: BallotWire): Ct<E>[][]
     throw new VoteCryptoError('BAD_SIGNATURE', 'the credential signature does not verify');
   }
   return out;
+}
+
+/** The election key's encoding by key object (the context's key is one prepared object per election). */
+const keyBytes = new WeakMap<object, Uint8Array>();
+
+function encodedKey(y: unknown): Uint8Array {
+  const key = y as object;
+  let b = keyBytes.get(key);
+  if (b === undefined) {
+    b = RISTRETTO.encode(y as never);
+    keyBytes.set(key, b);
+  }
+  return b;
+}
+
+/**
+ * Check a ballot completely, as `verifyBallot` does, without decoding its ciphertexts: on
+ * ristretto255 with the native addon (src/voting-crypto/ristretto-native.ts) one native call
+ * computes every commitment; a ballot it does not accept goes through `verifyBallot`, which
+ * throws the same VoteCryptoError as on a node without the addon. `portable` forces @noble.
+ */
+export function checkBallot<E>(ctx: BallotContext<E>, b: BallotWire, portable = false): void {
+  const combine = !portable && ctx.grp === RISTRETTO ? loadRistrettoNative() : undefined;
+  if (combine !== undefined) {
+    const y = encodedKey(ctx.y);
+    const ok = verifyBallotNative(
+      { fingerprint: ctx.fingerprint, y, questions: ctx.questions },
+      b,
+      () => ballotDigest(ctx.fingerprint, b),
+      combine,
+    );
+    if (ok) return;
+  }
+  verifyBallot(ctx, b);
 }

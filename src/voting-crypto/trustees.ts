@@ -1,14 +1,17 @@
 import { concatBytes, toHex } from '../encoding/index.js';
+import { discreteLogNative } from './dlog-native.js';
 import {
   type AnyGroup,
   deriveScalar,
   hashToScalar,
   modq,
+  RISTRETTO,
   scalarFromBytes,
   scalarToBytes,
   VoteCryptoError,
 } from './group.js';
 import { type Ct, cpProve, cpVerify, decodePair, encodePair, schnorrProve, schnorrVerify } from './proofs.js';
+import { loadRistrettoNative } from './ristretto-native.js';
 
 /**
  * Threshold trustees without a dealer (joint Feldman / Pedersen DKG, two rounds on the ledger):
@@ -294,6 +297,9 @@ export function combine<E>(grp: AnyGroup, ct: Ct<E>, factors: ReadonlyMap<number
  * there is none (a wrong tally or a bound too small).
  */
 export function discreteLog<E>(grp: AnyGroup, target: E, bound: number): number {
+  const native = grp === RISTRETTO ? loadRistrettoNative() : undefined;
+  const found = native === undefined ? undefined : discreteLogNative(native, grp.encode(target), bound);
+  if (found !== undefined) return found;
   const m = Math.max(1, Math.ceil(Math.sqrt(bound + 1)));
   const table = new Map<string, number>();
   let p = grp.identity as E;

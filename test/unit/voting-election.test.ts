@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyPair } from '../../src/crypto/index.js';
+import { type AdmitJobRunner, ModuleRegistry, runAdmitJobFn } from '../../src/execution/index.js';
 import type { CborMap } from '../../src/ledger/index.js';
+import { BUILTIN_MODULES } from '../../src/modules/index.js';
 import {
   ballotContext,
   castArgs,
@@ -11,6 +13,7 @@ import {
   trusteeKeyArgs,
   trusteeSharesArgs,
   verifyElectionRecord,
+  verifyElectionRecordOn,
 } from '../../src/modules/voting/index.js';
 import { seedOf, VotingSandbox } from '../../src/testing/index.js';
 import { ballotValue, createBallot, credentialFromSeed, RISTRETTO } from '../../src/voting-crypto/index.js';
@@ -53,7 +56,7 @@ function setup(id = 'e1'): VotingSandbox {
 }
 
 describe('voting: secret elections', () => {
-  it('ballots, a re-vote, threshold decryption by trustees 1 and 3, weighted and head-count results; the record verifies', () => {
+  it('ballots, a re-vote, threshold decryption by trustees 1 and 3, weighted and head-count results; the record verifies', async () => {
     const sb = setup();
     const votes = [
       [[1, 1, 0], [1]],
@@ -120,7 +123,7 @@ describe('voting: secret elections', () => {
     const v = verifyElectionRecord(rec);
     expect(v.valid, JSON.stringify(v.checks)).toBe(true);
     expect(rec.election.phase).toBe('tallied');
-    tampering(rec);
+    await tampering(rec);
   });
 
   it('refuses each bad input with its code and no state change', () => {
@@ -281,8 +284,23 @@ describe('voting: secret elections', () => {
   });
 });
 
-/** A changed ballot, tally or result fails the offline verifier. */
-function tampering(rec: ElectionRecord): void {
+/** The ballot job run on this thread: what verifyElectionRecordOn hands the verify pool. */
+const registry = new ModuleRegistry(BUILTIN_MODULES);
+const inlineRunner: AdmitJobRunner = {
+  run: async (jobs) =>
+    jobs.map((j) => {
+      const fn = registry.admitJob(j.kind);
+      if (fn === undefined) throw new Error(`no job ${j.kind}`);
+      return runAdmitJobFn(fn, j.input);
+    }),
+};
+
+/**
+ * A changed ballot, tally or result fails the offline verifier; every verdict (each check and
+ * message) is the same with the native addon, with the portable path, and with the ballots'
+ * proofs on a job runner.
+ */
+async function tampering(rec: ElectionRecord): Promise<void> {
   const b0 = rec.ballots[0];
   if (b0 === undefined || rec.tally === undefined || rec.result?.plain === undefined)
     throw new Error('incomplete record');
@@ -302,4 +320,9 @@ function tampering(rec: ElectionRecord): void {
   expect(verifyElectionRecord(forgedResult).errors).toContain('VOTING_WRONG_RESULT');
   const dropped = { ...rec, ballots: rec.ballots.slice(1) };
   expect(verifyElectionRecord(dropped).errors).toContain('VOTING_WRONG_RESULT');
+  for (const r of [rec, forgedBallot, forgedTally, forgedResult, dropped]) {
+    const v = verifyElectionRecord(r);
+    expect(verifyElectionRecord(r, { portable: true })).toEqual(v);
+    expect(await verifyElectionRecordOn(r, inlineRunner)).toEqual(v);
+  }
 }

@@ -9,12 +9,9 @@ import {
   writeStored,
 } from '../../execution/index.js';
 import {
-  type AnyGroup,
   type BallotWire,
   ballotHash,
-  type Ct,
-  decodeCt,
-  encodeCt,
+  foldTally,
   OPEN_CHOICES,
   type OpenChoice,
 } from '../../voting-crypto/index.js';
@@ -31,7 +28,7 @@ import { assertVotingOpen, at, enrolledVoter, groupOf, loadElection } from './co
 import { assertVoteSigned, openVoteAdmitJob } from './open-vote-job.js';
 import type { Tally } from './rules.js';
 import type { EncryptedTally, OpenCounts, OpenVote } from './types.js';
-import { ballotAdmitJob, verifiedBallot } from './verified-ballots.js';
+import { ballotAdmitJob, ballotCiphertexts, verifiedBallot } from './verified-ballots.js';
 
 /** Arguments of `voting.vote` (open resolutions). */
 export interface VoteArgs {
@@ -124,25 +121,6 @@ export interface CastArgs {
   readonly ballot: BallotWire;
 }
 
-type G = unknown;
-
-/** `tally · Π ct^w` (or `/` when `sign` is −1), per position. */
-function fold(
-  grp: AnyGroup,
-  tally: readonly Uint8Array[],
-  cts: readonly Ct<G>[],
-  w: number,
-  sign: 1 | -1,
-): Uint8Array[] {
-  return tally.map((t, i) => {
-    const cur = decodeCt<G>(grp, t);
-    const c = cts[i] as Ct<G>;
-    const term = w === 1 ? c : { a: grp.pow(c.a, BigInt(w)), b: grp.pow(c.b, BigInt(w)) };
-    const op = sign === 1 ? grp.mul : grp.div;
-    return encodeCt(grp, { a: op(cur.a, term.a), b: op(cur.b, term.b) });
-  });
-}
-
 /**
  * `cast`: a secret ballot. Verified completely at admission and here — every 0/1 proof, every min..max proof and
  * the credential's signature, all bound to the election fingerprint — so a bad ballot is refused
@@ -201,15 +179,15 @@ export const cast = defineMethod<CastArgs, { record: BallotRecord; tally: Encryp
     let { ballots, weight } = stored;
     if (prev !== undefined) {
       // Verified when it was admitted: only its ciphertexts are needed to take it out again.
-      const old = prev.ballot.answers.flatMap((q) => q.choices.map((c) => decodeCt<G>(grp, c)));
-      plain = fold(grp, plain, old, 1, -1);
-      weighted = fold(grp, weighted, old, voter.weight, -1);
+      const old = ballotCiphertexts(prev.ballot);
+      plain = foldTally(grp, plain, old, 1, -1);
+      weighted = foldTally(grp, weighted, old, voter.weight, -1);
     } else {
       ballots += 1;
       weight += voter.weight;
     }
-    plain = fold(grp, plain, cts, 1, 1);
-    weighted = fold(grp, weighted, cts, voter.weight, 1);
+    plain = foldTally(grp, plain, cts, 1, 1);
+    weighted = foldTally(grp, weighted, cts, voter.weight, 1);
     return {
       record: { ballot: a.ballot, hash: ballotHash(a.ballot), at: at(ctx) },
       tally: { ballots, weight, plain, weighted },

@@ -45,4 +45,5 @@ export { ART_278, decide, type MajorityRule, type Matter, meets, type Outcome } 
 export type { CreateArgs, EnrolArgs } from './setup.js';
 export * from './types.js';
 export { verifyElectionRecord } from './verify-record.js';
+export { verifyElectionRecordOn } from './verify-record-pool.js';
 export { votingModule } from './voting-module.js';

@@ -4,15 +4,15 @@ import {
   type AnyGroup,
   ballotHash,
   type Ct,
+  checkBallot,
   combine,
   decodeCt,
   electionKey,
-  encodeCt,
   preparedKey,
   scalarFromBytes,
   shareMatches,
+  TallySum,
   verificationKey,
-  verifyBallot,
   verifyOpenVote,
   verifyPartial,
   verifyTrusteeKey,
@@ -36,7 +36,19 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
  * recomputed from the ballots, every partial decryption's proof, and the result against the
  * threshold decryption and the majority rule. Any change to a ballot, the tally or the result fails.
  */
-export function verifyElectionRecord(rec: ElectionRecord): VerificationResult {
+export function verifyElectionRecord(
+  rec: ElectionRecord,
+  o: {
+    /** Verify with @noble even where the native ristretto255 addon is built (the bench compares). */
+    readonly portable?: boolean;
+    /**
+     * Hashes (hex) of ballots the caller has already checked with `checkBallot` against this
+     * record's election — the `voting.ballot` job on a worker pool (./verify-record-pool.ts);
+     * their proofs are not checked again here. Everything else is.
+     */
+    readonly checked?: ReadonlySet<string>;
+  } = {},
+): VerificationResult {
   const c = new Checks();
   const e = rec.election;
   const grp: AnyGroup = groupOf(e);
@@ -100,7 +112,7 @@ export function verifyElectionRecord(rec: ElectionRecord): VerificationResult {
   });
   if (!fpOk) return c.result();
   if (e.kind === 'resolution') verifyOpen(c, rec, grp, byCred);
-  else verifySecret(c, rec, grp, byCred);
+  else verifySecret(c, rec, grp, byCred, o.portable === true, o.checked ?? new Set());
   return c.result();
 }
 
@@ -181,13 +193,20 @@ function verifyOpen(c: Checks, rec: ElectionRecord, grp: AnyGroup, byCred: Map<s
   });
 }
 
-function verifySecret(c: Checks, rec: ElectionRecord, grp: AnyGroup, byCred: Map<string, Voter>): void {
+function verifySecret(
+  c: Checks,
+  rec: ElectionRecord,
+  grp: AnyGroup,
+  byCred: Map<string, Voter>,
+  portable: boolean,
+  checked: ReadonlySet<string>,
+): void {
   const e = rec.election;
   const fp = e.fingerprint as Uint8Array;
   const y = preparedKey(grp, e.publicKey as Uint8Array);
   const n = e.questions.reduce((s, q) => s + q.answers.length, 0);
-  let plain: Ct<G>[] = Array.from({ length: n }, () => ({ a: grp.identity, b: grp.identity }));
-  let weighted = plain;
+  // Summed by weight (one exponentiation per distinct weight), natively when the addon is there.
+  const sum = new TallySum(grp, n, portable);
   let weight = 0;
   const ok = c.check('ballots', 'VOTING_BAD_PROOF', () => {
     const ctx = {
@@ -203,18 +222,13 @@ function verifySecret(c: Checks, rec: ElectionRecord, grp: AnyGroup, byCred: Map
       if (v === undefined) failCheck(`credential ${hex} not in the electorate`, 'VOTING_NOT_ENROLLED');
       if (seen.has(hex)) failCheck(`two counted ballots for ${hex}`);
       seen.add(hex);
-      if (toHex(ballotHash(b.ballot)) !== toHex(b.hash))
-        failCheck(`ballot ${toHex(b.hash)} has another hash`);
-      const cts = verifyBallot<G>(ctx, b.ballot).flat();
-      plain = plain.map((t, i) => ({
-        a: grp.mul(t.a, (cts[i] as Ct<G>).a),
-        b: grp.mul(t.b, (cts[i] as Ct<G>).b),
-      }));
-      const w = BigInt(v.weight);
-      weighted = weighted.map((t, i) => ({
-        a: grp.mul(t.a, grp.pow((cts[i] as Ct<G>).a, w)),
-        b: grp.mul(t.b, grp.pow((cts[i] as Ct<G>).b, w)),
-      }));
+      const hash = toHex(ballotHash(b.ballot));
+      if (hash !== toHex(b.hash)) failCheck(`ballot ${toHex(b.hash)} has another hash`);
+      if (!checked.has(hash)) checkBallot(ctx, b.ballot, portable);
+      sum.add(
+        b.ballot.answers.flatMap((q) => [...q.choices]),
+        v.weight,
+      );
       weight += v.weight;
     }
     return `${rec.ballots.length} ballots: every 0/1 proof, min..max proof and signature verified`;
@@ -223,8 +237,9 @@ function verifySecret(c: Checks, rec: ElectionRecord, grp: AnyGroup, byCred: Map
   const tallyOk = c.check('tally', 'VOTING_WRONG_RESULT', () => {
     const t = rec.tally;
     if (t === undefined) failCheck('no tally');
-    const same = (l: readonly Uint8Array[], r: Ct<G>[]) =>
-      l.length === r.length && l.every((x, i) => toHex(x) === toHex(encodeCt(grp, r[i] as Ct<G>)));
+    const { plain, weighted } = sum.result();
+    const same = (l: readonly Uint8Array[], r: readonly Uint8Array[]) =>
+      l.length === r.length && l.every((x, i) => toHex(x) === toHex(r[i] as Uint8Array));
     if (
       t.ballots !== rec.ballots.length ||
       t.weight !== weight ||
