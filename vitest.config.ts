@@ -9,11 +9,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Two files at a time on a 2-core machine (vitest's default there is one): most of the long
-    // files (the network, fault and browser ones) spend their time waiting on processes and
-    // timers, so a second worker halves the wall time without starving the first.
-    maxWorkers: 2,
-    minWorkers: 1,
+    // One file at a time (vitest's default on 2 cores). Two were tried (2026-12-02): with a CPU
+    // burner beside them the run took 910 s against 1,000–1,150 s, and three timing-sensitive
+    // network and browser files failed for want of CPU.
+    maxWorkers: 1,
     // After the usual summary: which tests skipped for want of nats-server, chromium, openssl or
     // dist/, and how to install them — a green run without them proves less than CI's.
     reporters: ['default', new RealPartsReporter()],
