@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { loadOptionalAddon } from './native-addon.js';
 import type { Sm2NativeArithmetic } from './sm2-core.js';
 
 /**
@@ -27,29 +26,31 @@ let loaded: Sm2NativeArithmetic | null | undefined;
 /** The native arithmetic, or undefined when it cannot be used here. Loaded once per thread. */
 export function loadSm2Native(): Sm2NativeArithmetic | undefined {
   if (loaded !== undefined) return loaded ?? undefined;
-  loaded = null;
-  if (process.env.GONGZHI_SM2_NATIVE === '0') {
-    sm2NativeUnavailableReason = 'disabled by GONGZHI_SM2_NATIVE=0';
+  const r = loadOptionalAddon<Sm2NativeArithmetic>({
+    path: SM2_NATIVE_PATH,
+    disableEnv: 'GONGZHI_SM2_NATIVE',
+    notBuilt: 'not built (npm install runs scripts/build-native.mjs)',
+    unusable: 'cannot load',
+    pick: (mod) => {
+      const { verify, prepare, release } = mod;
+      if (typeof verify !== 'function' || typeof prepare !== 'function' || typeof release !== 'function') {
+        throw new Error('addon lacks verify/prepare/release');
+      }
+      return {
+        verify: verify as Sm2NativeArithmetic['verify'],
+        prepare: prepare as Sm2NativeArithmetic['prepare'],
+        release: release as Sm2NativeArithmetic['release'],
+      };
+    },
+    selfCheck,
+  });
+  if ('reason' in r) {
+    sm2NativeUnavailableReason = r.reason;
+    loaded = null;
     return undefined;
   }
-  if (!existsSync(SM2_NATIVE_PATH)) {
-    sm2NativeUnavailableReason = 'not built (npm install runs scripts/build-native.mjs)';
-    return undefined;
-  }
-  try {
-    const mod = createRequire(import.meta.url)(SM2_NATIVE_PATH) as Partial<Sm2NativeArithmetic>;
-    const { verify, prepare, release } = mod;
-    if (typeof verify !== 'function' || typeof prepare !== 'function' || typeof release !== 'function') {
-      throw new Error('addon lacks verify/prepare/release');
-    }
-    const arithmetic: Sm2NativeArithmetic = { verify, prepare, release };
-    if (!selfCheck(arithmetic)) throw new Error('addon failed its self-check');
-    loaded = arithmetic;
-    return arithmetic;
-  } catch (e) {
-    sm2NativeUnavailableReason = `cannot load: ${e instanceof Error ? e.message : String(e)}`;
-    return undefined;
-  }
+  loaded = r.value;
+  return r.value;
 }
 
 /** 'native' or 'portable': which arithmetic the node SM2 suite verifies with on this thread. */

@@ -1,6 +1,5 @@
 import { createCipheriv } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { loadOptionalAddon } from './native-addon.js';
 import { SM2_NATIVE_PATH } from './sm2-native.js';
 
 /**
@@ -42,36 +41,40 @@ let loaded: Sm4Native | null | undefined;
 
 function loadNative(): Sm4Native | undefined {
   if (loaded !== undefined) return loaded ?? undefined;
-  loaded = null;
-  if (process.env.GONGZHI_SM4_NATIVE === '0') {
-    sm4NativeUnavailableReason = 'disabled by GONGZHI_SM4_NATIVE=0';
+  const r = loadOptionalAddon<Sm4Native>({
+    path: SM2_NATIVE_PATH,
+    disableEnv: 'GONGZHI_SM4_NATIVE',
+    notBuilt: 'the native addon is not built (scripts/build-native.mjs)',
+    unusable: 'not used',
+    pick: (mod) => {
+      const { sm4CtrWhyNot, sm4CtrNew, sm4CtrUpdate, sm4CtrImpl } = mod;
+      if (
+        typeof sm4CtrWhyNot !== 'function' ||
+        typeof sm4CtrNew !== 'function' ||
+        typeof sm4CtrUpdate !== 'function'
+      ) {
+        throw new Error('the addon predates SM4-CTR (rebuild it)');
+      }
+      const native: Sm4Native = {
+        sm4CtrWhyNot: sm4CtrWhyNot as Sm4Native['sm4CtrWhyNot'],
+        sm4CtrNew: sm4CtrNew as Sm4Native['sm4CtrNew'],
+        sm4CtrUpdate: sm4CtrUpdate as Sm4Native['sm4CtrUpdate'],
+      };
+      // This CPU (no GFNI) cannot run it: said by the addon, before any self-check.
+      const why = native.sm4CtrWhyNot();
+      if (why !== undefined) throw new Error(why);
+      if (typeof sm4CtrImpl === 'function') native.sm4CtrImpl = sm4CtrImpl as () => string | undefined;
+      return native;
+    },
+    selfCheck,
+  });
+  if ('reason' in r) {
+    sm4NativeUnavailableReason = r.reason;
+    loaded = null;
     return undefined;
   }
-  if (!existsSync(SM2_NATIVE_PATH)) {
-    sm4NativeUnavailableReason = 'the native addon is not built (scripts/build-native.mjs)';
-    return undefined;
-  }
-  try {
-    const mod = createRequire(import.meta.url)(SM2_NATIVE_PATH) as Partial<Sm4Native>;
-    const { sm4CtrWhyNot, sm4CtrNew, sm4CtrUpdate } = mod;
-    if (
-      typeof sm4CtrWhyNot !== 'function' ||
-      typeof sm4CtrNew !== 'function' ||
-      typeof sm4CtrUpdate !== 'function'
-    ) {
-      throw new Error('the addon predates SM4-CTR (rebuild it)');
-    }
-    const why = sm4CtrWhyNot();
-    if (why !== undefined) throw new Error(why);
-    const native: Sm4Native = { sm4CtrWhyNot, sm4CtrNew, sm4CtrUpdate };
-    if (typeof mod.sm4CtrImpl === 'function') native.sm4CtrImpl = mod.sm4CtrImpl;
-    if (!selfCheck(native)) throw new Error('it failed its self-check');
-    loaded = native;
-    return native;
-  } catch (e) {
-    sm4NativeUnavailableReason = `not used: ${e instanceof Error ? e.message : String(e)}`;
-    return undefined;
-  }
+  loaded = r.value;
+  return r.value;
 }
 
 /** 'native' (AVX2 + GFNI) or 'node:crypto': which SM4-CTR this thread uses. */

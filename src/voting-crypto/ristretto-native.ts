@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ristretto255 } from '@noble/curves/ed25519.js';
+import { loadOptionalAddon } from '../crypto/native-addon.js';
 
 /**
  * The optional native ristretto255 arithmetic (native/ristretto, on libsodium), built at install
@@ -52,29 +51,25 @@ let loaded: RistrettoCombine | null | undefined;
 /** The native `combine`, or undefined when it cannot be used here. Loaded once per thread. */
 export function loadRistrettoNative(): RistrettoCombine | undefined {
   if (loaded !== undefined) return loaded ?? undefined;
-  loaded = null;
-  if (process.env.GONGZHI_RISTRETTO_NATIVE === '0') {
-    ristrettoNativeUnavailableReason = 'disabled by GONGZHI_RISTRETTO_NATIVE=0';
+  const r = loadOptionalAddon<RistrettoCombine>({
+    path: RISTRETTO_NATIVE_PATH,
+    disableEnv: 'GONGZHI_RISTRETTO_NATIVE',
+    notBuilt: 'not built (npm install runs scripts/build-native.mjs; needs libsodium-dev)',
+    unusable: 'cannot load',
+    pick: (mod) => {
+      const combine = mod.combine;
+      if (typeof combine !== 'function') throw new Error('addon lacks combine');
+      return (p, prog, s) => (combine as RistrettoCombine)(p, prog, s);
+    },
+    selfCheck,
+  });
+  if ('reason' in r) {
+    ristrettoNativeUnavailableReason = r.reason;
+    loaded = null;
     return undefined;
   }
-  if (!existsSync(RISTRETTO_NATIVE_PATH)) {
-    ristrettoNativeUnavailableReason =
-      'not built (npm install runs scripts/build-native.mjs; needs libsodium-dev)';
-    return undefined;
-  }
-  try {
-    const mod = createRequire(import.meta.url)(RISTRETTO_NATIVE_PATH) as { combine?: unknown };
-    const combine = mod.combine;
-    if (typeof combine !== 'function') throw new Error('addon lacks combine');
-    const fn = (p: Uint8Array, prog: Int32Array, s: Uint8Array): Uint8Array | null =>
-      (combine as RistrettoCombine)(p, prog, s);
-    if (!selfCheck(fn)) throw new Error('addon failed its self-check');
-    loaded = fn;
-    return fn;
-  } catch (e) {
-    ristrettoNativeUnavailableReason = `cannot load: ${e instanceof Error ? e.message : String(e)}`;
-    return undefined;
-  }
+  loaded = r.value;
+  return r.value;
 }
 
 /** 'native' or 'portable': which arithmetic verifies ristretto255 ballots on this thread. */
