@@ -7,7 +7,7 @@
 import { destination, pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyPair } from '../../src/crypto/index.js';
-import { utf8 } from '../../src/encoding/index.js';
+import { toHex, utf8 } from '../../src/encoding/index.js';
 import { GongzhiNode, type GroupLedger } from '../../src/node/index.js';
 import { makeTx, type TestConsortium, tempDir, testConsortium } from '../helpers/fixtures.js';
 import { NatsCluster, natsServerAvailable } from '../helpers/nats-cluster.js';
@@ -159,6 +159,14 @@ describe.skipIf(!natsServerAvailable())('NATS majority loss longer than the retr
       'final height at the head on every node',
     ).catch((e) => {
       for (const n of nodes) console.error(JSON.stringify(n.health()));
+      // Which hash each node holds at each height: a fork and a split stream look alike in health.
+      for (const g of groups())
+        console.error(
+          g.nodeId,
+          Array.from({ length: g.latest.height }, (_, j) =>
+            toHex(g.store.blockByHeight(j + 1)?.hash ?? new Uint8Array()).slice(0, 12),
+          ).join(' '),
+        );
       throw e;
     });
     expect(consistencyProblems(groups(), dirs)).toEqual([]);
