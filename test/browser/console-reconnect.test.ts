@@ -49,6 +49,17 @@ describe.skipIf(SKIP_REASON !== undefined)('the console overview across a node r
     const before = Number(await page.textContent('[data-testid=height-governance]'));
 
     await stopNode(node.child);
+    // Hold back the page's new block streams until the block below is committed: the page must
+    // still show it (it asks from the height /health gave, not "from now"). Without the hold this
+    // was a race the page lost on a loaded machine.
+    let release: () => void = () => {};
+    const anchored = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route('**/v1/groups/*/events*', async (route) => {
+      await anchored;
+      await route.continue();
+    });
     await expect
       .poll(() => page.textContent('[data-testid=connection]'), { timeout: 20_000 })
       .toBe('Connection lost, reconnecting…');
@@ -64,6 +75,7 @@ describe.skipIf(SKIP_REASON !== undefined)('the console overview across a node r
       height: number;
     };
     expect(r.height).toBeGreaterThan(before);
+    release();
     await expect
       .poll(() => page.textContent('[data-testid=height-governance]'), { timeout: 45_000 })
       .toBe(String(r.height));

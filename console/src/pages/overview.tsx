@@ -67,10 +67,14 @@ function useHealth(onResult: (ok: boolean) => void): { health?: HealthResponse; 
  * Follow the block stream of every group; `onResult` hears of each event and each stream error.
  * A new `generation` (the node answered again after being unreachable) starts the streams afresh
  * from the block after the last one seen, instead of waiting out the SDK's reconnect backoff.
+ * A group with no block seen yet starts after the height /health last gave (`known`): a stream
+ * opened "from now" would miss a block committed between that answer and the stream's start —
+ * after a restart the page showed the new height (from /health) but never the block itself.
  */
 function useLiveGroups(
   ids: readonly string[],
   generation: number,
+  known: Readonly<Record<string, number>>,
   onResult: (ok: boolean) => void,
 ): Record<string, GroupLive> {
   const [live, setLive] = useState<Record<string, GroupLive>>({});
@@ -80,10 +84,12 @@ function useLiveGroups(
   const report = useRef(onResult);
   report.current = onResult;
   const seen = useRef<Record<string, number>>({});
+  const knownRef = useRef(known);
+  knownRef.current = known;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the list of ids
   useEffect(() => {
     const stops = idsRef.current.map((id) => {
-      const last = seen.current[id];
+      const last = seen.current[id] ?? knownRef.current[id];
       // The SDK reconnects by itself (doubling delay from reconnectMs), resuming after the last block.
       return client.subscribe(
         id,
@@ -137,7 +143,9 @@ export function OverviewPage(_: PageProps) {
   };
   const { health } = useHealth(onHealth);
   const ids = health?.groups.map((g) => g.id) ?? info?.groups.map((g) => g.id) ?? [];
-  const live = useLiveGroups(ids, generation, setOnline);
+  const known: Record<string, number> = {};
+  for (const g of health?.groups ?? []) known[g.id] = g.height;
+  const live = useLiveGroups(ids, generation, known, setOnline);
 
   useEffect(() => {
     client.node().then(
