@@ -70,6 +70,8 @@ export interface FinalityOptions {
    * node may rewind to its last final block and take the certified ones from peers. Absent: halt.
    */
   readonly onDiverged?: (err: GongzhiError) => void;
+  /** See NetworkOptions.relayMaxAgeMs (default 30 s). */
+  readonly relayMaxAgeMs?: number;
   /**
    * The signatures peers hold for one block (a peer where it is final serves its certificate).
    * Asked when finality has not moved for STALL_MS with blocks waiting, so a signature this node
@@ -99,7 +101,7 @@ const SWEEP_MS = 1_000;
 /** Blocks a repair round looks at past the final height. */
 const REPAIR_SPAN = 16;
 /** A repair message older than this (by its stream timestamp) when read is history, not a request. */
-const RELAY_MAX_AGE_MS = 30_000;
+const DEFAULT_RELAY_MAX_AGE_MS = 30_000;
 
 /**
  * Exchanges block-header signatures between the nodes of a group over a JetStream stream and
@@ -161,7 +163,8 @@ export class FinalityTracker {
       const s = decodeSignature(m.data);
       // Only a recent repair asks for a relay: a node reading the stream from its start (every
       // restart) must not answer every repair round the stream has ever held.
-      if (s) this.record(s, Date.now() - m.timestampMs < RELAY_MAX_AGE_MS);
+      if (s)
+        this.record(s, Date.now() - m.timestampMs < (this.opts.relayMaxAgeMs ?? DEFAULT_RELAY_MAX_AGE_MS));
     });
     this.lastFinal = ledger.finalHeight;
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);

@@ -177,6 +177,7 @@ export class GongzhiNode {
             ledger: g,
             replicas: net.replicas ?? 3,
             quorumPercent: net.quorumPercent ?? 67,
+            ...(net.relayMaxAgeMs === undefined ? {} : { relayMaxAgeMs: net.relayMaxAgeMs }),
             logger: opts.logger.child({ group: g.group, component: 'finality' }),
             onDiverged: (err) => void node.recoverDiverged(g, err, net),
             onBehind: (height) => void node.catchUpBehind(g, height, net),

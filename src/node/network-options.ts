@@ -25,4 +25,10 @@ export interface NetworkOptions {
    * signatures are retried for as long as they are needed, whatever this says.
    */
   readonly publishBudgetMs?: number;
+  /**
+   * A repair message older than this when read (by its stream timestamp) is history, not a request
+   * to relay a certificate, ms (default 30 s). A restarted node reads the whole signature stream:
+   * it must not answer every repair round the stream has ever held.
+   */
+  readonly relayMaxAgeMs?: number;
 }
