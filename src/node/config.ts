@@ -8,6 +8,7 @@ import { parseCorsOrigins } from './cors-config.js';
 import { type HealthThresholds, resolveHealthThresholds } from './health.js';
 import type { IdentityNodeOptions } from './identity-options.js';
 import type { NetworkOptions } from './network-options.js';
+import { readNetworkSection } from './network-section.js';
 
 /**
  * What one client, or all together, may hold of the API: every limit that keeps an unauthenticated
@@ -182,7 +183,7 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
   }
   const base = dirname(abs);
   const ks = await decryptKeystore(await readKeystoreFile(resolve(base, file.nodeKeystore)), password);
-  const net = file.network;
+  const net = file.network === undefined ? undefined : readNetworkSection(file.network, abs);
   const network: NetworkOptions | undefined = net
     ? {
         ...net,
