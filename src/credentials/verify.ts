@@ -1,5 +1,5 @@
 import { toHex } from '../encoding/index.js';
-import { type ErrorCode, GongzhiError } from '../errors/index.js';
+import { type ErrorCode, GongzhiError, httpStatusFor, isGongzhiError } from '../errors/index.js';
 import { Checks, type VerificationResult as SharedResult, type VerificationCheck } from '../ledger/index.js';
 import type { KeyHistoryJson, ResolutionJson } from '../modules/identity/index.js';
 import { credentialDigest, issuerJwtOf, schemaOfVct, validateClaims } from './credentials.js';
@@ -190,6 +190,18 @@ function msg(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * A ledger lookup of check `name` that threw: the ledger's own answer (a DID or list not found)
+ * fails the check with its code; a lookup that could not be made (node unreachable, 5xx, rate
+ * limit) fails it with IDENTITY_LEDGER_UNAVAILABLE — never "revoked" or "not anchored" for what is
+ * only a busy node.
+ */
+function lookupFailed(add: Add, name: CheckName, e: unknown): void {
+  const status = isGongzhiError(e) ? httpStatusFor(e.code) : 503;
+  const unavailable = status === 429 || status >= 500;
+  add(name, false, msg(e), unavailable ? 'IDENTITY_LEDGER_UNAVAILABLE' : CHECK_CODES[name]);
+}
+
 /** Key valid at `iat` (seconds; JWT time has second precision): added within or before that second, not revoked before it. */
 function validAt(k: KeyHistoryJson, iat: number): boolean {
   const t = iat * 1000 + 999;
@@ -285,7 +297,9 @@ export async function verifyPresentation(
       ? ((await q(reader, 'identity', 'resolve', { did: iss })) as ResolutionJson)
       : await afterRotation(iss, kid, await externalIssuer(iss, opts), opts);
   } catch (e) {
-    add('issuerDid', false, msg(e));
+    // A did:web or other external DID failed to fetch: its own code (IDENTITY_DID_WEB_FETCH…).
+    if (iss.startsWith('did:gongzhi:')) lookupFailed(add, 'issuerDid', e);
+    else add('issuerDid', false, msg(e));
     return done(base);
   }
   add(
@@ -338,7 +352,7 @@ export async function verifyPresentation(
         `now ${r.recognised}, at issuance ${r.recognisedAt}`,
       );
     } catch (e) {
-      add('issuerRecognised', false, msg(e));
+      lookupFailed(add, 'issuerRecognised', e);
     }
   }
 
@@ -373,7 +387,7 @@ export async function verifyPresentation(
         suspendedOrRevoked(r.purpose),
       );
     } catch (e) {
-      add('status', false, msg(e));
+      lookupFailed(add, 'status', e);
     }
   }
 
@@ -397,7 +411,7 @@ export async function verifyPresentation(
         `anchored ${digest.slice(0, 16)}…`,
       );
     } catch (e) {
-      add('anchor', false, msg(e));
+      lookupFailed(add, 'anchor', e);
     }
   }
   return done({ ...base, claims });
@@ -467,7 +481,7 @@ async function schemaChecks(
     validateClaims(s.schema, claims, p.format !== 'vc+jwt');
     add('schema', true, `schema ${sref.schemaId} v${sref.version}`);
   } catch (e) {
-    add('schema', false, msg(e));
+    lookupFailed(add, 'schema', e);
     return;
   }
   add(

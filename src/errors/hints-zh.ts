@@ -184,6 +184,8 @@ export const HINTS_ZH: { readonly [code: string]: string } = {
   IDENTITY_STATUS_TOKEN_EXPIRED: '状态列表已过期；请从其 uri 获取新的。',
   IDENTITY_STATUS_TOKEN_INVALID: '状态列表无法用签发方的密钥验证（签名、typ、uri 或列表格式有误）。',
   IDENTITY_SUSPENDED: '签发方已暂停此凭证。',
+  IDENTITY_LEDGER_UNAVAILABLE:
+    '验证方读不到账本（节点无法连接、繁忙或限流）：请稍后再验证。这与凭证本身无关。',
   IDENTITY_TOO_LARGE: '凭证或出示太大。',
   IDENTITY_UNSUPPORTED_ALG: '请使用本链密码套件的签名算法。',
   IDENTITY_VERSION_NOT_FOUND: '该 DID 没有此 versionId 的版本，或在 versionTime 时尚不存在。',

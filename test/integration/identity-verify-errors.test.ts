@@ -3,13 +3,14 @@ import {
   CHECK_CODES,
   credentialDigest,
   issueSdJwtVc,
+  type LedgerReader,
   presentSdJwtVc,
   type VerificationResult,
   type VerifierPolicy,
   verifyPresentation,
 } from '../../src/credentials/index.js';
 import { IdentityNet } from '../../src/demos/health-pass.js';
-import { hintFor, isErrorCode } from '../../src/errors/index.js';
+import { GongzhiError, hintFor, isErrorCode } from '../../src/errors/index.js';
 import { formatVerification } from '../../src/ledger/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -277,5 +278,42 @@ describe('verification failures carry a stable IDENTITY_* code', () => {
       meta: { type: 'credential', capturedBy: net.did('uni'), capturedAt: Date.now(), method: 'sd-jwt-vc' },
     });
     expect((await verifyPresentation(net.reader, vp, p)).errors).toEqual([]);
+  });
+  it('a status or anchor lookup the node refuses (rate limit, down) is IDENTITY_LEDGER_UNAVAILABLE, never "revoked"', async () => {
+    const cred = await issue({ status: { list: 'r', index: 7, purpose: 'revocation' } });
+    await net.ok('uni', 'evidence', 'anchor', {
+      digest: credentialDigest(cred),
+      alg: 'sha256',
+      meta: { type: 'credential', capturedBy: net.did('uni'), capturedAt: 0, method: 'sd-jwt-vc' },
+    });
+    const p = policy({ requireAnchor: true });
+    const vp = await present(cred, p);
+    expect((await verifyPresentation(net.reader, vp, p)).errors).toEqual([]);
+    // The same lookups failing the way a busy or stopped node fails them.
+    const failing = (fail: string, err: Error): LedgerReader => ({
+      query: async (module, name, args) => {
+        if (name === fail) throw err;
+        return net.reader.query(module, name, args);
+      },
+    });
+    const limited = new GongzhiError('API_RATE_LIMITED', 'too many requests from this client');
+    failed(await verifyPresentation(failing('status', limited), vp, p), 'IDENTITY_LEDGER_UNAVAILABLE');
+    const down = new GongzhiError('NODE_UNREACHABLE', 'no node at http://127.0.0.1:1');
+    failed(await verifyPresentation(failing('get', down), vp, p), 'IDENTITY_LEDGER_UNAVAILABLE');
+    failed(
+      await verifyPresentation(failing('resolve', new TypeError('fetch failed')), vp, p),
+      'IDENTITY_LEDGER_UNAVAILABLE',
+    );
+    // The ledger's own answer keeps the check's code: a list that is not there is no proof of status.
+    const missing = new GongzhiError('IDENTITY_STATUS_LIST_NOT_FOUND', 'no such list');
+    failed(await verifyPresentation(failing('status', missing), vp, p), 'IDENTITY_REVOKED');
+    // And a set bit is still "revoked".
+    await net.ok('uni', 'identity', 'setStatus', {
+      issuer: net.id('uni'),
+      list: 'r',
+      indexes: [7],
+      value: true,
+    });
+    failed(await verifyPresentation(net.reader, vp, p), 'IDENTITY_REVOKED');
   });
 });

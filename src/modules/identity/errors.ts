@@ -64,6 +64,10 @@ export const IDENTITY_ERRORS = defineErrors({
   IDENTITY_NOT_YET_VALID: [401, 'The credential is not valid yet.'],
   IDENTITY_REVOKED: [403, 'The issuer revoked this credential.'],
   IDENTITY_SUSPENDED: [403, 'The issuer suspended this credential.'],
+  IDENTITY_LEDGER_UNAVAILABLE: [
+    503,
+    'The verifier could not read the ledger (node unreachable, busy or rate-limited): verify again later. This says nothing about the credential.',
+  ],
   IDENTITY_DISCLOSURE_MISSING: [400, 'Disclose the claims the verifier asks for.'],
   IDENTITY_NOT_ANCHORED: [404, 'The credential’s digest is not anchored on the ledger.'],
   IDENTITY_KB_EXPIRED: [
