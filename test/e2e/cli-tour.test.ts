@@ -18,8 +18,13 @@ describe.skipIf(!built)('the README tour through the gongzhi CLI', () => {
   let env: NodeJS.ProcessEnv;
 
   const cli = async (...args: string[]) => {
-    const r = await run(process.execPath, [CLI, ...args], { env, cwd: tmp.dir });
-    return r.stdout;
+    try {
+      return (await run(process.execPath, [CLI, ...args], { env, cwd: tmp.dir })).stdout;
+    } catch (e) {
+      // What the command printed, for the failure message (execFile's error names only the command).
+      const x = e as Error & { stdout?: string; stderr?: string };
+      throw new Error(`${x.message}\nstdout: ${x.stdout ?? ''}\nstderr: ${x.stderr ?? ''}`);
+    }
   };
   const cliFails = async (...args: string[]) => {
     try {

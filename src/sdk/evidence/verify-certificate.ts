@@ -737,7 +737,7 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
   const provenCosigns = cosigns.filter((c): c is ProvenTx => c !== undefined);
   const revocations = new Map<string, VerifiedRevocation>();
   const signersOk = checks.check('signers', INVALID, () => {
-    const a = need(anchor, 'anchor transaction did not verify');
+    const a = need(anchor, 'the anchor transaction or its block did not verify');
     const accounts = new Set<string>([a.account]);
     for (const c of provenCosigns) {
       if (accounts.has(c.account)) failCheck(`account ${c.account} signs more than once`);
@@ -762,7 +762,7 @@ export function verifyCertificate(input: VerifyCertificateInput): CertificateVer
   });
 
   checks.check('record', 'EVIDENCE_RECORD_MISMATCH', () => {
-    const a = need(anchor, 'anchor transaction did not verify');
+    const a = need(anchor, 'the anchor transaction or its block did not verify');
     const aa = anchorArgs();
     if (provenCosigns.length !== cosigns.length) failCheck('not every co-signature verified', DEPENDENCY);
     if (revokes.some((r) => r === undefined)) failCheck('not every revocation verified', DEPENDENCY);
