@@ -26,7 +26,10 @@ describe('the network section of a node config', () => {
     [{ ...ok, quorumPrecent: 67 }, 'network has unknown field "quorumPrecent"'],
     [{ ...ok, servers: [] }, 'network.servers must be a non-empty list of NATS URLs'],
     [{ ...ok, servers: 'tls://127.0.0.1:4222' }, 'network.servers must be an array'],
-    [{ ...ok, servers: ['not a url'] }, 'network.servers must be a list of NATS URLs ("not a url" is not one)'],
+    [
+      { ...ok, servers: ['not a url'] },
+      'network.servers must be a list of NATS URLs ("not a url" is not one)',
+    ],
     [{ ...ok, peers: ['ftp://x'] }, 'network.peers must be a list of http(s) URLs'],
     [{ ...ok, quorumPercent: '67' }, 'network.quorumPercent must be an unsigned integer ≤ 100'],
     [{ ...ok, quorumPercent: 0 }, 'network.quorumPercent must be an integer in 1..100'],
