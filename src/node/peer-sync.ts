@@ -114,26 +114,42 @@ export async function catchUpFromPeers(
 ): Promise<{ applied: number; current: boolean }> {
   let applied = 0;
   let current = false;
+  const fetchPage = async (peer: string, from: number): Promise<SyncBlock[]> => {
+    const res = await fetch(`${peer}/v1/groups/${g.group}/sync/blocks?from=${from}&limit=200`, {
+      headers: signSyncRequest(g, from, o.nodeId, o.secretKey),
+      // A peer that accepts the connection and never answers must not hold this node.
+      signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
+    });
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    return ((await res.json()) as { blocks: SyncBlock[] }).blocks;
+  };
   for (const peer of o.peers) {
+    // The next page, asked for while this one is applied (used only if it starts at our new head).
+    let ahead: { from: number; page: Promise<SyncBlock[]> } | undefined;
     for (;;) {
       if (o.untilHeight !== undefined && g.latest.height >= o.untilHeight) return { applied, current };
       const from = g.latest.height + 1;
       let blocks: SyncBlock[];
       try {
-        const res = await fetch(`${peer}/v1/groups/${g.group}/sync/blocks?from=${from}&limit=200`, {
-          headers: signSyncRequest(g, from, o.nodeId, o.secretKey),
-          // A peer that accepts the connection and never answers must not hold this node.
-          signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
-        });
-        if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-        blocks = ((await res.json()) as { blocks: SyncBlock[] }).blocks;
+        // A prefetch that failed (or timed out while a long page applied) is simply asked again.
+        blocks = await (ahead?.from === from
+          ? ahead.page.catch(() => fetchPage(peer, from))
+          : fetchPage(peer, from));
       } catch (e) {
         o.logger.warn({ peer, err: e }, 'peer sync failed; trying the next peer');
         break;
+      } finally {
+        ahead = undefined;
       }
       if (blocks.length === 0) {
         current = true; // this peer has nothing beyond our head
         break;
+      }
+      const beyond = from + blocks.length;
+      if (o.untilHeight === undefined || beyond <= o.untilHeight) {
+        const page = fetchPage(peer, beyond);
+        page.catch(() => {}); // awaited next round, or dropped when this page stops the peer
+        ahead = { from: beyond, page };
       }
       const before = g.latest.height;
       try {
