@@ -7,13 +7,14 @@ import { toHex } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { DEFAULT_PARAMS, encodeTx, type Genesis, signTx } from '../ledger/index.js';
 import { DEFAULT_MODULES, DEFAULT_PERMISSIONS, GongzhiNode, type GroupLedger } from '../node/index.js';
-import { applySyncPage, syncBlocks } from '../node/peer-sync.js';
+import { applySyncPage, SYNC_RUN_TXS, syncBlocks } from '../node/peer-sync.js';
 
 /** What `benchCatchUp` measured. */
 export interface CatchUpFigures {
   readonly txs: number;
   readonly blocks: number;
   readonly verifyWorkers: number;
+  readonly runTxs: number;
   /** Building the source ledger through admission (for scale: the same node's committed tx/s). */
   readonly sourceTxPerSec: number;
   /** Replay on a fresh node: certificate check, re-execution with every signature verified, commit. */
@@ -29,12 +30,17 @@ const suite = getSuite('ed25519');
  * node builds a ledger of `txs` evidence anchors from 1,000 keys through the real node (admission,
  * worker verification, SQLite); a second node with the same genesis then takes those blocks as the
  * peer-sync route serves them (`syncBlocks`, 200 per page), checks each certificate and applies it
- * with `applySyncPage` as `catchUpFromPeers` does (a page's signatures verified on the worker pool,
- * then every block re-executed, its header required to be the certified one, and committed). In process: HTTP transfer of the pages is not counted.
+ * with `applySyncPage` as `catchUpFromPeers` does (the page cut into runs of `runTxs` transactions:
+ * a run's signatures verified on the worker pool while the run before it is applied; every block
+ * re-executed, its header required to be the certified one, each run committed in one SQLite
+ * transaction). In process: HTTP transfer of the pages is not counted; serving them (`syncBlocks`
+ * on the source) is, on the same thread. The replayed head must equal the source's.
  */
 export async function benchCatchUp(o: {
   txs: number;
   verifyWorkers: number;
+  /** Transactions per run that `applySyncPage` verifies ahead and commits in one transaction. */
+  runTxs?: number;
   log: (m: string) => void;
 }): Promise<CatchUpFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-catchup-'));
@@ -113,7 +119,7 @@ export async function benchCatchUp(o: {
     o.log(`catch-up: replaying ${g.latest.height} blocks on a fresh node`);
     const cpu0 = process.cpuUsage();
     const t1 = performance.now();
-    const replayed = await replay(g, t);
+    const replayed = await replay(g, t, o.runTxs ?? SYNC_RUN_TXS);
     const replaySeconds = (performance.now() - t1) / 1000;
     const cpu = process.cpuUsage(cpu0);
     if (toHex(t.latest.hash) !== toHex(g.latest.hash)) {
@@ -123,6 +129,7 @@ export async function benchCatchUp(o: {
       txs: replayed,
       blocks: t.latest.height,
       verifyWorkers: o.verifyWorkers,
+      runTxs: o.runTxs ?? SYNC_RUN_TXS,
       sourceTxPerSec: Math.round(o.txs / sourceSeconds),
       replayTxPerSec: Math.round(replayed / replaySeconds),
       replayCpuUsPerTx: Math.round((cpu.user + cpu.system) / Math.max(1, replayed)),
@@ -136,13 +143,13 @@ export async function benchCatchUp(o: {
 }
 
 /** What catchUpFromPeers does with each page, without the HTTP fetch: returns the transactions applied. */
-async function replay(from: GroupLedger, to: GroupLedger): Promise<number> {
+async function replay(from: GroupLedger, to: GroupLedger, runTxs: number): Promise<number> {
   let txs = 0;
   for (;;) {
     const page = syncBlocks(from, to.latest.height + 1, 200);
     if (page.length === 0) return txs;
     const before = to.latest.height;
-    await applySyncPage(to, page, 67);
+    await applySyncPage(to, page, 67, undefined, runTxs);
     for (let h = before + 1; h <= to.latest.height; h++)
       txs += to.store.blockByHeight(h)?.header.txCount ?? 0;
   }

@@ -8,6 +8,7 @@ import { toBase64Url } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import { initConsortium } from '../node/consortium.js';
+import { SYNC_RUN_TXS } from '../node/peer-sync.js';
 import { benchCatchUp } from './catch-up.js';
 import { reportCityDay } from './city-day.js';
 import { runConsoleBench } from './console.js';
@@ -404,11 +405,12 @@ async function reportCatchUp(): Promise<void> {
   const c = await benchCatchUp({
     txs: arg('--catch-up-txs', 20_000),
     verifyWorkers: arg('--catch-up-verify-workers', 2),
+    runTxs: arg('--catch-up-run-txs', SYNC_RUN_TXS),
     log: progress,
   });
   report(
     { bench: 'catch-up', suite: 'ed25519', ...c },
-    `catch-up (in process, ${c.txs} evidence anchors in ${c.blocks} blocks, ${c.verifyWorkers} verify workers): replay ${c.replayTxPerSec} tx/s ` +
+    `catch-up (in process, ${c.txs} evidence anchors in ${c.blocks} blocks, ${c.verifyWorkers} verify workers, runs of ${c.runTxs} txs): replay ${c.replayTxPerSec} tx/s ` +
       `(${c.replayCpuUsPerTx} µs CPU per tx, all threads, ${c.replaySeconds} s; certificate check, re-execution with every ` +
       `signature verified, commit); the source node built it at ${c.sourceTxPerSec} tx/s`,
   );

@@ -82,6 +82,13 @@ export interface GroupLedgerOptions {
   readonly cutWhenIdle?: boolean;
 }
 
+/** A synced block to replay: its header, the certificate that signs it, its decoded transactions. */
+export interface CertifiedCandidates {
+  readonly header: BlockHeader;
+  readonly certificate: readonly BlockSignature[];
+  readonly txs: readonly CandidateTx[];
+}
+
 /** What an orderer needs to know about the group it orders for. */
 export interface OrdererContext {
   readonly group: string;
@@ -350,46 +357,111 @@ export class GroupLedger {
     await this.admitRemote(txs);
   }
 
+  /**
+   * Only the signature half of `verifyCandidates`: a pure function of each transaction, so it may
+   * run for blocks ahead of the head (a catch-up verifies the next run while this one is applied).
+   */
+  async verifyCandidateSignatures(txs: readonly CandidateTx[]): Promise<void> {
+    await this.verifyRemote(txs);
+  }
+
+  /** The admission-job half of `verifyCandidates`: it reads the head's state, so call it on the parent of `txs`. */
+  async runCandidateAdmitJobs(txs: readonly CandidateTx[]): Promise<void> {
+    await this.admitRemote(txs);
+  }
+
   /** `applyCertifiedBlock` for candidates already decoded (and perhaps verified) by `syncCandidates`. */
   applyCertifiedCandidates(
     header: BlockHeader,
     certificate: readonly BlockSignature[],
     txs: readonly CandidateTx[],
   ): void {
-    if (header.height !== this.head.height + 1) {
-      throw new GongzhiError('SYNC_FAILED', 'block does not follow the head', {
-        height: header.height,
-        head: this.head.height,
+    this.applyCertifiedRun([{ header, certificate, txs }], () => {});
+  }
+
+  /**
+   * Apply consecutive certified blocks in one SQLite transaction (one commit and fsync for the run,
+   * not one per block). Each block runs in a savepoint: `accept(header)` first (the caller's
+   * certificate check; it reads our state at the block's parent, which includes the run's earlier
+   * blocks), then the replay, which must give the certified header. A block refused either way is
+   * rolled back alone: the blocks before it commit (each certified and fully replayed, so the head
+   * on disk is always a fully applied block) and the refusal is thrown after. A crash before the
+   * commit loses the whole run, which a restart simply syncs again: nothing in it was acknowledged.
+   * Returns the blocks applied.
+   */
+  applyCertifiedRun<B extends CertifiedCandidates>(blocks: readonly B[], accept: (block: B) => void): number {
+    const done: { result: BlockResult; head: StoredBlock; sigs: BlockSignature[] }[] = [];
+    let refused: unknown;
+    try {
+      this.store.atomically(() => {
+        let parent = this.head;
+        for (const b of blocks) {
+          try {
+            // A savepoint inside the run's transaction: a throw undoes this block only.
+            const d = this.store.atomically(() => {
+              accept(b);
+              return this.replayCertified(parent, b.header, b.certificate, b.txs);
+            });
+            done.push(d);
+            parent = d.head;
+          } catch (e) {
+            refused = e;
+            return;
+          }
+        }
+      });
+    } catch (e) {
+      // The run's commit failed: nothing of it is on disk, and nothing in memory moved.
+      if (e instanceof GongzhiError) throw e;
+      throw new GongzhiError('STORAGE_FAILURE', `block commit failed: ${(e as Error).message}`, {
+        height: this.head.height + 1,
       });
     }
-    // Execution reads and the commit in one SQLite transaction (one snapshot, one commit).
-    const { head, sigs, result } = this.store.atomically(() => {
-      const result = this.executor.execute(
-        { parent: this.head.header, timestamp: header.timestamp, order: header.order, txs },
-        this.store,
-        this.store,
-      );
-      if (toHex(result.hash) !== toHex(blockHash(this.suite, header)) || result.dropped.length > 0) {
-        throw new GongzhiError(
-          'SYNC_FAILED',
-          'replaying the synced block does not give the certified header',
-          {
-            height: header.height,
-          },
-        );
-      }
-      const own = { node: this.opts.nodeId, sig: this.suite.sign(this.opts.nodeSecretKey, result.hash) };
-      const sigs = [...certificate.filter((s) => s.node !== own.node), own].sort((a, b) =>
-        a.node < b.node ? -1 : a.node > b.node ? 1 : 0,
-      );
-      this.store.commitBlock(result, sigs);
-      return { head: this.committedHead(result.header.height), sigs, result };
-    });
-    this.head = head;
-    this.opts.metrics.height.set({ group: this.group }, head.height);
-    this.markFinal(head.height, sigs);
-    // After a rewind the pool may hold transactions this block carries: they are committed now.
-    this.settle(result, process.hrtime.bigint());
+    const last = done[done.length - 1];
+    if (last) {
+      this.head = last.head;
+      this.opts.metrics.height.set({ group: this.group }, last.head.height);
+      // The certificates are stored with the blocks; this records finality (one small commit).
+      this.store.atomically(() => {
+        for (const d of done) this.markFinal(d.head.height, d.sigs);
+      });
+      const now = process.hrtime.bigint();
+      // After a rewind the pool may hold transactions these blocks carry: they are committed now.
+      for (const d of done) this.settle(d.result, now);
+    }
+    if (refused !== undefined) throw refused;
+    return done.length;
+  }
+
+  /** Re-execute a synced block on `parent` and commit it (inside the caller's transaction). */
+  private replayCertified(
+    parent: StoredBlock,
+    header: BlockHeader,
+    certificate: readonly BlockSignature[],
+    txs: readonly CandidateTx[],
+  ): { result: BlockResult; head: StoredBlock; sigs: BlockSignature[] } {
+    if (header.height !== parent.height + 1) {
+      throw new GongzhiError('SYNC_FAILED', 'block does not follow the head', {
+        height: header.height,
+        head: parent.height,
+      });
+    }
+    const result = this.executor.execute(
+      { parent: parent.header, timestamp: header.timestamp, order: header.order, txs },
+      this.store,
+      this.store,
+    );
+    if (toHex(result.hash) !== toHex(blockHash(this.suite, header)) || result.dropped.length > 0) {
+      throw new GongzhiError('SYNC_FAILED', 'replaying the synced block does not give the certified header', {
+        height: header.height,
+      });
+    }
+    const own = { node: this.opts.nodeId, sig: this.suite.sign(this.opts.nodeSecretKey, result.hash) };
+    const sigs = [...certificate.filter((s) => s.node !== own.node), own].sort((a, b) =>
+      a.node < b.node ? -1 : a.node > b.node ? 1 : 0,
+    );
+    this.store.commitBlock(result, sigs);
+    return { result, head: this.committedHead(result.header.height), sigs };
   }
 
   /** The block just committed at `height`, read back as stored. */

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
-import { blockHash, decodeHeader } from '../ledger/index.js';
+import type { CandidateTx } from '../execution/index.js';
+import { type BlockHeader, blockHash, decodeHeader } from '../ledger/index.js';
 import { listNodes } from '../modules/governance/index.js';
 import { checkCertificate } from './certificate.js';
 import type { GroupLedger } from './group-ledger.js';
@@ -113,26 +114,42 @@ export async function catchUpFromPeers(
 ): Promise<{ applied: number; current: boolean }> {
   let applied = 0;
   let current = false;
+  const fetchPage = async (peer: string, from: number): Promise<SyncBlock[]> => {
+    const res = await fetch(`${peer}/v1/groups/${g.group}/sync/blocks?from=${from}&limit=200`, {
+      headers: signSyncRequest(g, from, o.nodeId, o.secretKey),
+      // A peer that accepts the connection and never answers must not hold this node.
+      signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
+    });
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    return ((await res.json()) as { blocks: SyncBlock[] }).blocks;
+  };
   for (const peer of o.peers) {
+    // The next page, asked for while this one is applied (used only if it starts at our new head).
+    let ahead: { from: number; page: Promise<SyncBlock[]> } | undefined;
     for (;;) {
       if (o.untilHeight !== undefined && g.latest.height >= o.untilHeight) return { applied, current };
       const from = g.latest.height + 1;
       let blocks: SyncBlock[];
       try {
-        const res = await fetch(`${peer}/v1/groups/${g.group}/sync/blocks?from=${from}&limit=200`, {
-          headers: signSyncRequest(g, from, o.nodeId, o.secretKey),
-          // A peer that accepts the connection and never answers must not hold this node.
-          signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
-        });
-        if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-        blocks = ((await res.json()) as { blocks: SyncBlock[] }).blocks;
+        // A prefetch that failed (or timed out while a long page applied) is simply asked again.
+        blocks = await (ahead?.from === from
+          ? ahead.page.catch(() => fetchPage(peer, from))
+          : fetchPage(peer, from));
       } catch (e) {
         o.logger.warn({ peer, err: e }, 'peer sync failed; trying the next peer');
         break;
+      } finally {
+        ahead = undefined;
       }
       if (blocks.length === 0) {
         current = true; // this peer has nothing beyond our head
         break;
+      }
+      const beyond = from + blocks.length;
+      if (o.untilHeight === undefined || beyond <= o.untilHeight) {
+        const page = fetchPage(peer, beyond);
+        page.catch(() => {}); // awaited next round, or dropped when this page stops the peer
+        ahead = { from: beyond, page };
       }
       const before = g.latest.height;
       try {
@@ -152,37 +169,94 @@ export async function catchUpFromPeers(
 }
 
 /**
- * Apply one page of synced blocks in order: every transaction of the page is decoded and its
- * signature verified first, in one batch on the worker pool (in parallel, off the main thread);
- * then each block's certificate is checked against our state at that height and the block replayed
- * and committed. Returns the blocks applied.
+ * Transactions per run of blocks that `applySyncPage` verifies and commits together: one SQLite
+ * commit per run, and the next run's signatures verified on the pool while this one is applied.
+ */
+export const SYNC_RUN_TXS = 4000;
+
+interface DecodedBlock {
+  readonly header: BlockHeader;
+  readonly certificate: { node: string; sig: Uint8Array }[];
+  readonly txs: CandidateTx[];
+}
+
+/** A run decoded with its signature check under way, or the decoding error (thrown once the runs before it are in). */
+interface PendingRun {
+  readonly blocks: DecodedBlock[];
+  readonly verified: Promise<void>;
+  readonly error?: unknown;
+}
+
+/**
+ * Apply one page of synced blocks in order. The page is cut into runs of consecutive blocks
+ * (about `runTxs` transactions each); a run's transactions are decoded and their signatures
+ * verified in one batch on the worker pool, and while the workers verify the next run this one
+ * is replayed and committed in one SQLite transaction (`applyCertifiedRun`): each block's
+ * certificate checked against our state at that height, the block re-executed (every signature
+ * counted as checked only if it verified) and required to give the certified header. The blocks
+ * before a refused one stay applied (`catchUpFromPeers` keeps a peer's certified prefix); the
+ * refusal is then thrown. Returns the blocks applied.
  */
 export async function applySyncPage(
   g: GroupLedger,
   blocks: readonly SyncBlock[],
   quorumPercent: number,
   peer?: string,
+  runTxs = SYNC_RUN_TXS,
 ): Promise<number> {
-  const decoded = blocks.map((b) => {
-    const header = decodeHeader(fromBase64Url(b.header));
-    return { header, txs: g.syncCandidates(header, b.txs.map(fromBase64Url)), signatures: b.signatures };
-  });
-  await g.verifyCandidates(decoded.flatMap((d) => d.txs));
-  for (const d of decoded) {
-    const hash = blockHash(g.suite, d.header);
-    const sigs = d.signatures.map((s) => ({ node: s.node, sig: fromHex(s.sig) }));
-    const cert = checkCertificate(g.stateReader(), g.suite, hash, sigs, quorumPercent);
+  const runs: (readonly SyncBlock[])[] = [];
+  for (let i = 0; i < blocks.length; ) {
+    let n = 0;
+    let j = i;
+    while (j < blocks.length && (j === i || n < runTxs)) n += (blocks[j++] as SyncBlock).txs.length;
+    runs.push(blocks.slice(i, j));
+    i = j;
+  }
+  const start = (run: readonly SyncBlock[]): PendingRun => {
+    let decoded: DecodedBlock[];
+    try {
+      decoded = run.map((b) => {
+        const header = decodeHeader(fromBase64Url(b.header));
+        return {
+          header,
+          certificate: b.signatures.map((s) => ({ node: s.node, sig: fromHex(s.sig) })),
+          txs: g.syncCandidates(header, b.txs.map(fromBase64Url)),
+        };
+      });
+    } catch (error) {
+      return { blocks: [], verified: Promise.resolve(), error };
+    }
+    const verified = g.verifyCandidateSignatures(decoded.flatMap((d) => d.txs));
+    verified.catch(() => {}); // awaited in turn; a run given up on must not leave it unhandled
+    return { blocks: decoded, verified };
+  };
+  const accept = ({ header, certificate }: DecodedBlock) => {
+    const hash = blockHash(g.suite, header);
+    const cert = checkCertificate(g.stateReader(), g.suite, hash, certificate, quorumPercent);
     if (!cert.ok) {
       throw new GongzhiError('SYNC_FAILED', 'peer block is not certified by a quorum of organisations', {
         ...(peer === undefined ? {} : { peer }),
-        height: d.header.height,
+        height: header.height,
         orgs: cert.orgs.length,
         reason: 'uncertified',
       });
     }
-    g.applyCertifiedCandidates(d.header, sigs, d.txs);
+  };
+  let applied = 0;
+  let current: PendingRun | undefined = runs[0] === undefined ? undefined : start(runs[0]);
+  for (let i = 0; current !== undefined; i++) {
+    const run: PendingRun = current;
+    if (run.error !== undefined) throw run.error;
+    const nextRun = runs[i + 1];
+    // Decoded and queued on the workers now, verified while this run executes on this thread.
+    const next = nextRun === undefined ? undefined : start(nextRun);
+    await run.verified;
+    const txs = run.blocks.flatMap((d) => d.txs);
+    await g.runCandidateAdmitJobs(txs);
+    applied += g.applyCertifiedRun(run.blocks, accept);
+    current = next;
   }
-  return decoded.length;
+  return applied;
 }
 
 export interface PeerSignatureOptions {

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSuite, type KeyPair } from '../../src/crypto/index.js';
 import { fromBase64Url, toBase64Url, toHex } from '../../src/encoding/index.js';
 import { DEFAULT_PARAMS, decodeTx, encodeTx, type Genesis, signTx } from '../../src/ledger/index.js';
-import { DEFAULT_MODULES, DEFAULT_PERMISSIONS, GongzhiNode } from '../../src/node/index.js';
+import { DEFAULT_MODULES, DEFAULT_PERMISSIONS, GongzhiNode, type GroupLedger } from '../../src/node/index.js';
 import { applySyncPage, type SyncBlock, syncBlocks } from '../../src/node/peer-sync.js';
 
 const suite = getSuite('ed25519');
 
-describe('applySyncPage (catch-up: a page verified in one batch, then replayed block by block)', () => {
+describe('applySyncPage (catch-up: runs of blocks verified on the pool, replayed and committed one run at a time)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-sync-page-'));
   const admin = suite.generateKeyPair();
   const nodeKey = suite.generateKeyPair();
@@ -34,8 +34,10 @@ describe('applySyncPage (catch-up: a page verified in one batch, then replayed b
     permissions: { ...DEFAULT_PERMISSIONS, 'evidence.anchor': ['*'] },
   };
   const nodes: GongzhiNode[] = [];
+  // Fresh nodes verify on a worker pool, as a catch-up does: the next run's batch is then in flight while one applies.
   const start = async (sub: string) => {
     const n = await GongzhiNode.start({
+      ...(sub === 'source' ? {} : { verifyWorkers: 1 }),
       nodeId: 'n0',
       org: 'a',
       nodeSecretKey: nodeKey.secretKey,
@@ -117,5 +119,71 @@ describe('applySyncPage (catch-up: a page verified in one batch, then replayed b
     });
     expect(t.latest.height).toBe(0);
     expect(t.store.txCount()).toBe(0);
+  });
+
+  /** Every block hash (it covers the state root, tx root and receipt root) from height 1 up. */
+  const hashes = (g: GroupLedger | undefined, upTo: number) =>
+    Array.from({ length: upTo }, (_, i) => toHex(g?.store.blockByHeight(i + 1)?.hash ?? new Uint8Array()));
+
+  it('in runs of one block each (the next verified while one applies): same blocks and state roots as the source', async () => {
+    const t = await start('runs');
+    const source = nodes[0]?.group('main');
+    expect(page.length).toBeGreaterThan(2);
+    expect(await applySyncPage(t, page, 67, undefined, 1)).toBe(page.length);
+    expect(hashes(t, page.length)).toEqual(hashes(source, page.length));
+    expect(t.latest.header.stateRoot).toEqual(source?.latest.header.stateRoot);
+    expect(t.finalHeight).toBe(page.length);
+  });
+
+  it('a bad signature in a later run: the runs before it stay applied, the bad block and all after it do not', async () => {
+    const t = await start('tampered-later');
+    const source = nodes[0]?.group('main');
+    const second = page[1] as SyncBlock;
+    const tx = decodeTx(fromBase64Url(second.txs[0] as string));
+    const sig = Uint8Array.from(tx.sig);
+    sig[5] = (sig[5] as number) ^ 1;
+    const tampered: SyncBlock = {
+      ...second,
+      txs: [toBase64Url(encodeTx({ ...tx, sig })), ...second.txs.slice(1)],
+    };
+    const bad = [page[0] as SyncBlock, tampered, ...page.slice(2)];
+    await expect(applySyncPage(t, bad, 67, undefined, 1)).rejects.toMatchObject({ code: 'SYNC_FAILED' });
+    expect(t.latest.height).toBe(1);
+    expect(toHex(t.latest.hash)).toBe(hashes(source, 1)[0]);
+    expect(t.store.txCount()).toBe(page[0]?.txs.length);
+    // The same page in one run: the first block commits with the run, the rest is rolled back.
+    const one = await start('tampered-one-run');
+    await expect(applySyncPage(one, bad, 67)).rejects.toMatchObject({ code: 'SYNC_FAILED' });
+    expect(one.latest.height).toBe(1);
+    expect(one.store.txCount()).toBe(page[0]?.txs.length);
+    // The honest page then applies on top, to the source head.
+    expect(await applySyncPage(one, page.slice(1), 67)).toBe(page.length - 1);
+    expect(hashes(one, page.length)).toEqual(hashes(source, page.length));
+  });
+
+  it('an uncertified block inside a run: the blocks before it commit (the certified prefix), reason uncertified', async () => {
+    const t = await start('uncertified-later');
+    expect(page.length).toBeGreaterThan(2);
+    const bad = page.map((b, i) => (i === 2 ? { ...b, signatures: [] } : b));
+    await expect(applySyncPage(t, bad, 67)).rejects.toMatchObject({
+      code: 'SYNC_FAILED',
+      details: { reason: 'uncertified', height: 3 },
+    });
+    expect(t.latest.height).toBe(2);
+    expect(t.store.blockByHeight(3)).toBeUndefined();
+    expect(t.store.txCount()).toBe((page[0]?.txs.length ?? 0) + (page[1]?.txs.length ?? 0));
+  });
+
+  it('the head on disk after a run is the last fully applied block (reopened from the file)', async () => {
+    const name = 'reopen';
+    const t = await start(name);
+    await applySyncPage(t, page.slice(0, 2), 67);
+    const n = nodes.pop();
+    await n?.close();
+    const again = await start(name);
+    expect(again.latest.height).toBe(2);
+    expect(toHex(again.latest.hash)).toBe(hashes(nodes[0]?.group('main'), 2)[1]);
+    expect(await applySyncPage(again, page.slice(2), 67)).toBe(page.length - 2);
+    expect(toHex(again.latest.hash)).toBe(toHex(nodes[0]?.group('main').latest.hash ?? new Uint8Array()));
   });
 });
