@@ -104,16 +104,17 @@ describe('applySyncPage (catch-up: runs of blocks verified on the pool, replayed
     expect(t.store.txCount()).toBe(0);
   });
 
+  /** `block` with one bit of its first transaction's signature flipped (byte `at`). */
+  const withBadSignature = (block: SyncBlock, at: number): SyncBlock => {
+    const tx = decodeTx(fromBase64Url(block.txs[0] as string));
+    const sig = Uint8Array.from(tx.sig);
+    sig[at] = (sig[at] as number) ^ 1;
+    return { ...block, txs: [toBase64Url(encodeTx({ ...tx, sig })), ...block.txs.slice(1)] };
+  };
+
   it('refuses a block carrying a transaction whose signature does not verify (SYNC_FAILED), nothing applied', async () => {
     const t = await start('tampered');
-    const first = page[0] as SyncBlock;
-    const tx = decodeTx(fromBase64Url(first.txs[0] as string));
-    const sig = Uint8Array.from(tx.sig);
-    sig[0] = (sig[0] as number) ^ 1;
-    const tampered: SyncBlock = {
-      ...first,
-      txs: [toBase64Url(encodeTx({ ...tx, sig })), ...first.txs.slice(1)],
-    };
+    const tampered = withBadSignature(page[0] as SyncBlock, 0);
     await expect(applySyncPage(t, [tampered, ...page.slice(1)], 67)).rejects.toMatchObject({
       code: 'SYNC_FAILED',
     });
@@ -138,14 +139,7 @@ describe('applySyncPage (catch-up: runs of blocks verified on the pool, replayed
   it('a bad signature in a later run: the runs before it stay applied, the bad block and all after it do not', async () => {
     const t = await start('tampered-later');
     const source = nodes[0]?.group('main');
-    const second = page[1] as SyncBlock;
-    const tx = decodeTx(fromBase64Url(second.txs[0] as string));
-    const sig = Uint8Array.from(tx.sig);
-    sig[5] = (sig[5] as number) ^ 1;
-    const tampered: SyncBlock = {
-      ...second,
-      txs: [toBase64Url(encodeTx({ ...tx, sig })), ...second.txs.slice(1)],
-    };
+    const tampered = withBadSignature(page[1] as SyncBlock, 5);
     const bad = [page[0] as SyncBlock, tampered, ...page.slice(2)];
     await expect(applySyncPage(t, bad, 67, undefined, 1)).rejects.toMatchObject({ code: 'SYNC_FAILED' });
     expect(t.latest.height).toBe(1);
