@@ -349,23 +349,16 @@ export class GroupLedger {
 
   /**
    * Verify candidates' signatures on the worker pool (when there is one) ahead of execution, so a
-   * catch-up verifies a whole page in parallel instead of one signature at a time in the executor.
-   * A failure stays unverified: the executor checks it again and the replay fails on the header.
-   */
-  async verifyCandidates(txs: readonly CandidateTx[]): Promise<void> {
-    await this.verifyRemote(txs);
-    await this.admitRemote(txs);
-  }
-
-  /**
-   * Only the signature half of `verifyCandidates`: a pure function of each transaction, so it may
-   * run for blocks ahead of the head (a catch-up verifies the next run while this one is applied).
+   * catch-up verifies a run in parallel instead of one signature at a time in the executor. A pure
+   * function of each transaction, so it may run for blocks ahead of the head (the next run is
+   * verified while this one is applied). A failure stays unverified: the executor checks it again
+   * and the replay fails on the header.
    */
   async verifyCandidateSignatures(txs: readonly CandidateTx[]): Promise<void> {
     await this.verifyRemote(txs);
   }
 
-  /** The admission-job half of `verifyCandidates`: it reads the head's state, so call it on the parent of `txs`. */
+  /** Candidates' admission jobs on the pool: they read the head's state, so call it on the parent of `txs`. */
   async runCandidateAdmitJobs(txs: readonly CandidateTx[]): Promise<void> {
     await this.admitRemote(txs);
   }

@@ -99,13 +99,13 @@ function verifyCrossGroupFile(
   return true;
 }
 
-/** Trusted node keys: a JSON list of {id, publicKey}, or a genesis file's organisations' nodes. */
 /** How long `evidence verify` waits for a just-committed block to gather its finality quorum. */
 const FINAL_WAIT_MS = 30_000;
 
 /** What `--trusted` names: a genesis (a trust root: group and finality quorum) or a bare key list. */
 type Trust = { readonly root: TrustRoot } | { readonly nodes: readonly TrustedNode[] };
 
+/** Trusted node keys: a JSON list of {id, publicKey}, or a genesis file's organisations' nodes. */
 function readTrusted(path: string, quorumPercent: number | undefined): Trust {
   const v = readJson(path) as TrustedNode[] | Genesis;
   if (Array.isArray(v)) return { nodes: v };
