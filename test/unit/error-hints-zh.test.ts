@@ -15,7 +15,10 @@ const CJK = /[\u3400-\u9fff]/;
 describe('the Chinese hint table', () => {
   it('has a Chinese hint for every code of the table, core and modules', () => {
     expect(BUILTIN_MODULES.length).toBeGreaterThan(5);
-    const rows = errorTable();
+    // Only the codes this repository owns: a module loaded from elsewhere (the module guide's
+    // noticeboard fixture, registered by another test file in the same worker) keeps its English hint.
+    const owners = new Set(['core', ...BUILTIN_MODULES.map((m) => m.name)]);
+    const rows = errorTable().filter((r) => owners.has(r.owner));
     expect(rows.length).toBeGreaterThan(250);
     const missing = rows.filter((r) => !CJK.test(HINTS_ZH[r.code] ?? '')).map((r) => r.code);
     expect(missing).toEqual([]);
