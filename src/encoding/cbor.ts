@@ -1,6 +1,6 @@
 import { decode, encode, rfc8949EncodeOptions } from 'cborg';
 import { GongzhiError } from '../errors/index.js';
-import { encodeLedgerValue } from './encoder.js';
+import { encodeLedgerValue, pathOf } from './encoder.js';
 import type { CborValue } from './value.js';
 
 export type { CborValue };
@@ -20,46 +20,50 @@ const DECODE_OPTIONS = {
   tags: [],
 } as const;
 
-function assertLedgerValue(v: unknown, path: string, depth: number): asserts v is CborValue {
-  if (depth > MAX_DEPTH) {
-    throw new GongzhiError('ENCODING_UNSUPPORTED_TYPE', 'value nested too deeply', { path });
-  }
+function unsupported(message: string, stack: readonly (string | number)[]): GongzhiError {
+  return new GongzhiError('ENCODING_UNSUPPORTED_TYPE', message, { path: pathOf(stack) });
+}
+
+/** Check a decoded value is a ledger value; `stack` is its path, a string only if it fails. */
+function checkLedgerValue(v: unknown, stack: (string | number)[], depth: number): void {
+  if (depth > MAX_DEPTH) throw unsupported('value nested too deeply', stack);
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return;
   if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v)) {
-      throw new GongzhiError('ENCODING_UNSUPPORTED_TYPE', 'only safe integers are allowed (no floats)', {
-        path,
-      });
-    }
+    if (!Number.isSafeInteger(v)) throw unsupported('only safe integers are allowed (no floats)', stack);
     return;
   }
   if (typeof v === 'bigint') {
     if (v >= -(2n ** 64n) && v < 2n ** 64n) return;
-    throw new GongzhiError('ENCODING_UNSUPPORTED_TYPE', 'integer outside 64-bit range', { path });
+    throw unsupported('integer outside 64-bit range', stack);
   }
   if (v instanceof Uint8Array) return;
   if (Array.isArray(v)) {
-    v.forEach((item, i) => {
-      assertLedgerValue(item, `${path}[${i}]`, depth + 1);
-    });
+    for (let i = 0; i < v.length; i++) {
+      stack.push(i);
+      checkLedgerValue(v[i], stack, depth + 1);
+      stack.pop();
+    }
     return;
   }
   if (typeof v === 'object') {
     const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) {
-      throw new GongzhiError('ENCODING_UNSUPPORTED_TYPE', 'only plain objects may be encoded', { path });
-    }
-    for (const [k, item] of Object.entries(v)) {
-      if (item === undefined) {
-        throw new GongzhiError('ENCODING_UNSUPPORTED_TYPE', 'undefined is not encodable; omit the key', {
-          path: `${path}.${k}`,
-        });
-      }
-      assertLedgerValue(item, `${path}.${k}`, depth + 1);
+    if (proto !== Object.prototype && proto !== null)
+      throw unsupported('only plain objects may be encoded', stack);
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const item = o[k];
+      stack.push(k);
+      if (item === undefined) throw unsupported('undefined is not encodable; omit the key', stack);
+      checkLedgerValue(item, stack, depth + 1);
+      stack.pop();
     }
     return;
   }
-  throw new GongzhiError('ENCODING_UNSUPPORTED_TYPE', `type ${typeof v} is not encodable`, { path });
+  throw unsupported(`type ${typeof v} is not encodable`, stack);
+}
+
+function assertLedgerValue(v: unknown): asserts v is CborValue {
+  checkLedgerValue(v, [], 0);
 }
 
 /**
@@ -73,7 +77,7 @@ export function encodeCanonical(value: CborValue): Uint8Array {
 
 /** The same encoding produced by cborg's RFC 8949 encoder; used to cross-check `encodeCanonical`. */
 export function encodeWithCborg(value: CborValue): Uint8Array {
-  assertLedgerValue(value, '$', 0);
+  assertLedgerValue(value);
   return encode(value, rfc8949EncodeOptions);
 }
 
@@ -96,7 +100,7 @@ export function decodeCanonical(bytes: Uint8Array): CborValue {
     throw new GongzhiError('ENCODING_INVALID', `invalid CBOR: ${(e as Error).message}`, {}, { cause: e });
   }
   try {
-    assertLedgerValue(value, '$', 0);
+    assertLedgerValue(value);
   } catch (e) {
     if (e instanceof GongzhiError) throw new GongzhiError('ENCODING_NON_CANONICAL', e.message, e.details);
     throw e;

@@ -68,8 +68,21 @@ class Writer {
   }
 }
 
-function fail(message: string, path: string): never {
-  throw new GongzhiError('ENCODING_UNSUPPORTED_TYPE', message, { path });
+/**
+ * The path of the value being encoded, as a stack of keys and indexes: the error path string is
+ * built only when encoding fails, not for every nested value on the hot path.
+ */
+const segs: (string | number)[] = [];
+
+/** `$`, `$.a`, `$.a[2].b`: the path of `segs` as the error details name it. */
+export function pathOf(stack: readonly (string | number)[]): string {
+  let p = '$';
+  for (const s of stack) p += typeof s === 'number' ? `[${s}]` : `.${s}`;
+  return p;
+}
+
+function fail(message: string): never {
+  throw new GongzhiError('ENCODING_UNSUPPORTED_TYPE', message, { path: pathOf(segs) });
 }
 
 /** Byte-wise comparison of encoded keys (RFC 8949 §4.2.1). */
@@ -122,20 +135,76 @@ function writeText(w: Writer, v: string): void {
   w.len = o;
 }
 
-function write(w: Writer, v: unknown, path: string, depth: number): void {
-  if (depth > MAX_DEPTH) fail('value nested too deeply', path);
+/** Above this many keys a map's keys are sorted by `Array.prototype.sort`, below by insertion. */
+const INSERTION_SORT_MAX = 32;
+
+/**
+ * A map with its keys in RFC 8949 §4.2.1 order (bytewise by encoded key). Ledger maps are small
+ * and their encoded keys are memoised, so two parallel arrays sorted in place replace an object
+ * per entry.
+ */
+function writeMap(w: Writer, obj: Record<string, unknown>, depth: number): void {
+  const names = Object.keys(obj);
+  const n = names.length;
+  const enc: Uint8Array[] = new Array<Uint8Array>(n);
+  for (let i = 0; i < n; i++) {
+    const k = names[i] as string;
+    if (obj[k] === undefined) {
+      segs.push(k);
+      fail('undefined is not encodable; omit the key');
+    }
+    // JavaScript objects cannot hold it as data on decode, so it could never round-trip.
+    if (k === '__proto__') fail('the key "__proto__" is not allowed');
+    enc[i] = encodeKey(k);
+  }
+  if (n > INSERTION_SORT_MAX) {
+    const order = names
+      .map((_, i) => i)
+      .sort((a, b) => compareBytes(enc[a] as Uint8Array, enc[b] as Uint8Array));
+    const sortedNames = order.map((i) => names[i] as string);
+    const sortedEnc = order.map((i) => enc[i] as Uint8Array);
+    for (let i = 0; i < n; i++) {
+      names[i] = sortedNames[i] as string;
+      enc[i] = sortedEnc[i] as Uint8Array;
+    }
+  } else {
+    for (let i = 1; i < n; i++) {
+      const e = enc[i] as Uint8Array;
+      const k = names[i] as string;
+      let j = i - 1;
+      while (j >= 0 && compareBytes(enc[j] as Uint8Array, e) > 0) {
+        enc[j + 1] = enc[j] as Uint8Array;
+        names[j + 1] = names[j] as string;
+        j--;
+      }
+      enc[j + 1] = e;
+      names[j + 1] = k;
+    }
+  }
+  w.head(5, n);
+  for (let i = 0; i < n; i++) {
+    const k = names[i] as string;
+    w.bytes(enc[i] as Uint8Array);
+    segs.push(k);
+    write(w, obj[k], depth + 1);
+    segs.pop();
+  }
+}
+
+function write(w: Writer, v: unknown, depth: number): void {
+  if (depth > MAX_DEPTH) fail('value nested too deeply');
   switch (typeof v) {
     case 'number':
-      if (!Number.isSafeInteger(v)) fail('only safe integers are allowed (no floats)', path);
+      if (!Number.isSafeInteger(v)) fail('only safe integers are allowed (no floats)');
       if (v >= 0) w.head(0, v);
       else w.head(1, -1 - v);
       return;
     case 'bigint':
       if (v >= 0n) {
-        if (v >= 2n ** 64n) fail('integer outside 64-bit range', path);
+        if (v >= 2n ** 64n) fail('integer outside 64-bit range');
         w.head(0, v);
       } else {
-        if (v < -(2n ** 64n)) fail('integer outside 64-bit range', path);
+        if (v < -(2n ** 64n)) fail('integer outside 64-bit range');
         w.head(1, -1n - v);
       }
       return;
@@ -159,28 +228,20 @@ function write(w: Writer, v: unknown, path: string, depth: number): void {
       }
       if (Array.isArray(v)) {
         w.head(4, v.length);
-        for (let i = 0; i < v.length; i++) write(w, v[i], `${path}[${i}]`, depth + 1);
+        for (let i = 0; i < v.length; i++) {
+          segs.push(i);
+          write(w, v[i], depth + 1);
+          segs.pop();
+        }
         return;
       }
       const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) fail('only plain objects may be encoded', path);
-      const entries = Object.entries(v as Record<string, unknown>);
-      const keyed = entries.map(([k, x]) => {
-        if (x === undefined) fail('undefined is not encodable; omit the key', `${path}.${k}`);
-        // JavaScript objects cannot hold it as data on decode, so it could never round-trip.
-        if (k === '__proto__') fail('the key "__proto__" is not allowed', path);
-        return { key: encodeKey(k), name: k, value: x };
-      });
-      keyed.sort((a, b) => compareBytes(a.key, b.key));
-      w.head(5, keyed.length);
-      for (const e of keyed) {
-        w.bytes(e.key);
-        write(w, e.value, `${path}.${e.name}`, depth + 1);
-      }
+      if (proto !== Object.prototype && proto !== null) fail('only plain objects may be encoded');
+      writeMap(w, v as Record<string, unknown>, depth);
       return;
     }
     default:
-      fail(`type ${typeof v} is not encodable`, path);
+      fail(`type ${typeof v} is not encodable`);
   }
 }
 
@@ -190,6 +251,7 @@ const scratch = new Writer(64 * 1024);
 
 export function encodeLedgerValue(value: CborValue): Uint8Array {
   scratch.len = 0;
-  write(scratch, value, '$', 0);
+  segs.length = 0;
+  write(scratch, value, 0);
   return scratch.buf.slice(0, scratch.len);
 }

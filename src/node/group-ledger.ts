@@ -467,7 +467,9 @@ export class GroupLedger {
   /** Open (or create) the group's ledger under `dataDir/<group>.sqlite`. */
   static open(opts: GroupLedgerOptions): GroupLedger {
     assertValidGenesis(opts.genesis, opts.suite);
-    const store = new GroupStore(join(opts.dataDir, `${opts.genesis.group}.sqlite`));
+    const store = new GroupStore(join(opts.dataDir, `${opts.genesis.group}.sqlite`), {
+      backgroundCheckpoints: true,
+    });
     try {
       return new GroupLedger(opts, store);
     } catch (e) {

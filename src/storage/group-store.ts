@@ -17,6 +17,7 @@ import { checkStoreIntegrity, type IntegrityReport } from './integrity.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { ensureTreesFrom, lowerTreesFrom } from './trees-from.js';
 import { type SubjectOf, TxSubjectIndex } from './tx-subjects.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** How a store is opened. */
 export interface GroupStoreOptions {
@@ -25,6 +26,11 @@ export interface GroupStoreOptions {
    * so a node refuses a damaged file; off only for tools that report damage themselves.
    */
   readonly check?: boolean;
+  /**
+   * Copy committed WAL frames into the database on a worker thread (WalCheckpointer) rather than
+   * inside a block's commit: the node's stores; off for tools and tests that open a file briefly.
+   */
+  readonly backgroundCheckpoints?: boolean;
 }
 
 const HEAD_KEY = 'head';
@@ -145,6 +151,8 @@ export class GroupStore implements StateSource, NonceIndex {
 
   /** What the start-up check saw (undefined when it was not asked for). */
   readonly integrity: IntegrityReport | undefined;
+  /** The background checkpointer, when asked for and available (see GroupStoreOptions). */
+  readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(
     readonly path: string,
@@ -250,6 +258,7 @@ export class GroupStore implements StateSource, NonceIndex {
     }
     // From here on every block with transactions gets its trees: chain verify can see a lost row.
     ensureTreesFrom(db);
+    this.checkpointer = opts.backgroundCheckpoints === true ? WalCheckpointer.start(db, path) : undefined;
   }
 
   /**
@@ -541,6 +550,7 @@ export class GroupStore implements StateSource, NonceIndex {
   }
 
   close(): void {
+    this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }

@@ -11,3 +11,8 @@ export { PENDING_SECRETS_FILE, PendingSecretStore } from './pending-secrets.js';
 export { type StoredTraceEvent, TRACE_DOCUMENTS_FILE, TraceDocumentStore } from './trace-documents.js';
 export { ensureTreesFrom, readTreesFrom, TREES_FROM_KEY } from './trees-from.js';
 export { SUBJECT_BODIES_SQL, SUBJECT_PAGE_SQL } from './tx-subjects.js';
+export {
+  CHECKPOINT_INTERVAL_MS,
+  FALLBACK_AUTOCHECKPOINT_PAGES,
+  WalCheckpointer,
+} from './wal-checkpointer.js';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { encode } from 'cborg';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -60,6 +61,48 @@ describe('canonical CBOR', () => {
         /integers|undefined|plain|encodable/,
       );
     }
+  });
+
+  it('names the path of the value it refuses, and a refusal leaves no trace in the next encoding', () => {
+    const pathOfError = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (e) {
+        return isGongzhiError(e) ? [e.code, e.details.path] : e;
+      }
+      return 'no error';
+    };
+    const nested = { a: [1, { b: [true, 1.5] }] } as unknown as CborValue;
+    expect(pathOfError(() => encodeCanonical(nested))).toEqual(['ENCODING_UNSUPPORTED_TYPE', '$.a[1].b[1]']);
+    const undef = { x: { y: undefined } } as unknown as CborValue;
+    expect(pathOfError(() => encodeCanonical(undef))).toEqual(['ENCODING_UNSUPPORTED_TYPE', '$.x.y']);
+    // The failed encoding above stopped deep inside a value: the next one starts from the root.
+    expect(pathOfError(() => encodeCanonical([[0.5]] as unknown as CborValue))).toEqual([
+      'ENCODING_UNSUPPORTED_TYPE',
+      '$[0][0]',
+    ]);
+    expect(toHex(encodeCanonical({ ok: [1] }))).toBe('a1626f6b8101');
+    // A float in decoded input is refused at its path (cborg encodes it, we must not accept it).
+    const withFloat = encode({ a: [1, { b: 2.5 }] });
+    expect(pathOfError(() => decodeCanonical(withFloat))).toEqual(['ENCODING_NON_CANONICAL', '$.a[1].b']);
+  });
+
+  it('sorts maps of any size as the cborg RFC 8949 encoder does (both sort paths)', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ maxLength: 30 }).filter((k) => k !== '__proto__'),
+          fc.oneof(fc.integer(), fc.string({ maxLength: 4 })),
+          { minKeys: 0, maxKeys: 90 },
+        ),
+        (d) => {
+          expect(toHex(encodeCanonical(d))).toBe(toHex(encodeWithCborg(d)));
+          const reversed = Object.fromEntries(Object.entries(d).reverse());
+          expect(toHex(encodeCanonical(reversed))).toBe(toHex(encodeCanonical(d)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   const ledgerValue: fc.Arbitrary<CborValue> = fc.letrec((tie) => ({

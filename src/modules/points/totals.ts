@@ -28,7 +28,7 @@ export interface OpenPeriod {
  * aggregate (fields `p:<name>`, `p:n` its number) — one record, so an operation writes one key.
  */
 export class Totals {
-  private readonly t: Record<string, number>;
+  private t: Record<string, number>;
 
   constructor(
     private readonly store: PendingState,
@@ -53,13 +53,19 @@ export class Totals {
 
   /** Write the totals, stamped with this block, with the open period's aggregate when it changed. */
   flush(open: OpenPeriod | undefined): void {
-    this.t.lastTs = this.store.ts;
-    this.t.lastHeight = this.store.height;
-    if (open !== undefined) {
-      for (const k of Object.keys(this.t)) if (k.startsWith(PERIOD_PREFIX)) delete this.t[k];
-      for (const [k, v] of Object.entries(open.fields)) this.t[`${PERIOD_PREFIX}${k}`] = v;
-      this.t[`${PERIOD_PREFIX}n`] = open.n;
+    // A fresh record rather than `delete` on the old one: deleting keys turns the object into a
+    // slow dictionary, and this runs once per points operation (6 % of a city's day in a profile).
+    const next: Record<string, number> = {};
+    for (const k of Object.keys(this.t)) {
+      if (open === undefined || !k.startsWith(PERIOD_PREFIX)) next[k] = this.t[k] as number;
     }
-    this.store.write(keys.totals(this.program), numMapCodec, { ...this.t });
+    next.lastTs = this.store.ts;
+    next.lastHeight = this.store.height;
+    if (open !== undefined) {
+      for (const [k, v] of Object.entries(open.fields)) next[`${PERIOD_PREFIX}${k}`] = v;
+      next[`${PERIOD_PREFIX}n`] = open.n;
+    }
+    this.t = next;
+    this.store.write(keys.totals(this.program), numMapCodec, { ...next });
   }
 }
