@@ -550,7 +550,17 @@ export class GroupStore implements StateSource, NonceIndex {
   }
 
   close(): void {
-    this.checkpointer?.stop();
+    if (this.checkpointer !== undefined && this.db.open) {
+      this.checkpointer.stop();
+      // The worker's connection may outlive this one for a moment, and SQLite folds the WAL into the
+      // file only when the last connection closes: do it here, so a closed store is one whole file.
+      // Bounded by the busy timeout should the worker be mid-checkpoint.
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // The WAL stays and is read (and folded in) at the next open; nothing is lost.
+      }
+    }
     if (this.db.open) this.db.close();
   }
 }
