@@ -7,7 +7,13 @@ import { toHex, utf8 } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { type CborMap, DEFAULT_PARAMS, encodeTx, type Genesis, signTx } from '../ledger/index.js';
 import { DAY_MS, POINTS_PERMISSIONS, pointsModule } from '../modules/points/index.js';
-import { DEFAULT_MODULES, DEFAULT_PERMISSIONS, GongzhiNode, type GroupLedger } from '../node/index.js';
+import {
+  DEFAULT_MODULES,
+  DEFAULT_NODE_CACHE_MB,
+  DEFAULT_PERMISSIONS,
+  GongzhiNode,
+  type GroupLedger,
+} from '../node/index.js';
 
 /**
  * "A city's day" on one embedded node (issue 15 item 3): residents' green-travel awards, transit-trip
@@ -34,6 +40,8 @@ export interface CityDayOptions {
   readonly batch?: number;
   /** Signature workers (default: one per core beyond the main thread, at least 1). */
   readonly verifyWorkers?: number;
+  /** SQLite page cache of the group file, MiB (default: the node's, DEFAULT_NODE_CACHE_MB). */
+  readonly cacheMb?: number;
   readonly log?: (message: string) => void;
 }
 
@@ -44,6 +52,7 @@ export interface CityDayReport {
   readonly redemptions: number;
   readonly anchors: number;
   readonly verifyWorkers: number;
+  readonly cacheMb: number;
   readonly joinsPerSec: number;
   /** The day's transactions (awards, trips, redemptions, anchors) per second, per 10 % slice. */
   readonly sliceTxPerSec: readonly number[];
@@ -144,6 +153,7 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
   const log = opts.log ?? (() => undefined);
   const batch = opts.batch ?? 1000;
   const verifyWorkers = opts.verifyWorkers ?? Math.max(1, availableParallelism() - 1);
+  const cacheMb = opts.cacheMb ?? DEFAULT_NODE_CACHE_MB;
   const n = (full: number) => Math.max(1, Math.round(full * scale));
   const residents = n(CITY_DAY.residents);
   const trips = Math.min(residents, n(CITY_DAY.transitTrips));
@@ -188,6 +198,7 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
     genesis: [genesis],
     dataDir: dir,
     verifyWorkers,
+    storeCacheMb: cacheMb,
     logger: pino({ level: 'silent' }),
     modules: DEFAULT_MODULES.some((m) => m.name === 'points')
       ? DEFAULT_MODULES
@@ -323,6 +334,7 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
       redemptions,
       anchors,
       verifyWorkers,
+      cacheMb,
       joinsPerSec: Math.round(residents / joinSeconds),
       sliceTxPerSec: slices,
       lastOverFirst: first > 0 ? Math.round(((slices.at(-1) ?? 0) / first) * 100) / 100 : 0,
@@ -348,12 +360,17 @@ export async function reportCityDay(
   arg: (name: string, dflt: number) => number,
   log: (m: string) => void,
 ): Promise<void> {
-  const r = await benchCityDay({ scale: arg('--city-scale', 0.01), log });
+  const cache = arg('--city-cache-mb', 0);
+  const r = await benchCityDay({
+    scale: arg('--city-scale', 0.01),
+    ...(cache > 0 ? { cacheMb: cache } : {}),
+    log,
+  });
   const q = r.queryMs;
   report(
     { bench: 'city-day', ...r },
     `city's day at scale ${r.scale} (${r.residents} awards, ${r.transitTrips} trips, ${r.redemptions} redemptions, ` +
-      `${r.anchors} anchors, one close; ${r.verifyWorkers} verify workers): tx/s per 10 % slice ${r.sliceTxPerSec.join(', ')} ` +
+      `${r.anchors} anchors, one close; ${r.verifyWorkers} verify workers, ${r.cacheMb} MiB page cache): tx/s per 10 % slice ${r.sliceTxPerSec.join(', ')} ` +
       `(last/first ${r.lastOverFirst}); joins ${r.joinsPerSec}/s; close ${r.closeMs} ms; ${r.dbBytesPerTx} DB bytes/tx ` +
       `(${r.committedTxs} txs); RSS ${r.rssMb} MB (peak ${r.peakRssMb}); p99 ms balance ${q.balance.p99}, ` +
       `tx by hash ${q.txByHash.p99}, block by height ${q.blockByHeight.p99}`,

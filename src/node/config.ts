@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { decryptKeystore, readKeystoreFile } from '../crypto/index.js';
 import { GongzhiError } from '../errors/index.js';
 import type { Genesis } from '../ledger/index.js';
+import { checkStoreCacheMb } from '../storage/index.js';
 import { parseCorsOrigins } from './cors-config.js';
 import { type HealthThresholds, resolveHealthThresholds } from './health.js';
 import type { IdentityNodeOptions } from './identity-options.js';
@@ -111,6 +112,8 @@ export interface NodeConfigFile {
   readonly network?: NetworkOptions;
   /** When GET /health calls a group degraded (./health.ts, DEFAULT_HEALTH_THRESHOLDS). */
   readonly health?: Partial<HealthThresholds>;
+  /** The group files: `cacheMb`, SQLite's page cache per file in MiB (default DEFAULT_NODE_CACHE_MB). */
+  readonly storage?: { readonly cacheMb?: number };
   /** Log level (pino: trace … fatal); `--log-level` overrides it. Default info. */
   readonly logLevel?: string;
   /**
@@ -161,6 +164,23 @@ function readJson(path: string): unknown {
   }
 }
 
+/** The `storage` section, checked field by field: CONFIG_INVALID names what is wrong. */
+function readStorageSection(sec: unknown, path: string): void {
+  if (sec === undefined) return;
+  if (typeof sec !== 'object' || sec === null || Array.isArray(sec)) {
+    throw new GongzhiError('CONFIG_INVALID', 'config field storage must be an object', { path });
+  }
+  for (const [k, v] of Object.entries(sec)) {
+    if (k !== 'cacheMb') {
+      throw new GongzhiError('CONFIG_INVALID', `storage.${k} is not a known setting`, {
+        path,
+        known: 'cacheMb',
+      });
+    }
+    checkStoreCacheMb(v, 'storage.cacheMb', path);
+  }
+}
+
 /** Load a node config; the keystore password comes from the caller (flag or GONGZHI_PASSWORD). */
 export async function loadNodeConfig(path: string, password: string): Promise<LoadedConfig> {
   const abs = resolve(path);
@@ -181,6 +201,7 @@ export async function loadNodeConfig(path: string, password: string): Promise<Lo
       path,
     });
   }
+  readStorageSection(file.storage, abs);
   const base = dirname(abs);
   const ks = await decryptKeystore(await readKeystoreFile(resolve(base, file.nodeKeystore)), password);
   const net = file.network === undefined ? undefined : readNetworkSection(file.network, abs);

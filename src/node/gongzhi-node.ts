@@ -54,6 +54,8 @@ export interface NodeOptions {
   readonly identity?: IdentityNodeOptions;
   /** When /health calls a group degraded (default DEFAULT_HEALTH_THRESHOLDS). */
   readonly health?: HealthThresholds;
+  /** SQLite page cache of each group's file, MiB (default DEFAULT_NODE_CACHE_MB). */
+  readonly storeCacheMb?: number;
 }
 
 /** Public facts about the node. */
@@ -165,6 +167,7 @@ export class GongzhiNode {
             metrics: node.metrics,
             verifyPool: node.verifyPool,
             ...(opts.cutWhenIdle === undefined ? {} : { cutWhenIdle: opts.cutWhenIdle }),
+            ...(opts.storeCacheMb === undefined ? {} : { storeCacheMb: opts.storeCacheMb }),
             ...(factory ? { ordererFactory: factory, deferOrdering: true } : {}),
           }),
         );

@@ -31,9 +31,34 @@ export interface GroupStoreOptions {
    * inside a block's commit: the node's stores; off for tools and tests that open a file briefly.
    */
   readonly backgroundCheckpoints?: boolean;
+  /**
+   * SQLite's page cache for this file, in MiB (default DEFAULT_STORE_CACHE_MB). Memory is taken
+   * only as pages are read.
+   */
+  readonly cacheMb?: number;
 }
 
+/** The page cache a store gets unless told otherwise (MiB): see GroupStoreOptions.cacheMb. */
+export const DEFAULT_STORE_CACHE_MB = 64;
+/** The bounds of GroupStoreOptions.cacheMb (MiB). */
+export const STORE_CACHE_MB_RANGE = { min: 2, max: 65_536 } as const;
+
 const HEAD_KEY = 'head';
+
+/**
+ * A page-cache size in MiB, checked: an integer in STORE_CACHE_MB_RANGE, else CONFIG_INVALID naming
+ * `field` (the config's, the flag's or the option's name). A bad figure is an error, never a default.
+ */
+export function checkStoreCacheMb(v: unknown, field: string, path?: string): number {
+  const { min, max } = STORE_CACHE_MB_RANGE;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new GongzhiError('CONFIG_INVALID', `${field} must be an integer from ${min} to ${max} (MiB)`, {
+      ...(path === undefined ? {} : { path }),
+      value: String(v),
+    });
+  }
+  return v;
+}
 const utf8Bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** A stored block. */
@@ -158,6 +183,7 @@ export class GroupStore implements StateSource, NonceIndex {
     readonly path: string,
     opts: GroupStoreOptions = {},
   ) {
+    const cacheKb = checkStoreCacheMb(opts.cacheMb ?? DEFAULT_STORE_CACHE_MB, 'cacheMb') * 1024;
     let opened: Database.Database | undefined;
     try {
       opened = new Database(path);
@@ -167,7 +193,8 @@ export class GroupStore implements StateSource, NonceIndex {
       if (path !== ':memory:') chmodSync(path, 0o600);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
-      this.db.pragma('cache_size = -65536');
+      // Negative: a size in KiB rather than in pages.
+      this.db.pragma(`cache_size = -${cacheKb}`);
       this.db.exec(SCHEMA);
     } catch (e) {
       if (opened?.open) opened.close();

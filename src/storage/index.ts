@@ -1,7 +1,10 @@
 export { assertEmptyDir, groupFilesOf, restrictConsortiumFiles } from './files.js';
 export {
+  checkStoreCacheMb,
+  DEFAULT_STORE_CACHE_MB,
   GroupStore,
   type GroupStoreOptions,
+  STORE_CACHE_MB_RANGE,
   type StoredBlock,
   type StoredTx,
   type StoredTxEntry,

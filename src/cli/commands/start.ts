@@ -15,6 +15,7 @@ import {
 } from '../../node/demo.js';
 import { DemoCosigners } from '../../node/demo-cosigners.js';
 import { GongzhiNode } from '../../node/index.js';
+import { checkStoreCacheMb } from '../../storage/index.js';
 import { cliLogger, type LogFormat, logFormat } from '../log-format.js';
 import { action, int, password, passwordOptions } from '../util.js';
 
@@ -27,6 +28,7 @@ interface StartOpts {
   password?: string;
   passwordFile?: string;
   verifyWorkers: number;
+  storageCacheMb?: number;
   logLevel?: string;
   logFormat?: LogFormat;
 }
@@ -45,6 +47,11 @@ export function registerStart(program: Command): void {
     'node keystore password',
   )
     .option('--verify-workers <n>', 'signature verification worker threads', int, 1)
+    .option(
+      '--storage-cache-mb <n>',
+      'SQLite page cache per group file, MiB (overrides the config’s storage.cacheMb; default 64)',
+      int,
+    )
     .option('--log-level <level>', 'pino log level (default: the config’s logLevel, else info)')
     .option(
       '--log-format <format>',
@@ -77,6 +84,10 @@ export function registerStart(program: Command): void {
             o.logFormat ?? cfg.file.logFormat ?? 'auto',
           );
         }
+        const storeCacheMb =
+          o.storageCacheMb === undefined
+            ? cfg.file.storage?.cacheMb
+            : checkStoreCacheMb(o.storageCacheMb, '--storage-cache-mb');
         const startNode = (dataDir: string) =>
           GongzhiNode.start({
             nodeId: cfg.file.nodeId,
@@ -93,6 +104,7 @@ export function registerStart(program: Command): void {
             ...(cfg.network ? { network: cfg.network } : {}),
             ...(cfg.identity ? { identity: cfg.identity } : {}),
             health: cfg.health,
+            ...(storeCacheMb === undefined ? {} : { storeCacheMb }),
             logger,
           });
         const log = (m: string) => logger.info(m);
