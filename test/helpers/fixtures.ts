@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -102,4 +102,21 @@ export async function startTestNode(
     verifyWorkers,
     logger: pino({ level: 'silent' }),
   });
+}
+
+/**
+ * Write `dir/config.json`: org 0's node config naming `node.json` (its keystore) and
+ * `genesis.json` in `dir`, with `extra` sections over it. Returns the file's path.
+ */
+export function writeOrg0Config(dir: string, extra: Record<string, unknown> = {}): string {
+  const path = join(dir, 'config.json');
+  const base = {
+    nodeId: 'org0-node',
+    org: 'org0',
+    dataDir: 'data',
+    nodeKeystore: 'node.json',
+    genesis: ['genesis.json'],
+  };
+  writeFileSync(path, JSON.stringify({ ...base, ...extra }));
+  return path;
 }

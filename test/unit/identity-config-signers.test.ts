@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { x509RequestSigners } from '../../src/credentials/request-object.js';
 import { encryptKeystore, getSuite, writeKeystoreFile } from '../../src/crypto/index.js';
 import { loadNodeConfig } from '../../src/node/config.js';
-import { tempDir, testConsortium } from '../helpers/fixtures.js';
+import { tempDir, testConsortium, writeOrg0Config } from '../helpers/fixtures.js';
 
 /** A node config file names OpenID4VCI issuing keys by keystore, as it does status-list keys. */
 describe('node config: identity.credentialSigners', () => {
@@ -26,20 +26,12 @@ describe('node config: identity.credentialSigners', () => {
     writeFileSync(join(tmp.dir, 'genesis.json'), JSON.stringify(c.genesis[0]));
     const did = `did:gongzhi:${c.genesis[0]?.chain}:main:gz${'1'.repeat(40)}`;
     const configuration = { id: 'degree', did, schemaId: 1500, version: 1 };
-    writeFileSync(
-      join(tmp.dir, 'config.json'),
-      JSON.stringify({
-        nodeId: 'org0-node',
-        org: 'org0',
-        dataDir: 'data',
-        nodeKeystore: 'node.json',
-        genesis: ['genesis.json'],
-        identity: {
-          credentialSigners: [{ did, fragment: 'cred-1', keystore: 'issuing.json' }],
-          credentialConfigurations: [configuration],
-        },
-      }),
-    );
+    writeOrg0Config(tmp.dir, {
+      identity: {
+        credentialSigners: [{ did, fragment: 'cred-1', keystore: 'issuing.json' }],
+        credentialConfigurations: [configuration],
+      },
+    });
     const loaded = await loadNodeConfig(join(tmp.dir, 'config.json'), 'pw');
     const [signer] = loaded.identity?.credentialSigners ?? [];
     expect(signer?.did).toBe(did);

@@ -6,7 +6,7 @@ import { encryptKeystore, writeKeystoreFile } from '../../src/crypto/index.js';
 import { loadNodeConfig } from '../../src/node/config.js';
 import { DEFAULT_NODE_CACHE_MB, GongzhiNode } from '../../src/node/index.js';
 import { DEFAULT_STORE_CACHE_MB, GroupStore } from '../../src/storage/index.js';
-import { tempDir, testConsortium } from '../helpers/fixtures.js';
+import { tempDir, testConsortium, writeOrg0Config } from '../helpers/fixtures.js';
 
 /** SQLite's cache_size in KiB (it is stored negative when set as a size rather than in pages). */
 const cacheKiB = (s: GroupStore): number => -Number(s.db.pragma('cache_size', { simple: true }));
@@ -72,22 +72,8 @@ describe('storage: the page cache of a group file', () => {
       await encryptKeystore('ed25519', key, 'pw', { scryptN: 2 ** 10, weakForTests: true }),
     );
     writeFileSync(join(tmp.dir, 'genesis.json'), JSON.stringify(c.genesis[0]));
-    const write = (storage: unknown) => {
-      const path = join(tmp.dir, 'config.json');
-      writeFileSync(
-        path,
-        JSON.stringify({
-          nodeId: 'org0-node',
-          org: 'org0',
-          dataDir: 'data',
-          nodeKeystore: 'node.json',
-          genesis: ['genesis.json'],
-          api: { host: '127.0.0.1', port: 0 },
-          storage,
-        }),
-      );
-      return path;
-    };
+    const write = (storage: unknown) =>
+      writeOrg0Config(tmp.dir, { api: { host: '127.0.0.1', port: 0 }, storage });
     expect((await loadNodeConfig(write({ cacheMb: 512 }), 'pw')).file.storage?.cacheMb).toBe(512);
     for (const [storage, says] of [
       [{ cacheMb: 'big' }, 'storage.cacheMb must be an integer from 2 to 65536'],
