@@ -7,13 +7,8 @@ import { toHex, utf8 } from '../encoding/index.js';
 import { GongzhiError } from '../errors/index.js';
 import { type CborMap, DEFAULT_PARAMS, encodeTx, type Genesis, signTx } from '../ledger/index.js';
 import { DAY_MS, POINTS_PERMISSIONS, pointsModule } from '../modules/points/index.js';
-import {
-  DEFAULT_MODULES,
-  DEFAULT_NODE_CACHE_MB,
-  DEFAULT_PERMISSIONS,
-  GongzhiNode,
-  type GroupLedger,
-} from '../node/index.js';
+import { DEFAULT_MODULES, DEFAULT_PERMISSIONS, GongzhiNode, type GroupLedger } from '../node/index.js';
+import { DEFAULT_STORE_CACHE_MB } from '../storage/index.js';
 
 /**
  * "A city's day" on one embedded node (issue 15 item 3): residents' green-travel awards, transit-trip
@@ -40,7 +35,7 @@ export interface CityDayOptions {
   readonly batch?: number;
   /** Signature workers (default: one per core beyond the main thread, at least 1). */
   readonly verifyWorkers?: number;
-  /** SQLite page cache of the group file, MiB (default: the node's, DEFAULT_NODE_CACHE_MB). */
+  /** SQLite page cache of the group file, MiB (default DEFAULT_STORE_CACHE_MB). */
   readonly cacheMb?: number;
   readonly log?: (message: string) => void;
 }
@@ -166,7 +161,7 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
   const log = opts.log ?? (() => undefined);
   const batch = opts.batch ?? 1000;
   const verifyWorkers = opts.verifyWorkers ?? Math.max(1, availableParallelism() - 1);
-  const cacheMb = opts.cacheMb ?? DEFAULT_NODE_CACHE_MB;
+  const cacheMb = opts.cacheMb ?? DEFAULT_STORE_CACHE_MB;
   const n = (full: number) => Math.max(1, Math.round(full * scale));
   const residents = n(CITY_DAY.residents);
   const trips = Math.min(residents, n(CITY_DAY.transitTrips));
@@ -313,7 +308,7 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
     const per = Math.ceil(day.length / 10);
     let daySeconds = 0;
     for (let s = 0; s < day.length; s += per) {
-      const part = day.slice(s, s + per).map((signed) => signed());
+      const part = day.slice(s, s + per).map((signNow) => signNow());
       const secs = await commitAll(g, part, batch);
       daySeconds += secs;
       slices.push(Math.round(part.length / secs));

@@ -112,7 +112,7 @@ export interface NodeConfigFile {
   readonly network?: NetworkOptions;
   /** When GET /health calls a group degraded (./health.ts, DEFAULT_HEALTH_THRESHOLDS). */
   readonly health?: Partial<HealthThresholds>;
-  /** The group files: `cacheMb`, SQLite's page cache per file in MiB (default DEFAULT_NODE_CACHE_MB). */
+  /** The group files: `cacheMb`, SQLite's page cache per file in MiB (default DEFAULT_STORE_CACHE_MB). */
   readonly storage?: { readonly cacheMb?: number };
   /** Log level (pino: trace … fatal); `--log-level` overrides it. Default info. */
   readonly logLevel?: string;

@@ -54,7 +54,7 @@ export interface NodeOptions {
   readonly identity?: IdentityNodeOptions;
   /** When /health calls a group degraded (default DEFAULT_HEALTH_THRESHOLDS). */
   readonly health?: HealthThresholds;
-  /** SQLite page cache of each group's file, MiB (default DEFAULT_NODE_CACHE_MB). */
+  /** SQLite page cache of each group's file, MiB (default DEFAULT_STORE_CACHE_MB). */
   readonly storeCacheMb?: number;
 }
 

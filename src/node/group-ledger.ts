@@ -33,7 +33,7 @@ import { governanceAuthorizer, listNodes, readParams } from '../modules/governan
 import type { OrderedBatch, Orderer, OrderingHealth, StreamPosition, StreamSeal } from '../ordering/index.js';
 import { SoloOrderer, settleWithin } from '../ordering/index.js';
 import type { StateReader } from '../state/index.js';
-import { DEFAULT_STORE_CACHE_MB, GroupStore, type StoredBlock } from '../storage/index.js';
+import { GroupStore, type StoredBlock } from '../storage/index.js';
 import { poolJobRunner } from './admit-job-runner.js';
 import { type CommitInfo, CommitWaiters } from './commit-waiters.js';
 import { FifoMempool } from './fifo-mempool.js';
@@ -47,13 +47,6 @@ export type { CommitInfo } from './commit-waiters.js';
 
 /** Longest wait on close for the orderer to finish the block in flight; then the database closes anyway. */
 export const CLOSE_WAIT_MS = 5000;
-
-/**
- * A node's page cache per group file (MiB) unless its config says otherwise. 256 MiB was tried: a
- * city's day at scale 0.05 (a 0.8 GB file) ran no faster than with 64 (docs/performance.md, "SQLite
- * page cache"), for ≈ 200 MB more RSS, so the default stays the store's.
- */
-export const DEFAULT_NODE_CACHE_MB = DEFAULT_STORE_CACHE_MB;
 
 /** Result of submitting one transaction. */
 export type SubmitResult = AdmitResult;
@@ -87,7 +80,7 @@ export interface GroupLedgerOptions {
   readonly deferOrdering?: boolean;
   /** Solo orderer: cut at once when idle instead of waiting for the block timer (default true). */
   readonly cutWhenIdle?: boolean;
-  /** SQLite page cache of the group's file, MiB (GroupStoreOptions.cacheMb; default DEFAULT_NODE_CACHE_MB). */
+  /** SQLite page cache of the group's file, MiB (GroupStoreOptions.cacheMb; default DEFAULT_STORE_CACHE_MB). */
   readonly storeCacheMb?: number;
 }
 
@@ -478,7 +471,7 @@ export class GroupLedger {
     assertValidGenesis(opts.genesis, opts.suite);
     const store = new GroupStore(join(opts.dataDir, `${opts.genesis.group}.sqlite`), {
       backgroundCheckpoints: true,
-      cacheMb: opts.storeCacheMb ?? DEFAULT_NODE_CACHE_MB,
+      ...(opts.storeCacheMb === undefined ? {} : { cacheMb: opts.storeCacheMb }),
     });
     try {
       return new GroupLedger(opts, store);

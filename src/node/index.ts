@@ -12,7 +12,7 @@ export { FifoMempool, type FifoMempoolOptions, type SignatureVerifier } from './
 export { FinalityTracker } from './finality.js';
 export { buildGenesisBlock, type GenesisBlock } from './genesis-block.js';
 export { DEFAULT_MODULES, GongzhiNode, type NodeInfo, type NodeOptions } from './gongzhi-node.js';
-export { type BlockEvent, DEFAULT_NODE_CACHE_MB, GroupLedger, type SubmitResult } from './group-ledger.js';
+export { type BlockEvent, GroupLedger, type SubmitResult } from './group-ledger.js';
 export {
   DEFAULT_HEALTH_THRESHOLDS,
   type GroupHealth,

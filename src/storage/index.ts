@@ -4,7 +4,6 @@ export {
   DEFAULT_STORE_CACHE_MB,
   GroupStore,
   type GroupStoreOptions,
-  STORE_CACHE_MB_RANGE,
   type StoredBlock,
   type StoredTx,
   type StoredTxEntry,

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encryptKeystore, writeKeystoreFile } from '../../src/crypto/index.js';
 import { loadNodeConfig } from '../../src/node/config.js';
-import { DEFAULT_NODE_CACHE_MB, GongzhiNode } from '../../src/node/index.js';
+import { GongzhiNode } from '../../src/node/index.js';
 import { DEFAULT_STORE_CACHE_MB, GroupStore } from '../../src/storage/index.js';
 import { tempDir, testConsortium, writeOrg0Config } from '../helpers/fixtures.js';
 
@@ -51,7 +51,7 @@ describe('storage: the page cache of a group file', () => {
         ...(storeCacheMb === undefined ? {} : { storeCacheMb }),
       });
     for (const [dir, mb, want] of [
-      ['n1', undefined, DEFAULT_NODE_CACHE_MB],
+      ['n1', undefined, DEFAULT_STORE_CACHE_MB],
       ['n2', 32, 32],
     ] as const) {
       const node = await start(dir, mb);
