@@ -8,7 +8,7 @@ import {
 } from 'node:crypto';
 import { BoundedCache } from './bounded-cache.js';
 import { addressFromDigest, badKey, hexOf, PUBLIC_KEY_CACHE_SIZE, plainBytes } from './internal.js';
-import { derWith, digest } from './node-internal.js';
+import { cachedPrivateKey, derWith, digest } from './node-internal.js';
 import { isEd25519PublicKey } from './points.js';
 import type { CryptoSuite, KeyPair } from './suite.js';
 
@@ -91,7 +91,7 @@ export const ed25519Suite: CryptoSuite = {
   },
   publicKeyFromSecret,
   sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
-    return plainBytes(nodeSign(null, message, privateKeyObject(secretKey)));
+    return plainBytes(nodeSign(null, message, cachedPrivateKey(secretKey, privateKeyObject)));
   },
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
     try {

@@ -17,7 +17,7 @@ import {
   PUBLIC_KEY_CACHE_SIZE,
   plainBytes,
 } from './internal.js';
-import { derWith, digest } from './node-internal.js';
+import { cachedPrivateKey, derWith, digest } from './node-internal.js';
 import { isSecp256k1PublicKey } from './points.js';
 import type { CryptoSuite, KeyPair } from './suite.js';
 
@@ -120,7 +120,7 @@ export const secp256k1Suite: CryptoSuite = {
   publicKeyFromSecret,
   sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
     const sig = plainBytes(
-      nodeSign('sha256', message, { key: privateKeyObject(secretKey), dsaEncoding: 'ieee-p1363' }),
+      nodeSign('sha256', message, { key: cachedPrivateKey(secretKey, privateKeyObject), dsaEncoding: 'ieee-p1363' }),
     );
     const s = bytesToBigInt(sig.subarray(32));
     if (s > HALF_N) sig.set(bigIntTo32(SECP256K1_N - s), 32);

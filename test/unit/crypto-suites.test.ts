@@ -82,6 +82,27 @@ describe.each(SUITE_IDS)('%s suite', (id: SuiteId) => {
     }
   });
 
+  // The node:crypto suites keep a signing key per secret-key array (node-internal.ts): a key array
+  // overwritten in place must sign with its new value, and one wiped must be refused, never signed
+  // with the key it held before.
+  it('signs with what the secret-key array holds now, also after it changed in place', () => {
+    const a = suite.generateKeyPair();
+    const b = suite.generateKeyPair();
+    const msg = utf8('same array, new key');
+    const held = Uint8Array.from(a.secretKey);
+    expect(suite.verify(a.publicKey, msg, suite.sign(held, msg))).toBe(true);
+    expect(suite.verify(a.publicKey, msg, suite.sign(held, msg))).toBe(true);
+    held.set(b.secretKey);
+    const after = suite.sign(held, msg);
+    expect(suite.verify(b.publicKey, msg, after)).toBe(true);
+    expect(suite.verify(a.publicKey, msg, after)).toBe(false);
+    if (id !== 'ed25519') {
+      // A zero scalar is no secp256k1 or SM2 key: the wiped array is refused, not signed with b.
+      held.fill(0);
+      expect(() => suite.sign(held, msg)).toThrow(expect.objectContaining({ code: 'CRYPTO_BAD_KEY' }));
+    }
+  });
+
   it('property: random messages verify, any flipped bit does not', () => {
     const kp = suite.generateKeyPair();
     fc.assert(
