@@ -31,7 +31,10 @@ export function derWith(prefix: Uint8Array, body: Uint8Array): Buffer {
 const signingKeys = new WeakMap<Uint8Array, { readonly key: KeyObject; readonly bytes: Uint8Array }>();
 
 /** The KeyObject of `secretKey` (already checked by the caller), built by `build` at most once per array and value. */
-export function cachedPrivateKey(secretKey: Uint8Array, build: (secretKey: Uint8Array) => KeyObject): KeyObject {
+export function cachedPrivateKey(
+  secretKey: Uint8Array,
+  build: (secretKey: Uint8Array) => KeyObject,
+): KeyObject {
   const hit = signingKeys.get(secretKey);
   if (hit !== undefined && hit.bytes.length === secretKey.length && timingSafeEqual(hit.bytes, secretKey)) {
     return hit.key;

@@ -120,7 +120,10 @@ export const secp256k1Suite: CryptoSuite = {
   publicKeyFromSecret,
   sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
     const sig = plainBytes(
-      nodeSign('sha256', message, { key: cachedPrivateKey(secretKey, privateKeyObject), dsaEncoding: 'ieee-p1363' }),
+      nodeSign('sha256', message, {
+        key: cachedPrivateKey(secretKey, privateKeyObject),
+        dsaEncoding: 'ieee-p1363',
+      }),
     );
     const s = bytesToBigInt(sig.subarray(32));
     if (s > HALF_N) sig.set(bigIntTo32(SECP256K1_N - s), 32);
