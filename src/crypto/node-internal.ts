@@ -1,5 +1,5 @@
 import { createHash, hash, type KeyObject, timingSafeEqual } from 'node:crypto';
-import { plainBytes } from './internal.js';
+import { badKey, plainBytes } from './internal.js';
 
 // Helpers of the node:crypto suites only (never reachable from the portable suites or the SDK).
 
@@ -40,6 +40,18 @@ export function cachedPrivateKey(
     return hit.key;
   }
   const key = build(secretKey);
-  signingKeys.set(secretKey, { key, bytes: Uint8Array.from(secretKey) });
+  rememberPrivateKey(secretKey, key);
   return key;
+}
+
+/** Keep `key` as the KeyObject of `secretKey` (a key pair just generated from the KeyObject). */
+export function rememberPrivateKey(secretKey: Uint8Array, key: KeyObject): void {
+  signingKeys.set(secretKey, { key, bytes: Uint8Array.from(secretKey) });
+}
+
+/** The 32 bytes of a JWK's base64url member (`d` or `x` of an OKP key), checked. */
+export function jwkBytes(member: string | undefined): Uint8Array {
+  const out = plainBytes(Buffer.from(member ?? '', 'base64url'));
+  if (out.length !== 32) throw badKey('a generated key is not 32 bytes', { length: out.length });
+  return out;
 }
