@@ -8,7 +8,7 @@ import {
 } from 'node:crypto';
 import { BoundedCache } from './bounded-cache.js';
 import { addressFromDigest, badKey, hexOf, PUBLIC_KEY_CACHE_SIZE, plainBytes } from './internal.js';
-import { cachedPrivateKey, derWith, digest, jwkBytes, rememberPrivateKey } from './node-internal.js';
+import { cachedPrivateKey, derWith, digest, rawFromDer, rememberPrivateKey } from './node-internal.js';
 import { isEd25519PublicKey } from './points.js';
 import type { CryptoSuite, KeyPair } from './suite.js';
 
@@ -89,11 +89,13 @@ export const ed25519Suite: CryptoSuite = {
   hashName: 'sha256',
   hash,
   generateKeyPair(): KeyPair {
-    // OpenSSL's generator and a JWK export (≈ 60 µs) rather than random bytes imported as PKCS#8
-    // (≈ 700 µs, see cachedPrivateKey): a city's million residents' keys in a minute, not ten.
+    // OpenSSL's generator, exported (≈ 150 µs), rather than random bytes imported as PKCS#8 (≈ 700
+    // µs, see cachedPrivateKey): a city's million residents' keys in minutes, not a quarter hour.
+    // Not a JWK export of the private key: on Node 20 it was seen to hang the thread within a few
+    // thousand keys.
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const secretKey = jwkBytes(privateKey.export({ format: 'jwk' }).d);
-    const pub = jwkBytes(publicKey.export({ format: 'jwk' }).x);
+    const secretKey = rawFromDer(ED25519_PKCS8_PREFIX, privateKey.export({ format: 'der', type: 'pkcs8' }));
+    const pub = rawFromDer(ED25519_SPKI_PREFIX, publicKey.export({ format: 'der', type: 'spki' }));
     rememberPrivateKey(secretKey, privateKey);
     return { secretKey, publicKey: pub };
   },

@@ -49,9 +49,13 @@ export function rememberPrivateKey(secretKey: Uint8Array, key: KeyObject): void 
   signingKeys.set(secretKey, { key, bytes: Uint8Array.from(secretKey) });
 }
 
-/** The 32 bytes of a JWK's base64url member (`d` or `x` of an OKP key), checked. */
-export function jwkBytes(member: string | undefined): Uint8Array {
-  const out = plainBytes(Buffer.from(member ?? '', 'base64url'));
-  if (out.length !== 32) throw badKey('a generated key is not 32 bytes', { length: out.length });
-  return out;
+/** The 32 raw key bytes after a fixed DER `prefix` (an RFC 8410 key OpenSSL exported), checked. */
+export function rawFromDer(prefix: Uint8Array, der: Buffer): Uint8Array {
+  const head = der.subarray(0, prefix.length);
+  if (der.length !== prefix.length + 32 || !head.equals(prefix)) {
+    throw badKey('an exported key is not in the expected DER form', { length: der.length });
+  }
+  const raw = Uint8Array.from(der.subarray(prefix.length));
+  der.fill(0);
+  return raw;
 }
