@@ -133,6 +133,9 @@ function dirBytes(dir: string): number {
  */
 const IN_FLIGHT = 50_000;
 
+/** Joins signed and committed together: about a hundred blocks, well inside the validity window. */
+const JOIN_CHUNK = 100_000;
+
 /**
  * Submit in batches (every batch admitted before the next, at most IN_FLIGHT uncommitted) and wait
  * until all are committed.
@@ -248,12 +251,23 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
     ];
     for (const [k, m, a] of setup) await commitAll(g, [points(k, m, a)], 1);
 
-    log(`city-day: ${residents} residents (scale ${scale}); pre-signing joins`);
-    const people = Array.from({ length: residents }, () => suite.generateKeyPair());
+    log(`city-day: ${residents} residents (scale ${scale}); generating their keys`);
+    const people: KeyPair[] = [];
+    for (let i = 0; i < residents; i++) {
+      people.push(suite.generateKeyPair());
+      if ((i + 1) % JOIN_CHUNK === 0) log(`city-day: ${i + 1} keys`);
+    }
     const consent = suite.hash(utf8('consent v1'));
-    const joins = people.map((k) => points(k, 'join', { program: PROGRAM, consent }));
-    log(`city-day: committing ${residents} joins`);
-    const joinSeconds = await commitAll(g, joins, batch);
+    // Signed a chunk at a time just before it is submitted, like the day's slices: a million joins
+    // signed at one height would expire before the last of them is in a block.
+    let joinSeconds = 0;
+    for (let i = 0; i < residents; i += JOIN_CHUNK) {
+      const joins = people
+        .slice(i, i + JOIN_CHUNK)
+        .map((k) => points(k, 'join', { program: PROGRAM, consent }));
+      joinSeconds += await commitAll(g, joins, batch);
+      log(`city-day: ${Math.min(residents, i + JOIN_CHUNK)} of ${residents} joins committed`);
+    }
 
     // The day's stream, in the order a city produces it: every resident's walk/cycle award; a transit
     // trip after every (residents / trips)-th; a redemption by an earlier-awarded resident after every
