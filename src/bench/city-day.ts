@@ -269,8 +269,8 @@ export async function benchCityDay(opts: CityDayOptions = {}): Promise<CityDayRe
       log(`city-day: ${Math.min(residents, i + JOIN_CHUNK)} of ${residents} joins committed`);
     }
     // The suite keeps a signing KeyObject per secret-key array (native memory): the residents'
-    // own arrays go, copies stay, so the reported RSS is the node's and not a million client keys'.
-    // The few who redeem later sign with a fresh import.
+    // own arrays go, copies stay, so those KeyObjects can be collected instead of counting in the
+    // reported RSS for the rest of the day. The few who redeem later sign with a fresh import.
     for (let i = 0; i < residents; i++) {
       const k = people[i] as KeyPair;
       people[i] = { publicKey: k.publicKey, secretKey: Uint8Array.from(k.secretKey) };
