@@ -89,10 +89,10 @@ export const ed25519Suite: CryptoSuite = {
   hashName: 'sha256',
   hash,
   generateKeyPair(): KeyPair {
-    // OpenSSL's generator, exported (≈ 150 µs), rather than random bytes imported as PKCS#8 (≈ 700
-    // µs, see cachedPrivateKey): a city's million residents' keys in minutes, not a quarter hour.
-    // Not a JWK export of the private key: on Node 20 it was seen to hang the thread within a few
-    // thousand keys.
+    // OpenSSL's generator, exported (≈ 360 µs a pair through this function), rather than random
+    // bytes imported as PKCS#8 (≈ 640 µs for the import alone, see cachedPrivateKey); the generated
+    // KeyObject is kept for signing. Not a JWK export of the private key: on Node 20 it was seen to
+    // hang the thread within a few thousand keys.
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const secretKey = rawFromDer(ED25519_PKCS8_PREFIX, privateKey.export({ format: 'der', type: 'pkcs8' }));
     const pub = rawFromDer(ED25519_SPKI_PREFIX, publicKey.export({ format: 'der', type: 'spki' }));

@@ -30,7 +30,7 @@ export function derWith(prefix: Uint8Array, body: Uint8Array): Buffer {
 // signed with the key it held before.
 const signingKeys = new WeakMap<Uint8Array, { readonly key: KeyObject; readonly bytes: Uint8Array }>();
 
-/** The KeyObject of `secretKey` (already checked by the caller), built by `build` at most once per array and value. */
+/** The KeyObject of `secretKey`, built (and the bytes checked) by `build` at most once per array and value. */
 export function cachedPrivateKey(
   secretKey: Uint8Array,
   build: (secretKey: Uint8Array) => KeyObject,
