@@ -107,10 +107,10 @@ export class StoreChain {
   /**
    * Bulk load, for benchmarks that need a large ledger quickly: each of `txs` run through its
    * method's own parse, check and apply (the module's indexing code, each call in its own
-   * overlay as the executor runs it) at the next height, and only the state rows written — in key
-   * order, one SQLite transaction, the file's fsync off while loading. No block, transaction,
-   * receipt, nonce or write-history rows, no receipts and no state root: most of a commit's cost
-   * at a million events, and nothing a state read looks at. The state is the one `run` of the same
+   * overlay as the executor runs it) at the next height, and only the state rows written (as
+   * writes at the head's height) — in key order, one SQLite transaction, the file's fsync off while
+   * loading. No block, transaction, receipt or nonce rows and no state root: most of a commit's
+   * cost at a million events, and nothing a state read looks at. The state is the one `run` of the same
    * transactions in one block leaves (tested); the head does not move. Throws on a refused call.
    */
   load(txs: readonly CandidateTx[]): void {
@@ -139,15 +139,16 @@ export class StoreChain {
     }
     const writes = block.writes();
     const db = this.store.db;
-    const put = db.prepare<[string, Uint8Array]>('INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)');
-    const del = db.prepare<[string]>('DELETE FROM state WHERE key = ?');
+    // The state is its write history (storage/schema.ts): the loaded values are written as writes
+    // at the head's height (a deletion as NULL), replacing any the head block made to the same key.
+    const put = db.prepare<[number, string, Uint8Array | null]>(
+      'INSERT OR REPLACE INTO state_writes (height, key, value) VALUES (?, ?, ?)',
+    );
     db.pragma('synchronous = OFF');
     try {
       db.transaction(() => {
         for (const k of [...writes.keys()].sort()) {
-          const v = writes.get(k);
-          if (v === null || v === undefined) del.run(k);
-          else put.run(k, v);
+          put.run(this.head.height, k, writes.get(k) ?? null);
         }
       })();
     } finally {

@@ -20,7 +20,7 @@ import {
 } from '../ledger/index.js';
 import { governanceAuthorizer, listNodes, readParams } from '../modules/governance/index.js';
 import { type PendingWrite, StateOverlay, type StateSource } from '../state/index.js';
-import { asStorageError, checkStoreIntegrity } from '../storage/index.js';
+import { asStorageError, checkStoreIntegrity, iterateCurrentState } from '../storage/index.js';
 import { StoredTreeCheck } from './chain-verify-trees.js';
 import { buildGenesisBlock } from './genesis-block.js';
 
@@ -64,12 +64,10 @@ function fail(message: string, details: Record<string, string | number> = {}): n
 
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
-/** The replayed state must equal the live `state` table, key by key. */
+/** The replayed state must equal the stored current state (each key's latest write), key by key. */
 function compareState(db: Database.Database, state: MemoryState): number {
   let n = 0;
-  for (const row of db
-    .prepare<[], { key: string; value: Buffer }>('SELECT key, value FROM state ORDER BY key')
-    .iterate()) {
+  for (const row of iterateCurrentState(db)) {
     const want = state.map.get(row.key);
     if (want === undefined) {
       throw new GongzhiError('CHAIN_STATE_MISMATCH', `stored state has key ${row.key} that no block wrote`, {
@@ -86,12 +84,7 @@ function compareState(db: Database.Database, state: MemoryState): number {
     n++;
   }
   if (n !== state.map.size) {
-    const stored = new Set(
-      db
-        .prepare<[], { key: string }>('SELECT key FROM state')
-        .all()
-        .map((r) => r.key),
-    );
+    const stored = new Set(Array.from(iterateCurrentState(db), (r) => r.key));
     const missing = [...state.map.keys()].find((k) => !stored.has(k)) ?? '';
     throw new GongzhiError(
       'CHAIN_STATE_MISMATCH',

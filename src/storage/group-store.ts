@@ -14,6 +14,7 @@ import {
 } from '../ledger/index.js';
 import type { PendingWrite, StateSource } from '../state/index.js';
 import { checkStoreIntegrity, type IntegrityReport } from './integrity.js';
+import { migrateStateHistory } from './migrate-state-history.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { ensureTreesFrom, lowerTreesFrom } from './trees-from.js';
 import { type SubjectOf, TxSubjectIndex } from './tx-subjects.js';
@@ -199,6 +200,7 @@ export class GroupStore implements StateSource, NonceIndex {
       this.db.pragma('synchronous = FULL');
       // Negative: a size in KiB rather than in pages.
       this.db.pragma(`cache_size = -${cacheKb}`);
+      migrateStateHistory(this.db);
       this.db.exec(SCHEMA);
     } catch (e) {
       if (opened?.open) opened.close();
@@ -224,13 +226,18 @@ export class GroupStore implements StateSource, NonceIndex {
       meta: db.prepare<[string], { value: Buffer }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       // pluck: the hot point reads return the column itself, not a row object per read.
-      state: db.prepare<[string], Buffer>('SELECT value FROM state WHERE key = ?').pluck(),
-      putState: db.prepare('INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)'),
-      delState: db.prepare('DELETE FROM state WHERE key = ?'),
+      // A key's current value is its latest write (NULL: deleted); undefined: never written.
+      state: db
+        .prepare<[string], Buffer | null>(
+          'SELECT value FROM state_writes WHERE key = ? ORDER BY height DESC LIMIT 1',
+        )
+        .pluck(),
       putWrite: db.prepare('INSERT INTO state_writes (height, key, value) VALUES (?, ?, ?)'),
-      stateAt: db.prepare<[string, number], { value: Buffer | null }>(
-        'SELECT value FROM state_writes WHERE key = ? AND height <= ? ORDER BY height DESC LIMIT 1',
-      ),
+      stateAt: db
+        .prepare<[string, number], Buffer | null>(
+          'SELECT value FROM state_writes WHERE key = ? AND height <= ? ORDER BY height DESC LIMIT 1',
+        )
+        .pluck(),
       nonce: db
         .prepare<[string, string], number>('SELECT 1 FROM nonces WHERE sender = ? AND nonce = ?')
         .pluck(),
@@ -314,13 +321,13 @@ export class GroupStore implements StateSource, NonceIndex {
   /** Current committed state value. */
   getRaw(key: string): Uint8Array | undefined {
     const v = this.q.state.get(key);
-    return v === undefined ? undefined : u8(v);
+    return v === undefined || v === null ? undefined : u8(v);
   }
 
   /** State value as it was after block `height` (from the write history). */
   getRawAt(key: string, height: number): Uint8Array | undefined {
-    const r = this.q.stateAt.get(key, height);
-    return r?.value ? u8(r.value) : undefined;
+    const v = this.q.stateAt.get(key, height);
+    return v === undefined || v === null ? undefined : u8(v);
   }
 
   has(sender: string, nonce: string): boolean {
@@ -529,15 +536,7 @@ export class GroupStore implements StateSource, NonceIndex {
       throw new GongzhiError('STORAGE_FAILURE', 'rewind height must be an integer ≥ 0', { height });
     const db = this.db;
     const run = db.transaction(() => {
-      const keys = db
-        .prepare<[number], string>('SELECT DISTINCT key FROM state_writes WHERE height > ?')
-        .pluck()
-        .all(height);
-      for (const k of keys) {
-        const before = this.q.stateAt.get(k, height);
-        if (before?.value) this.q.putState.run(k, before.value);
-        else this.q.delState.run(k);
-      }
+      // The history is the state: without the writes above `height` every key reads as it was there.
       db.prepare('DELETE FROM state_writes WHERE height > ?').run(height);
       const txsAbove = db.prepare<[number], { sender: string; tx: Buffer }>(
         'SELECT sender, tx FROM txs WHERE height > ?',
@@ -572,12 +571,9 @@ export class GroupStore implements StateSource, NonceIndex {
     this.q.setSigs.run(encodeSignatures(signatures), height);
   }
 
+  /** One history row per key written (NULL for a deletion): the current state is the latest row. */
   private applyWrites(height: number, writes: ReadonlyMap<string, PendingWrite>): void {
-    for (const [k, v] of writes) {
-      if (v === null) this.q.delState.run(k);
-      else this.q.putState.run(k, v);
-      this.q.putWrite.run(height, k, v);
-    }
+    for (const [k, v] of writes) this.q.putWrite.run(height, k, v);
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+export { iterateCurrentState } from './current-state.js';
 export { assertEmptyDir, groupFilesOf, restrictConsortiumFiles } from './files.js';
 export {
   checkStoreCacheMb,

@@ -100,12 +100,13 @@ describe('damaged data files are refused, with their codes', () => {
     const key = (
       db
         .prepare(
-          'SELECT key FROM state WHERE key NOT IN (SELECT key FROM state_writes WHERE height = (SELECT max(height) FROM blocks)) LIMIT 1',
+          'SELECT key FROM state_writes WHERE height = 0 AND key NOT IN (SELECT key FROM state_writes WHERE height > 0) LIMIT 1',
         )
         .get() as { key: string }
     ).key;
     db.close();
-    edit(k.file, 'UPDATE state SET value = ? WHERE key = ?', Buffer.from('forged'), key);
+    // The key's current value is its latest (here: only) write.
+    edit(k.file, 'UPDATE state_writes SET value = ? WHERE key = ?', Buffer.from('forged'), key);
     expect(codeOf(() => verifyChainFile(k.file, DEFAULT_MODULES))).toBe('CHAIN_STATE_MISMATCH');
   });
 
@@ -113,7 +114,7 @@ describe('damaged data files are refused, with their codes', () => {
     const k = copy();
     edit(
       k.file,
-      'UPDATE state SET value = ? WHERE key IN (SELECT key FROM state_writes WHERE height = (SELECT max(height) FROM blocks))',
+      'UPDATE state_writes SET value = ? WHERE height = (SELECT max(height) FROM blocks)',
       Buffer.from('forged'),
     );
     expect(codeOf(() => verifyChainFile(k.file, DEFAULT_MODULES))).toBe('CHAIN_STATE_MISMATCH');
@@ -122,7 +123,11 @@ describe('damaged data files are refused, with their codes', () => {
 
   it('a deleted state row fails verify', () => {
     const k = copy();
-    edit(k.file, 'DELETE FROM state WHERE rowid = (SELECT min(rowid) FROM state)');
+    // A key written only by the genesis block: deleting its one row deletes the key.
+    edit(
+      k.file,
+      'DELETE FROM state_writes WHERE key = (SELECT key FROM state_writes WHERE height = 0 AND key NOT IN (SELECT key FROM state_writes WHERE height > 0) LIMIT 1)',
+    );
     expect(codeOf(() => verifyChainFile(k.file, DEFAULT_MODULES))).toBe('CHAIN_STATE_MISMATCH');
   });
 

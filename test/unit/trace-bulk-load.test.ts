@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TraceBenchChain } from '../../src/bench/trace-bench-chain.js';
+import { iterateCurrentState } from '../../src/storage/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 /**
@@ -7,10 +8,7 @@ import { tempDir } from '../helpers/fixtures.js';
  * leaves — it exists only to reach a million events in minutes, not to measure another ledger.
  */
 const rows = (c: TraceBenchChain) =>
-  c.chain.store.db.prepare('SELECT key, hex(value) AS v FROM state ORDER BY key').all() as {
-    key: string;
-    v: string;
-  }[];
+  Array.from(iterateCurrentState(c.chain.store.db), (r) => ({ key: r.key, v: r.value.toString('hex') }));
 
 describe('trace benchmark: bulk load', () => {
   it('writes the same state rows as executing and committing the same transactions in one block', () => {

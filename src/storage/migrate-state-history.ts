@@ -1,0 +1,30 @@
+import type Database from 'better-sqlite3';
+import { stateWritesTable } from './schema.js';
+
+/**
+ * Turn a version-1 file into version 2 before the schema is applied: the write history moves into
+ * the clustered (key, height) table and the table of current values goes (it held nothing the history
+ * does not: every block wrote both in one transaction). One SQLite transaction, so a crash leaves the
+ * file as it was and the next open migrates it again. Returns true when the file was migrated.
+ * Time grows with the history's size (one ordered copy); it runs once per file.
+ */
+export function migrateStateHistory(db: Database.Database): boolean {
+  const isV1 = db
+    .prepare<[], number>(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('state', 'meta')",
+    )
+    .pluck()
+    .get();
+  if (isV1 !== 2) return false;
+  db.transaction(() => {
+    db.exec(stateWritesTable('state_writes_v2'));
+    db.exec(
+      'INSERT INTO state_writes_v2 (key, height, value) SELECT key, height, value FROM state_writes ORDER BY key, height',
+    );
+    db.exec('DROP TABLE state_writes');
+    db.exec('DROP TABLE state');
+    db.exec('ALTER TABLE state_writes_v2 RENAME TO state_writes');
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schemaVersion'").run(Buffer.from('2'));
+  })();
+  return true;
+}
