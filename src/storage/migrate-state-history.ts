@@ -9,20 +9,22 @@ import { stateWritesTable } from './schema.js';
  * Time grows with the history's size (one ordered copy); it runs once per file.
  */
 export function migrateStateHistory(db: Database.Database): boolean {
-  const isV1 = db
-    .prepare<[], number>(
-      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('state', 'meta')",
-    )
+  // The recorded version decides, not the tables present: a version-2 file opened once by an older
+  // build (which creates its empty `state` table before it refuses the version) must not be copied again.
+  const hasMeta = db
+    .prepare<[], number>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
     .pluck()
     .get();
-  if (isV1 !== 2) return false;
+  if (hasMeta !== 1) return false;
+  const version = db.prepare<[], Buffer>("SELECT value FROM meta WHERE key = 'schemaVersion'").pluck().get();
+  if (version === undefined || version.toString() !== '1') return false;
   db.transaction(() => {
     db.exec(stateWritesTable('state_writes_v2'));
     db.exec(
       'INSERT INTO state_writes_v2 (key, height, value) SELECT key, height, value FROM state_writes ORDER BY key, height',
     );
     db.exec('DROP TABLE state_writes');
-    db.exec('DROP TABLE state');
+    db.exec('DROP TABLE IF EXISTS state');
     db.exec('ALTER TABLE state_writes_v2 RENAME TO state_writes');
     db.prepare("UPDATE meta SET value = ? WHERE key = 'schemaVersion'").run(Buffer.from('2'));
   })();

@@ -310,4 +310,31 @@ describe('GroupStore state: the write history is the state', () => {
       { numRuns: 15 },
     );
   });
+
+  it('leaves a version-2 file alone when an older build has added its empty state table', () => {
+    const path = join(tmp.dir, `v2-stray-${run++}.sqlite`);
+    const first = new GroupStore(path);
+    const states = commitRandom(first, [
+      [['a', utf8('1')]],
+      [
+        ['b', utf8('2')],
+        ['a', null],
+      ],
+    ]);
+    first.close();
+    // What a version-1 build does before it refuses the version: its schema, `state` included.
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE state (key TEXT PRIMARY KEY, value BLOB NOT NULL)');
+    raw.close();
+    const store = new GroupStore(path, { check: false });
+    try {
+      // Migrating would have dropped the table; the version says there is nothing to migrate.
+      expect(store.db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'state'").pluck().get()).toBe(
+        1,
+      );
+      expectReads(store, states);
+    } finally {
+      store.close();
+    }
+  });
 });
