@@ -469,8 +469,14 @@ export class GroupLedger {
   /** Open (or create) the group's ledger under `dataDir/<group>.sqlite`. */
   static open(opts: GroupLedgerOptions): GroupLedger {
     assertValidGenesis(opts.genesis, opts.suite);
-    const store = new GroupStore(join(opts.dataDir, `${opts.genesis.group}.sqlite`), {
+    const path = join(opts.dataDir, `${opts.genesis.group}.sqlite`);
+    const store = new GroupStore(path, {
       backgroundCheckpoints: true,
+      onMigrate: (from, to) =>
+        opts.logger.info(
+          { group: opts.genesis.group, path, from, to },
+          'migrating the ledger file to a new schema version (once, in one transaction; a large file takes minutes)',
+        ),
       ...(opts.storeCacheMb === undefined ? {} : { cacheMb: opts.storeCacheMb }),
     });
     try {

@@ -37,6 +37,8 @@ export interface GroupStoreOptions {
    * only as pages are read.
    */
   readonly cacheMb?: number;
+  /** Told before an older file's schema is migrated (one transaction; time grows with the file). */
+  readonly onMigrate?: (from: number, to: number) => void;
 }
 
 /**
@@ -200,7 +202,8 @@ export class GroupStore implements StateSource, NonceIndex {
       this.db.pragma('synchronous = FULL');
       // Negative: a size in KiB rather than in pages.
       this.db.pragma(`cache_size = -${cacheKb}`);
-      migrateStateHistory(this.db);
+      const onMigrate = opts.onMigrate;
+      migrateStateHistory(this.db, onMigrate && (() => onMigrate(1, SCHEMA_VERSION)));
       this.db.exec(SCHEMA);
     } catch (e) {
       if (opened?.open) opened.close();

@@ -77,6 +77,10 @@ ${stateWritesTable('state_writes')}
 -- The writes of a height (the start-up check reads the head's, a rewind deletes those above a
 -- height) without a scan of the whole history; appended in height order, so cheap to keep.
 CREATE INDEX IF NOT EXISTS state_writes_by_height ON state_writes (height);
+-- What a version-1 build adds to a version-2 file before it refuses the version: an empty table of
+-- current values and a (key, height) index that copies this table's key (and would slow every write).
+DROP INDEX IF EXISTS state_writes_by_key;
+DROP TABLE IF EXISTS state;
 
 CREATE TABLE IF NOT EXISTS nonces (
   sender TEXT NOT NULL,

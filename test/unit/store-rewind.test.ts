@@ -293,8 +293,10 @@ describe('GroupStore state: the write history is the state', () => {
         expect(tables()).toContain('state');
         raw.close();
         // check: false — this test's headers carry made-up state roots.
-        const store = new GroupStore(path, { check: false });
+        const told: [number, number][] = [];
+        const store = new GroupStore(path, { check: false, onMigrate: (from, to) => told.push([from, to]) });
         try {
+          expect(told).toEqual([[1, 2]]);
           expect(Buffer.from(store.getMeta('schemaVersion') ?? new Uint8Array()).toString()).toBe('2');
           expect(
             store.db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'state'").pluck().get(),
@@ -311,7 +313,7 @@ describe('GroupStore state: the write history is the state', () => {
     );
   });
 
-  it('leaves a version-2 file alone when an older build has added its empty state table', () => {
+  it('does not migrate a version-2 file an older build has opened, and drops what that build added', () => {
     const path = join(tmp.dir, `v2-stray-${run++}.sqlite`);
     const first = new GroupStore(path);
     const states = commitRandom(first, [
@@ -322,16 +324,22 @@ describe('GroupStore state: the write history is the state', () => {
       ],
     ]);
     first.close();
-    // What a version-1 build does before it refuses the version: its schema, `state` included.
+    // What a version-1 build does before it refuses the version: its schema's table and index.
     const raw = new Database(path);
-    raw.exec('CREATE TABLE state (key TEXT PRIMARY KEY, value BLOB NOT NULL)');
+    raw.exec(`CREATE TABLE state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+      CREATE UNIQUE INDEX state_writes_by_key ON state_writes (key, height);`);
     raw.close();
-    const store = new GroupStore(path, { check: false });
+    const told: [number, number][] = [];
+    const store = new GroupStore(path, { check: false, onMigrate: (from, to) => told.push([from, to]) });
     try {
-      // Migrating would have dropped the table; the version says there is nothing to migrate.
-      expect(store.db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'state'").pluck().get()).toBe(
-        1,
-      );
+      expect(told).toEqual([]);
+      // The version says there is nothing to migrate; the older build's additions are gone.
+      expect(
+        store.db
+          .prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('state', 'state_writes_by_key')")
+          .pluck()
+          .get(),
+      ).toBe(0);
       expectReads(store, states);
     } finally {
       store.close();
