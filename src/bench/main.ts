@@ -41,8 +41,9 @@ function report(o: Record<string, unknown>, line: string): void {
   else process.stdout.write(`${line}\n`);
 }
 
+/** On stderr in both modes: with --json, stdout holds only the JSON lines, and an hour-long run still says where it is. */
 function progress(m: string): void {
-  if (!json) process.stderr.write(`  … ${m}\n`);
+  process.stderr.write(`  … ${m}\n`);
 }
 
 function pct(sorted: number[], p: number): number {
