@@ -202,8 +202,7 @@ export class GroupStore implements StateSource, NonceIndex {
       this.db.pragma('synchronous = FULL');
       // Negative: a size in KiB rather than in pages.
       this.db.pragma(`cache_size = -${cacheKb}`);
-      const onMigrate = opts.onMigrate;
-      migrateStateHistory(this.db, onMigrate && (() => onMigrate(1, SCHEMA_VERSION)));
+      migrateStateHistory(this.db, opts.onMigrate);
       this.db.exec(SCHEMA);
     } catch (e) {
       if (opened?.open) opened.close();

@@ -9,7 +9,10 @@ import { stateWritesTable } from './schema.js';
  * `onStart` is told first (the node logs it: a big file takes a while).
  * Time grows with the history's size (one ordered copy); it runs once per file.
  */
-export function migrateStateHistory(db: Database.Database, onStart?: () => void): boolean {
+export function migrateStateHistory(
+  db: Database.Database,
+  onStart?: (from: number, to: number) => void,
+): boolean {
   // The recorded version decides, not the tables present: a version-2 file opened once by an older
   // build (which creates its empty `state` table before it refuses the version) must not be copied again.
   const hasMeta = db
@@ -19,7 +22,7 @@ export function migrateStateHistory(db: Database.Database, onStart?: () => void)
   if (hasMeta !== 1) return false;
   const version = db.prepare<[], Buffer>("SELECT value FROM meta WHERE key = 'schemaVersion'").pluck().get();
   if (version === undefined || version.toString() !== '1') return false;
-  onStart?.();
+  onStart?.(1, 2);
   db.transaction(() => {
     db.exec(stateWritesTable('state_writes_v2'));
     db.exec(
